@@ -1,0 +1,4 @@
+/**
+ * The {@code ./stevedore} command line.
+ */
+package io.stevedore.cli;
