@@ -99,7 +99,7 @@ public final class InstanceSelector {
                     .map(p -> p.field() + " " + p.percent() + "% excludes every priced type (threshold $"
                             + String.format(java.util.Locale.ROOT, "%.4f", p.threshold()) + "/h)")
                     .orElse("none of the " + matching.size() + " matching instance types ("
-                            + names(matching) + ") has a " + optionName(query.purchaseOption()) + " price in "
+                            + names(matching) + ") has " + optionName(query.purchaseOption()) + " price in "
                             + query.region()));
         }
         return new Selection(query, offerings, unpriced, protection, funnel, reason);
@@ -154,9 +154,9 @@ public final class InstanceSelector {
 
     private static String optionName(PurchaseOption option) {
         return switch (option) {
-            case ON_DEMAND -> "On-Demand";
-            case SPOT -> "Spot";
-            case RESERVED -> "On-Demand (reserved)";
+            case ON_DEMAND -> "an On-Demand";
+            case SPOT -> "a Spot";
+            case RESERVED -> "an On-Demand (reserved capacity)";
         };
     }
 
