@@ -14,8 +14,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
 
@@ -123,13 +125,13 @@ public final class InstanceRequirementsMapper {
         return b.build();
     }
 
-    private static java.util.Optional<Inclusion> inclusion(String wire) {
-        return wire == null ? java.util.Optional.empty()
-                : java.util.Optional.of(Inclusion.valueOf(wire.toUpperCase(Locale.ROOT)));
+    private static Optional<Inclusion> inclusion(String wire) {
+        return wire == null ? Optional.empty()
+                : Optional.of(Inclusion.valueOf(wire.toUpperCase(Locale.ROOT)));
     }
 
     /** Converts enum wire strings (already validated by the codec) to domain values, dropping duplicates. */
-    private static <T> Set<T> enums(List<String> wire, java.util.function.Function<String, T> convert) {
+    private static <T> Set<T> enums(List<String> wire, Function<String, T> convert) {
         Set<T> out = new LinkedHashSet<>();
         for (String v : wire) {
             if (v != null) {

@@ -21,8 +21,10 @@ final class SelectionFormat {
 
     static String table(Selection s) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, ROW, "TYPE", "VCPU", "MEMORY", "AWSVPC", "GPUS", "ARCHITECTURE",
-                "EC2 $/H", "FEE $/H", "EFFECTIVE $/H"));
+        if (!s.offerings().isEmpty() || !s.unpriced().isEmpty()) {
+            b.append(String.format(Locale.ROOT, ROW, "TYPE", "VCPU", "MEMORY", "AWSVPC", "GPUS", "ARCHITECTURE",
+                    "EC2 $/H", "FEE $/H", "EFFECTIVE $/H"));
+        }
         for (Offering o : s.offerings()) {
             b.append(row(o.type(), money(o.pricePerHour()), money(o.feePerHour()), money(o.effectivePerHour())));
         }
