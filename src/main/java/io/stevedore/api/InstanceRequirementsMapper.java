@@ -8,6 +8,7 @@ import io.stevedore.catalog.CpuManufacturer;
 import io.stevedore.catalog.Inclusion;
 import io.stevedore.catalog.InstanceGeneration;
 import io.stevedore.catalog.InstanceRequirements;
+import io.stevedore.catalog.JsonTrees;
 import io.stevedore.catalog.ValueRange;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -45,14 +46,14 @@ public final class InstanceRequirementsMapper {
 
     /** Parses an {@code instanceRequirements} JSON object (camelCase, exactly as sent to ECS) and validates it. */
     public InstanceRequirements parse(String json) {
+        if (json == null || json.isBlank()) {
+            throw AwsException.invalidParameter(DEFAULT_PATH + ": the instance requirements are empty");
+        }
         JsonNode node;
         try {
-            node = codec.mapper().readTree(json == null ? "" : json);
+            node = JsonTrees.read(json);
         } catch (Exception e) {
             throw AwsException.serialization("The instance requirements are not valid JSON: " + firstLine(e.getMessage()));
-        }
-        if (node == null || node.isMissingNode()) {
-            throw AwsException.invalidParameter(DEFAULT_PATH + ": the instance requirements are empty");
         }
         return toDomain(codec.read(node, InstanceRequirementsRequest::builder, InstanceRequirementsRequest.class,
                 DEFAULT_PATH), DEFAULT_PATH);

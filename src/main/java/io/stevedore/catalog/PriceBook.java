@@ -1,10 +1,6 @@
 package io.stevedore.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,12 +41,11 @@ public final class PriceBook {
 
     /** The embedded price data; fees as the rule now in force (see {@link #withFeeDate}). */
     public static PriceBook load() {
-        ObjectMapper mapper = new ObjectMapper();
         return new PriceBook(
                 OnDemandPrices.fromResource(ON_DEMAND_RESOURCE),
-                new Lazy<>(() -> SpotEstimates.parse(resource(mapper, SPOT_RESOURCE))),
-                new Lazy<>(() -> ManagementFees.parse(resource(mapper, FEES_RESOURCE))),
-                new Lazy<>(() -> resource(mapper, FARGATE_RESOURCE)),
+                new Lazy<>(() -> SpotEstimates.parse(JsonTrees.resource(SPOT_RESOURCE))),
+                new Lazy<>(() -> ManagementFees.parse(JsonTrees.resource(FEES_RESOURCE))),
+                new Lazy<>(() -> JsonTrees.resource(FARGATE_RESOURCE)),
                 null);
     }
 
@@ -71,6 +66,11 @@ public final class PriceBook {
     /** Regions with at least one On-Demand price, sorted. */
     public Set<String> regions() {
         return onDemand.regions();
+    }
+
+    /** Whether the region has any On-Demand price (reads only that region). */
+    public boolean hasRegion(String region) {
+        return !onDemand.region(region).isEmpty();
     }
 
     /** EC2 On-Demand Linux USD per hour, or empty when the type has no price in the region. */
@@ -134,17 +134,6 @@ public final class PriceBook {
         JsonNode doc = fargate.get();
         JsonNode r = doc.path("regions").get(region);
         return r == null ? Optional.empty() : Optional.of(FargateRates.parse(region, r, doc));
-    }
-
-    private static JsonNode resource(ObjectMapper mapper, String name) {
-        try (InputStream in = PriceBook.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return mapper.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name, e);
-        }
     }
 
     /** A value computed once on first use. */
