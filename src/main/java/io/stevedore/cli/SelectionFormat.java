@@ -7,6 +7,7 @@ import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.PriceProtection;
+import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -33,6 +34,9 @@ final class SelectionFormat {
         }
         b.append(String.format(Locale.ROOT, "%d instance types in %s (%s)%s%n", s.offerings().size(), s.query().region(),
                 s.query().purchaseOption(), s.unpriced().isEmpty() ? "" : ", " + s.unpriced().size() + " without a price"));
+        if (s.query().purchaseOption() == PurchaseOption.SPOT) {
+            b.append("Spot prices are estimates (On-Demand x (1 - published savings), see prices-spot.json)\n");
+        }
         s.priceProtection().ifPresent(p -> b.append("price protection: ").append(p.describe()).append('\n'));
         s.noMatchReason().ifPresent(r -> b.append("no match: ").append(r).append('\n'));
         return b.toString();
@@ -48,6 +52,7 @@ final class SelectionFormat {
         ObjectNode root = mapper.createObjectNode();
         root.put("region", s.query().region());
         root.put("capacityOption", s.query().purchaseOption().name());
+        root.put("ec2PriceBasis", s.query().purchaseOption() == PurchaseOption.SPOT ? "spot-estimate" : "on-demand");
         s.query().architecture().ifPresent(a -> root.put("architecture", a.name()));
         ArrayNode offerings = root.putArray("instanceTypes");
         for (Offering o : s.offerings()) {

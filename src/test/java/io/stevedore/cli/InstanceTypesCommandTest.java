@@ -98,6 +98,8 @@ class InstanceTypesCommandTest {
         JsonNode spot = new ObjectMapper().readTree(run("instance-types", "--requirements", SEED, "--architecture", "ARM64",
                 "--capacity-option", "SPOT", "--output", "json").out);
         assertThat(spot.get("capacityOption").asText()).isEqualTo("SPOT");
+        assertThat(spot.get("ec2PriceBasis").asText()).isEqualTo("spot-estimate");
+        assertThat(od.get("ec2PriceBasis").asText()).isEqualTo("on-demand");
         double odMin = od.get("instanceTypes").get(0).get("ec2PricePerHour").asDouble();
         assertThat(spot.get("instanceTypes").get(0).get("ec2PricePerHour").asDouble()).isLessThan(odMin);
     }
