@@ -78,6 +78,8 @@ class InstanceTypesCommandTest {
         doc.get("instanceTypes").forEach(n -> types.add(n.get("instanceType").asText()));
         assertThat(types).contains("im4gn.large", "is4gen.large", "r6g.large");
         assertThat(doc.get("priceProtection").get("applied").asBoolean()).isFalse();
+        JsonNode lastStage = doc.get("funnel").get(doc.get("funnel").size() - 1);
+        assertThat(lastStage.get("remaining").asInt()).isEqualTo(doc.get("instanceTypes").size());
     }
 
     @Test
