@@ -23,8 +23,41 @@ final class QueryLexer {
             if (i >= s.length()) {
                 return out;
             }
-            out.add(token());
+            boolean afterRegexOperator = !out.isEmpty() && isRegexOperator(out.get(out.size() - 1));
+            char c = s.charAt(i);
+            out.add(afterRegexOperator && c != '\'' && c != '"' ? pattern() : token());
         }
+    }
+
+    private static boolean isRegexOperator(QueryToken t) {
+        return !t.quoted() && (t.text().equals("=~") || t.text().equals("!~")
+                || t.text().equalsIgnoreCase("matches") || t.text().equalsIgnoreCase("not_matches"));
+    }
+
+    /**
+     * An unquoted regular expression: everything up to whitespace, keeping balanced brackets and parentheses
+     * (so {@code (t2|m5).*} and {@code [a-z]+} work) and stopping at a ')' that closes an enclosing group.
+     */
+    private QueryToken pattern() {
+        int start = i;
+        int depth = 0;
+        while (i < s.length() && !Character.isWhitespace(s.charAt(i))) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                i += 2;
+                continue;
+            }
+            if (c == '(' || c == '[') {
+                depth++;
+            } else if (c == ')' || c == ']') {
+                if (depth == 0) {
+                    break;
+                }
+                depth--;
+            }
+            i++;
+        }
+        return new QueryToken(s.substring(start, i), true);
     }
 
     private QueryToken token() {
