@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * {@code "2048"} or {@code "2 GB"}. ECS converts the unit forms to CPU units and MiB at registration.
  */
 final class TaskSizes {
-    private static final Pattern CPU = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(vcpu)?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern MEMORY = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(gb|gib|mb|mib)?",
+    private static final Pattern CPU = Pattern.compile("(\\d*\\.?\\d+)\\s*(vcpu)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern MEMORY = Pattern.compile("(\\d*\\.?\\d+)\\s*(gb|gib|mb|mib)?",
             Pattern.CASE_INSENSITIVE);
 
     private TaskSizes() {
