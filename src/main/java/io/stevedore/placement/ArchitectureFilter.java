@@ -3,6 +3,11 @@ package io.stevedore.placement;
 /** The instance runs the task's {@code runtimePlatform.cpuArchitecture}. */
 public final class ArchitectureFilter implements PlacementFilter {
     @Override
+    public boolean impliedByPartition() {
+        return true;
+    }
+
+    @Override
     public String stage() {
         return "architecture";
     }

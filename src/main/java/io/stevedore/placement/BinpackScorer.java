@@ -10,7 +10,12 @@ public final class BinpackScorer implements PlacementScorer {
 
     @Override
     public long rank(PlanState s, int i, PlacementRequest r, int ordinal) {
-        return field == PlacementStrategy.Binpack.Field.CPU ? s.cpu[i] : s.memory[i];
+        return field == PlacementStrategy.Binpack.Field.CPU ? s.cpu(i) : s.memory(i);
+    }
+
+    @Override
+    public long minRank() {
+        return 0;
     }
 
     @Override

@@ -3,6 +3,11 @@ package io.stevedore.placement;
 /** Instances of the capacity provider(s) the task was assigned to by the capacity provider strategy. */
 public final class CapacityProviderFilter implements PlacementFilter {
     @Override
+    public boolean impliedByPartition() {
+        return true;
+    }
+
+    @Override
     public String stage() {
         return "capacityProvider";
     }

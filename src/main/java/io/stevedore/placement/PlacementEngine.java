@@ -51,15 +51,15 @@ public final class PlacementEngine {
         if (count < 0) {
             throw new IllegalArgumentException("count must be >= 0");
         }
-        List<Partition> parts = state.snapshot.partitionsFor(request.capacityProviders(),
-                request.demand().architecture());
+        Candidates candidates = new Candidates(state.snapshot.partitionsFor(request.capacityProviders(),
+                request.demand().architecture()));
         List<PlacementScorer> scorers = new ArrayList<>(request.strategies().size());
         for (PlacementStrategy st : request.strategies()) {
             scorers.add(PlacementScorer.of(st));
         }
         List<TaskPlacement> placed = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
-            int i = selector.select(state, request, parts, scorers, state.placedTasks());
+            int i = selector.select(state, request, candidates, scorers, state.placedTasks());
             if (i < 0) {
                 return new PlacementResult(placed, Optional.of(explain(state, request, count - k)));
             }

@@ -9,6 +9,14 @@ public interface PlacementFilter {
     /** Short stage name used in explanations ({@code status}, {@code resources}, …). */
     String stage();
 
+    /**
+     * True when the snapshot's partitions (ACTIVE instances by capacity provider, architecture and AZ) already
+     * guarantee this check for every instance the fast paths visit, so they may skip it.
+     */
+    default boolean impliedByPartition() {
+        return false;
+    }
+
     /** Null when instance {@code i} passes, otherwise the reason it refuses. */
     ReasonCode check(PlanState state, int i, PlacementRequest request);
 

@@ -11,6 +11,11 @@ public interface PlacementScorer {
 
     double score(PlanState state, int i, PlacementRequest request, int ordinal);
 
+    /** The smallest rank this scorer can give; an instance reaching it on every scorer cannot be beaten. */
+    default long minRank() {
+        return Long.MIN_VALUE;
+    }
+
     /** The scorer of one strategy. */
     static PlacementScorer of(PlacementStrategy strategy) {
         if (strategy instanceof PlacementStrategy.Binpack) {

@@ -9,32 +9,36 @@ import java.util.TreeSet;
 
 /**
  * The cluster as a batch of placements leaves it: remaining resources, host ports, task-group counts. Starts
- * from a {@link ClusterSnapshot} and records only what changes (touched instances keep their new binpack keys in
- * a small overlay), so a handful of placements costs a handful of updates. Mutable and single-threaded; use
- * {@link #copy()} to branch a plan.
+ * from a {@link ClusterSnapshot} and records only what changes: touched instances get a slot in small delta
+ * arrays and keep their new binpack keys in an overlay, so making a plan costs nothing and a handful of
+ * placements costs a handful of updates, whatever the fleet size. Mutable and single-threaded; use
+ * {@link #copy()} to branch a plan (a copy costs in proportion to what the plan changed).
  */
 public final class PlanState {
     final ClusterSnapshot snapshot;
-    final int[] cpu;
-    final long[] memory;
-    final int[] gpus;
-    final int[] enis;
-    final int[] running;
     private final BitSet touched;
+    private final IntCounter slotOf;
+    private int[] cpu;
+    private long[] memory;
+    private int[] gpus;
+    private int[] enis;
+    private int[] running;
+    private int slots;
     private final Map<Partition, TreeSet<Long>> overlayCpu;
     private final Map<Partition, TreeSet<Long>> overlayMemory;
     private final Map<Integer, Set<Integer>> addedPorts;
-    private final Map<Integer, Map<String, Integer>> addedGroups;
-    private final Map<String, Map<String, Integer>> spreadCounts;
+    private final Map<String, IntCounter> addedGroups;
+    private final Map<String, Map<String, Map<String, Integer>>> spreadCounts;
     private int placedTasks;
 
     PlanState(ClusterSnapshot s) {
         snapshot = s;
-        cpu = s.cpu.clone();
-        memory = s.memory.clone();
-        gpus = s.gpus.clone();
-        enis = s.enis.clone();
-        running = s.running.clone();
+        slotOf = new IntCounter();
+        cpu = new int[8];
+        memory = new long[8];
+        gpus = new int[8];
+        enis = new int[8];
+        running = new int[8];
         touched = new BitSet();
         overlayCpu = new HashMap<>();
         overlayMemory = new HashMap<>();
@@ -45,11 +49,13 @@ public final class PlanState {
 
     private PlanState(PlanState o) {
         snapshot = o.snapshot;
+        slotOf = new IntCounter(o.slotOf);
         cpu = o.cpu.clone();
         memory = o.memory.clone();
         gpus = o.gpus.clone();
         enis = o.enis.clone();
         running = o.running.clone();
+        slots = o.slots;
         touched = (BitSet) o.touched.clone();
         overlayCpu = new HashMap<>();
         o.overlayCpu.forEach((p, t) -> overlayCpu.put(p, new TreeSet<>(t)));
@@ -58,9 +64,13 @@ public final class PlanState {
         addedPorts = new HashMap<>();
         o.addedPorts.forEach((i, s) -> addedPorts.put(i, new HashSet<>(s)));
         addedGroups = new HashMap<>();
-        o.addedGroups.forEach((i, m) -> addedGroups.put(i, new HashMap<>(m)));
+        o.addedGroups.forEach((g, c) -> addedGroups.put(g, new IntCounter(c)));
         spreadCounts = new HashMap<>();
-        o.spreadCounts.forEach((k, m) -> spreadCounts.put(k, new HashMap<>(m)));
+        o.spreadCounts.forEach((g, byAttr) -> {
+            Map<String, Map<String, Integer>> copy = new HashMap<>();
+            byAttr.forEach((a, m) -> copy.put(a, new HashMap<>(m)));
+            spreadCounts.put(g, copy);
+        });
         placedTasks = o.placedTasks;
     }
 
@@ -80,12 +90,31 @@ public final class PlanState {
 
     /** What instance {@code i} has left in this plan. */
     public Resources remaining(int i) {
-        return new Resources(cpu[i], memory[i], gpus[i], enis[i]);
+        return new Resources(cpu(i), memory(i), gpus(i), enis(i));
+    }
+
+    int cpu(int i) {
+        return touched.get(i) ? cpu[slotOf.get(i)] : snapshot.cpu[i];
+    }
+
+    long memory(int i) {
+        return touched.get(i) ? memory[slotOf.get(i)] : snapshot.memory[i];
+    }
+
+    int gpus(int i) {
+        return touched.get(i) ? gpus[slotOf.get(i)] : snapshot.gpus[i];
+    }
+
+    int enis(int i) {
+        return touched.get(i) ? enis[slotOf.get(i)] : snapshot.enis[i];
     }
 
     public boolean hostPortFree(int i, int port) {
         if (snapshot.views[i].usedHostPorts().contains(port)) {
             return false;
+        }
+        if (addedPorts.isEmpty()) {
+            return true;
         }
         Set<Integer> added = addedPorts.get(i);
         return added == null || !added.contains(port);
@@ -95,16 +124,12 @@ public final class PlanState {
     public int groupCount(int i, String group) {
         Integer base = snapshot.views[i].taskGroups().get(group);
         int n = base == null ? 0 : base;
-        Map<String, Integer> added = addedGroups.get(i);
-        if (added != null) {
-            Integer a = added.get(group);
-            n += a == null ? 0 : a;
-        }
-        return n;
+        IntCounter added = addedGroups.get(group);
+        return added == null ? n : n + added.get(i);
     }
 
     public int runningTasksCount(int i) {
-        return running[i];
+        return touched.get(i) ? running[slotOf.get(i)] : snapshot.running[i];
     }
 
     /** Tasks of {@code group} on instances whose {@code attribute} equals {@code value} (null: missing). */
@@ -113,19 +138,24 @@ public final class PlanState {
     }
 
     private Map<String, Integer> spreadCounts(String group, String attribute) {
-        return spreadCounts.computeIfAbsent(group + '\u0000' + attribute, k -> {
-            Map<String, Integer> counts = new HashMap<>();
+        Map<String, Map<String, Integer>> byAttr = spreadCounts.computeIfAbsent(group, g -> new HashMap<>());
+        Map<String, Integer> counts = byAttr.get(attribute);
+        if (counts == null) {
+            Map<String, Integer> fresh = new HashMap<>();
             for (int i : snapshot.instancesByGroup.getOrDefault(group, new int[0])) {
-                counts.merge(valueOf(i, attribute), snapshot.views[i].taskGroups().get(group), Integer::sum);
+                fresh.merge(valueOf(i, attribute), snapshot.views[i].taskGroups().get(group), Integer::sum);
             }
-            addedGroups.forEach((i, m) -> {
-                Integer a = m.get(group);
-                if (a != null) {
-                    counts.merge(valueOf(i, attribute), a, Integer::sum);
-                }
-            });
-            return counts;
-        });
+            IntCounter added = addedGroups.get(group);
+            if (added != null) {
+                added.forEach((i, n) -> {
+                    fresh.merge(valueOf(i, attribute), n, Integer::sum);
+                    return 0;
+                });
+            }
+            byAttr.put(attribute, fresh);
+            counts = fresh;
+        }
+        return counts;
     }
 
     private String valueOf(int i, String attribute) {
@@ -136,32 +166,54 @@ public final class PlanState {
     /** Reserves {@code request}'s task on instance {@code i}. The caller has checked feasibility. */
     public void commit(int i, PlacementRequest request) {
         Resources d = request.demand().resources();
+        int slot = slot(i);
         Partition p = snapshot.partitionOf[i];
         if (p != null) {
             TreeSet<Long> oc = overlayCpu.computeIfAbsent(p, k -> new TreeSet<>());
             TreeSet<Long> om = overlayMemory.computeIfAbsent(p, k -> new TreeSet<>());
-            oc.remove(Partition.key(cpu[i], i));
-            om.remove(Partition.key(memory[i], i));
-            oc.add(Partition.key(cpu[i] - d.cpu(), i));
-            om.add(Partition.key(memory[i] - d.memoryMiB(), i));
+            oc.remove(Partition.key(cpu[slot], i));
+            om.remove(Partition.key(memory[slot], i));
+            oc.add(Partition.key(cpu[slot] - d.cpu(), i));
+            om.add(Partition.key(memory[slot] - d.memoryMiB(), i));
         }
-        touched.set(i);
-        cpu[i] -= d.cpu();
-        memory[i] -= d.memoryMiB();
-        gpus[i] -= d.gpus();
-        enis[i] -= d.enis();
-        running[i]++;
+        cpu[slot] -= d.cpu();
+        memory[slot] -= d.memoryMiB();
+        gpus[slot] -= d.gpus();
+        enis[slot] -= d.enis();
+        running[slot]++;
         placedTasks++;
         if (!request.demand().hostPorts().isEmpty()) {
             addedPorts.computeIfAbsent(i, k -> new HashSet<>()).addAll(request.demand().hostPorts());
         }
-        addedGroups.computeIfAbsent(i, k -> new HashMap<>()).merge(request.group(), 1, Integer::sum);
-        String prefix = request.group() + '\u0000';
-        for (Map.Entry<String, Map<String, Integer>> e : spreadCounts.entrySet()) {
-            if (e.getKey().startsWith(prefix)) {
-                e.getValue().merge(valueOf(i, e.getKey().substring(prefix.length())), 1, Integer::sum);
-            }
+        addedGroups.computeIfAbsent(request.group(), k -> new IntCounter()).increment(i);
+        Map<String, Map<String, Integer>> byAttr = spreadCounts.get(request.group());
+        if (byAttr != null) {
+            byAttr.forEach((attribute, counts) -> counts.merge(valueOf(i, attribute), 1, Integer::sum));
         }
+    }
+
+    /** The delta slot of instance {@code i}, created from the snapshot's values on first touch. */
+    private int slot(int i) {
+        if (touched.get(i)) {
+            return slotOf.get(i);
+        }
+        if (slots == cpu.length) {
+            int n = slots * 2;
+            cpu = java.util.Arrays.copyOf(cpu, n);
+            memory = java.util.Arrays.copyOf(memory, n);
+            gpus = java.util.Arrays.copyOf(gpus, n);
+            enis = java.util.Arrays.copyOf(enis, n);
+            running = java.util.Arrays.copyOf(running, n);
+        }
+        int slot = slots++;
+        cpu[slot] = snapshot.cpu[i];
+        memory[slot] = snapshot.memory[i];
+        gpus[slot] = snapshot.gpus[i];
+        enis[slot] = snapshot.enis[i];
+        running[slot] = snapshot.running[i];
+        slotOf.put(i, slot);
+        touched.set(i);
+        return slot;
     }
 
     /**

@@ -13,16 +13,16 @@ public final class ResourceFilter implements PlacementFilter {
     @Override
     public ReasonCode check(PlanState s, int i, PlacementRequest r) {
         TaskDemand d = r.demand();
-        if (d.cpu() > s.cpu[i]) {
+        if (d.cpu() > s.cpu(i)) {
             return ReasonCode.RESOURCE_CPU;
         }
-        if (d.memoryMiB() > s.memory[i]) {
+        if (d.memoryMiB() > s.memory(i)) {
             return ReasonCode.RESOURCE_MEMORY;
         }
-        if (d.gpus() > s.gpus[i]) {
+        if (d.gpus() > s.gpus(i)) {
             return ReasonCode.RESOURCE_GPU;
         }
-        if (d.networkMode() == NetworkMode.AWSVPC && s.enis[i] < 1) {
+        if (d.networkMode() == NetworkMode.AWSVPC && s.enis(i) < 1) {
             return ReasonCode.RESOURCE_ENI;
         }
         return null;
@@ -33,20 +33,20 @@ public final class ResourceFilter implements PlacementFilter {
         ReasonCode c = check(s, i, r);
         TaskDemand d = r.demand();
         switch (c) {
-            case RESOURCE_CPU: return rejection(c, "cpu", d.cpu(), s.cpu[i]);
-            case RESOURCE_MEMORY: return rejection(c, "memoryMiB", d.memoryMiB(), s.memory[i]);
-            case RESOURCE_GPU: return rejection(c, "gpus", d.gpus(), s.gpus[i]);
-            default: return rejection(c, "enis", 1, s.enis[i]);
+            case RESOURCE_CPU: return rejection(c, "cpu", d.cpu(), s.cpu(i));
+            case RESOURCE_MEMORY: return rejection(c, "memoryMiB", d.memoryMiB(), s.memory(i));
+            case RESOURCE_GPU: return rejection(c, "gpus", d.gpus(), s.gpus(i));
+            default: return rejection(c, "enis", 1, s.enis(i));
         }
     }
 
     /** How much of the dimension {@code c} names is left on instance {@code i}. */
     static long available(PlanState s, int i, ReasonCode c) {
         switch (c) {
-            case RESOURCE_CPU: return s.cpu[i];
-            case RESOURCE_MEMORY: return s.memory[i];
-            case RESOURCE_GPU: return s.gpus[i];
-            case RESOURCE_ENI: return s.enis[i];
+            case RESOURCE_CPU: return s.cpu(i);
+            case RESOURCE_MEMORY: return s.memory(i);
+            case RESOURCE_GPU: return s.gpus(i);
+            case RESOURCE_ENI: return s.enis(i);
             default: return 0;
         }
     }

@@ -21,6 +21,11 @@ public final class SpreadScorer implements PlacementScorer {
     }
 
     @Override
+    public long minRank() {
+        return 0;
+    }
+
+    @Override
     public double score(PlanState s, int i, PlacementRequest r, int ordinal) {
         return 1.0 / (1.0 + rank(s, i, r, ordinal));
     }

@@ -3,6 +3,11 @@ package io.stevedore.placement;
 /** Only ACTIVE instances with a connected agent receive tasks (DRAINING, REGISTERING, … never do). */
 public final class StatusFilter implements PlacementFilter {
     @Override
+    public boolean impliedByPartition() {
+        return true;
+    }
+
+    @Override
     public String stage() {
         return "status";
     }

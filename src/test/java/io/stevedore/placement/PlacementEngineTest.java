@@ -144,6 +144,21 @@ class PlacementEngineTest {
     }
 
     @Test
+    void random_first_uniformOverFeasibleInstances() {
+        // ci-001 cannot take the task: the other three share the draws evenly
+        ClusterSnapshot snap = new Fleet().add("m5.large", "us-east-1a").add("c5.large", "us-east-1a")
+                .add("m5.large", "us-east-1b").add("m5.large", "us-east-1c").snapshot();
+        Map<String, Integer> hits = new TreeMap<>();
+        for (long seed = 0; seed < 3000; seed++) {
+            PlacementResult r = engine.place(snap.newPlan(), req("g", 256, 6000, new PlacementStrategy.Random())
+                    .withSeed(seed), 1);
+            hits.merge(r.placements().get(0).containerInstanceId(), 1, Integer::sum);
+        }
+        assertThat(hits).containsOnlyKeys("ci-000", "ci-002", "ci-003");
+        assertThat(hits.values()).allSatisfy(n -> assertThat(n).isBetween(880, 1120));
+    }
+
+    @Test
     void distinctInstance_moreTasksThanInstances_restFailWithDistinctInstanceReason() {
         PlanState s = new Fleet().add("m5.large", "us-east-1a").add("m5.large", "us-east-1b")
                 .add("m5.large", "us-east-1c").snapshot().newPlan();

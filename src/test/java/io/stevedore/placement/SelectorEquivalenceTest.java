@@ -31,7 +31,8 @@ class SelectorEquivalenceTest {
         List<List<PlacementStrategy>> combos = List.of(List.of(BIN_MEM), List.of(BIN_CPU), List.of(SPREAD_AZ),
                 List.of(SPREAD_AZ, BIN_MEM), List.of(SPREAD_AZ, BIN_CPU, SPREAD_ID), List.of(BIN_MEM, SPREAD_ID),
                 List.of(SPREAD_ID), List.of(SPREAD_TEAM, BIN_MEM), List.of(new PlacementStrategy.Random()),
-                List.of(SPREAD_AZ, new PlacementStrategy.Random()));
+                List.of(SPREAD_AZ, new PlacementStrategy.Random()), List.of(SPREAD_AZ, SPREAD_ID),
+                List.of(SPREAD_ID, BIN_CPU), List.of(SPREAD_TEAM, SPREAD_ID, BIN_MEM));
         List<Arguments> out = new ArrayList<>();
         for (long seed = 1; seed <= 6; seed++) {
             for (List<PlacementStrategy> c : combos) {
@@ -75,10 +76,28 @@ class SelectorEquivalenceTest {
             for (TaskPlacement p : engine.place(fast, r, count).placements()) {
                 got.add(indexOf(snap, p.containerInstanceId()));
             }
-            assertThat(got).isEqualTo(reference(engine, ref, r, count));
+            if (strategies.get(0) instanceof PlacementStrategy.Random) {
+                assertFeasibleAndMaximal(engine, ref, r, count, got);
+            } else {
+                assertThat(got).isEqualTo(reference(engine, ref, r, count));
+            }
         }
         for (int i = 0; i < snap.size(); i++) {
             assertThat(fast.remaining(i).isNonNegative()).isTrue();
+        }
+    }
+
+    /** A random first strategy draws instead of ranking: each choice feasible, and it stops only when full. */
+    private static void assertFeasibleAndMaximal(PlacementEngine engine, PlanState s, PlacementRequest r, int count,
+                                                 List<Integer> got) {
+        for (int i : got) {
+            assertThat(engine.feasible(s, i, r)).isTrue();
+            s.commit(i, r);
+        }
+        if (got.size() < count) {
+            for (int i = 0; i < s.snapshot().size(); i++) {
+                assertThat(engine.feasible(s, i, r)).isFalse();
+            }
         }
     }
 
