@@ -8,6 +8,7 @@ final class Bin {
     long mem;
     long gpu;
     long eni;
+    int tasks;
 
     Bin(int cand, int shapes) {
         this.cand = cand;
@@ -21,6 +22,7 @@ final class Bin {
         b.mem = mem;
         b.gpu = gpu;
         b.eni = eni;
+        b.tasks = tasks;
         return b;
     }
 
@@ -30,17 +32,14 @@ final class Bin {
         mem += shapes.mem[s] * n;
         gpu += (long) shapes.gpu[s] * n;
         eni += (long) shapes.eni[s] * n;
+        tasks += n;
     }
 
     boolean isEmpty() {
-        return cpu == 0 && mem == 0 && gpu == 0 && eni == 0 && total() == 0;
+        return tasks == 0;
     }
 
     int total() {
-        int n = 0;
-        for (int c : counts) {
-            n += c;
-        }
-        return n;
+        return tasks;
     }
 }

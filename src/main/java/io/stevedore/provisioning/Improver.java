@@ -23,8 +23,9 @@ final class Improver {
     List<Bin> improve(List<Bin> bins) {
         downsize(bins);
         for (int round = 0; round < ROUNDS; round++) {
-            boolean changed = dissolveTail(bins);
-            changed |= pairTail(bins);
+            List<Integer> tail = tail(bins);
+            boolean changed = dissolveTail(bins, tail);
+            changed |= pairTail(bins, tail);
             bins.removeIf(Bin::isEmpty);
             if (!changed) {
                 break;
@@ -72,9 +73,9 @@ final class Improver {
         return idx.subList(0, Math.min(TAIL, idx.size()));
     }
 
-    private boolean dissolveTail(List<Bin> bins) {
+    private boolean dissolveTail(List<Bin> bins, List<Integer> tail) {
         boolean changed = false;
-        for (int i : tail(bins)) {
+        for (int i : tail) {
             changed |= dissolve(bins, i);
         }
         return changed;
@@ -115,8 +116,7 @@ final class Improver {
     }
 
     /** For pairs of tail bins: one cheaper instance for both, or a cheaper greedy re-pack of their tasks. */
-    private boolean pairTail(List<Bin> bins) {
-        List<Integer> tail = tail(bins);
+    private boolean pairTail(List<Bin> bins, List<Integer> tail) {
         boolean changed = false;
         for (int x = 0; x < tail.size(); x++) {
             for (int y = x + 1; y < tail.size(); y++) {
@@ -174,5 +174,6 @@ final class Improver {
         target.mem = source.mem;
         target.gpu = source.gpu;
         target.eni = source.eni;
+        target.tasks = source.tasks;
     }
 }

@@ -3,7 +3,6 @@ package io.stevedore.provisioning;
 import io.stevedore.placement.Resources;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,6 +17,12 @@ import java.util.List;
  */
 final class Packer {
     private static final double EPS = 1e-9;
+    /**
+     * Up to this many tasks (per zone) the plain greedy cover is also tried and the cheaper plan kept; beyond it
+     * the LP-rounded plan is the better one in every benchmark run and the greedy is skipped for speed.
+     */
+    static final int GREEDY_ALTERNATIVE_MAX_TASKS = 5_000;
+    private final PatternLp lp;
     private final ShapeSet shapes;
     private final List<Candidate> cands;
     private final double[] value;
@@ -29,8 +34,9 @@ final class Packer {
         this.value = values();
         this.orders = new int[cands.size()][][];
         for (int c = 0; c < cands.size(); c++) {
-            orders[c] = orders(cands.get(c));
+            orders[c] = orders(cands.get(c), value);
         }
+        this.lp = new PatternLp(this);
     }
 
     ShapeSet shapes() {
@@ -45,10 +51,36 @@ final class Packer {
         return value[s];
     }
 
-    /** Packs {@code demand} (tasks per shape; every shape must fit some candidate) into bins. */
+    /**
+     * Packs {@code demand} (tasks per shape; every shape must fit some candidate) into bins: the cheaper of a
+     * greedy cover and a rounded pattern LP ({@link PatternLp}), each repaired by {@link Improver}.
+     */
     List<Bin> pack(int[] demand) {
+        Improver improver = new Improver(this);
+        List<Bin> rounded = improver.improve(cover(demand, lp.roundDown(demand)));
+        if (Arrays.stream(demand).asLongStream().sum() > GREEDY_ALTERNATIVE_MAX_TASKS) {
+            return rounded;
+        }
+        List<Bin> greedy = improver.improve(cover(demand, new ArrayList<>()));
+        return cost(rounded) < cost(greedy) - EPS ? rounded : greedy;
+    }
+
+    double cost(List<Bin> bins) {
+        double c = 0;
+        for (Bin b : bins) {
+            c += cands.get(b.cand).cost();
+        }
+        return c;
+    }
+
+    /** Completes {@code bins} (which must not exceed {@code demand}) greedily until every task is packed. */
+    List<Bin> cover(int[] demand, List<Bin> bins) {
         int[] rem = demand.clone();
-        List<Bin> bins = new ArrayList<>();
+        for (Bin b : bins) {
+            for (int s = 0; s < rem.length; s++) {
+                rem[s] -= b.counts[s];
+            }
+        }
         long left = Arrays.stream(rem).asLongStream().sum();
         while (left > 0) {
             Bin best = bestPattern(rem);
@@ -69,7 +101,7 @@ final class Packer {
                 bins.add(best.copy());
             }
         }
-        return new Improver(this).improve(bins);
+        return bins;
     }
 
     private Bin bestPattern(int[] rem) {
@@ -179,36 +211,32 @@ final class Packer {
     }
 
     /** Three item orders per candidate: by value per bottleneck share, per summed share, and by value alone. */
-    private int[][] orders(Candidate c) {
+    int[][] orders(Candidate c, double[] value) {
         Resources cap = c.capacity();
-        double[] bottleneck = new double[shapes.size()];
-        double[] summed = new double[shapes.size()];
-        List<Integer> fit = new ArrayList<>();
-        for (int s = 0; s < shapes.size(); s++) {
-            if (shapes.copies(c, s) == 0) {
+        int n = shapes.size();
+        double[] bottleneck = new double[n];
+        double[] summed = new double[n];
+        int[] fit = new int[n];
+        int k = 0;
+        for (int s = 0; s < n; s++) {
+            if (value[s] <= 0 || shapes.copies(c, s) == 0) {
                 continue;
             }
-            fit.add(s);
-            double[] share = {share(shapes.cpu[s], cap.cpu()), share(shapes.mem[s], cap.memoryMiB()),
-                share(shapes.gpu[s], cap.gpus()), share(shapes.eni[s], cap.enis())};
-            double max = 0;
-            double sum = 0;
-            for (double x : share) {
-                max = Math.max(max, x);
-                sum += x;
-            }
-            bottleneck[s] = value[s] / Math.max(max, EPS);
-            summed[s] = value[s] / Math.max(sum, EPS);
+            fit[k++] = s;
+            double a = share(shapes.cpu[s], cap.cpu());
+            double b = share(shapes.mem[s], cap.memoryMiB());
+            double g = share(shapes.gpu[s], cap.gpus());
+            double e = share(shapes.eni[s], cap.enis());
+            bottleneck[s] = value[s] / Math.max(Math.max(Math.max(a, b), Math.max(g, e)), EPS);
+            summed[s] = value[s] / Math.max(a + b + g + e, EPS);
         }
-        return new int[][] {sorted(fit, bottleneck), sorted(fit, summed), sorted(fit, value)};
+        int[] base = Arrays.copyOf(fit, k);
+        return new int[][] {Knapsack.sortByKeyDesc(base.clone(), bottleneck),
+            Knapsack.sortByKeyDesc(base.clone(), summed), Knapsack.sortByKeyDesc(base.clone(), value)};
     }
 
     private static double share(long need, long capacity) {
         return need == 0 ? 0 : (double) need / capacity;
     }
 
-    private static int[] sorted(List<Integer> shapes, double[] key) {
-        return shapes.stream().sorted(Comparator.<Integer>comparingDouble(s -> -key[s]).thenComparing(s -> s))
-                .mapToInt(Integer::intValue).toArray();
-    }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,15 @@ public final class Provisioner {
         }
         List<Unplaceable> unplaceable = new ArrayList<>();
         List<PendingGroup> feasible = new ArrayList<>();
+        Map<TaskDemand, Optional<Unplaceable>> verdicts = new HashMap<>();
         for (PendingGroup g : request.groups()) {
             if (g.count() == 0) {
                 continue;
             }
-            Optional<Unplaceable> why = Explainer.explain(g.key(), g.count(), g.demand(), all);
-            why.ifPresentOrElse(unplaceable::add, () -> feasible.add(g));
+            Optional<Unplaceable> why = verdicts.computeIfAbsent(g.demand(),
+                    d -> Explainer.explain("", 0, d, all));
+            why.ifPresentOrElse(u -> unplaceable.add(new Unplaceable(g.key(), g.count(), u.dimension(), u.reason())),
+                    () -> feasible.add(g));
         }
         List<Zone> zones = request.zones();
         Map<TaskDemand, Integer> shapeIndex = new LinkedHashMap<>();
