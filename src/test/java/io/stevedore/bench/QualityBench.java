@@ -17,7 +17,7 @@ import java.util.Map;
 /** Our plan vs the reference solver on seeded random workloads (one zone: a pure packing problem). */
 final class QualityBench {
     record Row(long seed, int shapes, int tasks, String arch, double ours, double lowerBound, double solverBest,
-               boolean proven, double ms) {
+               boolean proven, double ms, double ffd) {
         double ratioToBound() {
             return ours / lowerBound;
         }
@@ -61,6 +61,6 @@ final class QualityBench {
                 .reduce((a, b) -> a + "+" + b).orElse("");
         int tasks = groups.stream().mapToInt(PendingGroup::count).sum();
         return new Row(seed, shapes.size(), tasks, arch, plan.totalPerHour(), r.lowerBound(), r.upperBound(),
-                r.proven() || Math.abs(r.upperBound() - r.lowerBound()) < 1e-9, ms);
+                r.proven() || Math.abs(r.upperBound() - r.lowerBound()) < 1e-9, ms, FfdBaseline.cost(groups, offerings));
     }
 }

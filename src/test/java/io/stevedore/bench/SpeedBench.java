@@ -23,7 +23,33 @@ final class SpeedBench {
 
     record Result(int tasks, int services, int shapes, int offerings, double medianMs, double minMs,
                   long allocatedMiB, long retainedMiB, int instances, double costPerHour, double cpuUtil,
-                  double memUtil, double smallMedianUs) {
+                  double memUtil) {
+    }
+
+    record Scale(int tasks, int services, double medianMs) {
+    }
+
+    /** Plan time for 5 … 100,000 pending tasks (services = tasks / 10, at least 2). */
+    static List<Scale> scaling(List<Offering> offerings) {
+        List<Scale> out = new ArrayList<>();
+        Provisioner p = new Provisioner();
+        for (int tasks : new int[] {5, 100, 1_000, 10_000, 100_000}) {
+            int services = Math.max(2, tasks / 10);
+            ProvisioningRequest req = new ProvisioningRequest(services(7, services, tasks), offerings, ZONES);
+            int runs = tasks >= 100_000 ? 3 : tasks >= 10_000 ? 5 : 21;
+            for (int i = 0; i < Math.max(3, runs / 2); i++) {
+                p.plan(req);
+            }
+            double[] ms = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                p.plan(req);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(ms);
+            out.add(new Scale(tasks, services, ms[runs / 2]));
+        }
+        return out;
     }
 
     static List<PendingGroup> services(long seed, int services, int tasks) {
@@ -66,29 +92,16 @@ final class SpeedBench {
         System.gc();
         Runtime rt = Runtime.getRuntime();
         long retained = rt.totalMemory() - rt.freeMemory();
-        // a handful of new tasks: five tasks of two services
-        List<PendingGroup> few = List.of(new PendingGroup("web", TaskDemand.awsvpc(512, 1024,
-                Architecture.X86_64), 3), new PendingGroup("api", TaskDemand.awsvpc(1024, 2048, Architecture.ARM64), 2));
-        ProvisioningRequest small = new ProvisioningRequest(few, offerings, ZONES);
-        for (int i = 0; i < 50; i++) {
-            p.plan(small);
-        }
-        double[] us = new double[51];
-        for (int i = 0; i < us.length; i++) {
-            long t0 = System.nanoTime();
-            p.plan(small);
-            us[i] = (System.nanoTime() - t0) / 1e3;
-        }
-        Arrays.sort(us);
         int shapes = (int) groups.stream().map(PendingGroup::demand).distinct().count();
         return new Result(100_000, 10_000, shapes, offerings.size(), ms[repeats / 2], ms[0], allocated >> 20,
                 retained >> 20, plan.instances().size(), plan.totalPerHour(), plan.cpuUtilization(),
-                plan.memoryUtilization(), us[us.length / 2]);
+                plan.memoryUtilization());
     }
 
     public static void main(String[] args) {
         List<Offering> offerings = new io.stevedore.cli.InterimOfferings(io.stevedore.catalog.InstanceCatalog.load())
                 .offerings("us-east-1", null);
         System.out.println(run(offerings, 5));
+        System.out.println(scaling(offerings));
     }
 }
