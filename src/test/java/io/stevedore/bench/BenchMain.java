@@ -1,8 +1,8 @@
 package io.stevedore.bench;
 
-import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.catalog.Offering;
-import io.stevedore.cli.InterimOfferings;
+import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.cli.CapacityOfferings;
 import io.stevedore.provisioning.LaunchPlan;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,10 +36,10 @@ public final class BenchMain {
             }
         }
         BenchMain b = new BenchMain();
-        InstanceCatalog catalog = InstanceCatalog.load();
-        List<Offering> all = new InterimOfferings(catalog).offerings("us-east-1", null);
+        CapacityOfferings source = CapacityOfferings.load();
+        List<Offering> all = source.offerings(null, "us-east-1", PurchaseOption.ON_DEMAND);
         b.machine();
-        b.seeds(catalog);
+        b.seeds(source);
         b.quality(all, seeds, solverSeconds);
         b.speed(all);
         System.out.print(b.out);
@@ -68,8 +68,8 @@ public final class BenchMain {
         line("");
     }
 
-    private void seeds(InstanceCatalog catalog) throws Exception {
-        List<Offering> offerings = Seeds.offerings(catalog);
+    private void seeds(CapacityOfferings source) throws Exception {
+        List<Offering> offerings = Seeds.offerings(source);
         line("## Seed scale-up experiments (shared/scenarios/seed-scale-up.md)");
         line("");
         line("Graviton, vCPU 2–4, 2048–16384 MiB, amazon-web-services, current+previous, burstable included, bare "
@@ -99,7 +99,7 @@ public final class BenchMain {
         line("## Quality against the reference solver (OR-Tools %s)", "9.15.6755");
         line("");
         line("Seeded random workloads (`Workloads.random(seed)`: 3–8 shapes, 50–2,000 tasks, x86/ARM/mixed, some "
-                + "host-port shapes), one zone, every priced us-east-1 type MI may launch (%d offerings). `LB` is the "
+                + "host-port shapes), one zone, every priced us-east-1 type MI may launch (InstanceSelector, no requirements: %d offerings). `LB` is the "
                 + "proven lower bound (column-generation LP, exact CP-SAT pricing, Farley bound); `best` is the "
                 + "cheapest integer fleet CP-SAT found over the generated columns (plus ours) in %.0f s; `proven` "
                 + "marks LB = best (optimum proven). ours/LB bounds our distance to the true optimum from above.",

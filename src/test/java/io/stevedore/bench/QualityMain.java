@@ -1,13 +1,11 @@
 package io.stevedore.bench;
 
-import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.catalog.Offering;
-import io.stevedore.cli.InterimOfferings;
 import java.util.List;
 
 final class QualityMain {
     public static void main(String[] args) {
-        List<Offering> offerings = new InterimOfferings(InstanceCatalog.load()).offerings("us-east-1", null);
+        List<Offering> offerings = io.stevedore.cli.CapacityOfferings.load().offerings(null, "us-east-1", io.stevedore.catalog.PurchaseOption.ON_DEMAND);
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         for (long seed = 1; seed <= n; seed++) {
             long t0 = System.nanoTime();

@@ -3,9 +3,9 @@ package io.stevedore.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.catalog.Architecture;
-import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.catalog.Offering;
-import io.stevedore.cli.InterimOfferings;
+import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.cli.CapacityOfferings;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.LaunchPlan;
 import io.stevedore.provisioning.PendingGroup;
@@ -32,9 +32,9 @@ public final class Seeds {
     static final List<Seed> SEEDS = List.of(new Seed("A", 30, 512, 1024, 0.51, 2.04),
             new Seed("B", 10, 1000, 3500, 0.34, 0.34), new Seed("C", 10, 1000, 14000, 1.01, 1.01));
 
-    static List<Offering> offerings(InstanceCatalog catalog) throws Exception {
+    static List<Offering> offerings(CapacityOfferings source) throws Exception {
         JsonNode req = new ObjectMapper().readTree(REQUIREMENTS);
-        return new InterimOfferings(catalog).offerings("us-east-1", req);
+        return source.offerings(req, "us-east-1", PurchaseOption.ON_DEMAND);
     }
 
     static LaunchPlan plan(Seed s, List<Offering> offerings) {
@@ -44,7 +44,7 @@ public final class Seeds {
     }
 
     public static void main(String[] args) throws Exception {
-        List<Offering> offerings = offerings(InstanceCatalog.load());
+        List<Offering> offerings = offerings(CapacityOfferings.load());
         for (Seed s : SEEDS) {
             LaunchPlan p = plan(s, offerings);
             System.out.printf("%s ec2=%.4f fee=%.4f fleet=%s unplaceable=%s%n", s.name(), p.ec2PerHour(),

@@ -99,8 +99,7 @@ final class SpeedBench {
     }
 
     public static void main(String[] args) {
-        List<Offering> offerings = new io.stevedore.cli.InterimOfferings(io.stevedore.catalog.InstanceCatalog.load())
-                .offerings("us-east-1", null);
+        List<Offering> offerings = io.stevedore.cli.CapacityOfferings.load().offerings(null, "us-east-1", io.stevedore.catalog.PurchaseOption.ON_DEMAND);
         System.out.println(run(offerings, 5));
         System.out.println(scaling(offerings));
     }

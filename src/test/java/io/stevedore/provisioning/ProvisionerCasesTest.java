@@ -43,11 +43,19 @@ class ProvisionerCasesTest {
     }
 
     @Test
-    void plan_seedA_neitherOneInstancePerTaskNorAlwaysTheSmallestType() {
-        LaunchPlan p = plan(TestOfferings.seed(), THREE, new PendingGroup("web", arm(512, 1024), 30));
-        assertThat(p.instances().size()).isLessThan(30);
-        int smallest = TestOfferings.seed().stream().mapToInt(o -> o.type().vcpus()).min().orElseThrow();
-        assertThat(p.instances()).anyMatch(i -> i.offering().type().vcpus() > smallest);
+    void plan_tasksWastingSmallTypes_largerTypeCheaperThanOnePerInstance() {
+        // 1536/3000 fits c5.large once (25% of its CPU idle) but c5.2xlarge five times: 2 × $0.34 < 10 × $0.085
+        LaunchPlan p = plan(TestOfferings.named("c5.large", "c5.xlarge", "c5.2xlarge"), ONE,
+                new PendingGroup("app", x86(1536, 3000), 10));
+        assertThat(p.fleet()).isEqualTo(Map.of("c5.2xlarge", 2));
+    }
+
+    @Test
+    void plan_smallTasks_manyPerInstance() {
+        LaunchPlan p = plan(TestOfferings.named("c5.large", "c5.xlarge", "c5.2xlarge"), ONE,
+                new PendingGroup("web", x86(256, 512), 30));
+        assertThat(p.instances().size()).isLessThanOrEqualTo(4);
+        assertThat(p.plannedTasks()).isEqualTo(30);
     }
 
     @Test

@@ -1,43 +1,39 @@
 package io.stevedore.provisioning;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stevedore.catalog.CpuManufacturer;
+import io.stevedore.catalog.Inclusion;
 import io.stevedore.catalog.InstanceCatalog;
+import io.stevedore.catalog.InstanceGeneration;
+import io.stevedore.catalog.InstanceRequirements;
+import io.stevedore.catalog.InstanceSelector;
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.catalog.Offering;
+import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.stevedore.catalog.SelectionQuery;
+import io.stevedore.catalog.ValueRange;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
-/** Real catalog types with real us-east-1 On-Demand prices; fee = 12% of On-Demand (fact sheet §6.1). */
+/** Real catalog types with real us-east-1 On-Demand prices and management fees from the price book. */
 final class TestOfferings {
     static final InstanceCatalog CATALOG = InstanceCatalog.load();
-    private static final JsonNode PRICES = prices();
+    static final PriceBook PRICES = PriceBook.load();
+    static final InstanceSelector SELECTOR = InstanceSelector.load();
 
     private TestOfferings() {
     }
 
-    private static JsonNode prices() {
-        try (InputStream in = TestOfferings.class.getClassLoader()
-                .getResourceAsStream("stevedore/catalog/prices-on-demand.json")) {
-            return new ObjectMapper().readTree(in).get("regions").get("us-east-1");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Priced types MI may launch (more than 1 vCPU, no nano/micro) that match {@code filter}. */
+    /** Priced types that match {@code filter}, with MI's hard rules (more than 1 vCPU, no nano/micro). */
     static List<Offering> where(Predicate<InstanceType> filter) {
         List<Offering> out = new ArrayList<>();
         for (InstanceType t : CATALOG.all()) {
-            JsonNode p = PRICES.get(t.name());
             boolean mi = t.vcpus() > 1 && !t.size().equals("nano") && !t.size().equals("micro");
-            if (p != null && p.asDouble() > 0 && mi && filter.test(t)) {
-                out.add(new Offering(t, "us-east-1", PurchaseOption.ON_DEMAND, p.asDouble(), p.asDouble() * 0.12));
+            if (mi && filter.test(t)) {
+                PRICES.offering(t, "us-east-1", PurchaseOption.ON_DEMAND).ifPresent(out::add);
             }
         }
         return out;
@@ -48,9 +44,16 @@ final class TestOfferings {
         return where(t -> wanted.contains(t.name()));
     }
 
-    /** The seed scale-up requirements: Graviton, 2–4 vCPU, 2–16 GiB, burstable included, no bare metal. */
+    /**
+     * The seed scale-up provider (shared/scenarios/seed-scale-up.md) through the instance selector: Graviton,
+     * 2–4 vCPU, 2–16 GiB, current and previous generations, burstable included, no bare metal.
+     */
     static List<Offering> seed() {
-        return where(t -> t.cpuManufacturer().wireName().equals("amazon-web-services") && t.vcpus() >= 2
-                && t.vcpus() <= 4 && t.memoryMiB() >= 2048 && t.memoryMiB() <= 16384 && !t.bareMetal());
+        InstanceRequirements r = InstanceRequirements.builder(ValueRange.of(2, 4), ValueRange.of(2048, 16384))
+                .cpuManufacturers(Set.of(CpuManufacturer.AMAZON_WEB_SERVICES))
+                .instanceGenerations(Set.of(InstanceGeneration.CURRENT, InstanceGeneration.PREVIOUS))
+                .burstablePerformance(Inclusion.INCLUDED).bareMetal(Inclusion.EXCLUDED).build();
+        return SELECTOR.select(new SelectionQuery(r, Optional.empty(), "us-east-1", PurchaseOption.ON_DEMAND))
+                .offerings();
     }
 }
