@@ -1,0 +1,94 @@
+package io.stevedore.api;
+
+import io.stevedore.api.wire.AwsException;
+import io.stevedore.placement.PlacementConstraint;
+import io.stevedore.placement.PlacementStrategy;
+import io.stevedore.placement.PlacementValidationException;
+import io.stevedore.placement.strategy.CapacityProviderStrategy;
+import io.stevedore.placement.strategy.StrategyItem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionPlacementConstraint;
+
+/**
+ * SDK placement shapes ({@code placementConstraints}, {@code placementStrategy},
+ * {@code capacityProviderStrategy}) to placement records; refusals become {@link AwsException}s of the type
+ * ECS uses.
+ */
+public final class PlacementModelMapper {
+    private PlacementModelMapper() {
+    }
+
+    public static List<PlacementConstraint> constraints(
+            List<software.amazon.awssdk.services.ecs.model.PlacementConstraint> wire) {
+        return guarded(() -> {
+            List<PlacementConstraint> out = new ArrayList<>();
+            for (var c : wire) {
+                out.add(PlacementConstraint.of(c.typeAsString(), c.expression()));
+            }
+            checkCount(out.size());
+            return out;
+        });
+    }
+
+    public static List<PlacementConstraint> taskDefinitionConstraints(List<TaskDefinitionPlacementConstraint> wire) {
+        return guarded(() -> {
+            List<PlacementConstraint> out = new ArrayList<>();
+            for (var c : wire) {
+                out.add(PlacementConstraint.of(c.typeAsString(), c.expression()));
+            }
+            checkCount(out.size());
+            return out;
+        });
+    }
+
+    public static List<PlacementStrategy> strategies(
+            List<software.amazon.awssdk.services.ecs.model.PlacementStrategy> wire) {
+        return guarded(() -> {
+            if (wire.size() > PlacementStrategy.MAX_STRATEGIES) {
+                throw new PlacementValidationException("Too many placement strategies: " + wire.size()
+                        + " (at most " + PlacementStrategy.MAX_STRATEGIES + ").");
+            }
+            List<PlacementStrategy> out = new ArrayList<>();
+            for (var s : wire) {
+                out.add(PlacementStrategy.of(s.typeAsString(), s.field()));
+            }
+            return out;
+        });
+    }
+
+    /** The strategy items (missing base/weight are 0, as in ECS). */
+    public static CapacityProviderStrategy capacityProviderStrategy(List<CapacityProviderStrategyItem> wire) {
+        return guarded(() -> new CapacityProviderStrategy(items(wire)));
+    }
+
+    public static List<StrategyItem> items(List<CapacityProviderStrategyItem> wire) {
+        List<StrategyItem> out = new ArrayList<>();
+        for (CapacityProviderStrategyItem i : wire) {
+            if (i.capacityProvider() == null || i.capacityProvider().isEmpty()) {
+                throw AwsException.invalidParameter("capacityProviderStrategy.capacityProvider must be specified.");
+            }
+            out.add(new StrategyItem(i.capacityProvider(), i.base() == null ? 0 : i.base(),
+                    i.weight() == null ? 0 : i.weight()));
+        }
+        return out;
+    }
+
+    /** Runs {@code body}, turning a placement refusal into the AWS error ECS answers. */
+    public static <T> T guarded(Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (PlacementValidationException e) {
+            throw new AwsException(e.errorType(), 400, e.getMessage());
+        }
+    }
+
+    private static void checkCount(int n) {
+        if (n > PlacementConstraint.MAX_CONSTRAINTS) {
+            throw new PlacementValidationException("Too many placement constraints: " + n + " (at most "
+                    + PlacementConstraint.MAX_CONSTRAINTS + ").");
+        }
+    }
+}
