@@ -142,4 +142,15 @@ class InstanceTypesCommandTest {
         assertThat(r.err).startsWith("No instance types satisfy the instance requirements specified in the Amazon ECS"
                 + " Managed Instances capacity provider: acceleratorNames [a100] excludes every one of the");
     }
+
+    @Test
+    void noMatch_json_carriesReasonAndEmptyList() throws Exception {
+        Result r = run("instance-types", "--requirements",
+                "{\"vCpuCount\":{\"min\":2,\"max\":4},\"memoryMiB\":{\"min\":2048},\"bareMetal\":\"required\"}",
+                "--output", "json");
+        assertThat(r.exit).isEqualTo(1);
+        JsonNode doc = new ObjectMapper().readTree(r.out);
+        assertThat(doc.get("instanceTypes")).isEmpty();
+        assertThat(doc.get("noMatchReason").asText()).startsWith("bareMetal required excludes every one of the");
+    }
 }
