@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.stevedore.api.ec2.Ec2QueryApi;
 import io.stevedore.api.wire.AwsException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -76,6 +77,12 @@ public final class ApiServer implements AutoCloseable {
                 return;
             }
             String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+            String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+            if (target == null && contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+                Ec2QueryApi.Response r = plane.ec2(new String(body, StandardCharsets.UTF_8));
+                send(ex, r.status(), "text/xml;charset=UTF-8", r.xml(), null);
+                return;
+            }
             String answer = plane.api().handle(target, new String(body, StandardCharsets.UTF_8));
             send(ex, 200, "application/x-amz-json-1.1", answer, null);
         } catch (AwsException e) {

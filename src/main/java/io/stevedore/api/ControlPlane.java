@@ -14,6 +14,8 @@ import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.cloud.SimulatedEc2;
 import io.stevedore.store.Database;
 import io.stevedore.store.SqliteResourceStore;
+import io.stevedore.api.ec2.Ec2QueryApi;
+import io.stevedore.api.ec2.Ec2QueryRequest;
 import io.stevedore.time.Clock;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
@@ -33,6 +35,7 @@ public final class ControlPlane implements AutoCloseable {
     private final SimulatedEc2 cloud;
     private final Reconciler reconciler;
     private final EcsApi api;
+    private final Ec2QueryApi ec2;
     private ScheduledExecutorService loop;
 
     private ControlPlane(ApiConfig config, Clock clock, Database db) {
@@ -42,7 +45,9 @@ public final class ControlPlane implements AutoCloseable {
         Timings timings = Timings.realistic().scaled(config.speed());
         this.state = new EcsState(db, config);
         this.cloud = new SimulatedEc2(config.region(), clock, timings.instanceBoot(), db);
-        Context ctx = new Context(config, clock, state, cloud, InstanceCatalog.load());
+        InstanceCatalog catalog = InstanceCatalog.load();
+        Context ctx = new Context(config, clock, state, cloud, catalog);
+        this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
         this.reconciler = new Reconciler(ctx, timings);
         this.api = new EcsApi(db);
         new ClusterOps(ctx).register(api);
@@ -89,6 +94,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public EcsApi api() {
         return api;
+    }
+
+    /** The EC2 Query API view, answered inside the state lock like every ECS call. */
+    public Ec2QueryApi.Response ec2(String formBody) {
+        return db.transaction(() -> ec2.handle(Ec2QueryRequest.parse(formBody)));
     }
 
     public EcsState state() {
