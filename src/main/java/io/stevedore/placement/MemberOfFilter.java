@@ -74,6 +74,11 @@ public final class MemberOfFilter implements PlacementFilter {
         }
 
         @Override
+        public java.util.Set<String> taskGroups() {
+            return s.taskGroups(i);
+        }
+
+        @Override
         public boolean agentConnected() {
             return s.snapshot.views[i].agentConnected();
         }

@@ -128,6 +128,22 @@ public final class PlanState {
         return added == null ? n : n + added.get(i);
     }
 
+    /** The task groups with at least one task on instance {@code i} in this plan. */
+    public Set<String> taskGroups(int i) {
+        Set<String> groups = new java.util.TreeSet<>();
+        snapshot.views[i].taskGroups().forEach((g, n) -> {
+            if (n > 0) {
+                groups.add(g);
+            }
+        });
+        addedGroups.forEach((g, c) -> {
+            if (c.get(i) > 0) {
+                groups.add(g);
+            }
+        });
+        return groups;
+    }
+
     public int runningTasksCount(int i) {
         return touched.get(i) ? running[slotOf.get(i)] : snapshot.running[i];
     }
