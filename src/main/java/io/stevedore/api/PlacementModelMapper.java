@@ -33,10 +33,16 @@ public final class PlacementModelMapper {
         });
     }
 
+    /** Task definitions take only {@code memberOf} ({@code TaskDefinitionPlacementConstraintType}). */
     public static List<PlacementConstraint> taskDefinitionConstraints(List<TaskDefinitionPlacementConstraint> wire) {
         return guarded(() -> {
             List<PlacementConstraint> out = new ArrayList<>();
             for (var c : wire) {
+                if (!"memberOf".equals(c.typeAsString())) {
+                    throw new PlacementValidationException("Invalid placement constraint type '" + c.typeAsString()
+                            + "' in a task definition. Valid types: memberOf (distinctInstance can be given to"
+                            + " CreateService, UpdateService and RunTask).");
+                }
                 out.add(PlacementConstraint.of(c.typeAsString(), c.expression()));
             }
             checkCount(out.size());

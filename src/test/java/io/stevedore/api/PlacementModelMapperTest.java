@@ -30,6 +30,13 @@ class PlacementModelMapperTest {
     }
 
     @Test
+    void taskDefinitionConstraints_distinctInstance_refused() {
+        assertThatThrownBy(() -> PlacementModelMapper.taskDefinitionConstraints(List.of(
+                TaskDefinitionPlacementConstraint.builder().type("distinctInstance").build())))
+                .isInstanceOf(AwsException.class).hasMessageContaining("Valid types: memberOf");
+    }
+
+    @Test
     void constraints_badExpression_invalidParameterException() {
         assertThatThrownBy(() -> PlacementModelMapper.constraints(List.of(
                 software.amazon.awssdk.services.ecs.model.PlacementConstraint.builder().type("memberOf")

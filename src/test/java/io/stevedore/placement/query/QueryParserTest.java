@@ -69,6 +69,9 @@ class QueryParserTest {
         "attribute:ecs.instance-type =~ t2.* and attribute:ecs.availability-zone != us-east-1d ; true",
         "not(task:group == database) ; true",
         "task:group == service:production ; true",
+        // examples of "Example Amazon ECS task placement constraints"
+        "task:group == service:daemon-service ; false",
+        "task:group == databases ; false",
         "runningTasksCount == 1 ; false",
         "ec2InstanceId in ['i-abcd1234', 'i-wxyx7890'] ; true",
         "registeredAt < 2018-06-18T23:00:00Z ; true",
