@@ -1,0 +1,56 @@
+package io.stevedore.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stevedore.api.InstanceRequirementsMapper;
+import io.stevedore.catalog.Inclusion;
+import io.stevedore.catalog.InstanceRequirements;
+import io.stevedore.catalog.InstanceSelector;
+import io.stevedore.catalog.Offering;
+import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.catalog.Selection;
+import io.stevedore.catalog.SelectionQuery;
+import io.stevedore.catalog.ValueRange;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The priced offerings a Managed Instances capacity provider may launch: its {@code instanceRequirements} (ECS JSON
+ * shape, validated by {@link InstanceRequirementsMapper}) run through {@link InstanceSelector} for a region and
+ * capacity option. Both architectures are kept; the provisioner matches each task's architecture.
+ */
+public final class CapacityOfferings {
+    private final InstanceSelector selector;
+
+    public CapacityOfferings(InstanceSelector selector) {
+        this.selector = selector;
+    }
+
+    public static CapacityOfferings load() {
+        return new CapacityOfferings(InstanceSelector.load());
+    }
+
+    public InstanceSelector selector() {
+        return selector;
+    }
+
+    /** Selection for requirements given as ECS JSON; {@code null} = every type Managed Instances may launch. */
+    public Selection select(JsonNode requirements, String region, PurchaseOption option) {
+        InstanceRequirements r = requirements == null ? anyType()
+                : new InstanceRequirementsMapper().parse(requirements.toString());
+        return selector.select(new SelectionQuery(r, Optional.empty(), region, option));
+    }
+
+    public List<Offering> offerings(JsonNode requirements, String region, PurchaseOption option) {
+        return select(requirements, region, option).offerings();
+    }
+
+    /**
+     * No requirements: every priced type the service's hard rules allow (burstable, bare metal and accelerated
+     * types included). The real service then picks "cost-optimized general-purpose" types; Stevedore lets the
+     * cost objective choose among all of them (docs/decisions.md).
+     */
+    public static InstanceRequirements anyType() {
+        return InstanceRequirements.builder(ValueRange.ANY, ValueRange.ANY).burstablePerformance(Inclusion.INCLUDED)
+                .bareMetal(Inclusion.INCLUDED).build();
+    }
+}

@@ -1,0 +1,39 @@
+package io.stevedore.provisioning;
+
+import io.stevedore.catalog.Offering;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to provision for: pending task groups, the offerings the capacity provider allows (already filtered by its
+ * {@code instanceRequirements} and priced), and the provider's subnets to spread over.
+ */
+public record ProvisioningRequest(List<PendingGroup> groups, List<Offering> offerings, List<Zone> zones) {
+    public ProvisioningRequest {
+        groups = List.copyOf(groups);
+        offerings = List.copyOf(offerings);
+        zones = List.copyOf(zones);
+        if (zones.isEmpty()) {
+            throw new IllegalArgumentException("the capacity provider needs at least one subnet to launch into");
+        }
+        Set<String> keys = new HashSet<>();
+        for (PendingGroup g : groups) {
+            if (!keys.add(g.key())) {
+                throw new IllegalArgumentException("duplicate pending group key: " + g.key());
+            }
+        }
+        Set<String> subnets = new HashSet<>();
+        for (Zone z : zones) {
+            if (!subnets.add(z.subnetId())) {
+                throw new IllegalArgumentException("duplicate subnet: " + z.subnetId());
+            }
+        }
+        Set<String> offered = new HashSet<>();
+        for (Offering o : offerings) {
+            if (!offered.add(o.type().name() + "/" + o.purchaseOption())) {
+                throw new IllegalArgumentException("duplicate offering: " + o.type().name() + " " + o.purchaseOption());
+            }
+        }
+    }
+}
