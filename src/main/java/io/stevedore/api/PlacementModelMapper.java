@@ -2,6 +2,7 @@ package io.stevedore.api;
 
 import io.stevedore.api.wire.AwsException;
 import io.stevedore.placement.PlacementConstraint;
+import io.stevedore.placement.PlacementFailure;
 import io.stevedore.placement.PlacementStrategy;
 import io.stevedore.placement.PlacementValidationException;
 import io.stevedore.placement.strategy.CapacityProviderStrategy;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
+import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionPlacementConstraint;
 
 /**
@@ -80,6 +82,16 @@ public final class PlacementModelMapper {
                     i.weight() == null ? 0 : i.weight()));
         }
         return out;
+    }
+
+    /**
+     * An ECS {@code failures[]} entry for tasks that could not be placed: {@code reason} is ECS's code
+     * ({@code RESOURCE:MEMORY}, …), {@code detail} the sentence with the numbers.
+     *
+     * @param arn the resource the failure is about (the task definition or cluster ARN as the caller reports it)
+     */
+    public static Failure failure(PlacementFailure f, String arn) {
+        return Failure.builder().arn(arn).reason(f.ecsReason()).detail(f.message()).build();
     }
 
     /** Runs {@code body}, turning a placement refusal into the AWS error ECS answers. */
