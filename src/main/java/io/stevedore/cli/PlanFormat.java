@@ -112,8 +112,8 @@ final class PlanFormat {
                 n.put("purchaseOption", i.offering().purchaseOption().name());
                 n.put("subnetId", i.zone().subnetId());
                 n.put("availabilityZone", i.zone().availabilityZone());
-                n.put("ec2PerHour", i.offering().pricePerHour());
-                n.put("feePerHour", i.offering().feePerHour());
+                n.put("ec2PerHour", round(i.offering().pricePerHour()));
+                n.put("feePerHour", round(i.offering().feePerHour()));
                 ObjectNode t = n.putObject("tasks");
                 for (TaskAssignment a : i.tasks()) {
                     t.put(a.groupKey(), a.count());
