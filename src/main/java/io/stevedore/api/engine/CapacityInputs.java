@@ -4,6 +4,7 @@ import io.stevedore.api.CapacityOfferings;
 import io.stevedore.api.Context;
 import io.stevedore.api.engine.CapacityEngine.ProviderCapacity;
 import io.stevedore.api.engine.TaskRuntime.Phase;
+import io.stevedore.api.wire.AwsException;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.catalog.InstanceSelector;
@@ -56,7 +57,12 @@ final class CapacityInputs {
         this.ctx = ctx;
     }
 
-    /** The demand of a task (cached per task definition when there are no overrides); empty when unknown. */
+    /**
+     * The demand of a task (cached per task definition when there are no overrides); empty when its definition is
+     * gone.
+     *
+     * @throws AwsException when the definition cannot run on an instance (the reason to report)
+     */
     Optional<TaskDemand> demand(Task t) {
         boolean plain = t.overrides() == null || t.overrides().equals(software.amazon.awssdk.services.ecs.model
                 .TaskOverride.builder().build());
@@ -91,7 +97,12 @@ final class CapacityInputs {
         for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.instanceId() != null && r.phase() != Phase.DONE
                 && ids.contains(r.instanceId()))) {
             Task t = ctx.state().tasks.get(rt.taskArn()).orElse(null);
-            Optional<TaskDemand> d = t == null ? Optional.empty() : demand(t);
+            Optional<TaskDemand> d;
+            try {
+                d = t == null ? Optional.empty() : demand(t);
+            } catch (AwsException e) {
+                d = Optional.empty(); // placed before its definition became unplaceable: nothing to count
+            }
             if (d.isEmpty()) {
                 continue;
             }

@@ -159,11 +159,14 @@ public final class Reconciler {
             CapacityEngine.ProviderCapacity p = providers.computeIfAbsent(t.capacityProviderName(),
                     n -> inputs.provider(ctx.state().capacityProviders.get(n).orElseThrow()));
             TaskDefinition td = ctx.state().taskDefinitions.get(t.taskDefinitionArn()).orElse(null);
-            Optional<TaskDemand> demand = inputs.demand(t);
-            if (td == null || demand.isEmpty()) {
+            if (td == null) {
                 continue;
             }
             try {
+                Optional<TaskDemand> demand = inputs.demand(t);
+                if (demand.isEmpty()) {
+                    continue;
+                }
                 pending.add(new CapacityEngine.PendingTask(t.taskArn(), t.group() == null ? "" : t.group(),
                         demand.get(), p.name(), w.runtime().placement().placementConstraints(td.placementConstraints()),
                         w.runtime().placement().placementStrategies(), inputs.zones(p, w.runtime())));
