@@ -10,9 +10,8 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Micro-harness for docs/benchmarks.md (not a unit test; nothing here asserts a time). Run:
- * {@code ./mvnw -q -o test-compile && java -cp target/classes:target/test-classes:$(cat target/classpath.txt)
- * io.stevedore.placement.PlacementSpeedCheck}. Prints median and worst wall times over repeated runs after a
+ * Micro-harness for docs/benchmarks.md (not a unit test; nothing here asserts a time). Run {@code bench/placement}.
+ * Prints median and worst wall times over repeated runs after a
  * warm-up, for: snapshot build, 1,000 new tasks onto 5,000 instances under several strategies, and a handful of
  * tasks onto fleets of 5,000 and 50,000 instances (the cost should not grow with the fleet).
  */
