@@ -70,6 +70,10 @@ public final class BenchMain {
         line("- date: %s", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         line("- processors (nproc): %d; CPU: %s", Runtime.getRuntime().availableProcessors(), cpu);
         line("- RAM: %s; max heap: %d MiB", mem, Runtime.getRuntime().maxMemory() >> 20);
+        line("- load average at start (1/5/15 min, /proc/loadavg; the machine is shared with other jobs): %s",
+                Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0] + " / "
+                        + Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[1] + " / "
+                        + Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[2]);
         line("- JDK: %s %s (%s)", System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 System.getProperty("java.vendor"));
         line("");
