@@ -31,7 +31,9 @@ if err=$(ecs create-capacity-provider --cluster "$cluster" --name bad-provider -
 fi
 grep -q "InvalidParameterException\|ClientException" <<<"$err" || fail "unexpected error: $err"
 
-ecs put-cluster-capacity-providers --cluster "$cluster" --capacity-providers mi-provider \
+# As the seed's Terraform does: MI providers are already associated with their cluster (listing one here is
+# refused, as on the real service), so only the default strategy names it.
+ecs put-cluster-capacity-providers --cluster "$cluster" --capacity-providers '[]' \
   --default-capacity-provider-strategy capacityProvider=mi-provider,weight=100,base=0 >/dev/null
 ecs register-task-definition --family test-ecs-task --cpu 512 --memory 1024 --network-mode awsvpc \
   --requires-compatibilities MANAGED_INSTANCES --runtime-platform cpuArchitecture=ARM64,operatingSystemFamily=LINUX \

@@ -36,7 +36,7 @@ cluster = "boto3-cluster"
 arn = ecs.create_cluster(clusterName=cluster)["cluster"]["clusterArn"]
 check(arn.startswith("arn:aws:ecs:us-east-1:") and arn.endswith(":cluster/" + cluster), "cluster ARN " + arn)
 expect_error("ClusterNotFoundException", ecs.list_services, cluster="no-such-cluster")
-expect_error("InvalidParameterException", ecs.register_task_definition, family="bad",
+expect_error("ClientException", ecs.register_task_definition, family="bad",
              requiresCompatibilities=["MANAGED_INSTANCES"], networkMode="bridge", cpu="256", memory="512",
              containerDefinitions=[{"name": "c", "image": "nginx"}])
 

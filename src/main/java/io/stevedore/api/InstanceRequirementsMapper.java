@@ -8,16 +8,28 @@ import io.stevedore.catalog.CpuManufacturer;
 import io.stevedore.catalog.Inclusion;
 import io.stevedore.catalog.InstanceGeneration;
 import io.stevedore.catalog.InstanceRequirements;
+import io.stevedore.catalog.JsonTrees;
 import io.stevedore.catalog.ValueRange;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ecs.model.AcceleratorCountRequest;
+import software.amazon.awssdk.services.ecs.model.AcceleratorTotalMemoryMiBRequest;
+import software.amazon.awssdk.services.ecs.model.BaselineEbsBandwidthMbpsRequest;
 import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
+import software.amazon.awssdk.services.ecs.model.MemoryGiBPerVCpuRequest;
+import software.amazon.awssdk.services.ecs.model.MemoryMiBRequest;
+import software.amazon.awssdk.services.ecs.model.NetworkBandwidthGbpsRequest;
+import software.amazon.awssdk.services.ecs.model.NetworkInterfaceCountRequest;
+import software.amazon.awssdk.services.ecs.model.TotalLocalStorageGBRequest;
+import software.amazon.awssdk.services.ecs.model.VCpuCountRangeRequest;
 
 /**
  * Turns the ECS model's {@link InstanceRequirementsRequest} into the domain {@link InstanceRequirements}, validating
@@ -43,14 +55,14 @@ public final class InstanceRequirementsMapper {
 
     /** Parses an {@code instanceRequirements} JSON object (camelCase, exactly as sent to ECS) and validates it. */
     public InstanceRequirements parse(String json) {
+        if (json == null || json.isBlank()) {
+            throw AwsException.invalidParameter(DEFAULT_PATH + ": the instance requirements are empty");
+        }
         JsonNode node;
         try {
-            node = codec.mapper().readTree(json == null ? "" : json);
+            node = JsonTrees.read(json);
         } catch (Exception e) {
             throw AwsException.serialization("The instance requirements are not valid JSON: " + firstLine(e.getMessage()));
-        }
-        if (node == null || node.isMissingNode()) {
-            throw AwsException.invalidParameter(DEFAULT_PATH + ": the instance requirements are empty");
         }
         return toDomain(codec.read(node, InstanceRequirementsRequest::builder, InstanceRequirementsRequest.class,
                 DEFAULT_PATH), DEFAULT_PATH);
@@ -66,70 +78,75 @@ public final class InstanceRequirementsMapper {
         if (r == null) {
             throw f.error("", "the instance requirements are required");
         }
-        ValueRange vcpu = f.requiredRange("vCpuCount", r.vCpuCount() == null ? null : r.vCpuCount().min(),
-                r.vCpuCount() == null ? null : r.vCpuCount().max(), r.vCpuCount() != null);
-        ValueRange memory = f.requiredRange("memoryMiB", r.memoryMiB() == null ? null : r.memoryMiB().min(),
-                r.memoryMiB() == null ? null : r.memoryMiB().max(), r.memoryMiB() != null);
-        List<String> allowed = f.typeList("allowedInstanceTypes", r.hasAllowedInstanceTypes() ? r.allowedInstanceTypes() : List.of());
-        List<String> excluded = f.typeList("excludedInstanceTypes", r.hasExcludedInstanceTypes() ? r.excludedInstanceTypes() : List.of());
+        InstanceRequirements.Builder b = InstanceRequirements.builder(
+                f.requiredRange("vCpuCount", r.vCpuCount(), VCpuCountRangeRequest::min, VCpuCountRangeRequest::max),
+                f.requiredRange("memoryMiB", r.memoryMiB(), MemoryMiBRequest::min, MemoryMiBRequest::max));
+        instanceTypes(f, r, b);
+        priceProtection(f, r, b);
+        b.cpuManufacturers(enums(r.cpuManufacturersAsStrings(), v -> CpuManufacturer.fromWire(v).orElseThrow()))
+                .memoryGiBPerVCpu(f.range("memoryGiBPerVCpu", r.memoryGiBPerVCpu(), MemoryGiBPerVCpuRequest::min,
+                        MemoryGiBPerVCpuRequest::max))
+                .instanceGenerations(enums(r.instanceGenerationsAsStrings(),
+                        v -> InstanceGeneration.valueOf(v.toUpperCase(Locale.ROOT))))
+                .requireHibernateSupport(Boolean.TRUE.equals(r.requireHibernateSupport()))
+                .networkInterfaceCount(f.range("networkInterfaceCount", r.networkInterfaceCount(),
+                        NetworkInterfaceCountRequest::min, NetworkInterfaceCountRequest::max))
+                .localStorageTypes(enums(r.localStorageTypesAsStrings(), v -> v))
+                .totalLocalStorageGB(f.range("totalLocalStorageGB", r.totalLocalStorageGB(),
+                        TotalLocalStorageGBRequest::min, TotalLocalStorageGBRequest::max))
+                .baselineEbsBandwidthMbps(f.range("baselineEbsBandwidthMbps", r.baselineEbsBandwidthMbps(),
+                        BaselineEbsBandwidthMbpsRequest::min, BaselineEbsBandwidthMbpsRequest::max))
+                .networkBandwidthGbps(f.range("networkBandwidthGbps", r.networkBandwidthGbps(),
+                        NetworkBandwidthGbpsRequest::min, NetworkBandwidthGbpsRequest::max));
+        inclusion(r.bareMetalAsString()).ifPresent(b::bareMetal);
+        inclusion(r.burstablePerformanceAsString()).ifPresent(b::burstablePerformance);
+        inclusion(r.localStorageAsString()).ifPresent(b::localStorage);
+        accelerators(f, r, b);
+        return b.build();
+    }
+
+    private static void instanceTypes(Fields f, InstanceRequirementsRequest r, InstanceRequirements.Builder b) {
+        List<String> allowed = f.typeList("allowedInstanceTypes", r.allowedInstanceTypes());
+        List<String> excluded = f.typeList("excludedInstanceTypes", r.excludedInstanceTypes());
         if (!allowed.isEmpty() && !excluded.isEmpty()) {
             throw f.error("allowedInstanceTypes", "cannot be specified together with excludedInstanceTypes;"
                     + " specify one of the two lists");
         }
-        OptionalInt spotOverLowest = f.percent("spotMaxPricePercentageOverLowestPrice", r.spotMaxPricePercentageOverLowestPrice());
+        b.allowedInstanceTypes(allowed).excludedInstanceTypes(excluded);
+    }
+
+    private static void priceProtection(Fields f, InstanceRequirementsRequest r, InstanceRequirements.Builder b) {
+        OptionalInt spotOverLowest = f.percent("spotMaxPricePercentageOverLowestPrice",
+                r.spotMaxPricePercentageOverLowestPrice());
         OptionalInt spotOfOnDemand = f.percent("maxSpotPriceAsPercentageOfOptimalOnDemandPrice",
                 r.maxSpotPriceAsPercentageOfOptimalOnDemandPrice());
         if (spotOverLowest.isPresent() && spotOfOnDemand.isPresent()) {
             throw f.error("spotMaxPricePercentageOverLowestPrice", "cannot be specified together with"
                     + " maxSpotPriceAsPercentageOfOptimalOnDemandPrice; specify one Spot price protection");
         }
-        InstanceRequirements.Builder b = InstanceRequirements.builder(vcpu, memory)
-                .cpuManufacturers(enums(r.hasCpuManufacturers() ? r.cpuManufacturersAsStrings() : List.of(),
-                        v -> CpuManufacturer.fromWire(v).orElseThrow()))
-                .memoryGiBPerVCpu(f.range("memoryGiBPerVCpu", r.memoryGiBPerVCpu() == null ? null : r.memoryGiBPerVCpu().min(),
-                        r.memoryGiBPerVCpu() == null ? null : r.memoryGiBPerVCpu().max()))
-                .allowedInstanceTypes(allowed)
-                .excludedInstanceTypes(excluded)
-                .instanceGenerations(enums(r.hasInstanceGenerations() ? r.instanceGenerationsAsStrings() : List.of(),
-                        v -> InstanceGeneration.valueOf(v.toUpperCase(Locale.ROOT))))
-                .spotMaxPricePercentageOverLowestPrice(spotOverLowest)
-                .onDemandMaxPricePercentageOverLowestPrice(f.percent("onDemandMaxPricePercentageOverLowestPrice",
-                        r.onDemandMaxPricePercentageOverLowestPrice()))
+        b.spotMaxPricePercentageOverLowestPrice(spotOverLowest)
                 .maxSpotPriceAsPercentageOfOptimalOnDemandPrice(spotOfOnDemand)
-                .requireHibernateSupport(Boolean.TRUE.equals(r.requireHibernateSupport()));
-        inclusion(r.bareMetalAsString()).ifPresent(b::bareMetal);
-        inclusion(r.burstablePerformanceAsString()).ifPresent(b::burstablePerformance);
-        inclusion(r.localStorageAsString()).ifPresent(b::localStorage);
-        b.networkInterfaceCount(f.range("networkInterfaceCount", r.networkInterfaceCount() == null ? null
-                        : r.networkInterfaceCount().min(), r.networkInterfaceCount() == null ? null : r.networkInterfaceCount().max()))
-                .localStorageTypes(enums(r.hasLocalStorageTypes() ? r.localStorageTypesAsStrings() : List.of(), v -> v))
-                .totalLocalStorageGB(f.range("totalLocalStorageGB", r.totalLocalStorageGB() == null ? null
-                        : r.totalLocalStorageGB().min(), r.totalLocalStorageGB() == null ? null : r.totalLocalStorageGB().max()))
-                .baselineEbsBandwidthMbps(f.range("baselineEbsBandwidthMbps", r.baselineEbsBandwidthMbps() == null ? null
-                        : r.baselineEbsBandwidthMbps().min(), r.baselineEbsBandwidthMbps() == null ? null
-                        : r.baselineEbsBandwidthMbps().max()))
-                .acceleratorTypes(enums(r.hasAcceleratorTypes() ? r.acceleratorTypesAsStrings() : List.of(),
-                        v -> AcceleratorType.fromWire(v).orElseThrow()))
-                .acceleratorCount(f.range("acceleratorCount", r.acceleratorCount() == null ? null : r.acceleratorCount().min(),
-                        r.acceleratorCount() == null ? null : r.acceleratorCount().max()))
-                .acceleratorManufacturers(enums(r.hasAcceleratorManufacturers() ? r.acceleratorManufacturersAsStrings()
-                        : List.of(), v -> v))
-                .acceleratorNames(enums(r.hasAcceleratorNames() ? r.acceleratorNamesAsStrings() : List.of(), v -> v))
-                .acceleratorTotalMemoryMiB(f.range("acceleratorTotalMemoryMiB", r.acceleratorTotalMemoryMiB() == null ? null
-                        : r.acceleratorTotalMemoryMiB().min(), r.acceleratorTotalMemoryMiB() == null ? null
-                        : r.acceleratorTotalMemoryMiB().max()))
-                .networkBandwidthGbps(f.range("networkBandwidthGbps", r.networkBandwidthGbps() == null ? null
-                        : r.networkBandwidthGbps().min(), r.networkBandwidthGbps() == null ? null : r.networkBandwidthGbps().max()));
-        return b.build();
+                .onDemandMaxPricePercentageOverLowestPrice(f.percent("onDemandMaxPricePercentageOverLowestPrice",
+                        r.onDemandMaxPricePercentageOverLowestPrice()));
     }
 
-    private static java.util.Optional<Inclusion> inclusion(String wire) {
-        return wire == null ? java.util.Optional.empty()
-                : java.util.Optional.of(Inclusion.valueOf(wire.toUpperCase(Locale.ROOT)));
+    private static void accelerators(Fields f, InstanceRequirementsRequest r, InstanceRequirements.Builder b) {
+        b.acceleratorTypes(enums(r.acceleratorTypesAsStrings(), v -> AcceleratorType.fromWire(v).orElseThrow()))
+                .acceleratorCount(f.range("acceleratorCount", r.acceleratorCount(), AcceleratorCountRequest::min,
+                        AcceleratorCountRequest::max))
+                .acceleratorManufacturers(enums(r.acceleratorManufacturersAsStrings(), v -> v))
+                .acceleratorNames(enums(r.acceleratorNamesAsStrings(), v -> v))
+                .acceleratorTotalMemoryMiB(f.range("acceleratorTotalMemoryMiB", r.acceleratorTotalMemoryMiB(),
+                        AcceleratorTotalMemoryMiBRequest::min, AcceleratorTotalMemoryMiBRequest::max));
+    }
+
+    private static Optional<Inclusion> inclusion(String wire) {
+        return wire == null ? Optional.empty()
+                : Optional.of(Inclusion.valueOf(wire.toUpperCase(Locale.ROOT)));
     }
 
     /** Converts enum wire strings (already validated by the codec) to domain values, dropping duplicates. */
-    private static <T> Set<T> enums(List<String> wire, java.util.function.Function<String, T> convert) {
+    private static <T> Set<T> enums(List<String> wire, Function<String, T> convert) {
         Set<T> out = new LinkedHashSet<>();
         for (String v : wire) {
             if (v != null) {
@@ -154,17 +171,22 @@ public final class InstanceRequirementsMapper {
             return AwsException.invalidParameter(name + ": " + problem);
         }
 
-        ValueRange requiredRange(String field, Number min, Number max, boolean present) {
-            if (!present) {
+        <T> ValueRange requiredRange(String field, T shape, Function<T, ? extends Number> min,
+                                     Function<T, ? extends Number> max) {
+            if (shape == null) {
                 throw error(field, "is required (give at least {\"min\": …})");
             }
-            if (min == null) {
+            if (min.apply(shape) == null) {
                 throw error(field + ".min", "is required");
             }
-            return range(field, min, max);
+            return range(field, shape, min, max);
         }
 
-        ValueRange range(String field, Number min, Number max) {
+        /** The range of an optional SDK range shape ({@code {min, max}}); an absent shape or bound is open. */
+        <T> ValueRange range(String field, T shape, Function<T, ? extends Number> minOf,
+                             Function<T, ? extends Number> maxOf) {
+            Number min = shape == null ? null : minOf.apply(shape);
+            Number max = shape == null ? null : maxOf.apply(shape);
             if (min != null && min.doubleValue() < 0) {
                 throw error(field, "min (" + min + ") must not be negative");
             }
@@ -189,6 +211,9 @@ public final class InstanceRequirementsMapper {
         }
 
         List<String> typeList(String field, List<String> values) {
+            if (values == null) {
+                return List.of();
+            }
             if (values.size() > MAX_TYPE_ENTRIES) {
                 throw error(field, "has " + values.size() + " entries; at most " + MAX_TYPE_ENTRIES + " are allowed");
             }

@@ -1,10 +1,6 @@
 package io.stevedore.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,14 +33,7 @@ public final class InstanceCatalog {
 
     /** Loads the embedded catalog. */
     public static InstanceCatalog load() {
-        try (InputStream in = InstanceCatalog.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + RESOURCE);
-            }
-            return parse(new ObjectMapper().readTree(in));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + RESOURCE, e);
-        }
+        return parse(JsonTrees.resource(RESOURCE));
     }
 
     static InstanceCatalog parse(JsonNode doc) {

@@ -3,6 +3,7 @@ package io.stevedore.catalog;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
@@ -97,7 +98,7 @@ public final class InstanceSelector {
         if (offerings.isEmpty()) {
             reason = Optional.of(protection.filter(PriceProtection::applied)
                     .map(p -> p.field() + " " + p.percent() + "% excludes every priced type (threshold $"
-                            + String.format(java.util.Locale.ROOT, "%.4f", p.threshold()) + "/h)")
+                            + String.format(Locale.ROOT, "%.4f", p.threshold()) + "/h)")
                     .orElse("none of the " + matching.size() + " matching instance types ("
                             + names(matching) + ") has " + optionName(query.purchaseOption()) + " price in "
                             + query.region()));

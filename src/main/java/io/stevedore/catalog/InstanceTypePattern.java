@@ -1,7 +1,6 @@
 package io.stevedore.catalog;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An {@code allowedInstanceTypes} / {@code excludedInstanceTypes} entry: an instance type name where {@code *}
@@ -25,21 +24,33 @@ public record InstanceTypePattern(String pattern) {
         return pattern.indexOf('.') < 0 && dot > 0 && glob(pattern, name.substring(0, dot));
     }
 
-    /** Glob match where {@code *} is the only special character. */
+    /**
+     * Glob match where {@code *} (any run of characters, also empty) is the only special character: the classic
+     * greedy two-pointer match with backtracking to the last star, linear in practice and free of regex compilation
+     * (it runs for every catalog type × pattern).
+     */
     static boolean glob(String glob, String text) {
-        if (glob.indexOf('*') < 0) {
-            return glob.equals(text);
-        }
-        StringBuilder re = new StringBuilder();
-        String[] parts = glob.split("\\*", -1);
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0) {
-                re.append(".*");
+        int g = 0;
+        int t = 0;
+        int star = -1;
+        int resume = 0;
+        while (t < text.length()) {
+            if (g < glob.length() && glob.charAt(g) != '*' && glob.charAt(g) == text.charAt(t)) {
+                g++;
+                t++;
+            } else if (g < glob.length() && glob.charAt(g) == '*') {
+                star = g++;
+                resume = t;
+            } else if (star >= 0) {
+                g = star + 1;
+                t = ++resume;
+            } else {
+                return false;
             }
-            if (!parts[i].isEmpty()) {
-                re.append(Pattern.quote(parts[i]));
-            }
         }
-        return Pattern.matches(re.toString(), text);
+        while (g < glob.length() && glob.charAt(g) == '*') {
+            g++;
+        }
+        return g == glob.length();
     }
 }

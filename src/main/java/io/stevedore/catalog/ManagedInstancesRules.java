@@ -1,10 +1,6 @@
 package io.stevedore.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,19 +29,12 @@ public final class ManagedInstancesRules {
     }
 
     public static ManagedInstancesRules load() {
-        try (InputStream in = ManagedInstancesRules.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + RESOURCE);
-            }
-            JsonNode doc = new ObjectMapper().readTree(in);
-            Set<String> sizes = new TreeSet<>();
-            doc.get("excludedSizes").forEach(s -> sizes.add(s.asText()));
-            List<String> families = new ArrayList<>();
-            doc.get("familyPatterns").forEach(f -> families.add(f.asText()));
-            return new ManagedInstancesRules(doc.get("minimumVcpus").asInt(), sizes, families);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + RESOURCE, e);
-        }
+        JsonNode doc = JsonTrees.resource(RESOURCE);
+        Set<String> sizes = new TreeSet<>();
+        doc.get("excludedSizes").forEach(s -> sizes.add(s.asText()));
+        List<String> families = new ArrayList<>();
+        doc.get("familyPatterns").forEach(f -> families.add(f.asText()));
+        return new ManagedInstancesRules(doc.get("minimumVcpus").asInt(), sizes, families);
     }
 
     public int minimumVcpus() {

@@ -1,20 +1,13 @@
 package io.stevedore.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -31,13 +24,13 @@ public final class PriceBook {
     public static final String FEES_RESOURCE = "stevedore/catalog/management-fees.json";
     public static final String FARGATE_RESOURCE = "stevedore/catalog/fargate-prices.json";
 
-    private final Lazy<Map<String, Map<String, Double>>> onDemand;
+    private final OnDemandPrices onDemand;
     private final Lazy<SpotEstimates> spot;
     private final Lazy<ManagementFees> fees;
     private final Lazy<JsonNode> fargate;
     private final LocalDate feeDate;
 
-    private PriceBook(Lazy<Map<String, Map<String, Double>>> onDemand, Lazy<SpotEstimates> spot,
+    private PriceBook(OnDemandPrices onDemand, Lazy<SpotEstimates> spot,
                       Lazy<ManagementFees> fees, Lazy<JsonNode> fargate, LocalDate feeDate) {
         this.onDemand = onDemand;
         this.spot = spot;
@@ -48,18 +41,17 @@ public final class PriceBook {
 
     /** The embedded price data; fees as the rule now in force (see {@link #withFeeDate}). */
     public static PriceBook load() {
-        ObjectMapper mapper = new ObjectMapper();
         return new PriceBook(
-                new Lazy<>(() -> parseOnDemand(resource(mapper, ON_DEMAND_RESOURCE))),
-                new Lazy<>(() -> SpotEstimates.parse(resource(mapper, SPOT_RESOURCE))),
-                new Lazy<>(() -> ManagementFees.parse(resource(mapper, FEES_RESOURCE))),
-                new Lazy<>(() -> resource(mapper, FARGATE_RESOURCE)),
+                OnDemandPrices.fromResource(ON_DEMAND_RESOURCE),
+                new Lazy<>(() -> SpotEstimates.parse(JsonTrees.resource(SPOT_RESOURCE))),
+                new Lazy<>(() -> ManagementFees.parse(JsonTrees.resource(FEES_RESOURCE))),
+                new Lazy<>(() -> JsonTrees.resource(FARGATE_RESOURCE)),
                 null);
     }
 
     /** A price book over the given documents (same formats as the resources); used by tests. */
     public static PriceBook of(JsonNode onDemandDoc, JsonNode spotDoc, JsonNode feesDoc, JsonNode fargateDoc) {
-        return new PriceBook(new Lazy<>(() -> parseOnDemand(onDemandDoc)), new Lazy<>(() -> SpotEstimates.parse(spotDoc)),
+        return new PriceBook(OnDemandPrices.fromTree(onDemandDoc), new Lazy<>(() -> SpotEstimates.parse(spotDoc)),
                 new Lazy<>(() -> ManagementFees.parse(feesDoc)), new Lazy<>(() -> fargateDoc), null);
     }
 
@@ -73,12 +65,17 @@ public final class PriceBook {
 
     /** Regions with at least one On-Demand price, sorted. */
     public Set<String> regions() {
-        return new TreeSet<>(onDemand.get().keySet());
+        return onDemand.regions();
+    }
+
+    /** Whether the region has any On-Demand price (reads only that region). */
+    public boolean hasRegion(String region) {
+        return !onDemand.region(region).isEmpty();
     }
 
     /** EC2 On-Demand Linux USD per hour, or empty when the type has no price in the region. */
     public OptionalDouble onDemand(String region, String type) {
-        Double p = onDemand.get().getOrDefault(region, Map.of()).get(type);
+        Double p = onDemand.region(region).get(type);
         return p == null ? OptionalDouble.empty() : OptionalDouble.of(p);
     }
 
@@ -137,31 +134,6 @@ public final class PriceBook {
         JsonNode doc = fargate.get();
         JsonNode r = doc.path("regions").get(region);
         return r == null ? Optional.empty() : Optional.of(FargateRates.parse(region, r, doc));
-    }
-
-    private static Map<String, Map<String, Double>> parseOnDemand(JsonNode doc) {
-        Map<String, Map<String, Double>> regions = new HashMap<>();
-        doc.path("regions").fields().forEachRemaining(r -> {
-            Map<String, Double> prices = new HashMap<>();
-            r.getValue().fields().forEachRemaining(p -> {
-                if (p.getValue().isNumber() && p.getValue().doubleValue() > 0) {
-                    prices.put(p.getKey(), p.getValue().doubleValue());
-                }
-            });
-            regions.put(r.getKey(), Map.copyOf(prices));
-        });
-        return Map.copyOf(regions);
-    }
-
-    private static JsonNode resource(ObjectMapper mapper, String name) {
-        try (InputStream in = PriceBook.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name);
-            }
-            return mapper.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name, e);
-        }
     }
 
     /** A value computed once on first use. */

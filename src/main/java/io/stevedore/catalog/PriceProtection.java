@@ -1,5 +1,6 @@
 package io.stevedore.catalog;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -27,7 +28,7 @@ public record PriceProtection(String field, int percent, boolean applied, String
     public static final int EC2_DEFAULT_SPOT_PERCENT = 100;
 
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "%s %d%% over %s $%.4f/h = $%.4f/h (%s)", field, percent,
+        return String.format(Locale.ROOT, "%s %d%% over %s $%.4f/h = $%.4f/h (%s)", field, percent,
                 referenceType, referencePrice, threshold, applied ? "applied" : "EC2 default, not applied");
     }
 }

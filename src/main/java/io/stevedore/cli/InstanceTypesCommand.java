@@ -66,7 +66,7 @@ public final class InstanceTypesCommand implements Callable<Integer> {
             return INVALID_INPUT;
         }
         InstanceSelector selector = InstanceSelector.load();
-        if (!selector.prices().regions().contains(region)) {
+        if (!selector.prices().hasRegion(region)) {
             err.println("InvalidParameterException: --region " + region + " has no prices; known regions: "
                     + String.join(", ", selector.prices().regions()));
             err.flush();

@@ -7,6 +7,7 @@ import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.PriceProtection;
+import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -21,8 +22,10 @@ final class SelectionFormat {
 
     static String table(Selection s) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, ROW, "TYPE", "VCPU", "MEMORY", "AWSVPC", "GPUS", "ARCHITECTURE",
-                "EC2 $/H", "FEE $/H", "EFFECTIVE $/H"));
+        if (!s.offerings().isEmpty() || !s.unpriced().isEmpty()) {
+            b.append(String.format(Locale.ROOT, ROW, "TYPE", "VCPU", "MEMORY", "AWSVPC", "GPUS", "ARCHITECTURE",
+                    "EC2 $/H", "FEE $/H", "EFFECTIVE $/H"));
+        }
         for (Offering o : s.offerings()) {
             b.append(row(o.type(), money(o.pricePerHour()), money(o.feePerHour()), money(o.effectivePerHour())));
         }
@@ -31,6 +34,9 @@ final class SelectionFormat {
         }
         b.append(String.format(Locale.ROOT, "%d instance types in %s (%s)%s%n", s.offerings().size(), s.query().region(),
                 s.query().purchaseOption(), s.unpriced().isEmpty() ? "" : ", " + s.unpriced().size() + " without a price"));
+        if (s.query().purchaseOption() == PurchaseOption.SPOT) {
+            b.append("Spot prices are estimates (On-Demand x (1 - published savings), see prices-spot.json)\n");
+        }
         s.priceProtection().ifPresent(p -> b.append("price protection: ").append(p.describe()).append('\n'));
         s.noMatchReason().ifPresent(r -> b.append("no match: ").append(r).append('\n'));
         return b.toString();
@@ -46,6 +52,7 @@ final class SelectionFormat {
         ObjectNode root = mapper.createObjectNode();
         root.put("region", s.query().region());
         root.put("capacityOption", s.query().purchaseOption().name());
+        root.put("ec2PriceBasis", s.query().purchaseOption() == PurchaseOption.SPOT ? "spot-estimate" : "on-demand");
         s.query().architecture().ifPresent(a -> root.put("architecture", a.name()));
         ArrayNode offerings = root.putArray("instanceTypes");
         for (Offering o : s.offerings()) {
@@ -60,6 +67,10 @@ final class SelectionFormat {
         }
         s.priceProtection().ifPresent(p -> priceProtection(root.putObject("priceProtection"), p));
         s.noMatchReason().ifPresent(r -> root.put("noMatchReason", r));
+        ArrayNode funnel = root.putArray("funnel");
+        for (Selection.Stage stage : s.funnel()) {
+            funnel.addObject().put("criterion", stage.criterion()).put("remaining", stage.remaining());
+        }
         try {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (Exception e) {

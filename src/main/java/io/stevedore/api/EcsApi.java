@@ -1,0 +1,60 @@
+package io.stevedore.api;
+
+import io.stevedore.api.wire.AwsException;
+import io.stevedore.api.wire.AwsJsonCodec;
+import io.stevedore.store.Database;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkPojo;
+
+/**
+ * The ECS operation table: parses the request body into the operation's SDK request object, runs the handler
+ * inside one database transaction (persisted before the answer is sent) and serializes the SDK response.
+ */
+public final class EcsApi {
+    public static final String TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
+
+    private record Handler<I>(Supplier<? extends SdkPojo> builder, Class<I> type,
+                              Function<I, ? extends SdkPojo> fn) {
+    }
+
+    private final AwsJsonCodec codec = new AwsJsonCodec();
+    private final Database db;
+    private final Map<String, Handler<?>> handlers = new TreeMap<>();
+
+    public EcsApi(Database db) {
+        this.db = db;
+    }
+
+    public <I> void register(String operation, Supplier<? extends SdkPojo> builder, Class<I> type,
+                             Function<I, ? extends SdkPojo> fn) {
+        if (handlers.put(operation, new Handler<>(builder, type, fn)) != null) {
+            throw new IllegalArgumentException("operation registered twice: " + operation);
+        }
+    }
+
+    public Set<String> operations() {
+        return handlers.keySet();
+    }
+
+    /** Handles one call; {@code target} is the X-Amz-Target header. Throws {@link AwsException} for errors. */
+    public String handle(String target, String body) {
+        if (target == null || !target.startsWith(TARGET_PREFIX)) {
+            throw new AwsException("UnknownOperationException", 400, "Unknown operation: "
+                    + (target == null ? "(no X-Amz-Target header)" : target));
+        }
+        Handler<?> h = handlers.get(target.substring(TARGET_PREFIX.length()));
+        if (h == null) {
+            throw new AwsException("UnknownOperationException", 400, "Unknown operation: " + target);
+        }
+        return codec.writeString(call(h, body));
+    }
+
+    private <I> SdkPojo call(Handler<I> h, String body) {
+        I request = codec.read(body, h.builder, h.type);
+        return db.transaction(() -> h.fn.apply(request));
+    }
+}

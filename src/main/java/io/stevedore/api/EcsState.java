@@ -1,0 +1,92 @@
+package io.stevedore.api;
+
+import io.stevedore.api.engine.ManagedInstance;
+import io.stevedore.api.engine.TaskRuntime;
+import io.stevedore.store.Database;
+import io.stevedore.store.JsonCodec;
+import io.stevedore.store.Table;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Setting;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * The control plane's state: one {@link Table} per resource kind, keyed by ARN (capacity providers by name,
+ * account settings by principal and name). ECS resources are held as the SDK model objects the API returns.
+ */
+public final class EcsState {
+    /** Tags of one resource. */
+    public record TagSet(String arn, Map<String, String> tags) {
+        public TagSet {
+            tags = tags == null ? new LinkedHashMap<>() : new LinkedHashMap<>(tags);
+        }
+    }
+
+    /** Scale-in protection of a task. */
+    public record Protection(String taskArn, boolean enabled, long expiresAtMillis) {
+    }
+
+    /** A persisted sequence. */
+    public record Sequence(String name, long value) {
+    }
+
+    public final Database db;
+    public final Table<Cluster> clusters;
+    public final Table<CapacityProvider> capacityProviders;
+    public final Table<TaskDefinition> taskDefinitions;
+    public final Table<Service> services;
+    public final Table<Task> tasks;
+    public final Table<ContainerInstance> containerInstances;
+    public final Table<TagSet> tags;
+    public final Table<Setting> accountSettings;
+    public final Table<TaskRuntime> runtimes;
+    public final Table<ManagedInstance> instances;
+    public final Table<Protection> protections;
+    private final Table<Sequence> sequences;
+    private final String idSeed;
+
+    public EcsState(Database db, ApiConfig config) {
+        this.db = db;
+        this.clusters = db.table("ecs.cluster", new SdkCodec<>(Cluster::builder, Cluster.class));
+        this.capacityProviders = db.table("ecs.capacity-provider",
+                new SdkCodec<>(CapacityProvider::builder, CapacityProvider.class));
+        this.taskDefinitions = db.table("ecs.task-definition",
+                new SdkCodec<>(TaskDefinition::builder, TaskDefinition.class));
+        this.services = db.table("ecs.service", new SdkCodec<>(Service::builder, Service.class));
+        this.tasks = db.table("ecs.task", new SdkCodec<>(Task::builder, Task.class));
+        this.containerInstances = db.table("ecs.container-instance",
+                new SdkCodec<>(ContainerInstance::builder, ContainerInstance.class));
+        this.tags = db.table("ecs.tags", new JsonCodec<>(TagSet.class));
+        this.accountSettings = db.table("ecs.account-setting", new SdkCodec<>(Setting::builder, Setting.class));
+        this.runtimes = db.table("engine.task", new JsonCodec<>(TaskRuntime.class));
+        this.instances = db.table("engine.instance", new JsonCodec<>(ManagedInstance.class));
+        this.protections = db.table("ecs.task-protection", new JsonCodec<>(Protection.class));
+        this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
+        this.idSeed = config.region() + "/" + config.accountId();
+    }
+
+    /** The next value of a named sequence (persisted with the transaction). */
+    public long next(String name) {
+        long v = sequences.get(name).map(Sequence::value).orElse(0L) + 1;
+        sequences.put(name, new Sequence(name, v));
+        return v;
+    }
+
+    /** A new 32-hex-digit id (task, container instance, deployment), deterministic per data directory. */
+    public String newId(String kind) {
+        long n = next("id/" + kind);
+        UUID u = UUID.nameUUIDFromBytes((idSeed + "/" + kind + "/" + n).getBytes(StandardCharsets.UTF_8));
+        return u.toString().replace("-", "");
+    }
+
+    public Map<String, String> tagsOf(String arn) {
+        return tags.get(arn).map(TagSet::tags).orElse(Map.of());
+    }
+}

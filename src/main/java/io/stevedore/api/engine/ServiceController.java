@@ -1,0 +1,189 @@
+package io.stevedore.api.engine;
+
+import io.stevedore.api.Context;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * The service scheduler: keeps each service's primary deployment at its desired count and replaces older
+ * deployments' tasks in a rolling fashion within {@code maximumPercent} (tasks in flight) and
+ * {@code minimumHealthyPercent} (RUNNING tasks kept), then marks the rollout COMPLETED.
+ */
+final class ServiceController {
+    private static final Set<String> PENDING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
+    private static final int MAX_EVENTS = 100;
+
+    private final Context ctx;
+    private final TaskFactory factory;
+    private final Reconciler reconciler;
+
+    ServiceController(Context ctx, TaskFactory factory, Reconciler reconciler) {
+        this.ctx = ctx;
+        this.factory = factory;
+        this.reconciler = reconciler;
+    }
+
+    void reconcile() {
+        for (Service s : ctx.state().services.values(s -> "ACTIVE".equals(s.status())
+                || "DRAINING".equals(s.status()))) {
+            reconcile(s);
+        }
+    }
+
+    private List<Task> tasksOf(Service s) {
+        String group = "service:" + s.serviceName();
+        return ctx.state().tasks.values(t -> s.clusterArn().equals(t.clusterArn()) && group.equals(t.group()));
+    }
+
+    private void reconcile(Service s) {
+        List<Task> live = new ArrayList<>(tasksOf(s).stream().filter(t -> "RUNNING".equals(t.desiredStatus()))
+                .toList());
+        List<String> events = new ArrayList<>();
+        if ("DRAINING".equals(s.status())) {
+            live.forEach(t -> reconciler.stopTask(t, "ServiceSchedulerInitiated", "Service is being deleted"));
+            boolean anyLeft = tasksOf(s).stream().anyMatch(t -> !"STOPPED".equals(t.lastStatus()));
+            save(s, anyLeft ? s : s.toBuilder().status("INACTIVE").runningCount(0).pendingCount(0).build(), events);
+            return;
+        }
+        Deployment primary = s.deployments().get(0);
+        int desired = s.desiredCount();
+        DeploymentConfiguration dc = s.deploymentConfiguration();
+        int maxTotal = Math.max(desired, (int) Math.floor(desired * (dc.maximumPercent() == null ? 200
+                : dc.maximumPercent()) / 100.0));
+        int minHealthy = (int) Math.ceil(desired * (dc.minimumHealthyPercent() == null ? 100
+                : dc.minimumHealthyPercent()) / 100.0);
+        List<Task> mine = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())).toList());
+        List<Task> old = new ArrayList<>(live.stream().filter(t -> !primary.id().equals(t.startedBy())).toList());
+        Comparator<Task> stopOrder = Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
+                .thenComparing(Task::createdAt, Comparator.reverseOrder()).thenComparing(Task::taskArn);
+        if (mine.size() > desired) {
+            mine.sort(stopOrder);
+            List<String> stopped = new ArrayList<>();
+            for (Task t : mine.subList(0, mine.size() - desired)) {
+                reconciler.stopTask(t, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment "
+                        + primary.id() + ")");
+                stopped.add(id(t));
+            }
+            mine = new ArrayList<>(mine.subList(mine.size() - desired, mine.size()));
+            events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks: "
+                    + paren(stopped) + ".");
+        }
+        int room = old.isEmpty() ? desired - mine.size() : Math.min(desired - mine.size(),
+                maxTotal - mine.size() - old.size());
+        if (room > 0) {
+            TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
+            Cluster cluster = ctx.state().clusters.get(s.clusterArn()).orElse(null);
+            if (td != null && cluster != null) {
+                List<String> started = new ArrayList<>();
+                for (int i = 0; i < room; i++) {
+                    String provider = Strategy.choose(primary.capacityProviderStrategy(), mine);
+                    Task t = factory.create(new TaskFactory.Spec(cluster, td, provider,
+                            provider == null ? primary.launchTypeAsString() : null, "service:" + s.serviceName(),
+                            primary.id(), null, subnets(primary), Boolean.TRUE.equals(s.enableExecuteCommand())));
+                    mine.add(t);
+                    started.add(id(t));
+                }
+                events.add("(service " + s.serviceName() + ") has started " + started.size() + " tasks: "
+                        + paren(started) + ".");
+            }
+        }
+        long healthy = mine.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count()
+                + old.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+        old.sort(stopOrder);
+        List<String> stoppedOld = new ArrayList<>();
+        for (Task t : old) {
+            boolean running = "RUNNING".equals(t.lastStatus());
+            if (!running || healthy - 1 >= minHealthy) {
+                reconciler.stopTask(t, "ServiceSchedulerInitiated", "Task replaced by deployment " + primary.id());
+                stoppedOld.add(id(t));
+                if (running) {
+                    healthy--;
+                }
+            }
+        }
+        if (!stoppedOld.isEmpty()) {
+            events.add("(service " + s.serviceName() + ") has stopped " + stoppedOld.size() + " running tasks: "
+                    + paren(stoppedOld) + ".");
+        }
+        save(s, withCounts(s, primary), events);
+    }
+
+    private static List<String> subnets(Deployment d) {
+        return d.networkConfiguration() == null || d.networkConfiguration().awsvpcConfiguration() == null
+                ? List.of() : d.networkConfiguration().awsvpcConfiguration().subnets();
+    }
+
+    private Service withCounts(Service s, Deployment primary) {
+        List<Task> all = tasksOf(s).stream().filter(t -> "RUNNING".equals(t.desiredStatus())).toList();
+        List<Deployment> deployments = new ArrayList<>();
+        int running = 0;
+        int pending = 0;
+        for (Deployment d : s.deployments()) {
+            List<Task> ts = all.stream().filter(t -> d.id().equals(t.startedBy())).toList();
+            int r = (int) ts.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+            int p = (int) ts.stream().filter(t -> PENDING.contains(t.lastStatus())).count();
+            running += r;
+            pending += p;
+            boolean isPrimary = d.id().equals(primary.id());
+            if (!isPrimary && ts.isEmpty()) {
+                continue; // an old deployment with no tasks left is done
+            }
+            Deployment.Builder b = d.toBuilder().runningCount(r).pendingCount(p)
+                    .desiredCount(isPrimary ? s.desiredCount() : 0);
+            if (!java.util.Objects.equals(d.runningCount(), r) || !java.util.Objects.equals(d.pendingCount(), p)) {
+                b.updatedAt(ctx.now());
+            }
+            deployments.add(b.build());
+        }
+        Deployment first = deployments.get(0);
+        if (deployments.size() == 1 && first.runningCount().intValue() == s.desiredCount().intValue() && first.pendingCount() == 0
+                && !"COMPLETED".equals(first.rolloutStateAsString())) {
+            deployments.set(0, first.toBuilder().rolloutState("COMPLETED")
+                    .rolloutStateReason("ECS deployment " + first.id() + " completed.").build());
+        }
+        return s.toBuilder().deployments(deployments).runningCount(running).pendingCount(pending).build();
+    }
+
+    private void save(Service before, Service after, List<String> messages) {
+        Service s = after;
+        boolean steadyNow = s.deployments().size() == 1 && "COMPLETED".equals(s.deployments().get(0)
+                .rolloutStateAsString()) && s.runningCount().equals(s.desiredCount());
+        boolean steadyBefore = before.deployments().size() == 1 && "COMPLETED".equals(before.deployments().get(0)
+                .rolloutStateAsString()) && before.runningCount().equals(before.desiredCount());
+        List<String> all = new ArrayList<>(messages);
+        if ("ACTIVE".equals(s.status()) && steadyNow && !steadyBefore) {
+            all.add("(service " + s.serviceName() + ") has reached a steady state.");
+        }
+        if (!all.isEmpty()) {
+            List<ServiceEvent> events = new ArrayList<>();
+            for (String m : all) {
+                events.add(0, ServiceEvent.builder().id(ctx.state().newId("event")).createdAt(ctx.now()).message(m)
+                        .build());
+            }
+            events.addAll(s.events());
+            s = s.toBuilder().events(events.size() > MAX_EVENTS ? events.subList(0, MAX_EVENTS) : events).build();
+        }
+        ctx.state().services.put(s.serviceArn(), s);
+    }
+
+    private static String id(Task t) {
+        return t.taskArn().substring(t.taskArn().lastIndexOf('/') + 1);
+    }
+
+    private static String paren(List<String> ids) {
+        StringBuilder b = new StringBuilder();
+        for (String i : ids) {
+            b.append(b.length() == 0 ? "" : " ").append("(task ").append(i).append(")");
+        }
+        return b.toString();
+    }
+}

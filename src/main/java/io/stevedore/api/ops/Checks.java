@@ -1,0 +1,67 @@
+package io.stevedore.api.ops;
+
+import static io.stevedore.api.Errors.require;
+
+import io.stevedore.api.Errors;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ecs.model.Tag;
+
+/** Validations shared by several operations. */
+final class Checks {
+    static final int MAX_TAGS = 50;
+    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,255}");
+    private static final Pattern TAG_CHARS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+
+    private Checks() {
+    }
+
+    static void name(String value, String field) {
+        require(value != null && !value.isEmpty(), field + " must not be blank.");
+        require(NAME.matcher(value).matches(), field + " '" + value + "' is invalid: up to 255 letters (uppercase"
+                + " and lowercase), numbers, hyphens, and underscores are allowed.");
+    }
+
+    /** Tags as ECS checks them (keys 1-128, values 0-256, no aws: prefix, unique keys, at most {@code max}). */
+    static void tags(List<Tag> tags, int max) {
+        if (tags == null) {
+            return;
+        }
+        require(tags.size() <= max, "Tags cannot have number of tags exceeding maximum allowed value (" + max + ").");
+        Set<String> keys = new HashSet<>();
+        for (Tag t : tags) {
+            require(t != null && t.key() != null, "Tags can not be null or have null elements");
+            require(!t.key().isEmpty() && t.key().length() <= 128,
+                    "Tag key '" + t.key() + "' must be 1 to 128 characters long.");
+            require(t.value() == null || t.value().length() <= 256,
+                    "Tag value for key '" + t.key() + "' must be at most 256 characters long.");
+            require(TAG_CHARS.matcher(t.key()).matches() && (t.value() == null
+                            || TAG_CHARS.matcher(t.value()).matches()),
+                    "Tag '" + t.key() + "' contains characters that are not allowed.");
+            require(!t.key().toLowerCase().startsWith("aws:"), "Tag keys cannot start with the reserved prefix"
+                    + " 'aws:' (key '" + t.key() + "').");
+            require(keys.add(t.key()), "Duplicate tag key '" + t.key() + "'.");
+        }
+    }
+
+    static void range(Integer value, int min, int max, String field) {
+        if (value != null) {
+            require(value >= min && value <= max, field + " must be between " + min + " and " + max + ", got "
+                    + value + ".");
+        }
+    }
+
+    static <T> void maxItems(List<T> list, int max, String field) {
+        if (list != null) {
+            require(list.size() <= max, field + " can have at most " + max + " items, got " + list.size() + ".");
+        }
+    }
+
+    static void nonEmpty(List<?> list, String field) {
+        if (list == null || list.isEmpty()) {
+            throw Errors.invalid(field + " must not be empty.");
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package io.stevedore.api.ops;
+
+import static io.stevedore.api.Errors.require;
+
+import io.stevedore.api.Context;
+import io.stevedore.api.EcsApi;
+import io.stevedore.api.Errors;
+import io.stevedore.api.Pages;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.ClusterSetting;
+import software.amazon.awssdk.services.ecs.model.CreateClusterRequest;
+import software.amazon.awssdk.services.ecs.model.CreateClusterResponse;
+import software.amazon.awssdk.services.ecs.model.DeleteClusterRequest;
+import software.amazon.awssdk.services.ecs.model.DeleteClusterResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeClustersRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeClustersResponse;
+import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.ListClustersRequest;
+import software.amazon.awssdk.services.ecs.model.ListClustersResponse;
+import software.amazon.awssdk.services.ecs.model.PutClusterCapacityProvidersRequest;
+import software.amazon.awssdk.services.ecs.model.PutClusterCapacityProvidersResponse;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.UpdateClusterRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateClusterResponse;
+import software.amazon.awssdk.services.ecs.model.UpdateClusterSettingsRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateClusterSettingsResponse;
+
+/** CreateCluster, DescribeClusters, ListClusters, UpdateCluster, UpdateClusterSettings, DeleteCluster, PutClusterCapacityProviders. */
+public final class ClusterOps {
+    private static final Set<String> PENDING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
+    private final Context ctx;
+
+    public ClusterOps(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    public void register(EcsApi api) {
+        api.register("CreateCluster", CreateClusterRequest::builder, CreateClusterRequest.class, this::create);
+        api.register("DescribeClusters", DescribeClustersRequest::builder, DescribeClustersRequest.class,
+                this::describe);
+        api.register("ListClusters", ListClustersRequest::builder, ListClustersRequest.class, this::list);
+        api.register("UpdateCluster", UpdateClusterRequest::builder, UpdateClusterRequest.class, this::update);
+        api.register("UpdateClusterSettings", UpdateClusterSettingsRequest::builder,
+                UpdateClusterSettingsRequest.class, this::updateSettings);
+        api.register("DeleteCluster", DeleteClusterRequest::builder, DeleteClusterRequest.class, this::delete);
+        api.register("PutClusterCapacityProviders", PutClusterCapacityProvidersRequest::builder,
+                PutClusterCapacityProvidersRequest.class, this::putCapacityProviders);
+    }
+
+    CreateClusterResponse create(CreateClusterRequest r) {
+        String name = r.clusterName() == null ? "default" : r.clusterName();
+        Checks.name(name, "clusterName");
+        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        settings(r.settings());
+        Optional<Cluster> existing = ctx.findCluster(name).filter(c -> "ACTIVE".equals(c.status()));
+        if (existing.isPresent()) {
+            return CreateClusterResponse.builder().cluster(view(existing.get(), Set.of("SETTINGS"))).build();
+        }
+        Cluster base = Cluster.builder().clusterName(name).clusterArn(ctx.clusterArn(name)).status("ACTIVE").build();
+        List<String> providers = r.capacityProviders() == null ? List.of() : r.capacityProviders();
+        for (String p : providers) {
+            require(Strategies.FARGATE.contains(p) || ctx.state().capacityProviders.get(p)
+                    .filter(cp -> !Strategies.isManagedInstances(cp)).isPresent(),
+                    "The specified capacity provider '" + p + "' does not exist.");
+        }
+        Cluster withProviders = base.toBuilder().capacityProviders(new ArrayList<>(new LinkedHashSet<>(providers)))
+                .build();
+        Strategies.validate(ctx, withProviders, r.defaultCapacityProviderStrategy(),
+                "defaultCapacityProviderStrategy", true);
+        Cluster c = withProviders.toBuilder()
+                .defaultCapacityProviderStrategy(r.defaultCapacityProviderStrategy())
+                .settings(r.settings() == null || r.settings().isEmpty()
+                        ? List.of(ClusterSetting.builder().name("containerInsights").value("disabled").build())
+                        : r.settings())
+                .configuration(r.configuration()).serviceConnectDefaults(
+                        r.serviceConnectDefaults() == null ? null
+                                : software.amazon.awssdk.services.ecs.model.ClusterServiceConnectDefaults.builder()
+                                .namespace(r.serviceConnectDefaults().namespace()).build())
+                .build();
+        ctx.state().clusters.put(c.clusterArn(), c);
+        TagOps.setTags(ctx, c.clusterArn(), r.tags());
+        return CreateClusterResponse.builder().cluster(view(c, Set.of("SETTINGS", "TAGS", "CONFIGURATIONS"))).build();
+    }
+
+    private static void settings(List<ClusterSetting> settings) {
+        if (settings == null) {
+            return;
+        }
+        for (ClusterSetting s : settings) {
+            require(s != null && "containerInsights".equals(s.nameAsString()),
+                    "Cluster setting name must be containerInsights.");
+            require(Set.of("enabled", "disabled", "enhanced").contains(s.value()), "The value '" + s.value()
+                    + "' for containerInsights is invalid: use enabled, disabled or enhanced.");
+        }
+    }
+
+    DescribeClustersResponse describe(DescribeClustersRequest r) {
+        List<String> names = r.clusters() == null || r.clusters().isEmpty() ? List.of("default") : r.clusters();
+        Checks.maxItems(names, 100, "clusters");
+        Set<String> include = new LinkedHashSet<>(r.includeAsStrings() == null ? List.of() : r.includeAsStrings());
+        List<Cluster> found = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        for (String n : names) {
+            require(n != null && !n.isEmpty(), "clusters must not contain blank names.");
+            Optional<Cluster> c = ctx.findCluster(n);
+            if (c.isPresent()) {
+                found.add(view(c.get(), include));
+            } else {
+                failures.add(Failure.builder().arn(n.startsWith("arn:") ? n
+                        : ctx.clusterArn(Context.clusterName(n))).reason("MISSING").build());
+            }
+        }
+        return DescribeClustersResponse.builder().clusters(found).failures(failures).build();
+    }
+
+    /** The cluster as DescribeClusters shows it: live counts, optional settings, tags, statistics. */
+    Cluster view(Cluster c, Set<String> include) {
+        String arn = c.clusterArn();
+        List<Task> tasks = ctx.state().tasks.values(t -> arn.equals(t.clusterArn()));
+        int running = (int) tasks.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+        int pending = (int) tasks.stream().filter(t -> PENDING.contains(t.lastStatus())).count();
+        int instances = ctx.state().containerInstances.values(ci -> arn.equals(clusterOf(ci.containerInstanceArn()))
+                && ("ACTIVE".equals(ci.status()) || "DRAINING".equals(ci.status()))).size();
+        int services = ctx.state().services.values(s -> arn.equals(s.clusterArn())
+                && "ACTIVE".equals(s.status())).size();
+        Cluster.Builder b = c.toBuilder().registeredContainerInstancesCount(instances).runningTasksCount(running)
+                .pendingTasksCount(pending).activeServicesCount(services)
+                .capacityProviders(c.capacityProviders()).attachmentsStatus(null);
+        if (!include.contains("SETTINGS")) {
+            b.settings((List<ClusterSetting>) null);
+        }
+        if (!include.contains("CONFIGURATIONS")) {
+            b.configuration((software.amazon.awssdk.services.ecs.model.ClusterConfiguration) null);
+        }
+        if (include.contains("TAGS")) {
+            b.tags(TagOps.sdkTags(ctx, arn));
+        }
+        if (include.contains("STATISTICS")) {
+            b.statistics(List.of(kv("runningEC2TasksCount", 0), kv("runningFargateTasksCount", 0),
+                    kv("pendingEC2TasksCount", 0), kv("pendingFargateTasksCount", 0),
+                    kv("runningManagedInstancesTasksCount", running), kv("pendingManagedInstancesTasksCount", pending),
+                    kv("activeManagedInstancesServiceCount", services)));
+        }
+        return b.build();
+    }
+
+    private static KeyValuePair kv(String name, int value) {
+        return KeyValuePair.builder().name(name).value(Integer.toString(value)).build();
+    }
+
+    /** The cluster ARN inside a task / container-instance / service ARN of the long format. */
+    static String clusterOf(String resourceArn) {
+        int slash = resourceArn.indexOf('/');
+        int colon = resourceArn.lastIndexOf(':', slash);
+        String prefix = resourceArn.substring(0, colon + 1);
+        String cluster = resourceArn.substring(slash + 1, resourceArn.indexOf('/', slash + 1));
+        return prefix + "cluster/" + cluster;
+    }
+
+    ListClustersResponse list(ListClustersRequest r) {
+        List<String> arns = ctx.state().clusters.values(c -> "ACTIVE".equals(c.status())).stream()
+                .map(Cluster::clusterArn).toList();
+        Pages.Page<String> p = Pages.page(arns, a -> a, r.nextToken(), r.maxResults(), 100);
+        return ListClustersResponse.builder().clusterArns(p.items()).nextToken(p.nextToken()).build();
+    }
+
+    UpdateClusterResponse update(UpdateClusterRequest r) {
+        require(r.cluster() != null, "cluster must be specified.");
+        Cluster c = ctx.cluster(r.cluster());
+        settings(r.settings());
+        Cluster.Builder b = c.toBuilder();
+        if (r.settings() != null && !r.settings().isEmpty()) {
+            b.settings(r.settings());
+        }
+        if (r.configuration() != null) {
+            b.configuration(r.configuration());
+        }
+        if (r.serviceConnectDefaults() != null) {
+            b.serviceConnectDefaults(software.amazon.awssdk.services.ecs.model.ClusterServiceConnectDefaults
+                    .builder().namespace(r.serviceConnectDefaults().namespace()).build());
+        }
+        Cluster u = b.build();
+        ctx.state().clusters.put(u.clusterArn(), u);
+        return UpdateClusterResponse.builder().cluster(view(u, Set.of("SETTINGS", "CONFIGURATIONS"))).build();
+    }
+
+    UpdateClusterSettingsResponse updateSettings(UpdateClusterSettingsRequest r) {
+        require(r.cluster() != null, "cluster must be specified.");
+        Checks.nonEmpty(r.settings(), "settings");
+        Cluster c = ctx.cluster(r.cluster());
+        settings(r.settings());
+        Cluster u = c.toBuilder().settings(r.settings()).build();
+        ctx.state().clusters.put(u.clusterArn(), u);
+        return UpdateClusterSettingsResponse.builder().cluster(view(u, Set.of("SETTINGS"))).build();
+    }
+
+    DeleteClusterResponse delete(DeleteClusterRequest r) {
+        require(r.cluster() != null, "cluster must be specified.");
+        Cluster c = ctx.cluster(r.cluster());
+        Cluster v = view(c, Set.of());
+        if (v.activeServicesCount() > 0 || !ctx.state().services.values(s -> c.clusterArn().equals(s.clusterArn())
+                && "DRAINING".equals(s.status())).isEmpty()) {
+            throw Errors.of("ClusterContainsServicesException",
+                    "The Cluster cannot be deleted while Services are active.");
+        }
+        if (!ctx.state().tasks.values(t -> c.clusterArn().equals(t.clusterArn())
+                && !"STOPPED".equals(t.lastStatus())).isEmpty()) {
+            throw Errors.of("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
+        }
+        if (v.registeredContainerInstancesCount() > 0) {
+            throw Errors.of("ClusterContainsContainerInstancesException",
+                    "The Cluster cannot be deleted while Container Instances are active or draining.");
+        }
+        List<CapacityProvider> mi = ctx.state().capacityProviders.values(p -> c.clusterName().equals(p.cluster())
+                && !"INACTIVE".equals(p.statusAsString()));
+        if (!mi.isEmpty()) {
+            throw Errors.of("ClusterContainsCapacityProviderException", "The Cluster cannot be deleted while it"
+                    + " has Managed Instances capacity providers: delete " + mi.get(0).name() + " first.");
+        }
+        Cluster deleted = c.toBuilder().status("INACTIVE").build();
+        ctx.state().clusters.put(deleted.clusterArn(), deleted);
+        return DeleteClusterResponse.builder().cluster(view(deleted, Set.of())).build();
+    }
+
+    PutClusterCapacityProvidersResponse putCapacityProviders(PutClusterCapacityProvidersRequest r) {
+        require(r.cluster() != null, "cluster must be specified.");
+        require(r.capacityProviders() != null, "capacityProviders must be specified.");
+        require(r.defaultCapacityProviderStrategy() != null, "defaultCapacityProviderStrategy must be specified.");
+        Cluster c = ctx.cluster(r.cluster());
+        List<String> associated = new ArrayList<>();
+        for (String nameOrArn : r.capacityProviders()) {
+            String name = Strategies.providerName(nameOrArn);
+            CapacityProvider p = Strategies.find(ctx, name).filter(cp -> !"INACTIVE".equals(cp.statusAsString()))
+                    .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + name
+                            + "' does not exist."));
+            require(!Strategies.isManagedInstances(p), "Cannot associate Managed Instances capacity provider to"
+                    + " clusters using this API. Managed Instances capacity providers are already associated with"
+                    + " the cluster they were created in.");
+            if (!associated.contains(name)) {
+                associated.add(name);
+            }
+        }
+        Checks.maxItems(associated, 20, "capacityProviders");
+        List<String> all = new ArrayList<>(associated);
+        for (CapacityProvider p : ctx.state().capacityProviders.values(p -> c.clusterName().equals(p.cluster())
+                && !"INACTIVE".equals(p.statusAsString()))) {
+            all.add(p.name());
+        }
+        Cluster u = c.toBuilder().capacityProviders(all).defaultCapacityProviderStrategy(
+                r.defaultCapacityProviderStrategy()).build();
+        Strategies.validate(ctx, u, r.defaultCapacityProviderStrategy(), "defaultCapacityProviderStrategy", true);
+        ctx.state().clusters.put(u.clusterArn(), u);
+        return PutClusterCapacityProvidersResponse.builder().cluster(view(u, Set.of())).build();
+    }
+}

@@ -1,0 +1,52 @@
+package io.stevedore.api.ops;
+
+import static io.stevedore.api.Errors.require;
+
+import io.stevedore.api.Context;
+import io.stevedore.api.Errors;
+import io.stevedore.cloud.Network;
+import java.util.List;
+import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/** Validation of a task's or service's network configuration against its task definition and provider. */
+final class Networks {
+    private Networks() {
+    }
+
+    static void validate(Context ctx, TaskDefinition td, NetworkConfiguration nc, CapacityProvider provider) {
+        boolean awsvpc = "awsvpc".equals(td.networkModeAsString());
+        AwsVpcConfiguration a = nc == null ? null : nc.awsvpcConfiguration();
+        if (!awsvpc) {
+            require(a == null, "Network Configuration is not valid for the given networkMode of this task"
+                    + " definition.");
+            return;
+        }
+        require(a != null, "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+        require(a.hasSubnets() && !a.subnets().isEmpty(), "subnets can not be empty.");
+        Checks.maxItems(a.subnets(), 16, "subnets");
+        Checks.maxItems(a.securityGroups(), 5, "securityGroups");
+        String vpc = null;
+        for (String s : a.subnets()) {
+            Network.Subnet subnet = ctx.cloud().subnet(s).orElseThrow(() -> Errors.invalid(
+                    "Error retrieving subnet information for [" + s + "]: The subnet ID '" + s + "' does not exist"));
+            require(vpc == null || vpc.equals(subnet.vpcId()), "All subnets must belong to the same VPC.");
+            vpc = subnet.vpcId();
+        }
+        for (String g : a.securityGroups()) {
+            require(ctx.cloud().securityGroup(g).isPresent(), "Error retrieving security group information for ["
+                    + g + "]: The security group '" + g + "' does not exist");
+        }
+        if (provider != null && Strategies.isManagedInstances(provider)) {
+            require(!"ENABLED".equals(a.assignPublicIpAsString()), "assignPublicIp is not supported for tasks"
+                    + " on Amazon ECS Managed Instances.");
+            List<String> providerSubnets = provider.managedInstancesProvider().instanceLaunchTemplate()
+                    .networkConfiguration().subnets();
+            String providerVpc = ctx.cloud().subnet(providerSubnets.get(0)).map(Network.Subnet::vpcId).orElse(null);
+            require(vpc.equals(providerVpc), "The task's subnets must be in the VPC of the capacity provider "
+                    + provider.name() + " (" + providerVpc + ").");
+        }
+    }
+}

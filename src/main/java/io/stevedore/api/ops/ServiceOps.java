@@ -1,0 +1,254 @@
+package io.stevedore.api.ops;
+
+import static io.stevedore.api.Errors.require;
+
+import io.stevedore.api.Context;
+import io.stevedore.api.EcsApi;
+import io.stevedore.api.Errors;
+import io.stevedore.api.Pages;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.CreateServiceResponse;
+import software.amazon.awssdk.services.ecs.model.DeleteServiceRequest;
+import software.amazon.awssdk.services.ecs.model.DeleteServiceResponse;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DeploymentCircuitBreaker;
+import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
+import software.amazon.awssdk.services.ecs.model.DeploymentController;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.ListServicesRequest;
+import software.amazon.awssdk.services.ecs.model.ListServicesResponse;
+import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
+
+/** CreateService, UpdateService, DeleteService, DescribeServices, ListServices. */
+public final class ServiceOps {
+    private final Context ctx;
+
+    public ServiceOps(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    public void register(EcsApi api) {
+        api.register("CreateService", CreateServiceRequest::builder, CreateServiceRequest.class, this::create);
+        api.register("UpdateService", UpdateServiceRequest::builder, UpdateServiceRequest.class, this::update);
+        api.register("DeleteService", DeleteServiceRequest::builder, DeleteServiceRequest.class, this::delete);
+        api.register("DescribeServices", DescribeServicesRequest::builder, DescribeServicesRequest.class,
+                this::describe);
+        api.register("ListServices", ListServicesRequest::builder, ListServicesRequest.class, this::list);
+    }
+
+    private String serviceArn(Cluster c, String nameOrArn) {
+        return nameOrArn.startsWith("arn:") ? nameOrArn : ctx.arn("service/" + c.clusterName() + "/" + nameOrArn);
+    }
+
+    private static DeploymentConfiguration deploymentConfiguration(DeploymentConfiguration given,
+                                                                   DeploymentConfiguration base) {
+        DeploymentConfiguration.Builder b = (base != null ? base : DeploymentConfiguration.builder()
+                .maximumPercent(200).minimumHealthyPercent(100).deploymentCircuitBreaker(
+                        DeploymentCircuitBreaker.builder().enable(false).rollback(false).build())
+                .strategy("ROLLING").build()).toBuilder();
+        if (given != null) {
+            if (given.maximumPercent() != null) {
+                b.maximumPercent(given.maximumPercent());
+            }
+            if (given.minimumHealthyPercent() != null) {
+                b.minimumHealthyPercent(given.minimumHealthyPercent());
+            }
+            if (given.deploymentCircuitBreaker() != null) {
+                b.deploymentCircuitBreaker(given.deploymentCircuitBreaker());
+            }
+        }
+        DeploymentConfiguration dc = b.build();
+        require(dc.minimumHealthyPercent() >= 0 && dc.minimumHealthyPercent() <= 100,
+                "minimumHealthyPercent must be between 0 and 100.");
+        require(dc.maximumPercent() >= 100, "maximumPercent must be at least 100.");
+        return dc;
+    }
+
+    private Deployment newDeployment(TaskDefinition td, Targets targets, NetworkConfiguration nc, int desired) {
+        String hex = ctx.state().newId("deployment");
+        String digits = String.format("%019d", Long.parseUnsignedLong(hex.substring(0, 15), 16) % 10_000_000_000_000_000L);
+        String id = "ecs-svc/" + digits;
+        return Deployment.builder().id(id).status("PRIMARY").taskDefinition(td.taskDefinitionArn())
+                .desiredCount(desired).pendingCount(0).runningCount(0).failedTasks(0).createdAt(ctx.now())
+                .updatedAt(ctx.now()).launchType(targets.launchType())
+                .capacityProviderStrategy(targets.strategy().isEmpty() ? null : targets.named())
+                .networkConfiguration(nc).rolloutState("IN_PROGRESS")
+                .rolloutStateReason("ECS deployment " + id + " in progress.").build();
+    }
+
+    CreateServiceResponse create(CreateServiceRequest r) {
+        require(r.serviceName() != null && !r.serviceName().isEmpty(), "serviceName must be specified.");
+        Checks.name(r.serviceName(), "serviceName");
+        Cluster cluster = ctx.cluster(r.cluster());
+        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        String arn = serviceArn(cluster, r.serviceName());
+        Optional<Service> existing = ctx.state().services.get(arn);
+        if (existing.isPresent() && "ACTIVE".equals(existing.get().status())) {
+            throw Errors.invalid("Creation of service was not idempotent.");
+        }
+        if (existing.isPresent() && "DRAINING".equals(existing.get().status())) {
+            throw Errors.invalid("Unable to Start a service that is still Draining.");
+        }
+        require(!"DAEMON".equals(r.schedulingStrategyAsString()), "The DAEMON scheduling strategy is not"
+                + " supported for Amazon ECS Managed Instances or Fargate capacity; Stevedore supports REPLICA.");
+        require(r.deploymentController() == null || "ECS".equals(r.deploymentController().typeAsString()),
+                "Only the ECS deployment controller is supported.");
+        require(r.desiredCount() != null, "desiredCount is required when schedulingStrategy is REPLICA.");
+        require(r.desiredCount() >= 0, "desiredCount must be >= 0.");
+        require(r.taskDefinition() != null && !r.taskDefinition().isEmpty(), "taskDefinition must be specified.");
+        TaskDefinition td = TaskDefinitionOps.resolve(ctx, r.taskDefinition())
+                .orElseThrow(() -> Errors.invalid("TaskDefinition not found."));
+        require("ACTIVE".equals(td.statusAsString()), "TaskDefinition is inactive.");
+        Checks.maxItems(r.placementConstraints(), 10, "placementConstraints");
+        Checks.maxItems(r.placementStrategy(), 5, "placementStrategy");
+        Targets targets = Targets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
+                r.networkConfiguration());
+        DeploymentConfiguration dc = deploymentConfiguration(r.deploymentConfiguration(), null);
+        Service s = Service.builder().serviceArn(arn).serviceName(r.serviceName()).clusterArn(cluster.clusterArn())
+                .loadBalancers(r.loadBalancers()).serviceRegistries(r.serviceRegistries()).status("ACTIVE")
+                .desiredCount(r.desiredCount()).runningCount(0).pendingCount(0).launchType(targets.launchType())
+                .capacityProviderStrategy(targets.strategy().isEmpty() ? null : targets.named())
+                .platformVersion(r.platformVersion()).taskDefinition(td.taskDefinitionArn())
+                .deploymentConfiguration(dc)
+                .deployments(List.of(newDeployment(td, targets, r.networkConfiguration(), r.desiredCount())))
+                .roleArn(r.role()).createdAt(ctx.now()).placementConstraints(r.placementConstraints())
+                .placementStrategy(r.placementStrategy()).networkConfiguration(r.networkConfiguration())
+                .healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds()).schedulingStrategy("REPLICA")
+                .deploymentController(DeploymentController.builder().type("ECS").build())
+                .createdBy("arn:aws:iam::" + ctx.config().accountId() + ":root")
+                .enableECSManagedTags(Boolean.TRUE.equals(r.enableECSManagedTags()))
+                .propagateTags(r.propagateTagsAsString() == null ? "NONE" : r.propagateTagsAsString())
+                .enableExecuteCommand(Boolean.TRUE.equals(r.enableExecuteCommand()))
+                .availabilityZoneRebalancing(r.availabilityZoneRebalancingAsString() == null ? "ENABLED"
+                        : r.availabilityZoneRebalancingAsString())
+                .build();
+        ctx.state().services.put(arn, s);
+        ctx.state().tags.remove(arn);
+        TagOps.setTags(ctx, arn, r.tags());
+        return CreateServiceResponse.builder().service(r.hasTags() ? s.toBuilder().tags(r.tags()).build() : s)
+                .build();
+    }
+
+    private Service active(Cluster cluster, String ref) {
+        require(ref != null && !ref.isEmpty(), "service must be specified.");
+        Service s = ctx.state().services.get(serviceArn(cluster, ref))
+                .filter(x -> cluster.clusterArn().equals(x.clusterArn())).orElseThrow(Errors::serviceNotFound);
+        if (!"ACTIVE".equals(s.status())) {
+            throw Errors.serviceNotActive();
+        }
+        return s;
+    }
+
+    UpdateServiceResponse update(UpdateServiceRequest r) {
+        Cluster cluster = ctx.cluster(r.cluster());
+        Service s = active(cluster, r.service());
+        Service.Builder b = s.toBuilder();
+        if (r.desiredCount() != null) {
+            require(r.desiredCount() >= 0, "desiredCount must be >= 0.");
+            b.desiredCount(r.desiredCount());
+        }
+        int desired = r.desiredCount() != null ? r.desiredCount() : s.desiredCount();
+        b.deploymentConfiguration(deploymentConfiguration(r.deploymentConfiguration(), s.deploymentConfiguration()));
+        Deployment primary = s.deployments().get(0);
+        TaskDefinition td = r.taskDefinition() == null ? ctx.state().taskDefinitions.get(s.taskDefinition())
+                .orElseThrow(() -> Errors.invalid("TaskDefinition not found."))
+                : TaskDefinitionOps.resolve(ctx, r.taskDefinition())
+                .orElseThrow(() -> Errors.invalid("TaskDefinition not found."));
+        require(r.taskDefinition() == null || "ACTIVE".equals(td.statusAsString()), "TaskDefinition is inactive.");
+        boolean newStrategy = r.hasCapacityProviderStrategy();
+        NetworkConfiguration nc = r.networkConfiguration() != null ? r.networkConfiguration()
+                : s.networkConfiguration();
+        Targets targets = Targets.resolve(ctx, cluster, newStrategy ? null : s.launchTypeAsString(),
+                newStrategy ? r.capacityProviderStrategy() : s.capacityProviderStrategy(), td, nc);
+        boolean redeploy = Boolean.TRUE.equals(r.forceNewDeployment())
+                || !td.taskDefinitionArn().equals(primary.taskDefinition()) || newStrategy
+                || r.networkConfiguration() != null && !r.networkConfiguration().equals(s.networkConfiguration());
+        List<Deployment> deployments = new ArrayList<>();
+        if (redeploy) {
+            deployments.add(newDeployment(td, targets, nc, desired));
+            for (Deployment d : s.deployments()) {
+                deployments.add(d.toBuilder().status("ACTIVE").build());
+            }
+            b.taskDefinition(td.taskDefinitionArn()).networkConfiguration(nc).launchType(targets.launchType())
+                    .capacityProviderStrategy(targets.strategy().isEmpty() ? null : targets.named());
+        } else {
+            deployments.addAll(s.deployments());
+            deployments.set(0, primary.toBuilder().desiredCount(desired).rolloutState(
+                    desired == primary.runningCount() ? primary.rolloutStateAsString() : "IN_PROGRESS").build());
+        }
+        b.deployments(deployments);
+        if (r.enableExecuteCommand() != null) {
+            b.enableExecuteCommand(r.enableExecuteCommand());
+        }
+        if (r.healthCheckGracePeriodSeconds() != null) {
+            b.healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds());
+        }
+        if (r.hasPlacementConstraints()) {
+            b.placementConstraints(r.placementConstraints());
+        }
+        if (r.hasPlacementStrategy()) {
+            b.placementStrategy(r.placementStrategy());
+        }
+        if (r.propagateTagsAsString() != null) {
+            b.propagateTags(r.propagateTagsAsString());
+        }
+        Service u = b.build();
+        ctx.state().services.put(u.serviceArn(), u);
+        return UpdateServiceResponse.builder().service(u).build();
+    }
+
+    DeleteServiceResponse delete(DeleteServiceRequest r) {
+        Cluster cluster = ctx.cluster(r.cluster());
+        Service s = active(cluster, r.service());
+        if (s.desiredCount() > 0 && !Boolean.TRUE.equals(r.force())) {
+            throw Errors.invalid("The service cannot be stopped while it is scaled above 0.");
+        }
+        Service u = s.toBuilder().status("DRAINING").desiredCount(0).build();
+        ctx.state().services.put(u.serviceArn(), u);
+        return DeleteServiceResponse.builder().service(u).build();
+    }
+
+    DescribeServicesResponse describe(DescribeServicesRequest r) {
+        Cluster cluster = ctx.cluster(r.cluster());
+        require(r.hasServices() && !r.services().isEmpty(), "Services cannot be empty.");
+        Checks.maxItems(r.services(), 10, "services");
+        boolean tags = r.includeAsStrings() != null && r.includeAsStrings().contains("TAGS");
+        List<Service> found = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        for (String ref : new LinkedHashSet<>(r.services())) {
+            require(ref != null && !ref.isEmpty(), "services must not contain blank names.");
+            String arn = serviceArn(cluster, ref);
+            Optional<Service> s = ctx.state().services.get(arn);
+            if (s.isPresent()) {
+                found.add(tags ? s.get().toBuilder().tags(TagOps.sdkTags(ctx, arn)).build() : s.get());
+            } else {
+                failures.add(Failure.builder().arn(arn).reason("MISSING").build());
+            }
+        }
+        return DescribeServicesResponse.builder().services(found).failures(failures).build();
+    }
+
+    ListServicesResponse list(ListServicesRequest r) {
+        Cluster cluster = ctx.cluster(r.cluster());
+        List<String> arns = ctx.state().services.values(s -> cluster.clusterArn().equals(s.clusterArn())
+                && ("ACTIVE".equals(s.status()) || "DRAINING".equals(s.status()))
+                && (r.launchTypeAsString() == null || r.launchTypeAsString().equals(s.launchTypeAsString())
+                || "MANAGED_INSTANCES".equals(r.launchTypeAsString()) && s.launchTypeAsString() == null)
+                && (r.schedulingStrategyAsString() == null
+                || r.schedulingStrategyAsString().equals(s.schedulingStrategyAsString())))
+                .stream().map(Service::serviceArn).toList();
+        Pages.Page<String> p = Pages.page(arns, a -> a, r.nextToken(), r.maxResults(), 10);
+        return ListServicesResponse.builder().serviceArns(p.items()).nextToken(p.nextToken()).build();
+    }
+}

@@ -1,0 +1,102 @@
+package io.stevedore.api.ops;
+
+import static io.stevedore.api.Errors.require;
+
+import io.stevedore.api.Context;
+import io.stevedore.api.Errors;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+
+/** Capacity provider strategies: validation and the built-in Fargate providers. */
+public final class Strategies {
+    public static final List<String> FARGATE = List.of("FARGATE", "FARGATE_SPOT");
+
+    private Strategies() {
+    }
+
+    /** The provider name in a name or ARN. */
+    public static String providerName(String nameOrArn) {
+        if (nameOrArn == null) {
+            return null;
+        }
+        int i = nameOrArn.lastIndexOf(":capacity-provider/");
+        return nameOrArn.startsWith("arn:") && i >= 0 ? nameOrArn.substring(i + 19) : nameOrArn;
+    }
+
+    /** A built-in Fargate provider or a stored one. */
+    public static Optional<CapacityProvider> find(Context ctx, String nameOrArn) {
+        String name = providerName(nameOrArn);
+        if (FARGATE.contains(name)) {
+            return Optional.of(CapacityProvider.builder().name(name).capacityProviderArn(
+                    ctx.arn("capacity-provider/" + name)).status("ACTIVE").build());
+        }
+        return ctx.state().capacityProviders.get(name);
+    }
+
+    private static String kind(CapacityProvider p) {
+        if (FARGATE.contains(p.name())) {
+            return "FARGATE";
+        }
+        return p.managedInstancesProvider() != null ? "MANAGED_INSTANCES" : "EC2_AUTOSCALING";
+    }
+
+    public static boolean isManagedInstances(CapacityProvider p) {
+        return "MANAGED_INSTANCES".equals(kind(p));
+    }
+
+    /**
+     * Validates a strategy for {@code cluster}. With {@code requireAssociated}, every provider must be
+     * associated with the cluster (RunTask, CreateService); MI providers of the cluster always are.
+     */
+    public static void validate(Context ctx, Cluster cluster, List<CapacityProviderStrategyItem> strategy,
+                                String field, boolean requireAssociated) {
+        if (strategy == null || strategy.isEmpty()) {
+            return;
+        }
+        Checks.maxItems(strategy, 20, field);
+        Set<String> names = new HashSet<>();
+        Set<String> kinds = new HashSet<>();
+        int withBase = 0;
+        boolean positiveWeight = false;
+        for (CapacityProviderStrategyItem item : strategy) {
+            require(item != null && item.capacityProvider() != null && !item.capacityProvider().isEmpty(),
+                    field + ": capacityProvider must not be blank.");
+            Checks.range(item.weight(), 0, 1000, field + ".weight");
+            Checks.range(item.base(), 0, 100000, field + ".base");
+            if (item.base() != null && item.base() > 0) {
+                withBase++;
+            }
+            if (item.weight() != null && item.weight() > 0) {
+                positiveWeight = true;
+            }
+            String name = providerName(item.capacityProvider());
+            require(names.add(name), field + " contains the capacity provider '" + name + "' more than once.");
+            CapacityProvider p = find(ctx, name).filter(cp -> !"INACTIVE".equals(cp.statusAsString()))
+                    .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + name
+                            + "' does not exist."));
+            if (isManagedInstances(p)) {
+                require(p.cluster() != null && p.cluster().equals(cluster.clusterName()), "The capacity provider '"
+                        + name + "' belongs to another cluster; a Managed Instances capacity provider can only be"
+                        + " used in its own cluster.");
+                require("ACTIVE".equals(p.statusAsString()),
+                        "The specified capacity provider '" + name + "' is not in an ACTIVE state");
+            } else if (requireAssociated) {
+                require(cluster.capacityProviders().contains(name), "The specified capacity provider strategy"
+                        + " cannot contain a capacity provider that is not associated with the cluster. Associate"
+                        + " the capacity provider with the cluster or specify a valid capacity provider and try"
+                        + " again.");
+            }
+            kinds.add(kind(p));
+        }
+        require(withBase <= 1, field + ": only one capacity provider in a strategy can have a base.");
+        require(kinds.size() == 1, field + ": a capacity provider strategy cannot mix capacity provider types"
+                + " (Managed Instances, Auto Scaling group, Fargate).");
+        require(positiveWeight || strategy.size() == 1 && withBase == 1 || strategy.size() == 1,
+                field + ": at least one capacity provider must have a weight greater than zero.");
+    }
+}

@@ -1,0 +1,66 @@
+package io.stevedore.api.ops;
+
+import static io.stevedore.api.Errors.require;
+
+import io.stevedore.api.Context;
+import io.stevedore.api.Errors;
+import java.util.List;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * Where tasks of a RunTask or a service go: a launch type, or a capacity provider strategy (given, or the
+ * cluster's default), checked against the task definition's compatibilities and network configuration.
+ *
+ * @param launchType the launch type, or null
+ * @param strategy   the strategy, or empty
+ */
+record Targets(String launchType, List<CapacityProviderStrategyItem> strategy) {
+
+    static Targets resolve(Context ctx, Cluster cluster, String launchType,
+                           List<CapacityProviderStrategyItem> strategy, TaskDefinition td, NetworkConfiguration nc) {
+        boolean hasStrategy = strategy != null && !strategy.isEmpty();
+        require(launchType == null || !hasStrategy, "Specifying both a launch type and capacity provider strategy"
+                + " is not supported. Remove one and try again.");
+        require(!"MANAGED_INSTANCES".equals(launchType), "To use Amazon ECS Managed Instances, specify a capacity"
+                + " provider strategy with a Managed Instances capacity provider and omit launchType.");
+        Targets t;
+        if (hasStrategy) {
+            Strategies.validate(ctx, cluster, strategy, "capacityProviderStrategy", true);
+            t = new Targets(null, List.copyOf(strategy));
+        } else if (launchType != null) {
+            t = new Targets(launchType, List.of());
+        } else if (cluster.hasDefaultCapacityProviderStrategy() && !cluster.defaultCapacityProviderStrategy()
+                .isEmpty()) {
+            t = new Targets(null, cluster.defaultCapacityProviderStrategy());
+        } else {
+            t = new Targets("EC2", List.of());
+        }
+        CapacityProvider first = null;
+        for (CapacityProviderStrategyItem i : t.strategy) {
+            CapacityProvider p = Strategies.find(ctx, i.capacityProvider())
+                    .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + i.capacityProvider()
+                            + "' does not exist."));
+            require(!Strategies.isManagedInstances(p) || "ACTIVE".equals(p.statusAsString()),
+                    "The specified capacity provider '" + p.name() + "' is not in an ACTIVE state");
+            first = first == null ? p : first;
+        }
+        String needed = first == null ? t.launchType
+                : Strategies.isManagedInstances(first) ? "MANAGED_INSTANCES"
+                : Strategies.FARGATE.contains(first.name()) ? "FARGATE" : "EC2";
+        require(td.compatibilitiesAsStrings().contains(needed), "Task definition does not support launch_type "
+                + needed + ".");
+        Networks.validate(ctx, td, nc, first);
+        return t;
+    }
+
+    /** Normalizes provider names (ARNs → names) so tasks record the name. */
+    List<CapacityProviderStrategyItem> named() {
+        return strategy.stream().map(i -> i.toBuilder().capacityProvider(Strategies.providerName(
+                i.capacityProvider())).weight(i.weight() == null ? 0 : i.weight()).base(i.base() == null ? 0
+                : i.base()).build()).toList();
+    }
+}

@@ -1,0 +1,210 @@
+package io.stevedore.api.ops;
+
+import static io.stevedore.api.Errors.require;
+
+import io.stevedore.api.Context;
+import io.stevedore.api.EcsApi;
+import io.stevedore.api.Errors;
+import io.stevedore.api.Pages;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.ecs.model.DeleteTaskDefinitionsRequest;
+import software.amazon.awssdk.services.ecs.model.DeleteTaskDefinitionsResponse;
+import software.amazon.awssdk.services.ecs.model.DeregisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.DeregisterTaskDefinitionResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
+import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionFamiliesRequest;
+import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionFamiliesResponse;
+import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsRequest;
+import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsResponse;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/** RegisterTaskDefinition, DescribeTaskDefinition, List*, DeregisterTaskDefinition, DeleteTaskDefinitions. */
+public final class TaskDefinitionOps {
+    private final Context ctx;
+
+    public TaskDefinitionOps(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    public void register(EcsApi api) {
+        api.register("RegisterTaskDefinition", RegisterTaskDefinitionRequest::builder,
+                RegisterTaskDefinitionRequest.class, this::registerTd);
+        api.register("DescribeTaskDefinition", DescribeTaskDefinitionRequest::builder,
+                DescribeTaskDefinitionRequest.class, this::describe);
+        api.register("ListTaskDefinitions", ListTaskDefinitionsRequest::builder, ListTaskDefinitionsRequest.class,
+                this::list);
+        api.register("ListTaskDefinitionFamilies", ListTaskDefinitionFamiliesRequest::builder,
+                ListTaskDefinitionFamiliesRequest.class, this::families);
+        api.register("DeregisterTaskDefinition", DeregisterTaskDefinitionRequest::builder,
+                DeregisterTaskDefinitionRequest.class, this::deregister);
+        api.register("DeleteTaskDefinitions", DeleteTaskDefinitionsRequest::builder,
+                DeleteTaskDefinitionsRequest.class, this::delete);
+    }
+
+    RegisterTaskDefinitionResponse registerTd(RegisterTaskDefinitionRequest r) {
+        require(r.family() != null && !r.family().isEmpty(), "Family should not be null or empty.");
+        Checks.name(r.family(), "family");
+        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        Set<String> requires = new LinkedHashSet<>(r.requiresCompatibilitiesAsStrings());
+        String networkMode = r.networkModeAsString();
+        if (networkMode == null) {
+            networkMode = requires.contains("MANAGED_INSTANCES") || requires.contains("FARGATE") ? "awsvpc" : "bridge";
+        }
+        TaskDefinitionRules.common(r, networkMode);
+        List<String> compatible = new ArrayList<>();
+        for (String c : List.of("EC2", "EXTERNAL", "FARGATE", "MANAGED_INSTANCES")) {
+            Optional<String> problem = switch (c) {
+                case "FARGATE" -> TaskDefinitionRules.fargate(r, networkMode);
+                case "MANAGED_INSTANCES" -> TaskDefinitionRules.managedInstances(r, networkMode);
+                default -> TaskDefinitionRules.ec2(r);
+            };
+            if (problem.isPresent() && requires.contains(c)) {
+                throw Errors.client(problem.get());
+            }
+            if (problem.isEmpty()) {
+                compatible.add(c);
+            }
+        }
+        Integer cpu = TaskDefinitionRules.cpu(r.cpu());
+        Integer mem = TaskDefinitionRules.memory(r.memory());
+        int revision = (int) ctx.state().next("td/" + r.family());
+        String arn = ctx.arn("task-definition/" + r.family() + ":" + revision);
+        TaskDefinition td = TaskDefinition.builder().taskDefinitionArn(arn).family(r.family()).revision(revision)
+                .status("ACTIVE").containerDefinitions(r.containerDefinitions()).taskRoleArn(r.taskRoleArn())
+                .executionRoleArn(r.executionRoleArn()).networkMode(networkMode).volumes(r.volumes())
+                .placementConstraints(r.placementConstraints())
+                .requiresCompatibilitiesWithStrings(r.requiresCompatibilitiesAsStrings()).compatibilitiesWithStrings(compatible)
+                .cpu(cpu == null ? null : cpu.toString()).memory(mem == null ? null : mem.toString())
+                .runtimePlatform(r.runtimePlatform()).pidMode(r.pidModeAsString()).ipcMode(r.ipcModeAsString())
+                .proxyConfiguration(r.proxyConfiguration()).inferenceAccelerators(r.inferenceAccelerators())
+                .ephemeralStorage(r.ephemeralStorage()).enableFaultInjection(r.enableFaultInjection())
+                .registeredAt(ctx.now()).registeredBy("arn:aws:iam::" + ctx.config().accountId() + ":root")
+                .build();
+        ctx.state().taskDefinitions.put(arn, td);
+        TagOps.setTags(ctx, arn, r.tags());
+        return RegisterTaskDefinitionResponse.builder().taskDefinition(td)
+                .tags(r.hasTags() ? r.tags() : null).build();
+    }
+
+    /** Resolves "family", "family:revision" or an ARN; family alone means its latest ACTIVE revision. */
+    public static Optional<TaskDefinition> resolve(Context ctx, String ref) {
+        if (ref == null || ref.isEmpty()) {
+            return Optional.empty();
+        }
+        String s = ref;
+        int i = s.indexOf(":task-definition/");
+        if (s.startsWith("arn:")) {
+            if (i < 0) {
+                return Optional.empty();
+            }
+            s = s.substring(i + 17);
+        }
+        if (s.contains(":")) {
+            return ctx.state().taskDefinitions.get(ctx.arn("task-definition/" + s));
+        }
+        String family = s;
+        return ctx.state().taskDefinitions.values(td -> td.family().equals(family) && "ACTIVE".equals(
+                td.statusAsString())).stream().max(Comparator.comparingInt(TaskDefinition::revision));
+    }
+
+    DescribeTaskDefinitionResponse describe(DescribeTaskDefinitionRequest r) {
+        require(r.taskDefinition() != null && !r.taskDefinition().isEmpty(), "taskDefinition must be specified.");
+        TaskDefinition td = resolve(ctx, r.taskDefinition())
+                .orElseThrow(() -> Errors.client("Unable to describe task definition."));
+        boolean tags = r.includeAsStrings() != null && r.includeAsStrings().contains("TAGS");
+        return DescribeTaskDefinitionResponse.builder().taskDefinition(td)
+                .tags(tags ? TagOps.sdkTags(ctx, td.taskDefinitionArn()) : null).build();
+    }
+
+    private static String sortKey(TaskDefinition td) {
+        return td.family() + "\u0000" + String.format("%010d", td.revision());
+    }
+
+    ListTaskDefinitionsResponse list(ListTaskDefinitionsRequest r) {
+        String status = r.statusAsString() == null ? "ACTIVE" : r.statusAsString();
+        List<TaskDefinition> tds = new ArrayList<>(ctx.state().taskDefinitions.values(td ->
+                status.equals(td.statusAsString())
+                        && (r.familyPrefix() == null || td.family().startsWith(r.familyPrefix()))));
+        tds.sort(Comparator.comparing(TaskDefinitionOps::sortKey));
+        if ("DESC".equals(r.sortAsString())) {
+            java.util.Collections.reverse(tds);
+        }
+        List<String> keyed = new ArrayList<>();
+        for (int i = 0; i < tds.size(); i++) {
+            keyed.add(String.format("%010d", i) + tds.get(i).taskDefinitionArn());
+        }
+        Pages.Page<String> p = Pages.page(keyed, k -> k.substring(0, 10), r.nextToken(), r.maxResults(), 100);
+        return ListTaskDefinitionsResponse.builder().taskDefinitionArns(p.items().stream().map(k -> k.substring(10))
+                .toList()).nextToken(p.nextToken()).build();
+    }
+
+    ListTaskDefinitionFamiliesResponse families(ListTaskDefinitionFamiliesRequest r) {
+        String status = r.statusAsString() == null ? "ACTIVE" : r.statusAsString();
+        TreeSet<String> active = new TreeSet<>();
+        TreeSet<String> any = new TreeSet<>();
+        for (TaskDefinition td : ctx.state().taskDefinitions.values()) {
+            if (r.familyPrefix() == null || td.family().startsWith(r.familyPrefix())) {
+                any.add(td.family());
+                if ("ACTIVE".equals(td.statusAsString())) {
+                    active.add(td.family());
+                }
+            }
+        }
+        List<String> out = switch (status) {
+            case "ALL" -> new ArrayList<>(any);
+            case "INACTIVE" -> any.stream().filter(f -> !active.contains(f)).toList();
+            default -> new ArrayList<>(active);
+        };
+        Pages.Page<String> p = Pages.page(out, f -> f, r.nextToken(), r.maxResults(), 100);
+        return ListTaskDefinitionFamiliesResponse.builder().families(p.items()).nextToken(p.nextToken()).build();
+    }
+
+    DeregisterTaskDefinitionResponse deregister(DeregisterTaskDefinitionRequest r) {
+        require(r.taskDefinition() != null && !r.taskDefinition().isEmpty(), "taskDefinition must be specified.");
+        String ref = r.taskDefinition().startsWith("arn:") ? r.taskDefinition() : ctx.arn("task-definition/"
+                + r.taskDefinition());
+        require(ref.matches(".*:task-definition/[a-zA-Z0-9_-]+:\\d+"), "Invalid revision number. Specify the task"
+                + " definition as family:revision or its full ARN.");
+        TaskDefinition td = ctx.state().taskDefinitions.get(ref)
+                .orElseThrow(() -> Errors.client("The specified task definition does not exist."));
+        if ("ACTIVE".equals(td.statusAsString())) {
+            td = td.toBuilder().status("INACTIVE").deregisteredAt(ctx.now()).build();
+            ctx.state().taskDefinitions.put(ref, td);
+        }
+        return DeregisterTaskDefinitionResponse.builder().taskDefinition(td).build();
+    }
+
+    DeleteTaskDefinitionsResponse delete(DeleteTaskDefinitionsRequest r) {
+        Checks.nonEmpty(r.taskDefinitions(), "taskDefinitions");
+        Checks.maxItems(r.taskDefinitions(), 10, "taskDefinitions");
+        List<TaskDefinition> done = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        for (String ref : r.taskDefinitions()) {
+            String arn = ref != null && ref.startsWith("arn:") ? ref : ctx.arn("task-definition/" + ref);
+            Optional<TaskDefinition> td = ctx.state().taskDefinitions.get(arn);
+            if (td.isEmpty()) {
+                failures.add(Failure.builder().arn(arn).reason("The specified task definition does not exist.")
+                        .build());
+            } else if ("ACTIVE".equals(td.get().statusAsString())) {
+                failures.add(Failure.builder().arn(arn).reason("The specified task definition is still in ACTIVE"
+                        + " status. Please deregister the target and try again.").build());
+            } else {
+                TaskDefinition d = td.get().toBuilder().status("DELETE_IN_PROGRESS").deleteRequestedAt(ctx.now())
+                        .build();
+                ctx.state().taskDefinitions.put(arn, d);
+                done.add(d);
+            }
+        }
+        return DeleteTaskDefinitionsResponse.builder().taskDefinitions(done).failures(failures).build();
+    }
+}

@@ -1,0 +1,39 @@
+package io.stevedore.cloud;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The small SPI through which Stevedore buys and returns capacity (Karpenter-style). Implementations are used
+ * by one thread at a time (the control plane's transaction lock).
+ *
+ * <p>Contracts: {@link #launch} either returns a {@code pending} instance of one of the offered types (the
+ * first with capacity, in the given order) or throws {@link CloudException} with
+ * {@link CloudException.Reason#INSUFFICIENT_CAPACITY} when none has capacity; {@link #terminate} is idempotent
+ * (terminating a terminated or unknown instance is not an error); instances move from {@code pending} to
+ * {@code running} on their own and are reported by {@link #describe}/{@link #list}.
+ */
+public interface CloudProvider {
+
+    Network.Layout network();
+
+    default Optional<Network.Subnet> subnet(String id) {
+        return network().subnets().stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    default Optional<Network.SecurityGroup> securityGroup(String id) {
+        return network().securityGroups().stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    Instance launch(LaunchRequest request);
+
+    void terminate(String instanceId);
+
+    Optional<Instance> describe(String instanceId);
+
+    /** All instances, id order (terminated ones included until the provider forgets them). */
+    List<Instance> list();
+
+    /** A free private IPv4 address of the subnet for a task network interface. */
+    String allocatePrivateIp(String subnetId);
+}

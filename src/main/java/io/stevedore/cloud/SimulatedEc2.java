@@ -1,0 +1,146 @@
+package io.stevedore.cloud;
+
+import io.stevedore.store.Database;
+import io.stevedore.store.JsonCodec;
+import io.stevedore.store.Table;
+import io.stevedore.time.Clock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A simulated EC2 region: a default VPC {@code 172.31.0.0/16} with one default subnet ({@code /20}) per
+ * availability zone and a default security group; instances boot in {@code bootTime} and get private IPs from
+ * their subnet. IDs are derived from the region and a persisted sequence, so they are stable and
+ * deterministic. State is kept in the control plane's {@link Database} (durable across restarts).
+ */
+public final class SimulatedEc2 implements CloudProvider {
+    /** A persisted counter. */
+    public record Counter(String name, long value) {
+    }
+
+    private final String region;
+    private final Clock clock;
+    private final Duration bootTime;
+    private final Network.Layout layout;
+    private final Table<Instance> instances;
+    private final Table<Counter> counters;
+    private final Set<String> unavailableTypes = new HashSet<>();
+
+    public SimulatedEc2(String region, Clock clock, Duration bootTime, Database db) {
+        this.region = region;
+        this.clock = clock;
+        this.bootTime = bootTime;
+        this.layout = defaultLayout(region);
+        this.instances = db.table("ec2.instance", new JsonCodec<>(Instance.class));
+        this.counters = db.table("ec2.counter", new JsonCodec<>(Counter.class));
+    }
+
+    /** The availability zones of a region (us-east-1 has six, others three in this simulation). */
+    public static List<String> zones(String region) {
+        int n = "us-east-1".equals(region) ? 6 : 3;
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(region + (char) ('a' + i));
+        }
+        return out;
+    }
+
+    static Network.Layout defaultLayout(String region) {
+        String vpcId = "vpc-" + hex(region + "/vpc", 8);
+        List<Network.Subnet> subnets = new ArrayList<>();
+        List<String> zones = zones(region);
+        for (int i = 0; i < zones.size(); i++) {
+            subnets.add(new Network.Subnet("subnet-" + hex(region + "/" + zones.get(i), 17), vpcId, zones.get(i),
+                    "172.31." + (i * 16) + ".0/20", true));
+        }
+        return new Network.Layout(List.of(new Network.Vpc(vpcId, "172.31.0.0/16", true)), subnets,
+                List.of(new Network.SecurityGroup("sg-" + hex(region + "/sg-default", 17), vpcId, "default",
+                        "default VPC security group")));
+    }
+
+    private static String hex(String seed, int length) {
+        UUID u = UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
+        String h = Long.toHexString(u.getMostSignificantBits()) + Long.toHexString(u.getLeastSignificantBits());
+        return ("0" + h).substring(0, length);
+    }
+
+    /** Test and chaos hook: launches of these types fail with insufficient capacity. */
+    public void setUnavailableTypes(Set<String> types) {
+        unavailableTypes.clear();
+        unavailableTypes.addAll(types);
+    }
+
+    @Override
+    public Network.Layout network() {
+        return layout;
+    }
+
+    @Override
+    public Instance launch(LaunchRequest request) {
+        Network.Subnet subnet = subnet(request.subnetId()).orElseThrow(() -> new CloudException(
+                CloudException.Reason.NOT_FOUND, "The subnet ID '" + request.subnetId() + "' does not exist"));
+        for (String type : request.instanceTypes()) {
+            if (unavailableTypes.contains(type)) {
+                continue;
+            }
+            long seq = next("instance");
+            String id = "i-0" + String.format("%016x", seq * 0x9E3779B97F4A7C15L ^ region.hashCode());
+            Instance i = new Instance(id, type, subnet.id(), subnet.availabilityZone(),
+                    allocatePrivateIp(subnet.id()), "pending", clock.now().toEpochMilli(), request.tags());
+            instances.put(id, i);
+            return i;
+        }
+        throw new CloudException(CloudException.Reason.INSUFFICIENT_CAPACITY,
+                "We currently do not have sufficient capacity for " + request.instanceTypes() + " in "
+                        + subnet.availabilityZone());
+    }
+
+    @Override
+    public void terminate(String instanceId) {
+        instances.get(instanceId).ifPresent(i -> instances.put(instanceId, i.withState("terminated")));
+    }
+
+    @Override
+    public Optional<Instance> describe(String instanceId) {
+        return instances.get(instanceId).map(this::refresh);
+    }
+
+    @Override
+    public List<Instance> list() {
+        List<Instance> out = new ArrayList<>();
+        for (Instance i : instances.values()) {
+            out.add(refresh(i));
+        }
+        return out;
+    }
+
+    private Instance refresh(Instance i) {
+        if ("pending".equals(i.state()) && clock.now().toEpochMilli() >= i.launchedAtMillis() + bootTime.toMillis()) {
+            Instance running = i.withState("running");
+            instances.put(i.id(), running);
+            return running;
+        }
+        return i;
+    }
+
+    @Override
+    public String allocatePrivateIp(String subnetId) {
+        Network.Subnet s = subnet(subnetId).orElseThrow(() -> new CloudException(CloudException.Reason.NOT_FOUND,
+                "The subnet ID '" + subnetId + "' does not exist"));
+        long n = 4 + next("ip/" + subnetId) % 4000;
+        int third = Integer.parseInt(s.cidrBlock().split("\\.")[2]) + (int) (n / 256);
+        return "172.31." + third + "." + (n % 256);
+    }
+
+    private long next(String name) {
+        long v = counters.get(name).map(Counter::value).orElse(0L) + 1;
+        counters.put(name, new Counter(name, v));
+        return v;
+    }
+}

@@ -1,0 +1,136 @@
+package io.stevedore.placement;
+
+import io.stevedore.catalog.Architecture;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * An immutable view of a cluster's container instances, indexed for placement: instances sorted by container
+ * instance id (the stable tie-break), resource columns as primitive arrays, ACTIVE instances partitioned by
+ * capacity provider, architecture and AZ with binpack-sorted keys, and the instances of each task group.
+ * Build once per snapshot; every {@link PlanState} made from it shares these indexes.
+ */
+public final class ClusterSnapshot {
+    final InstanceView[] views;
+    final int[] cpu;
+    final long[] memory;
+    final int[] gpus;
+    final int[] enis;
+    final int[] running;
+    final Partition[] partitionOf;
+    final List<Partition> partitions;
+    final Map<String, int[]> instancesByGroup;
+    final long maxRegisteredCpu;
+    final long maxRegisteredMemory;
+
+    private ClusterSnapshot(List<InstanceView> sorted) {
+        int n = sorted.size();
+        if (n > Partition.INDEX_MASK) {
+            throw new IllegalArgumentException("too many container instances: " + n);
+        }
+        views = sorted.toArray(new InstanceView[0]);
+        cpu = new int[n];
+        memory = new long[n];
+        gpus = new int[n];
+        enis = new int[n];
+        running = new int[n];
+        long maxCpu = 1;
+        long maxMem = 1;
+        Map<String, List<Integer>> groups = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            Resources r = views[i].remaining();
+            cpu[i] = r.cpu();
+            memory[i] = r.memoryMiB();
+            gpus[i] = r.gpus();
+            enis[i] = r.enis();
+            running[i] = views[i].runningTasksCount();
+            maxCpu = Math.max(maxCpu, views[i].registered().cpu());
+            maxMem = Math.max(maxMem, views[i].registered().memoryMiB());
+            for (Map.Entry<String, Integer> g : views[i].taskGroups().entrySet()) {
+                if (g.getValue() > 0) {
+                    groups.computeIfAbsent(g.getKey(), k -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        maxRegisteredCpu = maxCpu;
+        maxRegisteredMemory = maxMem;
+        partitionOf = new Partition[n];
+        partitions = buildPartitions();
+        Map<String, int[]> byGroup = new HashMap<>();
+        groups.forEach((g, list) -> byGroup.put(g, list.stream().mapToInt(Integer::intValue).toArray()));
+        instancesByGroup = Map.copyOf(byGroup);
+    }
+
+    /** Snapshot of {@code instances} (any order; sorted here by container instance id). */
+    public static ClusterSnapshot of(List<InstanceView> instances) {
+        List<InstanceView> sorted = new ArrayList<>(instances);
+        sorted.sort(Comparator.comparing(InstanceView::containerInstanceId));
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).containerInstanceId().equals(sorted.get(i - 1).containerInstanceId())) {
+                throw new IllegalArgumentException("duplicate container instance " + sorted.get(i)
+                        .containerInstanceId());
+            }
+        }
+        return new ClusterSnapshot(sorted);
+    }
+
+    private List<Partition> buildPartitions() {
+        Map<String, List<Integer>> byKey = new TreeMap<>();
+        for (int i = 0; i < views.length; i++) {
+            InstanceView v = views[i];
+            if (v.status() == InstanceStatus.ACTIVE && v.agentConnected()) {
+                byKey.computeIfAbsent(v.capacityProvider() + '\u0000' + v.architecture() + '\u0000'
+                        + v.availabilityZone(), k -> new ArrayList<>()).add(i);
+            }
+        }
+        List<Partition> out = new ArrayList<>();
+        for (List<Integer> members : byKey.values()) {
+            InstanceView first = views[members.get(0)];
+            Partition p = new Partition(first.capacityProvider(), first.architecture(), first.availabilityZone(),
+                    members.stream().mapToInt(Integer::intValue).toArray(), cpu, memory);
+            for (int i : p.members) {
+                partitionOf[i] = p;
+            }
+            out.add(p);
+        }
+        return List.copyOf(out);
+    }
+
+    public int size() {
+        return views.length;
+    }
+
+    public InstanceView instance(int index) {
+        return views[index];
+    }
+
+    /** The partitions that can hold a task of {@code arch} for one of {@code providers} (empty: any provider). */
+    List<Partition> partitionsFor(Set<String> providers, Architecture arch) {
+        List<Partition> out = new ArrayList<>();
+        for (Partition p : partitions) {
+            if (p.architecture == arch && (providers.isEmpty() || providers.contains(p.capacityProvider))) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Partitions grouped by availability zone, zones in name order. */
+    static Map<String, List<Partition>> byZone(List<Partition> parts) {
+        Map<String, List<Partition>> m = new LinkedHashMap<>();
+        parts.stream().sorted(Comparator.comparing((Partition p) -> p.availabilityZone))
+                .forEach(p -> m.computeIfAbsent(p.availabilityZone, k -> new ArrayList<>()).add(p));
+        return m;
+    }
+
+    /** A fresh plan over this snapshot. */
+    public PlanState newPlan() {
+        return new PlanState(this);
+    }
+}

@@ -1,0 +1,265 @@
+package io.stevedore.placement;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The cluster as a batch of placements leaves it: remaining resources, host ports, task-group counts. Starts
+ * from a {@link ClusterSnapshot} and records only what changes: touched instances get a slot in small delta
+ * arrays and keep their new binpack keys in an overlay, so making a plan costs nothing and a handful of
+ * placements costs a handful of updates, whatever the fleet size. Mutable and single-threaded; use
+ * {@link #copy()} to branch a plan (a copy costs in proportion to what the plan changed).
+ */
+public final class PlanState {
+    final ClusterSnapshot snapshot;
+    private final BitSet touched;
+    private final IntCounter slotOf;
+    private int[] cpu;
+    private long[] memory;
+    private int[] gpus;
+    private int[] enis;
+    private int[] running;
+    private int slots;
+    private final Map<Partition, TreeSet<Long>> overlayCpu;
+    private final Map<Partition, TreeSet<Long>> overlayMemory;
+    private final Map<Integer, Set<Integer>> addedPorts;
+    private final Map<String, IntCounter> addedGroups;
+    private final Map<String, Map<String, Map<String, Integer>>> spreadCounts;
+    private final Map<Object, BitSet[]> staticMatches;
+    private int placedTasks;
+
+    PlanState(ClusterSnapshot s) {
+        snapshot = s;
+        slotOf = new IntCounter();
+        cpu = new int[8];
+        memory = new long[8];
+        gpus = new int[8];
+        enis = new int[8];
+        running = new int[8];
+        touched = new BitSet();
+        overlayCpu = new HashMap<>();
+        overlayMemory = new HashMap<>();
+        addedPorts = new HashMap<>();
+        addedGroups = new HashMap<>();
+        spreadCounts = new HashMap<>();
+        staticMatches = new HashMap<>();
+    }
+
+    private PlanState(PlanState o) {
+        snapshot = o.snapshot;
+        slotOf = new IntCounter(o.slotOf);
+        cpu = o.cpu.clone();
+        memory = o.memory.clone();
+        gpus = o.gpus.clone();
+        enis = o.enis.clone();
+        running = o.running.clone();
+        slots = o.slots;
+        touched = (BitSet) o.touched.clone();
+        overlayCpu = new HashMap<>();
+        o.overlayCpu.forEach((p, t) -> overlayCpu.put(p, new TreeSet<>(t)));
+        overlayMemory = new HashMap<>();
+        o.overlayMemory.forEach((p, t) -> overlayMemory.put(p, new TreeSet<>(t)));
+        addedPorts = new HashMap<>();
+        o.addedPorts.forEach((i, s) -> addedPorts.put(i, new HashSet<>(s)));
+        addedGroups = new HashMap<>();
+        o.addedGroups.forEach((g, c) -> addedGroups.put(g, new IntCounter(c)));
+        spreadCounts = new HashMap<>();
+        o.spreadCounts.forEach((g, byAttr) -> {
+            Map<String, Map<String, Integer>> copy = new HashMap<>();
+            byAttr.forEach((a, m) -> copy.put(a, new HashMap<>(m)));
+            spreadCounts.put(g, copy);
+        });
+        staticMatches = new HashMap<>();
+        o.staticMatches.forEach((k, b) -> staticMatches.put(k, new BitSet[] {(BitSet) b[0].clone(),
+            (BitSet) b[1].clone()}));
+        placedTasks = o.placedTasks;
+    }
+
+    /** An independent copy of this plan. */
+    public PlanState copy() {
+        return new PlanState(this);
+    }
+
+    public ClusterSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Tasks placed in this plan so far. */
+    public int placedTasks() {
+        return placedTasks;
+    }
+
+    /** What instance {@code i} has left in this plan. */
+    public Resources remaining(int i) {
+        return new Resources(cpu(i), memory(i), gpus(i), enis(i));
+    }
+
+    int cpu(int i) {
+        return touched.get(i) ? cpu[slotOf.get(i)] : snapshot.cpu[i];
+    }
+
+    long memory(int i) {
+        return touched.get(i) ? memory[slotOf.get(i)] : snapshot.memory[i];
+    }
+
+    int gpus(int i) {
+        return touched.get(i) ? gpus[slotOf.get(i)] : snapshot.gpus[i];
+    }
+
+    int enis(int i) {
+        return touched.get(i) ? enis[slotOf.get(i)] : snapshot.enis[i];
+    }
+
+    public boolean hostPortFree(int i, int port) {
+        if (snapshot.views[i].usedHostPorts().contains(port)) {
+            return false;
+        }
+        if (addedPorts.isEmpty()) {
+            return true;
+        }
+        Set<Integer> added = addedPorts.get(i);
+        return added == null || !added.contains(port);
+    }
+
+    /** Tasks of {@code group} on instance {@code i} (running plus planned). */
+    public int groupCount(int i, String group) {
+        Integer base = snapshot.views[i].taskGroups().get(group);
+        int n = base == null ? 0 : base;
+        IntCounter added = addedGroups.get(group);
+        return added == null ? n : n + added.get(i);
+    }
+
+    /** The task groups with at least one task on instance {@code i} in this plan. */
+    public Set<String> taskGroups(int i) {
+        Set<String> groups = new java.util.TreeSet<>();
+        snapshot.views[i].taskGroups().forEach((g, n) -> {
+            if (n > 0) {
+                groups.add(g);
+            }
+        });
+        addedGroups.forEach((g, c) -> {
+            if (c.get(i) > 0) {
+                groups.add(g);
+            }
+        });
+        return groups;
+    }
+
+    public int runningTasksCount(int i) {
+        return touched.get(i) ? running[slotOf.get(i)] : snapshot.running[i];
+    }
+
+    /** Tasks of {@code group} on instances whose {@code attribute} equals {@code value} (null: missing). */
+    int spreadCount(String group, String attribute, String value) {
+        return spreadCounts(group, attribute).getOrDefault(value == null ? "" : value, 0);
+    }
+
+    private Map<String, Integer> spreadCounts(String group, String attribute) {
+        Map<String, Map<String, Integer>> byAttr = spreadCounts.computeIfAbsent(group, g -> new HashMap<>());
+        Map<String, Integer> counts = byAttr.get(attribute);
+        if (counts == null) {
+            Map<String, Integer> fresh = new HashMap<>();
+            for (int i : snapshot.instancesByGroup.getOrDefault(group, new int[0])) {
+                fresh.merge(valueOf(i, attribute), snapshot.views[i].taskGroups().get(group), Integer::sum);
+            }
+            IntCounter added = addedGroups.get(group);
+            if (added != null) {
+                added.forEach((i, n) -> {
+                    fresh.merge(valueOf(i, attribute), n, Integer::sum);
+                    return 0;
+                });
+            }
+            byAttr.put(attribute, fresh);
+            counts = fresh;
+        }
+        return counts;
+    }
+
+    private String valueOf(int i, String attribute) {
+        String v = snapshot.views[i].attributes().get(attribute);
+        return v == null ? "" : v;
+    }
+
+    /** Reserves {@code request}'s task on instance {@code i}. The caller has checked feasibility. */
+    public void commit(int i, PlacementRequest request) {
+        Resources d = request.demand().resources();
+        int slot = slot(i);
+        Partition p = snapshot.partitionOf[i];
+        if (p != null) {
+            TreeSet<Long> oc = overlayCpu.computeIfAbsent(p, k -> new TreeSet<>());
+            TreeSet<Long> om = overlayMemory.computeIfAbsent(p, k -> new TreeSet<>());
+            oc.remove(Partition.key(cpu[slot], i));
+            om.remove(Partition.key(memory[slot], i));
+            oc.add(Partition.key(cpu[slot] - d.cpu(), i));
+            om.add(Partition.key(memory[slot] - d.memoryMiB(), i));
+        }
+        cpu[slot] -= d.cpu();
+        memory[slot] -= d.memoryMiB();
+        gpus[slot] -= d.gpus();
+        enis[slot] -= d.enis();
+        running[slot]++;
+        placedTasks++;
+        if (!request.demand().hostPorts().isEmpty()) {
+            addedPorts.computeIfAbsent(i, k -> new HashSet<>()).addAll(request.demand().hostPorts());
+        }
+        addedGroups.computeIfAbsent(request.group(), k -> new IntCounter()).increment(i);
+        Map<String, Map<String, Integer>> byAttr = spreadCounts.get(request.group());
+        if (byAttr != null) {
+            byAttr.forEach((attribute, counts) -> counts.merge(valueOf(i, attribute), 1, Integer::sum));
+        }
+    }
+
+    /**
+     * A cached result of a plan-independent test {@code key} on instance {@code i}: 1 true, 0 false, -1 unknown.
+     */
+    int cachedMatch(Object key, int i) {
+        BitSet[] b = staticMatches.get(key);
+        return b == null || !b[0].get(i) ? -1 : b[1].get(i) ? 1 : 0;
+    }
+
+    void cacheMatch(Object key, int i, boolean value) {
+        BitSet[] b = staticMatches.computeIfAbsent(key, k -> new BitSet[] {new BitSet(), new BitSet()});
+        b[0].set(i);
+        b[1].set(i, value);
+    }
+
+    /** The delta slot of instance {@code i}, created from the snapshot's values on first touch. */
+    private int slot(int i) {
+        if (touched.get(i)) {
+            return slotOf.get(i);
+        }
+        if (slots == cpu.length) {
+            int n = slots * 2;
+            cpu = java.util.Arrays.copyOf(cpu, n);
+            memory = java.util.Arrays.copyOf(memory, n);
+            gpus = java.util.Arrays.copyOf(gpus, n);
+            enis = java.util.Arrays.copyOf(enis, n);
+            running = java.util.Arrays.copyOf(running, n);
+        }
+        int slot = slots++;
+        cpu[slot] = snapshot.cpu[i];
+        memory[slot] = snapshot.memory[i];
+        gpus[slot] = snapshot.gpus[i];
+        enis[slot] = snapshot.enis[i];
+        running[slot] = snapshot.running[i];
+        slotOf.put(i, slot);
+        touched.set(i);
+        return slot;
+    }
+
+    /**
+     * Walks partition {@code p}'s instances in ascending order of remaining {@code cpu} or memory, starting at
+     * {@code atLeast}: the snapshot's sorted keys (skipping touched instances) merged with the overlay.
+     */
+    BinpackCursor cursor(Partition p, boolean byCpu, long atLeast) {
+        long[] base = byCpu ? p.cpuKeys : p.memoryKeys;
+        TreeSet<Long> overlay = (byCpu ? overlayCpu : overlayMemory).get(p);
+        long probe = Partition.key(atLeast, 0);
+        return new BinpackCursor(base, Partition.lowerBound(base, probe),
+                overlay == null ? null : overlay.tailSet(probe, true).iterator(), touched);
+    }
+}

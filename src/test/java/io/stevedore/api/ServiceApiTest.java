@@ -1,0 +1,179 @@
+package io.stevedore.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.ServiceNotActiveException;
+import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+class ServiceApiTest {
+    @TempDir
+    Path dir;
+    EcsServerFixture f;
+
+    @BeforeEach
+    void start() throws Exception {
+        f = new EcsServerFixture(dir);
+        f.miCluster("c");
+        f.register(EcsServerFixture.nginx("web"));
+    }
+
+    @AfterEach
+    void stop() {
+        f.close();
+    }
+
+    private Service describe(String name) {
+        return f.ecs.describeServices(b -> b.cluster("c").services(name)).services().get(0);
+    }
+
+    private Service create(String name, int desired) {
+        return f.ecs.createService(b -> b.cluster("c").serviceName(name).taskDefinition("web")
+                .desiredCount(desired).networkConfiguration(f.awsvpc())).service();
+    }
+
+    @Test
+    void createService_seed_steadyWithClusterDefaultStrategy() {
+        Service s = create("test-ecs-service", 1);
+        assertThat(s.serviceArn()).isEqualTo("arn:aws:ecs:us-east-1:000000000000:service/c/test-ecs-service");
+        assertThat(s.capacityProviderStrategy()).singleElement()
+                .satisfies(i -> assertThat(i.capacityProvider()).isEqualTo("c-mi"));
+        assertThat(s.deploymentConfiguration().maximumPercent()).isEqualTo(200);
+        assertThat(s.deploymentConfiguration().minimumHealthyPercent()).isEqualTo(100);
+        assertThat(s.deployments()).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo("PRIMARY");
+            assertThat(d.id()).matches("ecs-svc/\\d{19}");
+        });
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("test-ecs-service"));
+        Service stable = describe("test-ecs-service");
+        assertThat(stable.runningCount()).isEqualTo(1);
+        assertThat(stable.deployments().get(0).rolloutStateAsString()).isEqualTo("COMPLETED");
+        assertThat(stable.events()).extracting(ServiceEvent::message)
+                .anyMatch(m -> m.contains("has reached a steady state."))
+                .anyMatch(m -> m.contains("has started 1 tasks"));
+        Task t = f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
+                .serviceName("test-ecs-service")).taskArns())).tasks().get(0);
+        assertThat(t.group()).isEqualTo("service:test-ecs-service");
+        assertThat(t.startedBy()).isEqualTo(stable.deployments().get(0).id());
+    }
+
+    @Test
+    void updateService_scaleUpThenDown_convergesAndLaunchesFleet() {
+        create("s", 1);
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
+        f.ecs.updateService(b -> b.cluster("c").service("s").desiredCount(12));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
+        assertThat(describe("s").runningCount()).isEqualTo(12);
+        assertThat(f.ecs.listContainerInstances(b -> b.cluster("c")).containerInstanceArns()).isNotEmpty();
+        Set<String> zones = new HashSet<>();
+        f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")).taskArns())).tasks()
+                .forEach(t -> zones.add(t.availabilityZone()));
+        assertThat(zones).hasSizeGreaterThan(1);
+        f.ecs.updateService(b -> b.cluster("c").service("s").desiredCount(2));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
+        assertThat(f.ecs.listTasks(b -> b.cluster("c").serviceName("s")).taskArns()).hasSize(2);
+    }
+
+    @Test
+    void updateService_newTaskDefinition_rollsWithinMinHealthy() throws Exception {
+        f.ecs.createService(b -> b.cluster("c").serviceName("r").taskDefinition("web").desiredCount(4)
+                .networkConfiguration(f.awsvpc()).deploymentConfiguration(d -> d.minimumHealthyPercent(50)
+                        .maximumPercent(100)));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("r"));
+        String v2 = f.register(EcsServerFixture.nginx("web")).taskDefinitionArn();
+        Service u = f.ecs.updateService(b -> b.cluster("c").service("r").taskDefinition(v2)).service();
+        assertThat(u.deployments()).hasSize(2);
+        assertThat(u.deployments().get(0).taskDefinition()).isEqualTo(v2);
+        int minRunning = Integer.MAX_VALUE;
+        int maxTotal = 0;
+        for (int i = 0; i < 400 && describe("r").deployments().size() > 1; i++) {
+            List<Task> live = f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
+                    .serviceName("r")).taskArns())).tasks();
+            minRunning = Math.min(minRunning, (int) live.stream().filter(t -> "RUNNING".equals(t.lastStatus()))
+                    .count());
+            maxTotal = Math.max(maxTotal, live.size());
+            Thread.sleep(10);
+        }
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("r"));
+        Service done = describe("r");
+        assertThat(done.deployments()).singleElement().extracting(Deployment::taskDefinition).isEqualTo(v2);
+        assertThat(done.taskDefinition()).isEqualTo(v2);
+        assertThat(minRunning).isGreaterThanOrEqualTo(2);
+        assertThat(maxTotal).isLessThanOrEqualTo(4);
+        assertThat(f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
+                .serviceName("r")).taskArns())).tasks()).allSatisfy(t -> assertThat(t.taskDefinitionArn())
+                .isEqualTo(v2));
+    }
+
+    @Test
+    void updateService_forceNewDeployment_replacesTasks() {
+        create("fnd", 1);
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("fnd"));
+        String before = f.ecs.listTasks(b -> b.cluster("c").serviceName("fnd")).taskArns().get(0);
+        f.ecs.updateService(b -> b.cluster("c").service("fnd").forceNewDeployment(true));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("fnd"));
+        assertThat(f.ecs.listTasks(b -> b.cluster("c").serviceName("fnd")).taskArns()).doesNotContain(before);
+    }
+
+    @Test
+    void deleteService_scaledUp_needsForce_thenInactive() {
+        create("d", 2);
+        assertThatThrownBy(() -> f.ecs.deleteService(b -> b.cluster("c").service("d")))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("scaled above 0");
+        Service s = f.ecs.deleteService(b -> b.cluster("c").service("d").force(true)).service();
+        assertThat(s.status()).isEqualTo("DRAINING");
+        f.waiter.waitUntilServicesInactive(b -> b.cluster("c").services("d"));
+        assertThat(f.ecs.listServices(b -> b.cluster("c")).serviceArns()).isEmpty();
+        assertThatThrownBy(() -> f.ecs.updateService(b -> b.cluster("c").service("d").desiredCount(1)))
+                .isInstanceOf(ServiceNotActiveException.class);
+        create("d", 0);
+        assertThat(describe("d").status()).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void createService_errors() {
+        create("dup", 0);
+        assertThatThrownBy(() -> create("dup", 0)).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("idempotent");
+        assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("c").serviceName("x").taskDefinition("web")
+                .networkConfiguration(f.awsvpc()))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("desiredCount");
+        assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("c").serviceName("x").taskDefinition("web")
+                .desiredCount(1))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("Network Configuration");
+        assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("c").serviceName("x").taskDefinition("web")
+                .desiredCount(1).networkConfiguration(f.awsvpc()).deploymentConfiguration(d -> d
+                        .minimumHealthyPercent(150)))).isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("c").serviceName("x").taskDefinition("web")
+                .desiredCount(1).networkConfiguration(f.awsvpc()).launchType("MANAGED_INSTANCES")))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("capacity provider strategy");
+        assertThatThrownBy(() -> f.ecs.updateService(b -> b.cluster("c").service("ghost").desiredCount(1)))
+                .isInstanceOf(ServiceNotFoundException.class);
+    }
+
+    @Test
+    void listServices_defaultPageOfTen_andDescribeMissing() {
+        for (int i = 0; i < 12; i++) {
+            create("svc" + i, 0);
+        }
+        var first = f.ecs.listServices(b -> b.cluster("c"));
+        assertThat(first.serviceArns()).hasSize(10);
+        assertThat(f.ecs.listServicesPaginator(b -> b.cluster("c")).serviceArns()).hasSize(12);
+        var r = f.ecs.describeServices(b -> b.cluster("c").services("svc1", "nope").includeWithStrings("TAGS"));
+        assertThat(r.services()).hasSize(1);
+        assertThat(r.failures()).singleElement().satisfies(x -> assertThat(x.reason()).isEqualTo("MISSING"));
+    }
+}
