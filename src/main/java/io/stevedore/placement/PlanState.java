@@ -29,6 +29,7 @@ public final class PlanState {
     private final Map<Integer, Set<Integer>> addedPorts;
     private final Map<String, IntCounter> addedGroups;
     private final Map<String, Map<String, Map<String, Integer>>> spreadCounts;
+    private final Map<Object, BitSet[]> staticMatches;
     private int placedTasks;
 
     PlanState(ClusterSnapshot s) {
@@ -45,6 +46,7 @@ public final class PlanState {
         addedPorts = new HashMap<>();
         addedGroups = new HashMap<>();
         spreadCounts = new HashMap<>();
+        staticMatches = new HashMap<>();
     }
 
     private PlanState(PlanState o) {
@@ -71,6 +73,9 @@ public final class PlanState {
             byAttr.forEach((a, m) -> copy.put(a, new HashMap<>(m)));
             spreadCounts.put(g, copy);
         });
+        staticMatches = new HashMap<>();
+        o.staticMatches.forEach((k, b) -> staticMatches.put(k, new BitSet[] {(BitSet) b[0].clone(),
+            (BitSet) b[1].clone()}));
         placedTasks = o.placedTasks;
     }
 
@@ -126,6 +131,22 @@ public final class PlanState {
         int n = base == null ? 0 : base;
         IntCounter added = addedGroups.get(group);
         return added == null ? n : n + added.get(i);
+    }
+
+    /** The task groups with at least one task on instance {@code i} in this plan. */
+    public Set<String> taskGroups(int i) {
+        Set<String> groups = new java.util.TreeSet<>();
+        snapshot.views[i].taskGroups().forEach((g, n) -> {
+            if (n > 0) {
+                groups.add(g);
+            }
+        });
+        addedGroups.forEach((g, c) -> {
+            if (c.get(i) > 0) {
+                groups.add(g);
+            }
+        });
+        return groups;
     }
 
     public int runningTasksCount(int i) {
@@ -190,6 +211,20 @@ public final class PlanState {
         if (byAttr != null) {
             byAttr.forEach((attribute, counts) -> counts.merge(valueOf(i, attribute), 1, Integer::sum));
         }
+    }
+
+    /**
+     * A cached result of a plan-independent test {@code key} on instance {@code i}: 1 true, 0 false, -1 unknown.
+     */
+    int cachedMatch(Object key, int i) {
+        BitSet[] b = staticMatches.get(key);
+        return b == null || !b[0].get(i) ? -1 : b[1].get(i) ? 1 : 0;
+    }
+
+    void cacheMatch(Object key, int i, boolean value) {
+        BitSet[] b = staticMatches.computeIfAbsent(key, k -> new BitSet[] {new BitSet(), new BitSet()});
+        b[0].set(i);
+        b[1].set(i, value);
     }
 
     /** The delta slot of instance {@code i}, created from the snapshot's values on first touch. */
