@@ -37,6 +37,8 @@ public final class ControlPlane implements AutoCloseable {
     private final EcsApi api;
     private final Ec2QueryApi ec2;
     private ScheduledExecutorService loop;
+    private volatile java.time.Instant lastTick;
+    private volatile boolean closed;
 
     private ControlPlane(ApiConfig config, Clock clock, Database db) {
         this.config = config;
@@ -82,9 +84,20 @@ public final class ControlPlane implements AutoCloseable {
     private void tickSafely() {
         try {
             reconciler.tick();
+            lastTick = clock.now();
         } catch (RuntimeException e) {
             e.printStackTrace();
         }
+    }
+
+    /** When the reconciler loop last completed a tick (committed to the store), or null (readiness). */
+    public java.time.Instant lastTick() {
+        return lastTick;
+    }
+
+    /** Whether {@link #startLoop()} runs the reconciler and the plane is not closed. */
+    public synchronized boolean looping() {
+        return loop != null && !closed;
     }
 
     /** The admin reset: wipes every resource. */
@@ -123,6 +136,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (loop != null) {
             loop.shutdownNow();
             try {
