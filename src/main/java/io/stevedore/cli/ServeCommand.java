@@ -4,7 +4,9 @@ import io.stevedore.api.ApiConfig;
 import io.stevedore.api.ApiServer;
 import io.stevedore.api.ControlPlane;
 import io.stevedore.time.Clock;
+import io.stevedore.store.DatabaseUrl;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -38,6 +40,28 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Simulated delays elapse this many times faster (default ${DEFAULT-VALUE}).")
     double speed;
 
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "Keep the state in PostgreSQL instead of --data-dir: jdbc:postgresql://host:port/database "
+                    + "(user and password may be URL parameters). Several serve processes may share one database.")
+    String databaseUrl;
+
+    @Option(names = "--database-user", description = "PostgreSQL user (default: from the URL, else the driver's).")
+    String databaseUser;
+
+    @Option(names = "--database-password", description = "PostgreSQL password (default: the environment variable "
+            + "STEVEDORE_DATABASE_PASSWORD, else from the URL).")
+    String databasePassword;
+
+    @Option(names = "--leader-lease", defaultValue = "8",
+            description = "With --database-url: seconds a controller lease lasts without renewal (default "
+                    + "${DEFAULT-VALUE}; renewed every quarter of it). A killed leader is replaced within "
+                    + "1.25 times this.")
+    double leaseSeconds;
+
+    @Option(names = "--replica-name", description = "With --database-url: this replica's name in the leader "
+            + "lease (default host:pid).")
+    String replicaName;
+
     @Override
     public Integer call() throws Exception {
         ApiConfig config;
@@ -47,13 +71,18 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("stevedore serve: " + e.getMessage());
             return 2;
         }
-        ControlPlane plane = ControlPlane.open(dataDir, config, Clock.system());
+        ControlPlane plane;
+        try {
+            plane = open(config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("stevedore serve: " + e.getMessage());
+            return 2;
+        }
         ApiServer server = new ApiServer(plane, host, port);
         server.start();
         plane.startLoop();
         System.out.println("stevedore: serving the ECS API on http://" + host + ":" + server.port() + " (region "
-                + region + ", account " + accountId + ", speed " + speed + ", data " + dataDir.toAbsolutePath()
-                + ")");
+                + region + ", account " + accountId + ", speed " + speed + ", data " + where() + ")");
         System.out.flush();
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -63,5 +92,34 @@ public final class ServeCommand implements Callable<Integer> {
         }, "stevedore-shutdown"));
         done.await();
         return 0;
+    }
+
+    private ControlPlane open(ApiConfig config) {
+        if (databaseUrl == null) {
+            return ControlPlane.open(dataDir, config, Clock.system());
+        }
+        if (!(leaseSeconds >= 1) || leaseSeconds > 600) {
+            throw new IllegalArgumentException("--leader-lease must be between 1 and 600 seconds: " + leaseSeconds);
+        }
+        String password = databasePassword != null ? databasePassword
+                : System.getenv("STEVEDORE_DATABASE_PASSWORD");
+        DatabaseUrl url = new DatabaseUrl(databaseUrl, databaseUser, password);
+        Duration ttl = Duration.ofMillis(Math.round(leaseSeconds * 1000));
+        String name = replicaName != null ? replicaName : hostName() + ":" + ProcessHandle.current().pid();
+        return ControlPlane.open(url, new ControlPlane.LeaseSettings(name, ttl, ttl.dividedBy(4)), config,
+                Clock.system());
+    }
+
+    private String where() {
+        return databaseUrl == null ? dataDir.toAbsolutePath().toString()
+                : new DatabaseUrl(databaseUrl, databaseUser, null).toString();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 }
