@@ -30,14 +30,16 @@ public final class TaskFactory {
      * @param overrides        RunTask overrides (may be null)
      * @param subnets          awsvpc subnets (may be empty)
      * @param enableExecuteCommand ECS Exec flag
+     * @param placement        placement constraints and strategies of the RunTask call or service
      */
     public record Spec(Cluster cluster, TaskDefinition taskDefinition, String capacityProvider, String launchType,
                        String group, String startedBy, TaskOverride overrides, List<String> subnets,
-                       boolean enableExecuteCommand) {
+                       boolean enableExecuteCommand, PlacementRules placement) {
         public Spec {
             Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(taskDefinition, "taskDefinition");
             subnets = subnets == null ? List.of() : List.copyOf(subnets);
+            placement = placement == null ? PlacementRules.NONE : placement;
         }
     }
 
@@ -80,7 +82,7 @@ public final class TaskFactory {
         ctx.state().runtimes.put(arn, new TaskRuntime(arn, TaskRuntime.Phase.UNPLACED, 0, null,
                 run < 0 ? -1 : Timings.div(java.time.Duration.ofMillis(run), speed()).toMillis(),
                 Demands.exitCode(env), true, s.subnets(), image == null ? td.containerDefinitions().get(0).image()
-                        : image));
+                        : image, s.placement()));
         return t;
     }
 

@@ -1,7 +1,6 @@
-package io.stevedore.cli;
+package io.stevedore.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stevedore.api.InstanceRequirementsMapper;
 import io.stevedore.catalog.Inclusion;
 import io.stevedore.catalog.InstanceRequirements;
 import io.stevedore.catalog.InstanceSelector;
@@ -12,6 +11,7 @@ import io.stevedore.catalog.SelectionQuery;
 import io.stevedore.catalog.ValueRange;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
 
 /**
  * The priced offerings a Managed Instances capacity provider may launch: its {@code instanceRequirements} (ECS JSON
@@ -42,6 +42,13 @@ public final class CapacityOfferings {
 
     public List<Offering> offerings(JsonNode requirements, String region, PurchaseOption option) {
         return select(requirements, region, option).offerings();
+    }
+
+    /** Selection for a capacity provider's requirements as the SDK holds them; {@code null} = every MI type. */
+    public Selection select(InstanceRequirementsRequest requirements, String region, PurchaseOption option) {
+        InstanceRequirements r = requirements == null ? anyType()
+                : new InstanceRequirementsMapper().toDomain(requirements);
+        return selector.select(new SelectionQuery(r, Optional.empty(), region, option));
     }
 
     /**
