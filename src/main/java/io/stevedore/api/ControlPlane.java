@@ -13,6 +13,7 @@ import io.stevedore.api.ops.TaskOps;
 import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.cloud.SimulatedEc2;
 import io.stevedore.store.Database;
+import io.stevedore.store.InMemoryResourceStore;
 import io.stevedore.store.SqliteResourceStore;
 import io.stevedore.api.ec2.Ec2QueryApi;
 import io.stevedore.api.ec2.Ec2QueryRequest;
@@ -36,6 +37,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Reconciler reconciler;
     private final EcsApi api;
     private final Ec2QueryApi ec2;
+    private final InstanceCatalog catalog;
     private ScheduledExecutorService loop;
 
     private ControlPlane(ApiConfig config, Clock clock, Database db) {
@@ -45,7 +47,7 @@ public final class ControlPlane implements AutoCloseable {
         Timings timings = Timings.realistic().scaled(config.speed());
         this.state = new EcsState(db, config);
         this.cloud = new SimulatedEc2(config.region(), clock, timings.instanceBoot(), db);
-        InstanceCatalog catalog = InstanceCatalog.load();
+        this.catalog = InstanceCatalog.load();
         Context ctx = new Context(config, clock, state, cloud, catalog);
         this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
         this.reconciler = new Reconciler(ctx, timings);
@@ -63,6 +65,19 @@ public final class ControlPlane implements AutoCloseable {
     /** Opens (or creates) the state in {@code dataDir}. */
     public static ControlPlane open(Path dataDir, ApiConfig config, Clock clock) {
         return new ControlPlane(config, clock, new Database(SqliteResourceStore.open(dataDir)));
+    }
+
+    /**
+     * A control plane whose state lives only in memory (the simulator: nothing is encoded or written per
+     * transaction). Everything else is the same engine.
+     */
+    public static ControlPlane inMemory(ApiConfig config, Clock clock) {
+        return new ControlPlane(config, clock, new Database(new InMemoryResourceStore()));
+    }
+
+    /** The state database (the simulator watches its commits). */
+    public Database database() {
+        return db;
     }
 
     /** Ticks the reconciler on a wall-clock schedule until {@link #close()}. */
@@ -111,6 +126,10 @@ public final class ControlPlane implements AutoCloseable {
 
     public Reconciler reconciler() {
         return reconciler;
+    }
+
+    public InstanceCatalog catalog() {
+        return catalog;
     }
 
     public ApiConfig config() {

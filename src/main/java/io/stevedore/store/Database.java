@@ -16,9 +16,25 @@ public final class Database implements AutoCloseable {
     private final ResourceStore store;
     private final Map<String, Table<?>> tables = new LinkedHashMap<>();
     private final Map<Key, Object> touched = new LinkedHashMap<>();
+    private final List<CommitListener> listeners = new ArrayList<>();
     private boolean inTransaction;
 
     private record Key(Table<?> table, String id) {
+    }
+
+    /**
+     * Told about every row a committed transaction changed, in the order they were first touched, after the
+     * commit (the simulator's recorder watches the control plane this way instead of scanning its tables).
+     */
+    @FunctionalInterface
+    public interface CommitListener {
+        /** {@code value} is the row's new value, {@code null} when it was removed. */
+        void changed(String kind, String id, Object value);
+    }
+
+    /** Adds a listener; it runs inside the database lock and must not start transactions. */
+    public synchronized void addCommitListener(CommitListener listener) {
+        listeners.add(listener);
     }
 
     public Database(ResourceStore store) {
@@ -76,11 +92,18 @@ public final class Database implements AutoCloseable {
     }
 
     private void commit() {
-        List<ResourceStore.Change> changes = new ArrayList<>(touched.size());
-        for (Key k : touched.keySet()) {
-            changes.add(new ResourceStore.Change(k.table.kind(), k.id, k.table.encode(k.id)));
+        if (store.persists()) {
+            List<ResourceStore.Change> changes = new ArrayList<>(touched.size());
+            for (Key k : touched.keySet()) {
+                changes.add(new ResourceStore.Change(k.table.kind(), k.id, k.table.encode(k.id)));
+            }
+            store.apply(changes);
         }
-        store.apply(changes);
+        for (CommitListener l : listeners) {
+            for (Key k : touched.keySet()) {
+                l.changed(k.table.kind(), k.id, k.table.get(k.id).orElse(null));
+            }
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
