@@ -16,6 +16,7 @@ import io.stevedore.store.Database;
 import io.stevedore.store.DatabaseUrl;
 import io.stevedore.store.Fence;
 import io.stevedore.store.FencedException;
+import io.stevedore.store.InMemoryResourceStore;
 import io.stevedore.store.Leadership;
 import io.stevedore.store.PostgresLeaderLease;
 import io.stevedore.store.PostgresResourceStore;
@@ -46,6 +47,7 @@ public final class ControlPlane implements AutoCloseable {
     private final EcsApi api;
     private final Ec2QueryApi ec2;
     private final Leadership leadership;
+    private final InstanceCatalog catalog;
     private ScheduledExecutorService loop;
     private volatile java.time.Instant lastTick;
     private volatile boolean closed;
@@ -72,7 +74,7 @@ public final class ControlPlane implements AutoCloseable {
         Timings timings = Timings.realistic().scaled(config.speed());
         this.state = new EcsState(db, config);
         this.cloud = new SimulatedEc2(config.region(), clock, timings.instanceBoot(), db);
-        InstanceCatalog catalog = InstanceCatalog.load();
+        this.catalog = InstanceCatalog.load();
         Context ctx = new Context(config, clock, state, cloud, catalog);
         this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
         this.reconciler = new Reconciler(ctx, timings);
@@ -104,6 +106,14 @@ public final class ControlPlane implements AutoCloseable {
                     System.out.flush();
                 });
         return new ControlPlane(config, clock, db, leadership);
+    }
+
+    /**
+     * A control plane whose state lives only in memory (the simulator: nothing is encoded or written per
+     * transaction). Everything else is the same engine.
+     */
+    public static ControlPlane inMemory(ApiConfig config, Clock clock) {
+        return new ControlPlane(config, clock, new Database(new InMemoryResourceStore()), Leadership.solo());
     }
 
     /** Ticks the reconciler on a wall-clock schedule until {@link #close()}. */
@@ -193,6 +203,10 @@ public final class ControlPlane implements AutoCloseable {
 
     public Reconciler reconciler() {
         return reconciler;
+    }
+
+    public InstanceCatalog catalog() {
+        return catalog;
     }
 
     public ApiConfig config() {
