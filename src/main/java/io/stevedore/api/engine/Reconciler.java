@@ -97,6 +97,10 @@ public final class Reconciler {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ec2.isEmpty() || "terminated".equals(ec2.get().state())) {
                 ctx.state().instances.remove(mi.instanceId());
+                for (TaskRuntime rt : ctx.state().runtimes.values(r -> mi.instanceId().equals(r.instanceId())
+                        && r.phase() == Phase.WAIT_INSTANCE)) {
+                    ctx.state().runtimes.put(rt.taskArn(), rt.placed(null, true).to(Phase.UNPLACED, 0));
+                }
                 continue;
             }
             if (!"running".equals(ec2.get().state())) {
