@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One Stevedore control plane: durable state in a data directory (or a PostgreSQL database shared with other
@@ -77,10 +78,11 @@ public final class ControlPlane implements AutoCloseable {
         this.catalog = InstanceCatalog.load();
         Context ctx = new Context(config, clock, state, cloud, catalog);
         this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
-        this.reconciler = new Reconciler(ctx, timings);
+        Supplier<CapacityOfferings> offerings = CapacityOfferings.lazy(catalog);
+        this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
         new ClusterOps(ctx).register(api);
-        new CapacityProviderOps(ctx).register(api);
+        new CapacityProviderOps(ctx, offerings).register(api);
         new TaskDefinitionOps(ctx).register(api);
         new TaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
