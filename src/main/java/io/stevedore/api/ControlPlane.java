@@ -48,6 +48,8 @@ public final class ControlPlane implements AutoCloseable {
     private final Leadership leadership;
     private ScheduledExecutorService loop;
     private volatile boolean leading;
+    private volatile java.time.Instant lastTick;
+    private volatile boolean closed;
 
     /**
      * How replicas on one PostgreSQL database elect the one that runs the controllers.
@@ -122,6 +124,7 @@ public final class ControlPlane implements AutoCloseable {
         Optional<Fence> fence = leadership.current();
         leading = fence.isPresent();
         if (fence.isEmpty()) {
+            followerTick();
             return;
         }
         try {
@@ -129,11 +132,25 @@ public final class ControlPlane implements AutoCloseable {
                 reconciler.tick();
                 return null;
             });
+            lastTick = clock.now();
         } catch (FencedException e) {
             leading = false;
             System.err.println("stevedore: " + e.getMessage());
         } catch (RuntimeException e) {
             e.printStackTrace();
+        }
+    }
+
+    /**
+     * A replica that does not lead keeps its memory current (one read-only transaction: the rows other replicas
+     * committed) and proves the database reachable for readiness.
+     */
+    private void followerTick() {
+        try {
+            db.transaction(() -> null);
+            lastTick = clock.now();
+        } catch (RuntimeException e) {
+            System.err.println("stevedore: cannot refresh from the database: " + e.getMessage());
         }
     }
 
@@ -150,6 +167,16 @@ public final class ControlPlane implements AutoCloseable {
     /** The state, for tests and tools. */
     public Database database() {
         return db;
+    }
+
+    /** When the reconciler loop last completed a tick (committed to the store), or null (readiness). */
+    public java.time.Instant lastTick() {
+        return lastTick;
+    }
+
+    /** Whether {@link #startLoop()} runs the reconciler and the plane is not closed. */
+    public synchronized boolean looping() {
+        return loop != null && !closed;
     }
 
     /** The admin reset: wipes every resource. */
@@ -188,6 +215,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (loop != null) {
             loop.shutdownNow();
             try {

@@ -2,6 +2,7 @@ package io.stevedore.api;
 
 import io.stevedore.api.wire.AwsException;
 import io.stevedore.placement.PlacementConstraint;
+import io.stevedore.placement.PlacementFailure;
 import io.stevedore.placement.PlacementStrategy;
 import io.stevedore.placement.PlacementValidationException;
 import io.stevedore.placement.strategy.CapacityProviderStrategy;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
+import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionPlacementConstraint;
 
 /**
@@ -33,10 +35,16 @@ public final class PlacementModelMapper {
         });
     }
 
+    /** Task definitions take only {@code memberOf} ({@code TaskDefinitionPlacementConstraintType}). */
     public static List<PlacementConstraint> taskDefinitionConstraints(List<TaskDefinitionPlacementConstraint> wire) {
         return guarded(() -> {
             List<PlacementConstraint> out = new ArrayList<>();
             for (var c : wire) {
+                if (!"memberOf".equals(c.typeAsString())) {
+                    throw new PlacementValidationException("Invalid placement constraint type '" + c.typeAsString()
+                            + "' in a task definition. Valid types: memberOf (distinctInstance can be given to"
+                            + " CreateService, UpdateService and RunTask).");
+                }
                 out.add(PlacementConstraint.of(c.typeAsString(), c.expression()));
             }
             checkCount(out.size());
@@ -74,6 +82,16 @@ public final class PlacementModelMapper {
                     i.weight() == null ? 0 : i.weight()));
         }
         return out;
+    }
+
+    /**
+     * An ECS {@code failures[]} entry for tasks that could not be placed: {@code reason} is ECS's code
+     * ({@code RESOURCE:MEMORY}, …), {@code detail} the sentence with the numbers.
+     *
+     * @param arn the resource the failure is about (the task definition or cluster ARN as the caller reports it)
+     */
+    public static Failure failure(PlacementFailure f, String arn) {
+        return Failure.builder().arn(arn).reason(f.ecsReason()).detail(f.message()).build();
     }
 
     /** Runs {@code body}, turning a placement refusal into the AWS error ECS answers. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,8 @@ final class OnDemandPrices {
     private final String resource;
     private final JsonNode tree;
     private final Map<String, Map<String, Double>> byRegion = new ConcurrentHashMap<>();
+    /** All region names, computed on the first unknown region (so unknown names never grow the cache). */
+    private volatile Set<String> names;
 
     private OnDemandPrices(String resource, JsonNode tree) {
         this.resource = resource;
@@ -37,22 +40,42 @@ final class OnDemandPrices {
         return new OnDemandPrices(null, doc);
     }
 
-    /** Type → USD per hour in the region; empty for an unknown region. */
+    /** Type → USD per hour in the region; empty for an unknown region. Only regions with prices are cached. */
     Map<String, Double> region(String region) {
-        return byRegion.computeIfAbsent(region, this::load);
+        Map<String, Double> cached = byRegion.get(region);
+        if (cached != null) {
+            return cached;
+        }
+        Set<String> known = names;
+        if (known != null && !known.contains(region)) {
+            return Map.of();
+        }
+        Map<String, Double> loaded = load(region);
+        if (loaded.isEmpty()) {
+            regions();
+            return loaded;
+        }
+        Map<String, Double> previous = byRegion.putIfAbsent(region, loaded);
+        return previous == null ? loaded : previous;
     }
 
+    /** Region names, sorted; one pass over the resource on first call. */
     Set<String> regions() {
-        Set<String> names = new TreeSet<>();
-        if (tree != null) {
-            tree.path("regions").fieldNames().forEachRemaining(names::add);
-        } else {
-            stream(name -> {
-                names.add(name);
-                return false;
-            }, new HashMap<>());
+        Set<String> known = names;
+        if (known == null) {
+            Set<String> found = new TreeSet<>();
+            if (tree != null) {
+                tree.path("regions").fieldNames().forEachRemaining(found::add);
+            } else {
+                stream(name -> {
+                    found.add(name);
+                    return false;
+                }, new HashMap<>());
+            }
+            known = Collections.unmodifiableSet(found);
+            names = known;
         }
-        return names;
+        return known;
     }
 
     private Map<String, Double> load(String region) {

@@ -45,13 +45,13 @@ public final class SelectionCriteria {
         c.add(new Criterion("instanceGenerations", list(r.instanceGenerations().stream()
                 .map(InstanceGeneration::wireName).toList()) + (allGenerations ? " (default)" : ""), !allGenerations,
                 t -> r.instanceGenerations().stream().anyMatch(g -> g.matches(t))));
-        c.add(inclusion("bareMetal", r.bareMetal(), InstanceType::bareMetal));
-        c.add(inclusion("burstablePerformance", r.burstablePerformance(), InstanceType::burstable));
+        c.add(inclusion("bareMetal", r.bareMetal(), Inclusion.EXCLUDED, InstanceType::bareMetal));
+        c.add(inclusion("burstablePerformance", r.burstablePerformance(), Inclusion.EXCLUDED, InstanceType::burstable));
         if (r.requireHibernateSupport()) {
             c.add(new Criterion("requireHibernateSupport", "true", true, InstanceType::hibernation));
         }
         optionalRange(c, "networkInterfaceCount", r.networkInterfaceCount(), InstanceType::maxNetworkInterfaces);
-        c.add(inclusion("localStorage", r.localStorage(), t -> t.localStorageGB() > 0));
+        c.add(inclusion("localStorage", r.localStorage(), Inclusion.INCLUDED, t -> t.localStorageGB() > 0));
         if (!r.localStorageTypes().equals(InstanceRequirements.ALL_LOCAL_STORAGE_TYPES)) {
             c.add(new Criterion("localStorageTypes", list(r.localStorageTypes()), true,
                     t -> t.localStorageGB() == 0 || t.localStorageTypes().stream().anyMatch(r.localStorageTypes()::contains)));
@@ -107,9 +107,9 @@ public final class SelectionCriteria {
         }
     }
 
-    private static Criterion inclusion(String name, Inclusion value, Predicate<InstanceType> has) {
-        Inclusion def = "localStorage".equals(name) ? Inclusion.INCLUDED : Inclusion.EXCLUDED;
-        boolean isDefault = value == def;
+    /** An included/required/excluded criterion; {@code ec2Default} only decides the "(default)" label. */
+    private static Criterion inclusion(String name, Inclusion value, Inclusion ec2Default, Predicate<InstanceType> has) {
+        boolean isDefault = value == ec2Default;
         return new Criterion(name, value.wireName() + (isDefault ? " (default)" : ""), !isDefault,
                 t -> value.accepts(has.test(t)));
     }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code ./stevedore} command line: every feature is a subcommand. */
 @Command(name = "stevedore", mixinStandardHelpOptions = true, version = "stevedore 0.1.0",
         description = "An open-source implementation of Amazon ECS Managed Instances.",
-        subcommands = {CommandLine.HelpCommand.class, InstanceTypesCommand.class, ServeCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, InstanceTypesCommand.class, PlanCommand.class,
+                ServeCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

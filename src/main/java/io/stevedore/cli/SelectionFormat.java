@@ -67,6 +67,10 @@ final class SelectionFormat {
         }
         s.priceProtection().ifPresent(p -> priceProtection(root.putObject("priceProtection"), p));
         s.noMatchReason().ifPresent(r -> root.put("noMatchReason", r));
+        ArrayNode funnel = root.putArray("funnel");
+        for (Selection.Stage stage : s.funnel()) {
+            funnel.addObject().put("criterion", stage.criterion()).put("remaining", stage.remaining());
+        }
         try {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (Exception e) {

@@ -3,7 +3,10 @@ package io.stevedore.placement;
 import io.stevedore.placement.query.QueryTarget;
 import java.time.Instant;
 
-/** Every {@code memberOf} expression of the request matches the instance. */
+/**
+ * Every {@code memberOf} expression of the request matches the instance. Expressions that only read fixed facts
+ * (attributes, ids, registration, agent) are evaluated once per instance and plan, then read from a bit set.
+ */
 public final class MemberOfFilter implements PlacementFilter {
     @Override
     public String stage() {
@@ -29,8 +32,18 @@ public final class MemberOfFilter implements PlacementFilter {
         for (PlacementConstraint c : r.constraints()) {
             if (c instanceof PlacementConstraint.MemberOf) {
                 PlacementConstraint.MemberOf m = (PlacementConstraint.MemberOf) c;
-                t = t == null ? new Target(s, i) : t;
-                if (!m.expression().matches(t)) {
+                int cached = m.planDependent() ? -1 : s.cachedMatch(m, i);
+                boolean ok;
+                if (cached >= 0) {
+                    ok = cached == 1;
+                } else {
+                    t = t == null ? new Target(s, i) : t;
+                    ok = m.expression().matches(t);
+                    if (!m.planDependent()) {
+                        s.cacheMatch(m, i, ok);
+                    }
+                }
+                if (!ok) {
                     return m;
                 }
             }
@@ -71,6 +84,11 @@ public final class MemberOfFilter implements PlacementFilter {
         @Override
         public boolean hasTaskGroup(String group) {
             return s.groupCount(i, group) > 0;
+        }
+
+        @Override
+        public java.util.Set<String> taskGroups() {
+            return s.taskGroups(i);
         }
 
         @Override

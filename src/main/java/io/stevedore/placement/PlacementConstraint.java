@@ -3,6 +3,7 @@ package io.stevedore.placement;
 import io.stevedore.placement.query.Expression;
 import io.stevedore.placement.query.QueryParser;
 import io.stevedore.placement.query.QuerySyntaxException;
+import io.stevedore.placement.query.Subject;
 import java.util.Objects;
 
 /** A task placement constraint ({@code PlacementConstraintType}: {@code distinctInstance}, {@code memberOf}). */
@@ -14,11 +15,21 @@ public sealed interface PlacementConstraint {
     record DistinctInstance() implements PlacementConstraint {
     }
 
-    /** Only instances matching a cluster query expression. */
-    record MemberOf(String text, Expression expression) implements PlacementConstraint {
+    /**
+     * Only instances matching a cluster query expression.
+     *
+     * @param planDependent whether the expression reads what a plan changes ({@code runningTasksCount},
+     *                      {@code task:group}); otherwise its result per instance is fixed for a snapshot and cached
+     */
+    record MemberOf(String text, Expression expression, boolean planDependent) implements PlacementConstraint {
         public MemberOf {
             Objects.requireNonNull(text);
             Objects.requireNonNull(expression);
+        }
+
+        public MemberOf(String text, Expression expression) {
+            this(text, expression, expression.subjects().stream().anyMatch(s -> s.kind() == Subject.Kind.TASK_GROUP
+                    || s.kind() == Subject.Kind.RUNNING_TASKS_COUNT));
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Repairs a greedy packing, cheapest moves first: downsize every instance to the cheapest type its tasks fit;
- * dissolve the least efficient instances into the slack of others; merge or re-pack pairs of them. Only the
+ * dissolve the least efficient instances into the slack of others; merge pairs of them into one instance that
+ * costs no more than both (fewer instances at equal cost). Only the
  * {@value #TAIL} least efficient instances are examined, so the cost stays bounded on large fleets.
  */
 final class Improver {
@@ -115,7 +116,7 @@ final class Improver {
         return true;
     }
 
-    /** For pairs of tail bins: one cheaper instance for both, or a cheaper greedy re-pack of their tasks. */
+    /** For pairs of tail bins: one instance for both when it costs no more than the two. */
     private boolean pairTail(List<Bin> bins, List<Integer> tail) {
         boolean changed = false;
         for (int x = 0; x < tail.size(); x++) {
@@ -140,7 +141,8 @@ final class Improver {
             }
         }
         int c = packer.cheapestFit(union);
-        if (c >= 0 && portsOk(union) && packer.candidates().get(c).cost() < before - EPS) {
+        // at equal cost one instance beats two: less to launch, patch and drain
+        if (c >= 0 && portsOk(union) && packer.candidates().get(c).cost() <= before + EPS) {
             union.cand = c;
             replace(a, union);
             replace(b, new Bin(b.cand, shapes.size()));

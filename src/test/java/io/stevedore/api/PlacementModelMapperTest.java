@@ -30,6 +30,26 @@ class PlacementModelMapperTest {
     }
 
     @Test
+    void failure_placementFailure_ecsReasonAndDetail() {
+        var why = new io.stevedore.placement.PlacementFailure(2, io.stevedore.placement.ReasonCode.RESOURCE_MEMORY,
+                java.util.Map.of(io.stevedore.placement.ReasonCode.RESOURCE_MEMORY, 3),
+                new io.stevedore.placement.Rejection("resources", io.stevedore.placement.ReasonCode.RESOURCE_MEMORY,
+                        "memoryMiB", "8192", "4000"));
+        var f = PlacementModelMapper.failure(why, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1");
+        assertThat(f.reason()).isEqualTo("RESOURCE:MEMORY");
+        assertThat(f.detail()).isEqualTo("2 task(s) could not be placed: RESOURCE:MEMORY on 3 instance(s)"
+                + " (memoryMiB: asked 8192, best available 4000).");
+        assertThat(f.arn()).endsWith("task-definition/web:1");
+    }
+
+    @Test
+    void taskDefinitionConstraints_distinctInstance_refused() {
+        assertThatThrownBy(() -> PlacementModelMapper.taskDefinitionConstraints(List.of(
+                TaskDefinitionPlacementConstraint.builder().type("distinctInstance").build())))
+                .isInstanceOf(AwsException.class).hasMessageContaining("Valid types: memberOf");
+    }
+
+    @Test
     void constraints_badExpression_invalidParameterException() {
         assertThatThrownBy(() -> PlacementModelMapper.constraints(List.of(
                 software.amazon.awssdk.services.ecs.model.PlacementConstraint.builder().type("memberOf")

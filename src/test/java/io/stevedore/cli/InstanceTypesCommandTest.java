@@ -78,6 +78,8 @@ class InstanceTypesCommandTest {
         doc.get("instanceTypes").forEach(n -> types.add(n.get("instanceType").asText()));
         assertThat(types).contains("im4gn.large", "is4gen.large", "r6g.large");
         assertThat(doc.get("priceProtection").get("applied").asBoolean()).isFalse();
+        JsonNode lastStage = doc.get("funnel").get(doc.get("funnel").size() - 1);
+        assertThat(lastStage.get("remaining").asInt()).isEqualTo(doc.get("instanceTypes").size());
     }
 
     @Test
@@ -139,5 +141,16 @@ class InstanceTypesCommandTest {
         assertThat(r.exit).isEqualTo(1);
         assertThat(r.err).startsWith("No instance types satisfy the instance requirements specified in the Amazon ECS"
                 + " Managed Instances capacity provider: acceleratorNames [a100] excludes every one of the");
+    }
+
+    @Test
+    void noMatch_json_carriesReasonAndEmptyList() throws Exception {
+        Result r = run("instance-types", "--requirements",
+                "{\"vCpuCount\":{\"min\":2,\"max\":4},\"memoryMiB\":{\"min\":2048},\"bareMetal\":\"required\"}",
+                "--output", "json");
+        assertThat(r.exit).isEqualTo(1);
+        JsonNode doc = new ObjectMapper().readTree(r.out);
+        assertThat(doc.get("instanceTypes")).isEmpty();
+        assertThat(doc.get("noMatchReason").asText()).startsWith("bareMetal required excludes every one of the");
     }
 }

@@ -52,6 +52,18 @@ class PlacementRulesTest {
                 .isInstanceOf(PlacementValidationException.class).hasMessageContaining(message);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "attribute:ecs.instance-type =~ m5.*; false",
+        "ec2InstanceId in [i-1] and agentVersion >= 1.0.0; false",
+        "not(task:group == database); true",
+        "attribute:a == b or runningTasksCount < 2; true",
+    })
+    void memberOf_planDependentOnlyWhenReadingGroupsOrCounts(String expression, boolean dependent) {
+        assertThat(((PlacementConstraint.MemberOf) PlacementConstraint.memberOf(expression)).planDependent())
+                .isEqualTo(dependent);
+    }
+
     @Test
     void request_limits_tenConstraintsFiveStrategies() {
         List<PlacementConstraint> ten = Collections.nCopies(10, PlacementConstraint.distinctInstance());

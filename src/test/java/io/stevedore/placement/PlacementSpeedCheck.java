@@ -10,9 +10,8 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Micro-harness for docs/benchmarks.md (not a unit test; nothing here asserts a time). Run:
- * {@code ./mvnw -q -o test-compile && java -cp target/classes:target/test-classes:$(cat target/classpath.txt)
- * io.stevedore.placement.PlacementSpeedCheck}. Prints median and worst wall times over repeated runs after a
+ * Micro-harness for docs/benchmarks.md (not a unit test; nothing here asserts a time). Run {@code bench/placement}.
+ * Prints median and worst wall times over repeated runs after a
  * warm-up, for: snapshot build, 1,000 new tasks onto 5,000 instances under several strategies, and a handful of
  * tasks onto fleets of 5,000 and 50,000 instances (the cost should not grow with the fleet).
  */
@@ -20,6 +19,9 @@ public final class PlacementSpeedCheck {
     private static final String[] TYPES = {"m5.xlarge", "m5.2xlarge", "c5.2xlarge", "r5.xlarge", "m6g.xlarge",
         "c6g.2xlarge", "m7i.2xlarge", "c7g.xlarge"};
     private static final int RUNS = 15;
+    private static final List<PlacementConstraint> DISTINCT = List.of(PlacementConstraint.distinctInstance());
+    private static final List<PlacementConstraint> MEMBER_OF_M5 = List.of(
+            PlacementConstraint.memberOf("attribute:ecs.instance-type =~ m5.*"));
 
     private PlacementSpeedCheck() {
     }
@@ -45,16 +47,20 @@ public final class PlacementSpeedCheck {
         cases.put("random", List.of(new PlacementStrategy.Random()));
         for (Map.Entry<String, List<PlacementStrategy>> c : cases.entrySet()) {
             time("1,000 tasks (10 services x 100) onto 5,000 instances, " + c.getKey(),
-                    () -> placeServices(engine, s5k, c.getValue(), 10, 100, false));
+                    () -> placeServices(engine, s5k, c.getValue(), 10, 100, List.of()));
         }
         time("1,000 tasks, distinctInstance + default strategies, onto 5,000 instances",
-                () -> placeServices(engine, s5k, List.of(), 10, 100, true));
+                () -> placeServices(engine, s5k, List.of(), 10, 100, DISTINCT));
+        time("1,000 tasks, memberOf instance-type =~ m5.* + default strategies, onto 5,000 instances",
+                () -> placeServices(engine, s5k, List.of(), 10, 100, MEMBER_OF_M5));
+        time("1,000 tasks, memberOf instance-type =~ m5.* + spread instanceId, onto 5,000 instances",
+                () -> placeServices(engine, s5k, List.of(spreadId), 10, 100, MEMBER_OF_M5));
         time("5 tasks onto 5,000 instances (default strategies)",
-                () -> placeServices(engine, s5k, List.of(), 1, 5, false));
+                () -> placeServices(engine, s5k, List.of(), 1, 5, List.of()));
         time("5 tasks onto 50,000 instances (default strategies)",
-                () -> placeServices(engine, s50k, List.of(), 1, 5, false));
+                () -> placeServices(engine, s50k, List.of(), 1, 5, List.of()));
         time("5 tasks onto 50,000 instances (binpack memory)",
-                () -> placeServices(engine, s50k, List.of(binMem), 1, 5, false));
+                () -> placeServices(engine, s50k, List.of(binMem), 1, 5, List.of()));
         Runtime rt = Runtime.getRuntime();
         System.gc();
         System.out.printf("heap in use after the runs (both snapshots live): %d MiB%n",
@@ -62,14 +68,14 @@ public final class PlacementSpeedCheck {
     }
 
     private static int placeServices(PlacementEngine engine, ClusterSnapshot snap, List<PlacementStrategy> strategies,
-                                     int services, int tasksEach, boolean distinct) {
+                                     int services, int tasksEach, List<PlacementConstraint> constraints) {
         PlanState plan = snap.newPlan();
         int placed = 0;
         for (int k = 0; k < services; k++) {
             Architecture arch = k % 3 == 2 ? Architecture.ARM64 : Architecture.X86_64;
             PlacementRequest r = new PlacementRequest("service:new-" + k,
                     TaskDemand.awsvpc(256 * (1 + k % 4), 512L * (1 + k % 6), arch), Set.of(),
-                    distinct ? List.of(PlacementConstraint.distinctInstance()) : List.of(), strategies, k);
+                    constraints, strategies, k);
             placed += engine.place(plan, r, tasksEach).placements().size();
         }
         return placed;

@@ -59,9 +59,8 @@ public record Comparison(Subject subject, Operator operator, List<String> argume
             case NOT_EQUALS: return !t.hasTaskGroup(arguments.get(0));
             case IN: return arguments.stream().anyMatch(t::hasTaskGroup);
             case NOT_IN: return arguments.stream().noneMatch(t::hasTaskGroup);
-            case EXISTS: return t.runningTasksCount() > 0;
-            case NOT_EXISTS: return t.runningTasksCount() == 0;
-            default: throw new IllegalStateException("task:group does not support " + operator);
+            case MATCHES: return t.taskGroups().stream().anyMatch(g -> pattern.matcher(g).matches());
+            default: return t.taskGroups().stream().noneMatch(g -> pattern.matcher(g).matches());
         }
     }
 

@@ -16,6 +16,9 @@ public interface QueryTarget {
     /** Whether at least one task of {@code group} runs (or is planned) on the instance. */
     boolean hasTaskGroup(String group);
 
+    /** The task groups with at least one task (running or planned) on the instance. */
+    java.util.Set<String> taskGroups();
+
     boolean agentConnected();
 
     /** The ECS agent version, e.g. {@code 1.86.0}. */

@@ -48,8 +48,7 @@ public record Subject(Kind kind, String name) {
     boolean accepts(Operator op) {
         switch (kind) {
             case ATTRIBUTE: return true;
-            case EC2_INSTANCE_ID: case AGENT_CONNECTED: case TASK_GROUP: return IDENTITY_OPS.contains(op)
-                    || (kind == Kind.TASK_GROUP && (op == Operator.EXISTS || op == Operator.NOT_EXISTS));
+            case EC2_INSTANCE_ID: case AGENT_CONNECTED: case TASK_GROUP: return IDENTITY_OPS.contains(op);
             default: return ORDERED_OPS.contains(op);
         }
     }

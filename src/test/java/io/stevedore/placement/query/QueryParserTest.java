@@ -44,6 +44,11 @@ class QueryParserTest {
             }
 
             @Override
+            public Set<String> taskGroups() {
+                return groups;
+            }
+
+            @Override
             public boolean agentConnected() {
                 return connected;
             }
@@ -64,6 +69,9 @@ class QueryParserTest {
         "attribute:ecs.instance-type =~ t2.* and attribute:ecs.availability-zone != us-east-1d ; true",
         "not(task:group == database) ; true",
         "task:group == service:production ; true",
+        // examples of "Example Amazon ECS task placement constraints"
+        "task:group == service:daemon-service ; false",
+        "task:group == databases ; false",
         "runningTasksCount == 1 ; false",
         "ec2InstanceId in ['i-abcd1234', 'i-wxyx7890'] ; true",
         "registeredAt < 2018-06-18T23:00:00Z ; true",
@@ -101,6 +109,9 @@ class QueryParserTest {
         "task:group in [database, service:production] ; true",
         "task:group not_in [service:production] ; false",
         "ec2InstanceId =~ i-abcd.* ; true",
+        "task:group =~ service:.* ; true",
+        "task:group !~ service:prod.* ; false",
+        "task:group not_matches family:.* ; true",
         "instanceType == t2.small ; true",
         "attribute:ecs.instance-type =~ (t2|m5)\\.[a-z]+ ; true",
         "not(attribute:ecs.instance-type =~ m5.*) ; true",
@@ -136,6 +147,8 @@ class QueryParserTest {
         "runningTasksCount > many ; runningTasksCount needs a whole number",
         "agentVersion in [1.0.0] ; not valid for agentVersion",
         "ec2InstanceId > i-1 ; not valid for ec2InstanceId",
+        "task:group exists ; not valid for task:group",
+        "agentConnected >= true ; not valid for agentConnected",
         "attribute:stack == 'prod ; unterminated quote",
     })
     void parse_invalid_throwsNamingTheProblem(String expression, String detail) {

@@ -1,0 +1,119 @@
+package io.stevedore.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ecs.model.Attribute;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecs.model.Resource;
+import software.amazon.awssdk.services.ecs.model.TargetNotFoundException;
+
+class ContainerInstanceApiTest {
+    @TempDir
+    Path dir;
+    EcsServerFixture f;
+    String ci;
+
+    @BeforeEach
+    void start() throws Exception {
+        f = new EcsServerFixture(dir);
+        f.miCluster("c");
+        f.register(EcsServerFixture.nginx("web"));
+        f.ecs.createService(b -> b.cluster("c").serviceName("s").taskDefinition("web").desiredCount(1)
+                .networkConfiguration(f.awsvpc()));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
+        ci = f.ecs.listContainerInstances(b -> b.cluster("c")).containerInstanceArns().get(0);
+    }
+
+    @AfterEach
+    void stop() {
+        f.close();
+    }
+
+    private ContainerInstance describe() {
+        return f.ecs.describeContainerInstances(b -> b.cluster("c").containerInstances(ci)
+                .includeWithStrings("CONTAINER_INSTANCE_HEALTH")).containerInstances().get(0);
+    }
+
+    private static int value(java.util.List<Resource> rs, String name) {
+        return rs.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().integerValue();
+    }
+
+    @Test
+    void describeContainerInstances_managedInstance_hasAttributesAndResources() {
+        ContainerInstance c = describe();
+        assertThat(c.ec2InstanceId()).matches("i-0[0-9a-f]{16}");
+        assertThat(c.capacityProviderName()).isEqualTo("c-mi");
+        assertThat(c.status()).isEqualTo("ACTIVE");
+        assertThat(c.agentConnected()).isTrue();
+        assertThat(c.runningTasksCount()).isEqualTo(1);
+        assertThat(c.healthStatus().overallStatusAsString()).isEqualTo("OK");
+        assertThat(c.attributes()).extracting(Attribute::name).contains("ecs.instance-type",
+                "ecs.availability-zone", "ecs.cpu-architecture", "ecs.os-type", "ecs.subnet-id");
+        assertThat(c.attributes()).filteredOn(a -> a.name().equals("ecs.cpu-architecture"))
+                .extracting(Attribute::value).containsExactly("arm64");
+        assertThat(value(c.registeredResources(), "CPU") - value(c.remainingResources(), "CPU")).isEqualTo(512);
+        assertThat(value(c.registeredResources(), "MEMORY") - value(c.remainingResources(), "MEMORY"))
+                .isEqualTo(1024);
+    }
+
+    @Test
+    void listContainerInstances_filterExpressions() {
+        String type = describe().attributes().stream().filter(a -> a.name().equals("ecs.instance-type"))
+                .findFirst().orElseThrow().value();
+        assertThat(f.ecs.listContainerInstances(b -> b.cluster("c").filter("attribute:ecs.instance-type == " + type))
+                .containerInstanceArns()).containsExactly(ci);
+        assertThat(f.ecs.listContainerInstances(b -> b.cluster("c").filter("attribute:ecs.instance-type != " + type))
+                .containerInstanceArns()).isEmpty();
+        assertThat(f.ecs.listContainerInstances(b -> b.cluster("c")
+                .filter("attribute:ecs.os-type == linux and attribute:ecs.cpu-architecture in [arm64, x86_64]"))
+                .containerInstanceArns()).containsExactly(ci);
+        assertThatThrownBy(() -> f.ecs.listContainerInstances(b -> b.cluster("c").filter("what is this")))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("filter expression");
+    }
+
+    @Test
+    void updateContainerInstancesState_draining_serviceTaskMovesAndInstanceLeaves() {
+        ContainerInstance d = f.ecs.updateContainerInstancesState(b -> b.cluster("c").containerInstances(ci)
+                .status("DRAINING")).containerInstances().get(0);
+        assertThat(d.status()).isEqualTo("DRAINING");
+        assertThat(f.ecs.listContainerInstances(b -> b.cluster("c").status("DRAINING")).containerInstanceArns())
+                .containsExactly(ci);
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
+        for (int i = 0; i < 300 && !"INACTIVE".equals(describe().status()); i++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        assertThat(describe().status()).isEqualTo("INACTIVE");
+        assertThatThrownBy(() -> f.ecs.updateContainerInstancesState(b -> b.cluster("c").containerInstances(ci)
+                .status("REGISTERING"))).isInstanceOf(InvalidParameterException.class);
+    }
+
+    @Test
+    void attributes_putListDelete() {
+        f.ecs.putAttributes(b -> b.cluster("c").attributes(a -> a.name("stack").value("prod").targetId(ci)));
+        assertThat(f.ecs.listAttributes(b -> b.cluster("c").targetType("container-instance").attributeName("stack"))
+                .attributes()).singleElement().satisfies(a -> {
+                    assertThat(a.value()).isEqualTo("prod");
+                    assertThat(a.targetId()).isEqualTo(ci);
+                });
+        assertThat(f.ecs.listContainerInstances(b -> b.cluster("c").filter("attribute:stack == prod"))
+                .containerInstanceArns()).containsExactly(ci);
+        f.ecs.deleteAttributes(b -> b.cluster("c").attributes(a -> a.name("stack").targetId(ci)));
+        assertThat(f.ecs.listAttributes(b -> b.cluster("c").targetType("container-instance").attributeName("stack"))
+                .attributes()).isEmpty();
+        assertThatThrownBy(() -> f.ecs.putAttributes(b -> b.cluster("c").attributes(a -> a.name("ecs.x")
+                .targetId(ci)))).isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> f.ecs.putAttributes(b -> b.cluster("c").attributes(a -> a.name("x")
+                .targetId("0123456789abcdef0123456789abcdef")))).isInstanceOf(TargetNotFoundException.class);
+    }
+}
