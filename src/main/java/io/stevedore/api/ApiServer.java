@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.stevedore.api.ec2.Ec2QueryApi;
 import io.stevedore.api.wire.AwsException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -76,6 +77,11 @@ public final class ApiServer implements AutoCloseable {
                 return;
             }
             String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+            String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+            if (target == null && contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+                answerEc2(ex, new String(body, StandardCharsets.UTF_8));
+                return;
+            }
             String answer = plane.api().handle(target, new String(body, StandardCharsets.UTF_8));
             send(ex, 200, "application/x-amz-json-1.1", answer, null);
         } catch (AwsException e) {
@@ -85,6 +91,16 @@ public final class ApiServer implements AutoCloseable {
             sendError(ex, new AwsException("ServerException", 500, "Internal error: " + t));
         } finally {
             ex.close();
+        }
+    }
+
+    private void answerEc2(HttpExchange ex, String body) throws IOException {
+        String requestId = UUID.randomUUID().toString();
+        try {
+            send(ex, 200, "text/xml;charset=UTF-8", plane.ec2(body), null);
+        } catch (Ec2QueryApi.Ec2Exception e) {
+            send(ex, e.status(), "text/xml;charset=UTF-8", Ec2QueryApi.error(e.code(), e.getMessage(), requestId),
+                    null);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.stevedore.api;
 
+import io.stevedore.api.ec2.Ec2QueryApi;
 import io.stevedore.api.engine.Reconciler;
 import io.stevedore.api.engine.Timings;
 import io.stevedore.api.ops.AccountOps;
@@ -33,6 +34,7 @@ public final class ControlPlane implements AutoCloseable {
     private final SimulatedEc2 cloud;
     private final Reconciler reconciler;
     private final EcsApi api;
+    private final Ec2QueryApi ec2;
     private ScheduledExecutorService loop;
 
     private ControlPlane(ApiConfig config, Clock clock, Database db) {
@@ -45,6 +47,7 @@ public final class ControlPlane implements AutoCloseable {
         Context ctx = new Context(config, clock, state, cloud, InstanceCatalog.load());
         this.reconciler = new Reconciler(ctx, timings);
         this.api = new EcsApi(db);
+        this.ec2 = new Ec2QueryApi(ctx);
         new ClusterOps(ctx).register(api);
         new CapacityProviderOps(ctx).register(api);
         new TaskDefinitionOps(ctx).register(api);
@@ -89,6 +92,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public EcsApi api() {
         return api;
+    }
+
+    /** Answers an EC2 Query API call (form-encoded body) with its XML document. */
+    public String ec2(String formBody) {
+        return db.transaction(() -> ec2.handle(Ec2QueryApi.parseForm(formBody)));
     }
 
     public EcsState state() {
