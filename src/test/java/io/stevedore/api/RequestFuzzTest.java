@@ -119,6 +119,21 @@ class RequestFuzzTest {
         assertThat(ok.headers().firstValue("Content-Type")).hasValue("application/x-amz-json-1.1");
     }
 
+    @Test
+    void adminReset_wipesState_andHealthAnswers() throws Exception {
+        HttpRequest health = HttpRequest.newBuilder(URI.create(f.endpoint() + "/_stevedore/health")).GET().build();
+        assertThat(http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        try (EcsServerFixture other = new EcsServerFixture(dir.resolve("reset"), false)) {
+            other.ecs.createCluster(b -> b.clusterName("x"));
+            HttpRequest reset = HttpRequest.newBuilder(URI.create(other.endpoint() + "/moto-api/reset"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            assertThat(http.send(reset, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(other.ecs.listClusters().clusterArns()).isEmpty();
+            other.ecs.createCluster(b -> b.clusterName("y"));
+            assertThat(other.ecs.listClusters().clusterArns()).hasSize(1);
+        }
+    }
+
     private static String abbreviate(String s) {
         return s.length() > 120 ? s.substring(0, 120) + "…" : s;
     }
