@@ -1,107 +1,308 @@
 package io.stevedore.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.stevedore.api.auth.AccessKeys;
+import io.stevedore.api.auth.AuthException;
+import io.stevedore.api.auth.SigV4Verifier;
+import io.stevedore.api.auth.SignedRequest;
+import io.stevedore.api.ec2.Ec2Exception;
 import io.stevedore.api.ec2.Ec2QueryApi;
+import io.stevedore.api.ec2.Ec2QueryRequest;
+import io.stevedore.api.limits.RateLimiter;
+import io.stevedore.api.limits.ThrottleCategory;
+import io.stevedore.api.observe.ApiMetrics;
+import io.stevedore.api.observe.LogFormat;
 import io.stevedore.api.wire.AwsException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP edge: AWS JSON 1.1 on {@code POST /} with {@code X-Amz-Target}, AWS error bodies
- * ({@code __type}, {@code message}), a bounded worker pool and a request size limit. Also answers the admin
- * reset ({@code POST /_stevedore/reset}, and {@code POST /moto-api/reset} for moto-based suites) and a
- * health check ({@code GET /_stevedore/health}). Authorization headers are accepted and not checked yet.
+ * The HTTP edge: AWS JSON 1.1 on {@code POST /} with {@code X-Amz-Target} (and the EC2 Query view for form
+ * bodies), every call SigV4-verified ({@link SigV4Verifier}) and rate limited per access key
+ * ({@link RateLimiter}), AWS error bodies, a bounded worker pool (a full queue is answered 503 at once) and a
+ * request size limit (413). Operator endpoints: {@code GET /metrics} (Prometheus), {@code GET /_stevedore/health}
+ * (liveness), {@code GET /_stevedore/ready} (readiness) and the admin reset ({@code POST /_stevedore/reset}, and
+ * {@code POST /moto-api/reset} for moto-based suites).
  */
 public final class ApiServer implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 1 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Requests waiting for a worker before new ones are answered 503. */
+    public static final int QUEUE_CAPACITY = 1024;
+    static final int WORKERS = 8;
+    private static final ThreadLocal<Boolean> OVERLOADED = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * How the edge admits calls.
+     *
+     * @param keys      the accepted access keys
+     * @param limiter   per-key rate limits ({@link RateLimiter#disabled()} = none)
+     * @param logFormat the form of log lines
+     * @param accessLog whether every call is logged (else only server errors)
+     */
+    public record Options(AccessKeys keys, RateLimiter limiter, LogFormat logFormat, boolean accessLog) {
+        public Options {
+            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(limiter, "limiter");
+            Objects.requireNonNull(logFormat, "logFormat");
+        }
+
+        /** The local default: key test/test, no rate limits, plain logs of server errors only. */
+        public static Options localDefaults() {
+            return new Options(AccessKeys.localDefault(), RateLimiter.disabled(), LogFormat.PLAIN, false);
+        }
+    }
 
     private final HttpServer http;
     private final ThreadPoolExecutor workers;
     private final ControlPlane plane;
+    private final Options options;
+    private final SigV4Verifier verifier;
+    private final ApiMetrics metrics;
+    private final OperatorEndpoints operator;
 
     public ApiServer(ControlPlane plane, String host, int port) throws IOException {
+        this(plane, host, port, Options.localDefaults());
+    }
+
+    /**
+     * Binds {@code host:port}. Refuses (IllegalArgumentException) to listen beyond loopback with the local default
+     * key: an operator must configure keys for that.
+     */
+    public ApiServer(ControlPlane plane, String host, int port, Options options) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
+        if (!address.isLoopbackAddress() && !options.keys().configured()) {
+            throw new IllegalArgumentException("refusing to listen on " + host + " (beyond loopback) with the local"
+                    + " default key test/test: configure access keys with --credentials-file FILE or"
+                    + " STEVEDORE_CREDENTIALS=accessKeyId:secretAccessKey");
+        }
         this.plane = plane;
-        this.http = HttpServer.create(new InetSocketAddress(host, port), 256);
-        this.workers = new ThreadPoolExecutor(4, 16, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
-                r -> {
+        this.options = options;
+        this.verifier = new SigV4Verifier(options.keys(), plane.config().region(), plane.clock());
+        this.metrics = new ApiMetrics(knownOperations(plane));
+        this.operator = new OperatorEndpoints(plane, metrics);
+        this.http = HttpServer.create(new InetSocketAddress(address, port), 256);
+        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE_CAPACITY), r -> {
                     Thread t = new Thread(r, "stevedore-api");
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                }, (r, executor) -> overloaded(r));
         http.setExecutor(workers);
         http.createContext("/", this::handle);
     }
 
+    private static java.util.Set<String> knownOperations(ControlPlane plane) {
+        java.util.Set<String> ops = new java.util.TreeSet<>(plane.api().operations());
+        ops.addAll(java.util.List.of("DescribeInstances", "DescribeInstanceTypes", "DescribeVpcs", "DescribeSubnets",
+                "DescribeSecurityGroups"));
+        return ops;
+    }
+
+    /** A full queue: the exchange runs on the dispatcher thread, flagged so that it is answered 503 at once. */
+    private static void overloaded(Runnable exchange) {
+        OVERLOADED.set(true);
+        try {
+            exchange.run();
+        } finally {
+            OVERLOADED.set(false);
+        }
+    }
+
     public void start() {
         http.start();
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("address", http.getAddress().toString());
+        f.put("auth", options.keys().configured() ? "configured keys (" + options.keys().keys().size() + ")"
+                : "local default key test/test");
+        f.put("rateLimits", options.limiter().enabled() ? "ECS buckets x" + options.limiter().scale() : "off");
+        log("INFO", "listening", f);
     }
 
     public int port() {
         return http.getAddress().getPort();
     }
 
-    private void handle(HttpExchange ex) {
-        try {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            if ("GET".equals(method) && ("/_stevedore/health".equals(path) || "/".equals(path))) {
-                send(ex, 200, "application/json", "{\"status\":\"ok\"}", null);
-                return;
-            }
-            if ("POST".equals(method) && ("/moto-api/reset".equals(path) || "/_stevedore/reset".equals(path))) {
-                plane.reset();
-                send(ex, 200, "application/json", "{\"status\":\"ok\"}", null);
-                return;
-            }
-            if (!"POST".equals(method) || !"/".equals(path)) {
-                sendError(ex, new AwsException("UnknownOperationException", 404,
-                        "Stevedore answers the ECS API on POST / (got " + method + " " + path + ")"));
-                return;
-            }
-            byte[] body = readLimited(ex.getRequestBody());
-            if (body == null) {
-                sendError(ex, new AwsException("SerializationException", 413,
-                        "The request body exceeds " + MAX_BODY_BYTES + " bytes"));
-                return;
-            }
-            String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
-            String contentType = ex.getRequestHeaders().getFirst("Content-Type");
-            if (target == null && contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-                Ec2QueryApi.Response r = plane.ec2(new String(body, StandardCharsets.UTF_8));
-                send(ex, r.status(), "text/xml;charset=UTF-8", r.xml(), null);
-                return;
-            }
-            String answer = plane.api().handle(target, new String(body, StandardCharsets.UTF_8));
-            send(ex, 200, "application/x-amz-json-1.1", answer, null);
-        } catch (AwsException e) {
-            sendError(ex, e);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            sendError(ex, new AwsException("ServerException", 500, "Internal error: " + t));
-        } finally {
-            ex.close();
+    public ApiMetrics metrics() {
+        return metrics;
+    }
+
+    /** One answer: status, content type, body and the error type when it is an error. */
+    record Answer(int status, String contentType, String body, String errorType) {
+        static Answer json(AwsException e) {
+            com.fasterxml.jackson.databind.node.ObjectNode body =
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            body.put("__type", e.errorType());
+            body.put("message", e.getMessage());
+            return new Answer(e.httpStatus(), "application/x-amz-json-1.1", body.toString(), e.errorType());
+        }
+
+        static Answer ec2(int status, String code, String message) {
+            return new Answer(status, "text/xml;charset=UTF-8",
+                    Ec2QueryApi.error(status, code, message, UUID.randomUUID().toString()).xml(), code);
         }
     }
 
-    private static byte[] readLimited(InputStream in) throws IOException {
+    private void handle(HttpExchange ex) {
+        long start = System.nanoTime();
+        String[] operation = {null};
+        Answer answer;
+        try {
+            answer = OVERLOADED.get() ? Answer.json(new AwsException("ServiceUnavailableException", 503,
+                    "The server is busy (" + QUEUE_CAPACITY + " requests queued); retry with backoff."))
+                    : route(ex, operation);
+        } catch (IOException e) {
+            answer = Answer.json(new AwsException("SerializationException", 400, "Could not read the request: " + e));
+        } catch (RuntimeException | Error t) {
+            log("ERROR", "internal error", Map.of("operation", String.valueOf(operation[0]), "error", t.toString()));
+            t.printStackTrace();
+            answer = Answer.json(new AwsException("ServerException", 500, "Internal error: " + t));
+        }
+        try {
+            send(ex, answer);
+        } catch (IOException ignored) {
+            // the client went away
+        } finally {
+            ex.close();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (operation[0] != null) {
+            metrics.record(operation[0], answer.status(), answer.errorType(), seconds);
+        }
+        if (options.accessLog()) {
+            log("INFO", "request", accessFields(ex, operation[0], answer, seconds));
+        }
+    }
+
+    private Answer route(HttpExchange ex, String[] operation) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        if ("GET".equals(method)) {
+            Answer a = operator.get(path);
+            if (a != null) {
+                return a;
+            }
+        }
+        boolean form = isForm(ex);
+        byte[] body = readLimited(ex);
+        if (body == null) {
+            String msg = "The request body exceeds " + MAX_BODY_BYTES + " bytes.";
+            return form ? Answer.ec2(413, "RequestEntityTooLarge", msg)
+                    : Answer.json(new AwsException("RequestEntityTooLargeException", 413, msg));
+        }
+        if ("POST".equals(method) && ("/moto-api/reset".equals(path) || "/_stevedore/reset".equals(path))) {
+            return reset(ex, body);
+        }
+        if (!"POST".equals(method) || !"/".equals(path)) {
+            return Answer.json(new AwsException("UnknownOperationException", 404,
+                    "Stevedore answers the ECS API on POST / (got " + method + " " + path + ")"));
+        }
+        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        return target == null && form ? ec2(ex, body, operation) : ecs(ex, target, body, operation);
+    }
+
+    private Answer ecs(HttpExchange ex, String target, byte[] body, String[] operation) {
+        try {
+            String key = verifier.verify(signed(ex, body), "ecs");
+            String op = target != null && target.startsWith(EcsApi.TARGET_PREFIX)
+                    ? target.substring(EcsApi.TARGET_PREFIX.length()) : null;
+            operation[0] = op == null ? "other" : op;
+            if (!options.limiter().tryAcquire(key, ThrottleCategory.ofEcs(operation[0]))) {
+                return Answer.json(new AwsException("ThrottlingException", 400, "Rate exceeded"));
+            }
+            return new Answer(200, "application/x-amz-json-1.1",
+                    plane.api().handle(target, new String(body, StandardCharsets.UTF_8)), null);
+        } catch (AuthException e) {
+            operation[0] = "auth";
+            return Answer.json(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()));
+        } catch (AwsException e) {
+            return Answer.json(e);
+        }
+    }
+
+    private Answer ec2(HttpExchange ex, byte[] body, String[] operation) {
+        try {
+            String key = verifier.verify(signed(ex, body), "ec2");
+            String form = new String(body, StandardCharsets.UTF_8);
+            operation[0] = Ec2QueryRequest.parse(form).action();
+            if (!options.limiter().tryAcquire(key, ThrottleCategory.EC2_DESCRIBE)) {
+                return Answer.ec2(503, "RequestLimitExceeded", "Request limit exceeded.");
+            }
+            Ec2QueryApi.Response r = plane.ec2(form);
+            return new Answer(r.status(), "text/xml;charset=UTF-8", r.xml(), r.status() == 200 ? null : "ec2");
+        } catch (AuthException e) {
+            operation[0] = "auth";
+            return switch (e.kind()) {
+                case MISSING -> Answer.ec2(401, "MissingAuthenticationToken", "The request must contain either a"
+                        + " valid (registered) AWS access key ID or X.509 certificate.");
+                case INCOMPLETE -> Answer.ec2(400, "IncompleteSignature", e.getMessage());
+                case UNKNOWN_KEY -> Answer.ec2(401, "AuthFailure",
+                        "AWS was not able to validate the provided access credentials");
+                case BAD_SIGNATURE -> Answer.ec2(403, "SignatureDoesNotMatch", e.getMessage());
+                case EXPIRED -> Answer.ec2(400, "RequestExpired", "Request has expired. " + e.getMessage());
+            };
+        } catch (Ec2Exception e) {
+            return Answer.ec2(400, e.code(), e.getMessage());
+        }
+    }
+
+    static String ecsAuthType(AuthException.Kind kind) {
+        return switch (kind) {
+            case MISSING -> "MissingAuthenticationTokenException";
+            case INCOMPLETE -> "IncompleteSignatureException";
+            case UNKNOWN_KEY -> "UnrecognizedClientException";
+            case BAD_SIGNATURE, EXPIRED -> "InvalidSignatureException";
+        };
+    }
+
+    /** The admin reset: open with the local default key; with operator keys it needs a SigV4-signed request. */
+    private Answer reset(HttpExchange ex, byte[] body) {
+        if (options.keys().configured()) {
+            try {
+                verifier.verify(signed(ex, body), "ecs");
+            } catch (AuthException e) {
+                return Answer.json(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()));
+            }
+        }
+        plane.reset();
+        return new Answer(200, "application/json", "{\"status\":\"ok\"}", null);
+    }
+
+    private static boolean isForm(HttpExchange ex) {
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        return contentType != null && contentType.startsWith("application/x-www-form-urlencoded");
+    }
+
+    private static SignedRequest signed(HttpExchange ex, byte[] body) {
+        return new SignedRequest(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
+                ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body);
+    }
+
+    /** The body, or null when it exceeds {@link #MAX_BODY_BYTES} (declared or actual). */
+    private static byte[] readLimited(HttpExchange ex) throws IOException {
+        InputStream in = ex.getRequestBody();
+        String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null && declared.strip().matches("\\d{1,18}")
+                && Long.parseLong(declared.strip()) > MAX_BODY_BYTES) {
+            return null;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
         int n;
         while ((n = in.read(buf)) > 0) {
             if (out.size() + n > MAX_BODY_BYTES) {
-                in.skip(Long.MAX_VALUE);
                 return null;
             }
             out.write(buf, 0, n);
@@ -109,29 +310,36 @@ public final class ApiServer implements AutoCloseable {
         return out.toByteArray();
     }
 
-    private static void sendError(HttpExchange ex, AwsException e) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("__type", e.errorType());
-        body.put("message", e.getMessage());
-        try {
-            send(ex, e.httpStatus(), "application/x-amz-json-1.1", body.toString(), e.errorType());
-        } catch (IOException ignored) {
-            // the client went away
-        }
-    }
-
-    private static void send(HttpExchange ex, int status, String contentType, String body, String errorType)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
+    private static void send(HttpExchange ex, Answer a) throws IOException {
+        byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", a.contentType());
         ex.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        if (errorType != null) {
-            ex.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+        if (a.errorType() != null && a.contentType().startsWith("application/x-amz-json")) {
+            ex.getResponseHeaders().set("x-amzn-ErrorType", a.errorType());
         }
-        ex.sendResponseHeaders(status, bytes.length);
+        if (a.status() == 413 || a.status() == 503) {
+            ex.getResponseHeaders().set("Connection", "close");
+        }
+        ex.sendResponseHeaders(a.status(), bytes.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(bytes);
         }
+    }
+
+    private static Map<String, Object> accessFields(HttpExchange ex, String operation, Answer a, double seconds) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("method", ex.getRequestMethod());
+        f.put("path", ex.getRequestURI().getPath());
+        f.put("operation", operation == null ? "-" : operation);
+        f.put("status", a.status());
+        f.put("errorType", a.errorType() == null ? "-" : a.errorType());
+        f.put("ms", Math.round(seconds * 1e6) / 1e3);
+        f.put("remote", String.valueOf(ex.getRemoteAddress()));
+        return f;
+    }
+
+    private void log(String level, String message, Map<String, ?> fields) {
+        options.logFormat().log(System.err, plane.clock().now(), level, message, fields);
     }
 
     /** Stops answering at once (no draining); the control plane is closed by its owner. */

@@ -1,5 +1,6 @@
 package io.stevedore.cli;
 
+import io.stevedore.api.CapacityOfferings;
 import io.stevedore.api.wire.AwsException;
 import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.Selection;

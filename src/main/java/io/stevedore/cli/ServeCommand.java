@@ -3,8 +3,13 @@ package io.stevedore.cli;
 import io.stevedore.api.ApiConfig;
 import io.stevedore.api.ApiServer;
 import io.stevedore.api.ControlPlane;
+import io.stevedore.api.auth.AccessKeys;
+import io.stevedore.api.limits.RateLimiter;
+import io.stevedore.api.observe.LogFormat;
 import io.stevedore.time.Clock;
+import io.stevedore.store.DatabaseUrl;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -19,8 +24,31 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces).")
+            description = "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces, which requires"
+                    + " --credentials-file or STEVEDORE_CREDENTIALS).")
     String host;
+
+    @Option(names = "--credentials-file", paramLabel = "FILE",
+            description = "Access keys accepted, one accessKeyId:secretAccessKey a line ('#' comments). Also read:"
+                    + " env STEVEDORE_CREDENTIALS=id:secret[,id:secret]. Without either only test/test is accepted,"
+                    + " and only on loopback.")
+    Path credentialsFile;
+
+    @Option(names = "--rate-limits", defaultValue = "ecs",
+            description = "Per-access-key API rate limits: 'ecs' (ECS's published token buckets per throttle"
+                    + " category, times --rate-limit-scale) or 'off' (benchmarks). Default ${DEFAULT-VALUE}.")
+    String rateLimits;
+
+    @Option(names = "--rate-limit-scale", defaultValue = "1",
+            description = "Multiplies every bucket's burst and refill (default ${DEFAULT-VALUE}).")
+    double rateLimitScale;
+
+    @Option(names = "--log-format", defaultValue = "plain",
+            description = "Server log lines on stderr: plain or json (default ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
+    @Option(names = "--access-log", description = "Log every API call (operation, status, error type, latency).")
+    boolean accessLog;
 
     @Option(names = "--data-dir", defaultValue = "stevedore-data",
             description = "Directory of the durable state (default ${DEFAULT-VALUE}).")
@@ -38,6 +66,38 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Simulated delays elapse this many times faster (default ${DEFAULT-VALUE}).")
     double speed;
 
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "Keep the state in PostgreSQL instead of --data-dir: jdbc:postgresql://host:port/database "
+                    + "(user and password may be URL parameters). Several serve processes may share one database.")
+    String databaseUrl;
+
+    @Option(names = "--database-user", description = "PostgreSQL user (default: from the URL, else the driver's).")
+    String databaseUser;
+
+    @Option(names = "--database-password", description = "PostgreSQL password (default: the environment variable "
+            + "STEVEDORE_DATABASE_PASSWORD, else from the URL).")
+    String databasePassword;
+
+    @Option(names = "--leader-lease", defaultValue = "8",
+            description = "With --database-url: seconds a controller lease lasts without renewal (default "
+                    + "${DEFAULT-VALUE}; renewed every quarter of it). A killed leader is replaced within "
+                    + "1.25 times this.")
+    double leaseSeconds;
+
+    @Option(names = "--replica-name", description = "With --database-url: this replica's name in the leader "
+            + "lease (default host:pid).")
+    String replicaName;
+
+    private ApiServer.Options options() throws java.io.IOException {
+        AccessKeys keys = AccessKeys.load(credentialsFile, System.getenv("STEVEDORE_CREDENTIALS"));
+        RateLimiter limiter = switch (rateLimits) {
+            case "ecs" -> RateLimiter.scaled(Clock.system(), rateLimitScale);
+            case "off" -> RateLimiter.disabled();
+            default -> throw new IllegalArgumentException("--rate-limits is 'ecs' or 'off', not '" + rateLimits + "'");
+        };
+        return new ApiServer.Options(keys, limiter, logFormat, accessLog);
+    }
+
     @Override
     public Integer call() throws Exception {
         ApiConfig config;
@@ -47,13 +107,43 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("stevedore serve: " + e.getMessage());
             return 2;
         }
-        ControlPlane plane = ControlPlane.open(dataDir, config, Clock.system());
-        ApiServer server = new ApiServer(plane, host, port);
+        ApiServer.Options options;
+        try {
+            options = options();
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("stevedore serve: " + e.getMessage());
+            return 2;
+        }
+        if (!java.net.InetAddress.getByName(host).isLoopbackAddress() && !options.keys().configured()) {
+            System.err.println("stevedore serve: refusing to listen on " + host + " (beyond loopback) without"
+                    + " operator-configured access keys; the local default key test/test is for loopback only."
+                    + " Configure keys with --credentials-file FILE (lines accessKeyId:secretAccessKey) or"
+                    + " STEVEDORE_CREDENTIALS=accessKeyId:secretAccessKey.");
+            return 2;
+        }
+        ControlPlane plane;
+        try {
+            plane = open(config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("stevedore serve: " + e.getMessage());
+            return 2;
+        }
+        ApiServer server = new ApiServer(plane, host, port, options);
         server.start();
         plane.startLoop();
-        System.out.println("stevedore: serving the ECS API on http://" + host + ":" + server.port() + " (region "
-                + region + ", account " + accountId + ", speed " + speed + ", data " + dataDir.toAbsolutePath()
-                + ")");
+        String url = "http://" + host + ":" + server.port();
+        if (logFormat == LogFormat.JSON) {
+            java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+            f.put("endpoint", url);
+            f.put("region", region);
+            f.put("account", accountId);
+            f.put("speed", speed);
+            f.put("data", where());
+            logFormat.log(System.out, java.time.Instant.now(), "INFO", "serving the ECS API", f);
+        } else {
+            System.out.println("stevedore: serving the ECS API on " + url + " (region " + region + ", account "
+                    + accountId + ", speed " + speed + ", data " + where() + ")");
+        }
         System.out.flush();
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -63,5 +153,34 @@ public final class ServeCommand implements Callable<Integer> {
         }, "stevedore-shutdown"));
         done.await();
         return 0;
+    }
+
+    private ControlPlane open(ApiConfig config) {
+        if (databaseUrl == null) {
+            return ControlPlane.open(dataDir, config, Clock.system());
+        }
+        if (!(leaseSeconds >= 1) || leaseSeconds > 600) {
+            throw new IllegalArgumentException("--leader-lease must be between 1 and 600 seconds: " + leaseSeconds);
+        }
+        String password = databasePassword != null ? databasePassword
+                : System.getenv("STEVEDORE_DATABASE_PASSWORD");
+        DatabaseUrl url = new DatabaseUrl(databaseUrl, databaseUser, password);
+        Duration ttl = Duration.ofMillis(Math.round(leaseSeconds * 1000));
+        String name = replicaName != null ? replicaName : hostName() + ":" + ProcessHandle.current().pid();
+        return ControlPlane.open(url, new ControlPlane.LeaseSettings(name, ttl, ttl.dividedBy(4)), config,
+                Clock.system());
+    }
+
+    private String where() {
+        return databaseUrl == null ? dataDir.toAbsolutePath().toString()
+                : new DatabaseUrl(databaseUrl, databaseUser, null).toString();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 }

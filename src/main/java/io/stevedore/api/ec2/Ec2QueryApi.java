@@ -70,10 +70,15 @@ public final class Ec2QueryApi {
                     + "<requestId>" + requestId + "</requestId>" + body + "</" + action + "Response>";
             return new Response(200, xml);
         } catch (Ec2Exception e) {
-            Ec2Xml x = new Ec2Xml().open("Errors").open("Error").el("Code", e.code()).el("Message", e.getMessage())
-                    .close("Error").close("Errors").el("RequestID", requestId);
-            return new Response(400, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>" + x + "</Response>");
+            return error(400, e.code(), e.getMessage(), requestId);
         }
+    }
+
+    /** An EC2 error answer ({@code <Response><Errors><Error>…}) with the given HTTP status. */
+    public static Response error(int status, String code, String message, String requestId) {
+        Ec2Xml x = new Ec2Xml().open("Errors").open("Error").el("Code", code).el("Message", message)
+                .close("Error").close("Errors").el("RequestID", requestId);
+        return new Response(status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>" + x + "</Response>");
     }
 
     private Ec2Exception refuseManaged(String action, Ec2QueryRequest request) {

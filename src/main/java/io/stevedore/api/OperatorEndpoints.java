@@ -1,0 +1,70 @@
+package io.stevedore.api;
+
+import io.stevedore.api.observe.ApiMetrics;
+import io.stevedore.api.observe.FleetMetrics;
+import io.stevedore.api.observe.PrometheusText;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The operator's GET endpoints: {@code /metrics} (Prometheus text), {@code /_stevedore/health} and {@code /}
+ * (liveness: the process answers), {@code /_stevedore/ready} (readiness: the reconciler loop runs and its last
+ * tick committed to the store recently).
+ */
+final class OperatorEndpoints {
+    /** A tick older than this many tick periods (at least {@link #MIN_STALE}) makes the server not ready. */
+    static final int STALE_TICKS = 20;
+    static final Duration MIN_STALE = Duration.ofSeconds(10);
+
+    private final ControlPlane plane;
+    private final ApiMetrics api;
+    private final FleetMetrics fleet;
+
+    OperatorEndpoints(ControlPlane plane, ApiMetrics api) {
+        this.plane = plane;
+        this.api = api;
+        this.fleet = new FleetMetrics(plane.state(), plane.config().region());
+    }
+
+    /** The answer to {@code GET path}, or null when the path is not an operator endpoint. */
+    ApiServer.Answer get(String path) {
+        return switch (path) {
+            case "/", "/_stevedore/health" -> new ApiServer.Answer(200, "application/json", "{\"status\":\"ok\"}",
+                    null);
+            case "/_stevedore/ready" -> ready();
+            case "/metrics" -> metrics();
+            default -> null;
+        };
+    }
+
+    private ApiServer.Answer ready() {
+        Instant last = plane.lastTick();
+        Duration stale = plane.reconciler().timings().tick().multipliedBy(STALE_TICKS);
+        if (stale.compareTo(MIN_STALE) < 0) {
+            stale = MIN_STALE;
+        }
+        String reason;
+        if (!plane.looping()) {
+            reason = "the reconciler loop is not running";
+        } else if (last == null) {
+            reason = "the reconciler has not completed a tick yet";
+        } else if (Duration.between(last, plane.clock().now()).compareTo(stale) > 0) {
+            reason = "the reconciler's last completed tick was at " + last + " (more than " + stale.toSeconds()
+                    + " s ago)";
+        } else {
+            return new ApiServer.Answer(200, "application/json", "{\"status\":\"ready\",\"lastTick\":\"" + last
+                    + "\"}", null);
+        }
+        return new ApiServer.Answer(503, "application/json", "{\"status\":\"not ready\",\"reason\":\"" + reason
+                + "\"}", null);
+    }
+
+    private ApiServer.Answer metrics() {
+        PrometheusText out = new PrometheusText();
+        fleet.write(out);
+        api.write(out);
+        out.family("stevedore_up", "gauge", "1 while the server answers.");
+        out.sample("stevedore_up", "", 1);
+        return new ApiServer.Answer(200, PrometheusText.CONTENT_TYPE, out.toString(), null);
+    }
+}

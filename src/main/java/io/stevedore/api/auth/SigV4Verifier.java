@@ -1,0 +1,163 @@
+package io.stevedore.api.auth;
+
+import io.stevedore.api.auth.AuthException.Kind;
+import io.stevedore.time.Clock;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Verifies the SigV4 {@code Authorization} header of a request: its parts, the request date (within 15 minutes
+ * of the injected clock), the credential scope (this endpoint's region and the expected service), the access key
+ * and the signature over the canonical request with the body's SHA-256. Returns the access key id.
+ */
+public final class SigV4Verifier {
+    public static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final String MISMATCH = "The request signature we calculated does not match the signature you"
+            + " provided. Check your AWS Secret Access Key and signing method. Consult the service documentation"
+            + " for details.";
+
+    private final AccessKeys keys;
+    private final String region;
+    private final Clock clock;
+
+    public SigV4Verifier(AccessKeys keys, String region, Clock clock) {
+        this.keys = keys;
+        this.region = region;
+        this.clock = clock;
+    }
+
+    /** The parts of an Authorization header. */
+    record Authorization(String accessKeyId, String date, String region, String service, List<String> signedHeaders,
+                         String signature) {
+        String scope() {
+            return date + "/" + region + "/" + service + "/aws4_request";
+        }
+    }
+
+    /** Verifies {@code request} for {@code service} ("ecs" or "ec2"); returns the caller's access key id. */
+    public String verify(SignedRequest request, String service) {
+        String header = request.header("authorization");
+        if (header == null || header.isBlank()) {
+            throw new AuthException(Kind.MISSING, "Request is missing Authentication Token");
+        }
+        Authorization auth = parse(header.strip());
+        Instant signedAt = requestDate(request, header);
+        checkSkew(signedAt);
+        if (!auth.date().equals(AMZ_DATE.format(signedAt).substring(0, 8))) {
+            throw new AuthException(Kind.BAD_SIGNATURE, "Date in Credential scope does not match YYYYMMDD from"
+                    + " ISO-8601 version of date from HTTP: '" + auth.date() + "' != '"
+                    + AMZ_DATE.format(signedAt).substring(0, 8) + "', from 'x-amz-date'.");
+        }
+        if (!auth.service().equals(service)) {
+            throw new AuthException(Kind.BAD_SIGNATURE, "Credential should be scoped to correct service: '"
+                    + service + "'. ");
+        }
+        if (!auth.region().equals(region)) {
+            throw new AuthException(Kind.BAD_SIGNATURE, "Credential should be scoped to a valid region, not '"
+                    + auth.region() + "'. This endpoint serves '" + region + "'.");
+        }
+        if (!auth.signedHeaders().contains("host")) {
+            throw new AuthException(Kind.BAD_SIGNATURE, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+        }
+        String secret = keys.secretOf(auth.accessKeyId()).orElseThrow(() -> new AuthException(Kind.UNKNOWN_KEY,
+                "The security token included in the request is invalid."));
+        String payloadHash = SigV4.sha256Hex(request.body());
+        String declared = request.header("x-amz-content-sha256");
+        if (declared != null && !declared.strip().equalsIgnoreCase(payloadHash)) {
+            throw new AuthException(Kind.BAD_SIGNATURE, "The x-amz-content-sha256 header does not match the SHA-256"
+                    + " of the request body.");
+        }
+        for (String h : auth.signedHeaders()) {
+            if (!request.headers().containsKey(h)) {
+                throw new AuthException(Kind.BAD_SIGNATURE, MISMATCH + " (signed header '" + h + "' is missing)");
+            }
+        }
+        String canonical = SigV4.canonicalRequest(request, auth.signedHeaders(), payloadHash);
+        String toSign = SigV4.stringToSign(AMZ_DATE.format(signedAt), auth.scope(), canonical);
+        String expected = SigV4.signature(SigV4.signingKey(secret, auth.date(), auth.region(), auth.service()),
+                toSign);
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                auth.signature().toLowerCase().getBytes(StandardCharsets.US_ASCII))) {
+            throw new AuthException(Kind.BAD_SIGNATURE, MISMATCH + "\n\nThe Canonical String for this request should"
+                    + " have been\n'" + canonical + "'\n\nThe String-to-Sign should have been\n'" + toSign + "'\n");
+        }
+        return auth.accessKeyId();
+    }
+
+    static Authorization parse(String header) {
+        if (!header.startsWith(SigV4.ALGORITHM + " ")) {
+            throw new AuthException(Kind.INCOMPLETE, "Authorization header requires the '" + SigV4.ALGORITHM
+                    + "' algorithm followed by 'Credential', 'SignedHeaders' and 'Signature' parameters.");
+        }
+        Map<String, String> parts = new TreeMap<>();
+        for (String p : header.substring(SigV4.ALGORITHM.length()).split(",")) {
+            int eq = p.indexOf('=');
+            if (eq > 0) {
+                parts.put(p.substring(0, eq).strip(), p.substring(eq + 1).strip());
+            }
+        }
+        StringBuilder missing = new StringBuilder();
+        for (String required : List.of("Credential", "SignedHeaders", "Signature")) {
+            if (parts.getOrDefault(required, "").isEmpty()) {
+                missing.append("Authorization header requires '").append(required).append("' parameter. ");
+            }
+        }
+        if (missing.length() > 0) {
+            throw new AuthException(Kind.INCOMPLETE, missing + "Authorization=" + header);
+        }
+        String[] cred = parts.get("Credential").split("/", -1);
+        if (cred.length != 5 || !"aws4_request".equals(cred[4]) || cred[0].isEmpty()
+                || !cred[1].matches("\\d{8}")) {
+            throw new AuthException(Kind.INCOMPLETE, "Credential should be of the form"
+                    + " '<accessKeyId>/<yyyyMMdd>/<region>/<service>/aws4_request', not '" + parts.get("Credential")
+                    + "'.");
+        }
+        List<String> signed = new ArrayList<>(Arrays.asList(parts.get("SignedHeaders").toLowerCase().split(";")));
+        signed.removeIf(String::isEmpty);
+        return new Authorization(cred[0], cred[1], cred[2], cred[3], List.copyOf(signed), parts.get("Signature"));
+    }
+
+    private static Instant requestDate(SignedRequest request, String header) {
+        String amz = request.header("x-amz-date");
+        try {
+            if (amz != null) {
+                return AMZ_DATE.parse(amz.strip(), Instant::from);
+            }
+            String date = request.header("date");
+            if (date != null) {
+                return ZonedDateTime.parse(date.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            }
+        } catch (DateTimeParseException e) {
+            throw new AuthException(Kind.INCOMPLETE, "Date must be in ISO-8601 'basic format' (yyyyMMdd'T'HHmmss'Z')"
+                    + " in X-Amz-Date; got '" + (amz != null ? amz : request.header("date")) + "'.");
+        }
+        throw new AuthException(Kind.INCOMPLETE, "Authorization header requires existence of either a"
+                + " 'X-Amz-Date' or a 'Date' header. Authorization=" + header);
+    }
+
+    private void checkSkew(Instant signedAt) {
+        Instant now = clock.now();
+        String at = AMZ_DATE.format(signedAt);
+        if (signedAt.isBefore(now.minus(MAX_SKEW))) {
+            throw new AuthException(Kind.EXPIRED, "Signature expired: " + at + " is now earlier than "
+                    + AMZ_DATE.format(now.minus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " - 15 min.)");
+        }
+        if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+            throw new AuthException(Kind.EXPIRED, "Signature not yet current: " + at + " is still later than "
+                    + AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " + 15 min.)");
+        }
+    }
+}
