@@ -50,9 +50,9 @@ public final class ControlPlane implements AutoCloseable {
     private final Leadership leadership;
     private final InstanceCatalog catalog;
     private ScheduledExecutorService loop;
+    private volatile boolean leading;
     private volatile java.time.Instant lastTick;
     private volatile boolean closed;
-    private volatile boolean leading;
 
     /**
      * How replicas on one PostgreSQL database elect the one that runs the controllers.
@@ -133,13 +133,13 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private void tickSafely() {
+        Optional<Fence> fence = leadership.current();
+        leading = fence.isPresent();
+        if (fence.isEmpty()) {
+            followerTick();
+            return;
+        }
         try {
-            Optional<Fence> fence = leadership.current();
-            leading = fence.isPresent();
-            if (fence.isEmpty()) {
-                lastTick = clock.now(); // a follower's loop is healthy when it could ask who leads
-                return;
-            }
             db.transaction(fence.get(), () -> {
                 reconciler.tick();
                 return null;
@@ -154,16 +154,16 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * When the loop last completed a round, or null (readiness): as leader, a reconciler tick committed to the
-     * store; as a follower, a successful check of who leads.
+     * A replica that does not lead keeps its memory current (one read-only transaction: the rows other replicas
+     * committed) and proves the database reachable for readiness.
      */
-    public java.time.Instant lastTick() {
-        return lastTick;
-    }
-
-    /** Whether {@link #startLoop()} runs the reconciler and the plane is not closed. */
-    public synchronized boolean looping() {
-        return loop != null && !closed;
+    private void followerTick() {
+        try {
+            db.transaction(() -> null);
+            lastTick = clock.now();
+        } catch (RuntimeException e) {
+            System.err.println("stevedore: cannot refresh from the database: " + e.getMessage());
+        }
     }
 
     /** True while this process runs the controllers (as of its last reconciler tick). */
@@ -179,6 +179,16 @@ public final class ControlPlane implements AutoCloseable {
     /** The state, for tests and tools. */
     public Database database() {
         return db;
+    }
+
+    /** When the reconciler loop last completed a tick (committed to the store), or null (readiness). */
+    public java.time.Instant lastTick() {
+        return lastTick;
+    }
+
+    /** Whether {@link #startLoop()} runs the reconciler and the plane is not closed. */
+    public synchronized boolean looping() {
+        return loop != null && !closed;
     }
 
     /** The admin reset: wipes every resource. */
