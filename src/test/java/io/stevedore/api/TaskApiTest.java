@@ -191,4 +191,37 @@ class TaskApiTest {
         assertThatThrownBy(() -> f.ecs.updateTaskProtection(b -> b.cluster("c").tasks(svcTask)
                 .protectionEnabled(true).expiresInMinutes(3000))).isInstanceOf(InvalidParameterException.class);
     }
+
+    @Test
+    void runTask_memberOfZone_placedInThatZone_andBadAttributeRefused() {
+        String arn = f.ecs.runTask(b -> b.cluster("c").taskDefinition("web").networkConfiguration(f.awsvpc())
+                .placementConstraints(p -> p.type("memberOf").expression("attribute:ecs.availability-zone =="
+                        + " us-east-1b"))).tasks().get(0).taskArn();
+        f.waiter.waitUntilTasksRunning(b -> b.cluster("c").tasks(arn));
+        assertThat(describe(arn).availabilityZone()).isEqualTo("us-east-1b");
+        assertThatThrownBy(() -> f.ecs.runTask(b -> b.cluster("c").taskDefinition("web")
+                .networkConfiguration(f.awsvpc()).placementConstraints(p -> p.type("memberOf")
+                        .expression("attribute:ecs.os-type == linux")))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("not supported on Amazon ECS Managed Instances");
+        assertThatThrownBy(() -> f.ecs.runTask(b -> b.cluster("c").taskDefinition("web")
+                .networkConfiguration(f.awsvpc()).placementConstraints(p -> p.type("memberOf").expression("(("))))
+                .isInstanceOf(InvalidParameterException.class);
+    }
+
+    @Test
+    void createService_distinctInstance_oneTaskPerInstance() {
+        f.register(EcsServerFixture.nginx("tiny").cpu("256").memory("256"));
+        f.ecs.createService(b -> b.cluster("c").serviceName("packed").taskDefinition("tiny").desiredCount(2)
+                .networkConfiguration(f.awsvpc()));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("packed"));
+        List<Task> packed = f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
+                .serviceName("packed")).taskArns())).tasks();
+        assertThat(packed).extracting(Task::containerInstanceArn).containsOnly(packed.get(0).containerInstanceArn());
+        f.ecs.createService(b -> b.cluster("c").serviceName("spread").taskDefinition("tiny").desiredCount(3)
+                .networkConfiguration(f.awsvpc()).placementConstraints(p -> p.type("distinctInstance")));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("spread"));
+        List<Task> tasks = f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
+                .serviceName("spread")).taskArns())).tasks();
+        assertThat(tasks).extracting(Task::containerInstanceArn).doesNotHaveDuplicates().hasSize(3);
+    }
 }

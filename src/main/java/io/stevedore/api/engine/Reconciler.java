@@ -109,7 +109,18 @@ public final class Reconciler {
 
     // ---- placement -------------------------------------------------------------------------------------------
 
-    private record Usage(Resources used, Set<Integer> ports, int tasks) {
+    private record Usage(Resources used, Set<Integer> ports, int tasks, Set<String> groups) {
+        static final Usage NONE = new Usage(Resources.ZERO, Set.of(), 0, Set.of());
+
+        Usage plus(TaskDemand d, String group) {
+            Set<Integer> p = new HashSet<>(ports);
+            p.addAll(d.hostPorts());
+            Set<String> g = new HashSet<>(groups);
+            if (group != null) {
+                g.add(group);
+            }
+            return new Usage(used.plus(d.resources()), p, tasks + 1, g);
+        }
     }
 
     private Map<String, Usage> usageByInstance(Map<String, TaskDemand> demands) {
@@ -119,10 +130,8 @@ public final class Reconciler {
             if (d == null) {
                 continue;
             }
-            Usage u = out.getOrDefault(rt.instanceId(), new Usage(Resources.ZERO, Set.of(), 0));
-            Set<Integer> ports = new HashSet<>(u.ports);
-            ports.addAll(d.hostPorts());
-            out.put(rt.instanceId(), new Usage(u.used.plus(d.resources()), ports, u.tasks + 1));
+            String group = ctx.state().tasks.get(rt.taskArn()).map(Task::group).orElse(null);
+            out.put(rt.instanceId(), out.getOrDefault(rt.instanceId(), Usage.NONE).plus(d, group));
         }
         return out;
     }
@@ -185,7 +194,11 @@ public final class Reconciler {
                 continue;
             }
             InstanceType type = ctx.catalog().find(mi.instanceType()).orElseThrow();
-            Usage u = usage.getOrDefault(mi.instanceId(), new Usage(Resources.ZERO, Set.of(), 0));
+            Usage u = usage.getOrDefault(mi.instanceId(), Usage.NONE);
+            if (!satisfies(rt, attributes(mi, type, ec2.get())) || rt.distinctInstance() && u.groups.contains(
+                    t.group())) {
+                continue;
+            }
             candidates.add(new CapacityEngine.Candidate(mi.instanceId(), type, ec2.get().availabilityZone(),
                     InstanceReservation.registered(type).minus(u.used), u.ports, u.tasks));
         }
@@ -202,16 +215,13 @@ public final class Reconciler {
                         + " MiB, architecture " + demand.architecture());
                 return;
             }
-            Optional<String> launched = launch(p, t, types, zones);
+            Optional<String> launched = launch(p, t, rt, types, zones);
             if (launched.isEmpty()) {
                 return; // insufficient capacity everywhere: the task waits in PROVISIONING and is retried
             }
             instanceId = launched.get();
         }
-        Usage u = usage.getOrDefault(instanceId, new Usage(Resources.ZERO, Set.of(), 0));
-        Set<Integer> ports = new HashSet<>(u.ports);
-        ports.addAll(demand.hostPorts());
-        usage.put(instanceId, new Usage(u.used.plus(demand.resources()), ports, u.tasks + 1));
+        usage.put(instanceId, usage.getOrDefault(instanceId, Usage.NONE).plus(demand, t.group()));
         ManagedInstance mi = ctx.state().instances.get(instanceId).orElseThrow();
         TaskRuntime placed = rt.placed(instanceId, !mi.hasImage(rt.image()));
         if (mi.containerInstanceArn() == null) {
@@ -220,6 +230,29 @@ public final class Reconciler {
             ctx.state().instances.put(instanceId, mi.idleSince(-1));
             start(t, placed, mi, ctx.cloud().describe(instanceId).orElseThrow());
         }
+    }
+
+    /** The placement attributes of an instance (the four MI attributes plus custom container-instance ones). */
+    private Map<String, String> attributes(ManagedInstance mi, InstanceType type, Instance ec2) {
+        Map<String, String> a = new HashMap<>();
+        if (mi != null && mi.containerInstanceArn() != null) {
+            ctx.state().containerInstances.get(mi.containerInstanceArn()).ifPresent(ci -> ci.attributes()
+                    .forEach(x -> a.put(x.name(), x.value() == null ? "" : x.value())));
+        }
+        a.put("ecs.instance-type", type.name());
+        a.put("ecs.cpu-architecture", type.architectures().iterator().next().ec2Name());
+        a.put("ecs.availability-zone", ec2.availabilityZone());
+        a.put("ecs.subnet-id", ec2.subnetId());
+        return a;
+    }
+
+    private static boolean satisfies(TaskRuntime rt, Map<String, String> attributes) {
+        for (String e : rt.memberOf()) {
+            if (!FilterExpression.parse(e).test(attributes)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean schedulable(ManagedInstance mi) {
@@ -247,7 +280,8 @@ public final class Reconciler {
     }
 
     /** Launches an instance in the provider subnet of the allowed zone with the fewest of its instances. */
-    private Optional<String> launch(CapacityProvider p, Task t, List<InstanceType> types, Set<String> zones) {
+    private Optional<String> launch(CapacityProvider p, Task t, TaskRuntime rt, List<InstanceType> types,
+                                    Set<String> zones) {
         Map<String, Integer> perZone = new HashMap<>();
         for (ManagedInstance mi : ctx.state().instances.values(m -> m.capacityProvider().equals(p.name()))) {
             ctx.cloud().describe(mi.instanceId()).ifPresent(i -> perZone.merge(i.availabilityZone(), 1, Integer::sum));
@@ -259,8 +293,19 @@ public final class Reconciler {
         subnets.sort(Comparator.comparing((Network.Subnet s) -> perZone.getOrDefault(s.availabilityZone(), 0))
                 .thenComparing(Network.Subnet::id));
         for (Network.Subnet subnet : subnets) {
+            List<String> fitting = new ArrayList<>();
+            for (InstanceType type : types) {
+                Instance probe = new Instance("i-probe", type.name(), subnet.id(), subnet.availabilityZone(), "",
+                        "pending", 0, Map.of());
+                if (satisfies(rt, attributes(null, type, probe))) {
+                    fitting.add(type.name());
+                }
+            }
+            if (fitting.isEmpty()) {
+                continue;
+            }
             try {
-                Instance i = ctx.cloud().launch(new LaunchRequest(types.stream().map(InstanceType::name).toList(),
+                Instance i = ctx.cloud().launch(new LaunchRequest(fitting,
                         subnet.id(), p.managedInstancesProvider().instanceLaunchTemplate().networkConfiguration()
                         .securityGroups(), instanceTags(p, t)));
                 ctx.state().instances.put(i.id(), new ManagedInstance(i.id(), t.clusterArn(), p.name(),

@@ -88,7 +88,8 @@ final class ServiceController {
                     String provider = Strategy.choose(primary.capacityProviderStrategy(), mine);
                     Task t = factory.create(new TaskFactory.Spec(cluster, td, provider,
                             provider == null ? primary.launchTypeAsString() : null, "service:" + s.serviceName(),
-                            primary.id(), null, subnets(primary), Boolean.TRUE.equals(s.enableExecuteCommand())));
+                            primary.id(), null, subnets(primary), Boolean.TRUE.equals(s.enableExecuteCommand()),
+                            s.placementConstraints()));
                     mine.add(t);
                     started.add(id(t));
                 }

@@ -9,6 +9,7 @@ import java.util.Objects;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.PlacementConstraint;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
@@ -30,14 +31,16 @@ public final class TaskFactory {
      * @param overrides        RunTask overrides (may be null)
      * @param subnets          awsvpc subnets (may be empty)
      * @param enableExecuteCommand ECS Exec flag
+     * @param constraints  placement constraints of the request or service (the definition's are added)
      */
     public record Spec(Cluster cluster, TaskDefinition taskDefinition, String capacityProvider, String launchType,
                        String group, String startedBy, TaskOverride overrides, List<String> subnets,
-                       boolean enableExecuteCommand) {
+                       boolean enableExecuteCommand, List<PlacementConstraint> constraints) {
         public Spec {
             Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(taskDefinition, "taskDefinition");
             subnets = subnets == null ? List.of() : List.copyOf(subnets);
+            constraints = constraints == null ? List.of() : List.copyOf(constraints);
         }
     }
 
@@ -74,13 +77,26 @@ public final class TaskFactory {
                 .overrides(s.overrides() == null ? TaskOverride.builder().build() : s.overrides())
                 .version(1L).enableExecuteCommand(s.enableExecuteCommand()).healthStatus("UNKNOWN")
                 .platformFamily("Linux").build();
+        List<String> memberOf = new ArrayList<>();
+        boolean distinct = false;
+        List<PlacementConstraint> all = new ArrayList<>(s.constraints());
+        for (var c : td.placementConstraints()) {
+            all.add(PlacementConstraint.builder().type(c.typeAsString()).expression(c.expression()).build());
+        }
+        for (PlacementConstraint c : all) {
+            if ("distinctInstance".equals(c.typeAsString())) {
+                distinct = true;
+            } else if (c.expression() != null) {
+                memberOf.add(c.expression());
+            }
+        }
         Map<String, String> env = Demands.environment(td, s.overrides());
         long run = Demands.runMillis(env);
         ctx.state().tasks.put(arn, t);
         ctx.state().runtimes.put(arn, new TaskRuntime(arn, TaskRuntime.Phase.UNPLACED, 0, null,
                 run < 0 ? -1 : Timings.div(java.time.Duration.ofMillis(run), speed()).toMillis(),
                 Demands.exitCode(env), true, s.subnets(), image == null ? td.containerDefinitions().get(0).image()
-                        : image));
+                        : image, memberOf, distinct));
         return t;
     }
 

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param cold       the image was not cached on the instance (a full pull)
  * @param subnets    the subnets the task may use (awsvpc network configuration), empty = the provider's
  * @param image      the essential container's image (for the instance image cache)
+ * @param memberOf   memberOf placement expressions the instance must satisfy (all of them)
+ * @param distinctInstance no other task of the same group on the instance
  */
 public record TaskRuntime(String taskArn, Phase phase, long dueAtMillis, String instanceId, long runMillis,
-                          int exitCode, boolean cold, List<String> subnets, String image) {
+                          int exitCode, boolean cold, List<String> subnets, String image, List<String> memberOf,
+                          boolean distinctInstance) {
     /** Engine phases; each maps to one ECS lastStatus. */
     public enum Phase {
         /** Waiting for a container instance (placement or instance launch): PROVISIONING. */
@@ -57,13 +60,14 @@ public record TaskRuntime(String taskArn, Phase phase, long dueAtMillis, String 
         Objects.requireNonNull(taskArn, "taskArn");
         Objects.requireNonNull(phase, "phase");
         subnets = subnets == null ? List.of() : List.copyOf(subnets);
+        memberOf = memberOf == null ? List.of() : List.copyOf(memberOf);
     }
 
     public TaskRuntime to(Phase next, long due) {
-        return new TaskRuntime(taskArn, next, due, instanceId, runMillis, exitCode, cold, subnets, image);
+        return new TaskRuntime(taskArn, next, due, instanceId, runMillis, exitCode, cold, subnets, image, memberOf, distinctInstance);
     }
 
     public TaskRuntime placed(String instance, boolean coldPull) {
-        return new TaskRuntime(taskArn, phase, dueAtMillis, instance, runMillis, exitCode, coldPull, subnets, image);
+        return new TaskRuntime(taskArn, phase, dueAtMillis, instance, runMillis, exitCode, coldPull, subnets, image, memberOf, distinctInstance);
     }
 }

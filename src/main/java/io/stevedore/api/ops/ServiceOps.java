@@ -114,6 +114,7 @@ public final class ServiceOps {
         Checks.maxItems(r.placementStrategy(), 5, "placementStrategy");
         Targets targets = Targets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
                 r.networkConfiguration());
+        Constraints.validate(ctx, r.placementConstraints(), targets);
         DeploymentConfiguration dc = deploymentConfiguration(r.deploymentConfiguration(), null);
         Service s = Service.builder().serviceArn(arn).serviceName(r.serviceName()).clusterArn(cluster.clusterArn())
                 .loadBalancers(r.loadBalancers()).serviceRegistries(r.serviceRegistries()).status("ACTIVE")
@@ -195,6 +196,8 @@ public final class ServiceOps {
             b.healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds());
         }
         if (r.hasPlacementConstraints()) {
+            Checks.maxItems(r.placementConstraints(), 10, "placementConstraints");
+            Constraints.validate(ctx, r.placementConstraints(), targets);
             b.placementConstraints(r.placementConstraints());
         }
         if (r.hasPlacementStrategy()) {

@@ -76,8 +76,11 @@ public final class TaskOps {
         require(r.startedBy() == null || r.startedBy().length() <= 128, "startedBy must be at most 128 characters.");
         require(r.group() == null || r.group().length() <= 255, "group must be at most 255 characters.");
         overrides(td, r);
+        Checks.maxItems(r.placementConstraints(), 10, "placementConstraints");
+        Checks.maxItems(r.placementStrategy(), 5, "placementStrategy");
         Targets targets = Targets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
                 r.networkConfiguration());
+        Constraints.validate(ctx, r.placementConstraints(), targets);
         List<Task> started = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         if (targets.strategy().isEmpty() && !"FARGATE".equals(targets.launchType())) {
@@ -100,7 +103,7 @@ public final class TaskOps {
             Task t = reconciler.tasks().create(new TaskFactory.Spec(cluster, td, provider,
                     provider == null ? targets.launchType() : null,
                     r.group() != null ? r.group() : "family:" + td.family(), r.startedBy(), r.overrides(), subnets,
-                    Boolean.TRUE.equals(r.enableExecuteCommand())));
+                    Boolean.TRUE.equals(r.enableExecuteCommand()), r.placementConstraints()));
             TagOps.setTags(ctx, t.taskArn(), tags);
             current.add(t);
             started.add(t.toBuilder().tags(tags).build());
