@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class FilterExpression {
     private static final Pattern TERM = Pattern.compile(
-            "\\s*attribute:([A-Za-z0-9_.\\-/]+)\\s*(==|!=|not in|in|exists|not_exists)\\s*(\\[[^\\]]*]|[^\\s()]+)?\\s*");
+            "\\s*attribute:([A-Za-z0-9_.\\-/]+)\\s*(==|!=|not in|in|exists|not_exists)\\s*(\\[[^\\]]*]|[^\\s()=!\\[][^\\s()]*)?\\s*");
 
     private FilterExpression() {
     }
