@@ -13,19 +13,30 @@ import io.stevedore.api.ops.TaskOps;
 import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.cloud.SimulatedEc2;
 import io.stevedore.store.Database;
+import io.stevedore.store.DatabaseUrl;
+import io.stevedore.store.Fence;
+import io.stevedore.store.FencedException;
+import io.stevedore.store.InMemoryResourceStore;
+import io.stevedore.store.Leadership;
+import io.stevedore.store.PostgresLeaderLease;
+import io.stevedore.store.PostgresResourceStore;
 import io.stevedore.store.SqliteResourceStore;
 import io.stevedore.api.ec2.Ec2QueryApi;
 import io.stevedore.api.ec2.Ec2QueryRequest;
 import io.stevedore.time.Clock;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * One Stevedore control plane: durable state in a data directory, the simulated EC2 provider, the ECS
- * operations and the reconciler. {@link #startLoop()} ticks the reconciler on wall time (the server);
- * the simulator calls {@link Reconciler#tick()} itself after advancing a virtual clock.
+ * One Stevedore control plane: durable state in a data directory (or a PostgreSQL database shared with other
+ * replicas), the simulated EC2 provider, the ECS operations and the reconciler. {@link #startLoop()} ticks the
+ * reconciler on wall time (the server) while this process holds the controller lease, each tick one fenced
+ * transaction; the simulator calls {@link Reconciler#tick()} itself after advancing a virtual clock.
  */
 public final class ControlPlane implements AutoCloseable {
     private final ApiConfig config;
@@ -36,24 +47,42 @@ public final class ControlPlane implements AutoCloseable {
     private final Reconciler reconciler;
     private final EcsApi api;
     private final Ec2QueryApi ec2;
+    private final Leadership leadership;
+    private final InstanceCatalog catalog;
     private ScheduledExecutorService loop;
+    private volatile boolean leading;
     private volatile java.time.Instant lastTick;
     private volatile boolean closed;
 
-    private ControlPlane(ApiConfig config, Clock clock, Database db) {
+    /**
+     * How replicas on one PostgreSQL database elect the one that runs the controllers.
+     *
+     * @param holder     this replica's unique name
+     * @param ttl        how long the lease lasts without renewal (a killed leader is replaced within
+     *                   {@code ttl + renewEvery})
+     * @param renewEvery how often the lease is renewed or, by the others, tried
+     */
+    public record LeaseSettings(String holder, Duration ttl, Duration renewEvery) {
+        public static final Duration DEFAULT_TTL = Duration.ofSeconds(8);
+        public static final Duration DEFAULT_RENEW = Duration.ofSeconds(2);
+    }
+
+    private ControlPlane(ApiConfig config, Clock clock, Database db, Leadership leadership) {
         this.config = config;
         this.clock = clock;
         this.db = db;
+        this.leadership = leadership;
         Timings timings = Timings.realistic().scaled(config.speed());
         this.state = new EcsState(db, config);
         this.cloud = new SimulatedEc2(config.region(), clock, timings.instanceBoot(), db);
-        InstanceCatalog catalog = InstanceCatalog.load();
+        this.catalog = InstanceCatalog.load();
         Context ctx = new Context(config, clock, state, cloud, catalog);
         this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
-        this.reconciler = new Reconciler(ctx, timings);
+        Supplier<CapacityOfferings> offerings = CapacityOfferings.lazy(catalog);
+        this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
         new ClusterOps(ctx).register(api);
-        new CapacityProviderOps(ctx).register(api);
+        new CapacityProviderOps(ctx, offerings).register(api);
         new TaskDefinitionOps(ctx).register(api);
         new TaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
@@ -64,7 +93,29 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Opens (or creates) the state in {@code dataDir}. */
     public static ControlPlane open(Path dataDir, ApiConfig config, Clock clock) {
-        return new ControlPlane(config, clock, new Database(SqliteResourceStore.open(dataDir)));
+        return new ControlPlane(config, clock, new Database(SqliteResourceStore.open(dataDir)), Leadership.solo());
+    }
+
+    /**
+     * Opens (or creates) the state in a PostgreSQL database that other replicas may share; leadership of the
+     * controllers through the database lease.
+     */
+    public static ControlPlane open(DatabaseUrl url, LeaseSettings lease, ApiConfig config, Clock clock) {
+        Database db = new Database(PostgresResourceStore.open(url));
+        Leadership leadership = new PostgresLeaderLease(url, lease.holder(), lease.ttl(), lease.renewEvery(),
+                line -> {
+                    System.out.println("stevedore: " + line);
+                    System.out.flush();
+                });
+        return new ControlPlane(config, clock, db, leadership);
+    }
+
+    /**
+     * A control plane whose state lives only in memory (the simulator: nothing is encoded or written per
+     * transaction). Everything else is the same engine.
+     */
+    public static ControlPlane inMemory(ApiConfig config, Clock clock) {
+        return new ControlPlane(config, clock, new Database(new InMemoryResourceStore()), Leadership.solo());
     }
 
     /** Ticks the reconciler on a wall-clock schedule until {@link #close()}. */
@@ -82,12 +133,52 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private void tickSafely() {
+        Optional<Fence> fence = leadership.current();
+        leading = fence.isPresent();
+        if (fence.isEmpty()) {
+            followerTick();
+            return;
+        }
         try {
-            reconciler.tick();
+            db.transaction(fence.get(), () -> {
+                reconciler.tick();
+                return null;
+            });
             lastTick = clock.now();
+        } catch (FencedException e) {
+            leading = false;
+            System.err.println("stevedore: " + e.getMessage());
         } catch (RuntimeException e) {
             e.printStackTrace();
         }
+    }
+
+    /**
+     * A replica that does not lead keeps its memory current (one read-only transaction: the rows other replicas
+     * committed) and proves the database reachable for readiness.
+     */
+    private void followerTick() {
+        try {
+            db.transaction(() -> null);
+            lastTick = clock.now();
+        } catch (RuntimeException e) {
+            System.err.println("stevedore: cannot refresh from the database: " + e.getMessage());
+        }
+    }
+
+    /** True while this process runs the controllers (as of its last reconciler tick). */
+    public boolean isLeader() {
+        return leading;
+    }
+
+    /** Who runs the controllers: this process's fence while it does. */
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    /** The state, for tests and tools. */
+    public Database database() {
+        return db;
     }
 
     /** When the reconciler loop last completed a tick (committed to the store), or null (readiness). */
@@ -126,6 +217,10 @@ public final class ControlPlane implements AutoCloseable {
         return reconciler;
     }
 
+    public InstanceCatalog catalog() {
+        return catalog;
+    }
+
     public ApiConfig config() {
         return config;
     }
@@ -145,6 +240,7 @@ public final class ControlPlane implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        leadership.close();
         db.close();
     }
 }

@@ -7,7 +7,9 @@ import io.stevedore.api.auth.AccessKeys;
 import io.stevedore.api.limits.RateLimiter;
 import io.stevedore.api.observe.LogFormat;
 import io.stevedore.time.Clock;
+import io.stevedore.store.DatabaseUrl;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -64,6 +66,28 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Simulated delays elapse this many times faster (default ${DEFAULT-VALUE}).")
     double speed;
 
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "Keep the state in PostgreSQL instead of --data-dir: jdbc:postgresql://host:port/database "
+                    + "(user and password may be URL parameters). Several serve processes may share one database.")
+    String databaseUrl;
+
+    @Option(names = "--database-user", description = "PostgreSQL user (default: from the URL, else the driver's).")
+    String databaseUser;
+
+    @Option(names = "--database-password", description = "PostgreSQL password (default: the environment variable "
+            + "STEVEDORE_DATABASE_PASSWORD, else from the URL).")
+    String databasePassword;
+
+    @Option(names = "--leader-lease", defaultValue = "8",
+            description = "With --database-url: seconds a controller lease lasts without renewal (default "
+                    + "${DEFAULT-VALUE}; renewed every quarter of it). A killed leader is replaced within "
+                    + "1.25 times this.")
+    double leaseSeconds;
+
+    @Option(names = "--replica-name", description = "With --database-url: this replica's name in the leader "
+            + "lease (default host:pid).")
+    String replicaName;
+
     private ApiServer.Options options() throws java.io.IOException {
         AccessKeys keys = AccessKeys.load(credentialsFile, System.getenv("STEVEDORE_CREDENTIALS"));
         RateLimiter limiter = switch (rateLimits) {
@@ -97,7 +121,13 @@ public final class ServeCommand implements Callable<Integer> {
                     + " STEVEDORE_CREDENTIALS=accessKeyId:secretAccessKey.");
             return 2;
         }
-        ControlPlane plane = ControlPlane.open(dataDir, config, Clock.system());
+        ControlPlane plane;
+        try {
+            plane = open(config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("stevedore serve: " + e.getMessage());
+            return 2;
+        }
         ApiServer server = new ApiServer(plane, host, port, options);
         server.start();
         plane.startLoop();
@@ -108,11 +138,11 @@ public final class ServeCommand implements Callable<Integer> {
             f.put("region", region);
             f.put("account", accountId);
             f.put("speed", speed);
-            f.put("data", dataDir.toAbsolutePath().toString());
+            f.put("data", where());
             logFormat.log(System.out, java.time.Instant.now(), "INFO", "serving the ECS API", f);
         } else {
             System.out.println("stevedore: serving the ECS API on " + url + " (region " + region + ", account "
-                    + accountId + ", speed " + speed + ", data " + dataDir.toAbsolutePath() + ")");
+                    + accountId + ", speed " + speed + ", data " + where() + ")");
         }
         System.out.flush();
         CountDownLatch done = new CountDownLatch(1);
@@ -123,5 +153,34 @@ public final class ServeCommand implements Callable<Integer> {
         }, "stevedore-shutdown"));
         done.await();
         return 0;
+    }
+
+    private ControlPlane open(ApiConfig config) {
+        if (databaseUrl == null) {
+            return ControlPlane.open(dataDir, config, Clock.system());
+        }
+        if (!(leaseSeconds >= 1) || leaseSeconds > 600) {
+            throw new IllegalArgumentException("--leader-lease must be between 1 and 600 seconds: " + leaseSeconds);
+        }
+        String password = databasePassword != null ? databasePassword
+                : System.getenv("STEVEDORE_DATABASE_PASSWORD");
+        DatabaseUrl url = new DatabaseUrl(databaseUrl, databaseUser, password);
+        Duration ttl = Duration.ofMillis(Math.round(leaseSeconds * 1000));
+        String name = replicaName != null ? replicaName : hostName() + ":" + ProcessHandle.current().pid();
+        return ControlPlane.open(url, new ControlPlane.LeaseSettings(name, ttl, ttl.dividedBy(4)), config,
+                Clock.system());
+    }
+
+    private String where() {
+        return databaseUrl == null ? dataDir.toAbsolutePath().toString()
+                : new DatabaseUrl(databaseUrl, databaseUser, null).toString();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 }

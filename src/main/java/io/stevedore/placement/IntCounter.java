@@ -49,18 +49,23 @@ final class IntCounter {
     }
 
     void increment(int key) {
+        add(key, 1);
+    }
+
+    /** Adds {@code delta} (may be negative: a count relative to a base elsewhere). */
+    void add(int key, int delta) {
         if ((size + 1) * 2 > keys.length) {
             grow();
         }
         int mask = keys.length - 1;
         for (int p = mix(key) & mask; ; p = (p + 1) & mask) {
             if (keys[p] == key) {
-                values[p]++;
+                values[p] += delta;
                 return;
             }
             if (keys[p] < 0) {
                 keys[p] = key;
-                values[p] = 1;
+                values[p] = delta;
                 size++;
                 return;
             }

@@ -27,6 +27,7 @@ public final class PlanState {
     private final Map<Partition, TreeSet<Long>> overlayCpu;
     private final Map<Partition, TreeSet<Long>> overlayMemory;
     private final Map<Integer, Set<Integer>> addedPorts;
+    private final Map<Integer, Set<Integer>> freedPorts;
     private final Map<String, IntCounter> addedGroups;
     private final Map<String, Map<String, Map<String, Integer>>> spreadCounts;
     private final Map<Object, BitSet[]> staticMatches;
@@ -44,9 +45,10 @@ public final class PlanState {
         overlayCpu = new HashMap<>();
         overlayMemory = new HashMap<>();
         addedPorts = new HashMap<>();
+        freedPorts = new HashMap<>();
         addedGroups = new HashMap<>();
         spreadCounts = new HashMap<>();
-        staticMatches = new HashMap<>();
+        staticMatches = new java.util.IdentityHashMap<>();
     }
 
     private PlanState(PlanState o) {
@@ -65,6 +67,8 @@ public final class PlanState {
         o.overlayMemory.forEach((p, t) -> overlayMemory.put(p, new TreeSet<>(t)));
         addedPorts = new HashMap<>();
         o.addedPorts.forEach((i, s) -> addedPorts.put(i, new HashSet<>(s)));
+        freedPorts = new HashMap<>();
+        o.freedPorts.forEach((i, s) -> freedPorts.put(i, new HashSet<>(s)));
         addedGroups = new HashMap<>();
         o.addedGroups.forEach((g, c) -> addedGroups.put(g, new IntCounter(c)));
         spreadCounts = new HashMap<>();
@@ -73,7 +77,7 @@ public final class PlanState {
             byAttr.forEach((a, m) -> copy.put(a, new HashMap<>(m)));
             spreadCounts.put(g, copy);
         });
-        staticMatches = new HashMap<>();
+        staticMatches = new java.util.IdentityHashMap<>();
         o.staticMatches.forEach((k, b) -> staticMatches.put(k, new BitSet[] {(BitSet) b[0].clone(),
             (BitSet) b[1].clone()}));
         placedTasks = o.placedTasks;
@@ -116,7 +120,8 @@ public final class PlanState {
 
     public boolean hostPortFree(int i, int port) {
         if (snapshot.views[i].usedHostPorts().contains(port)) {
-            return false;
+            Set<Integer> freed = freedPorts.isEmpty() ? null : freedPorts.get(i);
+            return freed != null && freed.contains(port);
         }
         if (addedPorts.isEmpty()) {
             return true;
@@ -135,17 +140,9 @@ public final class PlanState {
 
     /** The task groups with at least one task on instance {@code i} in this plan. */
     public Set<String> taskGroups(int i) {
-        Set<String> groups = new java.util.TreeSet<>();
-        snapshot.views[i].taskGroups().forEach((g, n) -> {
-            if (n > 0) {
-                groups.add(g);
-            }
-        });
-        addedGroups.forEach((g, c) -> {
-            if (c.get(i) > 0) {
-                groups.add(g);
-            }
-        });
+        Set<String> groups = new java.util.TreeSet<>(snapshot.views[i].taskGroups().keySet());
+        groups.addAll(addedGroups.keySet());
+        groups.removeIf(g -> groupCount(i, g) < 1);
         return groups;
     }
 
@@ -186,7 +183,25 @@ public final class PlanState {
 
     /** Reserves {@code request}'s task on instance {@code i}. The caller has checked feasibility. */
     public void commit(int i, PlacementRequest request) {
-        Resources d = request.demand().resources();
+        apply(i, request.demand(), request.group(), 1);
+        placedTasks++;
+    }
+
+    /**
+     * Gives back what a task of {@code group} with {@code demand} held on instance {@code i} (a task that stopped,
+     * whether it was running in the snapshot or placed in this plan), so a long-lived plan follows the cluster in
+     * time proportional to the change. Refuses to release more than the instance holds.
+     */
+    public void release(int i, TaskDemand demand, String group) {
+        if (groupCount(i, group) < 1) {
+            throw new IllegalArgumentException("no task of " + group + " on " + snapshot.views[i]
+                    .containerInstanceId());
+        }
+        apply(i, demand, group, -1);
+    }
+
+    private void apply(int i, TaskDemand demand, String group, int sign) {
+        Resources d = demand.resources();
         int slot = slot(i);
         Partition p = snapshot.partitionOf[i];
         if (p != null) {
@@ -194,27 +209,38 @@ public final class PlanState {
             TreeSet<Long> om = overlayMemory.computeIfAbsent(p, k -> new TreeSet<>());
             oc.remove(Partition.key(cpu[slot], i));
             om.remove(Partition.key(memory[slot], i));
-            oc.add(Partition.key(cpu[slot] - d.cpu(), i));
-            om.add(Partition.key(memory[slot] - d.memoryMiB(), i));
+            oc.add(Partition.key(cpu[slot] - sign * d.cpu(), i));
+            om.add(Partition.key(memory[slot] - sign * d.memoryMiB(), i));
         }
-        cpu[slot] -= d.cpu();
-        memory[slot] -= d.memoryMiB();
-        gpus[slot] -= d.gpus();
-        enis[slot] -= d.enis();
-        running[slot]++;
-        placedTasks++;
-        if (!request.demand().hostPorts().isEmpty()) {
-            addedPorts.computeIfAbsent(i, k -> new HashSet<>()).addAll(request.demand().hostPorts());
+        cpu[slot] -= sign * d.cpu();
+        memory[slot] -= sign * d.memoryMiB();
+        gpus[slot] -= sign * d.gpus();
+        enis[slot] -= sign * d.enis();
+        running[slot] += sign;
+        for (int port : demand.hostPorts()) {
+            bindPort(i, port, sign > 0);
         }
-        addedGroups.computeIfAbsent(request.group(), k -> new IntCounter()).increment(i);
-        Map<String, Map<String, Integer>> byAttr = spreadCounts.get(request.group());
+        addedGroups.computeIfAbsent(group, k -> new IntCounter()).add(i, sign);
+        Map<String, Map<String, Integer>> byAttr = spreadCounts.get(group);
         if (byAttr != null) {
-            byAttr.forEach((attribute, counts) -> counts.merge(valueOf(i, attribute), 1, Integer::sum));
+            byAttr.forEach((attribute, counts) -> counts.merge(valueOf(i, attribute), sign, Integer::sum));
+        }
+    }
+
+    private void bindPort(int i, int port, boolean bind) {
+        boolean inSnapshot = snapshot.views[i].usedHostPorts().contains(port);
+        Map<Integer, Set<Integer>> delta = inSnapshot ? freedPorts : addedPorts;
+        boolean addToDelta = inSnapshot != bind;
+        if (addToDelta) {
+            delta.computeIfAbsent(i, k -> new HashSet<>()).add(port);
+        } else if (delta.containsKey(i)) {
+            delta.get(i).remove(port);
         }
     }
 
     /**
-     * A cached result of a plan-independent test {@code key} on instance {@code i}: 1 true, 0 false, -1 unknown.
+     * A cached result of a plan-independent test {@code key} (by identity) on instance {@code i}: 1 true, 0 false,
+     * -1 unknown.
      */
     int cachedMatch(Object key, int i) {
         BitSet[] b = staticMatches.get(key);

@@ -8,11 +8,12 @@ import java.util.List;
 /**
  * Variable-size multi-resource bin packing with instance-type choice, minimizing hourly cost.
  *
- * <p>Each shape gets a value: what one task of it costs when packed alone on its most cost-efficient type. A
- * step picks, over every candidate type, the fill pattern (greedy knapsack in three item orders) whose value per
- * dollar is highest, and launches as many copies as the remaining demand allows — so complementary shapes
- * (CPU-heavy with memory-heavy) share instances and the tail gets smaller types. {@link Improver} then dissolves,
- * merges and downsizes the least efficient instances. Every choice breaks ties by candidate order, then shape
+ * <p>Two constructions, each repaired by {@link Improver}, the cheaper kept: (1) {@link PatternLp} solves the LP
+ * relaxation of the pattern model and whole copies of its patterns are launched, the remainder covered greedily;
+ * (2) (small zones only) the greedy alone. The greedy step values each shape at what one task of it costs packed
+ * alone on its most cost-efficient type, picks over every candidate type the fill (greedy knapsack in three item
+ * orders) with the highest value per dollar, and launches as many copies as the remaining demand allows — so
+ * complementary shapes share instances and the tail gets smaller types. Ties break by candidate order, then shape
  * index: the same input always gives the same bins.
  */
 final class Packer {
@@ -22,6 +23,8 @@ final class Packer {
      * the LP-rounded plan is the better one in every benchmark run and the greedy is skipped for speed.
      */
     static final int GREEDY_ALTERNATIVE_MAX_TASKS = 5_000;
+    /** Above this many distinct shapes in a zone the dense LP basis (shapes²) is skipped; greedy only. */
+    static final int MAX_LP_SHAPES = 400;
     private final PatternLp lp;
     private final ShapeSet shapes;
     private final List<Candidate> cands;
@@ -57,6 +60,9 @@ final class Packer {
      */
     List<Bin> pack(int[] demand) {
         Improver improver = new Improver(this);
+        if (Arrays.stream(demand).filter(d -> d > 0).count() > MAX_LP_SHAPES) {
+            return improver.improve(cover(demand, new ArrayList<>()));
+        }
         List<Bin> rounded = improver.improve(cover(demand, lp.roundDown(demand)));
         if (Arrays.stream(demand).asLongStream().sum() > GREEDY_ALTERNATIVE_MAX_TASKS) {
             return rounded;

@@ -21,7 +21,8 @@ import java.util.Optional;
  *   <li>Each group is split evenly over the provider's zones (counts differ by at most one; the zones that get
  *       the remainder rotate from group to group so the zones stay balanced overall).</li>
  *   <li>Dominated offerings are dropped; identical task demands become one shape.</li>
- *   <li>Each zone is packed by {@link Packer}: value-per-dollar patterns, then {@link Improver} repairs.</li>
+ *   <li>Each zone is packed by {@link Packer}: a rounded pattern LP ({@link PatternLp}) and a value-per-dollar
+ *       greedy, repaired by {@link Improver}.</li>
  *   <li>Tasks of each group are handed to the planned instances of their zone in a fixed order.</li>
  * </ol>
  * Pure and deterministic: no clock, no randomness, stable tie-breaks; the same request gives the same plan. The

@@ -11,18 +11,51 @@ import java.util.function.Supplier;
  * {@link #transaction}, which holds one lock: the changed rows are written to the store before the
  * transaction returns (so an acknowledged request is durable), and on any exception the in-memory rows are
  * put back as they were and nothing is written.
+ *
+ * <p>Over a {@link SharedResourceStore} (several processes on one PostgreSQL database) every transaction first
+ * refreshes memory with the rows other processes committed since the last revision this process saw, so no
+ * answer comes from stale memory. A transaction starts without the store's write lock; if its work turns out to
+ * write, memory is rolled back, the write lock is taken, memory is refreshed again and the work runs a second
+ * time on the now-current state. Work must therefore be a function of the database (plus clock and request):
+ * it may run twice. A fenced transaction ({@link #transaction(Fence, Supplier)}, the controllers) takes the
+ * lock at once and commits only while its fence is the current lease.
  */
 public final class Database implements AutoCloseable {
     private final ResourceStore store;
+    private final SharedResourceStore shared;
     private final Map<String, Table<?>> tables = new LinkedHashMap<>();
     private final Map<Key, Object> touched = new LinkedHashMap<>();
+    private final List<CommitListener> listeners = new ArrayList<>();
     private boolean inTransaction;
+    /** Newest revision of a shared store reflected in memory; -1 = reload everything. */
+    private long seen = -1;
 
     private record Key(Table<?> table, String id) {
     }
 
+    /**
+     * Told about every row a committed transaction changed, in the order they were first touched, after the
+     * commit (the simulator's recorder watches the control plane this way instead of scanning its tables).
+     */
+    @FunctionalInterface
+    public interface CommitListener {
+        /** {@code value} is the row's new value, {@code null} when it was removed. */
+        void changed(String kind, String id, Object value);
+    }
+
+    /** Adds a listener; it runs inside the database lock and must not start transactions. */
+    public synchronized void addCommitListener(CommitListener listener) {
+        listeners.add(listener);
+    }
+
     public Database(ResourceStore store) {
         this.store = store;
+        this.shared = store instanceof SharedResourceStore s ? s : null;
+    }
+
+    /** True when other processes write the same store. */
+    public boolean isShared() {
+        return shared != null;
     }
 
     /** Declares a table and loads its rows from the store. */
@@ -31,24 +64,31 @@ public final class Database implements AutoCloseable {
             throw new IllegalArgumentException("table " + kind + " declared twice");
         }
         Table<T> t = new Table<>(kind, codec, this);
-        t.load(store.loadAll(kind));
+        if (shared == null) {
+            t.load(store.loadAll(kind));
+        } else {
+            seen = -1; // the next transaction loads every table, this one included
+        }
         tables.put(kind, t);
         return t;
     }
 
     /** Runs {@code work} atomically; nested calls join the outer transaction. */
-    public synchronized <R> R transaction(Supplier<R> work) {
+    public <R> R transaction(Supplier<R> work) {
+        return transaction(null, work);
+    }
+
+    /**
+     * Runs controller {@code work} atomically, committing only while {@code fence} is the current controller
+     * lease ({@link FencedException} otherwise, nothing written). Nested calls join the outer transaction.
+     */
+    public synchronized <R> R transaction(Fence fence, Supplier<R> work) {
         if (inTransaction) {
             return work.get();
         }
         inTransaction = true;
         try {
-            R result = work.get();
-            commit();
-            return result;
-        } catch (RuntimeException | Error e) {
-            rollback();
-            throw e;
+            return shared == null ? local(work) : sharedTransaction(fence, work);
         } finally {
             touched.clear();
             inTransaction = false;
@@ -62,10 +102,70 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    private <R> R local(Supplier<R> work) {
+        try {
+            R result = work.get();
+            commitLocal();
+            return result;
+        } catch (RuntimeException | Error e) {
+            rollbackMemory();
+            throw e;
+        }
+    }
+
+    private <R> R sharedTransaction(Fence fence, Supplier<R> work) {
+        boolean locked = fence != null;
+        try {
+            refresh(shared.begin(seen, locked));
+            R result = work.get();
+            if (!locked && !touched.isEmpty()) {
+                rollbackMemory();
+                touched.clear();
+                refresh(shared.lock(seen));
+                result = work.get();
+            }
+            List<ResourceStore.Change> changes = changes();
+            long revision = shared.commit(changes, fence);
+            if (revision >= 0) {
+                seen = revision;
+            }
+            notifyCommitted();
+            return result;
+        } catch (RuntimeException | Error e) {
+            rollbackMemory();
+            try {
+                shared.rollback();
+            } catch (RuntimeException ignored) {
+                seen = -1; // the connection failed: reload everything next time
+            }
+            if (e instanceof IllegalStateException) {
+                seen = -1; // a store failure: the outcome of the commit is unknown
+            }
+            throw e;
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void refresh(SharedResourceStore.Delta delta) {
+        if (delta.full()) {
+            tables.values().forEach(Table::clearMemory);
+        }
+        for (SharedResourceStore.Row row : delta.rows()) {
+            Table t = tables.get(row.kind());
+            if (t != null) {
+                t.restore(row.id(), row.json() == null ? null : t.decode(row.json()));
+            }
+        }
+        seen = delta.revision();
+    }
+
     /** Deletes everything, in memory and in the store. */
     public synchronized void wipe() {
         store.wipe();
         tables.values().forEach(Table::clearMemory);
+        if (shared != null) {
+            seen = -1;
+        }
     }
 
     <T> void touch(Table<T> table, String id, T old) {
@@ -75,16 +175,31 @@ public final class Database implements AutoCloseable {
         touched.putIfAbsent(new Key(table, id), old);
     }
 
-    private void commit() {
+    private List<ResourceStore.Change> changes() {
         List<ResourceStore.Change> changes = new ArrayList<>(touched.size());
         for (Key k : touched.keySet()) {
             changes.add(new ResourceStore.Change(k.table.kind(), k.id, k.table.encode(k.id)));
         }
-        store.apply(changes);
+        return changes;
+    }
+
+    private void commitLocal() {
+        if (store.persists()) {
+            store.apply(changes());
+        }
+        notifyCommitted();
+    }
+
+    private void notifyCommitted() {
+        for (CommitListener l : listeners) {
+            for (Key k : touched.keySet()) {
+                l.changed(k.table.kind(), k.id, k.table.get(k.id).orElse(null));
+            }
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void rollback() {
+    private void rollbackMemory() {
         List<Map.Entry<Key, Object>> entries = new ArrayList<>(touched.entrySet());
         for (int i = entries.size() - 1; i >= 0; i--) {
             Key k = entries.get(i).getKey();

@@ -2,8 +2,11 @@ package io.stevedore.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +22,9 @@ import org.sqlite.SQLiteDataSource;
 /**
  * The embedded store: one SQLite database file {@code stevedore.db} in the data directory, WAL journal with
  * {@code synchronous=FULL} (a committed transaction survives {@code kill -9} and power loss), schema managed by
- * Flyway migrations under {@code db/migration}. One connection, used under this object's lock.
+ * Flyway migrations under {@code db/migration}. One connection, used under this object's lock. One process at a
+ * time: the data directory is locked ({@code stevedore.lock}, released by the operating system when the process
+ * ends, however it ends), so a second {@code serve} on the same directory is refused instead of diverging.
  */
 public final class SqliteResourceStore implements ResourceStore {
     public static final String FILE = "stevedore.db";
@@ -30,10 +35,37 @@ public final class SqliteResourceStore implements ResourceStore {
         FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 
-    private final Connection connection;
+    public static final String LOCK_FILE = "stevedore.lock";
 
-    private SqliteResourceStore(Connection connection) {
+    private final Connection connection;
+    private final FileChannel lockChannel;
+
+    private SqliteResourceStore(Connection connection, FileChannel lockChannel) {
         this.connection = connection;
+        this.lockChannel = lockChannel;
+    }
+
+    /**
+     * Locks the data directory for this process. Within one JVM a directory may be reopened while an earlier,
+     * abandoned store still holds it (the in-process crash tests do exactly that).
+     */
+    private static FileChannel lockDirectory(Path dataDir) {
+        Path file = dataDir.resolve(LOCK_FILE);
+        try {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                if (ch.tryLock() == null) {
+                    ch.close();
+                    throw new IllegalStateException("another Stevedore process uses the data directory " + dataDir
+                            + " (" + file + " is locked); stop it or choose another --data-dir");
+                }
+            } catch (OverlappingFileLockException sameJvm) {
+                // held by an abandoned store of this JVM: keep this channel open without a lock of its own
+            }
+            return ch;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + file, e);
+        }
     }
 
     public static SqliteResourceStore open(Path dataDir) {
@@ -42,6 +74,7 @@ public final class SqliteResourceStore implements ResourceStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + dataDir, e);
         }
+        FileChannel lock = lockDirectory(dataDir);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -52,7 +85,7 @@ public final class SqliteResourceStore implements ResourceStore {
         try {
             Connection c = ds.getConnection();
             c.setAutoCommit(false);
-            return new SqliteResourceStore(c);
+            return new SqliteResourceStore(c, lock);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open " + dataDir.resolve(FILE), e);
         }
@@ -126,6 +159,11 @@ public final class SqliteResourceStore implements ResourceStore {
             connection.close();
         } catch (SQLException ignored) {
             // closing is best effort
+        }
+        try {
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // the lock goes with the process anyway
         }
     }
 }

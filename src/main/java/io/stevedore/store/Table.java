@@ -47,6 +47,10 @@ public final class Table<T> {
         }
     }
 
+    T decode(String json) {
+        return codec.read(json);
+    }
+
     String encode(String id) {
         T v = rows.get(id);
         return v == null ? null : codec.write(v);

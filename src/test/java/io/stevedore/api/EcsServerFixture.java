@@ -38,7 +38,12 @@ public final class EcsServerFixture implements AutoCloseable {
     }
 
     public EcsServerFixture(Path dataDir, boolean loop) throws Exception {
-        plane = ControlPlane.open(dataDir, new ApiConfig("us-east-1", "000000000000", SPEED), Clock.system());
+        this(ControlPlane.open(dataDir, config(), Clock.system()), loop);
+    }
+
+    /** Serves an already opened control plane (PostgreSQL replicas, say). */
+    public EcsServerFixture(ControlPlane plane, boolean loop) throws Exception {
+        this.plane = plane;
         server = new ApiServer(plane, "127.0.0.1", 0);
         server.start();
         if (loop) {
@@ -48,6 +53,10 @@ public final class EcsServerFixture implements AutoCloseable {
         waiter = EcsWaiter.builder().client(ecs).overrideConfiguration(WaiterOverrideConfiguration.builder()
                 .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(50))).maxAttempts(400)
                 .build()).build();
+    }
+
+    public static ApiConfig config() {
+        return new ApiConfig("us-east-1", "000000000000", SPEED);
     }
 
     public URI endpoint() {

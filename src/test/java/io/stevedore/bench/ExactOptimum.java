@@ -25,8 +25,9 @@ import java.util.Set;
  * variable-size multi-resource bin packing, min Σ cost_p·x_p s.t. Σ a_sp·x_p ≥ d_s, solved by column generation
  * (GLOP for the master LP, CP-SAT for the exact knapsack pricing per offering), then CP-SAT over the generated
  * columns for an integer fleet. The LP optimum, divided by Farley's factor from the last exact pricing round, is a
- * PROVEN LOWER BOUND on the cost of any fleet; the integer fleet is an upper bound; when they meet the optimum is
- * proven.
+ * PROVEN LOWER BOUND on the cost of any fleet; the integer fleet is an upper bound. To close the gap, reduced-cost
+ * fixing enumerates every maximal pattern whose reduced cost is within the gap and CP-SAT solves that integer model;
+ * an OPTIMAL status there proves the optimum (costs are scaled to micro-dollars for CP-SAT; tolerance 1e-6).
  */
 public final class ExactOptimum {
     private static final double SCALE = 1e6;
@@ -112,6 +113,9 @@ public final class ExactOptimum {
             add(bestO, p);
         }
         double lb = 0;
+        double lpValue = 0;
+        double[] finalDuals = null;
+        boolean exactDuals = false;
         int it = 0;
         while (true) {
             it++;
@@ -136,12 +140,24 @@ public final class ExactOptimum {
                 }
             }
             lb = Math.max(lb, lp[0] / maxRatio);
+            lpValue = lp[0];
+            finalDuals = duals;
+            exactDuals = added == 0;
             if (added == 0 || it > 400) {
                 break;
             }
         }
         double ub = integerMaster(timeLimitSeconds);
-        return new Result(lb, ub, ub <= lb * (1 + 1e-7), patterns.size(), it);
+        if (ub <= lb * (1 + 1e-7)) {
+            return new Result(lb, ub, true, patterns.size(), it);
+        }
+        if (exactDuals && enumerateReducedCost(finalDuals, ub - lpValue)) {
+            double opt = integerMasterExact(timeLimitSeconds * 3);
+            if (!Double.isNaN(opt)) {
+                return new Result(Math.max(lb, opt), Math.min(ub, opt), true, patterns.size(), it);
+            }
+        }
+        return new Result(lb, ub, false, patterns.size(), it);
     }
 
     private double cost(int o) {
@@ -299,6 +315,127 @@ public final class ExactOptimum {
         return p;
     }
 
+    private static final int ENUMERATION_CAP = 150_000;
+    private int enumerated;
+
+    /**
+     * Reduced-cost fixing: with LP-optimal duals π (no column prices out), any fleet cheaper than {@code ub} costs at
+     * least z_LP + Σ rc_p·x_p, so it only uses patterns whose reduced cost is at most {@code gap} = ub − z_LP.
+     * Enumerates every maximal such pattern (supersets never cost more in the covering model); false when there are
+     * more than {@value #ENUMERATION_CAP}.
+     */
+    private boolean enumerateReducedCost(double[] duals, double gap) {
+        enumerated = 0;
+        for (int o = 0; o < offerings.size(); o++) {
+            double threshold = cost(o) - gap - 1e-6 * Math.max(1, cost(o));
+            if (relaxedBound(o, duals) < threshold) {
+                continue;
+            }
+            int[] counts = new int[shapes.size()];
+            if (!enumerate(o, 0, counts, Resources.ZERO, 0, duals, threshold)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean enumerate(int o, int s, int[] counts, Resources used, double value, double[] duals,
+                              double threshold) {
+        if (s == shapes.size()) {
+            if (value >= threshold && maximal(o, counts, used)) {
+                add(o, counts);
+                return ++enumerated <= ENUMERATION_CAP;
+            }
+            return true;
+        }
+        if (value + remainingBound(o, s, used, duals) < threshold) {
+            return true;
+        }
+        int max = Math.min(demand[s], room(o, s, counts, used));
+        Resources r = shapes.get(s).resources();
+        for (int n = max; n >= 0; n--) {
+            counts[s] = n;
+            Resources u = used.plus(new Resources(r.cpu() * n, r.memoryMiB() * n, r.gpus() * n, r.enis() * n));
+            if (!enumerate(o, s + 1, counts, u, value + n * duals[s], duals, threshold)) {
+                counts[s] = 0;
+                return false;
+            }
+        }
+        counts[s] = 0;
+        return true;
+    }
+
+    /** How many more tasks of shape s fit offering o given what is used (host ports included). */
+    private int room(int o, int s, int[] counts, Resources used) {
+        TaskDemand d = shapes.get(s);
+        if (!offerings.get(o).type().supports(d.architecture())) {
+            return 0;
+        }
+        Resources free = caps.get(o).minus(used);
+        Resources r = d.resources();
+        long n = Integer.MAX_VALUE;
+        n = Math.min(n, r.cpu() == 0 ? n : free.cpu() / r.cpu());
+        n = Math.min(n, free.memoryMiB() / r.memoryMiB());
+        n = Math.min(n, r.gpus() == 0 ? n : free.gpus() / r.gpus());
+        n = Math.min(n, r.enis() == 0 ? n : free.enis() / r.enis());
+        if (!d.hostPorts().isEmpty()) {
+            for (int k = 0; k < counts.length; k++) {
+                if (k != s && counts[k] > 0 && shapes.get(k).hostPorts().stream().anyMatch(d.hostPorts()::contains)) {
+                    return 0;
+                }
+            }
+            n = Math.min(n, 1);
+        }
+        return (int) Math.max(0, n);
+    }
+
+    private boolean maximal(int o, int[] counts, Resources used) {
+        for (int s = 0; s < counts.length; s++) {
+            if (counts[s] < demand[s] && room(o, s, counts, used) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Fractional bound on what shapes s.. can add to the dual value in the free room of offering o. */
+    private double remainingBound(int o, int from, Resources used, double[] duals) {
+        Resources free = caps.get(o).minus(used);
+        double best = Double.POSITIVE_INFINITY;
+        for (int dim = 0; dim < 4; dim++) {
+            long capacity = dim == 0 ? free.cpu() : dim == 1 ? free.memoryMiB() : dim == 2 ? free.gpus() : free.enis();
+            double v = 0;
+            boolean unbounded = false;
+            double density = 0;
+            for (int s = from; s < shapes.size(); s++) {
+                if (duals[s] <= 0 || copies(o, s) == 0) {
+                    continue;
+                }
+                if (need(s, dim) == 0) {
+                    unbounded = true;
+                    break;
+                }
+                density = Math.max(density, duals[s] / need(s, dim));
+            }
+            if (!unbounded) {
+                best = Math.min(best, density * capacity);
+            }
+        }
+        double all = 0;
+        for (int s = from; s < shapes.size(); s++) {
+            all += Math.max(0, duals[s]) * demand[s];
+        }
+        return Math.min(best, all) + 1e-9;
+    }
+
+    /** The integer master over every column, solved to proven optimality (NaN when the solver cannot). */
+    private double integerMasterExact(double seconds) {
+        double v = integerMaster(seconds);
+        return lastStatus == CpSolverStatus.OPTIMAL ? v : Double.NaN;
+    }
+
+    private CpSolverStatus lastStatus;
+
     private double integerMaster(double seconds) {
         CpModel m = new CpModel();
         int np = patterns.size();
@@ -326,6 +463,7 @@ public final class ExactOptimum {
         solver.getParameters().setMaxTimeInSeconds(seconds);
         solver.getParameters().setNumWorkers(2);
         CpSolverStatus st = solver.solve(m);
+        lastStatus = st;
         if (st != CpSolverStatus.OPTIMAL && st != CpSolverStatus.FEASIBLE) {
             return Double.NaN;
         }

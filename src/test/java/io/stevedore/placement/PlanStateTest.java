@@ -75,4 +75,37 @@ class PlanStateTest {
         c.forEach((k, v) -> total[0] += v);
         assertThat(total[0]).isEqualTo(2 * 1000 + 7);
     }
+
+    @Test
+    void release_afterCommit_restoresEverything() {
+        PlanState s = new Fleet().add("m5.large", "us-east-1a").snapshot().newPlan();
+        PlacementRequest r = PlacementRequest.of("service:web", new TaskDemand(512, 1000, 0, NetworkMode.HOST,
+                Set.of(80), io.stevedore.catalog.Architecture.X86_64));
+        Resources before = s.remaining(0);
+        assertThat(s.spreadCount("service:web", InstanceView.ATTR_AZ, "us-east-1a")).isZero();
+        s.commit(0, r);
+        s.release(0, r.demand(), r.group());
+        assertThat(s.remaining(0)).isEqualTo(before);
+        assertThat(s.hostPortFree(0, 80)).isTrue();
+        assertThat(s.groupCount(0, "service:web")).isZero();
+        assertThat(s.taskGroups(0)).isEmpty();
+        assertThat(s.runningTasksCount(0)).isZero();
+        assertThat(s.spreadCount("service:web", InstanceView.ATTR_AZ, "us-east-1a")).isZero();
+    }
+
+    @Test
+    void release_taskRunningInSnapshot_freesItsCapacityAndPortForPlacement() {
+        TaskDemand web = new TaskDemand(2048, 7000, 0, NetworkMode.HOST, Set.of(80),
+                io.stevedore.catalog.Architecture.X86_64);
+        PlanState s = new Fleet().add("m5.large", "us-east-1a")
+                .mapLast(v -> v.withRunning(web.resources(), Set.of(80), Map.of("service:web", 1))).snapshot()
+                .newPlan();
+        PlacementRequest r = PlacementRequest.of("service:web", web);
+        assertThat(engine.place(s.copy(), r, 1).failure()).isPresent();
+        s.release(0, web, "service:web");
+        assertThat(s.taskGroups(0)).isEmpty();
+        assertThat(engine.place(s, r, 2).placements()).hasSize(1);
+        assertThat(s.hostPortFree(0, 80)).isFalse();
+        assertThatThrownBy(() -> s.release(0, web, "service:api")).hasMessageContaining("no task of service:api");
+    }
 }

@@ -1,0 +1,276 @@
+package io.stevedore.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.flywaydb.core.Flyway;
+
+/**
+ * State in PostgreSQL, shared by every {@code serve} replica on the same database. Schema by Flyway migrations
+ * under {@code db/postgresql}. Writers take the transaction-level advisory lock {@link #WRITE_LOCK}, so write
+ * transactions commit one after another and the revisions visible in any snapshot are a prefix of the
+ * sequence; readers take no lock. One connection, used under this object's lock; a connection that failed is
+ * replaced on the next call (and the caller reloads everything, since the outcome of the failed call is
+ * unknown).
+ */
+public final class PostgresResourceStore implements SharedResourceStore {
+    /** The advisory lock key of all writes ("Stevedore" in ASCII, truncated to 8 bytes). */
+    public static final long WRITE_LOCK = 0x5374657665646f72L;
+    /** Tombstones are purged once they are this many revisions old. */
+    static final long TOMBSTONE_RETENTION = 5_000;
+    private static final String UPSERT = "INSERT INTO resources (kind, id, json, revision) VALUES (?, ?, ?, "
+            + "nextval('resource_revision')) ON CONFLICT (kind, id) DO UPDATE SET json = EXCLUDED.json, "
+            + "revision = EXCLUDED.revision";
+
+    /** Held so the level sticks: Flyway's INFO lines are noise on every start. */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
+    static {
+        FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    private final DatabaseUrl url;
+    private Connection connection;
+    private long commits;
+
+    private PostgresResourceStore(DatabaseUrl url) {
+        this.url = url;
+    }
+
+    /** Migrates the schema and connects. */
+    public static PostgresResourceStore open(DatabaseUrl url) {
+        migrate(url);
+        PostgresResourceStore s = new PostgresResourceStore(url);
+        s.connection();
+        return s;
+    }
+
+    static void migrate(DatabaseUrl url) {
+        Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password())
+                .locations("classpath:db/postgresql").load().migrate();
+    }
+
+    static Connection connect(DatabaseUrl url) throws SQLException {
+        Properties p = new Properties();
+        if (url.user() != null) {
+            p.setProperty("user", url.user());
+        }
+        if (url.password() != null) {
+            p.setProperty("password", url.password());
+        }
+        p.setProperty("ApplicationName", "stevedore");
+        p.setProperty("tcpKeepAlive", "true");
+        Connection c = DriverManager.getConnection(url.jdbcUrl(), p);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    private Connection connection() {
+        if (connection == null) {
+            try {
+                connection = connect(url);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot connect to " + url.redacted() + ": " + e.getMessage(), e);
+            }
+        }
+        return connection;
+    }
+
+    private IllegalStateException failed(String what, SQLException e) {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // the connection is dropped either way
+        }
+        connection = null;
+        return new IllegalStateException(what + " (PostgreSQL: " + e.getMessage() + ")", e);
+    }
+
+    @Override
+    public synchronized SortedMap<String, String> loadAll(String kind) {
+        SortedMap<String, String> out = new TreeMap<>();
+        Connection c = connection();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, json FROM resources WHERE kind = ? AND json IS NOT NULL")) {
+            ps.setString(1, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw failed("cannot read " + kind, e);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void apply(List<Change> changes) {
+        begin(Long.MAX_VALUE, true);
+        commit(changes, null);
+    }
+
+    @Override
+    public synchronized Delta begin(long since, boolean lock) {
+        if (lock) {
+            takeLock();
+        }
+        return delta(since);
+    }
+
+    @Override
+    public synchronized Delta lock(long since) {
+        takeLock();
+        return delta(since);
+    }
+
+    private void takeLock() {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, WRITE_LOCK);
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            throw failed("cannot take the write lock", e);
+        }
+    }
+
+    private Delta delta(long since) {
+        if (since == Long.MAX_VALUE) {
+            return new Delta(false, List.of(), since);
+        }
+        try {
+            if (since >= 0) {
+                List<Row> rows = rows("SELECT kind, id, json, revision FROM resources WHERE revision > ? "
+                        + "ORDER BY revision", since);
+                if (horizon() <= since) {
+                    long rev = rows.isEmpty() ? since : rows.get(rows.size() - 1).revision();
+                    return new Delta(false, rows, rev);
+                }
+            }
+            List<Row> all = rows("SELECT kind, id, json, revision FROM resources WHERE revision > ? "
+                    + "ORDER BY revision", -1);
+            long rev = all.isEmpty() ? 0 : all.get(all.size() - 1).revision();
+            return new Delta(true, all, Math.max(rev, horizon()));
+        } catch (SQLException e) {
+            throw failed("cannot read changes", e);
+        }
+    }
+
+    private List<Row> rows(String sql, long since) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            ps.setLong(1, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private long horizon() throws SQLException {
+        try (Statement st = connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT value FROM store_meta WHERE name = 'tombstone_horizon'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    @Override
+    public synchronized long commit(List<Change> changes, Fence fence) {
+        Connection c = connection();
+        try {
+            if (changes.isEmpty()) {
+                c.commit();
+                return -1;
+            }
+            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+                for (Change ch : changes) {
+                    ps.setString(1, ch.kind());
+                    ps.setString(2, ch.id());
+                    ps.setString(3, ch.json());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            long revision;
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT currval('resource_revision')")) {
+                rs.next();
+                revision = rs.getLong(1);
+            }
+            if (fence != null && !LeaseSql.holds(c, fence)) {
+                c.rollback();
+                throw new FencedException(fence);
+            }
+            if (++commits % 500 == 0) {
+                purgeTombstones(c, revision - TOMBSTONE_RETENTION);
+            }
+            c.commit();
+            return revision;
+        } catch (SQLException e) {
+            throw failed("cannot write " + changes.size() + " changes (outcome unknown)", e);
+        }
+    }
+
+    private static void purgeTombstones(Connection c, long below) throws SQLException {
+        if (below <= 0) {
+            return;
+        }
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM resources WHERE json IS NULL AND revision <= ?");
+             PreparedStatement meta = c.prepareStatement("UPDATE store_meta SET value = GREATEST(value, ?) "
+                     + "WHERE name = 'tombstone_horizon'")) {
+            del.setLong(1, below);
+            del.executeUpdate();
+            meta.setLong(1, below);
+            meta.executeUpdate();
+        }
+    }
+
+    @Override
+    public synchronized void rollback() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            throw failed("cannot roll back", e);
+        }
+    }
+
+    @Override
+    public synchronized void wipe() {
+        begin(Long.MAX_VALUE, true);
+        try (Statement st = connection().createStatement()) {
+            st.executeUpdate("UPDATE resources SET json = NULL, revision = nextval('resource_revision') "
+                    + "WHERE json IS NOT NULL");
+            connection.commit();
+        } catch (SQLException e) {
+            throw failed("cannot wipe the store", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing is best effort
+            }
+            connection = null;
+        }
+    }
+}

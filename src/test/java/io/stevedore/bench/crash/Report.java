@@ -1,0 +1,50 @@
+package io.stevedore.bench.crash;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/** The Markdown summary of a crash run. */
+final class Report {
+    private Report() {
+    }
+
+    static void print(CrashHarness.Options o, List<TrialResult> results, Path work) {
+        System.out.println("Crash harness: " + CrashHarness.machine());
+        System.out.println("Options: trials " + o.trials() + ", store " + o.store() + ", replicas (PostgreSQL) "
+                + o.replicas() + ", seed " + o.seed() + ", speed " + o.speed() + ", leader lease " + o.lease()
+                + " s; logs in " + work.resolve("logs"));
+        System.out.println();
+        System.out.println("| store | trials | kill moment (ms after load start) | acknowledged writes | resource "
+                + "checks | violations | 5xx answers | convergence after restart (max) | leader failover "
+                + "(min / median / max) |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---|");
+        for (String store : List.of("sqlite", "postgres")) {
+            List<TrialResult> rs = results.stream().filter(r -> r.store().equals(store)).toList();
+            if (rs.isEmpty()) {
+                continue;
+            }
+            long minKill = rs.stream().mapToLong(TrialResult::killAfterMillis).min().orElse(0);
+            long maxKill = rs.stream().mapToLong(TrialResult::killAfterMillis).max().orElse(0);
+            List<Long> failovers = new ArrayList<>(rs.stream().map(TrialResult::failover).filter(Objects::nonNull)
+                    .map(Duration::toMillis).sorted().toList());
+            String failover = failovers.isEmpty() ? "n/a" : failovers.get(0) + " / "
+                    + failovers.get(failovers.size() / 2) + " / " + failovers.get(failovers.size() - 1) + " ms";
+            String convergence = rs.stream().map(TrialResult::convergence).filter(Objects::nonNull)
+                    .max(Comparator.naturalOrder()).map(d -> d.toMillis() + " ms").orElse("n/a");
+            System.out.printf("| %s%s | %d | %d – %d | %d | %d | %d | %d | %s | %s |%n", store,
+                    "postgres".equals(store) ? " (" + o.replicas() + " replica" + (o.replicas() > 1 ? "s, leader killed"
+                            : "") + ")" : "", rs.size(), minKill, maxKill,
+                    rs.stream().mapToInt(TrialResult::acknowledged).sum(),
+                    rs.stream().mapToInt(TrialResult::checks).sum(),
+                    rs.stream().mapToInt(r -> r.violations().size()).sum(),
+                    rs.stream().mapToInt(TrialResult::serverErrors).sum(), convergence, failover);
+        }
+        for (TrialResult r : results) {
+            r.violations().forEach(v -> System.out.println("- " + r.store() + " trial " + r.trial() + ": " + v));
+        }
+    }
+}
