@@ -45,12 +45,17 @@ public final class LoadMain {
     private final AtomicLong writeSeq = new AtomicLong();
     private String taskDefinition;
     private List<String> subnets = List.of("subnet-00000000");
+    private String securityGroup;
 
     LoadMain(URI endpoint, int concurrency) {
         this.endpoint = endpoint;
         this.slots = new Semaphore(concurrency);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(5)).build();
+                .executor(Executors.newFixedThreadPool(4, r -> {
+                    Thread t = new Thread(r, "load-client");
+                    t.setDaemon(true);
+                    return t;
+                })).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** Latencies (µs) of one class of calls. */
@@ -107,17 +112,22 @@ public final class LoadMain {
         JsonNode td = JSON.readTree(call("RegisterTaskDefinition", "{\"family\":\"load\",\"networkMode\":\"awsvpc\","
                 + "\"requiresCompatibilities\":[\"FARGATE\"],\"cpu\":\"256\",\"memory\":\"512\","
                 + "\"containerDefinitions\":[{\"name\":\"app\",\"image\":\"public.ecr.aws/nginx/nginx:latest\","
-                + "\"essential\":true}]}"));
+                + "\"essential\":true,\"cpu\":256,\"memory\":512}]}"));
         taskDefinition = td.path("taskDefinition").path("taskDefinitionArn").asText();
         for (int i = 0; i < 20; i++) {
             runTask();
         }
     }
 
+    private String awsvpc() throws Exception {
+        return "{\"subnets\":" + JSON.writeValueAsString(subnets) + (securityGroup == null ? ""
+                : ",\"securityGroups\":[\"" + securityGroup + "\"]") + "}";
+    }
+
     void runTask() throws Exception {
         String body = "{\"cluster\":\"" + CLUSTER + "\",\"taskDefinition\":\"" + taskDefinition + "\","
                 + "\"launchType\":\"FARGATE\",\"count\":1,\"networkConfiguration\":{\"awsvpcConfiguration\":"
-                + "{\"subnets\":" + JSON.writeValueAsString(subnets) + "}}}";
+                + awsvpc() + "}}";
         JsonNode r = JSON.readTree(call("RunTask", body));
         r.path("tasks").forEach(t -> running.add(t.path("taskArn").asText()));
     }
@@ -134,7 +144,7 @@ public final class LoadMain {
 
     Call nextRead() {
         long n = readSeq.incrementAndGet();
-        if (n % 2 == 0) {
+        if (n % 2 == 0 || running.isEmpty()) {
             return new Call("ListTasks", "{\"cluster\":\"" + CLUSTER + "\",\"maxResults\":10}");
         }
         List<String> arns = new ArrayList<>();
@@ -162,7 +172,7 @@ public final class LoadMain {
             }
             return new Call("RunTask", "{\"cluster\":\"" + CLUSTER + "\",\"taskDefinition\":\"" + taskDefinition
                     + "\",\"launchType\":\"FARGATE\",\"count\":1,\"networkConfiguration\":{\"awsvpcConfiguration\":"
-                    + "{\"subnets\":" + JSON.writeValueAsString(subnets) + "}}}");
+                    + awsvpc() + "}}");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -243,6 +253,7 @@ public final class LoadMain {
         int concurrency = 256;
         String label = "server";
         String subnet = null;
+        String securityGroup = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--endpoint" -> endpoint = args[++i];
@@ -252,14 +263,26 @@ public final class LoadMain {
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                 case "--label" -> label = args[++i];
                 case "--subnet" -> subnet = args[++i];
+                case "--security-group" -> securityGroup = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        try {
+            run(endpoint, seconds, readRate, writeRate, concurrency, label, subnet, securityGroup);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String endpoint, int seconds, double readRate, double writeRate, int concurrency,
+                            String label, String subnet, String securityGroup) throws Exception {
         LoadMain load = new LoadMain(URI.create(endpoint), concurrency);
         load.concurrency = concurrency;
         if (subnet != null) {
             load.subnets = List.of(subnet);
         }
+        load.securityGroup = securityGroup;
         load.setup();
         load.run(seconds, readRate, writeRate);
         Map<String, Object> out = new java.util.LinkedHashMap<>();
