@@ -44,9 +44,20 @@ public final class BenchMain {
         b.speed(all);
         System.out.print(b.out);
         if (write != null) {
-            Files.writeString(write, b.out.toString());
+            Files.writeString(write, b.out + otherSections(write));
             System.err.println("wrote " + write);
         }
+    }
+
+    /** The sections of an existing file other than this benchmark's (other harnesses write them: crash safety…). */
+    private static String otherSections(Path file) throws java.io.IOException {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        String text = Files.readString(file);
+        int own = text.indexOf("\n## Provisioning engine");
+        int next = own < 0 ? -1 : text.indexOf("\n## ", own + 1);
+        return next < 0 ? "" : text.substring(next);
     }
 
     private void line(String fmt, Object... args) {

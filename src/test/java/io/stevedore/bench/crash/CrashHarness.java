@@ -139,8 +139,10 @@ public final class CrashHarness implements AutoCloseable {
         List<ServeProcess> procs = new ArrayList<>();
         try {
             for (int r = 0; r < replicas; r++) {
-                procs.add(ServeProcess.start(serveArgs(store, trial, "r" + r), logs.resolve(store + "-" + trial
-                        + "-r" + r + ".log")));
+                procs.add(ServeProcess.launch(serveArgs(store, trial, "r" + r), log(logs, store, trial, "r" + r)));
+            }
+            for (int r = 0; r < replicas; r++) {
+                procs.get(r).awaitReady(log(logs, store, trial, "r" + r));
             }
             ServeProcess victim = awaitLeader(procs);
             List<EcsClient> clients = procs.stream().map(p -> ecs(p.endpoint())).toList();
@@ -189,6 +191,10 @@ public final class CrashHarness implements AutoCloseable {
                 p.kill9();
             }
         }
+    }
+
+    private static Path log(Path logs, String store, int trial, String replica) {
+        return logs.resolve(store + "-" + trial + "-" + replica + ".log");
     }
 
     private Duration verifyAfterRestart(ServeProcess p, Ledger ledger, List<String> violations) throws Exception {
