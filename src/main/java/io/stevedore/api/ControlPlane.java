@@ -16,6 +16,7 @@ import io.stevedore.store.Database;
 import io.stevedore.store.DatabaseUrl;
 import io.stevedore.store.Fence;
 import io.stevedore.store.FencedException;
+import io.stevedore.store.InMemoryResourceStore;
 import io.stevedore.store.Leadership;
 import io.stevedore.store.PostgresLeaderLease;
 import io.stevedore.store.PostgresResourceStore;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One Stevedore control plane: durable state in a data directory (or a PostgreSQL database shared with other
@@ -46,6 +48,7 @@ public final class ControlPlane implements AutoCloseable {
     private final EcsApi api;
     private final Ec2QueryApi ec2;
     private final Leadership leadership;
+    private final InstanceCatalog catalog;
     private ScheduledExecutorService loop;
     /** How often a replica that does not lead refreshes its memory from the database when idle. */
     private static final Duration FOLLOWER_REFRESH = Duration.ofMillis(500);
@@ -74,13 +77,14 @@ public final class ControlPlane implements AutoCloseable {
         Timings timings = Timings.realistic().scaled(config.speed());
         this.state = new EcsState(db, config);
         this.cloud = new SimulatedEc2(config.region(), clock, timings.instanceBoot(), db);
-        InstanceCatalog catalog = InstanceCatalog.load();
+        this.catalog = InstanceCatalog.load();
         Context ctx = new Context(config, clock, state, cloud, catalog);
         this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
-        this.reconciler = new Reconciler(ctx, timings);
+        Supplier<CapacityOfferings> offerings = CapacityOfferings.lazy(catalog);
+        this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
         new ClusterOps(ctx).register(api);
-        new CapacityProviderOps(ctx).register(api);
+        new CapacityProviderOps(ctx, offerings).register(api);
         new TaskDefinitionOps(ctx).register(api);
         new TaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
@@ -106,6 +110,14 @@ public final class ControlPlane implements AutoCloseable {
                     System.out.flush();
                 });
         return new ControlPlane(config, clock, db, leadership);
+    }
+
+    /**
+     * A control plane whose state lives only in memory (the simulator: nothing is encoded or written per
+     * transaction). Everything else is the same engine.
+     */
+    public static ControlPlane inMemory(ApiConfig config, Clock clock) {
+        return new ControlPlane(config, clock, new Database(new InMemoryResourceStore()), Leadership.solo());
     }
 
     /** Ticks the reconciler on a wall-clock schedule until {@link #close()}. */
@@ -209,6 +221,10 @@ public final class ControlPlane implements AutoCloseable {
 
     public Reconciler reconciler() {
         return reconciler;
+    }
+
+    public InstanceCatalog catalog() {
+        return catalog;
     }
 
     public ApiConfig config() {

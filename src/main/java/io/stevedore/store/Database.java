@@ -26,11 +26,27 @@ public final class Database implements AutoCloseable {
     private final SharedResourceStore shared;
     private final Map<String, Table<?>> tables = new LinkedHashMap<>();
     private final Map<Key, Object> touched = new LinkedHashMap<>();
+    private final List<CommitListener> listeners = new ArrayList<>();
     private boolean inTransaction;
     /** Newest revision of a shared store reflected in memory; -1 = reload everything. */
     private long seen = -1;
 
     private record Key(Table<?> table, String id) {
+    }
+
+    /**
+     * Told about every row a committed transaction changed, in the order they were first touched, after the
+     * commit (the simulator's recorder watches the control plane this way instead of scanning its tables).
+     */
+    @FunctionalInterface
+    public interface CommitListener {
+        /** {@code value} is the row's new value, {@code null} when it was removed. */
+        void changed(String kind, String id, Object value);
+    }
+
+    /** Adds a listener; it runs inside the database lock and must not start transactions. */
+    public synchronized void addCommitListener(CommitListener listener) {
+        listeners.add(listener);
     }
 
     public Database(ResourceStore store) {
@@ -114,6 +130,7 @@ public final class Database implements AutoCloseable {
             if (revision >= 0) {
                 seen = revision;
             }
+            notifyCommitted();
             return result;
         } catch (RuntimeException | Error e) {
             rollbackMemory();
@@ -168,7 +185,18 @@ public final class Database implements AutoCloseable {
     }
 
     private void commitLocal() {
-        store.apply(changes());
+        if (store.persists()) {
+            store.apply(changes());
+        }
+        notifyCommitted();
+    }
+
+    private void notifyCommitted() {
+        for (CommitListener l : listeners) {
+            for (Key k : touched.keySet()) {
+                l.changed(k.table.kind(), k.id, k.table.get(k.id).orElse(null));
+            }
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -24,6 +24,14 @@ public interface ResourceStore extends AutoCloseable {
     /** Applies all changes in one transaction. */
     void apply(List<Change> changes);
 
+    /**
+     * Whether {@link #apply} keeps the documents. The database neither encodes nor applies changes for a store
+     * that does not (the simulator's {@link InMemoryResourceStore}).
+     */
+    default boolean persists() {
+        return true;
+    }
+
     /** Deletes every row (the admin reset). */
     void wipe();
 

@@ -1,27 +1,27 @@
 package io.stevedore.api.engine;
 
+import io.stevedore.api.CapacityOfferings;
 import io.stevedore.api.Context;
 import io.stevedore.api.engine.TaskRuntime.Phase;
 import io.stevedore.api.ops.CapacityProviderOps;
-import io.stevedore.catalog.InstanceType;
 import io.stevedore.cloud.CloudException;
 import io.stevedore.cloud.Instance;
 import io.stevedore.cloud.LaunchRequest;
 import io.stevedore.cloud.Network;
-import io.stevedore.placement.InstanceReservation;
+import io.stevedore.api.wire.AwsException;
 import io.stevedore.placement.NetworkMode;
-import io.stevedore.placement.Resources;
+import io.stevedore.placement.PlacementValidationException;
 import io.stevedore.placement.TaskDemand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.Attachment;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
@@ -42,15 +42,22 @@ public final class Reconciler {
     private final TaskFactory factory;
     private final TaskLifecycle lifecycle;
     private final ServiceController services;
+    private final CapacityInputs inputs;
     private CapacityEngine engine;
 
     public Reconciler(Context ctx, Timings timings) {
+        this(ctx, timings, CapacityOfferings.lazy(ctx.catalog()));
+    }
+
+    /** {@code offerings}: what capacity providers may launch (shared with the API's validation). */
+    public Reconciler(Context ctx, Timings timings, Supplier<CapacityOfferings> offerings) {
         this.ctx = ctx;
         this.timings = timings;
         this.factory = new TaskFactory(ctx, timings);
         this.lifecycle = new TaskLifecycle(ctx, timings);
         this.services = new ServiceController(ctx, factory, this);
-        this.engine = new SimpleCapacityEngine(ctx.catalog());
+        this.inputs = new CapacityInputs(ctx, offerings);
+        this.engine = new FleetEngine();
     }
 
     /** Swaps the placement / instance-selection engine (the one wiring point). */
@@ -107,180 +114,140 @@ public final class Reconciler {
         }
     }
 
-    // ---- placement -------------------------------------------------------------------------------------------
+    // ---- placement ---------------------------------------------------------------------------------------------
 
-    private record Usage(Resources used, Set<Integer> ports, int tasks) {
+    /** A waiting Managed Instances task and its runtime. */
+    private record Waiting(Task task, TaskRuntime runtime) {
     }
 
-    private Map<String, Usage> usageByInstance(Map<String, TaskDemand> demands) {
-        Map<String, Usage> out = new HashMap<>();
-        for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.instanceId() != null && r.phase() != Phase.DONE)) {
-            TaskDemand d = demands.get(rt.taskArn());
-            if (d == null) {
-                continue;
-            }
-            Usage u = out.getOrDefault(rt.instanceId(), new Usage(Resources.ZERO, Set.of(), 0));
-            Set<Integer> ports = new HashSet<>(u.ports);
-            ports.addAll(d.hostPorts());
-            out.put(rt.instanceId(), new Usage(u.used.plus(d.resources()), ports, u.tasks + 1));
-        }
-        return out;
-    }
-
-    private Map<String, TaskDemand> demands() {
-        Map<String, TaskDemand> out = new HashMap<>();
-        Map<String, TaskDefinition> tds = new HashMap<>();
-        for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.phase() != Phase.DONE)) {
-            ctx.state().tasks.get(rt.taskArn()).ifPresent(t -> {
-                TaskDefinition td = tds.computeIfAbsent(t.taskDefinitionArn(),
-                        a -> ctx.state().taskDefinitions.get(a).orElse(null));
-                if (td != null) {
-                    out.put(t.taskArn(), Demands.of(td, t.overrides()));
-                }
-            });
-        }
-        return out;
-    }
-
+    /**
+     * The scheduling step: Fargate and launch-type tasks start on their own; every task waiting for a Managed
+     * Instances provider is collected per cluster and handed to the engine in one batch, whose decisions are
+     * committed here (placements, launches, explanations).
+     */
     private void place() {
-        Map<String, TaskDemand> demands = demands();
-        Map<String, Usage> usage = usageByInstance(demands);
-        List<TaskRuntime> waiting = new ArrayList<>(ctx.state().runtimes.values(r -> r.phase() == Phase.UNPLACED));
-        waiting.removeIf(r -> !demands.containsKey(r.taskArn()));
-        // first fit decreasing: biggest tasks first, then oldest, then ARN (stable)
-        waiting.sort(Comparator.comparing((TaskRuntime r) -> -demands.get(r.taskArn()).cpu())
-                .thenComparing(r -> -demands.get(r.taskArn()).memoryMiB())
-                .thenComparing(r -> ctx.state().tasks.get(r.taskArn()).map(Task::createdAt).orElse(null),
-                        Comparator.nullsLast(Comparator.naturalOrder()))
-                .thenComparing(TaskRuntime::taskArn));
-        for (TaskRuntime rt : waiting) {
-            Task t = ctx.state().tasks.get(rt.taskArn()).orElse(null);
-            if (t == null || !"RUNNING".equals(t.desiredStatus())) {
+        inputs.newTick();
+        List<Waiting> waiting = new ArrayList<>();
+        for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.phase() == Phase.UNPLACED)) {
+            ctx.state().tasks.get(rt.taskArn()).filter(t -> "RUNNING".equals(t.desiredStatus()))
+                    .ifPresent(t -> waiting.add(new Waiting(t, rt)));
+        }
+        waiting.sort(Comparator.comparing((Waiting w) -> w.task().createdAt(),
+                Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(w -> w.task().taskArn()));
+        Map<String, List<Waiting>> byCluster = new TreeMap<>();
+        for (Waiting w : waiting) {
+            Task t = w.task();
+            TaskRuntime rt = w.runtime();
+            String providerName = t.capacityProviderName();
+            if (providerName == null && !"FARGATE".equals(t.launchTypeAsString())) {
+                continue; // EC2 / EXTERNAL launch types: Stevedore registers no self-managed container instances
+            }
+            if (providerName == null || providerName.startsWith("FARGATE")) {
+                startServerless(t, rt);
                 continue;
             }
-            placeOne(t, rt, demands.get(t.taskArn()), usage);
+            CapacityProvider p = ctx.state().capacityProviders.get(providerName).orElse(null);
+            if (p == null || p.managedInstancesProvider() == null || !"ACTIVE".equals(p.statusAsString())) {
+                lifecycle.requestStop(t, "TaskFailedToStart", "Capacity provider " + providerName
+                        + " is not ACTIVE");
+                continue;
+            }
+            byCluster.computeIfAbsent(t.clusterArn(), c -> new ArrayList<>()).add(w);
+        }
+        byCluster.forEach(this::schedule);
+    }
+
+    private void schedule(String clusterArn, List<Waiting> waiting) {
+        Map<String, CapacityEngine.ProviderCapacity> providers = new TreeMap<>();
+        Map<String, Waiting> byArn = new HashMap<>();
+        List<CapacityEngine.PendingTask> pending = new ArrayList<>();
+        for (Waiting w : waiting) {
+            Task t = w.task();
+            CapacityEngine.ProviderCapacity p = providers.computeIfAbsent(t.capacityProviderName(),
+                    n -> inputs.provider(ctx.state().capacityProviders.get(n).orElseThrow()));
+            TaskDefinition td = ctx.state().taskDefinitions.get(t.taskDefinitionArn()).orElse(null);
+            if (td == null) {
+                continue;
+            }
+            try {
+                Optional<TaskDemand> demand = inputs.demand(t);
+                if (demand.isEmpty()) {
+                    continue;
+                }
+                pending.add(new CapacityEngine.PendingTask(t.taskArn(), t.group() == null ? "" : t.group(),
+                        demand.get(), p.name(), w.runtime().placement().placementConstraints(td.placementConstraints()),
+                        w.runtime().placement().placementStrategies(), inputs.zones(p, w.runtime())));
+            } catch (AwsException | PlacementValidationException e) {
+                unplaced(t, e.getMessage());
+                continue;
+            }
+            byArn.put(t.taskArn(), w);
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        CapacityEngine.Decisions d = engine.schedule(inputs.snapshot(clusterArn), providers, pending);
+        for (CapacityEngine.Placement pl : d.placements()) {
+            Waiting w = byArn.get(pl.taskArn());
+            assign(w.task(), w.runtime(), ctx.state().instances.get(pl.ec2InstanceId()).orElseThrow());
+        }
+        for (CapacityEngine.Launch l : d.launches()) {
+            launch(clusterArn, l).ifPresent(mi -> l.taskArns().forEach(a -> assign(byArn.get(a).task(),
+                    byArn.get(a).runtime(), mi)));
+        }
+        for (CapacityEngine.Unplaced u : d.unplaced()) {
+            unplaced(byArn.get(u.taskArn()).task(), u.reason());
         }
     }
 
-    private void placeOne(Task t, TaskRuntime rt, TaskDemand demand, Map<String, Usage> usage) {
-        String providerName = t.capacityProviderName();
-        if (providerName == null && !"FARGATE".equals(t.launchTypeAsString())) {
-            return; // EC2 / EXTERNAL launch types: Stevedore registers no self-managed container instances
-        }
-        if (providerName == null || providerName.startsWith("FARGATE")) {
-            startServerless(t, rt);
-            return;
-        }
-        CapacityProvider p = ctx.state().capacityProviders.get(providerName).orElse(null);
-        if (p == null || p.managedInstancesProvider() == null || !"ACTIVE".equals(p.statusAsString())) {
-            lifecycle.requestStop(t, "TaskFailedToStart", "Capacity provider " + providerName + " is not ACTIVE");
-            return;
-        }
-        Set<String> zones = allowedZones(p, rt);
-        List<CapacityEngine.Candidate> candidates = new ArrayList<>();
-        for (ManagedInstance mi : ctx.state().instances.values(m -> m.capacityProvider().equals(p.name())
-                && m.clusterArn().equals(t.clusterArn()))) {
-            Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
-            if (ec2.isEmpty() || !zones.contains(ec2.get().availabilityZone()) || !schedulable(mi)) {
-                continue;
-            }
-            InstanceType type = ctx.catalog().find(mi.instanceType()).orElseThrow();
-            Usage u = usage.getOrDefault(mi.instanceId(), new Usage(Resources.ZERO, Set.of(), 0));
-            candidates.add(new CapacityEngine.Candidate(mi.instanceId(), type, ec2.get().availabilityZone(),
-                    InstanceReservation.registered(type).minus(u.used), u.ports, u.tasks));
-        }
-        Optional<CapacityEngine.Candidate> choice = engine.place(demand, candidates);
-        String instanceId;
-        if (choice.isPresent()) {
-            instanceId = choice.get().instanceId();
-        } else {
-            List<InstanceType> types = engine.launchTypes(
-                    p.managedInstancesProvider().instanceLaunchTemplate().instanceRequirements(), demand);
-            if (types.isEmpty()) {
-                lifecycle.requestStop(t, "TaskFailedToStart", "RESOURCE:No instance type of capacity provider "
-                        + p.name() + " satisfies the task's cpu " + demand.cpu() + ", memory " + demand.memoryMiB()
-                        + " MiB, architecture " + demand.architecture());
-                return;
-            }
-            Optional<String> launched = launch(p, t, types, zones);
-            if (launched.isEmpty()) {
-                return; // insufficient capacity everywhere: the task waits in PROVISIONING and is retried
-            }
-            instanceId = launched.get();
-        }
-        Usage u = usage.getOrDefault(instanceId, new Usage(Resources.ZERO, Set.of(), 0));
-        Set<Integer> ports = new HashSet<>(u.ports);
-        ports.addAll(demand.hostPorts());
-        usage.put(instanceId, new Usage(u.used.plus(demand.resources()), ports, u.tasks + 1));
-        ManagedInstance mi = ctx.state().instances.get(instanceId).orElseThrow();
-        TaskRuntime placed = rt.placed(instanceId, !mi.hasImage(rt.image()));
+    /** Puts a task on an instance: it starts at once on a registered one, or waits for a booting one. */
+    private void assign(Task t, TaskRuntime rt, ManagedInstance mi) {
+        TaskRuntime placed = rt.placed(mi.instanceId(), !mi.hasImage(rt.image()));
         if (mi.containerInstanceArn() == null) {
             ctx.state().runtimes.put(rt.taskArn(), placed.to(Phase.WAIT_INSTANCE, 0));
         } else {
-            ctx.state().instances.put(instanceId, mi.idleSince(-1));
-            start(t, placed, mi, ctx.cloud().describe(instanceId).orElseThrow());
+            ctx.state().instances.put(mi.instanceId(), mi.idleSince(-1));
+            start(t, placed, mi, ctx.cloud().describe(mi.instanceId()).orElseThrow());
         }
     }
 
-    private boolean schedulable(ManagedInstance mi) {
-        if (mi.containerInstanceArn() == null) {
-            return true;
+    /**
+     * No capacity can run the task. A standalone task stops with the reason (TaskFailedToStart); a service's task
+     * keeps waiting in PROVISIONING (it is placed as soon as capacity allows, e.g. after the provider's requirements
+     * change) and the service gets an event with the reason, as ECS reports unplaceable service tasks.
+     */
+    private void unplaced(Task t, String reason) {
+        if (t.group() != null && t.group().startsWith("service:")) {
+            services.unableToPlace(t, reason);
+        } else {
+            lifecycle.requestStop(t, "TaskFailedToStart", "Unable to place the task: " + reason);
         }
-        return ctx.state().containerInstances.get(mi.containerInstanceArn())
-                .map(ci -> "ACTIVE".equals(ci.status())).orElse(false);
     }
 
-    private Set<String> allowedZones(CapacityProvider p, TaskRuntime rt) {
-        Set<String> providerZones = new HashSet<>();
-        for (String s : p.managedInstancesProvider().instanceLaunchTemplate().networkConfiguration().subnets()) {
-            ctx.cloud().subnet(s).ifPresent(sn -> providerZones.add(sn.availabilityZone()));
-        }
-        if (rt.subnets().isEmpty()) {
-            return providerZones;
-        }
-        Set<String> taskZones = new HashSet<>();
-        for (String s : rt.subnets()) {
-            ctx.cloud().subnet(s).ifPresent(sn -> taskZones.add(sn.availabilityZone()));
-        }
-        taskZones.retainAll(providerZones);
-        return taskZones;
-    }
-
-    /** Launches an instance in the provider subnet of the allowed zone with the fewest of its instances. */
-    private Optional<String> launch(CapacityProvider p, Task t, List<InstanceType> types, Set<String> zones) {
-        Map<String, Integer> perZone = new HashMap<>();
-        for (ManagedInstance mi : ctx.state().instances.values(m -> m.capacityProvider().equals(p.name()))) {
-            ctx.cloud().describe(mi.instanceId()).ifPresent(i -> perZone.merge(i.availabilityZone(), 1, Integer::sum));
-        }
-        List<Network.Subnet> subnets = new ArrayList<>();
-        for (String s : p.managedInstancesProvider().instanceLaunchTemplate().networkConfiguration().subnets()) {
-            ctx.cloud().subnet(s).filter(sn -> zones.contains(sn.availabilityZone())).ifPresent(subnets::add);
-        }
-        subnets.sort(Comparator.comparing((Network.Subnet s) -> perZone.getOrDefault(s.availabilityZone(), 0))
-                .thenComparing(Network.Subnet::id));
-        for (Network.Subnet subnet : subnets) {
-            try {
-                Instance i = ctx.cloud().launch(new LaunchRequest(types.stream().map(InstanceType::name).toList(),
-                        subnet.id(), p.managedInstancesProvider().instanceLaunchTemplate().networkConfiguration()
-                        .securityGroups(), instanceTags(p, t)));
-                ctx.state().instances.put(i.id(), new ManagedInstance(i.id(), t.clusterArn(), p.name(),
-                        i.instanceType(), null, -1, ""));
-                return Optional.of(i.id());
-            } catch (CloudException e) {
-                if (e.reason() != CloudException.Reason.INSUFFICIENT_CAPACITY) {
-                    throw e;
-                }
+    /** Launches one planned instance; on insufficient capacity for every offered type its tasks wait a tick. */
+    private Optional<ManagedInstance> launch(String clusterArn, CapacityEngine.Launch l) {
+        CapacityProvider p = ctx.state().capacityProviders.get(l.capacityProvider()).orElseThrow();
+        try {
+            Instance i = ctx.cloud().launch(new LaunchRequest(l.offerings().stream().map(o -> o.type().name())
+                    .toList(), l.zone().subnetId(), p.managedInstancesProvider().instanceLaunchTemplate()
+                    .networkConfiguration().securityGroups(), instanceTags(p, clusterArn)));
+            ManagedInstance mi = new ManagedInstance(i.id(), clusterArn, p.name(), i.instanceType(), null, -1, "");
+            ctx.state().instances.put(i.id(), mi);
+            return Optional.of(mi);
+        } catch (CloudException e) {
+            if (e.reason() != CloudException.Reason.INSUFFICIENT_CAPACITY) {
+                throw e;
             }
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 
-    private Map<String, String> instanceTags(CapacityProvider p, Task t) {
+    private Map<String, String> instanceTags(CapacityProvider p, String clusterArn) {
         Map<String, String> tags = new LinkedHashMap<>();
         if ("CAPACITY_PROVIDER".equals(p.managedInstancesProvider().propagateTagsAsString())) {
             tags.putAll(ctx.state().tagsOf(p.capacityProviderArn()));
         }
-        tags.put("aws:ecs:clusterName", t.clusterArn().substring(t.clusterArn().indexOf("cluster/") + 8));
+        tags.put("aws:ecs:clusterName", clusterArn.substring(clusterArn.indexOf("cluster/") + 8));
         tags.put("aws:ecs:capacityProviderName", p.name());
         tags.put("aws:ec2:managed-launch", "ecs-managed-instances");
         tags.put("AmazonECSManaged", "true");

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 final class ServiceController {
     private static final Set<String> PENDING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
     private static final int MAX_EVENTS = 100;
+    private static final int RECENT_EVENTS = 5;
 
     private final Context ctx;
     private final TaskFactory factory;
@@ -88,7 +89,8 @@ final class ServiceController {
                     String provider = Strategy.choose(primary.capacityProviderStrategy(), mine);
                     Task t = factory.create(new TaskFactory.Spec(cluster, td, provider,
                             provider == null ? primary.launchTypeAsString() : null, "service:" + s.serviceName(),
-                            primary.id(), null, subnets(primary), Boolean.TRUE.equals(s.enableExecuteCommand())));
+                            primary.id(), null, subnets(primary), Boolean.TRUE.equals(s.enableExecuteCommand()),
+                            PlacementRules.of(s.placementConstraints(), s.placementStrategy())));
                     mine.add(t);
                     started.add(id(t));
                 }
@@ -115,6 +117,24 @@ final class ServiceController {
                     + paren(stoppedOld) + ".");
         }
         save(s, withCounts(s, primary), events);
+    }
+
+    /**
+     * Reports that a task of the service cannot be placed, as ECS does ("was unable to place a task because no
+     * container instance met all of its requirements. Reason: …"); the same message is not repeated while it is
+     * among the latest events.
+     */
+    void unableToPlace(Task t, String reason) {
+        String name = t.group().substring("service:".length());
+        String cluster = t.clusterArn().substring(t.clusterArn().indexOf("cluster/") + 8);
+        ctx.state().services.get(ctx.arn("service/" + cluster + "/" + name)).ifPresent(s -> {
+            String message = "(service " + name + ") was unable to place a task because no container instance met"
+                    + " all of its requirements. Reason: " + reason + ".";
+            boolean recent = s.events().stream().limit(RECENT_EVENTS).anyMatch(e -> message.equals(e.message()));
+            if (!recent) {
+                save(s, s, List.of(message));
+            }
+        });
     }
 
     private static List<String> subnets(Deployment d) {

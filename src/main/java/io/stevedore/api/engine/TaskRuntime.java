@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param cold       the image was not cached on the instance (a full pull)
  * @param subnets    the subnets the task may use (awsvpc network configuration), empty = the provider's
  * @param image      the essential container's image (for the instance image cache)
+ * @param placement  the placement constraints and strategies of its RunTask call or service (wire shapes)
  */
 public record TaskRuntime(String taskArn, Phase phase, long dueAtMillis, String instanceId, long runMillis,
-                          int exitCode, boolean cold, List<String> subnets, String image) {
+                          int exitCode, boolean cold, List<String> subnets, String image, PlacementRules placement) {
     /** Engine phases; each maps to one ECS lastStatus. */
     public enum Phase {
         /** Waiting for a container instance (placement or instance launch): PROVISIONING. */
@@ -57,13 +58,15 @@ public record TaskRuntime(String taskArn, Phase phase, long dueAtMillis, String 
         Objects.requireNonNull(taskArn, "taskArn");
         Objects.requireNonNull(phase, "phase");
         subnets = subnets == null ? List.of() : List.copyOf(subnets);
+        placement = placement == null ? PlacementRules.NONE : placement;
     }
 
     public TaskRuntime to(Phase next, long due) {
-        return new TaskRuntime(taskArn, next, due, instanceId, runMillis, exitCode, cold, subnets, image);
+        return new TaskRuntime(taskArn, next, due, instanceId, runMillis, exitCode, cold, subnets, image, placement);
     }
 
     public TaskRuntime placed(String instance, boolean coldPull) {
-        return new TaskRuntime(taskArn, phase, dueAtMillis, instance, runMillis, exitCode, coldPull, subnets, image);
+        return new TaskRuntime(taskArn, phase, dueAtMillis, instance, runMillis, exitCode, coldPull, subnets, image,
+                placement);
     }
 }

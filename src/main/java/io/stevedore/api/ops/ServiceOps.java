@@ -6,6 +6,7 @@ import io.stevedore.api.Context;
 import io.stevedore.api.EcsApi;
 import io.stevedore.api.Errors;
 import io.stevedore.api.Pages;
+import io.stevedore.api.PlacementModelMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -112,6 +113,8 @@ public final class ServiceOps {
         require("ACTIVE".equals(td.statusAsString()), "TaskDefinition is inactive.");
         Checks.maxItems(r.placementConstraints(), 10, "placementConstraints");
         Checks.maxItems(r.placementStrategy(), 5, "placementStrategy");
+        PlacementModelMapper.constraints(r.placementConstraints());
+        PlacementModelMapper.strategies(r.placementStrategy());
         Targets targets = Targets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
                 r.networkConfiguration());
         DeploymentConfiguration dc = deploymentConfiguration(r.deploymentConfiguration(), null);
@@ -195,9 +198,11 @@ public final class ServiceOps {
             b.healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds());
         }
         if (r.hasPlacementConstraints()) {
+            PlacementModelMapper.constraints(r.placementConstraints());
             b.placementConstraints(r.placementConstraints());
         }
         if (r.hasPlacementStrategy()) {
+            PlacementModelMapper.strategies(r.placementStrategy());
             b.placementStrategy(r.placementStrategy());
         }
         if (r.propagateTagsAsString() != null) {

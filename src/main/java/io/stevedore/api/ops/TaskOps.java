@@ -7,7 +7,9 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.EcsState;
 import io.stevedore.api.Errors;
 import io.stevedore.api.Pages;
+import io.stevedore.api.PlacementModelMapper;
 import io.stevedore.api.engine.Demands;
+import io.stevedore.api.engine.PlacementRules;
 import io.stevedore.api.engine.Reconciler;
 import io.stevedore.api.engine.TaskFactory;
 import java.time.Duration;
@@ -93,6 +95,9 @@ public final class TaskOps {
         if ("TASK_DEFINITION".equals(r.propagateTagsAsString())) {
             tags.addAll(TagOps.sdkTags(ctx, td.taskDefinitionArn()));
         }
+        PlacementModelMapper.constraints(r.placementConstraints());
+        PlacementModelMapper.strategies(r.placementStrategy());
+        PlacementRules placement = PlacementRules.of(r.placementConstraints(), r.placementStrategy());
         List<Task> current = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String provider = targets.strategy().isEmpty() ? null
@@ -100,7 +105,7 @@ public final class TaskOps {
             Task t = reconciler.tasks().create(new TaskFactory.Spec(cluster, td, provider,
                     provider == null ? targets.launchType() : null,
                     r.group() != null ? r.group() : "family:" + td.family(), r.startedBy(), r.overrides(), subnets,
-                    Boolean.TRUE.equals(r.enableExecuteCommand())));
+                    Boolean.TRUE.equals(r.enableExecuteCommand()), placement));
             TagOps.setTags(ctx, t.taskArn(), tags);
             current.add(t);
             started.add(t.toBuilder().tags(tags).build());

@@ -1,17 +1,21 @@
-package io.stevedore.cli;
+package io.stevedore.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stevedore.api.InstanceRequirementsMapper;
 import io.stevedore.catalog.Inclusion;
+import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.catalog.InstanceRequirements;
 import io.stevedore.catalog.InstanceSelector;
+import io.stevedore.catalog.ManagedInstancesRules;
 import io.stevedore.catalog.Offering;
+import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
 import io.stevedore.catalog.SelectionQuery;
 import io.stevedore.catalog.ValueRange;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
 
 /**
  * The priced offerings a Managed Instances capacity provider may launch: its {@code instanceRequirements} (ECS JSON
@@ -29,6 +33,25 @@ public final class CapacityOfferings {
         return new CapacityOfferings(InstanceSelector.load());
     }
 
+    /**
+     * Offerings over {@code catalog} with the embedded prices and Managed Instances rules, loaded on the first
+     * {@code get()} (a server that never sees a Managed Instances provider never reads the price files).
+     */
+    public static Supplier<CapacityOfferings> lazy(InstanceCatalog catalog) {
+        return new Supplier<>() {
+            private CapacityOfferings value;
+
+            @Override
+            public synchronized CapacityOfferings get() {
+                if (value == null) {
+                    value = new CapacityOfferings(new InstanceSelector(catalog, PriceBook.load(),
+                            ManagedInstancesRules.load()));
+                }
+                return value;
+            }
+        };
+    }
+
     public InstanceSelector selector() {
         return selector;
     }
@@ -42,6 +65,13 @@ public final class CapacityOfferings {
 
     public List<Offering> offerings(JsonNode requirements, String region, PurchaseOption option) {
         return select(requirements, region, option).offerings();
+    }
+
+    /** Selection for a capacity provider's requirements as the SDK holds them; {@code null} = every MI type. */
+    public Selection select(InstanceRequirementsRequest requirements, String region, PurchaseOption option) {
+        InstanceRequirements r = requirements == null ? anyType()
+                : new InstanceRequirementsMapper().toDomain(requirements);
+        return selector.select(new SelectionQuery(r, Optional.empty(), region, option));
     }
 
     /**

@@ -1,0 +1,406 @@
+package io.stevedore.sim;
+
+import io.stevedore.api.EcsState;
+import io.stevedore.api.engine.ManagedInstance;
+import io.stevedore.api.engine.TaskRuntime;
+import io.stevedore.api.engine.TaskRuntime.Phase;
+import io.stevedore.catalog.InstanceCatalog;
+import io.stevedore.catalog.InstanceType;
+import io.stevedore.catalog.PriceBook;
+import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.cloud.Instance;
+import io.stevedore.sim.billing.FargateQuote;
+import io.stevedore.sim.billing.FargateTaskBill;
+import io.stevedore.sim.billing.InstanceBill;
+import io.stevedore.store.Database;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * Watches the control plane's committed changes (never scans its tables between samples) and keeps what the
+ * report needs: every instance's life and bill, each task's start latency and the Fargate bill of the same
+ * task, stop causes, allocated and provisioned capacity, and the times the control plane next needs a tick.
+ */
+final class Recorder implements Database.CommitListener {
+    /** One launched instance. */
+    static final class InstanceLife {
+        final String id;
+        final String type;
+        final String provider;
+        final PurchaseOption option;
+        final long launched;
+        long ended = -1;
+        String endCause;
+
+        InstanceLife(String id, String type, String provider, PurchaseOption option, long launched) {
+            this.id = id;
+            this.type = type;
+            this.provider = provider;
+            this.option = option;
+            this.launched = launched;
+        }
+    }
+
+    private static final class TaskLife {
+        final long created;
+        final String taskDefinitionArn;
+        final String provider;
+        final int cpu;
+        final long memoryMiB;
+        long jobRunMillis = -1;
+        boolean newInstance;
+        boolean cold;
+        long pullStarted = -1;
+        long started = -1;
+        boolean allocated;
+
+        TaskLife(long created, String taskDefinitionArn, String provider, int cpu, long memoryMiB) {
+            this.created = created;
+            this.taskDefinitionArn = taskDefinitionArn;
+            this.provider = provider;
+            this.cpu = cpu;
+            this.memoryMiB = memoryMiB;
+        }
+    }
+
+    /** Fargate's view of one task definition. */
+    record FargateView(FargateQuote quote, String family) {
+    }
+
+    private final SimContext sim;
+    private final Map<String, InstanceLife> instances = new LinkedHashMap<>();
+    private final Map<String, TaskLife> tasks = new HashMap<>();
+    private final Set<String> pending = new HashSet<>();
+    private final Set<String> unplaced = new HashSet<>();
+    private final TreeMap<String, Integer> liveByType = new TreeMap<>();
+    private final TreeSet<Long> dues = new TreeSet<>();
+    private final SplittableRandom fargateRandom;
+    final Map<String, Percentiles> latency = new LinkedHashMap<>();
+    final Percentiles fargateLatency = new Percentiles();
+    final Percentiles pendingTime = new Percentiles();
+    final EnumMap<StopCause, Integer> stops = new EnumMap<>(StopCause.class);
+    final Map<String, FargateView> fargateByDefinition = new TreeMap<>();
+    final Map<String, Integer> unrunnableTasks = new TreeMap<>();
+    final Series miEc2;
+    final Series miFee;
+    final Series fargateCost;
+    double fargateRunning;
+    double fargateStartup;
+    double fargateMinimum;
+    int fargateTasks;
+    long provisionedCpu;
+    long provisionedMemory;
+    long allocatedCpu;
+    long allocatedMemory;
+    int running;
+    int tasksStarted;
+
+    Recorder(SimContext sim, long seed) {
+        this.sim = sim;
+        this.fargateRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (String k : new String[] {"newInstance", "coldPull", "warm"}) {
+            latency.put(k, new Percentiles());
+        }
+        int buckets = sim.samples();
+        miEc2 = new Series(sim.start(), sim.step(), buckets);
+        miFee = new Series(sim.start(), sim.step(), buckets);
+        fargateCost = new Series(sim.start(), sim.step(), buckets);
+    }
+
+    private long now() {
+        return sim.clock().now().toEpochMilli();
+    }
+
+    @Override
+    public void changed(String kind, String id, Object value) {
+        switch (kind) {
+            case "ecs.task" -> task(id, (Task) value);
+            case "engine.task" -> runtime(id, (TaskRuntime) value);
+            case "ec2.instance" -> instance((Instance) value);
+            case "engine.instance" -> managed((ManagedInstance) value);
+            default -> {
+                // other tables do not matter to the report
+            }
+        }
+    }
+
+    // ---- tasks -----------------------------------------------------------------------------------------------
+
+    void jobStarted(String taskArn, long runMillis) {
+        TaskLife l = tasks.get(taskArn);
+        if (l != null) {
+            l.jobRunMillis = runMillis;
+        }
+    }
+
+    private void task(String arn, Task t) {
+        if (t == null) {
+            TaskLife gone = tasks.remove(arn);
+            if (gone != null && gone.allocated) {
+                release(gone);
+            }
+            pending.remove(arn);
+            return;
+        }
+        TaskLife l = tasks.get(arn);
+        if (l == null) {
+            if ("STOPPED".equals(t.lastStatus())) {
+                return; // finished and accounted for already
+            }
+            l = new TaskLife(t.createdAt().toEpochMilli(), t.taskDefinitionArn(), t.capacityProviderName(),
+                    parse(t.cpu()), parse(t.memory()));
+            tasks.put(arn, l);
+        }
+        String s = t.lastStatus();
+        boolean isPending = "RUNNING".equals(t.desiredStatus()) && ("PROVISIONING".equals(s) || "PENDING".equals(s)
+                || "ACTIVATING".equals(s));
+        if (isPending) {
+            pending.add(arn);
+        } else {
+            pending.remove(arn);
+        }
+        if (t.pullStartedAt() != null && l.pullStarted < 0) {
+            l.pullStarted = t.pullStartedAt().toEpochMilli();
+            pendingTime.add(l.pullStarted - l.created);
+        }
+        if (t.startedAt() != null && l.started < 0) {
+            l.started = t.startedAt().toEpochMilli();
+            running++;
+            tasksStarted++;
+            String category = l.newInstance ? "newInstance" : l.cold ? "coldPull" : "warm";
+            latency.get(category).add(l.started - l.created);
+            if (sim.fargate() != null) {
+                long min = sim.fargateAssumptions().startLatencyMin().toMillis();
+                long max = sim.fargateAssumptions().startLatencyMax().toMillis();
+                fargateLatency.add(min + (long) (fargateRandom.nextDouble() * (max - min)));
+            }
+        }
+        if ("STOPPED".equals(s)) {
+            long stopAt = t.stoppingAt() != null ? t.stoppingAt().toEpochMilli() : now();
+            StopCause cause = StopCause.of(t.stopCodeAsString(), t.stoppedReason());
+            stops.merge(cause, 1, Integer::sum);
+            finish(arn, l, stopAt);
+        }
+    }
+
+    private void finish(String arn, TaskLife l, long stopAt) {
+        tasks.remove(arn);
+        pending.remove(arn);
+        if (l.allocated) {
+            release(l);
+        }
+        if (l.started < 0) {
+            return;
+        }
+        running--;
+        long run = Math.max(0, stopAt - l.started);
+        if (l.jobRunMillis >= 0) {
+            run = Math.min(run, l.jobRunMillis);
+        }
+        fargate(l, run);
+    }
+
+    private void fargate(TaskLife l, long runMillis) {
+        if (sim.fargate() == null) {
+            return;
+        }
+        FargateView v = fargateByDefinition.computeIfAbsent(l.taskDefinitionArn, a -> sim.fargateView(a,
+                l.provider));
+        if (v.quote() instanceof FargateQuote.Unrunnable) {
+            unrunnableTasks.merge(v.family(), 1, Integer::sum);
+            return;
+        }
+        FargateQuote.Runs runs = (FargateQuote.Runs) v.quote();
+        long startup = sim.fargateAssumptions().billedStartup().toMillis();
+        FargateTaskBill bill = new FargateTaskBill(runs.perHour(), startup, runMillis);
+        fargateTasks++;
+        fargateRunning += bill.running();
+        fargateStartup += bill.startup();
+        fargateMinimum += bill.minimum();
+        long from = l.started - startup;
+        fargateCost.spread(from, l.started + runMillis, runs.perHour() / 3_600_000.0);
+        fargateCost.addAt(l.started + runMillis, bill.minimum());
+    }
+
+    private void runtime(String arn, TaskRuntime rt) {
+        TaskLife l = tasks.get(arn);
+        if (rt == null) {
+            unplaced.remove(arn);
+            return;
+        }
+        if (rt.phase() == Phase.UNPLACED) {
+            unplaced.add(arn);
+        } else {
+            unplaced.remove(arn);
+        }
+        if (rt.dueAtMillis() > 0 && rt.phase() != Phase.DONE) {
+            dues.add(rt.dueAtMillis());
+        }
+        if (l == null) {
+            return;
+        }
+        if (rt.phase() == Phase.WAIT_INSTANCE) {
+            l.newInstance = true;
+        }
+        l.cold = rt.cold();
+        if (rt.instanceId() != null && rt.phase() != Phase.DONE && !l.allocated) {
+            l.allocated = true;
+            allocatedCpu += l.cpu;
+            allocatedMemory += l.memoryMiB;
+        } else if (rt.phase() == Phase.DONE && l.allocated) {
+            release(l);
+        }
+    }
+
+    private void release(TaskLife l) {
+        l.allocated = false;
+        allocatedCpu -= l.cpu;
+        allocatedMemory -= l.memoryMiB;
+    }
+
+    private static int parse(String s) {
+        try {
+            return s == null ? 0 : Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    // ---- instances -------------------------------------------------------------------------------------------
+
+    private void instance(Instance i) {
+        if (i == null) {
+            return;
+        }
+        InstanceLife l = instances.get(i.id());
+        if (l == null) {
+            String provider = i.tags().getOrDefault("aws:ecs:capacityProviderName", "");
+            l = new InstanceLife(i.id(), i.instanceType(), provider, sim.option(provider), i.launchedAtMillis());
+            instances.put(i.id(), l);
+            liveByType.merge(l.type, 1, Integer::sum);
+            InstanceType type = sim.catalog().find(l.type).orElse(null);
+            if (type != null) {
+                provisionedCpu += type.vcpus() * 1024L;
+                provisionedMemory += type.memoryMiB();
+            }
+            if ("pending".equals(i.state())) {
+                dues.add(i.launchedAtMillis() + sim.bootMillis());
+            }
+        }
+        if (("terminated".equals(i.state()) || "shutting-down".equals(i.state())) && l.ended < 0) {
+            end(l, now(), l.endCause == null ? "scaledIn" : l.endCause);
+        }
+    }
+
+    private void end(InstanceLife l, long at, String cause) {
+        l.ended = at;
+        l.endCause = cause;
+        liveByType.merge(l.type, -1, Integer::sum);
+        if (liveByType.get(l.type) == 0) {
+            liveByType.remove(l.type);
+        }
+        InstanceType type = sim.catalog().find(l.type).orElse(null);
+        if (type != null) {
+            provisionedCpu -= type.vcpus() * 1024L;
+            provisionedMemory -= type.memoryMiB();
+        }
+        bill(l, at);
+    }
+
+    private void bill(InstanceLife l, long until) {
+        InstanceBill b = InstanceBill.of(sim.prices(), sim.region(), l.type, l.option, until - l.launched);
+        long billedEnd = l.launched + b.billedSeconds() * 1000;
+        miEc2.spread(l.launched, Math.min(billedEnd, Math.max(until, l.launched + 1)), b.ec2PerHour() / 3_600_000.0);
+        miFee.spread(l.launched, Math.min(billedEnd, Math.max(until, l.launched + 1)), b.feePerHour() / 3_600_000.0);
+        if (billedEnd > until) {
+            double extra = (billedEnd - Math.max(until, l.launched + 1)) / 3_600_000.0;
+            miEc2.addAt(until, extra * b.ec2PerHour());
+            miFee.addAt(until, extra * b.feePerHour());
+        }
+    }
+
+    /** Marks why the next termination of {@code instanceId} happens (fault injection). */
+    void causeOfEnd(String instanceId, String cause) {
+        InstanceLife l = instances.get(instanceId);
+        if (l != null && l.ended < 0) {
+            l.endCause = cause;
+        }
+    }
+
+    private void managed(ManagedInstance mi) {
+        if (mi != null && mi.idleSinceMillis() >= 0) {
+            long delay = sim.scaleInDelayMillis(mi.capacityProvider());
+            if (delay >= 0) {
+                dues.add(mi.idleSinceMillis() + delay);
+            }
+        }
+    }
+
+    // ---- timers and samples ----------------------------------------------------------------------------------
+
+    /** The earliest time after {@code now} the control plane needs a tick for, or {@code Long.MAX_VALUE}. */
+    long nextDue(long now, long retryMillis) {
+        Long d = dues.higher(now);
+        dues.headSet(now, true).clear();
+        long next = d == null ? Long.MAX_VALUE : d;
+        if (!unplaced.isEmpty()) {
+            next = Math.min(next, now + retryMillis);
+        }
+        return next;
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    Map<String, Integer> liveByType() {
+        return liveByType;
+    }
+
+    Map<String, InstanceLife> instances() {
+        return instances;
+    }
+
+    /** Service availability now: desired tasks and how many of them run. */
+    static long[] availability(EcsState state) {
+        long desired = 0;
+        long up = 0;
+        long below = 0;
+        for (Service s : state.services.values(s -> "ACTIVE".equals(s.status()))) {
+            int d = s.desiredCount() == null ? 0 : s.desiredCount();
+            int r = s.runningCount() == null ? 0 : s.runningCount();
+            desired += d;
+            up += Math.min(d, r);
+            if (r < d) {
+                below++;
+            }
+        }
+        return new long[] {desired, up, below};
+    }
+
+    /** Closes the books at {@code end}: instances still alive and tasks still running are billed to then. */
+    void close(long end) {
+        for (InstanceLife l : instances.values()) {
+            if (l.ended < 0) {
+                l.ended = end;
+                l.endCause = "running";
+                bill(l, end);
+            }
+        }
+        for (String arn : new TreeSet<>(tasks.keySet())) {
+            TaskLife l = tasks.get(arn);
+            if (l.started >= 0) {
+                fargate(l, Math.max(0, end - l.started));
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.stevedore.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stevedore.api.ApiConfig;
+import io.stevedore.api.ControlPlane;
+import io.stevedore.api.EcsApi;
+import io.stevedore.api.wire.AwsException;
+import io.stevedore.cloud.Network;
+import io.stevedore.sim.workload.SimWorkload;
+import io.stevedore.sim.workload.WorkloadError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates the workload's resources through the ECS operations, exactly as a user's API calls would: a cluster,
+ * the Managed Instances capacity providers, the task definitions. Errors from the API come back with the line of
+ * the workload entry that caused them.
+ */
+final class Setup {
+    static final String CLUSTER = "sim";
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final ControlPlane plane;
+    private final SimWorkload workload;
+
+    Setup(ControlPlane plane, SimWorkload workload) {
+        this.plane = plane;
+        this.workload = workload;
+    }
+
+    /** Calls one ECS operation in-process. */
+    JsonNode call(String operation, ObjectNode body) {
+        try {
+            return MAPPER.readTree(plane.api().handle(EcsApi.TARGET_PREFIX + operation, body.toString()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode call(String operation, ObjectNode body, String field, int line) {
+        try {
+            return call(operation, body);
+        } catch (AwsException e) {
+            throw new WorkloadError(field, line, 0, operation + " failed: " + e.getMessage());
+        }
+    }
+
+    void createAll() {
+        call("CreateCluster", JSON.objectNode().put("clusterName", CLUSTER));
+        for (int i = 0; i < workload.providers().size(); i++) {
+            SimWorkload.Provider p = workload.providers().get(i);
+            call("CreateCapacityProvider", provider(p), "capacityProviders." + i, p.line());
+        }
+        ObjectNode put = JSON.objectNode().put("cluster", CLUSTER);
+        put.set("capacityProviders", JSON.arrayNode());
+        put.set("defaultCapacityProviderStrategy", JSON.arrayNode().add(JSON.objectNode()
+                .put("capacityProvider", workload.providers().get(0).name()).put("weight", 1)));
+        call("PutClusterCapacityProviders", put);
+        for (int i = 0; i < workload.taskDefinitions().size(); i++) {
+            SimWorkload.TaskDefinitionSpec td = workload.taskDefinitions().get(i);
+            call("RegisterTaskDefinition", td.request().deepCopy(), "taskDefinitions." + i, td.line());
+        }
+    }
+
+    private ObjectNode provider(SimWorkload.Provider p) {
+        String account = ApiConfig.DEFAULT_ACCOUNT;
+        ObjectNode lt = JSON.objectNode().put("ec2InstanceProfileArn", "arn:aws:iam::" + account
+                + ":instance-profile/ecsInstanceRole").put("capacityOptionType", p.capacityOptionType());
+        ObjectNode net = JSON.objectNode();
+        net.set("subnets", subnets(p.zones()));
+        net.set("securityGroups", JSON.arrayNode().add(securityGroup()));
+        lt.set("networkConfiguration", net);
+        lt.set("instanceRequirements", p.instanceRequirements().deepCopy());
+        ObjectNode mip = JSON.objectNode().put("infrastructureRoleArn", "arn:aws:iam::" + account
+                + ":role/ecsInfrastructureRole").put("propagateTags", "CAPACITY_PROVIDER");
+        mip.set("instanceLaunchTemplate", lt);
+        if (p.scaleInAfter() != null) {
+            mip.set("infrastructureOptimization", JSON.objectNode().put("scaleInAfter", p.scaleInAfter()));
+        }
+        ObjectNode body = JSON.objectNode().put("name", p.name()).put("cluster", CLUSTER);
+        body.set("managedInstancesProvider", mip);
+        return body;
+    }
+
+    ArrayNode subnets(List<String> zones) {
+        ArrayNode out = JSON.arrayNode();
+        for (String z : zones) {
+            for (Network.Subnet s : plane.cloud().network().subnets()) {
+                if (s.availabilityZone().equals(z)) {
+                    out.add(s.id());
+                }
+            }
+        }
+        return out;
+    }
+
+    String securityGroup() {
+        return plane.cloud().network().securityGroups().get(0).id();
+    }
+
+    boolean awsvpc(String family) {
+        for (SimWorkload.TaskDefinitionSpec td : workload.taskDefinitions()) {
+            if (td.family().equals(family)) {
+                return "awsvpc".equals(td.request().path("networkMode").asText("awsvpc"));
+            }
+        }
+        return true;
+    }
+
+    /** The network configuration for tasks of {@code family} on {@code provider}, or null (host mode). */
+    ObjectNode network(String family, SimWorkload.Provider provider) {
+        if (!awsvpc(family)) {
+            return null;
+        }
+        ObjectNode a = JSON.objectNode();
+        a.set("subnets", subnets(provider.zones()));
+        a.set("securityGroups", JSON.arrayNode().add(securityGroup()));
+        ObjectNode n = JSON.objectNode();
+        n.set("awsvpcConfiguration", a);
+        return n;
+    }
+
+    ArrayNode strategy(String provider) {
+        return JSON.arrayNode().add(JSON.objectNode().put("capacityProvider", provider).put("weight", 1));
+    }
+
+    /** CreateService for one replica of a service spec. */
+    void createService(SimWorkload.ServiceSpec s, String name, int desired, Map<String, SimWorkload.Provider> ps,
+                       int index) {
+        ObjectNode b = JSON.objectNode().put("cluster", CLUSTER).put("serviceName", name)
+                .put("taskDefinition", s.taskDefinition()).put("desiredCount", desired);
+        b.set("capacityProviderStrategy", strategy(s.capacityProvider()));
+        ObjectNode net = network(s.taskDefinition(), ps.get(s.capacityProvider()));
+        if (net != null) {
+            b.set("networkConfiguration", net);
+        }
+        if (s.deploymentConfiguration() != null) {
+            b.set("deploymentConfiguration", s.deploymentConfiguration().deepCopy());
+        }
+        if (s.placementConstraints() != null) {
+            b.set("placementConstraints", s.placementConstraints().deepCopy());
+        }
+        call("CreateService", b, "services." + index, s.line());
+    }
+
+    /** The first container's name of a task definition family (for RunTask overrides). */
+    String containerName(String family) {
+        for (SimWorkload.TaskDefinitionSpec td : workload.taskDefinitions()) {
+            if (td.family().equals(family)) {
+                return td.request().path("containerDefinitions").path(0).path("name").asText();
+            }
+        }
+        throw new IllegalArgumentException(family);
+    }
+
+    static List<String> names(SimWorkload.ServiceSpec s) {
+        List<String> out = new ArrayList<>(s.replicas());
+        if (s.replicas() == 1) {
+            out.add(s.name());
+        } else {
+            for (int i = 1; i <= s.replicas(); i++) {
+                out.add(String.format("%s-%05d", s.name(), i));
+            }
+        }
+        return out;
+    }
+}

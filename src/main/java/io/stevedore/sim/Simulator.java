@@ -1,0 +1,151 @@
+package io.stevedore.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stevedore.api.ApiConfig;
+import io.stevedore.api.ControlPlane;
+import io.stevedore.catalog.PriceBook;
+import io.stevedore.sim.billing.FargatePricing;
+import io.stevedore.sim.workload.SimWorkload;
+import io.stevedore.time.VirtualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * Runs a workload on the real control plane ({@link ControlPlane}: the ECS operations, the reconciler, the
+ * simulated EC2) on a {@link VirtualClock}. Discrete events: the clock jumps to the next workload event, the next
+ * time the control plane has something due (task phase ends, instance boots, idle timers) or the heartbeat, on the
+ * reconciler's own tick grid, and the reconciler ticks there. Nothing else models the control plane.
+ */
+public final class Simulator {
+    /** Simulated time starts on a Monday, midnight UTC (weekly maintenance windows line up with weekdays). */
+    public static final Instant EPOCH = Instant.parse("2026-01-05T00:00:00Z");
+    private static final long RETRY_MILLIS = 10_000;
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private record Event(long at, long seq, Runnable action) {
+    }
+
+    private final SimWorkload workload;
+    private final SimOptions options;
+    private final VirtualClock clock = new VirtualClock(EPOCH);
+    private final ControlPlane plane;
+    private final Setup setup;
+    private final Recorder recorder;
+    private final SimContext context;
+    private final Faults faults;
+    private final Map<String, SimWorkload.Provider> providers = new LinkedHashMap<>();
+    private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.at != b.at
+            ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    private final Samples samples;
+    private long seq;
+    private long ticks;
+
+    public Simulator(SimWorkload workload, SimOptions options) {
+        this.workload = workload;
+        this.options = options;
+        workload.providers().forEach(p -> providers.put(p.name(), p));
+        this.plane = ControlPlane.inMemory(new ApiConfig(workload.region(), ApiConfig.DEFAULT_ACCOUNT, 1), clock);
+        PriceBook prices = PriceBook.load();
+        FargatePricing fargate = options.fargate() ? prices.fargate(workload.region()).map(FargatePricing::new)
+                .orElse(null) : null;
+        long total = options.duration().toMillis();
+        long step = Math.max(60_000, (total / 720 + 59_999) / 60_000 * 60_000);
+        int buckets = (int) ((total + step - 1) / step) + 1;
+        this.context = new SimContext(plane, clock, workload, prices, fargate, EPOCH.toEpochMilli(), step, buckets,
+                providers);
+        this.recorder = new Recorder(context, options.seed());
+        this.samples = new Samples(buckets, step);
+        plane.database().addCommitListener(recorder);
+        this.setup = new Setup(plane, workload);
+        this.faults = new Faults(plane, recorder, new SplittableRandom(options.seed() * 31 + 7));
+    }
+
+    /** Runs to the end and returns the report (the JSON document; the HTML renders the same tree). */
+    public JsonNode run(Progress progress) {
+        long start = EPOCH.toEpochMilli();
+        long end = start + options.duration().toMillis();
+        setup.createAll();
+        new Schedule(workload, options, setup, providers, recorder, faults).plan(this::at, start, end);
+        long tick = plane.reconciler().timings().tick().toMillis();
+        long heartbeat = options.heartbeat().toMillis();
+        long now = start;
+        runDue(now);
+        tick();
+        long nextSample = start;
+        nextSample = sample(now, nextSample);
+        while (true) {
+            long next = Math.min(queue.isEmpty() ? Long.MAX_VALUE : queue.peek().at, recorder.nextDue(now,
+                    RETRY_MILLIS));
+            next = Math.min(Math.min(next, now + heartbeat), nextSample);
+            next = Math.max(now + tick, (next + tick - 1) / tick * tick);
+            if (next > end) {
+                break;
+            }
+            clock.set(Instant.ofEpochMilli(next));
+            now = next;
+            runDue(now);
+            tick();
+            if (now >= nextSample) {
+                nextSample = sample(now, nextSample);
+            }
+            progress.at(now - start, end - start);
+        }
+        clock.set(Instant.ofEpochMilli(end));
+        runDue(end);
+        tick();
+        while (nextSample <= end) {
+            nextSample = sample(end, nextSample);
+        }
+        recorder.close(end);
+        progress.at(end - start, end - start);
+        return new ReportBuilder(workload, options, context, recorder, samples, faults, ticks).build();
+    }
+
+    private void at(long time, Runnable action) {
+        queue.add(new Event(time, seq++, action));
+    }
+
+    private void runDue(long now) {
+        while (!queue.isEmpty() && queue.peek().at <= now) {
+            queue.poll().action.run();
+        }
+    }
+
+    private void tick() {
+        plane.reconciler().tick();
+        ticks++;
+    }
+
+    private long sample(long now, long nextSample) {
+        long[] avail = Recorder.availability(plane.state());
+        samples.record(recorder, avail);
+        return nextSample + context.step();
+    }
+
+    /** The control plane (tests look inside). */
+    public ControlPlane plane() {
+        return plane;
+    }
+
+    static ObjectNode object() {
+        return JSON.objectNode();
+    }
+
+    static List<String> sorted(java.util.Collection<String> c) {
+        List<String> out = new ArrayList<>(c);
+        out.sort(null);
+        return out;
+    }
+
+    static Duration duration(long millis) {
+        return Duration.ofMillis(millis);
+    }
+}

@@ -1,0 +1,13 @@
+package io.stevedore.sim.billing;
+
+/** Whether and at what size and rate a task runs on Fargate. */
+public sealed interface FargateQuote {
+
+    /** It runs at {@code size} for {@code perHour} USD (Fargate Spot when {@code spot}). */
+    record Runs(FargateSize size, double perHour, boolean spot) implements FargateQuote {
+    }
+
+    /** It cannot run on Fargate, for {@code reason}. */
+    record Unrunnable(String reason) implements FargateQuote {
+    }
+}

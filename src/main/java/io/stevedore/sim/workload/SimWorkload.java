@@ -1,0 +1,113 @@
+package io.stevedore.sim.workload;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A simulation workload (docs/workload-format.md, "Simulation"): capacity providers and task definitions in ECS
+ * shapes, services with a desired count over time, batch jobs, deployments and fault injections.
+ *
+ * @param name            a label for reports (the file name without extension)
+ * @param region          AWS Region for prices and the simulated network
+ * @param duration        how long to simulate unless the command line says otherwise
+ * @param providers       Managed Instances capacity providers, file order
+ * @param taskDefinitions task definitions (RegisterTaskDefinition request JSON), file order
+ * @param services        services, file order
+ * @param jobs            batch job streams (RunTask), file order
+ * @param faults          fault injections, file order
+ * @param fargate         the Fargate comparison's assumptions
+ */
+public record SimWorkload(String name, String region, Duration duration, List<Provider> providers,
+                          List<TaskDefinitionSpec> taskDefinitions, List<ServiceSpec> services, List<JobSpec> jobs,
+                          List<FaultSpec> faults, FargateAssumptions fargate) {
+    public SimWorkload {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(region, "region");
+        providers = List.copyOf(providers);
+        taskDefinitions = List.copyOf(taskDefinitions);
+        services = List.copyOf(services);
+        jobs = List.copyOf(jobs);
+        faults = List.copyOf(faults);
+    }
+
+    /**
+     * A Managed Instances capacity provider.
+     *
+     * @param capacityOptionType ON_DEMAND or SPOT
+     * @param instanceRequirements ECS InstanceRequirementsRequest JSON
+     * @param zones              Availability Zones of its subnets (the simulated network has one subnet per zone)
+     * @param scaleInAfter       infrastructureOptimization.scaleInAfter (null = the service default)
+     */
+    public record Provider(String name, String capacityOptionType, ObjectNode instanceRequirements,
+                           List<String> zones, Integer scaleInAfter, int line) {
+        public Provider {
+            zones = List.copyOf(zones);
+        }
+    }
+
+    /** A task definition as the RegisterTaskDefinition request (family, cpu, memory, containerDefinitions…). */
+    public record TaskDefinitionSpec(String family, ObjectNode request, int line) {
+    }
+
+    /**
+     * A service (or {@code replicas} identical services named {@code name-00001}…).
+     *
+     * @param deploymentConfiguration ECS DeploymentConfiguration JSON, or null
+     * @param placementConstraints    ECS PlacementConstraint list JSON, or null
+     * @param deployments             fixed deployment times
+     * @param dailyDeployFraction     share of the replicas that deploy each day at a seeded time (0 = none)
+     */
+    public record ServiceSpec(String name, String taskDefinition, int replicas, DesiredCount desired,
+                              String capacityProvider, ObjectNode deploymentConfiguration,
+                              com.fasterxml.jackson.databind.node.ArrayNode placementConstraints,
+                              List<Duration> deployments, double dailyDeployFraction, int line) {
+        public ServiceSpec {
+            deployments = List.copyOf(deployments);
+        }
+    }
+
+    /** A stream of RunTask jobs of one task definition. */
+    public record JobSpec(String name, String taskDefinition, Arrivals arrivals, DurationDistribution duration,
+                          String capacityProvider, int line) {
+    }
+
+    /** What goes wrong, when. */
+    public record FaultSpec(Duration at, FaultType type, int count, double fraction, List<String> instanceTypes,
+                            String availabilityZone, Duration lasting, int line) {
+        public FaultSpec {
+            instanceTypes = List.copyOf(instanceTypes);
+        }
+    }
+
+    /** Fault kinds (issue #5 §8). */
+    public enum FaultType {
+        TERMINATE_INSTANCE("terminateInstance"), IMPAIR_INSTANCE("impairInstance"),
+        SPOT_INTERRUPTION("spotInterruption"), CAPACITY_SHORTAGE("capacityShortage");
+
+        private final String wire;
+
+        FaultType(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /**
+     * The Fargate side's assumptions (fact sheet §5 and §6.2).
+     *
+     * @param startLatencyMin  fastest Fargate start (created → RUNNING)
+     * @param startLatencyMax  slowest; each task draws uniformly in between (seeded)
+     * @param billedStartup    the billed part of the start: image download and container start (Fargate bills from
+     *                         the start of the image download; there is no image cache)
+     */
+    public record FargateAssumptions(Duration startLatencyMin, Duration startLatencyMax, Duration billedStartup) {
+        public static FargateAssumptions defaults() {
+            return new FargateAssumptions(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(20));
+        }
+    }
+}
