@@ -1,6 +1,7 @@
 package io.stevedore.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.cloud.Instance;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.PlacementConstraint;
 import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
@@ -169,16 +171,13 @@ class FleetEngineApiTest {
     }
 
     @Test
-    void distinctInstance_runTask_eachTaskOnItsOwnInstance() {
+    void distinctInstance_runTaskOnManagedInstances_refusedWithTheSupportedAttributes() {
         f.register(EcsServerFixture.nginx("web"));
-        List<String> arns = f.ecs.runTask(b -> b.cluster("c").taskDefinition("web").count(4)
-                .networkConfiguration(f.awsvpc()).placementConstraints(p -> p.type("distinctInstance")))
-                .tasks().stream().map(Task::taskArn).toList();
-        f.waiter.waitUntilTasksRunning(b -> b.cluster("c").tasks(arns));
-        Set<String> instances = new HashSet<>();
-        f.ecs.describeTasks(b -> b.cluster("c").tasks(arns)).tasks()
-                .forEach(t -> instances.add(t.containerInstanceArn()));
-        assertThat(instances).hasSize(4);
+        assertThatThrownBy(() -> f.ecs.runTask(b -> b.cluster("c").taskDefinition("web").count(4)
+                .networkConfiguration(f.awsvpc()).placementConstraints(p -> p.type("distinctInstance"))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("ecs.subnet-id, ecs.availability-zone, ecs.instance-type");
+        assertThat(f.ecs.listTasks(b -> b.cluster("c")).taskArns()).isEmpty();
     }
 
     @Test

@@ -44,20 +44,25 @@ public final class BenchMain {
         b.speed(all);
         System.out.print(b.out);
         if (write != null) {
-            Files.writeString(write, b.out + otherSections(write));
+            Files.writeString(write, merged(write, b.out.toString()));
             System.err.println("wrote " + write);
         }
     }
 
-    /** The sections of an existing file other than this benchmark's (other harnesses write them: crash safety…). */
-    private static String otherSections(Path file) throws java.io.IOException {
+    /** Replaces only the "## Provisioning engine" section of an existing file; other sections stay. */
+    static String merged(Path file, String generated) throws IOException {
         if (!Files.exists(file)) {
-            return "";
+            return generated;
         }
-        String text = Files.readString(file);
-        int own = text.indexOf("\n## Provisioning engine");
-        int next = own < 0 ? -1 : text.indexOf("\n## ", own + 1);
-        return next < 0 ? "" : text.substring(next);
+        String old = Files.readString(file);
+        String heading = "## Provisioning engine";
+        int start = old.indexOf(heading);
+        if (start < 0) {
+            return old.stripTrailing() + "\n\n" + generated.substring(generated.indexOf(heading));
+        }
+        int end = old.indexOf("\n## ", start + heading.length());
+        String section = generated.substring(generated.indexOf(heading));
+        return old.substring(0, start) + (end < 0 ? section : section.stripTrailing() + "\n\n" + old.substring(end + 1));
     }
 
     private void line(String fmt, Object... args) {
