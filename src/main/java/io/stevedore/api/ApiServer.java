@@ -110,7 +110,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static java.util.Set<String> knownOperations(ControlPlane plane) {
         java.util.Set<String> ops = new java.util.TreeSet<>(plane.api().operations());
-        ops.addAll(java.util.List.of("DescribeInstances", "DescribeInstanceTypes", "DescribeVpcs", "DescribeSubnets",
+        ops.addAll(java.util.List.of("auth", "DescribeInstances", "DescribeInstanceTypes", "DescribeVpcs", "DescribeSubnets",
                 "DescribeSecurityGroups"));
         return ops;
     }
