@@ -67,6 +67,13 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    static {
+        // The JDK server leaves Nagle on by default; small AWS answers then wait for delayed ACKs (~40 ms each).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer http;
     private final ThreadPoolExecutor workers;
     private final ControlPlane plane;

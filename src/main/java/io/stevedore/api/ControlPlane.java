@@ -50,6 +50,8 @@ public final class ControlPlane implements AutoCloseable {
     private final Leadership leadership;
     private final InstanceCatalog catalog;
     private ScheduledExecutorService loop;
+    /** How often a replica that does not lead refreshes its memory from the database when idle. */
+    private static final Duration FOLLOWER_REFRESH = Duration.ofMillis(500);
     private volatile boolean leading;
     private volatile java.time.Instant lastTick;
     private volatile boolean closed;
@@ -158,9 +160,13 @@ public final class ControlPlane implements AutoCloseable {
      * committed) and proves the database reachable for readiness.
      */
     private void followerTick() {
+        java.time.Instant now = clock.now();
+        if (lastTick != null && now.isBefore(lastTick.plus(FOLLOWER_REFRESH))) {
+            return;
+        }
         try {
             db.transaction(() -> null);
-            lastTick = clock.now();
+            lastTick = now;
         } catch (RuntimeException e) {
             System.err.println("stevedore: cannot refresh from the database: " + e.getMessage());
         }

@@ -3,7 +3,6 @@ package io.stevedore.api.engine;
 import io.stevedore.api.CapacityOfferings;
 import io.stevedore.api.Context;
 import io.stevedore.api.engine.TaskRuntime.Phase;
-import io.stevedore.api.ops.CapacityProviderOps;
 import io.stevedore.cloud.CloudException;
 import io.stevedore.cloud.Instance;
 import io.stevedore.cloud.LaunchRequest;
@@ -36,6 +35,8 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  */
 public final class Reconciler {
     static final Duration STOPPED_TASK_RETENTION = Duration.ofHours(1);
+    static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+    private long lastPurgeMillis = Long.MIN_VALUE / 2;
 
     private final Context ctx;
     private final Timings timings;
@@ -97,6 +98,10 @@ public final class Reconciler {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ec2.isEmpty() || "terminated".equals(ec2.get().state())) {
                 ctx.state().instances.remove(mi.instanceId());
+                for (TaskRuntime rt : ctx.state().runtimes.values(r -> mi.instanceId().equals(r.instanceId())
+                        && r.phase() == Phase.WAIT_INSTANCE)) {
+                    ctx.state().runtimes.put(rt.taskArn(), rt.placed(null, true).to(Phase.UNPLACED, 0));
+                }
                 continue;
             }
             if (!"running".equals(ec2.get().state())) {
@@ -356,7 +361,7 @@ public final class Reconciler {
             if (ctx.state().instances.values(m -> m.capacityProvider().equals(p.name())).isEmpty()) {
                 CapacityProvider gone = p.toBuilder().status("INACTIVE").updateStatus("DELETE_COMPLETE").build();
                 ctx.state().capacityProviders.put(p.name(), gone);
-                CapacityProviderOps.detach(ctx, gone);
+                ctx.state().detachCapacityProvider(gone.name());
             }
         }
     }
@@ -383,7 +388,17 @@ public final class Reconciler {
         ctx.state().instances.remove(mi.instanceId());
     }
 
+    /**
+     * Forgets tasks stopped more than an hour ago. A retention, not a deadline: it runs at most once per
+     * {@link #PURGE_EVERY} of clock time, so a tick does not scan every task (ECS keeps stopped tasks visible for
+     * at least an hour).
+     */
     private void purgeStoppedTasks() {
+        long nowMillis = ctx.now().toEpochMilli();
+        if (nowMillis - lastPurgeMillis < PURGE_EVERY.toMillis() && nowMillis >= lastPurgeMillis) {
+            return;
+        }
+        lastPurgeMillis = nowMillis;
         long cutoff = ctx.now().minus(STOPPED_TASK_RETENTION).toEpochMilli();
         for (Task t : ctx.state().tasks.values(t -> "STOPPED".equals(t.lastStatus()) && t.stoppedAt() != null
                 && t.stoppedAt().toEpochMilli() < cutoff)) {
