@@ -42,6 +42,10 @@ public final class Database implements AutoCloseable {
     public interface CommitListener {
         /** {@code value} is the row's new value, {@code null} when it was removed. */
         void changed(String kind, String id, Object value);
+
+        /** Every row was deleted ({@link #wipe}); whatever the listener derived from rows is void. */
+        default void wiped() {
+        }
     }
 
     /** Adds a listener; it runs inside the database lock and must not start transactions. */
@@ -167,6 +171,7 @@ public final class Database implements AutoCloseable {
         if (shared != null) {
             seen = -1;
         }
+        listeners.forEach(CommitListener::wiped);
     }
 
     <T> void touch(Table<T> table, String id, T old) {

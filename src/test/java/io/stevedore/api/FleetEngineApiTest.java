@@ -158,6 +158,23 @@ class FleetEngineApiTest {
     }
 
     @Test
+    void launchedInstanceGoneBeforeBoot_itsTasksArePlacedAgain() throws Exception {
+        try (EcsServerFixture m = new EcsServerFixture(dir.resolve("manual"), false)) {
+            m.miCluster("c");
+            m.register(EcsServerFixture.nginx("web"));
+            String arn = m.ecs.runTask(b -> b.cluster("c").taskDefinition("web").networkConfiguration(m.awsvpc()))
+                    .tasks().get(0).taskArn();
+            m.plane.reconciler().tick();
+            String first = m.plane.state().runtimes.get(arn).orElseThrow().instanceId();
+            assertThat(first).isNotNull();
+            m.plane.state().db.run(() -> m.plane.cloud().terminate(first));
+            m.plane.reconciler().tick();
+            String second = m.plane.state().runtimes.get(arn).orElseThrow().instanceId();
+            assertThat(second).isNotNull().isNotEqualTo(first);
+        }
+    }
+
+    @Test
     void memberOfInstanceType_newCapacity_onlyMatchingTypes() {
         f.register(EcsServerFixture.nginx("web"));
         service("m", "web", 6, List.of(PlacementConstraint.builder().type("memberOf")
@@ -208,7 +225,8 @@ class FleetEngineApiTest {
         f.register(EcsServerFixture.nginx("web"));
         f.ecs.createService(b -> b.cluster("c").serviceName("w").taskDefinition("web").desiredCount(8)
                 .networkConfiguration(f.awsvpc()).capacityProviderStrategy(
-                        s -> s.capacityProvider("c-mi").base(2).weight(1), s -> s.capacityProvider("second").weight(2)));
+                        s -> s.capacityProvider("c-mi").base(2).weight(1),
+                        s -> s.capacityProvider("second").weight(2)));
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("w"));
         Map<String, Integer> perProvider = new TreeMap<>();
         tasks("w").forEach(t -> perProvider.merge(t.capacityProviderName(), 1, Integer::sum));
