@@ -89,4 +89,19 @@ class SimWorkloadReaderTest {
         assertThat(w.taskDefinitions()).hasSameSizeAs(w.services());
         assertThat(w.services()).allSatisfy(s -> assertThat(s.desired().varies()).isFalse());
     }
+
+    @org.junit.jupiter.api.Test
+    void schema_namesExactlyTheFieldsTheReaderAccepts() throws Exception {
+        var schema = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                Path.of("docs/simulation-workload.schema.json").toFile());
+        java.util.Set<String> top = new java.util.TreeSet<>();
+        schema.path("properties").fieldNames().forEachRemaining(top::add);
+        assertThat(top).isEqualTo(new java.util.TreeSet<>(SimWorkloadReader.TOP));
+        java.util.Set<String> service = new java.util.TreeSet<>();
+        schema.path("$defs").path("service").path("properties").fieldNames().forEachRemaining(service::add);
+        assertThat(service).isEqualTo(new java.util.TreeSet<>(SimWorkloadReader.SERVICE));
+        java.util.Set<String> job = new java.util.TreeSet<>();
+        schema.path("$defs").path("job").path("properties").fieldNames().forEachRemaining(job::add);
+        assertThat(job).isEqualTo(new java.util.TreeSet<>(SimWorkloadReader.JOB));
+    }
 }
