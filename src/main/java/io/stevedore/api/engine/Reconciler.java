@@ -1,8 +1,8 @@
 package io.stevedore.api.engine;
 
+import io.stevedore.api.CapacityOfferings;
 import io.stevedore.api.Context;
 import io.stevedore.api.engine.TaskRuntime.Phase;
-import io.stevedore.api.ops.CapacityProviderOps;
 import io.stevedore.cloud.CloudException;
 import io.stevedore.cloud.Instance;
 import io.stevedore.cloud.LaunchRequest;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.Attachment;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
@@ -46,12 +47,17 @@ public final class Reconciler {
     private CapacityEngine engine;
 
     public Reconciler(Context ctx, Timings timings) {
+        this(ctx, timings, CapacityOfferings.lazy(ctx.catalog()));
+    }
+
+    /** {@code offerings}: what capacity providers may launch (shared with the API's validation). */
+    public Reconciler(Context ctx, Timings timings, Supplier<CapacityOfferings> offerings) {
         this.ctx = ctx;
         this.timings = timings;
         this.factory = new TaskFactory(ctx, timings);
         this.lifecycle = new TaskLifecycle(ctx, timings);
         this.services = new ServiceController(ctx, factory, this);
-        this.inputs = new CapacityInputs(ctx);
+        this.inputs = new CapacityInputs(ctx, offerings);
         this.engine = new FleetEngine();
     }
 
@@ -92,6 +98,10 @@ public final class Reconciler {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ec2.isEmpty() || "terminated".equals(ec2.get().state())) {
                 ctx.state().instances.remove(mi.instanceId());
+                for (TaskRuntime rt : ctx.state().runtimes.values(r -> mi.instanceId().equals(r.instanceId())
+                        && r.phase() == Phase.WAIT_INSTANCE)) {
+                    ctx.state().runtimes.put(rt.taskArn(), rt.placed(null, true).to(Phase.UNPLACED, 0));
+                }
                 continue;
             }
             if (!"running".equals(ec2.get().state())) {
@@ -161,11 +171,14 @@ public final class Reconciler {
             CapacityEngine.ProviderCapacity p = providers.computeIfAbsent(t.capacityProviderName(),
                     n -> inputs.provider(ctx.state().capacityProviders.get(n).orElseThrow()));
             TaskDefinition td = ctx.state().taskDefinitions.get(t.taskDefinitionArn()).orElse(null);
-            Optional<TaskDemand> demand = inputs.demand(t);
-            if (td == null || demand.isEmpty()) {
+            if (td == null) {
                 continue;
             }
             try {
+                Optional<TaskDemand> demand = inputs.demand(t);
+                if (demand.isEmpty()) {
+                    continue;
+                }
                 pending.add(new CapacityEngine.PendingTask(t.taskArn(), t.group() == null ? "" : t.group(),
                         demand.get(), p.name(), w.runtime().placement().placementConstraints(td.placementConstraints()),
                         w.runtime().placement().placementStrategies(), inputs.zones(p, w.runtime())));
@@ -348,7 +361,7 @@ public final class Reconciler {
             if (ctx.state().instances.values(m -> m.capacityProvider().equals(p.name())).isEmpty()) {
                 CapacityProvider gone = p.toBuilder().status("INACTIVE").updateStatus("DELETE_COMPLETE").build();
                 ctx.state().capacityProviders.put(p.name(), gone);
-                CapacityProviderOps.detach(ctx, gone);
+                ctx.state().detachCapacityProvider(gone.name());
             }
         }
     }

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * controllers (failover time measured). Run with {@code bench/crash [--trials N] [--store sqlite|postgres|both]
  * [--replicas 1|2] [--seed S] [--speed X]}; exits 1 on any violation.
  */
-public final class CrashHarness {
+public final class CrashHarness implements AutoCloseable {
     private static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(90);
 
     record Options(int trials, String store, int replicas, long seed, double speed, double lease) {
@@ -91,11 +91,18 @@ public final class CrashHarness {
                 }
             }
         } finally {
-            if (postgres != null) {
-                postgres.close();
-            }
+            close();
         }
         return out;
+    }
+
+    /** Stops the PostgreSQL server, if one was started. */
+    @Override
+    public void close() {
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
+        }
     }
 
     private static TrialResult log(TrialResult r) {
@@ -107,7 +114,8 @@ public final class CrashHarness {
     }
 
     private List<String> serveArgs(String store, int trial, String replica) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--speed", String.valueOf(options.speed())));
+        List<String> args = new ArrayList<>(List.of("--speed", String.valueOf(options.speed()), "--rate-limits",
+                "off"));
         if ("sqlite".equals(store)) {
             args.addAll(List.of("--data-dir", work.resolve("sqlite-" + trial).toString()));
         } else {
@@ -131,8 +139,10 @@ public final class CrashHarness {
         List<ServeProcess> procs = new ArrayList<>();
         try {
             for (int r = 0; r < replicas; r++) {
-                procs.add(ServeProcess.start(serveArgs(store, trial, "r" + r), logs.resolve(store + "-" + trial
-                        + "-r" + r + ".log")));
+                procs.add(ServeProcess.launch(serveArgs(store, trial, "r" + r), log(logs, store, trial, "r" + r)));
+            }
+            for (int r = 0; r < replicas; r++) {
+                procs.get(r).awaitReady(log(logs, store, trial, "r" + r));
             }
             ServeProcess victim = awaitLeader(procs);
             List<EcsClient> clients = procs.stream().map(p -> ecs(p.endpoint())).toList();
@@ -143,19 +153,32 @@ public final class CrashHarness {
                         .map(s -> s.subnetId()).sorted().limit(2).toList(),
                         ec2.describeSecurityGroups().securityGroups().get(0).groupId());
             }
-            long killAfter = 500 + random.nextInt(4500);
+            clients.forEach(c -> c.listClusters()); // warm both ends up, so the kill lands amid writes
+            // the kill lands at a random moment of the load: after a random number of acknowledged writes
+            // (0-59), plus a random 0-300 ms, so it may hit any call in flight; never later than 30 s
+            int writesBeforeKill = random.nextInt(60);
+            long extraMillis = random.nextInt(300);
             AtomicBoolean stop = new AtomicBoolean();
             Thread load = new Thread(() -> driver.run(stop), "crash-load");
+            long loadStart = System.nanoTime();
             load.start();
-            Thread.sleep(killAfter);
+            while (ledger.acknowledged() < writesBeforeKill && load.isAlive()
+                    && System.nanoTime() - loadStart < 30_000_000_000L) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(extraMillis);
             long killedAt = System.nanoTime();
+            long killAfter = (killedAt - loadStart) / 1_000_000;
             victim.kill9();
             stop.set(true);
             load.join(60_000);
             clients.forEach(EcsClient::close);
-
             List<String> violations = new ArrayList<>();
+
             Duration failover = null;
+            if (driver.failure != null) {
+                violations.add("load failed before the kill: " + driver.failure);
+            }
             ServeProcess survivor = procs.stream().filter(p -> p != victim).findFirst().orElse(null);
             if (survivor != null) {
                 try (EcsClient ecs = ecs(survivor.endpoint())) {
@@ -180,6 +203,10 @@ public final class CrashHarness {
                 p.kill9();
             }
         }
+    }
+
+    private static Path log(Path logs, String store, int trial, String replica) {
+        return logs.resolve(store + "-" + trial + "-" + replica + ".log");
     }
 
     private Duration verifyAfterRestart(ServeProcess p, Ledger ledger, List<String> violations) throws Exception {
