@@ -48,6 +48,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Ec2QueryApi ec2;
     private final Leadership leadership;
     private final InstanceCatalog catalog;
+    private final FaultInjector faults;
     private ScheduledExecutorService loop;
     private volatile java.time.Instant lastTick;
     private volatile boolean closed;
@@ -79,6 +80,8 @@ public final class ControlPlane implements AutoCloseable {
         this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
         this.reconciler = new Reconciler(ctx, timings);
         this.api = new EcsApi(db);
+        db.addCommitListener(new StateChangeEvents(reconciler.events(), clock));
+        this.faults = new FaultInjector(db, cloud, reconciler, state);
         new ClusterOps(ctx).register(api);
         new CapacityProviderOps(ctx).register(api);
         new TaskDefinitionOps(ctx).register(api);
@@ -203,6 +206,16 @@ public final class ControlPlane implements AutoCloseable {
 
     public Reconciler reconciler() {
         return reconciler;
+    }
+
+    /** Fault injection into the simulated provider (admin API, CLI, simulator). */
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    /** The state-change event ring. */
+    public io.stevedore.lifecycle.EventRing events() {
+        return reconciler.events();
     }
 
     public InstanceCatalog catalog() {

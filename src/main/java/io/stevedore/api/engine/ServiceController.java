@@ -26,6 +26,8 @@ final class ServiceController {
     private final Context ctx;
     private final TaskFactory factory;
     private final Reconciler reconciler;
+    /** Container instances that are DRAINING this tick: their service tasks move elsewhere (start-before-stop). */
+    private Set<String> draining = Set.of();
 
     ServiceController(Context ctx, TaskFactory factory, Reconciler reconciler) {
         this.ctx = ctx;
@@ -34,6 +36,9 @@ final class ServiceController {
     }
 
     void reconcile() {
+        draining = new java.util.HashSet<>();
+        ctx.state().containerInstances.values(ci -> "DRAINING".equals(ci.status()))
+                .forEach(ci -> draining.add(ci.containerInstanceArn()));
         for (Service s : ctx.state().services.values(s -> "ACTIVE".equals(s.status())
                 || "DRAINING".equals(s.status()))) {
             reconcile(s);
@@ -62,24 +67,28 @@ final class ServiceController {
                 : dc.maximumPercent()) / 100.0));
         int minHealthy = (int) Math.ceil(desired * (dc.minimumHealthyPercent() == null ? 100
                 : dc.minimumHealthyPercent()) / 100.0);
-        List<Task> mine = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())).toList());
+        List<Task> moving = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())
+                && draining.contains(t.containerInstanceArn())).toList());
+        List<Task> mine = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())
+                && !draining.contains(t.containerInstanceArn())).toList());
         List<Task> old = new ArrayList<>(live.stream().filter(t -> !primary.id().equals(t.startedBy())).toList());
         Comparator<Task> stopOrder = Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
                 .thenComparing(Task::createdAt, Comparator.reverseOrder()).thenComparing(Task::taskArn);
         if (mine.size() > desired) {
             mine.sort(stopOrder);
+            List<Task> excess = new ArrayList<>(mine.subList(0, mine.size() - desired));
+            mine.removeAll(excess);
             List<String> stopped = new ArrayList<>();
-            for (Task t : mine.subList(0, mine.size() - desired)) {
+            for (Task t : excess) {
                 reconciler.stopTask(t, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment "
                         + primary.id() + ")");
                 stopped.add(id(t));
             }
-            mine = new ArrayList<>(mine.subList(mine.size() - desired, mine.size()));
             events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks: "
                     + paren(stopped) + ".");
         }
-        int room = old.isEmpty() ? desired - mine.size() : Math.min(desired - mine.size(),
-                maxTotal - mine.size() - old.size());
+        int room = old.isEmpty() && moving.isEmpty() ? desired - mine.size() : Math.min(desired - mine.size(),
+                maxTotal - mine.size() - old.size() - moving.size());
         if (room > 0) {
             TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
             Cluster cluster = ctx.state().clusters.get(s.clusterArn()).orElse(null);
@@ -99,7 +108,9 @@ final class ServiceController {
             }
         }
         long healthy = mine.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count()
-                + old.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+                + old.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count()
+                + moving.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+        healthy = drain(s, moving, healthy, maxTotal > desired ? Math.max(minHealthy, desired) : minHealthy, events);
         old.sort(stopOrder);
         List<String> stoppedOld = new ArrayList<>();
         for (Task t : old) {
@@ -117,6 +128,33 @@ final class ServiceController {
                     + paren(stoppedOld) + ".");
         }
         save(s, withCounts(s, primary), events);
+    }
+
+    /**
+     * Service tasks on DRAINING instances: not yet running ones stop at once; RUNNING ones stop only while at least
+     * {@code keep} tasks stay RUNNING (start-before-stop when {@code maximumPercent} leaves room for replacements,
+     * else down to {@code minimumHealthyPercent}). Returns the healthy count left.
+     */
+    private long drain(Service s, List<Task> moving, long healthy, int keep, List<String> events) {
+        moving.sort(Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
+                .thenComparing(Task::createdAt).thenComparing(Task::taskArn));
+        List<String> stopped = new ArrayList<>();
+        for (Task t : moving) {
+            boolean running = "RUNNING".equals(t.lastStatus());
+            if (!running || healthy - 1 >= keep) {
+                reconciler.stopTask(t, "ServiceSchedulerInitiated", "Container instance is draining; the task was"
+                        + " replaced on another instance");
+                stopped.add(id(t));
+                if (running) {
+                    healthy--;
+                }
+            }
+        }
+        if (!stopped.isEmpty()) {
+            events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks on"
+                    + " draining container instances: " + paren(stopped) + ".");
+        }
+        return healthy;
     }
 
     /**
