@@ -54,11 +54,11 @@ public final class Compaction {
     }
 
     static boolean eligible(long now, Provider p, Member m) {
-        if (m.tasks().isEmpty() || m.impaired() || m.spotNoticeMillis() >= 0) {
+        if (!p.settled() || m.tasks().isEmpty() || m.impaired() || m.spotNoticeMillis() >= 0) {
             return false;
         }
         for (Work w : m.tasks()) {
-            if (w.service() == null || w.protectedFromScaleIn() || w.optedOut() || !w.running()) {
+            if (w.service() == null || w.protectedFromScaleIn() || w.optedOut() || !w.running() || w.constrained()) {
                 return false;
             }
         }

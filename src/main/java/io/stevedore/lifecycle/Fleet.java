@@ -35,9 +35,11 @@ public record Fleet(Instant now, Map<String, Provider> providers, List<Member> i
      * @param budget            the disruption budget
      * @param offerings         what it may launch, cheapest first (for re-placement on new capacity)
      * @param zones             its subnets
+     * @param settled           none of its tasks is starting or stopping and none waits for capacity (compaction
+     *                          only acts on a settled fleet)
      */
     public record Provider(String name, long scaleInAfterMillis, boolean autoRepair, Optional<EventWindow> window,
-                           DisruptionBudget budget, List<Offering> offerings, List<Zone> zones) {
+                           DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled) {
         public Provider {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(window, "window");
@@ -101,9 +103,10 @@ public record Fleet(Instant now, Map<String, Provider> providers, List<Member> i
      * @param running   lastStatus RUNNING
      * @param protectedFromScaleIn task scale-in protection is on
      * @param optedOut  its service opted out of optimization (tag {@code stevedore:optimization=disabled})
+     * @param constrained it has placement constraints (compaction's simulation does not model them: never moved)
      */
     public record Work(String taskArn, String service, TaskDemand demand, boolean running, boolean protectedFromScaleIn,
-                       boolean optedOut) {
+                       boolean optedOut, boolean constrained) {
         public Work {
             Objects.requireNonNull(taskArn, "taskArn");
             Objects.requireNonNull(demand, "demand");

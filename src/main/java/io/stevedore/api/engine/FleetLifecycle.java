@@ -248,7 +248,10 @@ public final class FleetLifecycle {
         boolean repair = mip.autoRepairConfiguration() == null
                 || !"DISABLED".equals(mip.autoRepairConfiguration().actionsStatusAsString());
         CapacityEngine.ProviderCapacity cap = inputs.provider(p);
-        return new Fleet.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones());
+        boolean settled = ctx.state().tasks.values(t -> p.name().equals(t.capacityProviderName())
+                && clusterArn.equals(t.clusterArn()) && !"STOPPED".equals(t.lastStatus())
+                && !("RUNNING".equals(t.lastStatus()) && "RUNNING".equals(t.desiredStatus()))).isEmpty();
+        return new Fleet.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones(), settled);
     }
 
     static String windowKey(String clusterArn, String provider) {
@@ -276,8 +279,11 @@ public final class FleetLifecycle {
                     && x.expiresAtMillis() > now()).orElse(false);
             boolean out = service != null && optOut.computeIfAbsent(t.clusterArn() + "/" + service,
                     k -> optedOut(t.clusterArn(), service));
+            boolean constrained = ctx.state().runtimes.get(t.taskArn()).map(rt -> !rt.placement().constraints()
+                    .isEmpty()).orElse(false) || ctx.state().taskDefinitions.get(t.taskDefinitionArn())
+                    .map(td -> td.hasPlacementConstraints() && !td.placementConstraints().isEmpty()).orElse(false);
             d.ifPresent(dd -> work.add(new Fleet.Work(t.taskArn(), service, dd, "RUNNING".equals(t.lastStatus())
-                    && "RUNNING".equals(t.desiredStatus()), prot, out)));
+                    && "RUNNING".equals(t.desiredStatus()), prot, out, constrained)));
         }
         boolean draining = "DRAINING".equals(ci.status());
         Optional<Fleet.Drain> drain = Optional.empty();
