@@ -2,15 +2,19 @@ package io.stevedore.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stevedore.catalog.Inclusion;
+import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.catalog.InstanceRequirements;
 import io.stevedore.catalog.InstanceSelector;
+import io.stevedore.catalog.ManagedInstancesRules;
 import io.stevedore.catalog.Offering;
+import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
 import io.stevedore.catalog.SelectionQuery;
 import io.stevedore.catalog.ValueRange;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
 
 /**
@@ -27,6 +31,25 @@ public final class CapacityOfferings {
 
     public static CapacityOfferings load() {
         return new CapacityOfferings(InstanceSelector.load());
+    }
+
+    /**
+     * Offerings over {@code catalog} with the embedded prices and Managed Instances rules, loaded on the first
+     * {@code get()} (a server that never sees a Managed Instances provider never reads the price files).
+     */
+    public static Supplier<CapacityOfferings> lazy(InstanceCatalog catalog) {
+        return new Supplier<>() {
+            private CapacityOfferings value;
+
+            @Override
+            public synchronized CapacityOfferings get() {
+                if (value == null) {
+                    value = new CapacityOfferings(new InstanceSelector(catalog, PriceBook.load(),
+                            ManagedInstancesRules.load()));
+                }
+                return value;
+            }
+        };
     }
 
     public InstanceSelector selector() {

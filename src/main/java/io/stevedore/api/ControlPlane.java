@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One Stevedore control plane: durable state in a data directory (or a PostgreSQL database shared with other
@@ -50,9 +51,9 @@ public final class ControlPlane implements AutoCloseable {
     private final InstanceCatalog catalog;
     private final FaultInjector faults;
     private ScheduledExecutorService loop;
+    private volatile boolean leading;
     private volatile java.time.Instant lastTick;
     private volatile boolean closed;
-    private volatile boolean leading;
 
     /**
      * How replicas on one PostgreSQL database elect the one that runs the controllers.
@@ -78,12 +79,13 @@ public final class ControlPlane implements AutoCloseable {
         this.catalog = InstanceCatalog.load();
         Context ctx = new Context(config, clock, state, cloud, catalog);
         this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
-        this.reconciler = new Reconciler(ctx, timings);
+        Supplier<CapacityOfferings> offerings = CapacityOfferings.lazy(catalog);
+        this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
         db.addCommitListener(new StateChangeEvents(reconciler.events(), clock));
         this.faults = new FaultInjector(db, cloud, reconciler, state);
         new ClusterOps(ctx).register(api);
-        new CapacityProviderOps(ctx).register(api);
+        new CapacityProviderOps(ctx, offerings).register(api);
         new TaskDefinitionOps(ctx).register(api);
         new TaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
@@ -134,13 +136,13 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private void tickSafely() {
+        Optional<Fence> fence = leadership.current();
+        leading = fence.isPresent();
+        if (fence.isEmpty()) {
+            followerTick();
+            return;
+        }
         try {
-            Optional<Fence> fence = leadership.current();
-            leading = fence.isPresent();
-            if (fence.isEmpty()) {
-                lastTick = clock.now(); // a follower's loop is healthy when it could ask who leads
-                return;
-            }
             db.transaction(fence.get(), () -> {
                 reconciler.tick();
                 return null;
@@ -155,16 +157,16 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * When the loop last completed a round, or null (readiness): as leader, a reconciler tick committed to the
-     * store; as a follower, a successful check of who leads.
+     * A replica that does not lead keeps its memory current (one read-only transaction: the rows other replicas
+     * committed) and proves the database reachable for readiness.
      */
-    public java.time.Instant lastTick() {
-        return lastTick;
-    }
-
-    /** Whether {@link #startLoop()} runs the reconciler and the plane is not closed. */
-    public synchronized boolean looping() {
-        return loop != null && !closed;
+    private void followerTick() {
+        try {
+            db.transaction(() -> null);
+            lastTick = clock.now();
+        } catch (RuntimeException e) {
+            System.err.println("stevedore: cannot refresh from the database: " + e.getMessage());
+        }
     }
 
     /** True while this process runs the controllers (as of its last reconciler tick). */
@@ -180,6 +182,16 @@ public final class ControlPlane implements AutoCloseable {
     /** The state, for tests and tools. */
     public Database database() {
         return db;
+    }
+
+    /** When the reconciler loop last completed a tick (committed to the store), or null (readiness). */
+    public java.time.Instant lastTick() {
+        return lastTick;
+    }
+
+    /** Whether {@link #startLoop()} runs the reconciler and the plane is not closed. */
+    public synchronized boolean looping() {
+        return loop != null && !closed;
     }
 
     /** The admin reset: wipes every resource. */

@@ -2,86 +2,125 @@ package io.stevedore.cli;
 
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.Offering;
+import io.stevedore.placement.InstanceView;
+import io.stevedore.placement.ManagedInstancesRules;
+import io.stevedore.placement.PlacementConstraint;
+import io.stevedore.placement.query.QueryTarget;
 import io.stevedore.provisioning.Zone;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import software.amazon.awssdk.services.ecs.model.PlacementConstraint;
-import software.amazon.awssdk.services.ecs.model.PlacementConstraintType;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * What a task group's {@code memberOf} constraints allow for new capacity. Managed Instances accepts constraints on
- * four attributes only (fact sheet §2): {@code ecs.subnet-id}, {@code ecs.availability-zone} narrow the zones,
- * {@code ecs.instance-type} (wildcards allowed) and {@code ecs.cpu-architecture} narrow the offerings. Expressions
- * are single comparisons: {@code attribute:NAME == v}, {@code != v}, {@code in [a, b]}, {@code not in [a, b]}.
+ * Where a task group's new capacity may go under its placement constraints, evaluated with placement's cluster
+ * query language against each would-be instance (subnet × instance type). Managed Instances accepts only
+ * {@code memberOf} on {@code ecs.subnet-id}, {@code ecs.availability-zone}, {@code ecs.instance-type} and
+ * {@code ecs.cpu-architecture} ({@link ManagedInstancesRules}). The provisioner takes one offering list for all
+ * zones, so when the allowed types differ from zone to zone only the types allowed in every allowed zone are
+ * used (never a violation; possibly a dearer fleet — docs/decisions.md).
+ *
+ * @param zones     the subnets where some allowed type may launch
+ * @param offerings the types allowed in every one of those subnets
+ * @param key       groups with equal keys are packed together
  */
-record GroupPlacement(List<Zone> zones, Predicate<Offering> offerings, String key) {
-    private static final Pattern EXPR = Pattern.compile(
-            "\\s*attribute:(ecs\\.[a-z-]+)\\s*(==|!=|not\\s+in|in)\\s*(\\[([^\\]]*)\\]|\\S+)\\s*");
+record GroupPlacement(List<Zone> zones, List<Offering> offerings, String key) {
 
-    static GroupPlacement of(List<PlacementConstraint> constraints, List<Zone> zones) {
-        List<Zone> allowed = new ArrayList<>(zones);
-        Predicate<Offering> filter = o -> true;
-        StringBuilder key = new StringBuilder();
-        for (PlacementConstraint c : constraints) {
-            if (c.type() == PlacementConstraintType.DISTINCT_INSTANCE) {
-                throw new IllegalArgumentException("distinctInstance is not applied to new capacity by plan yet; "
-                        + "remove it or plan without it");
-            }
-            if (c.type() != PlacementConstraintType.MEMBER_OF || c.expression() == null) {
-                throw new IllegalArgumentException("a memberOf constraint needs an expression");
-            }
-            Matcher m = EXPR.matcher(c.expression());
-            if (!m.matches()) {
-                throw new IllegalArgumentException("unsupported expression '" + c.expression() + "': Managed Instances"
-                        + " accepts attribute:ecs.subnet-id, ecs.availability-zone, ecs.instance-type and"
-                        + " ecs.cpu-architecture compared with ==, !=, in [..] or not in [..]");
-            }
-            String attr = m.group(1);
-            boolean negate = m.group(2).startsWith("!") || m.group(2).startsWith("not");
-            List<String> values = new ArrayList<>();
-            for (String v : (m.group(4) != null ? m.group(4) : m.group(3)).split(",")) {
-                if (!v.isBlank()) {
-                    values.add(v.trim());
+    /** @throws IllegalArgumentException or placement's validation exception, with ECS's message */
+    static GroupPlacement of(List<software.amazon.awssdk.services.ecs.model.PlacementConstraint> wire,
+                             List<Zone> zones, List<Offering> offerings, Architecture arch) {
+        List<PlacementConstraint> constraints = new ArrayList<>();
+        for (software.amazon.awssdk.services.ecs.model.PlacementConstraint c : wire) {
+            constraints.add(PlacementConstraint.of(c.typeAsString(), c.expression()));
+        }
+        ManagedInstancesRules.validateConstraints(constraints);
+        if (constraints.isEmpty()) {
+            return new GroupPlacement(zones, offerings, "");
+        }
+        List<Zone> allowedZones = new ArrayList<>();
+        Set<Offering> common = null;
+        for (Zone z : zones) {
+            Set<Offering> allowed = new LinkedHashSet<>();
+            for (Offering o : offerings) {
+                if (matchesAll(constraints, target(z, o, arch))) {
+                    allowed.add(o);
                 }
             }
-            key.append(attr).append(m.group(2)).append(values);
-            switch (attr) {
-                case "ecs.availability-zone" -> allowed.removeIf(z -> values.contains(z.availabilityZone()) == negate);
-                case "ecs.subnet-id" -> allowed.removeIf(z -> values.contains(z.subnetId()) == negate);
-                case "ecs.instance-type" -> filter = filter.and(o -> anyGlob(values, o.type().name()) != negate);
-                case "ecs.cpu-architecture" -> filter = filter.and(o -> archIn(values, o) != negate);
-                default -> throw new IllegalArgumentException("attribute " + attr + " is not supported in Managed"
-                        + " Instances placement constraints (only ecs.subnet-id, ecs.availability-zone,"
-                        + " ecs.instance-type, ecs.cpu-architecture)");
+            if (!allowed.isEmpty()) {
+                allowedZones.add(z);
+                if (common == null) {
+                    common = allowed;
+                } else {
+                    common.retainAll(allowed);
+                }
             }
         }
-        if (allowed.isEmpty()) {
-            throw new IllegalArgumentException("the placement constraints exclude every subnet of the capacity"
-                    + " provider");
+        if (allowedZones.isEmpty() || common.isEmpty()) {
+            throw new IllegalArgumentException("the placement constraints exclude every subnet or instance type of"
+                    + " the capacity provider");
         }
-        return new GroupPlacement(List.copyOf(allowed), filter, key.toString());
+        List<String> names = common.stream().map(o -> o.type().name()).toList();
+        return new GroupPlacement(List.copyOf(allowedZones), List.copyOf(common),
+                allowedZones.stream().map(Zone::subnetId).toList() + "|" + names.hashCode() + "|" + names.size());
     }
 
-    private static boolean anyGlob(List<String> patterns, String name) {
-        for (String p : patterns) {
-            if (name.matches(Pattern.quote(p).replace("*", "\\E.*\\Q"))) {
-                return true;
+    private static boolean matchesAll(List<PlacementConstraint> constraints, QueryTarget t) {
+        for (PlacementConstraint c : constraints) {
+            if (c instanceof PlacementConstraint.MemberOf m && !m.expression().matches(t)) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
-    private static boolean archIn(List<String> values, Offering o) {
-        for (String v : values) {
-            Architecture a = Architecture.parse(v.toLowerCase(Locale.ROOT)).orElse(null);
-            if (a != null && o.type().supports(a)) {
+    /** The attributes a new instance of offering {@code o} in zone {@code z} will register. */
+    private static QueryTarget target(Zone z, Offering o, Architecture arch) {
+        Architecture a = o.type().supports(arch) ? arch : o.type().architectures().iterator().next();
+        Map<String, String> attributes = Map.of(InstanceView.ATTR_INSTANCE_TYPE, o.type().name(),
+                InstanceView.ATTR_AZ, z.availabilityZone(), InstanceView.ATTR_SUBNET, z.subnetId(),
+                InstanceView.ATTR_ARCH, a.ec2Name(), InstanceView.ATTR_OS, "linux");
+        return new QueryTarget() {
+            @Override
+            public String attribute(String name) {
+                return attributes.get(name);
+            }
+
+            @Override
+            public String ec2InstanceId() {
+                return "";
+            }
+
+            @Override
+            public Instant registeredAt() {
+                return null;
+            }
+
+            @Override
+            public int runningTasksCount() {
+                return 0;
+            }
+
+            @Override
+            public boolean hasTaskGroup(String group) {
+                return false;
+            }
+
+            @Override
+            public Set<String> taskGroups() {
+                return Set.of();
+            }
+
+            @Override
+            public boolean agentConnected() {
                 return true;
             }
-        }
-        return false;
+
+            @Override
+            public String agentVersion() {
+                return "";
+            }
+        };
     }
 }

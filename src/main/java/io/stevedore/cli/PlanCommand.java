@@ -100,8 +100,9 @@ public final class PlanCommand implements Callable<Integer> {
                 }
                 GroupPlacement gp;
                 try {
-                    gp = GroupPlacement.of(g.constraints(), p.zones());
-                } catch (IllegalArgumentException e) {
+                    gp = GroupPlacement.of(g.constraints(), p.zones(), selection.offerings(),
+                            g.demand().architecture());
+                } catch (IllegalArgumentException e) { // incl. PlacementValidationException (ECS messages)
                     throw reader.error("/taskGroups/" + i + "/placementConstraints", e.getMessage());
                 }
                 placements.putIfAbsent(gp.key(), gp);
@@ -111,7 +112,7 @@ public final class PlanCommand implements Callable<Integer> {
             List<LaunchPlan> partial = new ArrayList<>();
             for (Map.Entry<String, List<PendingGroup>> e : parts.entrySet()) {
                 GroupPlacement gp = placements.get(e.getKey());
-                List<Offering> offerings = selection.offerings().stream().filter(gp.offerings()).toList();
+                List<Offering> offerings = gp.offerings();
                 LaunchPlan plan = new Provisioner().plan(new ProvisioningRequest(e.getValue(), offerings, gp.zones()));
                 if (offerings.isEmpty() && selection.noMatchReason().isPresent()) {
                     plan = withReason(plan, selection.noMatchReason().get());

@@ -66,16 +66,6 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Simulated delays elapse this many times faster (default ${DEFAULT-VALUE}).")
     double speed;
 
-    private ApiServer.Options options() throws java.io.IOException {
-        AccessKeys keys = AccessKeys.load(credentialsFile, System.getenv("STEVEDORE_CREDENTIALS"));
-        RateLimiter limiter = switch (rateLimits) {
-            case "ecs" -> RateLimiter.scaled(Clock.system(), rateLimitScale);
-            case "off" -> RateLimiter.disabled();
-            default -> throw new IllegalArgumentException("--rate-limits is 'ecs' or 'off', not '" + rateLimits + "'");
-        };
-        return new ApiServer.Options(keys, limiter, logFormat, accessLog);
-    }
-
     @Option(names = "--database-url", paramLabel = "URL",
             description = "Keep the state in PostgreSQL instead of --data-dir: jdbc:postgresql://host:port/database "
                     + "(user and password may be URL parameters). Several serve processes may share one database.")
@@ -97,6 +87,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--replica-name", description = "With --database-url: this replica's name in the leader "
             + "lease (default host:pid).")
     String replicaName;
+
+    private ApiServer.Options options() throws java.io.IOException {
+        AccessKeys keys = AccessKeys.load(credentialsFile, System.getenv("STEVEDORE_CREDENTIALS"));
+        RateLimiter limiter = switch (rateLimits) {
+            case "ecs" -> RateLimiter.scaled(Clock.system(), rateLimitScale);
+            case "off" -> RateLimiter.disabled();
+            default -> throw new IllegalArgumentException("--rate-limits is 'ecs' or 'off', not '" + rateLimits + "'");
+        };
+        return new ApiServer.Options(keys, limiter, logFormat, accessLog);
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -52,6 +52,11 @@ public final class SimulatedEc2 implements CloudProvider {
         return out;
     }
 
+    /** The ids of the default subnets of a region, zone order. */
+    public static List<String> defaultSubnetIds(String region) {
+        return defaultLayout(region).subnets().stream().map(Network.Subnet::id).toList();
+    }
+
     static Network.Layout defaultLayout(String region) {
         String vpcId = "vpc-" + hex(region + "/vpc", 8);
         List<Network.Subnet> subnets = new ArrayList<>();

@@ -48,7 +48,7 @@ public final class PlanState {
         freedPorts = new HashMap<>();
         addedGroups = new HashMap<>();
         spreadCounts = new HashMap<>();
-        staticMatches = new HashMap<>();
+        staticMatches = new java.util.IdentityHashMap<>();
     }
 
     private PlanState(PlanState o) {
@@ -77,7 +77,7 @@ public final class PlanState {
             byAttr.forEach((a, m) -> copy.put(a, new HashMap<>(m)));
             spreadCounts.put(g, copy);
         });
-        staticMatches = new HashMap<>();
+        staticMatches = new java.util.IdentityHashMap<>();
         o.staticMatches.forEach((k, b) -> staticMatches.put(k, new BitSet[] {(BitSet) b[0].clone(),
             (BitSet) b[1].clone()}));
         placedTasks = o.placedTasks;
@@ -239,7 +239,8 @@ public final class PlanState {
     }
 
     /**
-     * A cached result of a plan-independent test {@code key} on instance {@code i}: 1 true, 0 false, -1 unknown.
+     * A cached result of a plan-independent test {@code key} (by identity) on instance {@code i}: 1 true, 0 false,
+     * -1 unknown.
      */
     int cachedMatch(Object key, int i) {
         BitSet[] b = staticMatches.get(key);

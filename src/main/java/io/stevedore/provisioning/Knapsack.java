@@ -89,8 +89,17 @@ final class Knapsack {
         }
     }
 
-    /** Insertion sort (few items) by key descending, then index: stable and allocation-free. */
+    /** Sorts indexes by key descending, then index (insertion sort for the usual few items). */
     static int[] sortByKeyDesc(int[] idx, double[] key) {
+        if (idx.length > 64) {
+            Integer[] boxed = java.util.Arrays.stream(idx).boxed().toArray(Integer[]::new);
+            java.util.Arrays.sort(boxed, (a, b) -> key[a] != key[b] ? Double.compare(key[b], key[a])
+                    : Integer.compare(a, b));
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = boxed[i];
+            }
+            return idx;
+        }
         for (int i = 1; i < idx.length; i++) {
             int v = idx[i];
             int j = i - 1;

@@ -23,6 +23,8 @@ final class Packer {
      * the LP-rounded plan is the better one in every benchmark run and the greedy is skipped for speed.
      */
     static final int GREEDY_ALTERNATIVE_MAX_TASKS = 5_000;
+    /** Above this many distinct shapes in a zone the dense LP basis (shapes²) is skipped; greedy only. */
+    static final int MAX_LP_SHAPES = 400;
     private final PatternLp lp;
     private final ShapeSet shapes;
     private final List<Candidate> cands;
@@ -58,6 +60,9 @@ final class Packer {
      */
     List<Bin> pack(int[] demand) {
         Improver improver = new Improver(this);
+        if (Arrays.stream(demand).filter(d -> d > 0).count() > MAX_LP_SHAPES) {
+            return improver.improve(cover(demand, new ArrayList<>()));
+        }
         List<Bin> rounded = improver.improve(cover(demand, lp.roundDown(demand)));
         if (Arrays.stream(demand).asLongStream().sum() > GREEDY_ALTERNATIVE_MAX_TASKS) {
             return rounded;

@@ -187,14 +187,22 @@ final class PatternLp {
         List<Candidate> cands = packer.candidates();
         Column best = null;
         double bestRatio = 1 + 1e-7;
+        double[] bound = new double[cands.size()];
+        int[] order = new int[cands.size()];
         for (int c = 0; c < cands.size(); c++) {
-            if (Knapsack.upperBound(packer, c, value, demand) <= bestRatio * cands.get(c).cost()) {
-                continue;
+            bound[c] = Knapsack.upperBound(packer, c, value, demand) / cands.get(c).cost();
+            order[c] = c;
+        }
+        // most promising first: once no candidate's bound beats the best ratio found, stop
+        Knapsack.sortByKeyDesc(order, bound);
+        for (int c : order) {
+            if (bound[c] <= bestRatio) {
+                break;
             }
             Bin incumbent = null;
             double incumbentValue = -1;
-            for (int[] order : packer.orders(cands.get(c), value)) {
-                Bin b = packer.fill(c, order, demand);
+            for (int[] items : packer.orders(cands.get(c), value)) {
+                Bin b = packer.fill(c, items, demand);
                 double v = worth(b, value);
                 if (v > incumbentValue) {
                     incumbent = b;

@@ -116,7 +116,8 @@ class FleetEngineApiTest {
                 .orElseThrow();
     }
 
-    private void seed(String family, String cpu, String memory, int tasks, double target) {
+    /** Scales a service of the seed's task definition (with {@code cpu}/{@code memory}) from 1 to {@code tasks}. */
+    private void seed(String family, String cpu, String memory, int tasks, double target, int maxInstances) {
         f.register(EcsServerFixture.nginx(family).cpu(cpu).memory(memory));
         service(family, family, 1, List.of());
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services(family));
@@ -126,21 +127,32 @@ class FleetEngineApiTest {
                 cost(fleet));
         assertThat(tasks(family)).hasSize(tasks).allSatisfy(t -> assertThat(t.lastStatus()).isEqualTo("RUNNING"));
         assertThat(cost(fleet)).isLessThanOrEqualTo(target);
+        assertThat(fleet.values().stream().mapToInt(Integer::intValue).sum()).isLessThanOrEqualTo(maxInstances);
     }
 
     @Test
     void seedA_scaleOneToThirty_fleetCostAtMostTarget() {
-        seed("a", "512", "1024", 30, 0.51);
+        seed("a", "512", "1024", 30, 0.51, 16); // not one instance per task (30 t4g.small cost the same)
     }
 
     @Test
     void seedB_scaleOneToTen_fleetCostAtMostTarget() {
-        seed("b", "1000", "3500", 10, 0.34);
+        seed("b", "1000", "3500", 10, 0.34, 10);
     }
 
     @Test
     void seedC_scaleOneToTen_fleetCostAtMostTarget() {
-        seed("c", "1000", "14000", 10, 1.01);
+        seed("c", "1000", "14000", 10, 1.01, 10);
+    }
+
+    @Test
+    void insufficientCapacity_plannedType_launchesAFallbackThatHoldsTheTasks() {
+        f.plane.cloud().setUnavailableTypes(Set.of("t4g.medium", "t4g.small"));
+        f.register(EcsServerFixture.nginx("web"));
+        service("ice", "web", 8, List.of());
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("ice"));
+        assertThat(fleet()).isNotEmpty().doesNotContainKeys("t4g.medium", "t4g.small");
+        assertThat(tasks("ice")).hasSize(8).allSatisfy(t -> assertThat(t.lastStatus()).isEqualTo("RUNNING"));
     }
 
     @Test
@@ -149,11 +161,11 @@ class FleetEngineApiTest {
         service("m", "web", 6, List.of(PlacementConstraint.builder().type("memberOf")
                 .expression("attribute:ecs.instance-type =~ m6g.*").build()));
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("m"));
-        assertThat(fleet()).isNotEmpty().allSatisfy((type, n) -> assertThat(type).startsWith("m6g."));
+        assertThat(fleet()).isNotEmpty().allSatisfy((type, n) -> assertThat(type).matches("m6g.*"));
         Map<String, String> typeOf = new TreeMap<>();
         containerInstances().forEach(ci -> typeOf.put(ci.containerInstanceArn(), attribute(ci, "ecs.instance-type")));
         assertThat(tasks("m")).hasSize(6).allSatisfy(t -> assertThat(typeOf.get(t.containerInstanceArn()))
-                .startsWith("m6g."));
+                .matches("m6g.*"));
     }
 
     @Test
@@ -189,6 +201,23 @@ class FleetEngineApiTest {
         assertThat(event).isNotNull();
         assertThat(event.message()).startsWith("(service g) was unable to place a task").contains("4 GPUs");
         assertThat(fleet()).isEmpty();
+    }
+
+    @Test
+    void capacityProviderStrategy_twoProviders_baseFirstThenByWeight() {
+        f.ecs.createCapacityProvider(f.miProvider("second", "c").build());
+        f.register(EcsServerFixture.nginx("web"));
+        f.ecs.createService(b -> b.cluster("c").serviceName("w").taskDefinition("web").desiredCount(8)
+                .networkConfiguration(f.awsvpc()).capacityProviderStrategy(
+                        s -> s.capacityProvider("c-mi").base(2).weight(1), s -> s.capacityProvider("second").weight(2)));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("w"));
+        Map<String, Integer> perProvider = new TreeMap<>();
+        tasks("w").forEach(t -> perProvider.merge(t.capacityProviderName(), 1, Integer::sum));
+        assertThat(perProvider).containsEntry("c-mi", 4).containsEntry("second", 4);
+        Map<String, String> providerOf = new TreeMap<>();
+        containerInstances().forEach(ci -> providerOf.put(ci.containerInstanceArn(), ci.capacityProviderName()));
+        assertThat(tasks("w")).allSatisfy(t -> assertThat(providerOf.get(t.containerInstanceArn()))
+                .isEqualTo(t.capacityProviderName()));
     }
 
     @Test

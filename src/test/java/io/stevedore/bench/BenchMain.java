@@ -44,9 +44,25 @@ public final class BenchMain {
         b.speed(all);
         System.out.print(b.out);
         if (write != null) {
-            Files.writeString(write, b.out.toString());
+            Files.writeString(write, merged(write, b.out.toString()));
             System.err.println("wrote " + write);
         }
+    }
+
+    /** Replaces only the "## Provisioning engine" section of an existing file; other sections stay. */
+    static String merged(Path file, String generated) throws IOException {
+        if (!Files.exists(file)) {
+            return generated;
+        }
+        String old = Files.readString(file);
+        String heading = "## Provisioning engine";
+        int start = old.indexOf(heading);
+        if (start < 0) {
+            return old.stripTrailing() + "\n\n" + generated.substring(generated.indexOf(heading));
+        }
+        int end = old.indexOf("\n## ", start + heading.length());
+        String section = generated.substring(generated.indexOf(heading));
+        return old.substring(0, start) + (end < 0 ? section : section.stripTrailing() + "\n\n" + old.substring(end + 1));
     }
 
     private void line(String fmt, Object... args) {
@@ -150,13 +166,16 @@ public final class BenchMain {
         line("### Speed and heap");
         line("");
         line("100,000 pending tasks in 10,000 services (%d distinct shapes, x86 and ARM, awsvpc), 3 zones, %d "
-                + "offerings (every priced us-east-1 type MI may launch). 3 warm-up plans, then 7 timed; one thread.",
+                + "offerings (every priced us-east-1 type MI may launch). 3 warm-up plans, then 7 timed; one thread. Wall "
+                + "time depends on what else runs on the 2 cores (see the load average above); the planning thread's "
+                + "CPU time much less.",
                 r.shapes(), r.offerings());
         line("");
         line("| measure | value |");
         line("|---|---|");
         line("| plan time, median of 7 | %.0f ms |", r.medianMs());
         line("| plan time, fastest | %.0f ms |", r.minMs());
+        line("| CPU time of the planning thread, median | %.0f ms |", r.medianCpuMs());
         line("| heap allocated by one plan | %d MiB |", r.allocatedMiB());
         line("| heap in use after GC (catalog, offerings, last plan) | %d MiB |", r.retainedMiB());
         line("| planned instances | %d |", r.instances());
@@ -166,10 +185,10 @@ public final class BenchMain {
         line("Time against the size of the change (the provisioner only sees pending tasks; the existing fleet is "
                 + "placement's input, never this one's):");
         line("");
-        line("| pending tasks | services | median time |");
-        line("|---|---|---|");
+        line("| pending tasks | services | median wall time | median CPU time |");
+        line("|---|---|---|---|");
         for (SpeedBench.Scale s : SpeedBench.scaling(all)) {
-            line("| %d | %d | %.2f ms |", s.tasks(), s.services(), s.medianMs());
+            line("| %d | %d | %.2f ms | %.2f ms |", s.tasks(), s.services(), s.medianMs(), s.medianCpuMs());
         }
         line("");
     }

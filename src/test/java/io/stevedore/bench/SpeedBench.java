@@ -21,12 +21,14 @@ final class SpeedBench {
     private static final int[] CPUS = {256, 512, 1024, 2048, 4096};
     private static final double[] GIB_PER_VCPU = {1, 2, 3, 4, 6, 8};
 
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     record Result(int tasks, int services, int shapes, int offerings, double medianMs, double minMs,
                   long allocatedMiB, long retainedMiB, int instances, double costPerHour, double cpuUtil,
-                  double memUtil) {
+                  double memUtil, double medianCpuMs) {
     }
 
-    record Scale(int tasks, int services, double medianMs) {
+    record Scale(int tasks, int services, double medianMs, double medianCpuMs) {
     }
 
     /** Plan time for 5 … 100,000 pending tasks (services = tasks / 10, at least 2). */
@@ -41,13 +43,17 @@ final class SpeedBench {
                 p.plan(req);
             }
             double[] ms = new double[runs];
+            double[] cpu = new double[runs];
             for (int i = 0; i < runs; i++) {
+                long c0 = THREADS.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 p.plan(req);
                 ms[i] = (System.nanoTime() - t0) / 1e6;
+                cpu[i] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
             }
             Arrays.sort(ms);
-            out.add(new Scale(tasks, services, ms[runs / 2]));
+            Arrays.sort(cpu);
+            out.add(new Scale(tasks, services, ms[runs / 2], cpu[runs / 2]));
         }
         return out;
     }
@@ -77,25 +83,29 @@ final class SpeedBench {
             p.plan(req);
         }
         double[] ms = new double[repeats];
+        double[] cpu = new double[repeats];
         LaunchPlan plan = null;
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long allocated = 0;
         for (int i = 0; i < repeats; i++) {
             long a0 = threads.getCurrentThreadAllocatedBytes();
+            long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             plan = p.plan(req);
             ms[i] = (System.nanoTime() - t0) / 1e6;
+            cpu[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
             allocated = threads.getCurrentThreadAllocatedBytes() - a0;
         }
         Arrays.sort(ms);
+        Arrays.sort(cpu);
         System.gc();
         Runtime rt = Runtime.getRuntime();
         long retained = rt.totalMemory() - rt.freeMemory();
         int shapes = (int) groups.stream().map(PendingGroup::demand).distinct().count();
         return new Result(100_000, 10_000, shapes, offerings.size(), ms[repeats / 2], ms[0], allocated >> 20,
                 retained >> 20, plan.instances().size(), plan.totalPerHour(), plan.cpuUtilization(),
-                plan.memoryUtilization());
+                plan.memoryUtilization(), cpu[repeats / 2]);
     }
 
     public static void main(String[] args) {

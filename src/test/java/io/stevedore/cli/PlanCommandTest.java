@@ -85,6 +85,24 @@ class PlanCommandTest {
         assertThat(r.out()).contains("us-east-1b").doesNotContain("\"us-east-1a\"");
     }
 
+    @Test
+    void plan_memberOfInstanceType_onlyThoseTypes() throws IOException {
+        Path f = write(workload("""
+                  - name: pinned
+                    count: 6
+                    cpu: 512
+                    memory: 1024
+                    architecture: ARM64
+                    placementConstraints:
+                      - {type: memberOf, expression: "attribute:ecs.instance-type in [c6g.large, c7g.large]"}
+                """));
+        Run r = run("plan", "--workload", f.toString(), "--output", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode fleet = new ObjectMapper().readTree(r.out()).get("fleet");
+        assertThat(fleet.fieldNames()).toIterable().isNotEmpty().allMatch(t -> t.equals("c6g.large")
+                || t.equals("c7g.large"));
+    }
+
     static String workload(String groups) {
         return """
                 capacityProviders:
@@ -118,7 +136,13 @@ class PlanCommandTest {
                 Arguments.of("bad constraint attribute", workload("  - name: web\n    count: 1\n    cpu: 1\n"
                         + "    memory: 1\n    placementConstraints:\n"
                         + "      - {type: memberOf, expression: \"attribute:stack == prod\"}\n"),
-                        "line 14: taskGroups.0.placementConstraints: unsupported expression"),
+                        "line 14: taskGroups.0.placementConstraints: The memberOf placement constraint expression"
+                        + " 'attribute:stack == prod' uses 'attribute:stack', which Managed Instances capacity"
+                        + " providers do not support"),
+                Arguments.of("distinctInstance", workload("  - name: web\n    count: 1\n    cpu: 1\n"
+                        + "    memory: 1\n    placementConstraints:\n      - {type: distinctInstance}\n"),
+                        "line 14: taskGroups.0.placementConstraints: The distinctInstance placement constraint is"
+                        + " not supported for tasks on Managed Instances capacity providers"),
                 Arguments.of("bad constraint type", workload("  - name: web\n    count: 1\n    cpu: 1\n"
                         + "    memory: 1\n    placementConstraints:\n      - {type: sometimes}\n"),
                         "taskGroups.0.placementConstraints.0:"),

@@ -151,6 +151,19 @@ class ProvisionerCasesTest {
     }
 
     @Test
+    void plan_moreShapesThanTheLpTakes_greedyStillPlacesEverything() {
+        List<PendingGroup> groups = new java.util.ArrayList<>();
+        for (int i = 0; i < Packer.MAX_LP_SHAPES + 20; i++) {
+            groups.add(new PendingGroup("svc-" + i, x86(256 + i, 512 + 3L * i), 1 + i % 3));
+        }
+        LaunchPlan p = new Provisioner().plan(new ProvisioningRequest(groups,
+                TestOfferings.named("c5.large", "m5.large", "m5.xlarge", "m5.4xlarge"), ONE));
+        assertThat(p.unplaceable()).isEmpty();
+        assertThat(p.plannedTasks()).isEqualTo(groups.stream().mapToInt(PendingGroup::count).sum());
+        assertThat(p.instances().size()).isLessThan(p.plannedTasks() / 4);
+    }
+
+    @Test
     void undominated_sameResourcesDearer_dropped() {
         List<Candidate> kept = Candidate.undominated(TestOfferings.named("c5.large", "c5d.large", "c5.xlarge"));
         assertThat(kept).extracting(Candidate::name).containsExactly("c5.large", "c5.xlarge");

@@ -4,12 +4,9 @@ import io.stevedore.api.CapacityOfferings;
 import io.stevedore.api.Context;
 import io.stevedore.api.engine.CapacityEngine.ProviderCapacity;
 import io.stevedore.api.engine.TaskRuntime.Phase;
+import io.stevedore.api.wire.AwsException;
 import io.stevedore.catalog.Architecture;
-import io.stevedore.catalog.InstanceCatalog;
-import io.stevedore.catalog.InstanceSelector;
 import io.stevedore.catalog.InstanceType;
-import io.stevedore.catalog.ManagedInstancesRules;
-import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
 import io.stevedore.cloud.Instance;
@@ -29,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.Attribute;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
@@ -50,13 +48,19 @@ final class CapacityInputs {
     private final Context ctx;
     private final Map<String, TaskDemand> demandByDefinition = new HashMap<>();
     private final Map<List<Object>, Selection> selections = new HashMap<>();
-    private CapacityOfferings offerings;
+    private final Supplier<CapacityOfferings> offerings;
 
-    CapacityInputs(Context ctx) {
+    CapacityInputs(Context ctx, Supplier<CapacityOfferings> offerings) {
         this.ctx = ctx;
+        this.offerings = offerings;
     }
 
-    /** The demand of a task (cached per task definition when there are no overrides); empty when unknown. */
+    /**
+     * The demand of a task (cached per task definition when there are no overrides); empty when its definition is
+     * gone.
+     *
+     * @throws AwsException when the definition cannot run on an instance (the reason to report)
+     */
     Optional<TaskDemand> demand(Task t) {
         boolean plain = t.overrides() == null || t.overrides().equals(software.amazon.awssdk.services.ecs.model
                 .TaskOverride.builder().build());
@@ -91,7 +95,12 @@ final class CapacityInputs {
         for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.instanceId() != null && r.phase() != Phase.DONE
                 && ids.contains(r.instanceId()))) {
             Task t = ctx.state().tasks.get(rt.taskArn()).orElse(null);
-            Optional<TaskDemand> d = t == null ? Optional.empty() : demand(t);
+            Optional<TaskDemand> d;
+            try {
+                d = t == null ? Optional.empty() : demand(t);
+            } catch (AwsException e) {
+                d = Optional.empty(); // placed before its definition became unplaceable: nothing to count
+            }
             if (d.isEmpty()) {
                 continue;
             }
@@ -182,19 +191,10 @@ final class CapacityInputs {
             if (selections.size() >= MAX_CACHED_SELECTIONS) {
                 selections.clear();
             }
-            s = offerings().select(requirements, ctx.config().region(), option);
+            s = offerings.get().select(requirements, ctx.config().region(), option);
             selections.put(key, s);
         }
         return s;
-    }
-
-    private CapacityOfferings offerings() {
-        if (offerings == null) {
-            InstanceCatalog catalog = ctx.catalog();
-            offerings = new CapacityOfferings(new InstanceSelector(catalog, PriceBook.load(),
-                    ManagedInstancesRules.load()));
-        }
-        return offerings;
     }
 
     /** The Availability Zones a task may run in: its subnets' zones within the provider's (all when it has none). */

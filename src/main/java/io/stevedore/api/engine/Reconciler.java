@@ -1,5 +1,6 @@
 package io.stevedore.api.engine;
 
+import io.stevedore.api.CapacityOfferings;
 import io.stevedore.api.Context;
 import io.stevedore.api.engine.TaskRuntime.Phase;
 import io.stevedore.cloud.CloudException;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.Attachment;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
@@ -50,12 +52,17 @@ public final class Reconciler {
     private final FleetLifecycle fleet;
 
     public Reconciler(Context ctx, Timings timings) {
+        this(ctx, timings, CapacityOfferings.lazy(ctx.catalog()));
+    }
+
+    /** {@code offerings}: what capacity providers may launch (shared with the API's validation). */
+    public Reconciler(Context ctx, Timings timings, Supplier<CapacityOfferings> offerings) {
         this.ctx = ctx;
         this.timings = timings;
         this.factory = new TaskFactory(ctx, timings);
         this.lifecycle = new TaskLifecycle(ctx, timings);
         this.services = new ServiceController(ctx, factory, this);
-        this.inputs = new CapacityInputs(ctx);
+        this.inputs = new CapacityInputs(ctx, offerings);
         this.engine = new FleetEngine();
         LifecycleSettings d = LifecycleSettings.defaults();
         this.fleet = new FleetLifecycle(ctx, lifecycle, inputs, new LifecycleSettings(d.drainAfter(),
@@ -179,11 +186,14 @@ public final class Reconciler {
             CapacityEngine.ProviderCapacity p = providers.computeIfAbsent(t.capacityProviderName(),
                     n -> inputs.provider(ctx.state().capacityProviders.get(n).orElseThrow()));
             TaskDefinition td = ctx.state().taskDefinitions.get(t.taskDefinitionArn()).orElse(null);
-            Optional<TaskDemand> demand = inputs.demand(t);
-            if (td == null || demand.isEmpty()) {
+            if (td == null) {
                 continue;
             }
             try {
+                Optional<TaskDemand> demand = inputs.demand(t);
+                if (demand.isEmpty()) {
+                    continue;
+                }
                 pending.add(new CapacityEngine.PendingTask(t.taskArn(), t.group() == null ? "" : t.group(),
                         demand.get(), p.name(), w.runtime().placement().placementConstraints(td.placementConstraints()),
                         w.runtime().placement().placementStrategies(), inputs.zones(p, w.runtime())));

@@ -1,49 +1,43 @@
 package io.stevedore.api.engine;
 
+import io.stevedore.api.PlacementModelMapper;
+import io.stevedore.placement.strategy.CapacityProviderStrategy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.Task;
 
-/** Spreads new tasks over a capacity provider strategy: bases first, then by weight. */
+/**
+ * Picks the capacity provider of each new task from a capacity provider strategy with the placement package's
+ * {@link CapacityProviderStrategy} rules (base first, then by weight), counting the tasks already there.
+ */
 public final class Strategy {
     private Strategy() {
     }
 
-    /**
-     * The provider for the next task given the tasks already there: a provider below its base first (strategy
-     * order), else the provider whose task count is lowest relative to its weight (ties: strategy order).
-     */
+    /** The provider for the next task given {@code current} tasks of the service or RunTask call; null without one. */
     public static String choose(List<CapacityProviderStrategyItem> strategy, List<Task> current) {
         if (strategy == null || strategy.isEmpty()) {
             return null;
         }
-        Map<String, Integer> count = new HashMap<>();
+        Map<String, Integer> running = new HashMap<>();
         for (Task t : current) {
             if (t.capacityProviderName() != null) {
-                count.merge(t.capacityProviderName(), 1, Integer::sum);
+                running.merge(t.capacityProviderName(), 1, Integer::sum);
             }
         }
-        for (CapacityProviderStrategyItem i : strategy) {
-            int base = i.base() == null ? 0 : i.base();
-            if (count.getOrDefault(i.capacityProvider(), 0) < base) {
-                return i.capacityProvider();
+        CapacityProviderStrategy s;
+        try {
+            s = PlacementModelMapper.capacityProviderStrategy(strategy);
+        } catch (RuntimeException e) {
+            return strategy.get(0).capacityProvider(); // validated when accepted; a stored odd one still runs
+        }
+        for (Map.Entry<String, Integer> e : s.distribute(1, running).entrySet()) {
+            if (e.getValue() > 0) {
+                return e.getKey();
             }
         }
-        String best = null;
-        double bestScore = Double.MAX_VALUE;
-        for (CapacityProviderStrategyItem i : strategy) {
-            int w = i.weight() == null ? 0 : i.weight();
-            if (w <= 0) {
-                continue;
-            }
-            double score = (count.getOrDefault(i.capacityProvider(), 0) + 1) / (double) w;
-            if (score < bestScore) {
-                bestScore = score;
-                best = i.capacityProvider();
-            }
-        }
-        return best != null ? best : strategy.get(0).capacityProvider();
+        return strategy.get(0).capacityProvider();
     }
 }

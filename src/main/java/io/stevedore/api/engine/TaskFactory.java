@@ -1,6 +1,7 @@
 package io.stevedore.api.engine;
 
 import io.stevedore.api.Context;
+import io.stevedore.api.wire.AwsException;
 import io.stevedore.placement.TaskDemand;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,16 @@ public final class TaskFactory {
         String cluster = s.cluster().clusterName();
         String arn = ctx.arn("task/" + cluster + "/" + id);
         TaskDefinition td = s.taskDefinition();
-        TaskDemand demand = Demands.of(td, s.overrides());
+        String cpu;
+        String memory;
+        try {
+            TaskDemand demand = Demands.of(td, s.overrides());
+            cpu = Integer.toString(demand.cpu());
+            memory = Long.toString(demand.memoryMiB());
+        } catch (AwsException e) {
+            cpu = td.cpu(); // a launch-type task placement never models (e.g. bridge mode on EC2)
+            memory = td.memory();
+        }
         List<Container> containers = new ArrayList<>();
         String image = null;
         for (ContainerDefinition c : td.containerDefinitions()) {
@@ -71,8 +81,8 @@ public final class TaskFactory {
         Task t = Task.builder().taskArn(arn).clusterArn(s.cluster().clusterArn())
                 .taskDefinitionArn(td.taskDefinitionArn()).lastStatus("PROVISIONING").desiredStatus("RUNNING")
                 .createdAt(ctx.now()).group(s.group()).startedBy(s.startedBy()).launchType(s.launchType())
-                .capacityProviderName(s.capacityProvider()).cpu(Integer.toString(demand.cpu()))
-                .memory(Long.toString(demand.memoryMiB())).containers(containers)
+                .capacityProviderName(s.capacityProvider()).cpu(cpu)
+                .memory(memory).containers(containers)
                 .overrides(s.overrides() == null ? TaskOverride.builder().build() : s.overrides())
                 .version(1L).enableExecuteCommand(s.enableExecuteCommand()).healthStatus("UNKNOWN")
                 .platformFamily("Linux").build();

@@ -2,11 +2,13 @@ package io.stevedore.api.ops;
 
 import static io.stevedore.api.Errors.require;
 
+import io.stevedore.api.CapacityOfferings;
 import io.stevedore.api.Context;
 import io.stevedore.api.EcsApi;
 import io.stevedore.api.Errors;
 import io.stevedore.api.Pages;
-import io.stevedore.api.engine.InstanceMatcher;
+import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.catalog.Selection;
 import io.stevedore.cloud.Network;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ecs.model.AutoRepairConfiguration;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
@@ -50,9 +53,12 @@ public final class CapacityProviderOps {
     private static final String MI = "Amazon ECS Managed Instances capacity provider";
 
     private final Context ctx;
+    private final Supplier<CapacityOfferings> offerings;
 
-    public CapacityProviderOps(Context ctx) {
+    /** {@code offerings} selects the types a provider's requirements allow (shared with the reconciler). */
+    public CapacityProviderOps(Context ctx, Supplier<CapacityOfferings> offerings) {
         this.ctx = ctx;
+        this.offerings = offerings;
     }
 
     public void register(EcsApi api) {
@@ -222,8 +228,10 @@ public final class CapacityProviderOps {
                         || r.maxSpotPriceAsPercentageOfOptimalOnDemandPrice() == null,
                 "instanceRequirements: spotMaxPricePercentageOverLowestPrice and"
                         + " maxSpotPriceAsPercentageOfOptimalOnDemandPrice cannot be used together.");
-        require(!InstanceMatcher.matching(ctx.catalog(), r).isEmpty(), "No instance types satisfy the instance"
-                + " requirements specified in the Amazon ECS Managed Instances capacity provider");
+        Selection selection = offerings.get().select(r, ctx.config().region(), PurchaseOption.ON_DEMAND);
+        // types that match but have no price in this region are accepted: their tasks are explained when placed
+        require(!selection.isEmpty() || !selection.unpriced().isEmpty(),
+                selection.noMatchMessage().orElse(Selection.NO_MATCH_MESSAGE));
     }
 
     CapacityProvider view(CapacityProvider p, boolean tags) {

@@ -9,6 +9,7 @@ import io.stevedore.api.Pages;
 import io.stevedore.api.engine.Demands;
 import io.stevedore.api.engine.Instances;
 import io.stevedore.api.engine.Reconciler;
+import io.stevedore.api.wire.AwsException;
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;
@@ -92,9 +93,13 @@ public final class ContainerInstanceOps {
             TaskDefinition td = tds.computeIfAbsent(t.taskDefinitionArn(),
                     a -> ctx.state().taskDefinitions.get(a).orElse(null));
             if (td != null) {
-                TaskDemand d = Demands.of(td, t.overrides());
-                used = used.plus(d.resources());
-                ports.addAll(d.hostPorts());
+                try {
+                    TaskDemand d = Demands.of(td, t.overrides());
+                    used = used.plus(d.resources());
+                    ports.addAll(d.hostPorts());
+                } catch (AwsException e) {
+                    // a definition placement cannot model reserves nothing it could account for
+                }
             }
         }
         String type = ci.attributes().stream().filter(a -> "ecs.instance-type".equals(a.name()))

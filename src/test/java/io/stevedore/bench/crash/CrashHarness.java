@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * controllers (failover time measured). Run with {@code bench/crash [--trials N] [--store sqlite|postgres|both]
  * [--replicas 1|2] [--seed S] [--speed X]}; exits 1 on any violation.
  */
-public final class CrashHarness {
+public final class CrashHarness implements AutoCloseable {
     private static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(90);
 
     record Options(int trials, String store, int replicas, long seed, double speed, double lease) {
@@ -91,11 +91,18 @@ public final class CrashHarness {
                 }
             }
         } finally {
-            if (postgres != null) {
-                postgres.close();
-            }
+            close();
         }
         return out;
+    }
+
+    /** Stops the PostgreSQL server, if one was started. */
+    @Override
+    public void close() {
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
+        }
     }
 
     private static TrialResult log(TrialResult r) {
@@ -107,7 +114,8 @@ public final class CrashHarness {
     }
 
     private List<String> serveArgs(String store, int trial, String replica) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--speed", String.valueOf(options.speed())));
+        List<String> args = new ArrayList<>(List.of("--speed", String.valueOf(options.speed()), "--rate-limits",
+                "off"));
         if ("sqlite".equals(store)) {
             args.addAll(List.of("--data-dir", work.resolve("sqlite-" + trial).toString()));
         } else {
@@ -143,7 +151,8 @@ public final class CrashHarness {
                         .map(s -> s.subnetId()).sorted().limit(2).toList(),
                         ec2.describeSecurityGroups().securityGroups().get(0).groupId());
             }
-            long killAfter = 500 + random.nextInt(4500);
+            clients.forEach(c -> c.listClusters()); // warm both ends up, so the kill lands amid writes
+            long killAfter = 300 + random.nextInt(4700);
             AtomicBoolean stop = new AtomicBoolean();
             Thread load = new Thread(() -> driver.run(stop), "crash-load");
             load.start();
