@@ -45,6 +45,13 @@ final class LifecycleHarness implements AutoCloseable {
 
     /** A cluster with one MI provider (2-8 vCPU, any manufacturer) as its default strategy. */
     void cluster(String provider, String capacityOption, Integer scaleInAfter, String autoRepair) {
+        cluster(provider, capacityOption, scaleInAfter, autoRepair, r -> r.vCpuCount(v -> v.min(2).max(8))
+                .memoryMiB(v -> v.min(4096).max(32768)).burstablePerformance("excluded").bareMetal("excluded"));
+    }
+
+    void cluster(String provider, String capacityOption, Integer scaleInAfter, String autoRepair,
+                 java.util.function.Consumer<software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest
+                         .Builder> requirements) {
         call("CreateCluster", software.amazon.awssdk.services.ecs.model.CreateClusterRequest.builder()
                 .clusterName(CLUSTER).build());
         CreateCapacityProviderRequest.Builder b = CreateCapacityProviderRequest.builder().name(provider)
@@ -55,9 +62,7 @@ final class LifecycleHarness implements AutoCloseable {
                                     .capacityOptionType(capacityOption)
                                     .networkConfiguration(n -> n.subnets(subnets()).securityGroups(plane.cloud()
                                             .network().securityGroups().get(0).id()))
-                                    .instanceRequirements(r -> r.vCpuCount(v -> v.min(2).max(8))
-                                            .memoryMiB(v -> v.min(4096).max(32768))
-                                            .burstablePerformance("excluded").bareMetal("excluded")));
+                                    .instanceRequirements(requirements));
                     if (scaleInAfter != null) {
                         m.infrastructureOptimization(o -> o.scaleInAfter(scaleInAfter));
                     }
