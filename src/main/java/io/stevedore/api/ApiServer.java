@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApiServer implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 1 << 20;
+    /** An oversized body up to this size is read and discarded before the 413 (see readLimited). */
+    static final long MAX_DRAIN_BYTES = 16L << 20;
     /** Requests waiting for a worker before new ones are answered 503. */
     public static final int QUEUE_CAPACITY = 1024;
     static final int WORKERS = 8;
@@ -62,6 +64,13 @@ public final class ApiServer implements AutoCloseable {
         /** The local default: key test/test, no rate limits, plain logs of server errors only. */
         public static Options localDefaults() {
             return new Options(AccessKeys.localDefault(), RateLimiter.disabled(), LogFormat.PLAIN, false);
+        }
+    }
+
+    static {
+        // The JDK server leaves Nagle on by default; small AWS answers then wait for delayed ACKs (~40 ms each).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
         }
     }
 
@@ -95,6 +104,8 @@ public final class ApiServer implements AutoCloseable {
         this.metrics = new ApiMetrics(knownOperations(plane));
         this.operator = new OperatorEndpoints(plane, metrics);
         this.admin = new AdminLifecycle(plane);
+        // Without TCP_NODELAY every answer written in two segments waits for the client's delayed ACK (~40 ms).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.http = HttpServer.create(new InetSocketAddress(address, port), 256);
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE_CAPACITY), r -> {
@@ -318,12 +329,17 @@ public final class ApiServer implements AutoCloseable {
                 ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body);
     }
 
-    /** The body, or null when it exceeds {@link #MAX_BODY_BYTES} (declared or actual). */
+    /**
+     * The body, or null when it exceeds {@link #MAX_BODY_BYTES} (declared or actual). An oversized body of up to
+     * {@link #MAX_DRAIN_BYTES} is read and discarded so that the client, still sending, receives the 413 instead of
+     * a connection reset; beyond that the connection is closed after the answer.
+     */
     private static byte[] readLimited(HttpExchange ex) throws IOException {
         InputStream in = ex.getRequestBody();
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
         if (declared != null && declared.strip().matches("\\d{1,18}")
                 && Long.parseLong(declared.strip()) > MAX_BODY_BYTES) {
+            drain(in, Long.parseLong(declared.strip()));
             return null;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -331,11 +347,23 @@ public final class ApiServer implements AutoCloseable {
         int n;
         while ((n = in.read(buf)) > 0) {
             if (out.size() + n > MAX_BODY_BYTES) {
+                drain(in, MAX_DRAIN_BYTES);
                 return null;
             }
             out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    private static void drain(InputStream in, long declared) throws IOException {
+        if (declared <= MAX_DRAIN_BYTES) {
+            byte[] buf = new byte[65536];
+            long left = MAX_DRAIN_BYTES;
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+            }
+        }
     }
 
     private static void send(HttpExchange ex, Answer a) throws IOException {

@@ -51,6 +51,8 @@ public final class ControlPlane implements AutoCloseable {
     private final InstanceCatalog catalog;
     private final FaultInjector faults;
     private ScheduledExecutorService loop;
+    /** How often a replica that does not lead refreshes its memory from the database when idle. */
+    private static final Duration FOLLOWER_REFRESH = Duration.ofMillis(500);
     private volatile boolean leading;
     private volatile java.time.Instant lastTick;
     private volatile boolean closed;
@@ -161,9 +163,13 @@ public final class ControlPlane implements AutoCloseable {
      * committed) and proves the database reachable for readiness.
      */
     private void followerTick() {
+        java.time.Instant now = clock.now();
+        if (lastTick != null && now.isBefore(lastTick.plus(FOLLOWER_REFRESH))) {
+            return;
+        }
         try {
             db.transaction(() -> null);
-            lastTick = clock.now();
+            lastTick = now;
         } catch (RuntimeException e) {
             System.err.println("stevedore: cannot refresh from the database: " + e.getMessage());
         }

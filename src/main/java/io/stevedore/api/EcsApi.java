@@ -2,6 +2,7 @@ package io.stevedore.api;
 
 import io.stevedore.api.wire.AwsException;
 import io.stevedore.api.wire.AwsJsonCodec;
+import io.stevedore.api.wire.RequiredMembers;
 import io.stevedore.store.Database;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,12 @@ public final class EcsApi {
 
     private <I> SdkPojo call(Handler<I> h, String body) {
         I request = codec.read(body, h.builder, h.type);
-        return db.transaction(() -> h.fn.apply(request));
+        // The operation's own checks speak first (with ECS's wording); a nested required member none of them
+        // looked at still fails the call, and the transaction rolls back whatever the handler did.
+        return db.transaction(() -> {
+            SdkPojo answer = h.fn.apply(request);
+            RequiredMembers.ecs().checkNested((SdkPojo) request);
+            return answer;
+        });
     }
 }

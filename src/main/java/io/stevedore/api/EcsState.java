@@ -86,6 +86,15 @@ public final class EcsState {
         return u.toString().replace("-", "");
     }
 
+    /** Removes a deleted capacity provider from every cluster's association list. */
+    public void detachCapacityProvider(String name) {
+        for (Cluster c : clusters.values(c -> c.capacityProviders().contains(name))) {
+            java.util.List<String> providers = new java.util.ArrayList<>(c.capacityProviders());
+            providers.remove(name);
+            clusters.put(c.clusterArn(), c.toBuilder().capacityProviders(providers).build());
+        }
+    }
+
     public Map<String, String> tagsOf(String arn) {
         return tags.get(arn).map(TagSet::tags).orElse(Map.of());
     }

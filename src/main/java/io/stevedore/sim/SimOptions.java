@@ -25,6 +25,6 @@ public record SimOptions(Duration duration, long seed, boolean fargate, Duration
     }
 
     public static SimOptions of(Duration duration, long seed) {
-        return new SimOptions(duration, seed, true, Duration.ofMinutes(5));
+        return new SimOptions(duration, seed, true, Duration.ofMinutes(15));
     }
 }

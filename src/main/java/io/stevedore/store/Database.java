@@ -17,8 +17,9 @@ import java.util.function.Supplier;
  * answer comes from stale memory. A transaction starts without the store's write lock; if its work turns out to
  * write, memory is rolled back, the write lock is taken, memory is refreshed again and the work runs a second
  * time on the now-current state. Work must therefore be a function of the database (plus clock and request):
- * it may run twice. A fenced transaction ({@link #transaction(Fence, Supplier)}, the controllers) takes the
- * lock at once and commits only while its fence is the current lease.
+ * it may run twice. A fenced transaction ({@link #transaction(Fence, Supplier)}, the controllers) commits its
+ * writes only while its fence is the current lease; one that writes nothing (an idle reconciler tick) takes no
+ * lock at all.
  */
 public final class Database implements AutoCloseable {
     private final ResourceStore store;
@@ -41,6 +42,10 @@ public final class Database implements AutoCloseable {
     public interface CommitListener {
         /** {@code value} is the row's new value, {@code null} when it was removed. */
         void changed(String kind, String id, Object value);
+
+        /** Every row was deleted ({@link #wipe}); whatever the listener derived from rows is void. */
+        default void wiped() {
+        }
     }
 
     /** Adds a listener; it runs inside the database lock and must not start transactions. */
@@ -114,7 +119,7 @@ public final class Database implements AutoCloseable {
     }
 
     private <R> R sharedTransaction(Fence fence, Supplier<R> work) {
-        boolean locked = fence != null;
+        boolean locked = false;
         try {
             refresh(shared.begin(seen, locked));
             R result = work.get();
@@ -138,7 +143,7 @@ public final class Database implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 seen = -1; // the connection failed: reload everything next time
             }
-            if (e instanceof IllegalStateException) {
+            if (e instanceof StoreException) {
                 seen = -1; // a store failure: the outcome of the commit is unknown
             }
             throw e;
@@ -166,6 +171,7 @@ public final class Database implements AutoCloseable {
         if (shared != null) {
             seen = -1;
         }
+        listeners.forEach(CommitListener::wiped);
     }
 
     <T> void touch(Table<T> table, String id, T old) {

@@ -79,13 +79,13 @@ public final class PostgresResourceStore implements SharedResourceStore {
             try {
                 connection = connect(url);
             } catch (SQLException e) {
-                throw new IllegalStateException("cannot connect to " + url.redacted() + ": " + e.getMessage(), e);
+                throw new StoreException("cannot connect to " + url.redacted() + ": " + e.getMessage(), e);
             }
         }
         return connection;
     }
 
-    private IllegalStateException failed(String what, SQLException e) {
+    private StoreException failed(String what, SQLException e) {
         try {
             if (connection != null) {
                 connection.close();
@@ -94,7 +94,7 @@ public final class PostgresResourceStore implements SharedResourceStore {
             // the connection is dropped either way
         }
         connection = null;
-        return new IllegalStateException(what + " (PostgreSQL: " + e.getMessage() + ")", e);
+        return new StoreException(what + " (PostgreSQL: " + e.getMessage() + ")", e);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.stevedore.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.cloud.Instance;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.PlacementConstraint;
 import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
@@ -156,6 +158,23 @@ class FleetEngineApiTest {
     }
 
     @Test
+    void launchedInstanceGoneBeforeBoot_itsTasksArePlacedAgain() throws Exception {
+        try (EcsServerFixture m = new EcsServerFixture(dir.resolve("manual"), false)) {
+            m.miCluster("c");
+            m.register(EcsServerFixture.nginx("web"));
+            String arn = m.ecs.runTask(b -> b.cluster("c").taskDefinition("web").networkConfiguration(m.awsvpc()))
+                    .tasks().get(0).taskArn();
+            m.plane.reconciler().tick();
+            String first = m.plane.state().runtimes.get(arn).orElseThrow().instanceId();
+            assertThat(first).isNotNull();
+            m.plane.state().db.run(() -> m.plane.cloud().terminate(first));
+            m.plane.reconciler().tick();
+            String second = m.plane.state().runtimes.get(arn).orElseThrow().instanceId();
+            assertThat(second).isNotNull().isNotEqualTo(first);
+        }
+    }
+
+    @Test
     void memberOfInstanceType_newCapacity_onlyMatchingTypes() {
         f.register(EcsServerFixture.nginx("web"));
         service("m", "web", 6, List.of(PlacementConstraint.builder().type("memberOf")
@@ -169,16 +188,13 @@ class FleetEngineApiTest {
     }
 
     @Test
-    void distinctInstance_runTask_eachTaskOnItsOwnInstance() {
+    void distinctInstance_runTaskOnManagedInstances_refusedWithTheSupportedAttributes() {
         f.register(EcsServerFixture.nginx("web"));
-        List<String> arns = f.ecs.runTask(b -> b.cluster("c").taskDefinition("web").count(4)
-                .networkConfiguration(f.awsvpc()).placementConstraints(p -> p.type("distinctInstance")))
-                .tasks().stream().map(Task::taskArn).toList();
-        f.waiter.waitUntilTasksRunning(b -> b.cluster("c").tasks(arns));
-        Set<String> instances = new HashSet<>();
-        f.ecs.describeTasks(b -> b.cluster("c").tasks(arns)).tasks()
-                .forEach(t -> instances.add(t.containerInstanceArn()));
-        assertThat(instances).hasSize(4);
+        assertThatThrownBy(() -> f.ecs.runTask(b -> b.cluster("c").taskDefinition("web").count(4)
+                .networkConfiguration(f.awsvpc()).placementConstraints(p -> p.type("distinctInstance"))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("ecs.subnet-id, ecs.availability-zone, ecs.instance-type");
+        assertThat(f.ecs.listTasks(b -> b.cluster("c")).taskArns()).isEmpty();
     }
 
     @Test
@@ -209,7 +225,8 @@ class FleetEngineApiTest {
         f.register(EcsServerFixture.nginx("web"));
         f.ecs.createService(b -> b.cluster("c").serviceName("w").taskDefinition("web").desiredCount(8)
                 .networkConfiguration(f.awsvpc()).capacityProviderStrategy(
-                        s -> s.capacityProvider("c-mi").base(2).weight(1), s -> s.capacityProvider("second").weight(2)));
+                        s -> s.capacityProvider("c-mi").base(2).weight(1),
+                        s -> s.capacityProvider("second").weight(2)));
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("w"));
         Map<String, Integer> perProvider = new TreeMap<>();
         tasks("w").forEach(t -> perProvider.merge(t.capacityProviderName(), 1, Integer::sum));

@@ -191,4 +191,38 @@ class TaskApiTest {
         assertThatThrownBy(() -> f.ecs.updateTaskProtection(b -> b.cluster("c").tasks(svcTask)
                 .protectionEnabled(true).expiresInMinutes(3000))).isInstanceOf(InvalidParameterException.class);
     }
+
+    @Test
+    void runTask_memberOfZone_placedInThatZone_andBadAttributeRefused() {
+        String arn = f.ecs.runTask(b -> b.cluster("c").taskDefinition("web").networkConfiguration(f.awsvpc())
+                .placementConstraints(p -> p.type("memberOf").expression("attribute:ecs.availability-zone =="
+                        + " us-east-1b"))).tasks().get(0).taskArn();
+        f.waiter.waitUntilTasksRunning(b -> b.cluster("c").tasks(arn));
+        assertThat(describe(arn).availabilityZone()).isEqualTo("us-east-1b");
+        assertThatThrownBy(() -> f.ecs.runTask(b -> b.cluster("c").taskDefinition("web")
+                .networkConfiguration(f.awsvpc()).placementConstraints(p -> p.type("memberOf")
+                        .expression("attribute:ecs.os-type == linux")))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("ecs.os-type").hasMessageContaining("Managed Instances capacity providers do not support");
+        assertThatThrownBy(() -> f.ecs.runTask(b -> b.cluster("c").taskDefinition("web")
+                .networkConfiguration(f.awsvpc()).placementConstraints(p -> p.type("memberOf").expression("(("))))
+                .isInstanceOf(InvalidParameterException.class);
+    }
+
+    @Test
+    void createService_defaultStrategy_spreadsOverZones_distinctInstanceRefusedOnManagedInstances() {
+        f.register(EcsServerFixture.nginx("tiny").cpu("256").memory("256"));
+        f.ecs.createService(b -> b.cluster("c").serviceName("spread").taskDefinition("tiny").desiredCount(2)
+                .networkConfiguration(f.awsvpc()));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("spread"));
+        List<Task> tasks = f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
+                .serviceName("spread")).taskArns())).tasks();
+        // ECS spreads a service over availability zones unless told otherwise (fact sheet §3).
+        assertThat(tasks).extracting(Task::availabilityZone).doesNotHaveDuplicates().hasSize(2);
+        // Managed Instances accept only memberOf constraints (fact sheet §2).
+        assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("c").serviceName("distinct")
+                .taskDefinition("tiny").desiredCount(3).networkConfiguration(f.awsvpc())
+                .placementConstraints(p -> p.type("distinctInstance")))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("distinctInstance").hasMessageContaining("Managed Instances");
+        assertThat(f.ecs.listServices(b -> b.cluster("c")).serviceArns()).noneMatch(a -> a.endsWith("/distinct"));
+    }
 }

@@ -32,6 +32,8 @@ public final class SigV4Verifier {
     private final AccessKeys keys;
     private final String region;
     private final Clock clock;
+    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> signingKeys =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public SigV4Verifier(AccessKeys keys, String region, Clock clock) {
         this.keys = keys;
@@ -87,14 +89,27 @@ public final class SigV4Verifier {
         }
         String canonical = SigV4.canonicalRequest(request, auth.signedHeaders(), payloadHash);
         String toSign = SigV4.stringToSign(AMZ_DATE.format(signedAt), auth.scope(), canonical);
-        String expected = SigV4.signature(SigV4.signingKey(secret, auth.date(), auth.region(), auth.service()),
-                toSign);
+        String expected = SigV4.signature(signingKey(auth, secret), toSign);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 auth.signature().toLowerCase().getBytes(StandardCharsets.US_ASCII))) {
             throw new AuthException(Kind.BAD_SIGNATURE, MISMATCH + "\n\nThe Canonical String for this request should"
                     + " have been\n'" + canonical + "'\n\nThe String-to-Sign should have been\n'" + toSign + "'\n");
         }
         return auth.accessKeyId();
+    }
+
+    /** The derived key, cached per key, day, region and service (it changes once a day). */
+    private byte[] signingKey(Authorization auth, String secret) {
+        String k = auth.accessKeyId() + "/" + auth.scope();
+        byte[] key = signingKeys.get(k);
+        if (key == null) {
+            if (signingKeys.size() > 1_000) {
+                signingKeys.clear();
+            }
+            key = SigV4.signingKey(secret, auth.date(), auth.region(), auth.service());
+            signingKeys.put(k, key);
+        }
+        return key;
     }
 
     static Authorization parse(String header) {

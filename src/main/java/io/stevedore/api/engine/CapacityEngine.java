@@ -28,7 +28,8 @@ public interface CapacityEngine {
      * A task waiting for capacity.
      *
      * @param taskArn          the task
-     * @param group            its task group ({@code service:x}, {@code family:x}); spread and distinctInstance count it
+     * @param group            its task group ({@code service:x}, {@code family:x}), what spread and
+     *                         distinctInstance count
      * @param demand           what it needs
      * @param capacityProvider the Managed Instances provider it runs on
      * @param constraints      placement constraints (RunTask / service plus the task definition's)

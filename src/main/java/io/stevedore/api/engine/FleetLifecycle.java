@@ -2,7 +2,6 @@ package io.stevedore.api.engine;
 
 import io.stevedore.api.Context;
 import io.stevedore.api.engine.TaskRuntime.Phase;
-import io.stevedore.api.ops.CapacityProviderOps;
 import io.stevedore.catalog.Offering;
 import io.stevedore.cloud.Instance;
 import io.stevedore.lifecycle.Compaction;
@@ -195,7 +194,7 @@ public final class FleetLifecycle {
             if (ctx.state().instances.values(m -> m.capacityProvider().equals(p.name())).isEmpty()) {
                 CapacityProvider gone = p.toBuilder().status("INACTIVE").updateStatus("DELETE_COMPLETE").build();
                 ctx.state().capacityProviders.put(p.name(), gone);
-                CapacityProviderOps.detach(ctx, gone);
+                ctx.state().detachCapacityProvider(gone.name());
             }
         }
     }

@@ -112,22 +112,26 @@ final class NewCapacity {
             }
             List<List<String>> keys = new ArrayList<>(parts.keySet());
             List<Integer> zoneToPart = new ArrayList<>();
+            List<Batch> partBatches = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
-                for (int j = 0; j < parts.get(keys.get(i)).size(); j++) {
+                List<String> key = keys.get(i);
+                for (int j = 0; j < parts.get(key).size(); j++) {
                     zoneToPart.add(i);
                 }
+                partBatches.add(k.distinct() ? null : batches.computeIfAbsent(p.name() + "|" + parts.get(key) + "|"
+                        + key, b -> new Batch(p, parts.get(key), offeringsOf.get(key))));
             }
             for (int n = 0; n < members.size(); n++) {
-                List<String> key = keys.get(zoneToPart.get(n % zoneToPart.size()));
+                int part = zoneToPart.get(n % zoneToPart.size());
                 PendingTask t = members.get(n);
                 if (k.distinct()) {
-                    List<Zone> zs = parts.get(key);
-                    run(oneTask(p, List.of(zs.get(n % zs.size())), offeringsOf.get(key), t), launches, unplaced);
+                    List<Zone> zs = parts.get(keys.get(part));
+                    run(oneTask(p, List.of(zs.get(n % zs.size())), offeringsOf.get(keys.get(part)), t), launches,
+                            unplaced);
                     continue;
                 }
-                String batchKey = p.name() + "|" + parts.get(key) + "|" + key;
-                batches.computeIfAbsent(batchKey, b -> new Batch(p, parts.get(key), offeringsOf.get(key))).groups
-                        .computeIfAbsent(new GroupKey(t.group(), t.demand()), g -> new ArrayList<>()).add(t);
+                partBatches.get(part).groups.computeIfAbsent(new GroupKey(t.group(), t.demand()),
+                        g -> new ArrayList<>()).add(t);
             }
         });
         batches.values().forEach(b -> run(b, launches, unplaced));

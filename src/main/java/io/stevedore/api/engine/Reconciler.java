@@ -40,6 +40,8 @@ public final class Reconciler {
     static final Duration STOPPED_TASK_RETENTION = Duration.ofHours(1);
     /** How many state-change events the ring keeps (docs/lifecycle.md). */
     public static final int EVENT_RING_SIZE = 10_000;
+    static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+    private long lastPurgeMillis = Long.MIN_VALUE / 2;
 
     private final Context ctx;
     private final Timings timings;
@@ -117,6 +119,10 @@ public final class Reconciler {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ec2.isEmpty() || "terminated".equals(ec2.get().state())) {
                 ctx.state().instances.remove(mi.instanceId());
+                for (TaskRuntime rt : ctx.state().runtimes.values(r -> mi.instanceId().equals(r.instanceId())
+                        && r.phase() == Phase.WAIT_INSTANCE)) {
+                    ctx.state().runtimes.put(rt.taskArn(), rt.placed(null, true).to(Phase.UNPLACED, 0));
+                }
                 continue;
             }
             if (!"running".equals(ec2.get().state())) {
@@ -337,7 +343,17 @@ public final class Reconciler {
         return KeyValuePair.builder().name(n).value(v).build();
     }
 
+    /**
+     * Forgets tasks stopped more than an hour ago. A retention, not a deadline: it runs at most once per
+     * {@link #PURGE_EVERY} of clock time, so a tick does not scan every task (ECS keeps stopped tasks visible for
+     * at least an hour).
+     */
     private void purgeStoppedTasks() {
+        long nowMillis = ctx.now().toEpochMilli();
+        if (nowMillis - lastPurgeMillis < PURGE_EVERY.toMillis() && nowMillis >= lastPurgeMillis) {
+            return;
+        }
+        lastPurgeMillis = nowMillis;
         long cutoff = ctx.now().minus(STOPPED_TASK_RETENTION).toEpochMilli();
         for (Task t : ctx.state().tasks.values(t -> "STOPPED".equals(t.lastStatus()) && t.stoppedAt() != null
                 && t.stoppedAt().toEpochMilli() < cutoff)) {

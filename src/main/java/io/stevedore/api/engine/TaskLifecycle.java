@@ -2,10 +2,14 @@ package io.stevedore.api.engine;
 
 import io.stevedore.api.Context;
 import io.stevedore.api.engine.TaskRuntime.Phase;
+import io.stevedore.store.Database;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.Attachment;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.NetworkInterface;
@@ -22,9 +26,44 @@ final class TaskLifecycle {
     private final Context ctx;
     private final Timings timings;
 
+    /*
+     * Incremental advances. Only a task whose phase deadline has passed or whose stop was requested can move, so
+     * a pass looks at those: deadlines and stop requests are learnt from the database's committed changes (and
+     * from requestStop directly, for stops asked within the same tick). The first pass, a pass after a failed
+     * tick and every pass over a shared store look at every task and rebuild both indexes.
+     */
+    private final TreeMap<Long, Set<String>> dueIndex = new TreeMap<>();
+    private final Set<String> stopWanted = new HashSet<>();
+    private boolean everything = true;
+
     TaskLifecycle(Context ctx, Timings timings) {
         this.ctx = ctx;
         this.timings = timings;
+        ctx.state().db.addCommitListener(new Database.CommitListener() {
+            @Override
+            public void changed(String kind, String id, Object value) {
+                if (value instanceof TaskRuntime rt) {
+                    due(rt);
+                } else if (value instanceof Task t && stopPending(t)) {
+                    stopWanted.add(id);
+                }
+            }
+
+            @Override
+            public void wiped() {
+                everything = true;
+            }
+        });
+    }
+
+    private void due(TaskRuntime rt) {
+        if (rt.phase() != Phase.DONE && rt.dueAtMillis() > 0) {
+            dueIndex.computeIfAbsent(rt.dueAtMillis(), k -> new HashSet<>()).add(rt.taskArn());
+        }
+    }
+
+    private static boolean stopPending(Task t) {
+        return "STOPPED".equals(t.desiredStatus()) && !"STOPPED".equals(t.lastStatus());
     }
 
     private long now() {
@@ -43,17 +82,41 @@ final class TaskLifecycle {
         Task u = t.toBuilder().desiredStatus("STOPPED").stopCode(stopCode).stoppedReason(reason)
                 .stoppingAt(ctx.now()).version(t.version() + 1).build();
         ctx.state().tasks.put(t.taskArn(), u);
+        stopWanted.add(t.taskArn());
     }
 
     void advanceAll() {
-        for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.phase() != Phase.DONE)) {
-            Task t = ctx.state().tasks.get(rt.taskArn()).orElse(null);
-            if (t == null) {
-                ctx.state().runtimes.remove(rt.taskArn());
-                continue;
+        boolean full = everything || ctx.state().db.isShared();
+        everything = true; // until this pass succeeds
+        if (full) {
+            dueIndex.clear();
+            stopWanted.clear();
+            for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.phase() != Phase.DONE)) {
+                advanceOne(rt);
+                ctx.state().runtimes.get(rt.taskArn()).ifPresent(this::due);
+                ctx.state().tasks.get(rt.taskArn()).filter(TaskLifecycle::stopPending)
+                        .ifPresent(t -> stopWanted.add(t.taskArn()));
             }
-            advance(t, rt);
+        } else {
+            TreeSet<String> arns = new TreeSet<>(stopWanted);
+            stopWanted.clear();
+            var head = dueIndex.headMap(now(), true);
+            head.values().forEach(arns::addAll);
+            head.clear();
+            for (String arn : arns) {
+                ctx.state().runtimes.get(arn).filter(r -> r.phase() != Phase.DONE).ifPresent(this::advanceOne);
+            }
         }
+        everything = false;
+    }
+
+    private void advanceOne(TaskRuntime rt) {
+        Task t = ctx.state().tasks.get(rt.taskArn()).orElse(null);
+        if (t == null) {
+            ctx.state().runtimes.remove(rt.taskArn());
+            return;
+        }
+        advance(t, rt);
     }
 
     private void advance(Task t, TaskRuntime rt) {

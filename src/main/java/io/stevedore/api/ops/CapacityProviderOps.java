@@ -392,16 +392,7 @@ public final class CapacityProviderOps {
         return DeleteCapacityProviderResponse.builder().capacityProvider(view(u, false)).build();
     }
 
-    /** Removes a deleted provider from every cluster's association list. */
-    public static void detach(Context ctx, CapacityProvider p) {
-        for (Cluster c : ctx.state().clusters.values(c -> c.capacityProviders().contains(p.name()))) {
-            List<String> providers = new ArrayList<>(c.capacityProviders());
-            providers.remove(p.name());
-            ctx.state().clusters.put(c.clusterArn(), c.toBuilder().capacityProviders(providers).build());
-        }
-    }
-
     private void detach(CapacityProvider p) {
-        detach(ctx, p);
+        ctx.state().detachCapacityProvider(p.name());
     }
 }

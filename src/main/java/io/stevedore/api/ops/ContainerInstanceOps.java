@@ -7,6 +7,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.Errors;
 import io.stevedore.api.Pages;
 import io.stevedore.api.engine.Demands;
+import io.stevedore.api.engine.FilterExpression;
 import io.stevedore.api.engine.Instances;
 import io.stevedore.api.engine.Reconciler;
 import io.stevedore.api.wire.AwsException;

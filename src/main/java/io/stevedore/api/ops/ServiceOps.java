@@ -117,6 +117,7 @@ public final class ServiceOps {
         PlacementModelMapper.strategies(r.placementStrategy());
         Targets targets = Targets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
                 r.networkConfiguration());
+        targets.checkConstraints(r.placementConstraints());
         DeploymentConfiguration dc = deploymentConfiguration(r.deploymentConfiguration(), null);
         Service s = Service.builder().serviceArn(arn).serviceName(r.serviceName()).clusterArn(cluster.clusterArn())
                 .loadBalancers(r.loadBalancers()).serviceRegistries(r.serviceRegistries()).status("ACTIVE")

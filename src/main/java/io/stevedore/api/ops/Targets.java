@@ -4,6 +4,8 @@ import static io.stevedore.api.Errors.require;
 
 import io.stevedore.api.Context;
 import io.stevedore.api.Errors;
+import io.stevedore.api.PlacementModelMapper;
+import io.stevedore.placement.ManagedInstancesRules;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
@@ -15,10 +17,15 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * Where tasks of a RunTask or a service go: a launch type, or a capacity provider strategy (given, or the
  * cluster's default), checked against the task definition's compatibilities and network configuration.
  *
- * @param launchType the launch type, or null
- * @param strategy   the strategy, or empty
+ * @param launchType    the launch type, or null
+ * @param strategy      the strategy, or empty
+ * @param compatibility what the tasks run on: MANAGED_INSTANCES, FARGATE or EC2
  */
-record Targets(String launchType, List<CapacityProviderStrategyItem> strategy) {
+record Targets(String launchType, List<CapacityProviderStrategyItem> strategy, String compatibility) {
+
+    Targets(String launchType, List<CapacityProviderStrategyItem> strategy) {
+        this(launchType, strategy, null);
+    }
 
     static Targets resolve(Context ctx, Cluster cluster, String launchType,
                            List<CapacityProviderStrategyItem> strategy, TaskDefinition td, NetworkConfiguration nc) {
@@ -54,7 +61,21 @@ record Targets(String launchType, List<CapacityProviderStrategyItem> strategy) {
         require(td.compatibilitiesAsStrings().contains(needed), "Task definition does not support launch_type "
                 + needed + ".");
         Networks.validate(ctx, td, nc, first);
-        return t;
+        return new Targets(t.launchType, t.strategy, needed);
+    }
+
+    /**
+     * Placement constraints as the target capacity accepts them: on Managed Instances only {@code memberOf} on
+     * {@code ecs.subnet-id}, {@code ecs.availability-zone}, {@code ecs.instance-type} and
+     * {@code ecs.cpu-architecture} (fact sheet §2); an InvalidParameterException names the refused one.
+     */
+    void checkConstraints(List<software.amazon.awssdk.services.ecs.model.PlacementConstraint> wire) {
+        if ("MANAGED_INSTANCES".equals(compatibility) && wire != null && !wire.isEmpty()) {
+            PlacementModelMapper.guarded(() -> {
+                ManagedInstancesRules.validateConstraints(PlacementModelMapper.constraints(wire));
+                return null;
+            });
+        }
     }
 
     /** Normalizes provider names (ARNs → names) so tasks record the name. */

@@ -96,6 +96,7 @@ public final class TaskOps {
             tags.addAll(TagOps.sdkTags(ctx, td.taskDefinitionArn()));
         }
         PlacementModelMapper.constraints(r.placementConstraints());
+        targets.checkConstraints(r.placementConstraints());
         PlacementModelMapper.strategies(r.placementStrategy());
         PlacementRules placement = PlacementRules.of(r.placementConstraints(), r.placementStrategy());
         List<Task> current = new ArrayList<>();

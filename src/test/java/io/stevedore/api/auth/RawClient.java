@@ -52,9 +52,13 @@ public final class RawClient {
 
     /** A signed request whose headers the SDK signer produced; {@code sentBody} may differ (tampering). */
     public static SdkHttpRequest sign(URI endpoint, Map<String, String> headers, String signedBody, Signing s) {
+        return signBytes(endpoint, headers, signedBody.getBytes(StandardCharsets.UTF_8), s);
+    }
+
+    /** As {@link #sign} for arbitrary body bytes. */
+    public static SdkHttpRequest signBytes(URI endpoint, Map<String, String> headers, byte[] bytes, Signing s) {
         SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder().uri(endpoint).method(SdkHttpMethod.POST);
         headers.forEach(b::putHeader);
-        byte[] bytes = signedBody.getBytes(StandardCharsets.UTF_8);
         return AwsV4HttpSigner.create().sign(r -> r
                 .identity(AwsCredentialsIdentity.create(s.accessKey(), s.secret()))
                 .request(b.build())

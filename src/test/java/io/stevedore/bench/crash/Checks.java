@@ -90,4 +90,9 @@ final class Checks {
         return "STOPPED".equals(t.get().desiredStatus()) ? Optional.empty()
                 : Optional.of("stopped task has desiredStatus " + t.get().desiredStatus());
     }
+
+    static Optional<String> containerInstanceExists(EcsClient ecs, String cluster, String arn) {
+        return ecs.describeContainerInstances(b -> b.cluster(cluster).containerInstances(arn)).containerInstances()
+                .isEmpty() ? Optional.of("container instance missing") : Optional.empty();
+    }
 }

@@ -139,8 +139,10 @@ public final class CrashHarness implements AutoCloseable {
         List<ServeProcess> procs = new ArrayList<>();
         try {
             for (int r = 0; r < replicas; r++) {
-                procs.add(ServeProcess.start(serveArgs(store, trial, "r" + r), logs.resolve(store + "-" + trial
-                        + "-r" + r + ".log")));
+                procs.add(ServeProcess.launch(serveArgs(store, trial, "r" + r), log(logs, store, trial, "r" + r)));
+            }
+            for (int r = 0; r < replicas; r++) {
+                procs.get(r).awaitReady(log(logs, store, trial, "r" + r));
             }
             ServeProcess victim = awaitLeader(procs);
             List<EcsClient> clients = procs.stream().map(p -> ecs(p.endpoint())).toList();
@@ -152,19 +154,31 @@ public final class CrashHarness implements AutoCloseable {
                         ec2.describeSecurityGroups().securityGroups().get(0).groupId());
             }
             clients.forEach(c -> c.listClusters()); // warm both ends up, so the kill lands amid writes
-            long killAfter = 300 + random.nextInt(4700);
+            // the kill lands at a random moment of the load: after a random number of acknowledged writes
+            // (0-59), plus a random 0-300 ms, so it may hit any call in flight; never later than 30 s
+            int writesBeforeKill = random.nextInt(60);
+            long extraMillis = random.nextInt(300);
             AtomicBoolean stop = new AtomicBoolean();
             Thread load = new Thread(() -> driver.run(stop), "crash-load");
+            long loadStart = System.nanoTime();
             load.start();
-            Thread.sleep(killAfter);
+            while (ledger.acknowledged() < writesBeforeKill && load.isAlive()
+                    && System.nanoTime() - loadStart < 30_000_000_000L) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(extraMillis);
             long killedAt = System.nanoTime();
+            long killAfter = (killedAt - loadStart) / 1_000_000;
             victim.kill9();
             stop.set(true);
             load.join(60_000);
             clients.forEach(EcsClient::close);
-
             List<String> violations = new ArrayList<>();
+
             Duration failover = null;
+            if (driver.failure != null) {
+                violations.add("load failed before the kill: " + driver.failure);
+            }
             ServeProcess survivor = procs.stream().filter(p -> p != victim).findFirst().orElse(null);
             if (survivor != null) {
                 try (EcsClient ecs = ecs(survivor.endpoint())) {
@@ -189,6 +203,10 @@ public final class CrashHarness implements AutoCloseable {
                 p.kill9();
             }
         }
+    }
+
+    private static Path log(Path logs, String store, int trial, String replica) {
+        return logs.resolve(store + "-" + trial + "-" + replica + ".log");
     }
 
     private Duration verifyAfterRestart(ServeProcess p, Ledger ledger, List<String> violations) throws Exception {

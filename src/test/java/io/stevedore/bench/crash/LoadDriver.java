@@ -37,6 +37,8 @@ final class LoadDriver {
     private final Map<String, List<String>> tasks = new TreeMap<>();
     private int calls;
     int serverErrors;
+    /** Set when the load stopped for another reason than the server's death (a harness defect). */
+    volatile String failure;
     int refused;
 
     LoadDriver(List<EcsClient> clients, Random random, Ledger ledger, List<String> subnets, String securityGroup) {
@@ -61,6 +63,8 @@ final class LoadDriver {
             }
         } catch (SdkClientException gone) {
             // the server died during the last call: its outcome was recorded as unknown
+        } catch (RuntimeException e) {
+            failure = e.toString();
         }
     }
 
@@ -76,6 +80,10 @@ final class LoadDriver {
         String cluster = clusters.get(random.nextInt(clusters.size()));
         List<String> svc = services.computeIfAbsent(cluster, c -> new ArrayList<>());
         List<String> run = tasks.computeIfAbsent(cluster, c -> new ArrayList<>());
+        if (calls % 8 == 7) {
+            observeInstances(cluster);
+            return;
+        }
         int dice = random.nextInt(100);
         if (dice < 12 && svc.size() < 3) {
             createService(cluster, "s" + svc.size() + "-" + calls, 1 + random.nextInt(3));
@@ -182,6 +190,23 @@ final class LoadDriver {
                         tasks.get(cluster).add(t.taskArn());
                     }
                 });
+    }
+
+    /**
+     * Reads the cluster's container instances: an instance a client has seen is durable state and must still
+     * be there (in any status) after the restart.
+     */
+    private void observeInstances(String cluster) {
+        EcsClient c = next();
+        List<String> arns = c.listContainerInstances(b -> b.cluster(cluster)).containerInstanceArns();
+        if (arns.isEmpty()) {
+            return;
+        }
+        for (var ci : c.describeContainerInstances(b -> b.cluster(cluster).containerInstances(arns))
+                .containerInstances()) {
+            ledger.expect("instance " + ci.ec2InstanceId(), ecs -> Checks.containerInstanceExists(ecs, cluster,
+                    ci.containerInstanceArn()));
+        }
     }
 
     private void stopTask(String cluster, String arn) {

@@ -35,6 +35,13 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code serve} with these extra arguments (port, speed and storage are up to the caller). */
     static ServeProcess start(List<String> serveArgs, Path log) throws IOException, InterruptedException {
+        ServeProcess p = launch(serveArgs, log);
+        p.awaitReady(log);
+        return p;
+    }
+
+    /** Starts the process without waiting for it to serve (start several, then {@link #awaitReady} each). */
+    static ServeProcess launch(List<String> serveArgs, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "io.stevedore.cli.Main", "serve", "--port", "0"));
@@ -44,11 +51,14 @@ final class ServeProcess implements AutoCloseable {
         Thread reader = new Thread(() -> p.pump(log), "serve-log");
         reader.setDaemon(true);
         reader.start();
-        if (!p.ready.await(120, TimeUnit.SECONDS) || p.port < 0) {
-            p.kill9();
+        return p;
+    }
+
+    void awaitReady(Path log) throws IOException, InterruptedException {
+        if (!ready.await(120, TimeUnit.SECONDS) || port < 0) {
+            kill9();
             throw new IOException("stevedore serve did not start within 120 s; see " + log);
         }
-        return p;
     }
 
     private void pump(Path log) {

@@ -1,4 +1,4 @@
-package io.stevedore.api.ops;
+package io.stevedore.api.engine;
 
 import io.stevedore.api.Errors;
 import java.util.ArrayList;
@@ -13,14 +13,26 @@ import java.util.regex.Pattern;
  * {@code attribute:NAME == V}, {@code !=}, {@code in [A, B]}, {@code not in [...]}, {@code exists},
  * {@code not_exists}, joined by {@code and} / {@code or} ({@code &&}, {@code ||}); {@code and} binds tighter.
  */
-final class FilterExpression {
+public final class FilterExpression {
     private static final Pattern TERM = Pattern.compile(
-            "\\s*attribute:([A-Za-z0-9_.\\-/]+)\\s*(==|!=|not in|in|exists|not_exists)\\s*(\\[[^\\]]*]|[^\\s()]+)?\\s*");
+            "\\s*attribute:([A-Za-z0-9_.\\-/]+)\\s*(==|!=|not in|in|exists|not_exists)\\s*(\\[[^\\]]*]|[^\\s()=!\\[][^\\s()]*)?\\s*");
 
     private FilterExpression() {
     }
 
-    static Predicate<Map<String, String>> parse(String expr) {
+    private static final Pattern ATTRIBUTE = Pattern.compile("attribute:([A-Za-z0-9_.\\-/]+)");
+
+    /** The attribute names an expression uses. */
+    public static List<String> attributes(String expr) {
+        List<String> out = new ArrayList<>();
+        Matcher m = ATTRIBUTE.matcher(expr == null ? "" : expr);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    public static Predicate<Map<String, String>> parse(String expr) {
         if (expr == null || expr.isBlank()) {
             return a -> true;
         }
