@@ -85,7 +85,7 @@ public final class ControlPlane implements AutoCloseable {
         this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
         db.addCommitListener(new StateChangeEvents(reconciler.events(), clock));
-        this.faults = new FaultInjector(db, cloud, reconciler, state);
+        this.faults = new FaultInjector(db, cloud, reconciler, state, config.speed());
         new ClusterOps(ctx).register(api);
         new CapacityProviderOps(ctx, offerings).register(api);
         new TaskDefinitionOps(ctx).register(api);

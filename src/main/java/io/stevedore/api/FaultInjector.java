@@ -25,12 +25,14 @@ public final class FaultInjector {
     private final SimulatedEc2 cloud;
     private final Reconciler reconciler;
     private final EcsState state;
+    private final double speed;
 
-    FaultInjector(Database db, SimulatedEc2 cloud, Reconciler reconciler, EcsState state) {
+    FaultInjector(Database db, SimulatedEc2 cloud, Reconciler reconciler, EcsState state, double speed) {
         this.db = db;
         this.cloud = cloud;
         this.reconciler = reconciler;
         this.state = state;
+        this.speed = speed;
     }
 
     private void requireInstance(String instanceId) {
@@ -87,12 +89,12 @@ public final class FaultInjector {
         });
     }
 
-    /** How long new instances take to boot. */
+    /** How long new instances take to boot (simulated time: divided by the server's speed like every delay). */
     public void launchLatency(Duration latency) {
         if (latency == null || latency.isNegative()) {
             throw new AwsException("InvalidParameterException", 400, "launchLatency must be >= 0 seconds");
         }
-        db.run(() -> cloud.setLaunchLatency(latency));
+        db.run(() -> cloud.setLaunchLatency(io.stevedore.api.engine.Timings.div(latency, speed)));
     }
 
     /** Attaches a maintenance window (ranges or cron form; null removes it) to a provider of a cluster. */

@@ -31,7 +31,6 @@ import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.ContainerInstanceHealthStatus;
 import software.amazon.awssdk.services.ecs.model.InstanceHealthCheckResult;
-import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
@@ -323,34 +322,35 @@ public final class FleetLifecycle {
         }
         ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
         if (d instanceof Decision.StartDrain s) {
-                InstanceLife l = life.get(mi.instanceId()).orElse(InstanceLife.of(mi.instanceId()));
-                life.put(mi.instanceId(), l.draining(now(), s.cause().name(), s.deadlineMillis()));
-                if (ci != null) {
-                    ctx.state().containerInstances.put(ci.containerInstanceArn(), ci.toBuilder().status("DRAINING")
-                            .statusReason(s.reason()).version(ci.version() + 1).build());
-                }
-                action(mi, "DRAINING", s.cause().name(), s.reason());
+            InstanceLife l = life.get(mi.instanceId()).orElse(InstanceLife.of(mi.instanceId()));
+            life.put(mi.instanceId(), l.draining(now(), s.cause().name(), s.deadlineMillis()));
+            setStatus(ci, "DRAINING", s.reason());
+            action(mi, "DRAINING", s.cause().name(), s.reason());
         } else if (d instanceof Decision.CancelDrain c) {
-                life.get(mi.instanceId()).ifPresent(l -> life.put(mi.instanceId(), l.notDraining()));
-                if (ci != null) {
-                    ctx.state().containerInstances.put(ci.containerInstanceArn(), ci.toBuilder().status("ACTIVE")
-                            .statusReason(null).version(ci.version() + 1).build());
-                }
-                action(mi, "ACTIVE", "UNDERUTILIZED", c.reason());
+            life.get(mi.instanceId()).ifPresent(l -> life.put(mi.instanceId(), l.notDraining()));
+            setStatus(ci, "ACTIVE", null);
+            action(mi, "ACTIVE", "UNDERUTILIZED", c.reason());
         } else if (d instanceof Decision.Retire r) {
-                if (r.force()) {
-                    for (Task t : tasksOn(mi)) {
-                        tasks.requestStop(t, "ServiceSchedulerInitiated", "Container instance " + mi.instanceId()
-                                + " is being replaced: " + r.reason());
-                    }
+            if (r.force()) {
+                for (Task t : tasksOn(mi)) {
+                    tasks.requestStop(t, "ServiceSchedulerInitiated", "Container instance " + mi.instanceId()
+                            + " is being replaced: " + r.reason());
                 }
-                retire(mi, r.reason(), true);
+            }
+            retire(mi, r.reason(), true);
         } else if (d instanceof Decision.Report rep) {
-                InstanceLife l = life.get(mi.instanceId()).orElse(InstanceLife.of(mi.instanceId()));
-                if (!l.impairedReported()) {
-                    life.put(mi.instanceId(), l.reported(true));
-                    action(mi, "REPORTED", "IMPAIRED", rep.reason());
-                }
+            InstanceLife l = life.get(mi.instanceId()).orElse(InstanceLife.of(mi.instanceId()));
+            if (!l.impairedReported()) {
+                life.put(mi.instanceId(), l.reported(true));
+                action(mi, "REPORTED", "IMPAIRED", rep.reason());
+            }
+        }
+    }
+
+    private void setStatus(ContainerInstance ci, String status, String reason) {
+        if (ci != null) {
+            ctx.state().containerInstances.put(ci.containerInstanceArn(), ci.toBuilder().status(status)
+                    .statusReason(reason).version(ci.version() + 1).build());
         }
     }
 
@@ -464,10 +464,5 @@ public final class FleetLifecycle {
         }
         EventWindow.parse(expression);
         windows.put(key, new WindowSetting(key, expression));
-    }
-
-    /** Service names of a cluster whose tasks are on draining instances (for the service scheduler). */
-    static boolean isService(Service s, Task t) {
-        return ("service:" + s.serviceName()).equals(t.group());
     }
 }
