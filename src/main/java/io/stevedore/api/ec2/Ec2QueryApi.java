@@ -55,6 +55,7 @@ public final class Ec2QueryApi {
                 case "DescribeVpcs" -> describeVpcs(request);
                 case "DescribeSubnets" -> describeSubnets(request);
                 case "DescribeSecurityGroups" -> describeSecurityGroups(request);
+                case "DescribeAvailabilityZones" -> describeAvailabilityZones(request);
                 case "CreateVpc" -> created(() -> vpc(new Ec2Xml().open("vpc"),
                         cloud.createVpc(required(request, "CidrBlock"))).close("vpc"));
                 case "CreateSubnet" -> created(() -> subnet(new Ec2Xml().open("subnet"), cloud.createSubnet(
@@ -319,6 +320,29 @@ public final class Ec2QueryApi {
             }
         }
         return x.close("subnetSet");
+    }
+
+    /** The zones of the region: those of the default subnets (one per zone). */
+    private Ec2Xml describeAvailabilityZones(Ec2QueryRequest r) {
+        List<String> names = r.list("ZoneName");
+        Map<String, List<String>> filters = r.filters();
+        List<String> zones = cloud.network().subnets().stream().filter(Network.Subnet::defaultForAz)
+                .map(Network.Subnet::availabilityZone).distinct().sorted().toList();
+        requireKnown(names, zones, "InvalidParameterValue", "The zone '%s' does not exist in this region");
+        Ec2Xml x = new Ec2Xml().open("availabilityZoneInfo");
+        for (String z : zones) {
+            String region = z.substring(0, z.length() - 1);
+            if ((names.isEmpty() || names.contains(z)) && matches(filters, f -> switch (f) {
+                case "zone-name" -> List.of(z);
+                case "region-name" -> List.of(region);
+                case "state" -> List.of("available");
+                default -> throw new Ec2Exception("InvalidParameterValue", "The filter '" + f + "' is invalid");
+            })) {
+                x.open("item").el("zoneName", z).el("zoneState", "available").el("regionName", region)
+                        .el("zoneType", "availability-zone").el("optInStatus", "opt-in-not-required").close("item");
+            }
+        }
+        return x.close("availabilityZoneInfo");
     }
 
     /** The members of a VPC element (DescribeVpcs item, CreateVpc answer). */

@@ -66,6 +66,9 @@ class Ec2ViewApiTest {
         assertThat(ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("vpc-id").values(vpc).build()))
                 .securityGroups()).singleElement()
                 .satisfies(g -> assertThat(g.groupName()).isEqualTo("default"));
+        assertThat(ec2.describeAvailabilityZones().availabilityZones())
+                .extracting(software.amazon.awssdk.services.ec2.model.AvailabilityZone::zoneName)
+                .containsExactlyInAnyOrderElementsOf(subnets.stream().map(Subnet::availabilityZone).toList());
         assertThat(ec2.describeSubnets(b -> b.filters(Filter.builder().name("availability-zone")
                 .values("us-east-1b").build())).subnets()).singleElement();
     }
