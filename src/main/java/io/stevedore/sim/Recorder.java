@@ -159,6 +159,10 @@ final class Recorder implements Database.CommitListener {
             l = new TaskLife(t.createdAt().toEpochMilli(), t.taskDefinitionArn(), t.capacityProviderName(),
                     parse(t.cpu()), parse(t.memory()));
             tasks.put(arn, l);
+            FargateView v = fargateView(l);
+            if (v != null && v.quote() instanceof FargateQuote.Unrunnable) {
+                unrunnableTasks.merge(v.family(), 1, Integer::sum);
+            }
         }
         String s = t.lastStatus();
         boolean isPending = "RUNNING".equals(t.desiredStatus()) && ("PROVISIONING".equals(s) || "PENDING".equals(s)
@@ -213,11 +217,9 @@ final class Recorder implements Database.CommitListener {
         if (sim.fargate() == null) {
             return;
         }
-        FargateView v = fargateByDefinition.computeIfAbsent(l.taskDefinitionArn, a -> sim.fargateView(a,
-                l.provider));
+        FargateView v = fargateView(l);
         if (v.quote() instanceof FargateQuote.Unrunnable) {
-            unrunnableTasks.merge(v.family(), 1, Integer::sum);
-            return;
+            return; // counted when the task was created
         }
         FargateQuote.Runs runs = (FargateQuote.Runs) v.quote();
         long startup = sim.fargateAssumptions().billedStartup().toMillis();
@@ -229,6 +231,14 @@ final class Recorder implements Database.CommitListener {
         long from = l.started - startup;
         fargateCost.spread(from, l.started + runMillis, runs.perHour() / 3_600_000.0);
         fargateCost.addAt(l.started + runMillis, bill.minimum());
+    }
+
+    /** Fargate's view of the task's definition (null without the Fargate comparison). */
+    private FargateView fargateView(TaskLife l) {
+        if (sim.fargate() == null) {
+            return null;
+        }
+        return fargateByDefinition.computeIfAbsent(l.taskDefinitionArn, a -> sim.fargateView(a, l.provider));
     }
 
     private void runtime(String arn, TaskRuntime rt) {

@@ -227,7 +227,8 @@ final class ReportBuilder {
         double up = 0;
         double min = 1;
         long below = 0;
-        for (int i = 0; i < s.count; i++) {
+        // the first sample is taken the instant the services are created: every service is below its count then
+        for (int i = s.count > 1 ? 1 : 0; i < s.count; i++) {
             desired += s.desired[i];
             up += s.up[i];
             below += s.servicesBelow[i];
@@ -238,7 +239,7 @@ final class ReportBuilder {
         return JSON.objectNode().put("overall", round(desired == 0 ? 1 : up / desired, 5))
                 .put("lowestSample", round(min, 4)).put("serviceSamplesBelowDesired", below)
                 .put("definition", "running tasks (capped at desired) / desired tasks over all services, sampled"
-                        + " every " + ctx.step() / 1000 + " s");
+                        + " every " + ctx.step() / 1000 + " s from the first step on");
     }
 
     private ObjectNode assumptions() {

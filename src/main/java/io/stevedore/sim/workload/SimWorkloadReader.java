@@ -19,13 +19,13 @@ import java.util.Set;
  * errors; every error names the field with its line and column.
  */
 public final class SimWorkloadReader {
-    private static final Set<String> TOP = Set.of("region", "duration", "capacityProviders", "taskDefinitions",
+    static final Set<String> TOP = Set.of("region", "duration", "capacityProviders", "taskDefinitions",
             "services", "jobs", "faults", "fargate", "taskGroups");
     private static final Set<String> PROVIDER = Set.of("name", "capacityOptionType", "instanceRequirements",
             "subnets", "infrastructureOptimization");
-    private static final Set<String> SERVICE = Set.of("name", "taskDefinition", "replicas", "desiredCount",
+    static final Set<String> SERVICE = Set.of("name", "taskDefinition", "replicas", "desiredCount",
             "capacityProvider", "deploymentConfiguration", "placementConstraints", "deployments");
-    private static final Set<String> JOB = Set.of("name", "taskDefinition", "arrivals", "duration",
+    static final Set<String> JOB = Set.of("name", "taskDefinition", "arrivals", "duration",
             "capacityProvider");
     private static final Set<String> FAULT = Set.of("at", "type", "count", "fraction", "instanceTypes",
             "availabilityZone", "duration");

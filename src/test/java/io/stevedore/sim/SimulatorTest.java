@@ -1,0 +1,71 @@
+package io.stevedore.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stevedore.sim.report.JsonReport;
+import io.stevedore.sim.workload.SimWorkload;
+import io.stevedore.sim.workload.SimWorkloadReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SimulatorTest {
+
+    static SimWorkload workload(String resource) throws Exception {
+        try (var in = SimulatorTest.class.getResourceAsStream(resource)) {
+            return new SimWorkloadReader().read("mixed-small", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    static JsonNode run(SimWorkload w, long seed) {
+        return new Simulator(w, SimOptions.of(w.duration(), seed)).run(Progress.NONE);
+    }
+
+    @Test
+    void run_sameWorkloadAndSeed_byteIdenticalJson() throws Exception {
+        SimWorkload w = workload("/sim/mixed-small.yaml");
+        String first = JsonReport.write(run(w, 42));
+        String second = JsonReport.write(run(w, 42));
+        assertThat(second).isEqualTo(first);
+        String otherSeed = JsonReport.write(run(w, 43));
+        assertThat(otherSeed).as("another seed draws other arrivals").isNotEqualTo(first);
+    }
+
+    @Test
+    void run_mixedWorkload_reportsEveryPart() throws Exception {
+        JsonNode r = run(workload("/sim/mixed-small.yaml"), 7);
+        JsonNode mi = r.path("summary").path("managedInstances");
+        assertThat(mi.path("cost").path("total").asDouble()).isPositive();
+        assertThat(mi.path("cost").path("total").asDouble()).isCloseTo(mi.path("cost").path("ec2").asDouble()
+                + mi.path("cost").path("managementFee").asDouble(), org.assertj.core.data.Offset.offset(0.0002));
+        assertThat(mi.path("tasksStarted").asInt()).isGreaterThan(100);
+        JsonNode fg = r.path("summary").path("fargate");
+        assertThat(fg.path("unrunnable")).hasSize(1);
+        assertThat(fg.path("unrunnable").get(0).path("taskDefinition").asText()).isEqualTo("gpu-job");
+        assertThat(fg.path("unrunnable").get(0).path("reason").asText()).contains("GPU");
+        assertThat(fg.path("cost").path("minimumBilling").asDouble()).as("40 s jobs pay the minute").isPositive();
+        assertThat(r.path("startLatencySeconds").path("managedInstances").path("warm").path("count").asInt())
+                .isPositive();
+        assertThat(r.path("startLatencySeconds").path("managedInstances").path("newInstance").path("p50")
+                .asDouble()).isGreaterThan(r.path("startLatencySeconds").path("managedInstances").path("warm")
+                .path("p50").asDouble());
+        assertThat(r.path("taskStops").path("deployment").asInt()).as("the 2h deployment replaced tasks")
+                .isGreaterThanOrEqualTo(4);
+        assertThat(r.path("taskStops").path("completed").asInt()).isGreaterThan(100);
+        assertThat(r.path("faults")).hasSize(3);
+        assertThat(r.path("series").path("t")).hasSize(r.path("series").path("pendingTasks").size());
+        assertThat(r.path("availability").path("overall").asDouble()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void run_planWorkload_seedScenarioRunsAllTasks() throws Exception {
+        SimWorkload w = new SimWorkloadReader().read("a", Files.readString(Path.of("examples/seed-scale-up-a.yaml")));
+        JsonNode r = new Simulator(w, SimOptions.of(Duration.ofHours(1), 1)).run(Progress.NONE);
+        assertThat(r.path("summary").path("managedInstances").path("tasksStarted").asInt()).isEqualTo(30);
+        JsonNode running = r.path("series").path("runningTasks");
+        assertThat(running.get(running.size() - 1).asInt()).isEqualTo(30);
+    }
+}
