@@ -99,6 +99,17 @@ class ContainerInstanceApiTest {
         ContainerInstance d = f.ecs.updateContainerInstancesState(b -> b.cluster("c").containerInstances(ci)
                 .status("DRAINING")).containerInstances().get(0);
         assertThat(d.status()).isEqualTo("DRAINING");
+        // start-before-stop: the service stays at its running count while its task moves, so "stable" alone does
+        // not mean moved; wait (bounded) until no service task is left on the draining instance
+        for (int i = 0; i < 3000 && f.ecs.listTasks(b -> b.cluster("c").serviceName("s")).taskArns().stream()
+                .anyMatch(t -> ci.equals(f.ecs.describeTasks(x -> x.cluster("c").tasks(t)).tasks().get(0)
+                        .containerInstanceArn())); i++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
         assertThat(f.ecs.listContainerInstances(b -> b.cluster("c").status("DRAINING")).containerInstanceArns())
                 .containsExactly(ci);
