@@ -32,7 +32,7 @@ final class ServiceController {
     private final TaskFactory factory;
     private final Reconciler reconciler;
     /** Container instances that are DRAINING this tick: their service tasks move elsewhere (start-before-stop). */
-    private Set<String> draining = Set.of();
+    private Map<String, String> draining = Map.of();
 
     ServiceController(Context ctx, TaskFactory factory, Reconciler reconciler) {
         this.ctx = ctx;
@@ -96,9 +96,10 @@ final class ServiceController {
     }
 
     void reconcile() {
-        draining = new HashSet<>();
+        draining = new HashMap<>();
         ctx.state().containerInstances.values(ci -> "DRAINING".equals(ci.status()))
-                .forEach(ci -> draining.add(ci.containerInstanceArn()));
+                .forEach(ci -> draining.put(ci.containerInstanceArn(), ci.statusReason() == null ? ""
+                        : ci.statusReason()));
         boolean full = everything || ctx.state().db.isShared() || !draining.isEmpty();
         everything = true; // until this pass succeeds
         List<Service> todo;
@@ -169,9 +170,9 @@ final class ServiceController {
         int minHealthy = (int) Math.ceil(desired * (dc.minimumHealthyPercent() == null ? 100
                 : dc.minimumHealthyPercent()) / 100.0);
         List<Task> moving = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())
-                && draining.contains(t.containerInstanceArn())).toList());
+                && draining.containsKey(t.containerInstanceArn())).toList());
         List<Task> mine = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())
-                && !draining.contains(t.containerInstanceArn())).toList());
+                && !draining.containsKey(t.containerInstanceArn())).toList());
         List<Task> old = new ArrayList<>(live.stream().filter(t -> !primary.id().equals(t.startedBy())).toList());
         Comparator<Task> stopOrder = Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
                 .thenComparing(Task::createdAt, Comparator.reverseOrder()).thenComparing(Task::taskArn);
@@ -244,8 +245,9 @@ final class ServiceController {
         for (Task t : moving) {
             boolean running = "RUNNING".equals(t.lastStatus());
             if (!running || healthy - 1 >= keep) {
-                reconciler.stopTask(t, "ServiceSchedulerInitiated", "Container instance is draining; the task was"
-                        + " replaced on another instance");
+                String why = draining.getOrDefault(t.containerInstanceArn(), "");
+                reconciler.stopTask(t, "ServiceSchedulerInitiated", "Container instance is draining"
+                        + (why.isEmpty() ? "" : " (" + why + ")"));
                 stopped.add(id(t));
                 if (running) {
                     healthy--;
