@@ -117,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static java.util.Set<String> knownOperations(ControlPlane plane) {
         java.util.Set<String> ops = new java.util.TreeSet<>(plane.api().operations());
-        ops.addAll(java.util.List.of("DescribeInstances", "DescribeInstanceTypes", "DescribeVpcs", "DescribeSubnets",
+        ops.addAll(java.util.List.of("auth", "DescribeInstances", "DescribeInstanceTypes", "DescribeVpcs", "DescribeSubnets",
                 "DescribeSecurityGroups"));
         return ops;
     }
@@ -162,7 +162,7 @@ public final class ApiServer implements AutoCloseable {
 
         static Answer ec2(int status, String code, String message) {
             return new Answer(status, "text/xml;charset=UTF-8",
-                    Ec2QueryApi.error(status, code, message, UUID.randomUUID().toString()).xml(), code);
+                    Ec2QueryApi.error(status, code, message, requestId()).xml(), code);
         }
     }
 
@@ -341,7 +341,7 @@ public final class ApiServer implements AutoCloseable {
     private static void send(HttpExchange ex, Answer a) throws IOException {
         byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", a.contentType());
-        ex.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        ex.getResponseHeaders().set("x-amzn-RequestId", requestId());
         if (a.errorType() != null && a.contentType().startsWith("application/x-amz-json")) {
             ex.getResponseHeaders().set("x-amzn-ErrorType", a.errorType());
         }
@@ -352,6 +352,13 @@ public final class ApiServer implements AutoCloseable {
         try (OutputStream os = ex.getResponseBody()) {
             os.write(bytes);
         }
+    }
+
+    /** A random request id in UUID form; not a secret, so no SecureRandom (whose lock the profile showed). */
+    static String requestId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return new UUID((r.nextLong() & ~0xf000L) | 0x4000L, (r.nextLong() & 0x3fffffffffffffffL)
+                | 0x8000000000000000L).toString();
     }
 
     private static Map<String, Object> accessFields(HttpExchange ex, String operation, Answer a, double seconds) {

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.ecs.model.Attribute;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.Resource;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.TargetNotFoundException;
 
 class ContainerInstanceApiTest {
@@ -80,13 +81,35 @@ class ContainerInstanceApiTest {
 
     @Test
     void updateContainerInstancesState_draining_serviceTaskMovesAndInstanceLeaves() {
+        // A standalone task on the same instance keeps it DRAINING (standalone tasks run to completion), so the
+        // DRAINING state can be observed however fast the reconciler replaces the service task.
+        ContainerInstance before = describe();
+        String zone = attribute(before, "ecs.availability-zone");
+        String type = attribute(before, "ecs.instance-type");
+        f.register(EcsServerFixture.nginx("tiny").cpu("256").memory("256"));
+        String standalone = f.ecs.runTask(b -> b.cluster("c").taskDefinition("tiny").networkConfiguration(f.awsvpc())
+                .placementConstraints(p -> p.type("memberOf").expression("attribute:ecs.availability-zone == " + zone
+                        + " and attribute:ecs.instance-type == " + type))
+                .overrides(o -> o.containerOverrides(c -> c.name("web").environment(KeyValuePair.builder()
+                        .name("STEVEDORE_RUN_SECONDS").value("100000000").build())))).tasks().get(0).taskArn();
+        f.waiter.waitUntilTasksRunning(b -> b.cluster("c").tasks(standalone));
+        assertThat(f.ecs.describeTasks(b -> b.cluster("c").tasks(standalone)).tasks().get(0).containerInstanceArn())
+                .as("existing capacity is used before new capacity").isEqualTo(ci);
+
         ContainerInstance d = f.ecs.updateContainerInstancesState(b -> b.cluster("c").containerInstances(ci)
                 .status("DRAINING")).containerInstances().get(0);
         assertThat(d.status()).isEqualTo("DRAINING");
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
         assertThat(f.ecs.listContainerInstances(b -> b.cluster("c").status("DRAINING")).containerInstanceArns())
                 .containsExactly(ci);
-        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
-        for (int i = 0; i < 300 && !"INACTIVE".equals(describe().status()); i++) {
+        assertThat(f.ecs.listTasks(b -> b.cluster("c").serviceName("s")).taskArns())
+                .allSatisfy(t -> assertThat(f.ecs.describeTasks(x -> x.cluster("c").tasks(t)).tasks().get(0)
+                        .containerInstanceArn()).isNotEqualTo(ci));
+        assertThat(f.ecs.describeTasks(b -> b.cluster("c").tasks(standalone)).tasks().get(0).lastStatus())
+                .isEqualTo("RUNNING");
+
+        f.ecs.stopTask(b -> b.cluster("c").task(standalone));
+        for (int i = 0; i < 3000 && !"INACTIVE".equals(describe().status()); i++) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -96,6 +119,10 @@ class ContainerInstanceApiTest {
         assertThat(describe().status()).isEqualTo("INACTIVE");
         assertThatThrownBy(() -> f.ecs.updateContainerInstancesState(b -> b.cluster("c").containerInstances(ci)
                 .status("REGISTERING"))).isInstanceOf(InvalidParameterException.class);
+    }
+
+    private static String attribute(ContainerInstance c, String name) {
+        return c.attributes().stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow().value();
     }
 
     @Test

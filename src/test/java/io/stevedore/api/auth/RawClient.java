@@ -22,7 +22,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  */
 public final class RawClient {
     public static final String ECS_TARGET = "AmazonEC2ContainerServiceV20141113.";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** A response: status, headers and body. */
     public record Response(int status, Map<String, java.util.List<String>> headers, String body) {

@@ -8,7 +8,9 @@ public record FuzzCase(String operation, Kind kind, String description, byte[] b
     /** Kinds of invalid input; {@link #mustReject} kinds must be answered 4xx, the others 2xx or 4xx. */
     public enum Kind {
         WRONG_TYPE(true), MISSING_REQUIRED(true), OUT_OF_RANGE(false), ODD_STRING(false), DEEP_NESTING(true),
-        HUGE_BODY(true), GARBAGE(true);
+        HUGE_BODY(true), GARBAGE(true),
+        /** A generated case with random bytes changed (the open-ended phase of {@code bench/fuzz}). */
+        BYTE_FLIPS(false);
 
         private final boolean mustReject;
 

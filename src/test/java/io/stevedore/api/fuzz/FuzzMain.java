@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * {@code bench/fuzz [--seconds N] [--seed S]}: every generated case for every implemented operation against a real
- * in-process server (round-robin over operations, until done or N seconds), then prints the counts as Markdown.
+ * in-process server (round-robin over operations), then random byte-flip variants of them until N seconds have
+ * passed; prints the counts as Markdown.
  * Exit code 1 when any answer violated the rules.
  */
 public final class FuzzMain {
@@ -35,7 +36,17 @@ public final class FuzzMain {
             List<FuzzCase> cases = FuzzPlan.interleaved(ops, new CaseGenerator(model), seed, Integer.MAX_VALUE);
             FuzzRunner.Report r = new FuzzRunner.Report();
             long start = System.nanoTime();
-            int ran = new FuzzRunner(f).run(cases, Instant.now().plus(Duration.ofSeconds(seconds)), r);
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(seconds));
+            FuzzRunner runner = new FuzzRunner(f);
+            int ran = runner.run(cases, deadline, r);
+            java.util.Random random = new java.util.Random(seed);
+            while (Instant.now().isBefore(deadline) && r.server5xx == 0 && r.violations.isEmpty()) {
+                List<FuzzCase> batch = new java.util.ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    batch.add(FuzzPlan.byteFlips(cases, random));
+                }
+                ran += runner.run(batch, deadline, r);
+            }
             double took = (System.nanoTime() - start) / 1e9;
             print(r, ops.size(), cases.size(), ran, took, model);
             System.exit(r.violations.isEmpty() ? 0 : 1);

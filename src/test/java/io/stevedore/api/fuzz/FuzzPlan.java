@@ -47,6 +47,43 @@ final class FuzzPlan {
         }
     }
 
+    /**
+     * A random variant of a random generated case: 1 to 8 bytes replaced, deleted or inserted (bodies above the
+     * size limit are not used: their answer does not depend on the content).
+     */
+    static FuzzCase byteFlips(List<FuzzCase> cases, Random random) {
+        FuzzCase c;
+        do {
+            c = cases.get(random.nextInt(cases.size()));
+        } while (c.body().length > 200_000);
+        byte[] b = c.body();
+        int flips = 1 + random.nextInt(8);
+        for (int i = 0; i < flips && b.length > 0; i++) {
+            int at = random.nextInt(b.length);
+            switch (random.nextInt(3)) {
+                case 0 -> {
+                    b = b.clone();
+                    b[at] = (byte) random.nextInt(256);
+                }
+                case 1 -> {
+                    byte[] shorter = new byte[b.length - 1];
+                    System.arraycopy(b, 0, shorter, 0, at);
+                    System.arraycopy(b, at + 1, shorter, at, b.length - at - 1);
+                    b = shorter;
+                }
+                default -> {
+                    byte[] longer = new byte[b.length + 1];
+                    System.arraycopy(b, 0, longer, 0, at);
+                    longer[at] = (byte) "{}[]\":,0\\ ".charAt(random.nextInt(10));
+                    System.arraycopy(b, at, longer, at + 1, b.length - at);
+                    b = longer;
+                }
+            }
+        }
+        return new FuzzCase(c.operation(), FuzzCase.Kind.BYTE_FLIPS, flips + " byte flips of [" + c.description()
+                + "]", b);
+    }
+
     /** {@code n} cases: the first of every kind, then a seeded shuffle of the rest. */
     static List<FuzzCase> sample(List<FuzzCase> cases, Random random, int n) {
         List<FuzzCase> first = new ArrayList<>();
