@@ -81,6 +81,7 @@ public final class ApiServer implements AutoCloseable {
     private final SigV4Verifier verifier;
     private final ApiMetrics metrics;
     private final OperatorEndpoints operator;
+    private final AdminLifecycle admin;
 
     public ApiServer(ControlPlane plane, String host, int port) throws IOException {
         this(plane, host, port, Options.localDefaults());
@@ -102,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
         this.verifier = new SigV4Verifier(options.keys(), plane.config().region(), plane.clock());
         this.metrics = new ApiMetrics(knownOperations(plane));
         this.operator = new OperatorEndpoints(plane, metrics);
+        this.admin = new AdminLifecycle(plane);
         // Without TCP_NODELAY every answer written in two segments waits for the client's delayed ACK (~40 ms).
         System.setProperty("sun.net.httpserver.nodelay", "true");
         this.http = HttpServer.create(new InetSocketAddress(address, port), 256);
@@ -205,6 +207,13 @@ public final class ApiServer implements AutoCloseable {
             if (a != null) {
                 return a;
             }
+            if ("/_stevedore/events".equals(path)) {
+                try {
+                    return new Answer(200, "application/json", admin.events(ex.getRequestURI().getRawQuery()), null);
+                } catch (AwsException e) {
+                    return Answer.json(e);
+                }
+            }
         }
         boolean form = isForm(ex);
         byte[] body = readLimited(ex);
@@ -215,6 +224,9 @@ public final class ApiServer implements AutoCloseable {
         }
         if ("POST".equals(method) && ("/moto-api/reset".equals(path) || "/_stevedore/reset".equals(path))) {
             return reset(ex, body);
+        }
+        if ("POST".equals(method) && "/_stevedore/faults".equals(path)) {
+            return fault(ex, body);
         }
         if (!"POST".equals(method) || !"/".equals(path)) {
             return Answer.json(new AwsException("UnknownOperationException", 404,
@@ -276,6 +288,22 @@ public final class ApiServer implements AutoCloseable {
             case UNKNOWN_KEY -> "UnrecognizedClientException";
             case BAD_SIGNATURE, EXPIRED -> "InvalidSignatureException";
         };
+    }
+
+    /** Fault injection (docs/lifecycle.md): authorized like the admin reset. */
+    private Answer fault(HttpExchange ex, byte[] body) {
+        if (options.keys().configured()) {
+            try {
+                verifier.verify(signed(ex, body), "ecs");
+            } catch (AuthException e) {
+                return Answer.json(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()));
+            }
+        }
+        try {
+            return new Answer(200, "application/json", admin.fault(new String(body, StandardCharsets.UTF_8)), null);
+        } catch (AwsException e) {
+            return Answer.json(e);
+        }
     }
 
     /** The admin reset: open with the local default key; with operator keys it needs a SigV4-signed request. */

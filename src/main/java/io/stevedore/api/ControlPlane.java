@@ -49,6 +49,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Ec2QueryApi ec2;
     private final Leadership leadership;
     private final InstanceCatalog catalog;
+    private final FaultInjector faults;
     private ScheduledExecutorService loop;
     /** How often a replica that does not lead refreshes its memory from the database when idle. */
     private static final Duration FOLLOWER_REFRESH = Duration.ofMillis(500);
@@ -83,6 +84,8 @@ public final class ControlPlane implements AutoCloseable {
         Supplier<CapacityOfferings> offerings = CapacityOfferings.lazy(catalog);
         this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
+        db.addCommitListener(new StateChangeEvents(reconciler.events(), clock));
+        this.faults = new FaultInjector(db, cloud, reconciler, state, config.speed());
         new ClusterOps(ctx).register(api);
         new CapacityProviderOps(ctx, offerings).register(api);
         new TaskDefinitionOps(ctx).register(api);
@@ -221,6 +224,16 @@ public final class ControlPlane implements AutoCloseable {
 
     public Reconciler reconciler() {
         return reconciler;
+    }
+
+    /** Fault injection into the simulated provider (admin API, CLI, simulator). */
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    /** The state-change event ring. */
+    public io.stevedore.lifecycle.EventRing events() {
+        return reconciler.events();
     }
 
     public InstanceCatalog catalog() {

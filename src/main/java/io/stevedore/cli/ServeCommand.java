@@ -124,8 +124,8 @@ public final class ServeCommand implements Callable<Integer> {
         ControlPlane plane;
         try {
             plane = open(config);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("stevedore serve: " + e.getMessage());
+        } catch (RuntimeException e) { // bad options, a locked data directory, an unreachable database
+            System.err.println("stevedore serve: cannot open the state: " + e.getMessage());
             return 2;
         }
         ApiServer server = new ApiServer(plane, host, port, options);

@@ -26,11 +26,12 @@ public final class SimulatedEc2 implements CloudProvider {
 
     private final String region;
     private final Clock clock;
-    private final Duration bootTime;
+    private Duration bootTime;
     private final Network.Layout layout;
     private final Table<Instance> instances;
     private final Table<Counter> counters;
     private final Set<String> unavailableTypes = new HashSet<>();
+    private final Set<String> unavailableInZone = new HashSet<>();
 
     public SimulatedEc2(String region, Clock clock, Duration bootTime, Database db) {
         this.region = region;
@@ -81,6 +82,28 @@ public final class SimulatedEc2 implements CloudProvider {
         unavailableTypes.addAll(types);
     }
 
+    /** Fault injection: launches of {@code type} in {@code availabilityZone} fail (or succeed again). */
+    public void setUnavailable(String type, String availabilityZone, boolean unavailable) {
+        String key = type + "@" + availabilityZone;
+        if (unavailable) {
+            unavailableInZone.add(key);
+        } else {
+            unavailableInZone.remove(key);
+        }
+    }
+
+    /** Fault injection: how long newly launched and still pending instances take to boot. */
+    public void setLaunchLatency(Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("launch latency must not be negative");
+        }
+        this.bootTime = latency;
+    }
+
+    public Duration launchLatency() {
+        return bootTime;
+    }
+
     @Override
     public Network.Layout network() {
         return layout;
@@ -91,7 +114,7 @@ public final class SimulatedEc2 implements CloudProvider {
         Network.Subnet subnet = subnet(request.subnetId()).orElseThrow(() -> new CloudException(
                 CloudException.Reason.NOT_FOUND, "The subnet ID '" + request.subnetId() + "' does not exist"));
         for (String type : request.instanceTypes()) {
-            if (unavailableTypes.contains(type)) {
+            if (unavailableTypes.contains(type) || unavailableInZone.contains(type + "@" + subnet.availabilityZone())) {
                 continue;
             }
             long seq = next("instance");

@@ -1,5 +1,9 @@
 /**
- * The disruption side: scale-in, compaction, max-lifetime replacement, repair and Spot interruptions.
- * Reuses provisioning's simulation; never the reverse.
+ * The disruption side of the fleet: idle scale-in, compaction of underutilized instances, maximum-lifetime
+ * replacement inside maintenance windows ({@link io.stevedore.lifecycle.EventWindow}), auto repair and Spot
+ * interruptions, bounded by a {@link io.stevedore.lifecycle.DisruptionBudget}. Controllers decide, executors act:
+ * {@link io.stevedore.lifecycle.LifecycleController#reconcile} turns a {@link io.stevedore.lifecycle.Fleet}
+ * snapshot into {@link io.stevedore.lifecycle.Decision}s that the control plane executes. Also the bounded event
+ * ring ({@link io.stevedore.lifecycle.EventRing}). Reuses provisioning's planner; time comes only from snapshots.
  */
 package io.stevedore.lifecycle;

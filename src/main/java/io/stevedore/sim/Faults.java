@@ -15,9 +15,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Applies the workload's fault injections to the simulated cloud: terminations (and Spot interruptions, which
- * terminate after the two-minute notice) through {@link io.stevedore.cloud.CloudProvider#terminate}, capacity
- * shortages through the simulated EC2's unavailable types. What happens next is the control plane's business.
+ * Applies the workload's fault injections to the simulated cloud: terminations (and Spot interruptions: a notice
+ * the control plane drains on, then a termination after two minutes) through {@link io.stevedore.cloud.CloudProvider
+ * #terminate} and {@link io.stevedore.api.FaultInjector}, impairments through the fault injector (auto repair),
+ * capacity shortages through the simulated EC2's unavailable types (per zone when the fault names one). What happens next is the control plane's business.
  * Each application is logged for the report.
  */
 final class Faults {
@@ -50,24 +51,37 @@ final class Faults {
             }
             case SPOT_INTERRUPTION -> {
                 List<String> ids = pick(candidates(true, f), f);
-                ids.forEach(id -> recorder.causeOfEnd(id, "spotInterruption"));
+                ids.forEach(id -> {
+                    recorder.causeOfEnd(id, "spotInterruption");
+                    plane.faults().spotInterruption(id); // the control plane drains on the notice
+                });
                 e.put("instances", ids.size()).put("detail", "interruption notice; terminated after "
                         + SPOT_NOTICE.toSeconds() + " s: " + ids);
                 later.at(now + SPOT_NOTICE.toMillis(), () -> ids.forEach(id -> terminate(id, "spotInterruption")));
             }
             case CAPACITY_SHORTAGE -> {
-                shortTypes.addAll(f.instanceTypes());
-                plane.database().run(() -> plane.cloud().setUnavailableTypes(shortTypes));
-                e.put("detail", "no capacity for " + f.instanceTypes() + (f.availabilityZone() == null ? ""
-                        : " (the simulated EC2 applies shortages region-wide, not per zone: "
-                        + f.availabilityZone() + " ignored)") + " for " + f.lasting().toSeconds() + " s");
-                later.at(now + f.lasting().toMillis(), () -> {
-                    f.instanceTypes().forEach(shortTypes::remove);
+                if (f.availabilityZone() != null) {
+                    f.instanceTypes().forEach(t -> plane.faults().shortage(t, f.availabilityZone(), true));
+                    later.at(now + f.lasting().toMillis(), () -> f.instanceTypes()
+                            .forEach(t -> plane.faults().shortage(t, f.availabilityZone(), false)));
+                } else {
+                    shortTypes.addAll(f.instanceTypes());
                     plane.database().run(() -> plane.cloud().setUnavailableTypes(shortTypes));
-                });
+                    later.at(now + f.lasting().toMillis(), () -> {
+                        f.instanceTypes().forEach(shortTypes::remove);
+                        plane.database().run(() -> plane.cloud().setUnavailableTypes(shortTypes));
+                    });
+                }
+                e.put("detail", "no capacity for " + f.instanceTypes() + (f.availabilityZone() == null ? ""
+                        : " in " + f.availabilityZone()) + " for " + f.lasting().toSeconds() + " s");
             }
-            case IMPAIR_INSTANCE -> e.put("instances", 0).put("detail", "recorded only: the control plane has no"
-                    + " impairment hook yet (issue #5 auto repair)");
+            case IMPAIR_INSTANCE -> {
+                List<String> ids = new ArrayList<>(pick(candidates(false, f), f));
+                ids.removeIf(id -> !plane.faults().runningInstances().contains(id)); // registered ones only
+                ids.forEach(id -> plane.faults().impair(id, true, "CONTAINER_RUNTIME", "injected by the workload"));
+                e.put("instances", ids.size()).put("detail", "impaired (auto repair replaces them when ENABLED): "
+                        + ids);
+            }
             default -> throw new IllegalStateException(f.type().toString());
         }
     }

@@ -47,4 +47,20 @@ public record ManagedInstance(String instanceId, String clusterArn, String capac
         return new ManagedInstance(instanceId, clusterArn, capacityProvider, instanceType, containerInstanceArn,
                 idleSinceMillis, images.isEmpty() ? image : images + "\n" + image);
     }
+
+    public ManagedInstance withoutImage(String image) {
+        StringBuilder b = new StringBuilder();
+        for (String s : images.split("\n")) {
+            if (!s.isEmpty() && !s.equals(image)) {
+                b.append(b.length() == 0 ? "" : "\n").append(s);
+            }
+        }
+        return new ManagedInstance(instanceId, clusterArn, capacityProvider, instanceType, containerInstanceArn,
+                idleSinceMillis, b.toString());
+    }
+
+    /** The cached images. */
+    public java.util.List<String> imageList() {
+        return images.isEmpty() ? java.util.List.of() : java.util.List.of(images.split("\n"));
+    }
 }

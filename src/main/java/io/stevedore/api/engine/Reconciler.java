@@ -6,6 +6,8 @@ import io.stevedore.api.engine.TaskRuntime.Phase;
 import io.stevedore.cloud.CloudException;
 import io.stevedore.cloud.Instance;
 import io.stevedore.cloud.LaunchRequest;
+import io.stevedore.lifecycle.EventRing;
+import io.stevedore.lifecycle.LifecycleSettings;
 import io.stevedore.cloud.Network;
 import io.stevedore.api.wire.AwsException;
 import io.stevedore.placement.NetworkMode;
@@ -31,10 +33,13 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 /**
  * The control loop. {@link #tick()} runs one reconciliation in one transaction: register booted instances,
  * run the service scheduler, place waiting tasks (launching instances when nothing fits), advance task
- * lifecycles, scale in idle instances and forget old stopped tasks. It reads time only from the injected clock.
+ * lifecycles, run the fleet lifecycle ({@link FleetLifecycle}: scale-in, compaction, maximum lifetime, repair,
+ * Spot) and forget old stopped tasks. It reads time only from the injected clock.
  */
 public final class Reconciler {
     static final Duration STOPPED_TASK_RETENTION = Duration.ofHours(1);
+    /** How many state-change events the ring keeps (docs/lifecycle.md). */
+    public static final int EVENT_RING_SIZE = 10_000;
     static final Duration PURGE_EVERY = Duration.ofMinutes(1);
     private long lastPurgeMillis = Long.MIN_VALUE / 2;
 
@@ -45,6 +50,8 @@ public final class Reconciler {
     private final ServiceController services;
     private final CapacityInputs inputs;
     private CapacityEngine engine;
+    private final EventRing events = new EventRing(EVENT_RING_SIZE);
+    private final FleetLifecycle fleet;
 
     public Reconciler(Context ctx, Timings timings) {
         this(ctx, timings, CapacityOfferings.lazy(ctx.catalog()));
@@ -59,6 +66,20 @@ public final class Reconciler {
         this.services = new ServiceController(ctx, factory, this);
         this.inputs = new CapacityInputs(ctx, offerings);
         this.engine = new FleetEngine();
+        LifecycleSettings d = LifecycleSettings.defaults();
+        this.fleet = new FleetLifecycle(ctx, lifecycle, inputs, new LifecycleSettings(d.drainAfter(),
+                d.maxLifetime(), d.hardDrain(), d.lifetimeGrace(), timings.defaultScaleInAfter(), d.repairDeadline(),
+                d.compactionTimeout(), d.budgetPercent(), d.spotNotice(), d.backoffBase(), d.backoffMax()), events);
+    }
+
+    /** The state-change event ring (admin API {@code GET /_stevedore/events}). */
+    public EventRing events() {
+        return events;
+    }
+
+    /** The fleet lifecycle executor (fault injection, maintenance windows). */
+    public FleetLifecycle lifecycle() {
+        return fleet;
     }
 
     /** Swaps the placement / instance-selection engine (the one wiring point). */
@@ -86,7 +107,7 @@ public final class Reconciler {
             lifecycle.advanceAll();
             place();
             lifecycle.advanceAll();
-            scaleIn();
+            fleet.tick();
             purgeStoppedTasks();
         });
     }
@@ -232,17 +253,22 @@ public final class Reconciler {
     /** Launches one planned instance; on insufficient capacity for every offered type its tasks wait a tick. */
     private Optional<ManagedInstance> launch(String clusterArn, CapacityEngine.Launch l) {
         CapacityProvider p = ctx.state().capacityProviders.get(l.capacityProvider()).orElseThrow();
+        if (!fleet.mayLaunch(p.name())) {
+            return Optional.empty(); // backing off after launch failures: the tasks wait
+        }
         try {
             Instance i = ctx.cloud().launch(new LaunchRequest(l.offerings().stream().map(o -> o.type().name())
                     .toList(), l.zone().subnetId(), p.managedInstancesProvider().instanceLaunchTemplate()
                     .networkConfiguration().securityGroups(), instanceTags(p, clusterArn)));
             ManagedInstance mi = new ManagedInstance(i.id(), clusterArn, p.name(), i.instanceType(), null, -1, "");
             ctx.state().instances.put(i.id(), mi);
+            fleet.launchSucceeded(p.name());
             return Optional.of(mi);
         } catch (CloudException e) {
             if (e.reason() != CloudException.Reason.INSUFFICIENT_CAPACITY) {
                 throw e;
             }
+            fleet.launchFailed(p.name(), clusterArn, e.getMessage());
             return Optional.empty();
         }
     }
@@ -315,77 +341,6 @@ public final class Reconciler {
 
     private static KeyValuePair kv(String n, String v) {
         return KeyValuePair.builder().name(n).value(v).build();
-    }
-
-    // ---- scale-in --------------------------------------------------------------------------------------------
-
-    private void scaleIn() {
-        long now = ctx.now().toEpochMilli();
-        Map<String, Integer> active = new HashMap<>();
-        for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.instanceId() != null && r.phase() != Phase.DONE)) {
-            active.merge(rt.instanceId(), 1, Integer::sum);
-        }
-        for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
-            CapacityProvider p = ctx.state().capacityProviders.get(mi.capacityProvider()).orElse(null);
-            ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
-            boolean leaving = p == null || !"ACTIVE".equals(p.statusAsString());
-            boolean draining = ci != null && "DRAINING".equals(ci.status());
-            if (leaving || draining) {
-                for (TaskRuntime rt : ctx.state().runtimes.values(r -> mi.instanceId().equals(r.instanceId())
-                        && r.phase() != Phase.DONE)) {
-                    ctx.state().tasks.get(rt.taskArn()).ifPresent(t -> {
-                        if (leaving || t.group() != null && t.group().startsWith("service:")) {
-                            lifecycle.requestStop(t, "ServiceSchedulerInitiated", leaving
-                                    ? "Capacity provider is being deleted" : "Container instance is draining");
-                        }
-                    });
-                }
-            }
-            if (active.getOrDefault(mi.instanceId(), 0) > 0) {
-                if (mi.idleSinceMillis() >= 0) {
-                    ctx.state().instances.put(mi.instanceId(), mi.idleSince(-1));
-                }
-                continue;
-            }
-            if (mi.idleSinceMillis() < 0) {
-                ctx.state().instances.put(mi.instanceId(), mi.idleSince(now));
-                continue;
-            }
-            long delay = scaleInDelayMillis(p);
-            if (leaving || draining || delay >= 0 && now - mi.idleSinceMillis() >= delay) {
-                terminate(mi, ci);
-            }
-        }
-        for (CapacityProvider p : ctx.state().capacityProviders.values(cp -> "DEPROVISIONING".equals(
-                cp.statusAsString()))) {
-            if (ctx.state().instances.values(m -> m.capacityProvider().equals(p.name())).isEmpty()) {
-                CapacityProvider gone = p.toBuilder().status("INACTIVE").updateStatus("DELETE_COMPLETE").build();
-                ctx.state().capacityProviders.put(p.name(), gone);
-                ctx.state().detachCapacityProvider(gone.name());
-            }
-        }
-    }
-
-    private long scaleInDelayMillis(CapacityProvider p) {
-        Integer s = p == null || p.managedInstancesProvider() == null
-                || p.managedInstancesProvider().infrastructureOptimization() == null ? null
-                : p.managedInstancesProvider().infrastructureOptimization().scaleInAfter();
-        if (s == null) {
-            return timings.defaultScaleInAfter().toMillis();
-        }
-        if (s < 0) {
-            return -1;
-        }
-        return Timings.div(Duration.ofSeconds(s), ctx.config().speed()).toMillis();
-    }
-
-    private void terminate(ManagedInstance mi, ContainerInstance ci) {
-        if (ci != null) {
-            ctx.state().containerInstances.put(ci.containerInstanceArn(), ci.toBuilder().status("INACTIVE")
-                    .agentConnected(false).statusReason("Instance scaled in by Amazon ECS").build());
-        }
-        ctx.cloud().terminate(mi.instanceId());
-        ctx.state().instances.remove(mi.instanceId());
     }
 
     /**

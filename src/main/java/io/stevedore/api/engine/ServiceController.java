@@ -31,6 +31,8 @@ final class ServiceController {
     private final Context ctx;
     private final TaskFactory factory;
     private final Reconciler reconciler;
+    /** Container instances that are DRAINING this tick: their service tasks move elsewhere (start-before-stop). */
+    private Set<String> draining = Set.of();
 
     ServiceController(Context ctx, TaskFactory factory, Reconciler reconciler) {
         this.ctx = ctx;
@@ -66,6 +68,8 @@ final class ServiceController {
     private void changed(String kind, String id, Object value) {
         if ("ecs.service".equals(kind)) {
             dirtyServices.add(id);
+        } else if ("ecs.container-instance".equals(kind)) {
+            everything = true; // a drain (or its end) concerns every service with tasks on the instance
         } else if ("ecs.task".equals(kind)) {
             if (value instanceof Task t) {
                 if (t.group() != null) {
@@ -92,7 +96,10 @@ final class ServiceController {
     }
 
     void reconcile() {
-        boolean full = everything || ctx.state().db.isShared();
+        draining = new HashSet<>();
+        ctx.state().containerInstances.values(ci -> "DRAINING".equals(ci.status()))
+                .forEach(ci -> draining.add(ci.containerInstanceArn()));
+        boolean full = everything || ctx.state().db.isShared() || !draining.isEmpty();
         everything = true; // until this pass succeeds
         List<Service> todo;
         if (full) {
@@ -161,24 +168,28 @@ final class ServiceController {
                 : dc.maximumPercent()) / 100.0));
         int minHealthy = (int) Math.ceil(desired * (dc.minimumHealthyPercent() == null ? 100
                 : dc.minimumHealthyPercent()) / 100.0);
-        List<Task> mine = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())).toList());
+        List<Task> moving = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())
+                && draining.contains(t.containerInstanceArn())).toList());
+        List<Task> mine = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())
+                && !draining.contains(t.containerInstanceArn())).toList());
         List<Task> old = new ArrayList<>(live.stream().filter(t -> !primary.id().equals(t.startedBy())).toList());
         Comparator<Task> stopOrder = Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
                 .thenComparing(Task::createdAt, Comparator.reverseOrder()).thenComparing(Task::taskArn);
         if (mine.size() > desired) {
             mine.sort(stopOrder);
+            List<Task> excess = new ArrayList<>(mine.subList(0, mine.size() - desired));
+            mine.removeAll(excess);
             List<String> stopped = new ArrayList<>();
-            for (Task t : mine.subList(0, mine.size() - desired)) {
+            for (Task t : excess) {
                 reconciler.stopTask(t, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment "
                         + primary.id() + ")");
                 stopped.add(id(t));
             }
-            mine = new ArrayList<>(mine.subList(mine.size() - desired, mine.size()));
             events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks: "
                     + paren(stopped) + ".");
         }
-        int room = old.isEmpty() ? desired - mine.size() : Math.min(desired - mine.size(),
-                maxTotal - mine.size() - old.size());
+        int room = old.isEmpty() && moving.isEmpty() ? desired - mine.size() : Math.min(desired - mine.size(),
+                maxTotal - mine.size() - old.size() - moving.size());
         if (room > 0) {
             TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
             Cluster cluster = ctx.state().clusters.get(s.clusterArn()).orElse(null);
@@ -199,7 +210,9 @@ final class ServiceController {
             }
         }
         long healthy = mine.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count()
-                + old.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+                + old.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count()
+                + moving.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+        healthy = drain(s, moving, healthy, maxTotal > desired ? Math.max(minHealthy, desired) : minHealthy, events);
         old.sort(stopOrder);
         List<String> stoppedOld = new ArrayList<>();
         for (Task t : old) {
@@ -217,6 +230,33 @@ final class ServiceController {
                     + paren(stoppedOld) + ".");
         }
         save(s, withCounts(s, primary), events);
+    }
+
+    /**
+     * Service tasks on DRAINING instances: not yet running ones stop at once; RUNNING ones stop only while at least
+     * {@code keep} tasks stay RUNNING (start-before-stop when {@code maximumPercent} leaves room for replacements,
+     * else down to {@code minimumHealthyPercent}). Returns the healthy count left.
+     */
+    private long drain(Service s, List<Task> moving, long healthy, int keep, List<String> events) {
+        moving.sort(Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
+                .thenComparing(Task::createdAt).thenComparing(Task::taskArn));
+        List<String> stopped = new ArrayList<>();
+        for (Task t : moving) {
+            boolean running = "RUNNING".equals(t.lastStatus());
+            if (!running || healthy - 1 >= keep) {
+                reconciler.stopTask(t, "ServiceSchedulerInitiated", "Container instance is draining; the task was"
+                        + " replaced on another instance");
+                stopped.add(id(t));
+                if (running) {
+                    healthy--;
+                }
+            }
+        }
+        if (!stopped.isEmpty()) {
+            events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks on"
+                    + " draining container instances: " + paren(stopped) + ".");
+        }
+        return healthy;
     }
 
     /**

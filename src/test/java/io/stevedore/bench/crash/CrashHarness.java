@@ -202,6 +202,16 @@ public final class CrashHarness implements AutoCloseable {
             for (ServeProcess p : procs) {
                 p.kill9();
             }
+            deleteTree(work.resolve("sqlite-" + trial)); // the logs stay
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

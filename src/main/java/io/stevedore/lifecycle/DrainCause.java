@@ -1,0 +1,25 @@
+package io.stevedore.lifecycle;
+
+/** Why an instance is drained. Voluntary causes count against the disruption budget. */
+public enum DrainCause {
+    /** UpdateContainerInstancesState DRAINING by the user. */
+    USER(false),
+    /** Infrastructure optimization: its tasks fit better elsewhere. */
+    UNDERUTILIZED(true),
+    /** Maximum lifetime (patching) replacement. */
+    MAX_LIFETIME(true),
+    /** Auto repair of an IMPAIRED instance. */
+    REPAIR(false),
+    /** A Spot interruption notice. */
+    SPOT_INTERRUPTION(false);
+
+    private final boolean voluntary;
+
+    DrainCause(boolean voluntary) {
+        this.voluntary = voluntary;
+    }
+
+    public boolean voluntary() {
+        return voluntary;
+    }
+}

@@ -1,0 +1,206 @@
+package io.stevedore.lifecycle;
+
+import io.stevedore.lifecycle.Decision.CancelDrain;
+import io.stevedore.lifecycle.Decision.Report;
+import io.stevedore.lifecycle.Decision.Retire;
+import io.stevedore.lifecycle.Decision.StartDrain;
+import io.stevedore.lifecycle.Fleet.Member;
+import io.stevedore.lifecycle.Fleet.Provider;
+import io.stevedore.lifecycle.Fleet.State;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The fleet's disruption controller: {@code reconcile(fleet) → decisions}, pure and deterministic (instance-id
+ * order, time only from the snapshot). Per provider, in order: finish or force drains in progress; involuntary
+ * drains (Spot notice, auto repair); idle scale-in; maximum lifetime inside maintenance windows; compaction of
+ * underutilized instances, one at a time. Voluntary drains respect the provider's disruption budget.
+ */
+public final class LifecycleController {
+    private final LifecycleSettings settings;
+    private final Compaction compaction;
+
+    public LifecycleController(LifecycleSettings settings, Compaction compaction) {
+        this.settings = settings;
+        this.compaction = compaction;
+    }
+
+    public LifecycleSettings settings() {
+        return settings;
+    }
+
+    public List<Decision> reconcile(Fleet fleet) {
+        Map<String, List<Member>> byProvider = new TreeMap<>();
+        for (Member m : fleet.instances()) {
+            byProvider.computeIfAbsent(m.provider(), k -> new ArrayList<>()).add(m);
+        }
+        List<Decision> out = new ArrayList<>();
+        byProvider.forEach((name, members) -> {
+            Provider p = fleet.providers().get(name);
+            if (p != null) {
+                reconcile(fleet.now().toEpochMilli(), p, members, out);
+            }
+        });
+        return out;
+    }
+
+    private void reconcile(long now, Provider p, List<Member> members, List<Decision> out) {
+        int inFlight = 0;
+        boolean compacting = false;
+        List<Member> active = new ArrayList<>();
+        for (Member m : members) {
+            if (m.state() == State.DRAINING) {
+                Decision d = draining(now, m);
+                if (d != null) {
+                    out.add(d);
+                    continue;
+                }
+                inFlight++;
+                compacting |= m.drain().map(x -> x.cause() == DrainCause.UNDERUTILIZED).orElse(false);
+            } else {
+                active.add(m);
+            }
+        }
+        List<Member> candidates = new ArrayList<>();
+        for (Member m : active) {
+            Decision d = involuntary(now, p, m);
+            if (d instanceof StartDrain) {
+                inFlight++;
+            }
+            if (d != null) {
+                out.add(d);
+                if (!(d instanceof Report)) {
+                    continue;
+                }
+            }
+            candidates.add(m);
+        }
+        int allowed = p.budget().allowed(members.size());
+        List<Member> stay = new ArrayList<>();
+        for (Member m : candidates) {
+            long due = lifetimeDue(now, p, m);
+            boolean urgent = now >= m.launchedAtMillis() + settings.maxLifetime().toMillis()
+                    - settings.lifetimeGrace().toMillis();
+            if (due >= 0 && (inFlight < allowed || urgent)) {
+                out.add(new StartDrain(m.instanceId(), DrainCause.MAX_LIFETIME, Math.min(now
+                        + settings.hardDrain().toMillis(), m.launchedAtMillis() + settings.maxLifetime().toMillis()),
+                        lifetimeReason(now, p, m, urgent)));
+                inFlight++;
+            } else {
+                stay.add(m);
+            }
+        }
+        if (!compacting && inFlight < allowed && p.scaleInAfterMillis() >= 0) {
+            compaction.pick(now, p, stay).ifPresent(c -> out.add(new StartDrain(c.instanceId(),
+                    DrainCause.UNDERUTILIZED, now + settings.compactionTimeout().toMillis(), c.reason())));
+        }
+    }
+
+    /** A drain in progress: done when empty, forced at its deadline, a stuck compaction cancelled. */
+    private Decision draining(long now, Member m) {
+        if (m.tasks().isEmpty()) {
+            return new Retire(m.instanceId(), false, "drained" + m.drain().map(d -> " (" + describe(d.cause()) + ")")
+                    .orElse(""));
+        }
+        Optional<Fleet.Drain> d = m.drain();
+        if (d.isPresent() && now >= d.get().deadlineMillis()) {
+            if (d.get().cause() == DrainCause.UNDERUTILIZED) {
+                return new CancelDrain(m.instanceId(), "compaction did not finish within "
+                        + settings.compactionTimeout().toMinutes() + " minutes; the instance is ACTIVE again");
+            }
+            return new Retire(m.instanceId(), true, "the drain deadline passed (" + describe(d.get().cause())
+                    + "); remaining tasks are stopped");
+        }
+        long hard = m.launchedAtMillis() + settings.maxLifetime().toMillis();
+        if (now >= hard) {
+            return new Retire(m.instanceId(), true, "maximum lifetime of " + settings.maxLifetime().toDays()
+                    + " days reached; remaining tasks are stopped");
+        }
+        return null;
+    }
+
+    /** Spot notice, impairment and idleness: not bounded by the budget. */
+    private Decision involuntary(long now, Provider p, Member m) {
+        if (m.spotNoticeMillis() >= 0) {
+            return new StartDrain(m.instanceId(), DrainCause.SPOT_INTERRUPTION, m.spotNoticeMillis()
+                    + settings.spotNotice().toMillis(), "Spot interruption notice: the instance is reclaimed at "
+                    + Instant.ofEpochMilli(m.spotNoticeMillis() + settings.spotNotice().toMillis()));
+        }
+        if (m.impaired()) {
+            if (p.autoRepair()) {
+                return new StartDrain(m.instanceId(), DrainCause.REPAIR, now + settings.repairDeadline().toMillis(),
+                        "auto repair: the instance is IMPAIRED and is replaced");
+            }
+            return new Report(m.instanceId(), "the instance is IMPAIRED; auto repair is DISABLED, so it is only"
+                    + " reported");
+        }
+        if (m.tasks().isEmpty() && p.scaleInAfterMillis() >= 0 && m.idleSinceMillis() >= 0
+                && now - m.idleSinceMillis() >= p.scaleInAfterMillis()) {
+            return new Retire(m.instanceId(), false, "idle for " + p.scaleInAfterMillis() / 1000 + " s"
+                    + " (infrastructure optimization)");
+        }
+        if (m.tasks().isEmpty() && now >= m.launchedAtMillis() + settings.drainAfter().toMillis()) {
+            return new Retire(m.instanceId(), false, "idle and past its " + settings.drainAfter().toDays()
+                    + "-day replacement age");
+        }
+        return null;
+    }
+
+    /**
+     * When the maximum-lifetime drain is due: {@code now} inside a maintenance window once the window is due, or
+     * at the default age without a window, or just before the deadline when no window fits; -1 = not yet.
+     */
+    long lifetimeDue(long now, Provider p, Member m) {
+        long launch = m.launchedAtMillis();
+        long drainAt = launch + settings.drainAfter().toMillis();
+        long lastChance = launch + settings.maxLifetime().toMillis() - settings.lifetimeGrace().toMillis();
+        if (now >= lastChance) {
+            return now;
+        }
+        if (p.window().isEmpty()) {
+            return now >= drainAt ? now : -1;
+        }
+        EventWindow w = p.window().get();
+        long opening = windowOpening(w, launch, drainAt, lastChance);
+        if (opening < 0 || now < opening) {
+            return -1;
+        }
+        return w.contains(Instant.ofEpochMilli(now)) ? now : -1;
+    }
+
+    /** The window opening the drain uses: the first at or after the default age, else the last before it. */
+    static long windowOpening(EventWindow w, long launch, long drainAt, long lastChance) {
+        long next = w.nextOpening(Instant.ofEpochMilli(drainAt)).toEpochMilli();
+        if (next < lastChance) {
+            return next;
+        }
+        long before = w.lastOpening(Instant.ofEpochMilli(drainAt)).toEpochMilli();
+        return before > launch ? before : -1;
+    }
+
+    private String lifetimeReason(long now, Provider p, Member m, boolean urgent) {
+        long ageDays = (now - m.launchedAtMillis()) / 86_400_000L;
+        if (urgent) {
+            return "maximum lifetime: " + (p.window().isPresent() ? "no maintenance window before the "
+                    + settings.maxLifetime().toDays() + "-day deadline; replacing at the deadline"
+                    : "replacing before the " + settings.maxLifetime().toDays() + "-day deadline")
+                    + " (age " + ageDays + " days)";
+        }
+        return "maximum lifetime: scheduled replacement at age " + ageDays + " days" + (p.window().isPresent()
+                ? " inside the maintenance window" : "");
+    }
+
+    private static String describe(DrainCause c) {
+        return switch (c) {
+            case USER -> "drained by the user";
+            case UNDERUTILIZED -> "infrastructure optimization";
+            case MAX_LIFETIME -> "maximum lifetime";
+            case REPAIR -> "auto repair";
+            case SPOT_INTERRUPTION -> "Spot interruption";
+        };
+    }
+}

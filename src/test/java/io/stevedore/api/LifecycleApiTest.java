@@ -1,0 +1,127 @@
+package io.stevedore.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * The lifecycle through the real server and EcsClient: a user drain replaces service tasks elsewhere and retires
+ * the instance; the event ring answers {@code GET /_stevedore/events}; fault injection validates its input.
+ */
+class LifecycleApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+    EcsServerFixture f;
+
+    @BeforeEach
+    void start() throws Exception {
+        f = new EcsServerFixture(dir);
+        f.miCluster("c");
+        f.register(EcsServerFixture.nginx("web"));
+    }
+
+    @AfterEach
+    void stop() {
+        f.close();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 400 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(25); // wall time at speed 1000: 25 simulated seconds per round
+        }
+        assertThat(condition.getAsBoolean()).isTrue();
+    }
+
+    private List<Task> tasks() {
+        List<String> arns = f.ecs.listTasks(b -> b.cluster("c").serviceName("s")).taskArns();
+        return arns.isEmpty() ? List.of() : f.ecs.describeTasks(b -> b.cluster("c").tasks(arns)).tasks();
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(f.endpoint() + pathAndQuery)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> fault(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(f.endpoint() + "/_stevedore/faults"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void updateContainerInstancesState_draining_replacesServiceTasksAndRetiresInstance() throws Exception {
+        f.ecs.createService(b -> b.cluster("c").serviceName("s").taskDefinition("web").desiredCount(3)
+                .networkConfiguration(f.awsvpc()));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
+        String victim = tasks().get(0).containerInstanceArn();
+        f.ecs.updateContainerInstancesState(b -> b.cluster("c").containerInstances(victim).status("DRAINING"));
+        await(() -> tasks().stream().noneMatch(t -> victim.equals(t.containerInstanceArn()))
+                && tasks().stream().filter(t -> "RUNNING".equals(t.lastStatus())).count() == 3);
+        await(() -> {
+            ContainerInstance ci = f.ecs.describeContainerInstances(b -> b.cluster("c").containerInstances(victim))
+                    .containerInstances().get(0);
+            return "INACTIVE".equals(ci.status());
+        });
+        JsonNode events = JSON.readTree(get("/_stevedore/events?type=ECS+Container+Instance+State+Change").body());
+        assertThat(events.path("events").findValuesAsText("status")).contains("DRAINING", "INACTIVE");
+        JsonNode first = events.path("events").get(0);
+        assertThat(first.path("source").asText()).isEqualTo("aws.ecs");
+        assertThat(first.path("detail-type").asText()).isEqualTo("ECS Container Instance State Change");
+        JsonNode taskEvents = JSON.readTree(get("/_stevedore/events?since=0&type=ECS+Task+State+Change&limit=5")
+                .body());
+        assertThat(taskEvents.path("events")).hasSizeLessThanOrEqualTo(5).isNotEmpty();
+        assertThat(taskEvents.path("events").get(0).path("detail").path("taskArn").asText()).contains(":task/c/");
+        long next = taskEvents.path("nextSince").asLong();
+        JsonNode after = JSON.readTree(get("/_stevedore/events?since=" + next).body());
+        after.path("events").forEach(e -> assertThat(e.path("seq").asLong()).isGreaterThan(next));
+    }
+
+    @Test
+    void events_badSince_answers400() throws Exception {
+        HttpResponse<String> r = get("/_stevedore/events?since=yesterday");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("InvalidParameterException").contains("since");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "{\"action\":\"explode\"}; action must be one of",
+            "{\"action\":\"terminate\",\"instanceId\":\"i-0nope\"}; no managed instance",
+            "{\"action\":\"impair\",\"instanceId\":\"i-0nope\",\"checkType\":\"BOGUS\"}; checkType must be one of",
+            "{\"action\":\"launch-latency\",\"seconds\":\"x\"}; seconds must be a number",
+            "{\"action\":\"event-window\",\"cluster\":\"c\",\"capacityProvider\":\"c-mi\",\"expression\":\"sat:02-sat:03\"}; at least 2 hours",
+            "not json; SerializationException"})
+    void faults_badInput_answers400WithReason(String body, String message) throws Exception {
+        HttpResponse<String> r = fault(body);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains(message);
+    }
+
+    @Test
+    void faults_eventWindowAndShortage_accepted() throws Exception {
+        assertThat(fault("{\"action\":\"event-window\",\"cluster\":\"c\",\"capacityProvider\":\"c-mi\","
+                + "\"expression\":\"* 2-5 * * 6\"}").statusCode()).isEqualTo(200);
+        assertThat(fault("{\"action\":\"shortage\",\"instanceType\":\"t4g.medium\"}").statusCode()).isEqualTo(200);
+        assertThat(fault("{\"action\":\"launch-latency\",\"seconds\":30}").statusCode()).isEqualTo(200);
+        assertThat(f.plane.cloud().launchLatency().toMillis()).isEqualTo(30); // 30 s at speed 1000
+    }
+}

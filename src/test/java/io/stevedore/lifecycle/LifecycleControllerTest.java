@@ -1,0 +1,121 @@
+package io.stevedore.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stevedore.catalog.Architecture;
+import io.stevedore.lifecycle.Decision.Report;
+import io.stevedore.lifecycle.Decision.Retire;
+import io.stevedore.lifecycle.Decision.StartDrain;
+import io.stevedore.placement.Resources;
+import io.stevedore.placement.TaskDemand;
+import io.stevedore.provisioning.Provisioner;
+import io.stevedore.provisioning.Zone;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The pure controller on hand-made snapshots: budgets, lifetime deadlines, compaction eligibility, repair. */
+class LifecycleControllerTest {
+    static final Instant NOW = Instant.parse("2026-02-02T12:00:00Z");
+    static final long DAY = Duration.ofDays(1).toMillis();
+    static final Resources BIG = new Resources(4096, 16384, 0, 10);
+    static final TaskDemand SMALL = TaskDemand.awsvpc(512, 1024, Architecture.ARM64);
+    final LifecycleController controller = new LifecycleController(LifecycleSettings.defaults(),
+            new Compaction(new Provisioner()));
+
+    static Fleet.Provider provider(DisruptionBudget budget, boolean repair, Optional<EventWindow> window) {
+        return new Fleet.Provider("mi", 300_000, repair, window, budget, List.of(),
+                List.of(new Zone("subnet-1", "us-east-1a")), true);
+    }
+
+    static Fleet.Member member(String id, double ageDays, List<Fleet.Work> tasks) {
+        long launched = NOW.toEpochMilli() - (long) (ageDays * DAY);
+        return new Fleet.Member(id, "mi", "m7g.xlarge", 0.1632, BIG, launched, Fleet.State.ACTIVE, Optional.empty(),
+                false, -1, tasks.isEmpty() ? launched : -1, launched, tasks);
+    }
+
+    static Fleet.Work service(String arn) {
+        return new Fleet.Work(arn, "web", SMALL, true, false, false, false);
+    }
+
+    private List<Decision> run(Fleet.Provider p, Fleet.Member... members) {
+        return controller.reconcile(new Fleet(NOW, Map.of("mi", p), List.of(members)));
+    }
+
+    @Test
+    void reconcile_threeExpiredWithBudgetOne_drainsOne() {
+        List<Decision> d = run(provider(DisruptionBudget.parse("1"), true, Optional.empty()),
+                member("i-1", 15, List.of(service("a"))), member("i-2", 15, List.of(service("b"))),
+                member("i-3", 15, List.of(service("c"))));
+        assertThat(d).hasSize(1).first().isInstanceOfSatisfying(StartDrain.class,
+                s -> assertThat(s.cause()).isEqualTo(DrainCause.MAX_LIFETIME));
+    }
+
+    @Test
+    void reconcile_lastChanceWithZeroBudget_drainsAnyway() {
+        List<Decision> d = run(provider(DisruptionBudget.parse("0"), true, Optional.empty()),
+                member("i-1", 20.99, List.of(service("a"))));
+        assertThat(d).singleElement().isInstanceOfSatisfying(StartDrain.class,
+                s -> assertThat(s.reason()).contains("deadline"));
+    }
+
+    @Test
+    void reconcile_windowClosed_waitsForWindow() {
+        // NOW is a Monday noon; the window is saturday 02-06
+        Optional<EventWindow> w = Optional.of(EventWindow.parse("sat:02-sat:06"));
+        assertThat(run(provider(DisruptionBudget.percent(10), true, w), member("i-1", 15,
+                List.of(service("a"))))).isEmpty();
+    }
+
+    @Test
+    void reconcile_standaloneOrProtectedOrOptedOut_neverCompacted() {
+        List<Fleet.Work> kinds = List.of(new Fleet.Work("s", null, SMALL, true, false, false, false),
+                new Fleet.Work("p", "web", SMALL, true, true, false, false),
+                new Fleet.Work("o", "web", SMALL, true, false, true, false),
+                new Fleet.Work("c", "web", SMALL, true, false, false, true));
+        for (Fleet.Work w : kinds) {
+            List<Decision> d = run(provider(DisruptionBudget.percent(10), true, Optional.empty()),
+                    member("i-1", 1, List.of(w)), member("i-2", 1, List.of(service("b"))));
+            assertThat(d).as(w.taskArn()).allSatisfy(x -> assertThat(x.instanceId()).isNotEqualTo("i-1"));
+        }
+    }
+
+    @Test
+    void reconcile_twoHalfEmptyInstances_compactsOneAtATime() {
+        List<Decision> d = run(provider(DisruptionBudget.percent(100), true, Optional.empty()),
+                member("i-1", 1, List.of(service("a"))), member("i-2", 1, List.of(service("b"))),
+                member("i-3", 1, List.of(service("c"))));
+        assertThat(d).singleElement().isInstanceOfSatisfying(StartDrain.class,
+                s -> assertThat(s.cause()).isEqualTo(DrainCause.UNDERUTILIZED));
+    }
+
+    @Test
+    void reconcile_impaired_drainsWhenEnabledReportsWhenDisabled() {
+        Fleet.Member m = member("i-1", 1, List.of(service("a")));
+        Fleet.Member impaired = new Fleet.Member(m.instanceId(), m.provider(), m.instanceType(), m.pricePerHour(),
+                m.registered(), m.launchedAtMillis(), m.state(), m.drain(), true, -1, -1, -1, m.tasks());
+        assertThat(run(provider(DisruptionBudget.parse("0"), true, Optional.empty()), impaired)).singleElement()
+                .isInstanceOfSatisfying(StartDrain.class, s -> assertThat(s.cause()).isEqualTo(DrainCause.REPAIR));
+        assertThat(run(provider(DisruptionBudget.parse("0"), false, Optional.empty()), impaired)).singleElement()
+                .isInstanceOf(Report.class);
+    }
+
+    @Test
+    void reconcile_drainingEmptyOrPastDeadline_retires() {
+        Fleet.Member m = member("i-1", 1, new ArrayList<>());
+        Fleet.Member empty = new Fleet.Member("i-1", "mi", m.instanceType(), 0.1, BIG, m.launchedAtMillis(),
+                Fleet.State.DRAINING, Optional.of(new Fleet.Drain(0, DrainCause.USER, Long.MAX_VALUE)), false, -1,
+                -1, -1, List.of());
+        Fleet.Member late = new Fleet.Member("i-2", "mi", m.instanceType(), 0.1, BIG, m.launchedAtMillis(),
+                Fleet.State.DRAINING, Optional.of(new Fleet.Drain(0, DrainCause.MAX_LIFETIME, 1)), false, -1, -1, -1,
+                List.of(new Fleet.Work("s", null, SMALL, true, false, false, false)));
+        List<Decision> d = run(provider(DisruptionBudget.percent(10), true, Optional.empty()), empty, late);
+        assertThat(d).hasSize(2).allSatisfy(x -> assertThat(x).isInstanceOf(Retire.class));
+        assertThat(((Retire) d.get(0)).force()).isFalse();
+        assertThat(((Retire) d.get(1)).force()).isTrue();
+    }
+}
