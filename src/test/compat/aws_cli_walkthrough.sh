@@ -46,9 +46,11 @@ running=$(ecs describe-services --cluster "$cluster" --services test-ecs-service
 [[ "$running" == 30 ]] || fail "runningCount $running, expected 30"
 
 echo "fleet for 30 tasks (512 cpu / 1024 MiB, ARM64, awsvpc):"
-ec2 describe-instances --filters "Name=tag:aws:ecs:clusterName,Values=$cluster" "Name=instance-state-name,Values=running" \
-  --query 'Reservations[*].Instances[*].[InstanceType]' --output text | tr '\t' '\n' | sort | uniq -c | tee /dev/stderr \
-  | awk '{n+=$1} END {exit n>0?0:1}' || fail "no instances visible through EC2 DescribeInstances"
+fleet=$(ec2 describe-instances --filters "Name=tag:aws:ecs:clusterName,Values=$cluster" \
+  "Name=instance-state-name,Values=running" --query 'Reservations[*].Instances[*].[InstanceType]' --output text \
+  | tr '\t' '\n' | sort | uniq -c)
+echo "$fleet"
+awk '{n+=$1} END {exit n>0?0:1}' <<<"$fleet" || fail "no instances visible through EC2 DescribeInstances"
 
 arn=$(ecs run-task --cluster "$cluster" --task-definition test-ecs-task \
   --network-configuration "awsvpcConfiguration={subnets=[$subnets]}" --query 'tasks[0].taskArn' --output text)

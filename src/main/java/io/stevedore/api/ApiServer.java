@@ -53,12 +53,21 @@ public final class ApiServer implements AutoCloseable {
      * @param limiter   per-key rate limits ({@link RateLimiter#disabled()} = none)
      * @param logFormat the form of log lines
      * @param accessLog whether every call is logged (else only server errors)
+     * @param queueCapacity requests that may wait for a worker before new ones are answered 503
      */
-    public record Options(AccessKeys keys, RateLimiter limiter, LogFormat logFormat, boolean accessLog) {
+    public record Options(AccessKeys keys, RateLimiter limiter, LogFormat logFormat, boolean accessLog,
+                          int queueCapacity) {
         public Options {
             Objects.requireNonNull(keys, "keys");
             Objects.requireNonNull(limiter, "limiter");
             Objects.requireNonNull(logFormat, "logFormat");
+            if (queueCapacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be at least 1: " + queueCapacity);
+            }
+        }
+
+        public Options(AccessKeys keys, RateLimiter limiter, LogFormat logFormat, boolean accessLog) {
+            this(keys, limiter, logFormat, accessLog, QUEUE_CAPACITY);
         }
 
         /** The local default: key test/test, no rate limits, plain logs of server errors only. */
@@ -108,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         this.http = HttpServer.create(new InetSocketAddress(address, port), 256);
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE_CAPACITY), r -> {
+                new ArrayBlockingQueue<>(options.queueCapacity()), r -> {
                     Thread t = new Thread(r, "stevedore-api");
                     t.setDaemon(true);
                     return t;
@@ -174,7 +183,7 @@ public final class ApiServer implements AutoCloseable {
         Answer answer;
         try {
             answer = OVERLOADED.get() ? Answer.json(new AwsException("ServiceUnavailableException", 503,
-                    "The server is busy (" + QUEUE_CAPACITY + " requests queued); retry with backoff."))
+                    "The server is busy (" + options.queueCapacity() + " requests queued); retry with backoff."))
                     : route(ex, operation);
         } catch (IOException e) {
             answer = Answer.json(new AwsException("SerializationException", 400, "Could not read the request: " + e));

@@ -25,6 +25,15 @@ public interface CloudProvider {
         return network().securityGroups().stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
+    /** Creates a VPC; {@link CloudException} (INVALID_REQUEST, message starting with EC2's error code) when refused. */
+    Network.Vpc createVpc(String cidrBlock);
+
+    /** Creates a subnet of a VPC in one availability zone (the region's first when null). */
+    Network.Subnet createSubnet(String vpcId, String cidrBlock, String availabilityZone);
+
+    /** Creates a security group in a VPC (the default VPC when null). */
+    Network.SecurityGroup createSecurityGroup(String vpcId, String name, String description);
+
     Instance launch(LaunchRequest request);
 
     void terminate(String instanceId);

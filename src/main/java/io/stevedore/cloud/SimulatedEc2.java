@@ -30,6 +30,9 @@ public final class SimulatedEc2 implements CloudProvider {
     private final Network.Layout layout;
     private final Table<Instance> instances;
     private final Table<Counter> counters;
+    private final Table<Network.Vpc> vpcs;
+    private final Table<Network.Subnet> subnets;
+    private final Table<Network.SecurityGroup> groups;
     private final Set<String> unavailableTypes = new HashSet<>();
     private final Set<String> unavailableInZone = new HashSet<>();
 
@@ -40,6 +43,9 @@ public final class SimulatedEc2 implements CloudProvider {
         this.layout = defaultLayout(region);
         this.instances = db.table("ec2.instance", new JsonCodec<>(Instance.class));
         this.counters = db.table("ec2.counter", new JsonCodec<>(Counter.class));
+        this.vpcs = db.table("ec2.vpc", new JsonCodec<>(Network.Vpc.class));
+        this.subnets = db.table("ec2.subnet", new JsonCodec<>(Network.Subnet.class));
+        this.groups = db.table("ec2.security-group", new JsonCodec<>(Network.SecurityGroup.class));
     }
 
     /** The availability zones of a region (us-east-1 has six, others three in this simulation). */
@@ -104,9 +110,91 @@ public final class SimulatedEc2 implements CloudProvider {
         return bootTime;
     }
 
+    /** The default VPC, its subnets and group first, then what was created (id order). */
     @Override
     public Network.Layout network() {
-        return layout;
+        if (vpcs.values().isEmpty() && subnets.values().isEmpty() && groups.values().isEmpty()) {
+            return layout;
+        }
+        List<Network.Vpc> v = new ArrayList<>(layout.vpcs());
+        v.addAll(vpcs.values());
+        List<Network.Subnet> sn = new ArrayList<>(layout.subnets());
+        sn.addAll(subnets.values());
+        List<Network.SecurityGroup> g = new ArrayList<>(layout.securityGroups());
+        g.addAll(groups.values());
+        return new Network.Layout(v, sn, g);
+    }
+
+    @Override
+    public Network.Vpc createVpc(String cidrBlock) {
+        Cidr cidr = cidr(cidrBlock, "InvalidVpc.Range");
+        if (cidr.prefix() < 16 || cidr.prefix() > 28) {
+            throw new CloudException(CloudException.Reason.INVALID_REQUEST, "InvalidVpc.Range: The CIDR '"
+                    + cidrBlock + "' is invalid: a VPC block is between /16 and /28.");
+        }
+        Network.Vpc vpc = new Network.Vpc("vpc-" + hex(region + "/vpc/" + next("vpc"), 17), cidrBlock.trim(), false);
+        vpcs.put(vpc.id(), vpc);
+        return vpc;
+    }
+
+    @Override
+    public Network.Subnet createSubnet(String vpcId, String cidrBlock, String availabilityZone) {
+        Network.Vpc vpc = network().vpcs().stream().filter(v -> v.id().equals(vpcId)).findFirst()
+                .orElseThrow(() -> new CloudException(CloudException.Reason.NOT_FOUND, "InvalidVpcID.NotFound: The"
+                        + " vpc ID '" + vpcId + "' does not exist"));
+        Cidr cidr = cidr(cidrBlock, "InvalidSubnet.Range");
+        if (cidr.prefix() < 16 || cidr.prefix() > 28 || !cidr(vpc.cidrBlock(), "InvalidVpc.Range").contains(cidr)) {
+            throw new CloudException(CloudException.Reason.INVALID_REQUEST, "InvalidSubnet.Range: The CIDR '"
+                    + cidrBlock + "' is invalid: it must lie inside the VPC's " + vpc.cidrBlock()
+                    + " and be between /16 and /28.");
+        }
+        for (Network.Subnet s : network().subnets()) {
+            if (s.vpcId().equals(vpcId) && cidr(s.cidrBlock(), "InvalidSubnet.Range").overlaps(cidr)) {
+                throw new CloudException(CloudException.Reason.INVALID_REQUEST, "InvalidSubnet.Conflict: The CIDR '"
+                        + cidrBlock + "' conflicts with another subnet (" + s.id() + ", " + s.cidrBlock() + ")");
+            }
+        }
+        String zone = availabilityZone == null || availabilityZone.isBlank() ? zones(region).get(0)
+                : availabilityZone.trim();
+        if (!zones(region).contains(zone)) {
+            throw new CloudException(CloudException.Reason.INVALID_REQUEST, "InvalidParameterValue: Value ("
+                    + zone + ") for parameter availabilityZone is invalid. Subnets can currently only be created in"
+                    + " the following availability zones: " + String.join(", ", zones(region)) + ".");
+        }
+        Network.Subnet s = new Network.Subnet("subnet-" + hex(region + "/subnet/" + next("subnet"), 17), vpcId,
+                zone, cidrBlock.trim(), false);
+        subnets.put(s.id(), s);
+        return s;
+    }
+
+    @Override
+    public Network.SecurityGroup createSecurityGroup(String vpcId, String name, String description) {
+        String vpc = vpcId == null || vpcId.isBlank() ? layout.vpcs().get(0).id() : vpcId;
+        if (network().vpcs().stream().noneMatch(v -> v.id().equals(vpc))) {
+            throw new CloudException(CloudException.Reason.NOT_FOUND, "InvalidVpcID.NotFound: The vpc ID '" + vpc
+                    + "' does not exist");
+        }
+        if (name == null || name.isBlank() || name.length() > 255 || description == null || description.isBlank()
+                || description.length() > 255) {
+            throw new CloudException(CloudException.Reason.INVALID_REQUEST, "MissingParameter: A security group"
+                    + " needs a GroupName and a GroupDescription of 1 to 255 characters.");
+        }
+        if (network().securityGroups().stream().anyMatch(g -> g.vpcId().equals(vpc) && g.name().equals(name))) {
+            throw new CloudException(CloudException.Reason.INVALID_REQUEST, "InvalidGroup.Duplicate: The security"
+                    + " group '" + name + "' already exists for VPC '" + vpc + "'");
+        }
+        Network.SecurityGroup g = new Network.SecurityGroup("sg-" + hex(region + "/sg/" + next("sg"), 17), vpc, name,
+                description);
+        groups.put(g.id(), g);
+        return g;
+    }
+
+    private static Cidr cidr(String text, String code) {
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CloudException(CloudException.Reason.INVALID_REQUEST, code + ": " + e.getMessage());
+        }
     }
 
     @Override
@@ -161,9 +249,9 @@ public final class SimulatedEc2 implements CloudProvider {
     public String allocatePrivateIp(String subnetId) {
         Network.Subnet s = subnet(subnetId).orElseThrow(() -> new CloudException(CloudException.Reason.NOT_FOUND,
                 "The subnet ID '" + subnetId + "' does not exist"));
-        long n = 4 + next("ip/" + subnetId) % 4000;
-        int third = Integer.parseInt(s.cidrBlock().split("\\.")[2]) + (int) (n / 256);
-        return "172.31." + third + "." + (n % 256);
+        Cidr block = Cidr.parse(s.cidrBlock());
+        long usable = Math.max(1, Math.min(4000, block.size() - 5)); // AWS reserves the first four and the last
+        return block.address(4 + (next("ip/" + subnetId) - 1) % usable);
     }
 
     private long next(String name) {

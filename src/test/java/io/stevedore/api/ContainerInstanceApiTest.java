@@ -99,26 +99,40 @@ class ContainerInstanceApiTest {
         ContainerInstance d = f.ecs.updateContainerInstancesState(b -> b.cluster("c").containerInstances(ci)
                 .status("DRAINING")).containerInstances().get(0);
         assertThat(d.status()).isEqualTo("DRAINING");
+        // The service task moves off the draining instance (start-before-stop), then the service is stable again.
+        for (int i = 0; i < 3000 && serviceTasksOn(ci) > 0; i++) {
+            sleep();
+        }
+        assertThat(serviceTasksOn(ci)).isZero();
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
+        assertThat(f.ecs.describeServices(b -> b.cluster("c").services("s")).services().get(0).runningCount())
+                .isEqualTo(1);
         assertThat(f.ecs.listContainerInstances(b -> b.cluster("c").status("DRAINING")).containerInstanceArns())
                 .containsExactly(ci);
-        assertThat(f.ecs.listTasks(b -> b.cluster("c").serviceName("s")).taskArns())
-                .allSatisfy(t -> assertThat(f.ecs.describeTasks(x -> x.cluster("c").tasks(t)).tasks().get(0)
-                        .containerInstanceArn()).isNotEqualTo(ci));
         assertThat(f.ecs.describeTasks(b -> b.cluster("c").tasks(standalone)).tasks().get(0).lastStatus())
                 .isEqualTo("RUNNING");
 
         f.ecs.stopTask(b -> b.cluster("c").task(standalone));
         for (int i = 0; i < 3000 && !"INACTIVE".equals(describe().status()); i++) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+            sleep();
         }
         assertThat(describe().status()).isEqualTo("INACTIVE");
         assertThatThrownBy(() -> f.ecs.updateContainerInstancesState(b -> b.cluster("c").containerInstances(ci)
                 .status("REGISTERING"))).isInstanceOf(InvalidParameterException.class);
+    }
+
+    private int serviceTasksOn(String instance) {
+        java.util.List<String> arns = f.ecs.listTasks(b -> b.cluster("c").serviceName("s")).taskArns();
+        return arns.isEmpty() ? 0 : (int) f.ecs.describeTasks(b -> b.cluster("c").tasks(arns)).tasks().stream()
+                .filter(t -> instance.equals(t.containerInstanceArn())).count();
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String attribute(ContainerInstance c, String name) {

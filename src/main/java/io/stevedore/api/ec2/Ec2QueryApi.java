@@ -55,6 +55,15 @@ public final class Ec2QueryApi {
                 case "DescribeVpcs" -> describeVpcs(request);
                 case "DescribeSubnets" -> describeSubnets(request);
                 case "DescribeSecurityGroups" -> describeSecurityGroups(request);
+                case "DescribeAvailabilityZones" -> describeAvailabilityZones(request);
+                case "CreateVpc" -> created(() -> vpc(new Ec2Xml().open("vpc"),
+                        cloud.createVpc(required(request, "CidrBlock"))).close("vpc"));
+                case "CreateSubnet" -> created(() -> subnet(new Ec2Xml().open("subnet"), cloud.createSubnet(
+                        required(request, "VpcId"), required(request, "CidrBlock"),
+                        request.get("AvailabilityZone").orElse(null))).close("subnet"));
+                case "CreateSecurityGroup" -> created(() -> new Ec2Xml().el("return", true).el("groupId",
+                        cloud.createSecurityGroup(request.get("VpcId").orElse(null), required(request, "GroupName"),
+                                required(request, "GroupDescription")).id()));
                 case "RunInstances" -> throw new Ec2Exception("UnsupportedOperation", "Stevedore's simulated EC2 only"
                         + " runs instances that ECS Managed Instances launches; create a capacity provider instead.");
                 case "" -> throw new Ec2Exception("MissingAction", "The request must contain the parameter Action.");
@@ -79,6 +88,24 @@ public final class Ec2QueryApi {
         Ec2Xml x = new Ec2Xml().open("Errors").open("Error").el("Code", code).el("Message", message)
                 .close("Error").close("Errors").el("RequestID", requestId);
         return new Response(status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>" + x + "</Response>");
+    }
+
+    private static String required(Ec2QueryRequest r, String name) {
+        return r.get(name).filter(v -> !v.isBlank()).orElseThrow(() -> new Ec2Exception("MissingParameter",
+                "The request must contain the parameter " + name));
+    }
+
+    /** Runs a create call of the simulated EC2, turning its refusal ("Code: message") into an EC2 error. */
+    private static Ec2Xml created(java.util.function.Supplier<Ec2Xml> create) {
+        try {
+            return create.get();
+        } catch (io.stevedore.cloud.CloudException e) {
+            String m = e.getMessage();
+            int colon = m.indexOf(": ");
+            throw colon > 0 && !m.substring(0, colon).contains(" ")
+                    ? new Ec2Exception(m.substring(0, colon), m.substring(colon + 2))
+                    : new Ec2Exception("InvalidParameterValue", m);
+        }
     }
 
     private Ec2Exception refuseManaged(String action, Ec2QueryRequest request) {
@@ -266,9 +293,7 @@ public final class Ec2QueryApi {
                 case "state" -> List.of("available");
                 default -> throw new Ec2Exception("InvalidParameterValue", "The filter '" + f + "' is invalid");
             })) {
-                x.open("item").el("vpcId", v.id()).el("ownerId", accountId).el("state", "available")
-                        .el("cidrBlock", v.cidrBlock()).el("dhcpOptionsId", "dopt-" + v.id().substring(4))
-                        .el("instanceTenancy", "default").el("isDefault", v.isDefault()).close("item");
+                vpc(x.open("item"), v).close("item");
             }
         }
         return x.close("vpcSet");
@@ -291,14 +316,50 @@ public final class Ec2QueryApi {
                 case "state" -> List.of("available");
                 default -> throw new Ec2Exception("InvalidParameterValue", "The filter '" + f + "' is invalid");
             })) {
-                x.open("item").el("subnetId", s.id()).el("subnetArn", "arn:aws:ec2:" + region(s) + ":" + accountId
-                                + ":subnet/" + s.id()).el("state", "available").el("ownerId", accountId)
-                        .el("vpcId", s.vpcId()).el("cidrBlock", s.cidrBlock()).el("availableIpAddressCount", 4091)
-                        .el("availabilityZone", s.availabilityZone()).el("defaultForAz", s.defaultForAz())
-                        .el("mapPublicIpOnLaunch", false).close("item");
+                subnet(x.open("item"), s).close("item");
             }
         }
         return x.close("subnetSet");
+    }
+
+    /** The zones of the region: those of the default subnets (one per zone). */
+    private Ec2Xml describeAvailabilityZones(Ec2QueryRequest r) {
+        List<String> names = r.list("ZoneName");
+        Map<String, List<String>> filters = r.filters();
+        List<String> zones = cloud.network().subnets().stream().filter(Network.Subnet::defaultForAz)
+                .map(Network.Subnet::availabilityZone).distinct().sorted().toList();
+        requireKnown(names, zones, "InvalidParameterValue", "The zone '%s' does not exist in this region");
+        Ec2Xml x = new Ec2Xml().open("availabilityZoneInfo");
+        for (String z : zones) {
+            String region = z.substring(0, z.length() - 1);
+            if ((names.isEmpty() || names.contains(z)) && matches(filters, f -> switch (f) {
+                case "zone-name" -> List.of(z);
+                case "region-name" -> List.of(region);
+                case "state" -> List.of("available");
+                default -> throw new Ec2Exception("InvalidParameterValue", "The filter '" + f + "' is invalid");
+            })) {
+                x.open("item").el("zoneName", z).el("zoneState", "available").el("regionName", region)
+                        .el("zoneType", "availability-zone").el("optInStatus", "opt-in-not-required").close("item");
+            }
+        }
+        return x.close("availabilityZoneInfo");
+    }
+
+    /** The members of a VPC element (DescribeVpcs item, CreateVpc answer). */
+    private Ec2Xml vpc(Ec2Xml x, Network.Vpc v) {
+        return x.el("vpcId", v.id()).el("ownerId", accountId).el("state", "available")
+                .el("cidrBlock", v.cidrBlock()).el("dhcpOptionsId", "dopt-" + v.id().substring(4))
+                .el("instanceTenancy", "default").el("isDefault", v.isDefault());
+    }
+
+    /** The members of a subnet element (DescribeSubnets item, CreateSubnet answer). */
+    private Ec2Xml subnet(Ec2Xml x, Network.Subnet s) {
+        long free = io.stevedore.cloud.Cidr.parse(s.cidrBlock()).size() - 5;
+        return x.el("subnetId", s.id()).el("subnetArn", "arn:aws:ec2:" + region(s) + ":" + accountId + ":subnet/"
+                        + s.id()).el("state", "available").el("ownerId", accountId)
+                .el("vpcId", s.vpcId()).el("cidrBlock", s.cidrBlock()).el("availableIpAddressCount", free)
+                .el("availabilityZone", s.availabilityZone()).el("defaultForAz", s.defaultForAz())
+                .el("mapPublicIpOnLaunch", false);
     }
 
     private static String region(Network.Subnet s) {

@@ -54,14 +54,21 @@ class Ec2ViewApiTest {
 
     @Test
     void describeSubnets_defaultVpc_oneSubnetPerZone() {
-        List<Subnet> subnets = ec2.describeSubnets().subnets();
+        // (another test of this class creates a VPC of its own: look at the default one)
+        List<Subnet> subnets = ec2.describeSubnets(b -> b.filters(Filter.builder().name("default-for-az")
+                .values("true").build())).subnets();
         assertThat(subnets).hasSizeGreaterThanOrEqualTo(3);
         assertThat(subnets).extracting(Subnet::availabilityZone).doesNotHaveDuplicates().allMatch(z -> z.startsWith("us-east-1"));
         assertThat(subnets).allMatch(s -> s.subnetId().startsWith("subnet-") && s.defaultForAz());
-        String vpc = ec2.describeVpcs().vpcs().get(0).vpcId();
+        String vpc = ec2.describeVpcs(b -> b.filters(Filter.builder().name("is-default").values("true").build()))
+                .vpcs().get(0).vpcId();
         assertThat(subnets).allMatch(s -> s.vpcId().equals(vpc));
-        assertThat(ec2.describeSecurityGroups().securityGroups()).singleElement()
+        assertThat(ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("vpc-id").values(vpc).build()))
+                .securityGroups()).singleElement()
                 .satisfies(g -> assertThat(g.groupName()).isEqualTo("default"));
+        assertThat(ec2.describeAvailabilityZones().availabilityZones())
+                .extracting(software.amazon.awssdk.services.ec2.model.AvailabilityZone::zoneName)
+                .containsExactlyInAnyOrderElementsOf(subnets.stream().map(Subnet::availabilityZone).toList());
         assertThat(ec2.describeSubnets(b -> b.filters(Filter.builder().name("availability-zone")
                 .values("us-east-1b").build())).subnets()).singleElement();
     }
@@ -133,6 +140,50 @@ class Ec2ViewApiTest {
                 "InvalidInstanceType", () -> ec2.describeInstanceTypes(b -> b.instanceTypesWithStrings("zz9.huge")));
         calls.forEach((code, call) -> assertThatThrownBy(call::run).isInstanceOfSatisfying(AwsServiceException.class,
                 e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo(code)));
+    }
+
+    @Test
+    void createVpcSubnetSecurityGroup_usableByCapacityProvidersAndTasks() {
+        String vpc = ec2.createVpc(b -> b.cidrBlock("10.20.0.0/16")).vpc().vpcId();
+        Subnet subnet = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.20.1.0/24").availabilityZone("us-east-1c"))
+                .subnet();
+        assertThat(subnet.availabilityZone()).isEqualTo("us-east-1c");
+        assertThat(subnet.availableIpAddressCount()).isEqualTo(251);
+        String sg = ec2.createSecurityGroup(b -> b.vpcId(vpc).groupName("web").description("web tasks")).groupId();
+        assertThat(ec2.describeSubnets(b -> b.filters(Filter.builder().name("vpc-id").values(vpc).build())).subnets())
+                .extracting(Subnet::subnetId).containsExactly(subnet.subnetId());
+        assertThat(ec2.describeSecurityGroups(b -> b.groupIds(sg)).securityGroups().get(0).vpcId()).isEqualTo(vpc);
+
+        Map<String, Runnable> refused = Map.of(
+                "InvalidSubnet.Conflict", () -> ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.20.1.128/25")),
+                "InvalidSubnet.Range", () -> ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.99.0.0/24")),
+                "InvalidVpc.Range", () -> ec2.createVpc(b -> b.cidrBlock("10.0.0.0/8")),
+                "InvalidVpcID.NotFound", () -> ec2.createSubnet(b -> b.vpcId("vpc-0000000000000dead")
+                        .cidrBlock("10.20.2.0/24")),
+                "InvalidGroup.Duplicate", () -> ec2.createSecurityGroup(b -> b.vpcId(vpc).groupName("web")
+                        .description("again")));
+        refused.forEach((code, call) -> assertThatThrownBy(call::run).as(code)
+                .isInstanceOfSatisfying(AwsServiceException.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo(code)));
+
+        f.ecs.createCluster(b -> b.clusterName("custom-net"));
+        f.ecs.createCapacityProvider(f.miProvider("custom-net-mi", "custom-net").build().toBuilder()
+                .managedInstancesProvider(m -> m.infrastructureRoleArn(EcsServerFixture.ROLE)
+                        .instanceLaunchTemplate(t -> t.ec2InstanceProfileArn(EcsServerFixture.PROFILE)
+                                .networkConfiguration(n -> n.subnets(subnet.subnetId()).securityGroups(sg))
+                                .instanceRequirements(r -> r.vCpuCount(v -> v.min(2).max(4))
+                                        .memoryMiB(v -> v.min(2048).max(16384))))).build());
+        String task = f.ecs.runTask(b -> b.cluster("custom-net").taskDefinition("web")
+                .capacityProviderStrategy(c -> c.capacityProvider("custom-net-mi").weight(1))
+                .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets(subnet.subnetId())
+                        .securityGroups(sg)))).tasks().get(0).taskArn();
+        f.waiter.waitUntilTasksRunning(b -> b.cluster("custom-net").tasks(task));
+        var t = f.ecs.describeTasks(b -> b.cluster("custom-net").tasks(task)).tasks().get(0);
+        assertThat(t.availabilityZone()).isEqualTo("us-east-1c");
+        assertThat(t.attachments().get(0).details()).anySatisfy(d -> {
+            assertThat(d.name()).isEqualTo("privateIPv4Address");
+            assertThat(d.value()).startsWith("10.20.1.");
+        });
     }
 
     private static List<Instance> instances(Filter... filters) {

@@ -63,4 +63,65 @@ class LimitsApiTest {
             assertThat(f.ecs.listClusters().clusterArns()).isEmpty();
         }
     }
+
+    @Test
+    void fullWorkerQueue_answers503ServiceUnavailableAtOnce_othersServedAfterwards() throws Exception {
+        ApiServer.Options options = new ApiServer.Options(AccessKeys.localDefault(), RateLimiter.disabled(),
+                LogFormat.PLAIN, false, 1);
+        try (ControlPlane plane = ControlPlane.open(dir, ApiConfig.defaults(), Clock.system())) {
+            ApiServer server = new ApiServer(plane, "127.0.0.1", 0, options);
+            server.start();
+            URI endpoint = URI.create("http://127.0.0.1:" + server.port());
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            Thread holder = new Thread(() -> plane.database().transaction(() -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            holder.start();
+            holding.await();
+            int calls = 20;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(calls);
+            try {
+                java.util.List<java.util.concurrent.Future<RawClient.Response>> answers = new java.util.ArrayList<>();
+                for (int i = 0; i < calls; i++) {
+                    answers.add(pool.submit(() -> RawClient.ecs(endpoint, "ListClusters", "{}",
+                            RawClient.Signing.ecs("test", "test"))));
+                }
+                // 8 workers block on the held state lock, 1 call waits in the queue: the rest are refused at once,
+                // while the lock is still held.
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (answers.stream().filter(java.util.concurrent.Future::isDone).count() < calls - 9
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                long refusedWhileHeld = answers.stream().filter(java.util.concurrent.Future::isDone).count();
+                release.countDown();
+                int busy = 0;
+                int ok = 0;
+                for (java.util.concurrent.Future<RawClient.Response> a : answers) {
+                    RawClient.Response r = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    if (r.status() == 503) {
+                        assertThat(r.body()).contains("ServiceUnavailableException");
+                        busy++;
+                    } else {
+                        assertThat(r.status()).isEqualTo(200);
+                        ok++;
+                    }
+                }
+                assertThat(refusedWhileHeld).isGreaterThanOrEqualTo(calls - 9);
+                assertThat(busy).isGreaterThanOrEqualTo(calls - 9);
+                assertThat(ok).isGreaterThan(0);
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+                server.close();
+            }
+        }
+    }
 }
