@@ -205,6 +205,12 @@ public final class FleetLifecycle {
         Map<String, Fleet.Provider> providers = new TreeMap<>();
         List<Fleet.Member> members = new ArrayList<>();
         Map<String, Boolean> optOut = new HashMap<>();
+        Map<String, List<Task>> tasksByInstance = new HashMap<>(); // one pass over the tasks, not one per instance
+        for (Task t : ctx.state().tasks.values()) {
+            if (t.containerInstanceArn() != null) {
+                tasksByInstance.computeIfAbsent(t.containerInstanceArn(), k -> new ArrayList<>()).add(t);
+            }
+        }
         for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
             CapacityProvider p = ctx.state().capacityProviders.get(mi.capacityProvider()).orElse(null);
             ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
@@ -214,7 +220,8 @@ public final class FleetLifecycle {
                 continue;
             }
             Fleet.Provider fp = providers.computeIfAbsent(p.name(), n -> provider(p, mi.clusterArn()));
-            members.add(member(mi, ci, ec2.get(), fp, optOut));
+            members.add(member(mi, ci, ec2.get(), fp, optOut,
+                    tasksByInstance.getOrDefault(mi.containerInstanceArn(), List.of())));
         }
         return new Fleet(ctx.now(), providers, members);
     }
@@ -257,7 +264,7 @@ public final class FleetLifecycle {
     }
 
     private Fleet.Member member(ManagedInstance mi, ContainerInstance ci, Instance ec2, Fleet.Provider p,
-                                Map<String, Boolean> optOut) {
+                                Map<String, Boolean> optOut, List<Task> tasksOnInstance) {
         InstanceLife l = life.get(mi.instanceId()).orElse(InstanceLife.of(mi.instanceId()));
         double price = p.offerings().stream().filter(o -> o.type().name().equals(mi.instanceType()))
                 .mapToDouble(Offering::pricePerHour).findFirst().orElse(0);
@@ -265,7 +272,7 @@ public final class FleetLifecycle {
                 .orElse(Resources.ZERO);
         List<Fleet.Work> work = new ArrayList<>();
         long lastChange = -1;
-        for (Task t : ctx.state().tasks.values(t -> mi.containerInstanceArn().equals(t.containerInstanceArn()))) {
+        for (Task t : tasksOnInstance) {
             lastChange = Math.max(lastChange, Math.max(millis(t.startedAt()), Math.max(millis(t.stoppedAt()),
                     millis(t.createdAt()))));
             if ("STOPPED".equals(t.lastStatus())) {
