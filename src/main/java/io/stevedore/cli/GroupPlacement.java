@@ -5,9 +5,9 @@ import io.stevedore.catalog.Offering;
 import io.stevedore.placement.InstanceView;
 import io.stevedore.placement.ManagedInstancesRules;
 import io.stevedore.placement.PlacementConstraint;
+import io.stevedore.placement.query.ProspectiveInstance;
 import io.stevedore.placement.query.QueryTarget;
 import io.stevedore.provisioning.Zone;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,46 +81,6 @@ record GroupPlacement(List<Zone> zones, List<Offering> offerings, String key) {
         Map<String, String> attributes = Map.of(InstanceView.ATTR_INSTANCE_TYPE, o.type().name(),
                 InstanceView.ATTR_AZ, z.availabilityZone(), InstanceView.ATTR_SUBNET, z.subnetId(),
                 InstanceView.ATTR_ARCH, a.ec2Name(), InstanceView.ATTR_OS, "linux");
-        return new QueryTarget() {
-            @Override
-            public String attribute(String name) {
-                return attributes.get(name);
-            }
-
-            @Override
-            public String ec2InstanceId() {
-                return "";
-            }
-
-            @Override
-            public Instant registeredAt() {
-                return null;
-            }
-
-            @Override
-            public int runningTasksCount() {
-                return 0;
-            }
-
-            @Override
-            public boolean hasTaskGroup(String group) {
-                return false;
-            }
-
-            @Override
-            public Set<String> taskGroups() {
-                return Set.of();
-            }
-
-            @Override
-            public boolean agentConnected() {
-                return true;
-            }
-
-            @Override
-            public String agentVersion() {
-                return "";
-            }
-        };
+        return new ProspectiveInstance(attributes, null, "");
     }
 }

@@ -10,6 +10,7 @@ import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.InstanceView;
 import io.stevedore.placement.PlacementConstraint;
 import io.stevedore.placement.TaskDemand;
+import io.stevedore.placement.query.ProspectiveInstance;
 import io.stevedore.placement.query.QueryTarget;
 import io.stevedore.provisioning.LaunchPlan;
 import io.stevedore.provisioning.PendingGroup;
@@ -195,8 +196,9 @@ final class NewCapacity {
             return true;
         }
         Architecture arch = o.type().architectures().iterator().next();
-        QueryTarget target = new NewInstance(InstanceView.standardAttributes(o.type(), arch, z.availabilityZone(),
-                z.subnetId(), Map.of()));
+        // a new, empty instance as the cluster query language would see it right after registration
+        QueryTarget target = new ProspectiveInstance(InstanceView.standardAttributes(o.type(), arch,
+                z.availabilityZone(), z.subnetId(), Map.of()), Instant.EPOCH, Instances.AGENT_VERSION);
         for (PlacementConstraint c : memberOf) {
             if (!((PlacementConstraint.MemberOf) c).expression().matches(target)) {
                 return false;
@@ -215,48 +217,5 @@ final class NewCapacity {
 
     private static String noOfferings(ProviderCapacity p) {
         return p.noMatchReason().orElse("capacity provider " + p.name() + " allows no priced instance type");
-    }
-
-    /** A new, empty instance as the cluster query language would see it right after registration. */
-    private record NewInstance(Map<String, String> attributes) implements QueryTarget {
-        @Override
-        public String attribute(String name) {
-            return attributes.get(name);
-        }
-
-        @Override
-        public String ec2InstanceId() {
-            return "";
-        }
-
-        @Override
-        public Instant registeredAt() {
-            return Instant.EPOCH;
-        }
-
-        @Override
-        public int runningTasksCount() {
-            return 0;
-        }
-
-        @Override
-        public boolean hasTaskGroup(String group) {
-            return false;
-        }
-
-        @Override
-        public Set<String> taskGroups() {
-            return Set.of();
-        }
-
-        @Override
-        public boolean agentConnected() {
-            return true;
-        }
-
-        @Override
-        public String agentVersion() {
-            return Instances.AGENT_VERSION;
-        }
     }
 }
