@@ -3,6 +3,7 @@ package io.stevedore.api;
 import io.stevedore.api.engine.ManagedInstance;
 import io.stevedore.api.engine.TaskRuntime;
 import io.stevedore.store.Database;
+import io.stevedore.store.Index;
 import io.stevedore.store.JsonCodec;
 import io.stevedore.store.Table;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,19 @@ public final class EcsState {
     private final Table<Sequence> sequences;
     private final String idSeed;
 
+    /** Tasks by container instance ARN (every task placed on one, STOPPED ones until they are purged). */
+    public final Index<Task, String> tasksByContainerInstance;
+    /** Tasks by {@link #groupKey} (cluster ARN and task group, e.g. {@code service:web}). */
+    public final Index<Task, String> tasksByGroup;
+    /** Tasks by {@code lastStatus}. */
+    public final Index<Task, String> tasksByStatus;
+    /** Engine runtimes by phase. */
+    public final Index<TaskRuntime, TaskRuntime.Phase> runtimesByPhase;
+    /** Engine runtimes of tasks not yet done, by the EC2 instance they are placed on. */
+    public final Index<TaskRuntime, String> runtimesByInstance;
+    /** Container instances by status (ACTIVE, DRAINING, …). */
+    public final Index<ContainerInstance, String> containerInstancesByStatus;
+
     public EcsState(Database db, ApiConfig config) {
         this.db = db;
         this.clusters = db.table("ecs.cluster", new SdkCodec<>(Cluster::builder, Cluster.class));
@@ -70,6 +84,17 @@ public final class EcsState {
         this.protections = db.table("ecs.task-protection", new JsonCodec<>(Protection.class));
         this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
         this.idSeed = config.region() + "/" + config.accountId();
+        this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
+        this.tasksByGroup = tasks.index(t -> t.group() == null ? null : groupKey(t.clusterArn(), t.group()));
+        this.tasksByStatus = tasks.index(Task::lastStatus);
+        this.runtimesByPhase = runtimes.index(TaskRuntime::phase);
+        this.runtimesByInstance = runtimes.index(r -> r.phase() == TaskRuntime.Phase.DONE ? null : r.instanceId());
+        this.containerInstancesByStatus = containerInstances.index(ContainerInstance::status);
+    }
+
+    /** The key of {@link #tasksByGroup}. */
+    public static String groupKey(String clusterArn, String group) {
+        return clusterArn + " " + group;
     }
 
     /** The next value of a named sequence (persisted with the transaction). */

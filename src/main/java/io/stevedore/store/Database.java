@@ -43,8 +43,23 @@ public final class Database implements AutoCloseable {
         /** {@code value} is the row's new value, {@code null} when it was removed. */
         void changed(String kind, String id, Object value);
 
+        /**
+         * The same with the row's value before the transaction ({@code null} when it was created), for listeners
+         * that keep something keyed by a field that may have changed; by default the value alone is passed on.
+         */
+        default void changed(String kind, String id, Object before, Object value) {
+            changed(kind, id, value);
+        }
+
         /** Every row was deleted ({@link #wipe}); whatever the listener derived from rows is void. */
         default void wiped() {
+        }
+
+        /**
+         * A transaction's changes were undone in memory (it failed, or it runs again under the write lock): what a
+         * component derived from rows during that transaction may describe rows that no longer exist.
+         */
+        default void rolledBack() {
         }
     }
 
@@ -198,8 +213,9 @@ public final class Database implements AutoCloseable {
 
     private void notifyCommitted() {
         for (CommitListener l : listeners) {
-            for (Key k : touched.keySet()) {
-                l.changed(k.table.kind(), k.id, k.table.get(k.id).orElse(null));
+            for (Map.Entry<Key, Object> e : touched.entrySet()) {
+                Key k = e.getKey();
+                l.changed(k.table.kind(), k.id, e.getValue(), k.table.get(k.id).orElse(null));
             }
         }
     }
@@ -211,6 +227,7 @@ public final class Database implements AutoCloseable {
             Key k = entries.get(i).getKey();
             ((Table) k.table).restore(k.id, entries.get(i).getValue());
         }
+        listeners.forEach(CommitListener::rolledBack);
     }
 
     @Override

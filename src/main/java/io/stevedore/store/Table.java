@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -18,6 +19,7 @@ public final class Table<T> {
     private final Codec<T> codec;
     private final Database db;
     private final TreeMap<String, T> rows = new TreeMap<>();
+    private final List<RowObserver<? super T>> observers = new ArrayList<>();
 
     Table(String kind, Codec<T> codec, Database db) {
         this.kind = kind;
@@ -29,21 +31,42 @@ public final class Table<T> {
         return kind;
     }
 
+    /**
+     * Adds a secondary index: row ids by {@code key} (a null key leaves a row out), built from the rows now held
+     * and kept current from then on. The key must be a function of the row alone.
+     */
+    public <K> Index<T, K> index(Function<? super T, ? extends K> key) {
+        Index<T, K> index = new Index<>(this, key);
+        rows.forEach((id, v) -> index.changed(id, null, v));
+        observers.add(index);
+        return index;
+    }
+
+    /** Adds an observer of every in-memory change from now on (see {@link RowObserver}). */
+    public void observe(RowObserver<? super T> observer) {
+        observers.add(observer);
+    }
+
     void load(Map<String, String> stored) {
-        rows.clear();
-        stored.forEach((id, json) -> rows.put(id, codec.read(json)));
+        clearMemory();
+        stored.forEach((id, json) -> set(id, codec.read(json)));
     }
 
     void clearMemory() {
         rows.clear();
+        observers.forEach(RowObserver::cleared);
     }
 
     /** Restores an old value during rollback ({@code null} = absent). */
     void restore(String id, T old) {
-        if (old == null) {
-            rows.remove(id);
-        } else {
-            rows.put(id, old);
+        set(id, old);
+    }
+
+    /** The one place rows change in memory: the value and every index ({@code null} = absent). */
+    private void set(String id, T value) {
+        T old = value == null ? rows.remove(id) : rows.put(id, value);
+        for (RowObserver<? super T> o : observers) {
+            o.changed(id, old, value);
         }
     }
 
@@ -71,13 +94,13 @@ public final class Table<T> {
             return;
         }
         db.touch(this, id, old);
-        rows.put(id, value);
+        set(id, value);
     }
 
     public void remove(String id) {
         if (rows.containsKey(id)) {
             db.touch(this, id, rows.get(id));
-            rows.remove(id);
+            set(id, null);
         }
     }
 

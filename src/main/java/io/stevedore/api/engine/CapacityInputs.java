@@ -89,11 +89,10 @@ final class CapacityInputs {
     /** Every managed instance of the cluster as placement sees it now. */
     ClusterSnapshot snapshot(String clusterArn) {
         List<ManagedInstance> mis = ctx.state().instances.values(m -> m.clusterArn().equals(clusterArn));
-        Set<String> ids = new HashSet<>();
-        mis.forEach(m -> ids.add(m.instanceId()));
         Map<String, Usage> usage = new HashMap<>();
-        for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.instanceId() != null && r.phase() != Phase.DONE
-                && ids.contains(r.instanceId()))) {
+        List<TaskRuntime> placed = new ArrayList<>();
+        mis.forEach(m -> placed.addAll(ctx.state().runtimesByInstance.values(m.instanceId())));
+        for (TaskRuntime rt : placed) {
             Task t = ctx.state().tasks.get(rt.taskArn()).orElse(null);
             Optional<TaskDemand> d;
             try {

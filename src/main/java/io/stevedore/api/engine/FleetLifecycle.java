@@ -26,7 +26,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.HashSet;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.ContainerInstanceHealthStatus;
@@ -58,6 +61,9 @@ public final class FleetLifecycle {
     private final Table<InstanceLife> life;
     private final Table<LaunchBackoff> backoff;
     private final Table<WindowSetting> windows;
+    private final FleetView view;
+    /** When each instance's next cached image expires (the image cleanup visits these, not every instance). */
+    private final Map<String, Long> imageExpiry = new HashMap<>();
 
     /** A maintenance window attached through the admin API (cron form allowed), key cluster/provider. */
     public record WindowSetting(String key, String expression) {
@@ -73,6 +79,7 @@ public final class FleetLifecycle {
         this.life = ctx.state().db.table("lifecycle.instance", new JsonCodec<>(InstanceLife.class));
         this.backoff = ctx.state().db.table("lifecycle.launch-backoff", new JsonCodec<>(LaunchBackoff.class));
         this.windows = ctx.state().db.table("lifecycle.event-window", new JsonCodec<>(WindowSetting.class));
+        this.view = new FleetView(ctx, inputs, settings, life, windows);
     }
 
     public LifecycleSettings settings() {
@@ -126,48 +133,63 @@ public final class FleetLifecycle {
 
     private List<Task> tasksOn(ManagedInstance mi) {
         List<Task> out = new ArrayList<>();
-        for (TaskRuntime rt : ctx.state().runtimes.values(r -> mi.instanceId().equals(r.instanceId())
-                && r.phase() != Phase.DONE)) {
+        for (TaskRuntime rt : ctx.state().runtimesByInstance.values(mi.instanceId())) {
             ctx.state().tasks.get(rt.taskArn()).ifPresent(out::add);
         }
         return out;
     }
 
-    /** Idle timers (the last task stop starts one, a new task cancels it) and the image cache's cleanup. */
+    /**
+     * Idle timers (the last task stop starts one, a new task cancels it) and the image cache's cleanup: an image
+     * no task on the instance uses any more is removed {@link #IMAGE_CLEANUP} after its last task there ended.
+     * Only instances whose tasks changed, or whose oldest unused image is due, are looked at.
+     */
     private void trackIdleAndImages() {
         long now = now();
-        Map<String, List<TaskRuntime>> active = new HashMap<>();
-        for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.instanceId() != null && r.phase() != Phase.DONE)) {
-            active.computeIfAbsent(rt.instanceId(), k -> new ArrayList<>()).add(rt);
-        }
-        for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
-            List<TaskRuntime> on = active.getOrDefault(mi.instanceId(), List.of());
+        Set<String> visit = new TreeSet<>(view.takeUsageChanges(view.rebuildingAll() || ctx.state().db.isShared()));
+        imageExpiry.forEach((id, at) -> {
+            if (now >= at) {
+                visit.add(id);
+            }
+        });
+        for (String id : visit) {
+            ManagedInstance mi = ctx.state().instances.get(id).orElse(null);
+            imageExpiry.remove(id);
+            if (mi == null || mi.containerInstanceArn() == null) {
+                continue;
+            }
+            List<TaskRuntime> on = ctx.state().runtimesByInstance.values(id);
             ManagedInstance u = mi;
             if (!on.isEmpty() && mi.idleSinceMillis() >= 0) {
                 u = u.idleSince(-1);
             } else if (on.isEmpty() && mi.idleSinceMillis() < 0) {
                 u = u.idleSince(now);
             }
-            InstanceLife l = life.get(mi.instanceId()).orElse(InstanceLife.of(mi.instanceId()));
-            Map<String, Long> lastUse = new TreeMap<>(l.imageLastUse());
-            for (TaskRuntime rt : on) {
-                if (rt.image() != null) {
-                    lastUse.put(rt.image(), now);
-                }
-            }
+            InstanceLife l = life.get(id).orElse(InstanceLife.of(id));
+            Set<String> inUse = new HashSet<>();
+            on.forEach(rt -> inUse.add(rt.image()));
+            Map<String, Long> lastUse = new TreeMap<>();
+            long expiry = Long.MAX_VALUE;
             for (String image : mi.imageList()) {
-                long last = lastUse.computeIfAbsent(image, k -> now);
+                if (inUse.contains(image)) {
+                    continue; // in use: no timer
+                }
+                long last = l.imageLastUse().getOrDefault(image, now);
                 if (now - last >= IMAGE_CLEANUP.toMillis()) {
                     u = u.withoutImage(image);
-                    lastUse.remove(image);
+                } else {
+                    lastUse.put(image, last);
+                    expiry = Math.min(expiry, last + IMAGE_CLEANUP.toMillis());
                 }
             }
-            lastUse.keySet().retainAll(new java.util.HashSet<>(u.imageList()));
-            if (!u.equals(mi)) {
-                ctx.state().instances.put(mi.instanceId(), u);
+            if (expiry != Long.MAX_VALUE) {
+                imageExpiry.put(id, expiry);
             }
-            if (!lastUse.equals(l.imageLastUse()) || life.get(mi.instanceId()).isEmpty()) {
-                life.put(mi.instanceId(), l.images(lastUse));
+            if (!u.equals(mi)) {
+                ctx.state().instances.put(id, u);
+            }
+            if (!lastUse.equals(l.imageLastUse()) || life.get(id).isEmpty()) {
+                life.put(id, l.images(lastUse));
             }
         }
     }
@@ -202,122 +224,11 @@ public final class FleetLifecycle {
 
     /** The lifecycle's view of the fleet now (call inside a transaction). */
     public Fleet snapshot() {
-        Map<String, Fleet.Provider> providers = new TreeMap<>();
-        List<Fleet.Member> members = new ArrayList<>();
-        Map<String, Boolean> optOut = new HashMap<>();
-        Map<String, List<Task>> tasksByInstance = new HashMap<>(); // one pass over the tasks, not one per instance
-        for (Task t : ctx.state().tasks.values()) {
-            if (t.containerInstanceArn() != null) {
-                tasksByInstance.computeIfAbsent(t.containerInstanceArn(), k -> new ArrayList<>()).add(t);
-            }
-        }
-        for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
-            CapacityProvider p = ctx.state().capacityProviders.get(mi.capacityProvider()).orElse(null);
-            ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
-            Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
-            if (p == null || !"ACTIVE".equals(p.statusAsString()) || ci == null || ec2.isEmpty()
-                    || !"running".equals(ec2.get().state())) {
-                continue;
-            }
-            Fleet.Provider fp = providers.computeIfAbsent(p.name(), n -> provider(p, mi.clusterArn()));
-            members.add(member(mi, ci, ec2.get(), fp, optOut,
-                    tasksByInstance.getOrDefault(mi.containerInstanceArn(), List.of())));
-        }
-        return new Fleet(ctx.now(), providers, members);
-    }
-
-    private Fleet.Provider provider(CapacityProvider p, String clusterArn) {
-        Map<String, String> tags = ctx.state().tagsOf(p.capacityProviderArn());
-        Optional<EventWindow> window = Optional.empty();
-        String expr = windows.get(windowKey(clusterArn, p.name())).map(WindowSetting::expression)
-                .orElse(tags.get(WINDOW_TAG));
-        if (expr != null) {
-            try {
-                window = Optional.of(EventWindow.parse(expr));
-            } catch (IllegalArgumentException e) {
-                window = Optional.empty(); // validated when attached; a bad tag value is ignored
-            }
-        }
-        DisruptionBudget budget = DisruptionBudget.percent(settings().budgetPercent());
-        if (tags.containsKey(BUDGET_TAG)) {
-            try {
-                budget = DisruptionBudget.parse(tags.get(BUDGET_TAG));
-            } catch (IllegalArgumentException e) {
-                // keep the default
-            }
-        }
-        var mip = p.managedInstancesProvider();
-        Integer s = mip.infrastructureOptimization() == null ? null : mip.infrastructureOptimization().scaleInAfter();
-        long scaleIn = s == null ? settings().defaultScaleInAfter().toMillis() : s < 0 ? -1
-                : Timings.div(Duration.ofSeconds(s), ctx.config().speed()).toMillis();
-        boolean repair = mip.autoRepairConfiguration() == null
-                || !"DISABLED".equals(mip.autoRepairConfiguration().actionsStatusAsString());
-        CapacityEngine.ProviderCapacity cap = inputs.provider(p);
-        boolean settled = ctx.state().tasks.values(t -> p.name().equals(t.capacityProviderName())
-                && clusterArn.equals(t.clusterArn()) && !"STOPPED".equals(t.lastStatus())
-                && !("RUNNING".equals(t.lastStatus()) && "RUNNING".equals(t.desiredStatus()))).isEmpty();
-        return new Fleet.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones(), settled);
+        return view.snapshot();
     }
 
     static String windowKey(String clusterArn, String provider) {
         return clusterArn + "/" + provider;
-    }
-
-    private Fleet.Member member(ManagedInstance mi, ContainerInstance ci, Instance ec2, Fleet.Provider p,
-                                Map<String, Boolean> optOut, List<Task> tasksOnInstance) {
-        InstanceLife l = life.get(mi.instanceId()).orElse(InstanceLife.of(mi.instanceId()));
-        double price = p.offerings().stream().filter(o -> o.type().name().equals(mi.instanceType()))
-                .mapToDouble(Offering::pricePerHour).findFirst().orElse(0);
-        Resources registered = ctx.catalog().find(mi.instanceType()).map(InstanceReservation::registered)
-                .orElse(Resources.ZERO);
-        List<Fleet.Work> work = new ArrayList<>();
-        long lastChange = -1;
-        for (Task t : tasksOnInstance) {
-            lastChange = Math.max(lastChange, Math.max(millis(t.startedAt()), Math.max(millis(t.stoppedAt()),
-                    millis(t.createdAt()))));
-            if ("STOPPED".equals(t.lastStatus())) {
-                continue;
-            }
-            Optional<TaskDemand> d = inputs.demand(t);
-            String service = t.group() != null && t.group().startsWith("service:") ? t.group().substring(8) : null;
-            boolean prot = ctx.state().protections.get(t.taskArn()).map(x -> x.enabled()
-                    && x.expiresAtMillis() > now()).orElse(false);
-            boolean out = service != null && optOut.computeIfAbsent(t.clusterArn() + "/" + service,
-                    k -> optedOut(t.clusterArn(), service));
-            boolean constrained = ctx.state().runtimes.get(t.taskArn()).map(rt -> !rt.placement().constraints()
-                    .isEmpty()).orElse(false) || ctx.state().taskDefinitions.get(t.taskDefinitionArn())
-                    .map(td -> td.hasPlacementConstraints() && !td.placementConstraints().isEmpty()).orElse(false);
-            d.ifPresent(dd -> work.add(new Fleet.Work(t.taskArn(), service, dd, "RUNNING".equals(t.lastStatus())
-                    && "RUNNING".equals(t.desiredStatus()), prot, out, constrained)));
-        }
-        boolean draining = "DRAINING".equals(ci.status());
-        Optional<Fleet.Drain> drain = Optional.empty();
-        if (draining) {
-            if (l.drainStartedMillis() < 0) { // drained by the user: no deadline, standalone tasks run to the end
-                l = l.draining(now(), DrainCause.USER.name(), Long.MAX_VALUE);
-                life.put(mi.instanceId(), l);
-            }
-            drain = Optional.of(new Fleet.Drain(l.drainStartedMillis(), DrainCause.valueOf(l.drainCause()),
-                    l.drainDeadlineMillis()));
-        } else if (l.drainStartedMillis() >= 0) {
-            l = l.notDraining(); // made ACTIVE again by the user
-            life.put(mi.instanceId(), l);
-        }
-        boolean impaired = ci.healthStatus() != null && "IMPAIRED".equals(ci.healthStatus().overallStatusAsString());
-        return new Fleet.Member(mi.instanceId(), mi.capacityProvider(), mi.instanceType(), price, registered,
-                ec2.launchedAtMillis(), draining ? Fleet.State.DRAINING : Fleet.State.ACTIVE, drain, impaired,
-                l.spotNoticeMillis(), mi.idleSinceMillis(), lastChange, work);
-    }
-
-    private boolean optedOut(String clusterArn, String service) {
-        String cluster = clusterArn.substring(clusterArn.indexOf("cluster/") + 8);
-        return ctx.state().services.get(ctx.arn("service/" + cluster + "/" + service))
-                .map(s -> "disabled".equalsIgnoreCase(ctx.state().tagsOf(s.serviceArn()).get(OPT_OUT_TAG)))
-                .orElse(false);
-    }
-
-    private static long millis(Instant t) {
-        return t == null ? -1 : t.toEpochMilli();
     }
 
     // ---- executing decisions -----------------------------------------------------------------------------------

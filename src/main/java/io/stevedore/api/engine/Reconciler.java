@@ -119,8 +119,7 @@ public final class Reconciler {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ec2.isEmpty() || "terminated".equals(ec2.get().state())) {
                 ctx.state().instances.remove(mi.instanceId());
-                for (TaskRuntime rt : ctx.state().runtimes.values(r -> mi.instanceId().equals(r.instanceId())
-                        && r.phase() == Phase.WAIT_INSTANCE)) {
+                for (TaskRuntime rt : waitingFor(mi)) {
                     ctx.state().runtimes.put(rt.taskArn(), rt.placed(null, true).to(Phase.UNPLACED, 0));
                 }
                 continue;
@@ -132,12 +131,16 @@ public final class Reconciler {
             String arn = ctx.arn("container-instance/" + cluster + "/" + ctx.state().newId("container-instance"));
             ctx.state().containerInstances.put(arn, Instances.register(ctx, mi, ec2.get(), arn));
             ctx.state().instances.put(mi.instanceId(), mi.registered(arn).idleSince(ctx.now().toEpochMilli()));
-            for (TaskRuntime rt : ctx.state().runtimes.values(r -> mi.instanceId().equals(r.instanceId())
-                    && r.phase() == Phase.WAIT_INSTANCE)) {
+            for (TaskRuntime rt : waitingFor(mi)) {
                 ctx.state().tasks.get(rt.taskArn()).ifPresent(t -> start(t, rt, ctx.state().instances
                         .get(mi.instanceId()).orElseThrow(), ec2.get()));
             }
         }
+    }
+
+    private List<TaskRuntime> waitingFor(ManagedInstance mi) {
+        return ctx.state().runtimesByInstance.values(mi.instanceId()).stream()
+                .filter(r -> r.phase() == Phase.WAIT_INSTANCE).toList();
     }
 
     // ---- placement ---------------------------------------------------------------------------------------------
@@ -154,7 +157,7 @@ public final class Reconciler {
     private void place() {
         inputs.newTick();
         List<Waiting> waiting = new ArrayList<>();
-        for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.phase() == Phase.UNPLACED)) {
+        for (TaskRuntime rt : ctx.state().runtimesByPhase.values(Phase.UNPLACED)) {
             ctx.state().tasks.get(rt.taskArn()).filter(t -> "RUNNING".equals(t.desiredStatus()))
                     .ifPresent(t -> waiting.add(new Waiting(t, rt)));
         }
@@ -355,8 +358,10 @@ public final class Reconciler {
         }
         lastPurgeMillis = nowMillis;
         long cutoff = ctx.now().minus(STOPPED_TASK_RETENTION).toEpochMilli();
-        for (Task t : ctx.state().tasks.values(t -> "STOPPED".equals(t.lastStatus()) && t.stoppedAt() != null
-                && t.stoppedAt().toEpochMilli() < cutoff)) {
+        for (Task t : ctx.state().tasksByStatus.values("STOPPED")) {
+            if (t.stoppedAt() == null || t.stoppedAt().toEpochMilli() >= cutoff) {
+                continue;
+            }
             ctx.state().tasks.remove(t.taskArn());
             ctx.state().runtimes.remove(t.taskArn());
             ctx.state().protections.remove(t.taskArn());

@@ -1,6 +1,7 @@
 package io.stevedore.api.engine;
 
 import io.stevedore.api.Context;
+import io.stevedore.api.EcsState;
 import io.stevedore.store.Database;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,71 +49,55 @@ final class ServiceController {
             public void wiped() {
                 everything = true;
             }
+
+            @Override
+            public void rolledBack() {
+                everything = true;
+            }
         });
     }
 
     /*
-     * Incremental passes. A service's reconciliation depends only on the service and its tasks, so a pass visits
-     * the services that changed, or whose tasks changed, since the previous pass (learnt from the database's
-     * committed changes), and keeps an index of task ARNs by cluster and group. 10,000 services would otherwise
-     * cost every tick 10,000 reconciliations and 10⁸ task comparisons. The first pass, a pass after a failed one
-     * and every pass over a shared store (other processes change rows without telling this one) visit every
-     * service and rebuild the index.
+     * Incremental passes. A service's reconciliation depends only on the service, its tasks and whether the
+     * instances under them drain, so a pass visits the services that changed, whose tasks changed, or that have
+     * tasks on a container instance that changed since the previous pass (learnt from the database's committed
+     * changes; a service's tasks come from the state's group index). 10,000 services would otherwise cost every
+     * tick 10,000 reconciliations. The first pass, a pass after a failed or rolled-back one and every pass over a
+     * shared store (other processes change rows without telling this one) visit every service.
      */
-    private final Map<String, Set<String>> index = new HashMap<>();
-    private final Map<String, String> groupOfTask = new HashMap<>();
     private final Set<String> dirtyServices = new HashSet<>();
     private final Set<String> dirtyGroups = new HashSet<>();
+    private final Set<String> dirtyInstances = new HashSet<>();
     private boolean everything = true;
 
     private void changed(String kind, String id, Object value) {
         if ("ecs.service".equals(kind)) {
             dirtyServices.add(id);
         } else if ("ecs.container-instance".equals(kind)) {
-            everything = true; // a drain (or its end) concerns every service with tasks on the instance
-        } else if ("ecs.task".equals(kind)) {
-            if (value instanceof Task t) {
-                if (t.group() != null) {
-                    indexTask(t);
-                    dirtyGroups.add(key(t.clusterArn(), t.group()));
-                }
-            } else {
-                String group = groupOfTask.remove(id);
-                if (group != null) {
-                    Set<String> arns = index.get(group);
-                    if (arns != null && arns.remove(id) && arns.isEmpty()) {
-                        index.remove(group);
-                    }
-                }
-            }
-        }
-    }
-
-    private void indexTask(Task t) {
-        String k = key(t.clusterArn(), t.group());
-        if (groupOfTask.put(t.taskArn(), k) == null) {
-            index.computeIfAbsent(k, x -> new HashSet<>()).add(t.taskArn());
+            dirtyInstances.add(id); // a drain (or its end) concerns every service with tasks on the instance
+        } else if ("ecs.task".equals(kind) && value instanceof Task t && t.group() != null) {
+            dirtyGroups.add(EcsState.groupKey(t.clusterArn(), t.group()));
         }
     }
 
     void reconcile() {
         draining = new HashMap<>();
-        ctx.state().containerInstances.values(ci -> "DRAINING".equals(ci.status()))
+        ctx.state().containerInstancesByStatus.values("DRAINING")
                 .forEach(ci -> draining.put(ci.containerInstanceArn(), ci.statusReason() == null ? ""
                         : ci.statusReason()));
-        boolean full = everything || ctx.state().db.isShared() || !draining.isEmpty();
+        boolean full = everything || ctx.state().db.isShared();
         everything = true; // until this pass succeeds
         List<Service> todo;
         if (full) {
-            index.clear();
-            groupOfTask.clear();
-            for (Task t : ctx.state().tasks.values()) {
-                if (t.group() != null) {
-                    indexTask(t);
-                }
-            }
             todo = ctx.state().services.values(s -> "ACTIVE".equals(s.status()) || "DRAINING".equals(s.status()));
         } else {
+            for (String ci : dirtyInstances) {
+                for (Task t : ctx.state().tasksByContainerInstance.values(ci)) {
+                    if (t.group() != null) {
+                        dirtyGroups.add(EcsState.groupKey(t.clusterArn(), t.group()));
+                    }
+                }
+            }
             Set<String> arns = new TreeSet<>(dirtyServices);
             for (String g : dirtyGroups) {
                 int space = g.indexOf(" service:");
@@ -130,26 +115,16 @@ final class ServiceController {
         }
         dirtyServices.clear();
         dirtyGroups.clear();
+        dirtyInstances.clear();
         for (Service s : todo) {
             reconcile(s);
         }
         everything = false;
     }
 
-    private static String key(String clusterArn, String group) {
-        return clusterArn + " " + group;
-    }
-
     /** The service's tasks in ARN order (current values; tasks created during this pass included). */
     private List<Task> tasksOf(Service s) {
-        List<String> arns = new ArrayList<>(index.getOrDefault(key(s.clusterArn(), "service:" + s.serviceName()),
-                Set.of()));
-        arns.sort(null);
-        List<Task> out = new ArrayList<>(arns.size());
-        for (String arn : arns) {
-            ctx.state().tasks.get(arn).ifPresent(out::add);
-        }
-        return out;
+        return ctx.state().tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:" + s.serviceName()));
     }
 
     private void reconcile(Service s) {
@@ -203,7 +178,6 @@ final class ServiceController {
                             primary.id(), null, subnets(primary), Boolean.TRUE.equals(s.enableExecuteCommand()),
                             PlacementRules.of(s.placementConstraints(), s.placementStrategy())));
                     mine.add(t);
-                    indexTask(t);
                     started.add(id(t));
                 }
                 events.add("(service " + s.serviceName() + ") has started " + started.size() + " tasks: "

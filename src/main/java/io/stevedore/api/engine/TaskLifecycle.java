@@ -53,6 +53,11 @@ final class TaskLifecycle {
             public void wiped() {
                 everything = true;
             }
+
+            @Override
+            public void rolledBack() {
+                everything = true;
+            }
         });
     }
 
