@@ -63,6 +63,8 @@ public final class EcsState {
     public final Index<TaskRuntime, TaskRuntime.Phase> runtimesByPhase;
     /** Engine runtimes of tasks not yet done, by the EC2 instance they are placed on. */
     public final Index<TaskRuntime, String> runtimesByInstance;
+    /** Managed instances by container instance ARN (registered ones). */
+    public final Index<ManagedInstance, String> instancesByContainerInstance;
     /** Container instances by status (ACTIVE, DRAINING, …). */
     public final Index<ContainerInstance, String> containerInstancesByStatus;
 
@@ -90,6 +92,7 @@ public final class EcsState {
         this.runtimesByPhase = runtimes.index(TaskRuntime::phase);
         this.runtimesByInstance = runtimes.index(r -> r.phase() == TaskRuntime.Phase.DONE ? null : r.instanceId());
         this.containerInstancesByStatus = containerInstances.index(ContainerInstance::status);
+        this.instancesByContainerInstance = instances.index(ManagedInstance::containerInstanceArn);
     }
 
     /** The key of {@link #tasksByGroup}. */

@@ -17,6 +17,7 @@ import io.stevedore.placement.InstanceView;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.Zone;
+import io.stevedore.store.RowObserver;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +54,7 @@ final class CapacityInputs {
     CapacityInputs(Context ctx, Supplier<CapacityOfferings> offerings) {
         this.ctx = ctx;
         this.offerings = offerings;
+        observeState();
     }
 
     /**
@@ -86,13 +88,87 @@ final class CapacityInputs {
     private record Usage(Resources used, Set<Integer> ports, Map<String, Integer> groups) {
     }
 
+    /*
+     * Placement's view of a registered instance is rebuilt only when a row it is made of changed: the instance, its
+     * container instance, a task or runtime on it (observed as the rows change, rollbacks included). A tick with
+     * waiting tasks thus costs the instances that changed, not every task of the cluster. Instances still booting
+     * are always rebuilt (few, and their view carries the current time).
+     */
+    private final Map<String, InstanceView> views = new HashMap<>();
+    private final Set<String> dirty = new HashSet<>();
+    private boolean everything = true;
+
+    private void observeState() {
+        var s = ctx.state();
+        s.runtimes.observe(observer((id, before, after) -> {
+            touch(before == null ? null : before.instanceId());
+            touch(after == null ? null : after.instanceId());
+        }));
+        s.tasks.observe(observer((id, before, after) -> s.runtimes.get(id).ifPresent(rt -> touch(rt.instanceId()))));
+        s.instances.observe(observer((id, before, after) -> touch(id)));
+        s.containerInstances.observe(observer((id, before, after) -> s.instancesByContainerInstance.ids(id)
+                .forEach(this::touch)));
+        s.taskDefinitions.observe(observer((id, before, after) -> everything = true));
+    }
+
+    private <T> RowObserver<T> observer(RowObserver<T> onChange) {
+        return new RowObserver<>() {
+            @Override
+            public void changed(String id, T before, T after) {
+                onChange.changed(id, before, after);
+            }
+
+            @Override
+            public void cleared() {
+                everything = true;
+            }
+        };
+    }
+
+    private void touch(String instanceId) {
+        if (instanceId != null) {
+            dirty.add(instanceId);
+        }
+    }
+
     /** Every managed instance of the cluster as placement sees it now. */
     ClusterSnapshot snapshot(String clusterArn) {
-        List<ManagedInstance> mis = ctx.state().instances.values(m -> m.clusterArn().equals(clusterArn));
-        Map<String, Usage> usage = new HashMap<>();
-        List<TaskRuntime> placed = new ArrayList<>();
-        mis.forEach(m -> placed.addAll(ctx.state().runtimesByInstance.values(m.instanceId())));
-        for (TaskRuntime rt : placed) {
+        if (everything) {
+            views.clear();
+            everything = false;
+        }
+        List<InstanceView> out = new ArrayList<>();
+        for (ManagedInstance mi : ctx.state().instances.values(m -> m.clusterArn().equals(clusterArn))) {
+            Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
+            Optional<InstanceType> type = ctx.catalog().find(mi.instanceType());
+            if (ec2.isEmpty() || type.isEmpty() || "terminated".equals(ec2.get().state())
+                    || "shutting-down".equals(ec2.get().state())) {
+                continue;
+            }
+            String id = mi.instanceId();
+            InstanceView v = mi.containerInstanceArn() == null ? null : views.get(id);
+            if (v == null || dirty.remove(id)) {
+                v = view(mi, ec2.get(), type.get(), usage(id)).orElse(null);
+                if (v != null && mi.containerInstanceArn() != null) {
+                    views.put(id, v);
+                } else {
+                    views.remove(id);
+                }
+            }
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        views.keySet().removeIf(id -> !ctx.state().instances.contains(id));
+        return ClusterSnapshot.of(out);
+    }
+
+    /** What the tasks placed on an instance (and not done) use: resources, host ports, groups. */
+    private Usage usage(String instanceId) {
+        Resources used = Resources.ZERO;
+        Set<Integer> ports = new HashSet<>();
+        Map<String, Integer> groups = new HashMap<>();
+        for (TaskRuntime rt : ctx.state().runtimesByInstance.values(instanceId)) {
             Task t = ctx.state().tasks.get(rt.taskArn()).orElse(null);
             Optional<TaskDemand> d;
             try {
@@ -103,24 +179,11 @@ final class CapacityInputs {
             if (d.isEmpty()) {
                 continue;
             }
-            Usage u = usage.computeIfAbsent(rt.instanceId(), k -> new Usage(Resources.ZERO, new HashSet<>(),
-                    new HashMap<>()));
-            u.ports.addAll(d.get().hostPorts());
-            u.groups.merge(t.group() == null ? "" : t.group(), 1, Integer::sum);
-            usage.put(rt.instanceId(), new Usage(u.used.plus(d.get().resources()), u.ports, u.groups));
+            ports.addAll(d.get().hostPorts());
+            groups.merge(t.group() == null ? "" : t.group(), 1, Integer::sum);
+            used = used.plus(d.get().resources());
         }
-        List<InstanceView> views = new ArrayList<>();
-        for (ManagedInstance mi : mis) {
-            Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
-            Optional<InstanceType> type = ctx.catalog().find(mi.instanceType());
-            if (ec2.isEmpty() || type.isEmpty() || "terminated".equals(ec2.get().state())
-                    || "shutting-down".equals(ec2.get().state())) {
-                continue;
-            }
-            Usage u = usage.getOrDefault(mi.instanceId(), new Usage(Resources.ZERO, Set.of(), Map.of()));
-            view(mi, ec2.get(), type.get(), u).ifPresent(views::add);
-        }
-        return ClusterSnapshot.of(views);
+        return new Usage(used, ports, groups);
     }
 
     private Optional<InstanceView> view(ManagedInstance mi, Instance ec2, InstanceType type, Usage u) {

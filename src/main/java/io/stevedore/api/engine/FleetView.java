@@ -44,7 +44,6 @@ final class FleetView {
     private final LifecycleSettings settings;
     private final Table<InstanceLife> life;
     private final Table<FleetLifecycle.WindowSetting> windows;
-    private final Index<ManagedInstance, String> byContainerInstance;
     /** Tasks starting, stopping or waiting, by cluster ARN and provider: a provider without any is settled. */
     private final Index<Task, String> unsettled;
 
@@ -66,7 +65,6 @@ final class FleetView {
         this.life = life;
         this.windows = windows;
         EcsState s = ctx.state();
-        this.byContainerInstance = s.instances.index(ManagedInstance::containerInstanceArn);
         this.unsettled = s.tasks.index(t -> t.capacityProviderName() == null || "STOPPED".equals(t.lastStatus())
                 || "RUNNING".equals(t.lastStatus()) && "RUNNING".equals(t.desiredStatus()) ? null
                 : t.clusterArn() + "/" + t.capacityProviderName());
@@ -111,7 +109,7 @@ final class FleetView {
 
     private void touchContainerInstance(String arn) {
         if (arn != null) {
-            byContainerInstance.ids(arn).forEach(this::touch);
+            ctx.state().instancesByContainerInstance.ids(arn).forEach(this::touch);
         }
     }
 
