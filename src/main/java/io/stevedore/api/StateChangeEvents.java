@@ -39,20 +39,20 @@ final class StateChangeEvents implements Database.CommitListener {
             String state = t.lastStatus() + "/" + t.desiredStatus();
             if (record(key, state, "STOPPED".equals(t.lastStatus()))) {
                 ring.add(clock.now().toEpochMilli(), "ECS Task State Change", List.of(t.taskArn()),
-                        codec.writeString(t));
+                        () -> codec.writeString(t));
             }
         } else if (value instanceof ContainerInstance ci) {
             String state = ci.status() + "/" + (ci.healthStatus() == null ? "" : ci.healthStatus()
                     .overallStatusAsString());
             if (record(key, state, "INACTIVE".equals(ci.status()))) {
                 ring.add(clock.now().toEpochMilli(), "ECS Container Instance State Change",
-                        List.of(ci.containerInstanceArn()), codec.writeString(ci));
+                        List.of(ci.containerInstanceArn()), () -> codec.writeString(ci));
             }
         } else if (value instanceof CapacityProvider p) {
             if (record(key, p.statusAsString() + "/" + p.updateStatusAsString(), false)) {
                 ring.add(clock.now().toEpochMilli(), "ECS Capacity Provider State Change",
                         List.of(p.capacityProviderArn() == null ? p.name() : p.capacityProviderArn()),
-                        codec.writeString(p));
+                        () -> codec.writeString(p));
             }
         }
     }

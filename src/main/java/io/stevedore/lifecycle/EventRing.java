@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A bounded ring of state-change events in the shape of ECS's EventBridge events (source {@code aws.ecs},
@@ -12,19 +13,52 @@ import java.util.Objects;
  */
 public final class EventRing {
     /**
-     * One event.
-     *
-     * @param seq        a per-ring sequence number (for {@code since} paging)
-     * @param timeMillis when it happened (the control plane's clock)
-     * @param detailType EventBridge detail-type
-     * @param resources  the ARNs it is about
-     * @param detailJson the detail object as JSON (the Task / ContainerInstance / message)
+     * One event. Its detail is rendered when first read: the control plane records an event for every task state
+     * change, and most are never read before the ring drops them.
      */
-    public record Event(long seq, long timeMillis, String detailType, List<String> resources, String detailJson) {
-        public Event {
-            Objects.requireNonNull(detailType, "detailType");
-            resources = List.copyOf(resources);
-            Objects.requireNonNull(detailJson, "detailJson");
+    public static final class Event {
+        private final long seq;
+        private final long timeMillis;
+        private final String detailType;
+        private final List<String> resources;
+        private Supplier<String> render;
+        private String detailJson;
+
+        Event(long seq, long timeMillis, String detailType, List<String> resources, Supplier<String> render) {
+            this.seq = seq;
+            this.timeMillis = timeMillis;
+            this.detailType = Objects.requireNonNull(detailType, "detailType");
+            this.resources = List.copyOf(resources);
+            this.render = Objects.requireNonNull(render, "detail");
+        }
+
+        /** A per-ring sequence number (for {@code since} paging). */
+        public long seq() {
+            return seq;
+        }
+
+        /** When it happened (the control plane's clock). */
+        public long timeMillis() {
+            return timeMillis;
+        }
+
+        /** EventBridge detail-type. */
+        public String detailType() {
+            return detailType;
+        }
+
+        /** The ARNs it is about. */
+        public List<String> resources() {
+            return resources;
+        }
+
+        /** The detail object as JSON (the Task / ContainerInstance / message). */
+        public synchronized String detailJson() {
+            if (detailJson == null) {
+                detailJson = Objects.requireNonNull(render.get(), "detailJson");
+                render = null;
+            }
+            return detailJson;
         }
     }
 
@@ -39,7 +73,14 @@ public final class EventRing {
         this.capacity = capacity;
     }
 
-    public synchronized Event add(long timeMillis, String detailType, List<String> resources, String detailJson) {
+    public Event add(long timeMillis, String detailType, List<String> resources, String detailJson) {
+        Objects.requireNonNull(detailJson, "detailJson");
+        return add(timeMillis, detailType, resources, () -> detailJson);
+    }
+
+    /** Adds an event whose detail JSON is rendered on first read (from immutable values only). */
+    public synchronized Event add(long timeMillis, String detailType, List<String> resources,
+                                  Supplier<String> detailJson) {
         Event e = new Event(++seq, timeMillis, detailType, resources, detailJson);
         events.addLast(e);
         while (events.size() > capacity) {
