@@ -9,6 +9,7 @@ import io.stevedore.provisioning.PendingGroup;
 import io.stevedore.provisioning.Provisioner;
 import io.stevedore.provisioning.ProvisioningRequest;
 import io.stevedore.provisioning.Unplaceable;
+import io.stevedore.sim.workload.WorkloadError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ public final class PlanCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("stevedore plan: cannot read " + workload + ": " + e.getMessage());
             return INVALID_INPUT;
-        } catch (WorkloadException e) {
+        } catch (WorkloadError e) {
             err.println(workload + ": " + e.getMessage());
             return INVALID_INPUT;
         }
