@@ -51,6 +51,15 @@ class WorkloadReaderTest {
     }
 
     @Test
+    void read_numberWhereTextIsExpected_refusedWithHint() {
+        assertThatThrownBy(() -> read("  - name: 1.10\n    count: 1\n    cpu: 1\n    memory: 1\n"))
+                .isInstanceOf(WorkloadError.class).hasMessage("line 5, column 5: taskGroups.0.name: must be a string,"
+                        + " was 1.1 (quote it to keep it as written)");
+        assertThat(read("  - name: \"1.10\"\n    count: 1\n    cpu: 1\n    memory: 1\n").groups().get(0).name())
+                .isEqualTo("1.10");
+    }
+
+    @Test
     void read_brokenYaml_lineAndColumn() {
         assertThatThrownBy(() -> read("  - {name: web, count: [\n"))
                 .isInstanceOfSatisfying(WorkloadError.class, e -> {
@@ -65,6 +74,7 @@ class WorkloadReaderTest {
         "negative count|  - {name: web, count: \"-1\", cpu: 1, memory: 1}",
         "bad network mode|  - {name: web, count: 1, cpu: 1, memory: 1, networkMode: bridge}",
         "typo|  - {name: web, count: 1, cpu: 1, memroy: 1}",
+        "number as a name|  - {name: 2024, count: 1, cpu: 1, memory: 1}",
         "unknown provider|  - {name: web, count: 1, cpu: 1, memory: 1, capacityProvider: nope}"})
     void read_invalidPlanFile_sameErrorAsTheSimulatorsReader(String name, String groups) {
         String text = PROVIDERS + groups + "\n";

@@ -142,13 +142,19 @@ public final class WorkloadDoc {
         return n;
     }
 
-    /** A non-blank scalar at {@code at}, trimmed (YAML scalars count: {@code name: 2024} is the text "2024"). */
+    /**
+     * Non-blank text at {@code at}, trimmed. A YAML number or boolean is refused rather than turned into text, as
+     * that would silently change it ({@code name: 1.10} would become "1.1"): the message says to quote it.
+     */
     public String text(String at) {
         JsonNode n = root.at(at);
         if (n.isMissingNode() || n.isNull()) {
             throw error(at, "is required");
         }
-        if (!n.isValueNode() || n.asText().isBlank()) {
+        if (n.isValueNode() && !n.isTextual()) {
+            throw error(at, "must be a string, was " + n + " (quote it to keep it as written)");
+        }
+        if (!n.isTextual() || n.asText().isBlank()) {
             throw error(at, "must be a non-empty string");
         }
         return n.asText().trim();
