@@ -129,11 +129,8 @@ public final class WorkloadDoc {
 
     /** The list at {@code at}; an absent optional list is empty. */
     public JsonNode list(String at, boolean required) {
-        JsonNode n = root.at(at);
-        if (n.isMissingNode() || n.isNull()) {
-            if (required) {
-                throw error(at, "is required");
-            }
+        JsonNode n = value(at, !required);
+        if (n == null) {
             return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         }
         if (!n.isArray()) {
@@ -147,10 +144,7 @@ public final class WorkloadDoc {
      * that would silently change it ({@code name: 1.10} would become "1.1"): the message says to quote it.
      */
     public String text(String at) {
-        JsonNode n = root.at(at);
-        if (n.isMissingNode() || n.isNull()) {
-            throw error(at, "is required");
-        }
+        JsonNode n = value(at, false);
         if (n.isValueNode() && !n.isTextual()) {
             throw error(at, "must be a string, was " + n + " (quote it to keep it as written)");
         }
@@ -158,6 +152,18 @@ public final class WorkloadDoc {
             throw error(at, "must be a non-empty string");
         }
         return n.asText().trim();
+    }
+
+    /** The value at {@code at}; null when absent and {@code optional}, an "is required" error when absent else. */
+    private JsonNode value(String at, boolean optional) {
+        JsonNode n = root.at(at);
+        if (n.isMissingNode() || n.isNull()) {
+            if (optional) {
+                return null;
+            }
+            throw error(at, "is required");
+        }
+        return n;
     }
 
     /** {@link #text(String)}, or {@code dflt} when absent. */
@@ -170,11 +176,8 @@ public final class WorkloadDoc {
      * {@code dflt} when absent, required when {@code dflt} is null.
      */
     public long integer(String at, long min, long max, Long dflt) {
-        JsonNode n = root.at(at);
-        if (n.isMissingNode() || n.isNull()) {
-            if (dflt == null) {
-                throw error(at, "is required");
-            }
+        JsonNode n = value(at, dflt != null);
+        if (n == null) {
             return dflt;
         }
         long v;
@@ -193,11 +196,8 @@ public final class WorkloadDoc {
 
     /** A number in {@code [min, max]}; {@code dflt} when absent, required when {@code dflt} is null. */
     public double number(String at, double min, double max, Double dflt) {
-        JsonNode n = root.at(at);
-        if (n.isMissingNode() || n.isNull()) {
-            if (dflt == null) {
-                throw error(at, "is required");
-            }
+        JsonNode n = value(at, dflt != null);
+        if (n == null) {
             return dflt;
         }
         if (!n.isNumber()) {
@@ -212,11 +212,8 @@ public final class WorkloadDoc {
 
     /** A duration: seconds as a number, or text like {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d12h}. */
     public Duration duration(String at, Duration dflt) {
-        JsonNode n = root.at(at);
-        if (n.isMissingNode() || n.isNull()) {
-            if (dflt == null) {
-                throw error(at, "is required");
-            }
+        JsonNode n = value(at, dflt != null);
+        if (n == null) {
             return dflt;
         }
         if (n.isNumber()) {
