@@ -9,6 +9,7 @@ import io.stevedore.provisioning.PendingGroup;
 import io.stevedore.provisioning.Provisioner;
 import io.stevedore.provisioning.ProvisioningRequest;
 import io.stevedore.provisioning.Unplaceable;
+import io.stevedore.sim.workload.WorkloadError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ public final class PlanCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("stevedore plan: cannot read " + workload + ": " + e.getMessage());
             return INVALID_INPUT;
-        } catch (WorkloadException e) {
+        } catch (WorkloadError e) {
             err.println(workload + ": " + e.getMessage());
             return INVALID_INPUT;
         }
@@ -119,7 +120,7 @@ public final class PlanCommand implements Callable<Integer> {
                 }
                 partial.add(plan);
             }
-            out.add(new ProviderPlan(p, selection.offerings().size(), merge(partial)));
+            out.add(new ProviderPlan(p, selection.offerings().size(), LaunchPlan.merge(partial)));
         }
         return out;
     }
@@ -131,30 +132,5 @@ public final class PlanCommand implements Callable<Integer> {
         }
         return new LaunchPlan(plan.instances(), plan.ec2PerHour(), plan.feePerHour(), plan.cpuAllocated(),
                 plan.cpuRegistered(), plan.memAllocated(), plan.memRegistered(), u);
-    }
-
-    static LaunchPlan merge(List<LaunchPlan> plans) {
-        if (plans.size() == 1) {
-            return plans.get(0);
-        }
-        List<io.stevedore.provisioning.PlannedInstance> instances = new ArrayList<>();
-        List<Unplaceable> unplaceable = new ArrayList<>();
-        double ec2 = 0;
-        double fee = 0;
-        long ca = 0;
-        long cr = 0;
-        long ma = 0;
-        long mr = 0;
-        for (LaunchPlan p : plans) {
-            instances.addAll(p.instances());
-            unplaceable.addAll(p.unplaceable());
-            ec2 += p.ec2PerHour();
-            fee += p.feePerHour();
-            ca += p.cpuAllocated();
-            cr += p.cpuRegistered();
-            ma += p.memAllocated();
-            mr += p.memRegistered();
-        }
-        return new LaunchPlan(instances, ec2, fee, ca, cr, ma, mr, unplaceable);
     }
 }

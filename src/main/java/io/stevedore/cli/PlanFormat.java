@@ -36,7 +36,7 @@ final class PlanFormat {
         int tasks = w.groups().stream().mapToInt(Workload.Group::count).sum();
         out.printf(Locale.ROOT, "Launch plan: region %s, %d task group(s), %d task(s)%n", w.region(),
                 w.groups().size(), tasks);
-        LaunchPlan total = PlanCommand.merge(plans.stream().map(PlanCommand.ProviderPlan::plan).toList());
+        LaunchPlan total = LaunchPlan.merge(plans.stream().map(PlanCommand.ProviderPlan::plan).toList());
         for (PlanCommand.ProviderPlan pp : plans) {
             Workload.Provider p = pp.provider();
             out.printf(Locale.ROOT, "%nCapacity provider %s (%s, %d subnet(s), %d offering(s) match its requirements)%n",
@@ -96,7 +96,7 @@ final class PlanFormat {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = m.createObjectNode();
         root.put("region", w.region());
-        LaunchPlan total = PlanCommand.merge(plans.stream().map(PlanCommand.ProviderPlan::plan).toList());
+        LaunchPlan total = LaunchPlan.merge(plans.stream().map(PlanCommand.ProviderPlan::plan).toList());
         ArrayNode providers = root.putArray("capacityProviders");
         for (PlanCommand.ProviderPlan pp : plans) {
             ObjectNode p = providers.addObject();

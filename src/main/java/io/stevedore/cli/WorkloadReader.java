@@ -1,12 +1,6 @@
 package io.stevedore.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.stevedore.api.wire.AwsException;
 import io.stevedore.api.wire.AwsJsonCodec;
 import io.stevedore.catalog.Architecture;
@@ -14,21 +8,24 @@ import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.placement.NetworkMode;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.Zone;
-import java.io.IOException;
+import io.stevedore.sim.workload.WorkloadDoc;
+import io.stevedore.sim.workload.WorkloadError;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.services.ecs.model.PlacementConstraint;
 import software.amazon.awssdk.services.ecs.model.PlacementStrategy;
 
 /**
- * Reads a workload file (YAML, or JSON which is YAML too) into a {@link Workload}; every error names the field and
- * the line. Unknown fields are errors, so a typo never silently changes a plan.
+ * Reads a workload file (YAML, or JSON which is YAML too) into a {@link Workload}, with the simulator's
+ * {@link WorkloadDoc}: every error is a {@link WorkloadError} naming the field with its line and column, and the
+ * values take the same forms as in a simulation workload. Unknown fields are errors, so a typo never silently
+ * changes a plan.
  */
 public final class WorkloadReader {
     static final int MAX_CPU = 196_608;
@@ -38,29 +35,22 @@ public final class WorkloadReader {
     private static final Set<String> GROUP = Set.of("name", "count", "cpu", "memory", "gpu", "networkMode",
             "architecture", "hostPorts", "capacityProvider", "placementConstraints", "placementStrategy");
     private final AwsJsonCodec codec = new AwsJsonCodec();
-    private Map<String, Integer> lines = Map.of();
+    private WorkloadDoc doc;
 
     /** Parses {@code text}; {@code defaultRegion} applies when the file names none. */
     public Workload read(String text, String defaultRegion) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(text);
-            lines = lines(text);
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new WorkloadException("", line, "not valid YAML/JSON: " + e.getOriginalMessage());
+        doc = WorkloadDoc.parse(text);
+        if (doc.root() == null || !doc.root().isObject()) {
+            throw new WorkloadError("", 1, 1, "a workload is a mapping with capacityProviders and taskGroups");
         }
-        if (root == null || !root.isObject()) {
-            throw new WorkloadException("", 1, "a workload is a mapping with capacityProviders and taskGroups");
-        }
-        known(root, "", TOP);
-        String region = root.has("region") ? text(root, "/region") : defaultRegion;
-        Map<String, Workload.Provider> providers = providers(array(root, "/capacityProviders", true));
+        doc.known("", TOP);
+        String region = doc.text("/region", defaultRegion);
+        Map<String, Workload.Provider> providers = providers();
         List<Workload.Group> groups = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
-        JsonNode list = array(root, "/taskGroups", true);
+        JsonNode list = doc.list("/taskGroups", true);
         for (int i = 0; i < list.size(); i++) {
-            Workload.Group g = group(list.get(i), "/taskGroups/" + i, providers);
+            Workload.Group g = group("/taskGroups/" + i, providers);
             if (!names.add(g.name())) {
                 throw error("/taskGroups/" + i + "/name", "duplicate task group name " + g.name());
             }
@@ -69,35 +59,40 @@ public final class WorkloadReader {
         return new Workload(region, providers, groups);
     }
 
-    private Map<String, Workload.Provider> providers(JsonNode list) {
+    /** An error about the field at {@code pointer} of the file read last, with its line and column. */
+    WorkloadError error(String pointer, String message) {
+        return doc.error(pointer, message);
+    }
+
+    private Map<String, Workload.Provider> providers() {
+        JsonNode list = doc.list("/capacityProviders", true);
         if (list.isEmpty()) {
             throw error("/capacityProviders", "at least one capacity provider is required");
         }
         Map<String, Workload.Provider> out = new LinkedHashMap<>();
         for (int i = 0; i < list.size(); i++) {
             String at = "/capacityProviders/" + i;
-            JsonNode p = object(list.get(i), at);
-            known(p, at, PROVIDER);
-            String name = text(p, at + "/name");
-            String option = p.has("capacityOptionType") ? text(p, at + "/capacityOptionType") : "ON_DEMAND";
+            doc.known(at, PROVIDER);
+            String name = doc.text(at + "/name");
+            String option = doc.text(at + "/capacityOptionType", "ON_DEMAND");
             PurchaseOption po = switch (option) {
                 case "ON_DEMAND" -> PurchaseOption.ON_DEMAND;
                 case "SPOT" -> PurchaseOption.SPOT;
                 default -> throw error(at + "/capacityOptionType", "must be ON_DEMAND or SPOT, was " + option);
             };
-            JsonNode req = p.get("instanceRequirements");
+            JsonNode req = doc.has(at + "/instanceRequirements") ? doc.at(at + "/instanceRequirements") : null;
             if (req != null && !req.isObject()) {
                 throw error(at + "/instanceRequirements", "must be an object in the ECS instanceRequirements shape");
             }
-            if (out.put(name, new Workload.Provider(name, po, req, zones(array(p, at + "/subnets", true), at),
-                    line(at))) != null) {
+            if (out.put(name, new Workload.Provider(name, po, req, zones(at), doc.line(at))) != null) {
                 throw error(at + "/name", "duplicate capacity provider name " + name);
             }
         }
         return out;
     }
 
-    private List<Zone> zones(JsonNode subnets, String at) {
+    private List<Zone> zones(String at) {
+        JsonNode subnets = doc.list(at + "/subnets", true);
         if (subnets.isEmpty()) {
             throw error(at + "/subnets", "a Managed Instances capacity provider needs non-empty subnets");
         }
@@ -105,14 +100,13 @@ public final class WorkloadReader {
         Set<String> ids = new LinkedHashSet<>();
         for (int i = 0; i < subnets.size(); i++) {
             String s = at + "/subnets/" + i;
-            JsonNode n = subnets.get(i);
             Zone z;
-            if (n.isTextual()) {
-                z = new Zone("subnet-" + n.asText(), n.asText());
+            if (subnets.get(i).isObject()) {
+                doc.known(s, Set.of("subnetId", "availabilityZone"));
+                z = new Zone(doc.text(s + "/subnetId"), doc.text(s + "/availabilityZone"));
             } else {
-                JsonNode o = object(n, s);
-                known(o, s, Set.of("subnetId", "availabilityZone"));
-                z = new Zone(text(o, s + "/subnetId"), text(o, s + "/availabilityZone"));
+                String zone = doc.text(s);
+                z = new Zone("subnet-" + zone, zone);
             }
             if (!ids.add(z.subnetId())) {
                 throw error(s, "duplicate subnet " + z.subnetId());
@@ -122,15 +116,14 @@ public final class WorkloadReader {
         return zones;
     }
 
-    private Workload.Group group(JsonNode node, String at, Map<String, Workload.Provider> providers) {
-        JsonNode g = object(node, at);
-        known(g, at, GROUP);
-        String name = text(g, at + "/name");
-        int count = integer(g, at + "/count", 0, 1_000_000, null);
-        int cpu = integer(g, at + "/cpu", 0, MAX_CPU, null);
-        int memory = integer(g, at + "/memory", 1, Integer.MAX_VALUE, null);
-        int gpu = integer(g, at + "/gpu", 0, 64, 0);
-        String nm = g.has("networkMode") ? text(g, at + "/networkMode") : "awsvpc";
+    private Workload.Group group(String at, Map<String, Workload.Provider> providers) {
+        doc.known(at, GROUP);
+        String name = doc.text(at + "/name");
+        int count = (int) doc.integer(at + "/count", 0, 1_000_000, null);
+        int cpu = (int) doc.integer(at + "/cpu", 0, MAX_CPU, null);
+        int memory = (int) doc.integer(at + "/memory", 1, Integer.MAX_VALUE, null);
+        int gpu = (int) doc.integer(at + "/gpu", 0, 64, 0L);
+        String nm = doc.text(at + "/networkMode", "awsvpc");
         NetworkMode mode = switch (nm) {
             case "awsvpc" -> NetworkMode.AWSVPC;
             case "host" -> NetworkMode.HOST;
@@ -138,161 +131,52 @@ public final class WorkloadReader {
                     + " modes only, was " + nm);
         };
         Architecture arch = Architecture.X86_64;
-        if (g.has("architecture")) {
-            String a = text(g, at + "/architecture");
+        if (doc.has(at + "/architecture")) {
+            String a = doc.text(at + "/architecture");
             arch = Architecture.parse(a).orElseThrow(() -> error(at + "/architecture",
                     "must be X86_64 or ARM64, was " + a));
         }
         Set<Integer> ports = new LinkedHashSet<>();
-        if (g.has("hostPorts")) {
-            JsonNode hp = array(g, at + "/hostPorts", true);
-            if (mode != NetworkMode.HOST && !hp.isEmpty()) {
-                throw error(at + "/hostPorts", "host ports need networkMode host (awsvpc tasks get their own ENI)");
-            }
-            for (int i = 0; i < hp.size(); i++) {
-                ports.add(integer(hp, at + "/hostPorts/" + i, 1, 65_535, null));
-            }
+        JsonNode hp = doc.list(at + "/hostPorts", false);
+        if (mode != NetworkMode.HOST && !hp.isEmpty()) {
+            throw error(at + "/hostPorts", "host ports need networkMode host (awsvpc tasks get their own ENI)");
         }
-        String provider;
-        if (g.has("capacityProvider")) {
-            provider = text(g, at + "/capacityProvider");
-            if (!providers.containsKey(provider)) {
-                throw error(at + "/capacityProvider", "no capacity provider named " + provider + "; declared: "
-                        + providers.keySet());
-            }
-        } else if (providers.size() == 1) {
-            provider = providers.keySet().iterator().next();
-        } else {
-            throw error(at, "name its capacityProvider: the workload declares " + providers.keySet());
+        for (int i = 0; i < hp.size(); i++) {
+            ports.add((int) doc.integer(at + "/hostPorts/" + i, 1, 65_535, null));
         }
         TaskDemand demand = new TaskDemand(cpu, memory, gpu, mode, ports, arch);
-        return new Workload.Group(name, count, demand, provider, sdkList(g, at + "/placementConstraints",
-                PlacementConstraint::builder, PlacementConstraint.class),
-                sdkList(g, at + "/placementStrategy", PlacementStrategy::builder, PlacementStrategy.class), line(at));
+        return new Workload.Group(name, count, demand, provider(at, providers),
+                sdkList(at + "/placementConstraints", PlacementConstraint::builder, PlacementConstraint.class),
+                sdkList(at + "/placementStrategy", PlacementStrategy::builder, PlacementStrategy.class),
+                doc.line(at));
     }
 
-    private <T> List<T> sdkList(JsonNode g, String at, java.util.function.Supplier<?> builder, Class<T> type) {
-        String field = at.substring(at.lastIndexOf('/') + 1);
-        if (!g.has(field)) {
-            return List.of();
+    private String provider(String at, Map<String, Workload.Provider> providers) {
+        if (doc.has(at + "/capacityProvider")) {
+            String p = doc.text(at + "/capacityProvider");
+            if (!providers.containsKey(p)) {
+                throw error(at + "/capacityProvider", "no capacity provider named " + p + "; declared: "
+                        + providers.keySet());
+            }
+            return p;
         }
-        JsonNode list = array(g, at, true);
+        if (providers.size() == 1) {
+            return providers.keySet().iterator().next();
+        }
+        throw error(at, "name its capacityProvider: the workload declares " + providers.keySet());
+    }
+
+    /** An optional list of SDK model objects (validated against the ECS model by the codec). */
+    private <T> List<T> sdkList(String at, Supplier<? extends SdkPojo> builder, Class<T> type) {
+        String field = at.substring(at.lastIndexOf('/') + 1);
+        JsonNode list = doc.list(at, false);
         List<T> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             try {
-                @SuppressWarnings("unchecked")
-                java.util.function.Supplier<software.amazon.awssdk.core.SdkPojo> b =
-                        (java.util.function.Supplier<software.amazon.awssdk.core.SdkPojo>) builder;
-                out.add(codec.read(list.get(i), b, type, field + "[" + i + "]"));
+                out.add(codec.read(list.get(i), builder, type, field + "[" + i + "]"));
             } catch (AwsException e) {
                 throw error(at + "/" + i, e.getMessage());
             }
-        }
-        return out;
-    }
-
-    // ---- small typed accessors that fail with the field and line ----
-
-    WorkloadException error(String pointer, String message) {
-        return new WorkloadException(pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.'), line(pointer),
-                message);
-    }
-
-    int line(String pointer) {
-        String p = pointer;
-        while (true) {
-            Integer l = lines.get(p);
-            if (l != null) {
-                return l;
-            }
-            if (p.isEmpty()) {
-                return 0;
-            }
-            p = p.substring(0, p.lastIndexOf('/'));
-        }
-    }
-
-    private void known(JsonNode o, String at, Set<String> allowed) {
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!allowed.contains(f)) {
-                throw error(at + "/" + f, "unknown field; expected one of " + new java.util.TreeSet<>(allowed));
-            }
-        }
-    }
-
-    private JsonNode object(JsonNode n, String at) {
-        if (n == null || !n.isObject()) {
-            throw error(at, "must be a mapping");
-        }
-        return n;
-    }
-
-    private JsonNode array(JsonNode parent, String at, boolean required) {
-        JsonNode n = parent.get(at.substring(at.lastIndexOf('/') + 1));
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw error(at, "is required");
-            }
-            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-        }
-        if (!n.isArray()) {
-            throw error(at, "must be a list");
-        }
-        return n;
-    }
-
-    private String text(JsonNode parent, String at) {
-        JsonNode n = parent.get(at.substring(at.lastIndexOf('/') + 1));
-        if (n == null || n.isNull()) {
-            throw error(at, "is required");
-        }
-        if (!n.isTextual() || n.asText().isBlank()) {
-            throw error(at, "must be a non-empty string");
-        }
-        return n.asText().trim();
-    }
-
-    private int integer(JsonNode parent, String at, int min, int max, Integer dflt) {
-        String f = at.substring(at.lastIndexOf('/') + 1);
-        JsonNode n = parent.isArray() ? parent.get(Integer.parseInt(f)) : parent.get(f);
-        if (n == null || n.isNull()) {
-            if (dflt == null) {
-                throw error(at, "is required");
-            }
-            return dflt;
-        }
-        long v;
-        if (n.isIntegralNumber()) {
-            v = n.asLong();
-        } else if (n.isTextual() && n.asText().trim().matches("\\d+")) {
-            v = Long.parseLong(n.asText().trim());
-        } else {
-            throw error(at, "must be a whole number, was " + n);
-        }
-        if (v < min || v > max) {
-            throw error(at, "must be between " + min + " and " + max + ", was " + v);
-        }
-        return (int) v;
-    }
-
-    /** JSON pointer of every value → the line it starts on. */
-    private static Map<String, Integer> lines(String text) throws JsonProcessingException {
-        Map<String, Integer> out = new HashMap<>();
-        JsonFactory f = new YAMLFactory();
-        try (JsonParser p = f.createParser(text)) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                String ptr = p.getParsingContext().pathAsPointer().toString();
-                if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-                    continue;
-                }
-                out.putIfAbsent(ptr, p.currentTokenLocation().getLineNr());
-            }
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
         return out;
     }

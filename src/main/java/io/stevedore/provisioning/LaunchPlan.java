@@ -1,5 +1,6 @@
 package io.stevedore.provisioning;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +23,39 @@ public record LaunchPlan(List<PlannedInstance> instances, double ec2PerHour, dou
     public LaunchPlan {
         instances = List.copyOf(instances);
         unplaceable = List.copyOf(unplaceable);
+    }
+
+    /** The plan launching {@code instances}: costs and fill summed over them. */
+    public static LaunchPlan of(List<PlannedInstance> instances, List<Unplaceable> unplaceable) {
+        double ec2 = 0;
+        double fee = 0;
+        long cpuA = 0;
+        long cpuR = 0;
+        long memA = 0;
+        long memR = 0;
+        for (PlannedInstance i : instances) {
+            ec2 += i.offering().pricePerHour();
+            fee += i.offering().feePerHour();
+            cpuA += i.allocated().cpu();
+            cpuR += i.registered().cpu();
+            memA += i.allocated().memoryMiB();
+            memR += i.registered().memoryMiB();
+        }
+        return new LaunchPlan(instances, ec2, fee, cpuA, cpuR, memA, memR, unplaceable);
+    }
+
+    /** Several plans as one: their instances and unplaceable groups in order, totals summed over the instances. */
+    public static LaunchPlan merge(List<LaunchPlan> plans) {
+        if (plans.size() == 1) {
+            return plans.get(0);
+        }
+        List<PlannedInstance> instances = new ArrayList<>();
+        List<Unplaceable> unplaceable = new ArrayList<>();
+        for (LaunchPlan p : plans) {
+            instances.addAll(p.instances());
+            unplaceable.addAll(p.unplaceable());
+        }
+        return of(instances, unplaceable);
     }
 
     public double totalPerHour() {

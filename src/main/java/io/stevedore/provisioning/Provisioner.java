@@ -90,7 +90,7 @@ public final class Provisioner {
                 }
             }
         }
-        return summarize(instances, unplaceable);
+        return LaunchPlan.of(instances, unplaceable);
     }
 
     private static PlannedInstance instance(Bin b, Zone zone, Packer packer, List<Deque<int[]>> queues,
@@ -115,23 +115,5 @@ public final class Provisioner {
         byGroup.forEach((g, n) -> tasks.add(new TaskAssignment(groups.get(g).key(), n)));
         Resources allocated = new Resources((int) b.cpu, b.mem, (int) b.gpu, (int) b.eni);
         return new PlannedInstance(c.offering(), zone, tasks, c.capacity(), allocated);
-    }
-
-    private static LaunchPlan summarize(List<PlannedInstance> instances, List<Unplaceable> unplaceable) {
-        double ec2 = 0;
-        double fee = 0;
-        long cpuA = 0;
-        long cpuR = 0;
-        long memA = 0;
-        long memR = 0;
-        for (PlannedInstance i : instances) {
-            ec2 += i.offering().pricePerHour();
-            fee += i.offering().feePerHour();
-            cpuA += i.allocated().cpu();
-            cpuR += i.registered().cpu();
-            memA += i.allocated().memoryMiB();
-            memR += i.registered().memoryMiB();
-        }
-        return new LaunchPlan(instances, ec2, fee, cpuA, cpuR, memA, memR, unplaceable);
     }
 }

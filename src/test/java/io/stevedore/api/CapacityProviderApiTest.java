@@ -3,15 +3,12 @@ package io.stevedore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,20 +19,10 @@ import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.Tag;
 
-class CapacityProviderApiTest {
-    @TempDir
-    Path dir;
-    EcsServerFixture f;
-
+class CapacityProviderApiTest extends EcsServerTestBase {
     @BeforeEach
-    void start() throws Exception {
-        f = new EcsServerFixture(dir);
+    void setUp() {
         f.ecs.createCluster(b -> b.clusterName("c"));
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     @Test

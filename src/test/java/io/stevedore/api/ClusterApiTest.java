@@ -3,13 +3,9 @@ package io.stevedore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ClusterContainsCapacityProviderException;
 import software.amazon.awssdk.services.ecs.model.ClusterContainsServicesException;
@@ -17,21 +13,7 @@ import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.ListClustersResponse;
 
-class ClusterApiTest {
-    @TempDir
-    Path dir;
-    EcsServerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new EcsServerFixture(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
-    }
-
+class ClusterApiTest extends EcsServerTestBase {
     @Test
     void createCluster_nameOmitted_createsDefaultWithLongArn() {
         Cluster c = f.ecs.createCluster(b -> { }).cluster();

@@ -3,11 +3,8 @@ package io.stevedore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecs.model.Attribute;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
@@ -15,26 +12,17 @@ import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.TargetNotFoundException;
 
-class ContainerInstanceApiTest {
-    @TempDir
-    Path dir;
-    EcsServerFixture f;
+class ContainerInstanceApiTest extends EcsServerTestBase {
     String ci;
 
     @BeforeEach
-    void start() throws Exception {
-        f = new EcsServerFixture(dir);
+    void setUp() {
         f.miCluster("c");
         f.register(EcsServerFixture.nginx("web"));
         f.ecs.createService(b -> b.cluster("c").serviceName("s").taskDefinition("web").desiredCount(1)
                 .networkConfiguration(f.awsvpc()));
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
         ci = f.ecs.listContainerInstances(b -> b.cluster("c")).containerInstanceArns().get(0);
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     private ContainerInstance describe() {

@@ -3,12 +3,10 @@ package io.stevedore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -20,15 +18,11 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 
-class Ec2ViewTest {
-    @TempDir
-    Path dir;
-    EcsServerFixture f;
+class Ec2ViewTest extends EcsServerTestBase {
     Ec2Client ec2;
 
     @BeforeEach
-    void start() throws Exception {
-        f = new EcsServerFixture(dir);
+    void setUp() {
         ec2 = Ec2Client.builder().endpointOverride(f.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(Apache5HttpClient.builder().build())
@@ -36,9 +30,8 @@ class Ec2ViewTest {
     }
 
     @AfterEach
-    void stop() {
+    void closeClients() {
         ec2.close();
-        f.close();
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.cloud.Instance;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,11 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecs.model.Attribute;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.PlacementConstraint;
@@ -31,12 +28,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * than the issue's targets (priced from the instances the simulated EC2 runs), constraints hold on new capacity, an
  * impossible task is explained, and scaling never over-commits an instance.
  */
-class FleetEngineApiTest {
+class FleetEngineApiTest extends EcsServerTestBase {
     private static PriceBook prices;
-
-    @TempDir
-    Path dir;
-    EcsServerFixture f;
 
     @BeforeAll
     static void loadPrices() {
@@ -49,14 +42,8 @@ class FleetEngineApiTest {
     }
 
     @BeforeEach
-    void start() throws Exception {
-        f = new EcsServerFixture(dir);
+    void setUp() {
         f.miCluster("c");
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     /** Instance type → count of the cluster's live instances, as the EC2 view lists them. */

@@ -8,13 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
@@ -24,24 +21,14 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * The lifecycle through the real server and EcsClient: a user drain replaces service tasks elsewhere and retires
  * the instance; the event ring answers {@code GET /_stevedore/events}; fault injection validates its input.
  */
-class LifecycleApiTest {
+class LifecycleApiTest extends EcsServerTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @TempDir
-    Path dir;
-    EcsServerFixture f;
-
     @BeforeEach
-    void start() throws Exception {
-        f = new EcsServerFixture(dir);
+    void setUp() {
         f.miCluster("c");
         f.register(EcsServerFixture.nginx("web"));
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

@@ -3,14 +3,11 @@ package io.stevedore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -19,21 +16,11 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotActiveException;
 import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Task;
 
-class ServiceApiTest {
-    @TempDir
-    Path dir;
-    EcsServerFixture f;
-
+class ServiceApiTest extends EcsServerTestBase {
     @BeforeEach
-    void start() throws Exception {
-        f = new EcsServerFixture(dir);
+    void setUp() {
         f.miCluster("c");
         f.register(EcsServerFixture.nginx("web"));
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     private Service describe(String name) {

@@ -3,31 +3,13 @@ package io.stevedore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Setting;
 import software.amazon.awssdk.services.ecs.model.Tag;
 
-class TagsAndAccountApiTest {
-    @TempDir
-    Path dir;
-    EcsServerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new EcsServerFixture(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
-    }
-
+class TagsAndAccountApiTest extends EcsServerTestBase {
     @Test
     void tagResource_clusterAndTaskDefinition_roundTrip() {
         String arn = f.ecs.createCluster(b -> b.clusterName("c")).cluster().clusterArn();

@@ -3,12 +3,9 @@ package io.stevedore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
@@ -16,22 +13,13 @@ import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
-class TaskApiTest {
-    @TempDir
-    Path dir;
-    EcsServerFixture f;
+class TaskApiTest extends EcsServerTestBase {
     TaskDefinition td;
 
     @BeforeEach
-    void start() throws Exception {
-        f = new EcsServerFixture(dir);
+    void setUp() {
         f.miCluster("c");
         td = f.register(EcsServerFixture.nginx("web"));
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     private Task describe(String arn) {

@@ -3,13 +3,9 @@ package io.stevedore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,21 +16,7 @@ import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
-class TaskDefinitionApiTest {
-    @TempDir
-    Path dir;
-    EcsServerFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new EcsServerFixture(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
-    }
-
+class TaskDefinitionApiTest extends EcsServerTestBase {
     private static ContainerDefinition.Builder web() {
         return ContainerDefinition.builder().name("web").image("nginx").essential(true);
     }

@@ -120,40 +120,40 @@ class PlanCommandTest {
     static Stream<Arguments> invalid() {
         String ok = "  - {name: web, count: 2, cpu: 512, memory: 1024}\n";
         return Stream.of(
-                Arguments.of("bad yaml", workload("  - {name: web, count: [\n"), "line 10: not valid YAML/JSON"),
+                Arguments.of("bad yaml", workload("  - {name: web, count: [\n"), "line 10, column 25: not valid YAML/JSON"),
                 Arguments.of("unknown field", workload("  - name: web\n    count: 2\n    cpu: 512\n    memory: 1\n"
-                        + "    memroy: 1024\n"), "line 14: taskGroups.0.memroy: unknown field"),
+                        + "    memroy: 1024\n"), "line 14, column 5: taskGroups.0.memroy: unknown field"),
                 Arguments.of("negative count", workload("  - name: web\n    count: -1\n    cpu: 1\n    memory: 1\n"),
-                        "line 11: taskGroups.0.count: must be between 0 and 1000000, was -1"),
+                        "line 11, column 5: taskGroups.0.count: must be between 0 and 1000000, was -1"),
                 Arguments.of("bridge mode", workload(ok + "  - name: b\n    count: 1\n    cpu: 1\n    memory: 1\n"
-                        + "    networkMode: bridge\n"), "line 15: taskGroups.1.networkMode: Managed Instances supports"),
+                        + "    networkMode: bridge\n"), "line 15, column 5: taskGroups.1.networkMode: Managed Instances supports"),
                 Arguments.of("unknown provider", workload("  - {name: web, count: 1, cpu: 1, memory: 1, "
-                        + "capacityProvider: nope}\n"), "line 10: taskGroups.0.capacityProvider: no capacity provider"),
+                        + "capacityProvider: nope}\n"), "line 10, column 46: taskGroups.0.capacityProvider: no capacity provider"),
                 Arguments.of("host ports in awsvpc", workload("  - {name: web, count: 1, cpu: 1, memory: 1, "
                         + "hostPorts: [80]}\n"), "taskGroups.0.hostPorts: host ports need networkMode host"),
                 Arguments.of("bad requirements", workload(ok).replace("min: 2, max: 4", "min: 4, max: 2"),
-                        "line 3: capacityProviders.0.instanceRequirements: instanceRequirements.vCpuCount: min (4)"),
+                        "line 3, column 5: capacityProviders.0.instanceRequirements: instanceRequirements.vCpuCount: min (4)"),
                 Arguments.of("bad constraint attribute", workload("  - name: web\n    count: 1\n    cpu: 1\n"
                         + "    memory: 1\n    placementConstraints:\n"
                         + "      - {type: memberOf, expression: \"attribute:stack == prod\"}\n"),
-                        "line 14: taskGroups.0.placementConstraints: The memberOf placement constraint expression"
+                        "line 14, column 5: taskGroups.0.placementConstraints: The memberOf placement constraint expression"
                         + " 'attribute:stack == prod' uses 'attribute:stack', which Managed Instances capacity"
                         + " providers do not support"),
                 Arguments.of("distinctInstance", workload("  - name: web\n    count: 1\n    cpu: 1\n"
                         + "    memory: 1\n    placementConstraints:\n      - {type: distinctInstance}\n"),
-                        "line 14: taskGroups.0.placementConstraints: The distinctInstance placement constraint is"
+                        "line 14, column 5: taskGroups.0.placementConstraints: The distinctInstance placement constraint is"
                         + " not supported for tasks on Managed Instances capacity providers"),
                 Arguments.of("bad constraint type", workload("  - name: web\n    count: 1\n    cpu: 1\n"
                         + "    memory: 1\n    placementConstraints:\n      - {type: sometimes}\n"),
                         "taskGroups.0.placementConstraints.0:"),
-                Arguments.of("duplicate group", workload(ok + ok), "line 11: taskGroups.1.name: duplicate task group"),
+                Arguments.of("duplicate group", workload(ok + ok), "line 11, column 6: taskGroups.1.name: duplicate task group"),
                 Arguments.of("no subnets", workload(ok).replace("subnets: [us-east-1a, us-east-1b]", "subnets: []"),
                         "capacityProviders.0.subnets: a Managed Instances capacity provider needs non-empty subnets"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
-    void plan_invalidWorkload_exitTwoWithFieldAndLine(String name, String text, String message) throws IOException {
+    void plan_invalidWorkload_exitTwoWithFieldLineAndColumn(String name, String text, String message) throws IOException {
         Run r = run("plan", "--workload", write(text).toString());
         assertThat(r.exit()).as(r.out()).isEqualTo(PlanCommand.INVALID_INPUT);
         assertThat(r.err()).contains(message);

@@ -1,5 +1,6 @@
 package io.stevedore.api.auth;
 
+import io.stevedore.api.wire.QueryPairs;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -85,14 +86,8 @@ public final class SigV4 {
             return "";
         }
         List<String[]> pairs = new ArrayList<>();
-        for (String part : rawQuery.split("&")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            String k = eq < 0 ? part : part.substring(0, eq);
-            String v = eq < 0 ? "" : part.substring(eq + 1);
-            pairs.add(new String[] {encode(decode(k), true), encode(decode(v), true)});
+        for (QueryPairs.Pair p : QueryPairs.split(rawQuery)) {
+            pairs.add(new String[] {encode(decode(p.name()), true), encode(decode(p.value()), true)});
         }
         pairs.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
         StringBuilder sb = new StringBuilder();

@@ -1,5 +1,6 @@
 package io.stevedore.api.ec2;
 
+import io.stevedore.api.wire.QueryPairs;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,17 +25,13 @@ public final class Ec2QueryRequest {
     public static Ec2QueryRequest parse(String body) {
         Map<String, String> out = new LinkedHashMap<>();
         if (body != null && !body.isBlank()) {
-            for (String pair : body.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String k = eq < 0 ? pair : pair.substring(0, eq);
-                String v = eq < 0 ? "" : pair.substring(eq + 1);
+            for (QueryPairs.Pair p : QueryPairs.split(body)) {
                 try {
-                    out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+                    out.put(URLDecoder.decode(p.name(), StandardCharsets.UTF_8),
+                            URLDecoder.decode(p.value(), StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {
-                    throw new Ec2Exception("InvalidParameterValue", "Malformed form encoding in parameter '" + k + "'");
+                    throw new Ec2Exception("InvalidParameterValue", "Malformed form encoding in parameter '"
+                            + p.name() + "'");
                 }
             }
         }

@@ -33,13 +33,13 @@ public final class SimWorkloadReader {
             "architecture", "hostPorts", "capacityProvider", "placementConstraints", "placementStrategy");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private Doc doc;
+    private WorkloadDoc doc;
     private String region;
 
     /** Parses {@code text}; {@code name} labels the reports. */
     public SimWorkload read(String name, String text) {
-        doc = Doc.parse(text);
-        if (doc.root == null || !doc.root.isObject()) {
+        doc = WorkloadDoc.parse(text);
+        if (doc.root() == null || !doc.root().isObject()) {
             throw new WorkloadError("", 1, 1, "a workload is a mapping with capacityProviders and services,"
                     + " jobs or taskGroups");
         }

@@ -107,29 +107,12 @@ final class Invariants {
     static Optional<Duration> awaitConvergence(EcsClient ecs, Duration bound) throws InterruptedException {
         long start = System.nanoTime();
         while (System.nanoTime() - start < bound.toNanos()) {
-            if (converged(ecs)) {
+            if (unconverged(ecs).isEmpty()) {
                 return Optional.of(Duration.ofNanos(System.nanoTime() - start));
             }
             Thread.sleep(200);
         }
         return Optional.empty();
-    }
-
-    private static boolean converged(EcsClient ecs) {
-        for (String cluster : ecs.listClustersPaginator(b -> { }).clusterArns()) {
-            List<String> arns = new ArrayList<>();
-            ecs.listServicesPaginator(b -> b.cluster(cluster)).serviceArns().forEach(arns::add);
-            for (int i = 0; i < arns.size(); i += 10) {
-                List<String> chunk = arns.subList(i, Math.min(arns.size(), i + 10));
-                for (Service s : ecs.describeServices(b -> b.cluster(cluster).services(chunk)).services()) {
-                    if ("ACTIVE".equals(s.status()) && (s.runningCount() != s.desiredCount()
-                            || s.pendingCount() != 0)) {
-                        return false;
-                    }
-                }
-            }
-        }
-        return true;
     }
 
     /** Describes the services that have not converged (for the report). */

@@ -17,23 +17,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A parsed YAML document with the line and column of every value (Jackson YAML token locations), and typed
- * accessors that fail with a {@link WorkloadError} naming the field and its position.
+ * A parsed workload file (YAML, or JSON which is YAML too) with the line and column of every value (Jackson YAML
+ * token locations), and typed accessors that fail with a {@link WorkloadError} naming the field and its position.
+ * Fields are addressed by JSON pointer from the root ({@code /taskGroups/0/cpu}). Shared by the simulator's
+ * {@link SimWorkloadReader} and {@code stevedore plan}'s reader, so both accept the same forms (whole numbers may
+ * be written as text, {@code "512"}) and report errors the same way ({@code line 3, column 5: field: message}).
  */
-final class Doc {
+public final class WorkloadDoc {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
-    final JsonNode root;
+    private final JsonNode root;
     private final Map<String, int[]> positions;
 
-    private Doc(JsonNode root, Map<String, int[]> positions) {
+    private WorkloadDoc(JsonNode root, Map<String, int[]> positions) {
         this.root = root;
         this.positions = positions;
     }
 
-    static Doc parse(String text) {
+    /** Parses {@code text}; a syntax error is a {@link WorkloadError} at the line and column where it was found. */
+    public static WorkloadDoc parse(String text) {
         try {
             JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(text);
-            return new Doc(root, positions(text));
+            return new WorkloadDoc(root, positions(text));
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             int col = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
@@ -61,7 +65,13 @@ final class Doc {
         return out;
     }
 
-    int line(String pointer) {
+    /** The root node, or null for an empty document. */
+    public JsonNode root() {
+        return root;
+    }
+
+    /** Where the value at {@code pointer} (or, when absent, its nearest present parent) starts; 0 when unknown. */
+    public int line(String pointer) {
         return position(pointer)[0];
     }
 
@@ -79,22 +89,26 @@ final class Doc {
         }
     }
 
-    WorkloadError error(String pointer, String message) {
+    /** An error about the field at {@code pointer}, with its dotted path, line and column. */
+    public WorkloadError error(String pointer, String message) {
         int[] pos = position(pointer);
         return new WorkloadError(pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.'), pos[0], pos[1],
                 message);
     }
 
-    JsonNode at(String pointer) {
+    /** The node at {@code pointer}; a missing node when absent. */
+    public JsonNode at(String pointer) {
         return root.at(pointer);
     }
 
-    boolean has(String pointer) {
+    /** Whether {@code pointer} names a present, non-null value. */
+    public boolean has(String pointer) {
         JsonNode n = root.at(pointer);
         return !n.isMissingNode() && !n.isNull();
     }
 
-    void known(String at, Set<String> allowed) {
+    /** Fails on the first field of the mapping at {@code at} that is not in {@code allowed}. */
+    public void known(String at, Set<String> allowed) {
         JsonNode o = object(at);
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -104,7 +118,8 @@ final class Doc {
         }
     }
 
-    JsonNode object(String at) {
+    /** The mapping at {@code at}. */
+    public JsonNode object(String at) {
         JsonNode n = root.at(at);
         if (!n.isObject()) {
             throw error(at, n.isMissingNode() ? "is required" : "must be a mapping");
@@ -113,12 +128,9 @@ final class Doc {
     }
 
     /** The list at {@code at}; an absent optional list is empty. */
-    JsonNode list(String at, boolean required) {
-        JsonNode n = root.at(at);
-        if (n.isMissingNode() || n.isNull()) {
-            if (required) {
-                throw error(at, "is required");
-            }
+    public JsonNode list(String at, boolean required) {
+        JsonNode n = value(at, !required);
+        if (n == null) {
             return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         }
         if (!n.isArray()) {
@@ -127,27 +139,45 @@ final class Doc {
         return n;
     }
 
-    String text(String at) {
-        JsonNode n = root.at(at);
-        if (n.isMissingNode() || n.isNull()) {
-            throw error(at, "is required");
+    /**
+     * Non-blank text at {@code at}, trimmed. A YAML number or boolean is refused rather than turned into text, as
+     * that would silently change it ({@code name: 1.10} would become "1.1"): the message says to quote it.
+     */
+    public String text(String at) {
+        JsonNode n = value(at, false);
+        if (n.isValueNode() && !n.isTextual()) {
+            throw error(at, "must be a string, was " + n + " (quote it to keep it as written)");
         }
-        if (!n.isValueNode() || n.asText().isBlank()) {
+        if (!n.isTextual() || n.asText().isBlank()) {
             throw error(at, "must be a non-empty string");
         }
         return n.asText().trim();
     }
 
-    String text(String at, String dflt) {
+    /** The value at {@code at}; null when absent and {@code optional}, an "is required" error when absent else. */
+    private JsonNode value(String at, boolean optional) {
+        JsonNode n = root.at(at);
+        if (n.isMissingNode() || n.isNull()) {
+            if (optional) {
+                return null;
+            }
+            throw error(at, "is required");
+        }
+        return n;
+    }
+
+    /** {@link #text(String)}, or {@code dflt} when absent. */
+    public String text(String at, String dflt) {
         return has(at) ? text(at) : dflt;
     }
 
-    long integer(String at, long min, long max, Long dflt) {
-        JsonNode n = root.at(at);
-        if (n.isMissingNode() || n.isNull()) {
-            if (dflt == null) {
-                throw error(at, "is required");
-            }
+    /**
+     * A whole number in {@code [min, max]}, given as a number or as text ({@code "512"}, {@code "-1"});
+     * {@code dflt} when absent, required when {@code dflt} is null.
+     */
+    public long integer(String at, long min, long max, Long dflt) {
+        JsonNode n = value(at, dflt != null);
+        if (n == null) {
             return dflt;
         }
         long v;
@@ -164,12 +194,10 @@ final class Doc {
         return v;
     }
 
-    double number(String at, double min, double max, Double dflt) {
-        JsonNode n = root.at(at);
-        if (n.isMissingNode() || n.isNull()) {
-            if (dflt == null) {
-                throw error(at, "is required");
-            }
+    /** A number in {@code [min, max]}; {@code dflt} when absent, required when {@code dflt} is null. */
+    public double number(String at, double min, double max, Double dflt) {
+        JsonNode n = value(at, dflt != null);
+        if (n == null) {
             return dflt;
         }
         if (!n.isNumber()) {
@@ -183,12 +211,9 @@ final class Doc {
     }
 
     /** A duration: seconds as a number, or text like {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d12h}. */
-    Duration duration(String at, Duration dflt) {
-        JsonNode n = root.at(at);
-        if (n.isMissingNode() || n.isNull()) {
-            if (dflt == null) {
-                throw error(at, "is required");
-            }
+    public Duration duration(String at, Duration dflt) {
+        JsonNode n = value(at, dflt != null);
+        if (n == null) {
             return dflt;
         }
         if (n.isNumber()) {
