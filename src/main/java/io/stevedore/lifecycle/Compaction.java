@@ -11,23 +11,32 @@ import io.stevedore.provisioning.Provisioner;
 import io.stevedore.provisioning.ProvisioningRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Picks the underutilized instance whose drain lowers the provider's cost most: its service tasks are re-placed
- * (simulated) first on the free capacity of the provider's other ACTIVE instances (best fit, largest task first,
- * as the placement engine prefers existing capacity), the rest on new capacity planned by the {@link Provisioner}
- * (which may be a cheaper type than the instance itself). An instance qualifies only when every task on it is a
- * RUNNING service task without scale-in protection whose service has not opted out, and nothing started or stopped
- * on it for {@code scaleInAfter}. A drain must save at least {@link #MIN_SAVING} of the instance's price (so two
- * nearly equal fleets do not trade places forever).
+ * Picks underutilized instances to drain (infrastructure optimization). Each candidate's service tasks are
+ * re-placed (simulated) on the free capacity of the provider's other ACTIVE instances — best fit, largest task
+ * first, as the placement engine prefers existing capacity — after room is set aside for the tasks of drains
+ * already in progress; what does not fit goes on new capacity planned by the {@link Provisioner} (which may be a
+ * cheaper type than the instance itself). The drain that lowers the cost most is chosen first; further candidates,
+ * in order of saving, join it while the free slots of the disruption budget last and their tasks all fit on the
+ * room left (an instance that takes moved tasks is not drained in the same pick), so a large fleet compacts many
+ * instances at once instead of one per pass.
+ * An instance qualifies only when every task on it is a RUNNING service task without scale-in protection whose
+ * service has not opted out, nothing started or stopped on it for {@code scaleInAfter}, and no task of the provider
+ * waits for capacity. A drain must save at least {@link #MIN_SAVING} of the instance's price (so two nearly equal
+ * fleets do not trade places forever).
  */
 public final class Compaction {
     /** The smallest saving worth a disruption, as a share of the drained instance's price (ours). */
     public static final double MIN_SAVING = 0.05;
+    /** At most this many candidates are simulated per pick, least utilized first (ours: bounds a tick's work). */
+    public static final int MAX_EVALUATED = 64;
 
     private final Provisioner provisioner;
 
@@ -39,7 +48,21 @@ public final class Compaction {
     public record Candidate(String instanceId, double savingPerHour, String reason) {
     }
 
+    /** The single best drain, as {@link #pick(long, Provider, List, List, int)} with one slot and no drains. */
     public Optional<Candidate> pick(long now, Provider p, List<Member> active) {
+        return pick(now, p, active, List.of(), 1).stream().findFirst();
+    }
+
+    /**
+     * The instances to drain now, at most {@code slots}.
+     *
+     * @param active   the provider's ACTIVE instances (candidates and hosts)
+     * @param draining its instances draining now: their service tasks need room first
+     */
+    public List<Candidate> pick(long now, Provider p, List<Member> active, List<Member> draining, int slots) {
+        if (slots <= 0) {
+            return List.of();
+        }
         List<Member> eligible = new ArrayList<>();
         for (Member m : active) {
             if (eligible(now, p, m)) {
@@ -47,20 +70,49 @@ public final class Compaction {
             }
         }
         if (eligible.isEmpty()) {
-            return Optional.empty();
+            return List.of();
         }
-        if (last != null && last.sameAs(p, active, eligible)) {
+        if (last != null && last.sameAs(p, active, draining, eligible, slots)) {
             return last.result(); // nothing it depends on changed since the last pick
         }
-        Hosts hosts = Hosts.of(active, eligible);
-        Candidate best = null;
-        for (Member m : eligible) {
-            Optional<Candidate> c = evaluate(p, m, hosts);
-            if (c.isPresent() && (best == null || c.get().savingPerHour() > best.savingPerHour() + 1e-9)) {
-                best = c.get();
+        eligible.sort(Comparator.comparingDouble(Compaction::cpuShare).thenComparingDouble(Compaction::memoryShare)
+                .thenComparing(Member::instanceId));
+        List<Member> tried = eligible.subList(0, Math.min(eligible.size(), MAX_EVALUATED));
+        Room room = Room.of(active);
+        Set<String> hosts = new HashSet<>(); // instances that take moved tasks: not drained in this pick
+        for (Member d : draining) {
+            hosts.addAll(room.reserve(d.tasks()));
+        }
+        List<Scored> scored = new ArrayList<>();
+        for (Member m : tried) {
+            if (!hosts.contains(m.instanceId())) {
+                evaluate(p, m, room).ifPresent(c -> scored.add(new Scored(m, c)));
             }
         }
-        last = new LastPick(p, List.copyOf(active), List.copyOf(eligible), Optional.ofNullable(best));
+        scored.sort(Comparator.comparingDouble((Scored x) -> -x.candidate().savingPerHour())
+                .thenComparing(x -> x.candidate().instanceId()));
+        List<Candidate> picked = new ArrayList<>();
+        for (Scored x : scored) {
+            if (picked.size() >= slots) {
+                break;
+            }
+            if (hosts.contains(x.member().instanceId())) {
+                continue;
+            }
+            if (picked.isEmpty()) { // the best saving, whatever needs new capacity
+                hosts.addAll(room.moveFitting(x.member()));
+                picked.add(x.candidate());
+            } else { // more: only what the rest of the fleet absorbs
+                Set<String> used = room.moveAll(x.member());
+                if (used != null) {
+                    hosts.addAll(used);
+                    picked.add(new Candidate(x.member().instanceId(), x.member().pricePerHour(), reason(
+                            x.member().tasks().size(), room.usable() - 1, "", x.member().pricePerHour())));
+                }
+            }
+        }
+        last = new LastPick(p, List.copyOf(active), List.copyOf(draining), List.copyOf(eligible), slots,
+                List.copyOf(picked));
         return last.result();
     }
 
@@ -77,89 +129,27 @@ public final class Compaction {
         return now - quietSince >= p.scaleInAfterMillis();
     }
 
-    /**
-     * The previous pick and what it was computed from. Members are compared by identity: the control plane reuses a
-     * member's snapshot object until something on the instance changes, so an unchanged fleet is the same objects.
-     */
-    private record LastPick(Provider provider, List<Member> active, List<Member> eligible, Optional<Candidate> result) {
-        boolean sameAs(Provider p, List<Member> a, List<Member> e) {
-            return provider.equals(p) && identical(active, a) && identical(eligible, e);
-        }
-
-        private static boolean identical(List<Member> x, List<Member> y) {
-            if (x.size() != y.size()) {
-                return false;
-            }
-            for (int i = 0; i < x.size(); i++) {
-                if (x.get(i) != y.get(i)) {
-                    return false;
-                }
-            }
-            return true;
-        }
+    private static double cpuShare(Member m) {
+        return m.registered().cpu() <= 0 ? 1 : (double) m.used().cpu() / m.registered().cpu();
     }
 
-    private LastPick last;
-
-    /**
-     * The instances that could take a moved task, with their free resources, computed once per pick: only those
-     * with room for the smallest task of any candidate (no other can ever be a best fit), and how many others
-     * there are in all (for the explanation).
-     */
-    private record Hosts(List<String> ids, List<Resources> free, int usable) {
-        static Hosts of(List<Member> active, List<Member> eligible) {
-            int cpu = Integer.MAX_VALUE;
-            long mem = Long.MAX_VALUE;
-            int gpus = Integer.MAX_VALUE;
-            int enis = Integer.MAX_VALUE;
-            for (Member m : eligible) {
-                for (Work w : m.tasks()) {
-                    Resources r = w.demand().resources();
-                    cpu = Math.min(cpu, r.cpu());
-                    mem = Math.min(mem, r.memoryMiB());
-                    gpus = Math.min(gpus, r.gpus());
-                    enis = Math.min(enis, r.enis());
-                }
-            }
-            Resources smallest = new Resources(cpu, mem, gpus, enis);
-            List<String> ids = new ArrayList<>();
-            List<Resources> free = new ArrayList<>();
-            int usable = 0;
-            for (Member o : active) {
-                if (o.impaired() || o.spotNoticeMillis() >= 0) {
-                    continue;
-                }
-                usable++;
-                Resources f = o.registered().minus(o.used());
-                if (f.fits(smallest)) {
-                    ids.add(o.instanceId());
-                    free.add(f);
-                }
-            }
-            return new Hosts(ids, free, usable);
-        }
+    private static double memoryShare(Member m) {
+        return m.registered().memoryMiB() <= 0 ? 1 : (double) m.used().memoryMiB() / m.registered().memoryMiB();
     }
 
-    private Optional<Candidate> evaluate(Provider p, Member m, Hosts hosts) {
-        List<Resources> free = new ArrayList<>(hosts.free());
-        int self = hosts.ids().indexOf(m.instanceId());
-        if (self >= 0) {
-            free.set(self, new Resources(-1, -1, -1, -1)); // not a host for its own tasks
-        }
-        List<Work> tasks = new ArrayList<>(m.tasks());
-        tasks.sort(Comparator.comparingInt((Work w) -> -w.demand().cpu())
-                .thenComparingLong(w -> -w.demand().memoryMiB()).thenComparing(Work::taskArn));
+    private static String reason(int moved, int others, String fresh, double saving) {
+        return String.format(java.util.Locale.ROOT,
+                "infrastructure optimization: %d task(s) fit on %d other instance(s)%s; saves %.4f USD/h",
+                moved, others, fresh, saving);
+    }
+
+    /** A candidate and its drain evaluated alone. */
+    private record Scored(Member member, Candidate candidate) {
+    }
+
+    private Optional<Candidate> evaluate(Provider p, Member m, Room room) {
         Map<TaskDemand, Integer> rest = new LinkedHashMap<>();
-        int moved = 0;
-        for (Work w : tasks) {
-            int target = bestFit(free, w.demand().resources());
-            if (target < 0) {
-                rest.merge(w.demand(), 1, Integer::sum);
-            } else {
-                free.set(target, free.get(target).minus(w.demand().resources()));
-                moved++;
-            }
-        }
+        int moved = room.tryMove(m, rest);
         double newCost = 0;
         String fresh = "";
         if (!rest.isEmpty()) {
@@ -177,11 +167,34 @@ public final class Compaction {
         if (saving < MIN_SAVING * m.pricePerHour()) {
             return Optional.empty();
         }
-        int others = hosts.usable() - (m.impaired() || m.spotNoticeMillis() >= 0 ? 0 : 1);
-        return Optional.of(new Candidate(m.instanceId(), saving, String.format(java.util.Locale.ROOT,
-                "infrastructure optimization: %d task(s) fit on %d other instance(s)%s; saves %.4f USD/h",
-                moved, others, fresh, saving)));
+        return Optional.of(new Candidate(m.instanceId(), saving, reason(moved, room.usable() - 1, fresh, saving)));
     }
+
+    /**
+     * The previous pick and what it was computed from. Members are compared by identity: the control plane reuses a
+     * member's snapshot object until something on the instance changes, so an unchanged fleet is the same objects.
+     */
+    private record LastPick(Provider provider, List<Member> active, List<Member> draining, List<Member> eligible,
+                            int slots, List<Candidate> result) {
+        boolean sameAs(Provider p, List<Member> a, List<Member> d, List<Member> e, int s) {
+            return slots == s && provider.equals(p) && identical(active, a) && identical(draining, d)
+                    && identical(eligible, e);
+        }
+
+        private static boolean identical(List<Member> x, List<Member> y) {
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (int i = 0; i < x.size(); i++) {
+                if (x.get(i) != y.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private LastPick last;
 
     /** What new capacity for the tasks that fit nowhere else costs; empty when no offering can run them. */
     private record NewCapacity(double perHour, Map<String, Integer> fleet) {
@@ -214,21 +227,5 @@ public final class Compaction {
             return plan.unplaceable().isEmpty() ? Optional.of(new NewCapacity(plan.ec2PerHour(), plan.fleet()))
                     : Optional.empty();
         });
-    }
-
-    /** The instance left with the least CPU (then memory) after taking {@code demand}; -1 when none fits. */
-    private static int bestFit(List<Resources> free, Resources demand) {
-        int best = -1;
-        for (int i = 0; i < free.size(); i++) {
-            Resources f = free.get(i);
-            if (!f.fits(demand)) {
-                continue;
-            }
-            if (best < 0 || f.cpu() < free.get(best).cpu()
-                    || f.cpu() == free.get(best).cpu() && f.memoryMiB() < free.get(best).memoryMiB()) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -35,8 +35,8 @@ public record Fleet(Instant now, Map<String, Provider> providers, List<Member> i
      * @param budget            the disruption budget
      * @param offerings         what it may launch, cheapest first (for re-placement on new capacity)
      * @param zones             its subnets
-     * @param settled           none of its tasks is starting or stopping and none waits for capacity (compaction
-     *                          only acts on a settled fleet)
+     * @param settled           none of its tasks waits for capacity (PROVISIONING): compaction only acts then, so it
+     *                          never takes room a waiting task is about to get
      */
     public record Provider(String name, long scaleInAfterMillis, boolean autoRepair, Optional<EventWindow> window,
                            DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled) {

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * The fleet's disruption controller: {@code reconcile(fleet) → decisions}, pure and deterministic (instance-id
  * order, time only from the snapshot). Per provider, in order: finish or force drains in progress; involuntary
  * drains (Spot notice, auto repair); idle scale-in; maximum lifetime inside maintenance windows; compaction of
- * underutilized instances, one at a time. Voluntary drains respect the provider's disruption budget.
+ * underutilized instances ({@link Compaction}, room kept for the tasks of every drain in progress). Voluntary drains
+ * respect the provider's disruption budget.
  */
 public final class LifecycleController {
     private final LifecycleSettings settings;
@@ -50,17 +51,19 @@ public final class LifecycleController {
 
     private void reconcile(long now, Provider p, List<Member> members, List<Decision> out) {
         int inFlight = 0;
-        boolean compacting = false;
         List<Member> active = new ArrayList<>();
+        List<Member> drainingNow = new ArrayList<>();
         for (Member m : members) {
             if (m.state() == State.DRAINING) {
                 Decision d = draining(now, m);
                 if (d != null) {
                     out.add(d);
-                    continue;
+                    if (!(d instanceof CancelDrain)) {
+                        continue;
+                    }
                 }
                 inFlight++;
-                compacting |= m.drain().map(x -> x.cause() == DrainCause.UNDERUTILIZED).orElse(false);
+                drainingNow.add(m);
             } else {
                 active.add(m);
             }
@@ -70,6 +73,7 @@ public final class LifecycleController {
             Decision d = involuntary(now, p, m);
             if (d instanceof StartDrain) {
                 inFlight++;
+                drainingNow.add(m);
             }
             if (d != null) {
                 out.add(d);
@@ -90,13 +94,16 @@ public final class LifecycleController {
                         + settings.hardDrain().toMillis(), m.launchedAtMillis() + settings.maxLifetime().toMillis()),
                         lifetimeReason(now, p, m, urgent)));
                 inFlight++;
+                drainingNow.add(m);
             } else {
                 stay.add(m);
             }
         }
-        if (!compacting && inFlight < allowed && p.scaleInAfterMillis() >= 0) {
-            compaction.pick(now, p, stay).ifPresent(c -> out.add(new StartDrain(c.instanceId(),
-                    DrainCause.UNDERUTILIZED, now + settings.compactionTimeout().toMillis(), c.reason())));
+        if (inFlight < allowed && p.scaleInAfterMillis() >= 0) {
+            for (Compaction.Candidate c : compaction.pick(now, p, stay, drainingNow, allowed - inFlight)) {
+                out.add(new StartDrain(c.instanceId(), DrainCause.UNDERUTILIZED, now
+                        + settings.compactionTimeout().toMillis(), c.reason()));
+            }
         }
     }
 

@@ -85,12 +85,41 @@ class LifecycleControllerTest {
     }
 
     @Test
-    void reconcile_twoHalfEmptyInstances_compactsOneAtATime() {
+    void reconcile_threeLightInstances_drainsAllButTheHostTogether() {
         List<Decision> d = run(provider(DisruptionBudget.percent(100), true, Optional.empty()),
+                member("i-1", 1, List.of(service("a"))), member("i-2", 1, List.of(service("b"))),
+                member("i-3", 1, List.of(service("c"))));
+        assertThat(d).hasSize(2).allSatisfy(x -> assertThat(x).isInstanceOfSatisfying(StartDrain.class,
+                s -> assertThat(s.cause()).isEqualTo(DrainCause.UNDERUTILIZED)));
+        assertThat(d.stream().map(Decision::instanceId).distinct()).hasSize(2);
+    }
+
+    @Test
+    void reconcile_budgetOfOne_compactsOneAtATime() {
+        List<Decision> d = run(provider(DisruptionBudget.parse("1"), true, Optional.empty()),
                 member("i-1", 1, List.of(service("a"))), member("i-2", 1, List.of(service("b"))),
                 member("i-3", 1, List.of(service("c"))));
         assertThat(d).singleElement().isInstanceOfSatisfying(StartDrain.class,
                 s -> assertThat(s.cause()).isEqualTo(DrainCause.UNDERUTILIZED));
+    }
+
+    @Test
+    void reconcile_drainInProgress_keepsRoomForItsTasks() {
+        // i-9 drains with 7 tasks (3584 cpu); i-2 has room for exactly 7 more: nothing is left for i-1's task
+        List<Fleet.Work> seven = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            seven.add(service("d" + i));
+        }
+        Fleet.Member base = member("i-9", 1, seven);
+        Fleet.Member draining = new Fleet.Member("i-9", "mi", base.instanceType(), base.pricePerHour(), BIG,
+                base.launchedAtMillis(), Fleet.State.DRAINING, Optional.of(new Fleet.Drain(NOW.toEpochMilli(),
+                DrainCause.MAX_LIFETIME, Long.MAX_VALUE)), false, -1, -1, base.lastTaskChangeMillis(), seven);
+        List<Decision> d = run(provider(DisruptionBudget.percent(100), true, Optional.empty()),
+                member("i-1", 1, List.of(service("a"))), member("i-2", 1, List.of(service("b"))), draining);
+        assertThat(d).isEmpty();
+        // without the drain in progress, i-1's task would move to i-2 (or the other way round)
+        assertThat(run(provider(DisruptionBudget.percent(100), true, Optional.empty()),
+                member("i-1", 1, List.of(service("a"))), member("i-2", 1, List.of(service("b"))))).hasSize(1);
     }
 
     @Test

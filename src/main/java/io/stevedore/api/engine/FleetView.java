@@ -44,7 +44,7 @@ final class FleetView {
     private final LifecycleSettings settings;
     private final Table<InstanceLife> life;
     private final Table<FleetLifecycle.WindowSetting> windows;
-    /** Tasks starting, stopping or waiting, by cluster ARN and provider: a provider without any is settled. */
+    /** Tasks waiting for capacity (PROVISIONING), by cluster ARN and provider: a provider without any is settled. */
     private final Index<Task, String> unsettled;
 
     private record Cached(Fleet.Member member, long validUntilMillis) {
@@ -65,9 +65,8 @@ final class FleetView {
         this.life = life;
         this.windows = windows;
         EcsState s = ctx.state();
-        this.unsettled = s.tasks.index(t -> t.capacityProviderName() == null || "STOPPED".equals(t.lastStatus())
-                || "RUNNING".equals(t.lastStatus()) && "RUNNING".equals(t.desiredStatus()) ? null
-                : t.clusterArn() + "/" + t.capacityProviderName());
+        this.unsettled = s.tasks.index(t -> t.capacityProviderName() != null && "PROVISIONING".equals(t.lastStatus())
+                && "RUNNING".equals(t.desiredStatus()) ? t.clusterArn() + "/" + t.capacityProviderName() : null);
         s.instances.observe(observer((id, before, after) -> touch(id)));
         life.observe(observer((id, before, after) -> touch(id)));
         s.containerInstances.observe(observer((id, before, after) -> touchContainerInstance(id)));

@@ -1,0 +1,192 @@
+package io.stevedore.lifecycle;
+
+import io.stevedore.lifecycle.Fleet.Member;
+import io.stevedore.lifecycle.Fleet.Work;
+import io.stevedore.placement.Resources;
+import io.stevedore.placement.TaskDemand;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The free resources of the instances that can take moved tasks, for compaction's simulation: best fit is the
+ * instance left with the least CPU, then memory, then the first in fleet order — found in a sorted set, not by
+ * scanning every instance for every task. Moves can be tried and undone.
+ */
+final class Room {
+    private record Slot(int cpu, long memoryMiB, int index) {
+    }
+
+    private static final Comparator<Slot> ORDER = Comparator.comparingInt(Slot::cpu)
+            .thenComparingLong(Slot::memoryMiB).thenComparingInt(Slot::index);
+
+    private final List<String> ids = new ArrayList<>();
+    private final Map<String, Integer> position = new HashMap<>();
+    private final List<Resources> free = new ArrayList<>();
+    private final TreeSet<Slot> order = new TreeSet<>(ORDER);
+    /** Undo log of the move being tried: index and free resources before. */
+    private final Deque<Map.Entry<Integer, Resources>> undo = new ArrayDeque<>();
+
+    /** The usable hosts among {@code active}: neither impaired nor under a Spot notice. */
+    static Room of(List<Member> active) {
+        Room r = new Room();
+        for (Member m : active) {
+            if (!m.impaired() && m.spotNoticeMillis() < 0) {
+                r.position.put(m.instanceId(), r.ids.size());
+                r.ids.add(m.instanceId());
+                Resources f = m.registered().minus(m.used());
+                r.free.add(f);
+                r.order.add(new Slot(f.cpu(), f.memoryMiB(), r.ids.size() - 1));
+            }
+        }
+        return r;
+    }
+
+    /** How many instances could take tasks. */
+    int usable() {
+        return ids.size();
+    }
+
+    /**
+     * Sets room aside for service tasks that are about to move (from instances draining now), best fit; returns the
+     * instances that will take them.
+     */
+    Set<String> reserve(List<Work> tasks) {
+        Set<String> hosts = new LinkedHashSet<>();
+        for (Work w : largestFirst(tasks)) {
+            if (w.service() != null) {
+                int target = bestFit(w.demand().resources());
+                if (target >= 0) {
+                    take(target, w.demand().resources());
+                    hosts.add(ids.get(target));
+                }
+            }
+        }
+        undo.clear();
+        return hosts;
+    }
+
+    /**
+     * Moves every task of {@code m} elsewhere if all fit: returns the instances that took them (kept), or null
+     * (nothing changed) when one does not fit.
+     */
+    Set<String> moveAll(Member m) {
+        Set<String> hosts = new LinkedHashSet<>();
+        boolean all = simulate(m, (w, target) -> {
+            if (target < 0) {
+                return false;
+            }
+            hosts.add(ids.get(target));
+            return true;
+        });
+        if (!all) {
+            rollback();
+            return null;
+        }
+        undo.clear();
+        return hosts;
+    }
+
+    /** Moves what of {@code m}'s tasks fits elsewhere (kept); returns the instances that took them. */
+    Set<String> moveFitting(Member m) {
+        Set<String> hosts = new LinkedHashSet<>();
+        simulate(m, (w, target) -> {
+            if (target >= 0) {
+                hosts.add(ids.get(target));
+            }
+            return true;
+        });
+        undo.clear();
+        return hosts;
+    }
+
+    /** How many of {@code m}'s tasks would fit elsewhere; the others are counted in {@code rest}. Changes nothing. */
+    int tryMove(Member m, Map<TaskDemand, Integer> rest) {
+        int[] moved = {0};
+        simulate(m, (w, target) -> {
+            if (target < 0) {
+                rest.merge(w.demand(), 1, Integer::sum);
+            } else {
+                moved[0]++;
+            }
+            return true;
+        });
+        rollback();
+        return moved[0];
+    }
+
+    private interface Step {
+        /** Told where a task went (-1 = nowhere); false stops the simulation. */
+        boolean placed(Work w, int target);
+    }
+
+    /** Places {@code m}'s tasks, largest first, on the others (never on itself); true when it ran to the end. */
+    private boolean simulate(Member m, Step step) {
+        Integer self = position.get(m.instanceId());
+        Slot own = self == null ? null : slot(self);
+        if (own != null) {
+            order.remove(own);
+        }
+        try {
+            for (Work w : largestFirst(m.tasks())) {
+                int target = bestFit(w.demand().resources());
+                if (target >= 0) {
+                    take(target, w.demand().resources());
+                }
+                if (!step.placed(w, target)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            if (own != null) {
+                order.add(slot(self));
+            }
+        }
+    }
+
+    private void rollback() {
+        while (!undo.isEmpty()) {
+            Map.Entry<Integer, Resources> e = undo.pop();
+            order.remove(slot(e.getKey()));
+            free.set(e.getKey(), e.getValue());
+            order.add(slot(e.getKey()));
+        }
+    }
+
+    private Slot slot(int i) {
+        Resources f = free.get(i);
+        return new Slot(f.cpu(), f.memoryMiB(), i);
+    }
+
+    private void take(int i, Resources demand) {
+        order.remove(slot(i));
+        undo.push(Map.entry(i, free.get(i)));
+        free.set(i, free.get(i).minus(demand));
+        order.add(slot(i));
+    }
+
+    /** The instance left with the least CPU (then memory, then fleet order) after taking {@code demand}; -1: none. */
+    private int bestFit(Resources demand) {
+        for (Slot s : order.tailSet(new Slot(demand.cpu(), Long.MIN_VALUE, Integer.MIN_VALUE), true)) {
+            if (free.get(s.index()).fits(demand)) {
+                return s.index();
+            }
+        }
+        return -1;
+    }
+
+    private static List<Work> largestFirst(List<Work> tasks) {
+        List<Work> out = new ArrayList<>(tasks);
+        out.sort(Comparator.comparingInt((Work w) -> -w.demand().cpu())
+                .thenComparingLong(w -> -w.demand().memoryMiB()).thenComparing(Work::taskArn));
+        return out;
+    }
+}
