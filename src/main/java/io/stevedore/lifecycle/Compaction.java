@@ -23,10 +23,10 @@ import java.util.Optional;
  * re-placed (simulated) on the free capacity of the provider's other ACTIVE instances — best fit, largest task
  * first, as the placement engine prefers existing capacity — after room is set aside for the tasks of drains
  * already in progress; what does not fit goes on new capacity planned by the {@link Provisioner} (which may be a
- * cheaper type than the instance itself). The drain that lowers the cost most is chosen first; further candidates,
- * in order of saving, join it while the free slots of the disruption budget last and their tasks all fit on the
- * room left (an instance that takes moved tasks is not drained in the same pick), so a large fleet compacts many
- * instances at once instead of one per pass.
+ * cheaper type than the instance itself). The drain that lowers the cost most is chosen; the controller drains
+ * one instance at a time per provider, as the real service does ("in stages"). Candidates are simulated least
+ * utilized first, at most {@link #MAX_EVALUATED} per pick; an instance about to take the tasks of a drain in
+ * progress is not a candidate.
  * An instance qualifies only when every task on it is a RUNNING service task without scale-in protection whose
  * service has not opted out, nothing started or stopped on it for {@code scaleInAfter}, and no task of the provider
  * waits for capacity. A drain must save at least {@link #MIN_SAVING} of the instance's price (so two nearly equal
@@ -36,7 +36,7 @@ public final class Compaction {
     /** The smallest saving worth a disruption, as a share of the drained instance's price (ours). */
     public static final double MIN_SAVING = 0.05;
     /** At most this many candidates are simulated per pick, least utilized first (ours: bounds a tick's work). */
-    public static final int MAX_EVALUATED = 64;
+    public static final int MAX_EVALUATED = 32;
 
     private final Provisioner provisioner;
 
@@ -48,21 +48,13 @@ public final class Compaction {
     public record Candidate(String instanceId, double savingPerHour, String reason) {
     }
 
-    /** The single best drain, as {@link #pick(long, Provider, List, List, int)} with one slot and no drains. */
-    public Optional<Candidate> pick(long now, Provider p, List<Member> active) {
-        return pick(now, p, active, List.of(), 1).stream().findFirst();
-    }
-
     /**
-     * The instances to drain now, at most {@code slots}.
+     * The instance to drain now, if any.
      *
      * @param active   the provider's ACTIVE instances (candidates and hosts)
      * @param draining its instances draining now: their service tasks need room first
      */
-    public List<Candidate> pick(long now, Provider p, List<Member> active, List<Member> draining, int slots) {
-        if (slots <= 0) {
-            return List.of();
-        }
+    public Optional<Candidate> pick(long now, Provider p, List<Member> active, List<Member> draining) {
         List<Member> eligible = new ArrayList<>();
         for (Member m : active) {
             if (eligible(now, p, m)) {
@@ -70,49 +62,35 @@ public final class Compaction {
             }
         }
         if (eligible.isEmpty()) {
-            return List.of();
+            return Optional.empty();
         }
-        if (last != null && last.sameAs(p, active, draining, eligible, slots)) {
+        if (last != null && last.sameAs(p, active, draining, eligible)) {
             return last.result(); // nothing it depends on changed since the last pick
         }
         eligible.sort(Comparator.comparingDouble(Compaction::cpuShare).thenComparingDouble(Compaction::memoryShare)
                 .thenComparing(Member::instanceId));
-        List<Member> tried = eligible.subList(0, Math.min(eligible.size(), MAX_EVALUATED));
         Room room = Room.of(active);
-        Set<String> hosts = new HashSet<>(); // instances that take moved tasks: not drained in this pick
+        Set<String> hosts = new HashSet<>(); // instances about to take moved tasks: not drained now
         for (Member d : draining) {
             hosts.addAll(room.reserve(d.tasks()));
         }
-        List<Scored> scored = new ArrayList<>();
-        for (Member m : tried) {
-            if (!hosts.contains(m.instanceId())) {
-                evaluate(p, m, room).ifPresent(c -> scored.add(new Scored(m, c)));
-            }
-        }
-        scored.sort(Comparator.comparingDouble((Scored x) -> -x.candidate().savingPerHour())
-                .thenComparing(x -> x.candidate().instanceId()));
-        List<Candidate> picked = new ArrayList<>();
-        for (Scored x : scored) {
-            if (picked.size() >= slots) {
+        Candidate best = null;
+        int evaluated = 0;
+        for (Member m : eligible) {
+            if (evaluated >= MAX_EVALUATED) {
                 break;
             }
-            if (hosts.contains(x.member().instanceId())) {
+            if (hosts.contains(m.instanceId())) {
                 continue;
             }
-            if (picked.isEmpty()) { // the best saving, whatever needs new capacity
-                hosts.addAll(room.moveFitting(x.member()));
-                picked.add(x.candidate());
-            } else { // more: only what the rest of the fleet absorbs
-                Set<String> used = room.moveAll(x.member());
-                if (used != null) {
-                    hosts.addAll(used);
-                    picked.add(new Candidate(x.member().instanceId(), x.member().pricePerHour(), reason(
-                            x.member().tasks().size(), room.usable() - 1, "", x.member().pricePerHour())));
-                }
+            evaluated++;
+            Optional<Candidate> c = evaluate(p, m, room);
+            if (c.isPresent() && (best == null || c.get().savingPerHour() > best.savingPerHour() + 1e-9)) {
+                best = c.get();
             }
         }
-        last = new LastPick(p, List.copyOf(active), List.copyOf(draining), List.copyOf(eligible), slots,
-                List.copyOf(picked));
+        last = new LastPick(p, List.copyOf(active), List.copyOf(draining), List.copyOf(eligible),
+                Optional.ofNullable(best));
         return last.result();
     }
 
@@ -143,10 +121,6 @@ public final class Compaction {
                 moved, others, fresh, saving);
     }
 
-    /** A candidate and its drain evaluated alone. */
-    private record Scored(Member member, Candidate candidate) {
-    }
-
     private Optional<Candidate> evaluate(Provider p, Member m, Room room) {
         Map<TaskDemand, Integer> rest = new LinkedHashMap<>();
         int moved = room.tryMove(m, rest);
@@ -175,10 +149,9 @@ public final class Compaction {
      * member's snapshot object until something on the instance changes, so an unchanged fleet is the same objects.
      */
     private record LastPick(Provider provider, List<Member> active, List<Member> draining, List<Member> eligible,
-                            int slots, List<Candidate> result) {
-        boolean sameAs(Provider p, List<Member> a, List<Member> d, List<Member> e, int s) {
-            return slots == s && provider.equals(p) && identical(active, a) && identical(draining, d)
-                    && identical(eligible, e);
+                            Optional<Candidate> result) {
+        boolean sameAs(Provider p, List<Member> a, List<Member> d, List<Member> e) {
+            return provider.equals(p) && identical(active, a) && identical(draining, d) && identical(eligible, e);
         }
 
         private static boolean identical(List<Member> x, List<Member> y) {

@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * The fleet's disruption controller: {@code reconcile(fleet) → decisions}, pure and deterministic (instance-id
  * order, time only from the snapshot). Per provider, in order: finish or force drains in progress; involuntary
  * drains (Spot notice, auto repair); idle scale-in; maximum lifetime inside maintenance windows; compaction of
- * underutilized instances ({@link Compaction}, room kept for the tasks of every drain in progress). Voluntary drains
- * respect the provider's disruption budget.
+ * underutilized instances, one at a time ({@link Compaction}, room kept for the tasks of every drain in progress).
+ * Voluntary drains respect the provider's disruption budget.
  */
 public final class LifecycleController {
     private final LifecycleSettings settings;
@@ -99,11 +99,11 @@ public final class LifecycleController {
                 stay.add(m);
             }
         }
-        if (inFlight < allowed && p.scaleInAfterMillis() >= 0) {
-            for (Compaction.Candidate c : compaction.pick(now, p, stay, drainingNow, allowed - inFlight)) {
-                out.add(new StartDrain(c.instanceId(), DrainCause.UNDERUTILIZED, now
-                        + settings.compactionTimeout().toMillis(), c.reason()));
-            }
+        boolean compacting = drainingNow.stream().anyMatch(m -> m.drain().map(x -> x.cause()
+                == DrainCause.UNDERUTILIZED).orElse(false));
+        if (!compacting && inFlight < allowed && p.scaleInAfterMillis() >= 0) {
+            compaction.pick(now, p, stay, drainingNow).ifPresent(c -> out.add(new StartDrain(c.instanceId(),
+                    DrainCause.UNDERUTILIZED, now + settings.compactionTimeout().toMillis(), c.reason())));
         }
     }
 

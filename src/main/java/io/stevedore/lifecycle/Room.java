@@ -18,7 +18,7 @@ import java.util.TreeSet;
 /**
  * The free resources of the instances that can take moved tasks, for compaction's simulation: best fit is the
  * instance left with the least CPU, then memory, then the first in fleet order — found in a sorted set, not by
- * scanning every instance for every task. Moves can be tried and undone.
+ * scanning every instance for every task. Moves are tried and undone; room set aside for drains in progress stays.
  */
 final class Room {
     private record Slot(int cpu, long memoryMiB, int index) {
@@ -69,40 +69,6 @@ final class Room {
                 }
             }
         }
-        undo.clear();
-        return hosts;
-    }
-
-    /**
-     * Moves every task of {@code m} elsewhere if all fit: returns the instances that took them (kept), or null
-     * (nothing changed) when one does not fit.
-     */
-    Set<String> moveAll(Member m) {
-        Set<String> hosts = new LinkedHashSet<>();
-        boolean all = simulate(m, (w, target) -> {
-            if (target < 0) {
-                return false;
-            }
-            hosts.add(ids.get(target));
-            return true;
-        });
-        if (!all) {
-            rollback();
-            return null;
-        }
-        undo.clear();
-        return hosts;
-    }
-
-    /** Moves what of {@code m}'s tasks fits elsewhere (kept); returns the instances that took them. */
-    Set<String> moveFitting(Member m) {
-        Set<String> hosts = new LinkedHashSet<>();
-        simulate(m, (w, target) -> {
-            if (target >= 0) {
-                hosts.add(ids.get(target));
-            }
-            return true;
-        });
         undo.clear();
         return hosts;
     }

@@ -22,7 +22,9 @@ import java.util.SplittableRandom;
  * Runs a workload on the real control plane ({@link ControlPlane}: the ECS operations, the reconciler, the
  * simulated EC2) on a {@link VirtualClock}. Discrete events: the clock jumps to the next workload event, the next
  * time the control plane has something due (task phase ends, instance boots, idle timers) or the heartbeat, on the
- * reconciler's own tick grid, and the reconciler ticks there. Nothing else models the control plane.
+ * reconciler's own tick grid, and the reconciler ticks there; the control plane also says when its lifecycle next has
+ * something to decide ({@link io.stevedore.api.engine.Reconciler#nextCheckMillis}). Nothing else models the control
+ * plane.
  */
 public final class Simulator {
     /** Simulated time starts on a Monday, midnight UTC (weekly maintenance windows line up with weekdays). */
@@ -84,6 +86,7 @@ public final class Simulator {
         while (true) {
             long next = Math.min(queue.isEmpty() ? Long.MAX_VALUE : queue.peek().at, recorder.nextDue(now,
                     RETRY_MILLIS));
+            next = Math.min(next, plane.reconciler().nextCheckMillis());
             next = Math.min(Math.min(next, now + heartbeat), nextSample);
             next = Math.max(now + tick, (next + tick - 1) / tick * tick);
             if (next > end) {

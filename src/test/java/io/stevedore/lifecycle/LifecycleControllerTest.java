@@ -85,18 +85,8 @@ class LifecycleControllerTest {
     }
 
     @Test
-    void reconcile_threeLightInstances_drainsAllButTheHostTogether() {
+    void reconcile_twoHalfEmptyInstances_compactsOneAtATime() {
         List<Decision> d = run(provider(DisruptionBudget.percent(100), true, Optional.empty()),
-                member("i-1", 1, List.of(service("a"))), member("i-2", 1, List.of(service("b"))),
-                member("i-3", 1, List.of(service("c"))));
-        assertThat(d).hasSize(2).allSatisfy(x -> assertThat(x).isInstanceOfSatisfying(StartDrain.class,
-                s -> assertThat(s.cause()).isEqualTo(DrainCause.UNDERUTILIZED)));
-        assertThat(d.stream().map(Decision::instanceId).distinct()).hasSize(2);
-    }
-
-    @Test
-    void reconcile_budgetOfOne_compactsOneAtATime() {
-        List<Decision> d = run(provider(DisruptionBudget.parse("1"), true, Optional.empty()),
                 member("i-1", 1, List.of(service("a"))), member("i-2", 1, List.of(service("b"))),
                 member("i-3", 1, List.of(service("c"))));
         assertThat(d).singleElement().isInstanceOfSatisfying(StartDrain.class,

@@ -97,10 +97,56 @@ public final class FleetLifecycle {
         lostInstances();
         trackIdleAndImages();
         leavingProviders();
-        for (Decision d : controller.reconcile(snapshot())) {
+        Fleet fleet = snapshot();
+        List<Decision> decisions = controller.reconcile(fleet);
+        for (Decision d : decisions) {
             execute(d);
         }
         finishDeprovisioning();
+        nextCheckMillis = nextCheck(fleet, decisions.stream().anyMatch(d -> !(d instanceof Decision.Report)));
+    }
+
+    private long nextCheckMillis = Long.MAX_VALUE;
+
+    /**
+     * When the lifecycle next has something to decide that no task or instance event announces: an instance's
+     * quiet period for compaction ends, a drain's deadline passes, an idle timer or a cached image expires, a Spot
+     * notice runs out; right away after a pass that acted (the next instance to compact). A discrete-event driver
+     * (the simulator) ticks then; the server ticks on its own period anyway. {@code Long.MAX_VALUE} = nothing.
+     */
+    public long nextCheckMillis() {
+        return nextCheckMillis;
+    }
+
+    private long nextCheck(Fleet fleet, boolean acted) {
+        long now = now();
+        if (acted) {
+            return now + 1;
+        }
+        long next = Long.MAX_VALUE;
+        for (Fleet.Member m : fleet.instances()) {
+            Fleet.Provider p = fleet.providers().get(m.provider());
+            long scaleIn = p == null ? -1 : p.scaleInAfterMillis();
+            if (m.state() == Fleet.State.DRAINING) {
+                next = later(now, next, m.drain().map(Fleet.Drain::deadlineMillis).orElse(Long.MAX_VALUE));
+            } else if (scaleIn >= 0 && m.tasks().isEmpty() && m.idleSinceMillis() >= 0) {
+                next = later(now, next, m.idleSinceMillis() + scaleIn);
+            } else if (scaleIn >= 0) {
+                next = later(now, next, Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis()) + scaleIn);
+            }
+            if (m.spotNoticeMillis() >= 0) {
+                next = later(now, next, m.spotNoticeMillis() + settings().spotNotice().toMillis());
+            }
+        }
+        for (long at : imageExpiry.values()) {
+            next = later(now, next, at);
+        }
+        return next;
+    }
+
+    /** {@code next}, or {@code at} when that is sooner and still ahead. */
+    private static long later(long now, long next, long at) {
+        return at > now && at < next ? at : next;
     }
 
     /** Spot notices past their two minutes: the cloud takes the instance (EC2 reclaims it). */

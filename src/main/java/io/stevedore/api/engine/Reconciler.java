@@ -95,6 +95,11 @@ public final class Reconciler {
         return factory;
     }
 
+    /** When the control plane next has work no task or instance event announces (see {@link FleetLifecycle}). */
+    public long nextCheckMillis() {
+        return fleet.nextCheckMillis();
+    }
+
     /** Requests a task stop (StopTask, the service scheduler, draining). */
     public void stopTask(Task t, String stopCode, String reason) {
         lifecycle.requestStop(t, stopCode, reason);
