@@ -11,6 +11,7 @@ import io.stevedore.provisioning.Provisioner;
 import io.stevedore.provisioning.ProvisioningRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.LinkedHashMap;
@@ -67,9 +68,20 @@ public final class Compaction {
         if (last != null && last.sameAs(p, active, draining, eligible)) {
             return last.result(); // nothing it depends on changed since the last pick
         }
-        eligible.sort(Comparator.comparingDouble(Compaction::cpuShare).thenComparingDouble(Compaction::memoryShare)
-                .thenComparing(Member::instanceId));
-        Room room = Room.of(active);
+        Map<String, double[]> share = new HashMap<>();
+        for (Member m : eligible) {
+            Resources u = used(m);
+            share.put(m.instanceId(), new double[] {share(u.cpu(), m.registered().cpu()),
+                share(u.memoryMiB(), m.registered().memoryMiB())});
+        }
+        eligible.sort(Comparator.comparingDouble((Member m) -> share.get(m.instanceId())[0])
+                .thenComparingDouble(m -> share.get(m.instanceId())[1]).thenComparing(Member::instanceId));
+        if (usedCache.size() > 2 * active.size() + 16) {
+            Set<String> ids = new HashSet<>();
+            active.forEach(m -> ids.add(m.instanceId()));
+            usedCache.keySet().retainAll(ids);
+        }
+        Room room = Room.of(active, this::used);
         Set<String> hosts = new HashSet<>(); // instances about to take moved tasks: not drained now
         for (Member d : draining) {
             hosts.addAll(room.reserve(d.tasks()));
@@ -107,12 +119,21 @@ public final class Compaction {
         return now - quietSince >= p.scaleInAfterMillis();
     }
 
-    private static double cpuShare(Member m) {
-        return m.registered().cpu() <= 0 ? 1 : (double) m.used().cpu() / m.registered().cpu();
+    private static double share(long used, long registered) {
+        return registered <= 0 ? 1 : (double) used / registered;
     }
 
-    private static double memoryShare(Member m) {
-        return m.registered().memoryMiB() <= 0 ? 1 : (double) m.used().memoryMiB() / m.registered().memoryMiB();
+    /** What a member's tasks use, remembered while the control plane hands over the same member object. */
+    private final Map<String, Map.Entry<Member, Resources>> usedCache = new HashMap<>();
+
+    private Resources used(Member m) {
+        Map.Entry<Member, Resources> e = usedCache.get(m.instanceId());
+        if (e != null && e.getKey() == m) {
+            return e.getValue();
+        }
+        Resources u = m.used();
+        usedCache.put(m.instanceId(), Map.entry(m, u));
+        return u;
     }
 
     private static String reason(int moved, int others, String fresh, double saving) {

@@ -35,13 +35,13 @@ final class Room {
     private final Deque<Map.Entry<Integer, Resources>> undo = new ArrayDeque<>();
 
     /** The usable hosts among {@code active}: neither impaired nor under a Spot notice. */
-    static Room of(List<Member> active) {
+    static Room of(List<Member> active, java.util.function.Function<Member, Resources> used) {
         Room r = new Room();
         for (Member m : active) {
             if (!m.impaired() && m.spotNoticeMillis() < 0) {
                 r.position.put(m.instanceId(), r.ids.size());
                 r.ids.add(m.instanceId());
-                Resources f = m.registered().minus(m.used());
+                Resources f = m.registered().minus(used.apply(m));
                 r.free.add(f);
                 r.order.add(new Slot(f.cpu(), f.memoryMiB(), r.ids.size() - 1));
             }

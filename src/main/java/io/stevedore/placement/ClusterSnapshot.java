@@ -25,7 +25,8 @@ public final class ClusterSnapshot {
     final int[] running;
     final Partition[] partitionOf;
     final List<Partition> partitions;
-    final Map<String, int[]> instancesByGroup;
+    /** Instances running tasks of a group, built per group on first use (one group's lookups, not every task's). */
+    private final Map<String, int[]> instancesByGroup = new java.util.concurrent.ConcurrentHashMap<>();
     final long maxRegisteredCpu;
     final long maxRegisteredMemory;
 
@@ -42,7 +43,6 @@ public final class ClusterSnapshot {
         running = new int[n];
         long maxCpu = 1;
         long maxMem = 1;
-        Map<String, List<Integer>> groups = new HashMap<>();
         for (int i = 0; i < n; i++) {
             Resources r = views[i].remaining();
             cpu[i] = r.cpu();
@@ -52,19 +52,26 @@ public final class ClusterSnapshot {
             running[i] = views[i].runningTasksCount();
             maxCpu = Math.max(maxCpu, views[i].registered().cpu());
             maxMem = Math.max(maxMem, views[i].registered().memoryMiB());
-            for (Map.Entry<String, Integer> g : views[i].taskGroups().entrySet()) {
-                if (g.getValue() > 0) {
-                    groups.computeIfAbsent(g.getKey(), k -> new ArrayList<>()).add(i);
-                }
-            }
         }
         maxRegisteredCpu = maxCpu;
         maxRegisteredMemory = maxMem;
         partitionOf = new Partition[n];
         partitions = buildPartitions();
-        Map<String, int[]> byGroup = new HashMap<>();
-        groups.forEach((g, list) -> byGroup.put(g, list.stream().mapToInt(Integer::intValue).toArray()));
-        instancesByGroup = Map.copyOf(byGroup);
+    }
+
+    /** The instances (snapshot indexes, ascending) running at least one task of {@code group}. */
+    int[] instancesOf(String group) {
+        return instancesByGroup.computeIfAbsent(group, g -> {
+            int[] out = new int[views.length];
+            int n = 0;
+            for (int i = 0; i < views.length; i++) {
+                Integer c = views[i].taskGroups().get(g);
+                if (c != null && c > 0) {
+                    out[n++] = i;
+                }
+            }
+            return java.util.Arrays.copyOf(out, n);
+        });
     }
 
     /** Snapshot of {@code instances} (any order; sorted here by container instance id). */

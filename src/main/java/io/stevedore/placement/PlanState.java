@@ -160,7 +160,7 @@ public final class PlanState {
         Map<String, Integer> counts = byAttr.get(attribute);
         if (counts == null) {
             Map<String, Integer> fresh = new HashMap<>();
-            for (int i : snapshot.instancesByGroup.getOrDefault(group, new int[0])) {
+            for (int i : snapshot.instancesOf(group)) {
                 fresh.merge(valueOf(i, attribute), snapshot.views[i].taskGroups().get(group), Integer::sum);
             }
             IntCounter added = addedGroups.get(group);

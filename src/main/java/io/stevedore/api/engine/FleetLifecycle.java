@@ -119,6 +119,18 @@ public final class FleetLifecycle {
     }
 
     private long nextCheck(Fleet fleet, boolean acted) {
+        long next = nextDue(fleet, acted);
+        long grid = CHECK_GRID.toMillis();
+        return next == Long.MAX_VALUE ? next : (next + grid - 1) / grid * grid;
+    }
+
+    /**
+     * Lifecycle wake-ups are rounded up to this grid (ours): a simulated fleet with hundreds of instances would
+     * otherwise tick at every instance's own quiet-period end; the server ticks every 500 ms regardless.
+     */
+    static final Duration CHECK_GRID = Duration.ofMinutes(1);
+
+    private long nextDue(Fleet fleet, boolean acted) {
         long now = now();
         if (acted) {
             return now + 1;

@@ -55,6 +55,8 @@ final class FleetView {
     /** Instances whose tasks or images changed since {@link #takeUsageChanges} last ran (idle and image timers). */
     private final Set<String> usageChanged = new HashSet<>();
     private final Map<String, List<Offering>> offeringsSeen = new HashMap<>();
+    /** Services opted out of optimization, by cluster ARN and name (tag changes rebuild everything). */
+    private final Map<String, Boolean> optOut = new HashMap<>();
     private boolean everything = true;
 
     FleetView(Context ctx, CapacityInputs inputs, LifecycleSettings settings, Table<InstanceLife> life,
@@ -135,34 +137,41 @@ final class FleetView {
     /** The lifecycle's view of the fleet now (call inside a transaction). */
     Fleet snapshot() {
         long now = ctx.now().toEpochMilli();
-        Map<String, Fleet.Provider> providers = new TreeMap<>();
-        List<Fleet.Member> out = new ArrayList<>();
-        Map<String, Boolean> optOut = new HashMap<>();
         boolean all = everything || ctx.state().db.isShared();
         everything = false;
         if (all) {
             members.clear();
+            optOut.clear();
         }
+        Map<String, Optional<Fleet.Provider>> byName = new TreeMap<>();
+        List<Fleet.Member> out = new ArrayList<>();
         Set<String> live = new HashSet<>();
         for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
-            CapacityProvider p = ctx.state().capacityProviders.get(mi.capacityProvider()).orElse(null);
-            ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
-            Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
-            if (p == null || !"ACTIVE".equals(p.statusAsString()) || ci == null || ec2.isEmpty()
-                    || !"running".equals(ec2.get().state())) {
+            Optional<Fleet.Provider> fp = byName.computeIfAbsent(mi.capacityProvider(), n -> ctx.state()
+                    .capacityProviders.get(n).filter(p -> "ACTIVE".equals(p.statusAsString()))
+                    .map(p -> provider(p, mi.clusterArn())));
+            if (fp.isEmpty()) {
                 continue;
             }
-            Fleet.Provider fp = providers.computeIfAbsent(p.name(), n -> provider(p, mi.clusterArn()));
-            live.add(mi.instanceId());
             Cached c = members.get(mi.instanceId());
             if (c == null || dirty.contains(mi.instanceId()) || now >= c.validUntilMillis()) {
-                c = member(mi, ci, ec2.get(), fp, optOut, now);
+                // rows changed: look again (an instance the cloud took away is retired before this, in the tick)
+                ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
+                Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
+                if (ci == null || ec2.isEmpty() || !"running".equals(ec2.get().state())) {
+                    members.remove(mi.instanceId());
+                    continue;
+                }
+                c = member(mi, ci, ec2.get(), fp.get(), now);
                 members.put(mi.instanceId(), c);
             }
+            live.add(mi.instanceId());
             out.add(c.member());
         }
         members.keySet().retainAll(live);
         dirty.clear();
+        Map<String, Fleet.Provider> providers = new TreeMap<>();
+        byName.forEach((n, p) -> p.ifPresent(x -> providers.put(n, x)));
         return new Fleet(ctx.now(), providers, out);
     }
 
@@ -201,8 +210,7 @@ final class FleetView {
         return new Fleet.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones(), settled);
     }
 
-    private Cached member(ManagedInstance mi, ContainerInstance ci, Instance ec2, Fleet.Provider p,
-                          Map<String, Boolean> optOut, long now) {
+    private Cached member(ManagedInstance mi, ContainerInstance ci, Instance ec2, Fleet.Provider p, long now) {
         InstanceLife l = life.get(mi.instanceId()).orElse(InstanceLife.of(mi.instanceId()));
         double price = p.offerings().stream().filter(o -> o.type().name().equals(mi.instanceType()))
                 .mapToDouble(Offering::pricePerHour).findFirst().orElse(0);
