@@ -54,8 +54,24 @@ public final class EcsApi {
         return codec.writeString(call(h, body));
     }
 
+    /**
+     * Handles one call given as the SDK request object, answering the SDK response object: the same handler,
+     * validation and transaction as {@link #handle}, without JSON either way (the simulator's frequent calls).
+     */
+    public SdkPojo invoke(String operation, SdkPojo request) {
+        Handler<?> h = handlers.get(operation);
+        if (h == null) {
+            throw new AwsException("UnknownOperationException", 400, "Unknown operation: " + operation);
+        }
+        return call(h, request);
+    }
+
     private <I> SdkPojo call(Handler<I> h, String body) {
-        I request = codec.read(body, h.builder, h.type);
+        return call(h, (SdkPojo) codec.read(body, h.builder, h.type));
+    }
+
+    private <I> SdkPojo call(Handler<I> h, SdkPojo message) {
+        I request = h.type.cast(message);
         // The operation's own checks speak first (with ECS's wording); a nested required member none of them
         // looked at still fails the call, and the transaction rolls back whatever the handler did.
         return db.transaction(() -> {

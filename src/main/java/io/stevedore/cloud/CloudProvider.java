@@ -40,6 +40,16 @@ public interface CloudProvider {
 
     Optional<Instance> describe(String instanceId);
 
+    /**
+     * A number that changes whenever an instance's recorded state changes (launch, termination, reclaim); a caller
+     * that saw the same number before may skip re-reading the fleet for such changes. A pending instance that
+     * boots with time shows up in {@link #describe} without changing it. By default -1: unknown, nothing may be
+     * skipped.
+     */
+    default long stateVersion() {
+        return -1;
+    }
+
     /** All instances, id order (terminated ones included until the provider forgets them). */
     List<Instance> list();
 

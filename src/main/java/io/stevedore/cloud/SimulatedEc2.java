@@ -29,6 +29,7 @@ public final class SimulatedEc2 implements CloudProvider {
     private Duration bootTime;
     private final Network.Layout layout;
     private final Table<Instance> instances;
+    private long stateVersion;
     private final Table<Counter> counters;
     private final Table<Network.Vpc> vpcs;
     private final Table<Network.Subnet> subnets;
@@ -42,6 +43,19 @@ public final class SimulatedEc2 implements CloudProvider {
         this.bootTime = bootTime;
         this.layout = defaultLayout(region);
         this.instances = db.table("ec2.instance", new JsonCodec<>(Instance.class));
+        this.instances.observe(new io.stevedore.store.RowObserver<>() {
+            @Override
+            public void changed(String id, Instance before, Instance after) {
+                if (before == null || after == null || !before.state().equals(after.state())) {
+                    stateVersion++;
+                }
+            }
+
+            @Override
+            public void cleared() {
+                stateVersion++;
+            }
+        });
         this.counters = db.table("ec2.counter", new JsonCodec<>(Counter.class));
         this.vpcs = db.table("ec2.vpc", new JsonCodec<>(Network.Vpc.class));
         this.subnets = db.table("ec2.subnet", new JsonCodec<>(Network.Subnet.class));
@@ -225,6 +239,11 @@ public final class SimulatedEc2 implements CloudProvider {
     @Override
     public Optional<Instance> describe(String instanceId) {
         return instances.get(instanceId).map(this::refresh);
+    }
+
+    @Override
+    public long stateVersion() {
+        return stateVersion;
     }
 
     @Override

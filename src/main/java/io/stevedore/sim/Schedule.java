@@ -81,8 +81,7 @@ final class Schedule {
                         int d = dc.at(since, u[i]);
                         if (d != current[i]) {
                             current[i] = d;
-                            setup.call("UpdateService", JSON.objectNode().put("cluster", Setup.CLUSTER)
-                                    .put("service", names.get(i)).put("desiredCount", d));
+                            setup.scale(names.get(i), d);
                         }
                     }
                 });

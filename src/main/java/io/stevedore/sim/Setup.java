@@ -42,6 +42,12 @@ final class Setup {
         }
     }
 
+    /** UpdateService with a new desired count (the most frequent call of a simulation: no JSON round trip). */
+    void scale(String service, int desiredCount) {
+        plane.api().invoke("UpdateService", software.amazon.awssdk.services.ecs.model.UpdateServiceRequest.builder()
+                .cluster(CLUSTER).service(service).desiredCount(desiredCount).build());
+    }
+
     private JsonNode call(String operation, ObjectNode body, String field, int line) {
         try {
             return call(operation, body);

@@ -5,8 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -19,65 +18,53 @@ import java.util.function.Function;
  * @param <K> the key type (equals/hashCode by value)
  */
 public final class Index<T, K> implements RowObserver<T> {
-    private final Table<T> table;
     private final Function<? super T, ? extends K> key;
-    private final Map<K, TreeSet<String>> ids = new HashMap<>();
+    private final Map<K, TreeMap<String, T>> rows = new HashMap<>();
 
-    Index(Table<T> table, Function<? super T, ? extends K> key) {
-        this.table = table;
+    Index(Function<? super T, ? extends K> key) {
         this.key = Objects.requireNonNull(key, "key");
     }
 
     /** The rows with {@code k}, in id order (a snapshot: safe to modify the table while iterating it). */
     public List<T> values(K k) {
-        Set<String> s = ids.get(k);
-        if (s == null) {
-            return List.of();
-        }
-        List<T> out = new ArrayList<>(s.size());
-        for (String id : s) {
-            table.get(id).ifPresent(out::add);
-        }
-        return out;
+        TreeMap<String, T> s = rows.get(k);
+        return s == null ? List.of() : new ArrayList<>(s.values());
     }
 
     /** The ids of the rows with {@code k}, in id order (a copy). */
     public List<String> ids(K k) {
-        Set<String> s = ids.get(k);
-        return s == null ? List.of() : new ArrayList<>(s);
+        TreeMap<String, T> s = rows.get(k);
+        return s == null ? List.of() : new ArrayList<>(s.keySet());
     }
 
     /** How many rows have {@code k}. */
     public int count(K k) {
-        Set<String> s = ids.get(k);
+        TreeMap<String, T> s = rows.get(k);
         return s == null ? 0 : s.size();
     }
 
     /** The keys some row has (a copy, no order). */
     public List<K> keys() {
-        return new ArrayList<>(ids.keySet());
+        return new ArrayList<>(rows.keySet());
     }
 
     @Override
     public void changed(String id, T old, T now) {
         K a = old == null ? null : key.apply(old);
         K b = now == null ? null : key.apply(now);
-        if (Objects.equals(a, b)) {
-            return;
-        }
-        if (a != null) {
-            TreeSet<String> s = ids.get(a);
-            if (s != null && s.remove(id) && s.isEmpty()) {
-                ids.remove(a);
+        if (a != null && !a.equals(b)) {
+            TreeMap<String, T> s = rows.get(a);
+            if (s != null && s.remove(id) != null && s.isEmpty()) {
+                rows.remove(a);
             }
         }
         if (b != null) {
-            ids.computeIfAbsent(b, x -> new TreeSet<>()).add(id);
+            rows.computeIfAbsent(b, x -> new TreeMap<>()).put(id, now); // the row's current value, key unchanged or not
         }
     }
 
     @Override
     public void cleared() {
-        ids.clear();
+        rows.clear();
     }
 }

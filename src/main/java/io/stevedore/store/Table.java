@@ -36,7 +36,7 @@ public final class Table<T> {
      * and kept current from then on. The key must be a function of the row alone.
      */
     public <K> Index<T, K> index(Function<? super T, ? extends K> key) {
-        Index<T, K> index = new Index<>(this, key);
+        Index<T, K> index = new Index<>(key);
         rows.forEach((id, v) -> index.changed(id, null, v));
         observers.add(index);
         return index;

@@ -107,6 +107,8 @@ public final class FleetLifecycle {
     }
 
     private long nextCheckMillis = Long.MAX_VALUE;
+    /** The cloud's {@link io.stevedore.cloud.CloudProvider#stateVersion} at the last look for lost instances. */
+    private long cloudSeen = -1;
 
     /**
      * When the lifecycle next has something to decide that no task or instance event announces: an instance's
@@ -171,6 +173,11 @@ public final class FleetLifecycle {
 
     /** Registered instances the cloud terminated: their tasks stop, the container instance goes INACTIVE. */
     private void lostInstances() {
+        long version = ctx.cloud().stateVersion();
+        if (version >= 0 && version == cloudSeen && !view.rebuildingAll()) {
+            return; // no instance changed state in the cloud since the last look
+        }
+        cloudSeen = version;
         for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ec2.isPresent() && !"terminated".equals(ec2.get().state())
