@@ -37,7 +37,7 @@ public final class Compaction {
     /** The smallest saving worth a disruption, as a share of the drained instance's price (ours). */
     public static final double MIN_SAVING = 0.05;
     /** At most this many candidates are simulated per pick, least utilized first (ours: bounds a tick's work). */
-    public static final int MAX_EVALUATED = 32;
+    public static final int MAX_EVALUATED = 16;
 
     private final Provisioner provisioner;
 

@@ -30,7 +30,11 @@ public final class ClusterSnapshot {
     final long maxRegisteredCpu;
     final long maxRegisteredMemory;
 
-    private ClusterSnapshot(List<InstanceView> sorted) {
+    private final java.util.function.Function<String, java.util.Collection<String>> groupLocator;
+
+    private ClusterSnapshot(List<InstanceView> sorted,
+                            java.util.function.Function<String, java.util.Collection<String>> groupLocator) {
+        this.groupLocator = groupLocator;
         int n = sorted.size();
         if (n > Partition.INDEX_MASK) {
             throw new IllegalArgumentException("too many container instances: " + n);
@@ -62,11 +66,13 @@ public final class ClusterSnapshot {
     /** The instances (snapshot indexes, ascending) running at least one task of {@code group}. */
     int[] instancesOf(String group) {
         return instancesByGroup.computeIfAbsent(group, g -> {
+            if (groupLocator != null && !g.isEmpty()) {
+                return located(g);
+            }
             int[] out = new int[views.length];
             int n = 0;
             for (int i = 0; i < views.length; i++) {
-                Integer c = views[i].taskGroups().get(g);
-                if (c != null && c > 0) {
+                if (runs(i, g)) {
                     out[n++] = i;
                 }
             }
@@ -74,8 +80,48 @@ public final class ClusterSnapshot {
         });
     }
 
+    private boolean runs(int i, String group) {
+        Integer c = views[i].taskGroups().get(group);
+        return c != null && c > 0;
+    }
+
+    /** A group's instances from the locator's EC2 ids: a few lookups instead of a pass over every instance. */
+    private int[] located(String group) {
+        Map<String, Integer> byEc2 = indexByEc2Id();
+        java.util.TreeSet<Integer> found = new java.util.TreeSet<>();
+        for (String ec2 : groupLocator.apply(group)) {
+            Integer i = byEc2.get(ec2);
+            if (i != null && runs(i, group)) {
+                found.add(i);
+            }
+        }
+        return found.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private Map<String, Integer> byEc2Id;
+
+    private synchronized Map<String, Integer> indexByEc2Id() {
+        if (byEc2Id == null) {
+            Map<String, Integer> m = new HashMap<>();
+            for (int i = 0; i < views.length; i++) {
+                m.put(views[i].ec2InstanceId(), i);
+            }
+            byEc2Id = m;
+        }
+        return byEc2Id;
+    }
+
     /** Snapshot of {@code instances} (any order; sorted here by container instance id). */
     public static ClusterSnapshot of(List<InstanceView> instances) {
+        return of(instances, null);
+    }
+
+    /**
+     * As {@link #of(List)}, with a locator that names the EC2 instances which may run tasks of a group (a superset
+     * is fine: each is checked against its view); it spares a pass over every instance per group spread.
+     */
+    public static ClusterSnapshot of(List<InstanceView> instances,
+                                     java.util.function.Function<String, java.util.Collection<String>> groupLocator) {
         List<InstanceView> sorted = new ArrayList<>(instances);
         sorted.sort(Comparator.comparing(InstanceView::containerInstanceId));
         for (int i = 1; i < sorted.size(); i++) {
@@ -84,7 +130,7 @@ public final class ClusterSnapshot {
                         .containerInstanceId());
             }
         }
-        return new ClusterSnapshot(sorted);
+        return new ClusterSnapshot(sorted, groupLocator);
     }
 
     private List<Partition> buildPartitions() {

@@ -160,7 +160,17 @@ final class CapacityInputs {
             }
         }
         views.keySet().removeIf(id -> !ctx.state().instances.contains(id));
-        return ClusterSnapshot.of(out);
+        return ClusterSnapshot.of(out, group -> instancesRunning(clusterArn, group));
+    }
+
+    /** The EC2 instances with a task of the group placed and not done (the snapshot's spread counts ask). */
+    private List<String> instancesRunning(String clusterArn, String group) {
+        List<String> out = new ArrayList<>();
+        for (Task t : ctx.state().tasksByGroup.values(io.stevedore.api.EcsState.groupKey(clusterArn, group))) {
+            ctx.state().runtimes.get(t.taskArn()).filter(r -> r.phase() != Phase.DONE && r.instanceId() != null)
+                    .ifPresent(r -> out.add(r.instanceId()));
+        }
+        return out;
     }
 
     /** What the tasks placed on an instance (and not done) use: resources, host ports, groups. */

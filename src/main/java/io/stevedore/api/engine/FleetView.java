@@ -73,6 +73,9 @@ final class FleetView {
         life.observe(observer((id, before, after) -> touch(id)));
         s.containerInstances.observe(observer((id, before, after) -> touchContainerInstance(id)));
         s.tasks.observe(observer((id, before, after) -> {
+            if (after == null) {
+                works.remove(id);
+            }
             touchContainerInstance(before == null ? null : before.containerInstanceArn());
             touchContainerInstance(after == null ? null : after.containerInstanceArn());
         }));
@@ -80,8 +83,10 @@ final class FleetView {
             touch(before == null ? null : before.instanceId());
             touch(after == null ? null : after.instanceId());
         }));
-        s.protections.observe(observer((id, before, after) -> s.tasks.get(id)
-                .ifPresent(t -> touchContainerInstance(t.containerInstanceArn()))));
+        s.protections.observe(observer((id, before, after) -> {
+            works.remove(id);
+            s.tasks.get(id).ifPresent(t -> touchContainerInstance(t.containerInstanceArn()));
+        }));
         s.taskDefinitions.observe(observer((id, before, after) -> everything = true));
         s.tags.observe(observer((id, before, after) -> everything = true));
     }
@@ -142,6 +147,7 @@ final class FleetView {
         if (all) {
             members.clear();
             optOut.clear();
+            works.clear();
         }
         Map<String, Optional<Fleet.Provider>> byName = new TreeMap<>();
         List<Fleet.Member> out = new ArrayList<>();
@@ -225,21 +231,15 @@ final class FleetView {
             if ("STOPPED".equals(t.lastStatus())) {
                 continue;
             }
-            Optional<TaskDemand> d = inputs.demand(t);
-            String service = t.group() != null && t.group().startsWith("service:") ? t.group().substring(8) : null;
-            Optional<EcsState.Protection> protection = ctx.state().protections.get(t.taskArn())
-                    .filter(x -> x.enabled() && x.expiresAtMillis() > now);
-            boolean prot = protection.isPresent();
-            if (prot) {
-                validUntil = Math.min(validUntil, protection.get().expiresAtMillis());
+            TaskWork tw = works.get(t.taskArn());
+            if (tw == null || tw.task() != t || now >= tw.protectedUntilMillis()) {
+                tw = work(t, now);
+                works.put(t.taskArn(), tw);
             }
-            boolean out = service != null && optOut.computeIfAbsent(t.clusterArn() + "/" + service,
-                    k -> optedOut(t.clusterArn(), service));
-            boolean constrained = ctx.state().runtimes.get(t.taskArn()).map(rt -> !rt.placement().constraints()
-                    .isEmpty()).orElse(false) || ctx.state().taskDefinitions.get(t.taskDefinitionArn())
-                    .map(td -> td.hasPlacementConstraints() && !td.placementConstraints().isEmpty()).orElse(false);
-            d.ifPresent(dd -> work.add(new Fleet.Work(t.taskArn(), service, dd, "RUNNING".equals(t.lastStatus())
-                    && "RUNNING".equals(t.desiredStatus()), prot, out, constrained)));
+            if (tw.protectedUntilMillis() != Long.MAX_VALUE) {
+                validUntil = Math.min(validUntil, tw.protectedUntilMillis());
+            }
+            tw.work().ifPresent(work::add);
         }
         boolean draining = "DRAINING".equals(ci.status());
         Optional<Fleet.Drain> drain = Optional.empty();
@@ -258,6 +258,28 @@ final class FleetView {
         return new Cached(new Fleet.Member(mi.instanceId(), mi.capacityProvider(), mi.instanceType(), price,
                 registered, ec2.launchedAtMillis(), draining ? Fleet.State.DRAINING : Fleet.State.ACTIVE, drain,
                 impaired, l.spotNoticeMillis(), mi.idleSinceMillis(), lastChange, work), validUntil);
+    }
+
+    /** A task as the lifecycle sees it, kept while the task row is the same object and its protection holds. */
+    private record TaskWork(Task task, Optional<Fleet.Work> work, long protectedUntilMillis) {
+    }
+
+    private final Map<String, TaskWork> works = new HashMap<>();
+
+    private TaskWork work(Task t, long now) {
+        Optional<TaskDemand> d = inputs.demand(t);
+        String service = t.group() != null && t.group().startsWith("service:") ? t.group().substring(8) : null;
+        Optional<EcsState.Protection> protection = ctx.state().protections.get(t.taskArn())
+                .filter(x -> x.enabled() && x.expiresAtMillis() > now);
+        boolean prot = protection.isPresent();
+        boolean out = service != null && optOut.computeIfAbsent(t.clusterArn() + "/" + service,
+                k -> optedOut(t.clusterArn(), service));
+        boolean constrained = ctx.state().runtimes.get(t.taskArn()).map(rt -> !rt.placement().constraints()
+                .isEmpty()).orElse(false) || ctx.state().taskDefinitions.get(t.taskDefinitionArn())
+                .map(td -> td.hasPlacementConstraints() && !td.placementConstraints().isEmpty()).orElse(false);
+        return new TaskWork(t, d.map(dd -> new Fleet.Work(t.taskArn(), service, dd, "RUNNING".equals(t.lastStatus())
+                && "RUNNING".equals(t.desiredStatus()), prot, out, constrained)),
+                prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE);
     }
 
     private boolean optedOut(String clusterArn, String service) {

@@ -46,6 +46,14 @@ final class ServiceController {
             }
 
             @Override
+            public void changed(String kind, String id, Object before, Object value) {
+                if (before instanceof Task b && value instanceof Task a && sameForService(b, a)) {
+                    return; // e.g. PENDING → ACTIVATING: nothing the service scheduler counts changed
+                }
+                ServiceController.this.changed(kind, id, value);
+            }
+
+            @Override
             public void wiped() {
                 everything = true;
             }
@@ -78,6 +86,29 @@ final class ServiceController {
         } else if ("ecs.task".equals(kind) && value instanceof Task t && t.group() != null) {
             dirtyGroups.add(EcsState.groupKey(t.clusterArn(), t.group()));
         }
+    }
+
+    /** Whether a task change leaves everything the service scheduler reads of it as it was. */
+    static boolean sameForService(Task b, Task a) {
+        return stage(b.lastStatus()).equals(stage(a.lastStatus()))
+                && java.util.Objects.equals(b.desiredStatus(), a.desiredStatus())
+                && java.util.Objects.equals(b.containerInstanceArn(), a.containerInstanceArn())
+                && java.util.Objects.equals(b.startedBy(), a.startedBy())
+                && java.util.Objects.equals(b.group(), a.group());
+    }
+
+    /** The scheduler's view of a lastStatus: starting ones count as pending, stopping ones as neither. */
+    private static String stage(String lastStatus) {
+        if (lastStatus == null) {
+            return "";
+        }
+        if (PENDING.contains(lastStatus)) {
+            return "PENDING";
+        }
+        return switch (lastStatus) {
+            case "DEACTIVATING", "STOPPING", "DEPROVISIONING" -> "STOPPING";
+            default -> lastStatus;
+        };
     }
 
     void reconcile() {
