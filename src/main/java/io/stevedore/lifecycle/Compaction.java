@@ -81,7 +81,7 @@ public final class Compaction {
             active.forEach(m -> ids.add(m.instanceId()));
             usedCache.keySet().retainAll(ids);
         }
-        Room room = Room.of(active, this::used);
+        Room room = Room.of(active, this::used, smallest(eligible, draining));
         Set<String> hosts = new HashSet<>(); // instances about to take moved tasks: not drained now
         for (Member d : draining) {
             hosts.addAll(room.reserve(d.tasks()));
@@ -117,6 +117,26 @@ public final class Compaction {
         }
         long quietSince = Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis());
         return now - quietSince >= p.scaleInAfterMillis();
+    }
+
+    /** The smallest demand of any task that may move (per resource): an instance without room for it takes none. */
+    private static Resources smallest(List<Member> eligible, List<Member> draining) {
+        int cpu = Integer.MAX_VALUE;
+        long mem = Long.MAX_VALUE;
+        int gpus = Integer.MAX_VALUE;
+        int enis = Integer.MAX_VALUE;
+        for (List<Member> ms : List.of(eligible, draining)) {
+            for (Member m : ms) {
+                for (Work w : m.tasks()) {
+                    Resources r = w.demand().resources();
+                    cpu = Math.min(cpu, r.cpu());
+                    mem = Math.min(mem, r.memoryMiB());
+                    gpus = Math.min(gpus, r.gpus());
+                    enis = Math.min(enis, r.enis());
+                }
+            }
+        }
+        return new Resources(cpu, mem, gpus, enis);
     }
 
     private static double share(long used, long registered) {

@@ -34,24 +34,32 @@ final class Room {
     /** Undo log of the move being tried: index and free resources before. */
     private final Deque<Map.Entry<Integer, Resources>> undo = new ArrayDeque<>();
 
-    /** The usable hosts among {@code active}: neither impaired nor under a Spot notice. */
-    static Room of(List<Member> active, java.util.function.Function<Member, Resources> used) {
+    /**
+     * The usable hosts among {@code active}: neither impaired nor under a Spot notice. Those without room for
+     * {@code smallest} (the smallest task that may move) are counted but not held: they can never be a best fit.
+     */
+    static Room of(List<Member> active, java.util.function.Function<Member, Resources> used, Resources smallest) {
         Room r = new Room();
         for (Member m : active) {
             if (!m.impaired() && m.spotNoticeMillis() < 0) {
-                r.position.put(m.instanceId(), r.ids.size());
-                r.ids.add(m.instanceId());
+                r.usable++;
                 Resources f = m.registered().minus(used.apply(m));
-                r.free.add(f);
-                r.order.add(new Slot(f.cpu(), f.memoryMiB(), r.ids.size() - 1));
+                if (f.fits(smallest)) {
+                    r.position.put(m.instanceId(), r.ids.size());
+                    r.ids.add(m.instanceId());
+                    r.free.add(f);
+                    r.order.add(new Slot(f.cpu(), f.memoryMiB(), r.ids.size() - 1));
+                }
             }
         }
         return r;
     }
 
-    /** How many instances could take tasks. */
+    private int usable;
+
+    /** How many instances could take tasks (with room or not). */
     int usable() {
-        return ids.size();
+        return usable;
     }
 
     /**

@@ -55,6 +55,8 @@ final class FleetView {
     /** Instances whose tasks or images changed since {@link #takeUsageChanges} last ran (idle and image timers). */
     private final Set<String> usageChanged = new HashSet<>();
     private final Map<String, List<Offering>> offeringsSeen = new HashMap<>();
+    /** Each provider's price per instance type (from its offerings, the first offering of a type). */
+    private final Map<String, Map<String, Double>> prices = new HashMap<>();
     /** Services opted out of optimization, by cluster ARN and name (tag changes rebuild everything). */
     private final Map<String, Boolean> optOut = new HashMap<>();
     private boolean everything = true;
@@ -210,6 +212,7 @@ final class FleetView {
         CapacityEngine.ProviderCapacity cap = inputs.provider(p);
         List<Offering> seen = offeringsSeen.put(p.name(), cap.offerings());
         if (seen != cap.offerings() && !cap.offerings().equals(seen)) {
+            prices.remove(p.name());
             members.clear(); // prices come from the offerings: a changed provider re-prices its members
         }
         boolean settled = unsettled.count(clusterArn + "/" + p.name()) == 0;
@@ -218,8 +221,13 @@ final class FleetView {
 
     private Cached member(ManagedInstance mi, ContainerInstance ci, Instance ec2, Fleet.Provider p, long now) {
         InstanceLife l = life.get(mi.instanceId()).orElse(InstanceLife.of(mi.instanceId()));
-        double price = p.offerings().stream().filter(o -> o.type().name().equals(mi.instanceType()))
-                .mapToDouble(Offering::pricePerHour).findFirst().orElse(0);
+        double price = prices.computeIfAbsent(p.name(), n -> {
+            Map<String, Double> byType = new HashMap<>();
+            for (Offering o : p.offerings()) {
+                byType.putIfAbsent(o.type().name(), o.pricePerHour());
+            }
+            return byType;
+        }).getOrDefault(mi.instanceType(), 0.0);
         Resources registered = ctx.catalog().find(mi.instanceType()).map(InstanceReservation::registered)
                 .orElse(Resources.ZERO);
         List<Fleet.Work> work = new ArrayList<>();
