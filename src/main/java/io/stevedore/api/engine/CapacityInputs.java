@@ -97,6 +97,8 @@ final class CapacityInputs {
     private final Map<String, InstanceView> views = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
     private boolean everything = true;
+    /** The cloud's state version at each cluster's last snapshot. */
+    private final Map<String, Long> cloudSeen = new HashMap<>();
 
     private void observeState() {
         var s = ctx.state();
@@ -135,10 +137,19 @@ final class CapacityInputs {
     ClusterSnapshot snapshot(String clusterArn) {
         if (everything) {
             views.clear();
+            cloudSeen.clear();
             everything = false;
         }
         List<InstanceView> out = new ArrayList<>();
+        long cloudVersion = ctx.cloud().stateVersion();
+        Long seen = cloudSeen.put(clusterArn, cloudVersion);
+        boolean cloudSame = cloudVersion >= 0 && seen != null && cloudVersion == seen;
         for (ManagedInstance mi : ctx.state().instances.values(m -> m.clusterArn().equals(clusterArn))) {
+            InstanceView cached = views.get(mi.instanceId());
+            if (cloudSame && cached != null && mi.containerInstanceArn() != null && !dirty.contains(mi.instanceId())) {
+                out.add(cached); // nothing under it changed, in the state or in the cloud
+                continue;
+            }
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             Optional<InstanceType> type = ctx.catalog().find(mi.instanceType());
             if (ec2.isEmpty() || type.isEmpty() || "terminated".equals(ec2.get().state())
