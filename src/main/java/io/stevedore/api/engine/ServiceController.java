@@ -76,10 +76,15 @@ final class ServiceController {
     private final Set<String> dirtyServices = new HashSet<>();
     private final Set<String> dirtyGroups = new HashSet<>();
     private final Set<String> dirtyInstances = new HashSet<>();
+    /** The service rows the last pass wrote, by ARN (their commit does not call for another pass). */
+    private final Map<String, Service> savedByPass = new HashMap<>();
     private boolean everything = true;
 
     private void changed(String kind, String id, Object value) {
         if ("ecs.service".equals(kind)) {
+            if (value != null && savedByPass.get(id) == value) {
+                return; // this pass's own write (counts, events): nothing new to reconcile
+            }
             dirtyServices.add(id);
         } else if ("ecs.container-instance".equals(kind)) {
             dirtyInstances.add(id); // a drain (or its end) concerns every service with tasks on the instance
@@ -118,6 +123,7 @@ final class ServiceController {
                         : ci.statusReason()));
         boolean full = everything || ctx.state().db.isShared();
         everything = true; // until this pass succeeds
+        savedByPass.clear();
         List<Service> todo;
         if (full) {
             todo = ctx.state().services.values(s -> "ACTIVE".equals(s.status()) || "DRAINING".equals(s.status()));
@@ -340,6 +346,7 @@ final class ServiceController {
             s = s.toBuilder().events(events.size() > MAX_EVENTS ? events.subList(0, MAX_EVENTS) : events).build();
         }
         ctx.state().services.put(s.serviceArn(), s);
+        savedByPass.put(s.serviceArn(), s);
     }
 
     private static String id(Task t) {
