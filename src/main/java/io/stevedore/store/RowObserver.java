@@ -15,4 +15,19 @@ public interface RowObserver<T> {
     /** Every row was dropped from memory (a wipe or a full reload follows). */
     default void cleared() {
     }
+
+    /** An observer that runs {@code onChange} for each change and {@code onCleared} when every row is dropped. */
+    static <T> RowObserver<T> of(RowObserver<T> onChange, Runnable onCleared) {
+        return new RowObserver<>() {
+            @Override
+            public void changed(String id, T before, T after) {
+                onChange.changed(id, before, after);
+            }
+
+            @Override
+            public void cleared() {
+                onCleared.run();
+            }
+        };
+    }
 }

@@ -113,18 +113,9 @@ final class CapacityInputs {
         s.taskDefinitions.observe(observer((id, before, after) -> everything = true));
     }
 
+    /** An observer of {@code onChange}; dropping every row voids everything derived. */
     private <T> RowObserver<T> observer(RowObserver<T> onChange) {
-        return new RowObserver<>() {
-            @Override
-            public void changed(String id, T before, T after) {
-                onChange.changed(id, before, after);
-            }
-
-            @Override
-            public void cleared() {
-                everything = true;
-            }
-        };
+        return RowObserver.of(onChange, () -> everything = true);
     }
 
     private void touch(String instanceId) {

@@ -93,19 +93,9 @@ final class FleetView {
         s.tags.observe(observer((id, before, after) -> everything = true));
     }
 
-    /** A row observer from a lambda; dropping every row voids every member. */
+    /** An observer of {@code onChange}; dropping every row voids everything derived. */
     private <T> RowObserver<T> observer(RowObserver<T> onChange) {
-        return new RowObserver<>() {
-            @Override
-            public void changed(String id, T before, T after) {
-                onChange.changed(id, before, after);
-            }
-
-            @Override
-            public void cleared() {
-                everything = true;
-            }
-        };
+        return RowObserver.of(onChange, () -> everything = true);
     }
 
     private void touch(String instanceId) {
