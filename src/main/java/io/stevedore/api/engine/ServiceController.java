@@ -323,6 +323,10 @@ final class ServiceController {
             deployments.set(0, first.toBuilder().rolloutState("COMPLETED")
                     .rolloutStateReason("ECS deployment " + first.id() + " completed.").build());
         }
+        if (deployments.equals(s.deployments()) && java.util.Objects.equals(s.runningCount(), running)
+                && java.util.Objects.equals(s.pendingCount(), pending)) {
+            return s; // nothing to write: spares copying the service (and its 100 events)
+        }
         return s.toBuilder().deployments(deployments).runningCount(running).pendingCount(pending).build();
     }
 
