@@ -120,20 +120,18 @@ public final class Compaction {
     }
 
     /** The smallest demand of any task that may move (per resource): an instance without room for it takes none. */
-    private static Resources smallest(List<Member> eligible, List<Member> draining) {
+    private Resources smallest(List<Member> eligible, List<Member> draining) {
         int cpu = Integer.MAX_VALUE;
         long mem = Long.MAX_VALUE;
         int gpus = Integer.MAX_VALUE;
         int enis = Integer.MAX_VALUE;
         for (List<Member> ms : List.of(eligible, draining)) {
             for (Member m : ms) {
-                for (Work w : m.tasks()) {
-                    Resources r = w.demand().resources();
-                    cpu = Math.min(cpu, r.cpu());
-                    mem = Math.min(mem, r.memoryMiB());
-                    gpus = Math.min(gpus, r.gpus());
-                    enis = Math.min(enis, r.enis());
-                }
+                Resources r = usage(m).smallest();
+                cpu = Math.min(cpu, r.cpu());
+                mem = Math.min(mem, r.memoryMiB());
+                gpus = Math.min(gpus, r.gpus());
+                enis = Math.min(enis, r.enis());
             }
         }
         return new Resources(cpu, mem, gpus, enis);
@@ -143,17 +141,36 @@ public final class Compaction {
         return registered <= 0 ? 1 : (double) used / registered;
     }
 
-    /** What a member's tasks use, remembered while the control plane hands over the same member object. */
-    private final Map<String, Map.Entry<Member, Resources>> usedCache = new HashMap<>();
+    /** What a member's tasks use in all, and the smallest of them per resource. */
+    private record Usage(Resources used, Resources smallest) {
+    }
 
-    private Resources used(Member m) {
-        Map.Entry<Member, Resources> e = usedCache.get(m.instanceId());
+    /** Each member's usage, remembered while the control plane hands over the same member object. */
+    private final Map<String, Map.Entry<Member, Usage>> usedCache = new HashMap<>();
+
+    private Usage usage(Member m) {
+        Map.Entry<Member, Usage> e = usedCache.get(m.instanceId());
         if (e != null && e.getKey() == m) {
             return e.getValue();
         }
-        Resources u = m.used();
+        int cpu = Integer.MAX_VALUE;
+        long mem = Long.MAX_VALUE;
+        int gpus = Integer.MAX_VALUE;
+        int enis = Integer.MAX_VALUE;
+        for (Work w : m.tasks()) {
+            Resources r = w.demand().resources();
+            cpu = Math.min(cpu, r.cpu());
+            mem = Math.min(mem, r.memoryMiB());
+            gpus = Math.min(gpus, r.gpus());
+            enis = Math.min(enis, r.enis());
+        }
+        Usage u = new Usage(m.used(), new Resources(cpu, mem, gpus, enis));
         usedCache.put(m.instanceId(), Map.entry(m, u));
         return u;
+    }
+
+    private Resources used(Member m) {
+        return usage(m).used();
     }
 
     private static String reason(int moved, int others, String fresh, double saving) {

@@ -166,7 +166,9 @@ final class FleetView {
             live.add(mi.instanceId());
             out.add(c.member());
         }
-        members.keySet().retainAll(live);
+        if (members.size() > live.size()) {
+            members.keySet().retainAll(live);
+        }
         dirty.clear();
         Map<String, Fleet.Provider> providers = new TreeMap<>();
         byName.forEach((n, p) -> p.ifPresent(x -> providers.put(n, x)));
