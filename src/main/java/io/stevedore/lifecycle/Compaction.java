@@ -121,21 +121,18 @@ public final class Compaction {
 
     /** The smallest demand of any task that may move (per resource): an instance without room for it takes none. */
     private Resources smallest(List<Member> eligible, List<Member> draining) {
-        int cpu = Integer.MAX_VALUE;
-        long mem = Long.MAX_VALUE;
-        int gpus = Integer.MAX_VALUE;
-        int enis = Integer.MAX_VALUE;
+        Resources smallest = UNBOUNDED;
         for (List<Member> ms : List.of(eligible, draining)) {
             for (Member m : ms) {
-                Resources r = usage(m).smallest();
-                cpu = Math.min(cpu, r.cpu());
-                mem = Math.min(mem, r.memoryMiB());
-                gpus = Math.min(gpus, r.gpus());
-                enis = Math.min(enis, r.enis());
+                smallest = smallest.min(usage(m).smallest());
             }
         }
-        return new Resources(cpu, mem, gpus, enis);
+        return smallest;
     }
+
+    /** The start of a minimum: larger than any demand. */
+    private static final Resources UNBOUNDED = new Resources(Integer.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE,
+            Integer.MAX_VALUE);
 
     private static double share(long used, long registered) {
         return registered <= 0 ? 1 : (double) used / registered;
@@ -153,18 +150,11 @@ public final class Compaction {
         if (e != null && e.getKey() == m) {
             return e.getValue();
         }
-        int cpu = Integer.MAX_VALUE;
-        long mem = Long.MAX_VALUE;
-        int gpus = Integer.MAX_VALUE;
-        int enis = Integer.MAX_VALUE;
+        Resources smallest = UNBOUNDED;
         for (Work w : m.tasks()) {
-            Resources r = w.demand().resources();
-            cpu = Math.min(cpu, r.cpu());
-            mem = Math.min(mem, r.memoryMiB());
-            gpus = Math.min(gpus, r.gpus());
-            enis = Math.min(enis, r.enis());
+            smallest = smallest.min(w.demand().resources());
         }
-        Usage u = new Usage(m.used(), new Resources(cpu, mem, gpus, enis));
+        Usage u = new Usage(m.used(), smallest);
         usedCache.put(m.instanceId(), Map.entry(m, u));
         return u;
     }

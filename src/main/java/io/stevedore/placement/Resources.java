@@ -19,6 +19,12 @@ public record Resources(int cpu, long memoryMiB, int gpus, int enis) {
         return new Resources(cpu - o.cpu, memoryMiB - o.memoryMiB, gpus - o.gpus, enis - o.enis);
     }
 
+    /** The smaller of each resource of these and {@code o}. */
+    public Resources min(Resources o) {
+        return new Resources(Math.min(cpu, o.cpu), Math.min(memoryMiB, o.memoryMiB), Math.min(gpus, o.gpus),
+                Math.min(enis, o.enis));
+    }
+
     /** Whether {@code demand} fits in these (remaining) resources. */
     public boolean fits(Resources demand) {
         return demand.cpu <= cpu && demand.memoryMiB <= memoryMiB && demand.gpus <= gpus && demand.enis <= enis;
