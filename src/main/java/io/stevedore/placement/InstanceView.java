@@ -27,13 +27,15 @@ import java.util.Set;
  * @param remaining           registered minus what running tasks reserve
  * @param usedHostPorts       host ports bound by running tasks
  * @param taskGroups          running tasks per task group ({@code service:name}, {@code family:name}, custom)
+ * @param runningTasksCount   running tasks over all groups (the sum of {@code taskGroups}, kept so snapshots that
+ *                            reuse the view do not add it up again)
  */
 public record InstanceView(String containerInstanceId, String ec2InstanceId, InstanceType type,
                            Architecture architecture, String availabilityZone, String subnetId,
                            String capacityProvider, InstanceStatus status, boolean agentConnected,
                            String agentVersion, Instant registeredAt, Map<String, String> attributes,
                            Resources registered, Resources remaining, Set<Integer> usedHostPorts,
-                           Map<String, Integer> taskGroups) {
+                           Map<String, Integer> taskGroups, int runningTasksCount) {
     public static final String ATTR_INSTANCE_TYPE = "ecs.instance-type";
     public static final String ATTR_AZ = "ecs.availability-zone";
     public static final String ATTR_ARCH = "ecs.cpu-architecture";
@@ -50,9 +52,33 @@ public record InstanceView(String containerInstanceId, String ec2InstanceId, Ins
         attributes = Map.copyOf(attributes);
         usedHostPorts = Set.copyOf(usedHostPorts);
         taskGroups = Map.copyOf(taskGroups);
+        if (runningTasksCount != sum(taskGroups)) {
+            throw new IllegalArgumentException(containerInstanceId + ": running tasks " + runningTasksCount
+                    + " differ from the groups' sum");
+        }
         if (!remaining.isNonNegative()) {
             throw new IllegalArgumentException(containerInstanceId + ": remaining resources are negative");
         }
+    }
+
+    /** A view whose running task count is the sum of {@code taskGroups}. */
+    public InstanceView(String containerInstanceId, String ec2InstanceId, InstanceType type,
+                        Architecture architecture, String availabilityZone, String subnetId,
+                        String capacityProvider, InstanceStatus status, boolean agentConnected,
+                        String agentVersion, Instant registeredAt, Map<String, String> attributes,
+                        Resources registered, Resources remaining, Set<Integer> usedHostPorts,
+                        Map<String, Integer> taskGroups) {
+        this(containerInstanceId, ec2InstanceId, type, architecture, availabilityZone, subnetId, capacityProvider,
+                status, agentConnected, agentVersion, registeredAt, attributes, registered, remaining, usedHostPorts,
+                taskGroups, sum(taskGroups));
+    }
+
+    private static int sum(Map<String, Integer> groups) {
+        int n = 0;
+        for (int c : groups.values()) {
+            n += c;
+        }
+        return n;
     }
 
     /** A just-registered, empty, ACTIVE instance with the standard attributes plus {@code custom}. */
@@ -79,20 +105,11 @@ public record InstanceView(String containerInstanceId, String ec2InstanceId, Ins
         return a;
     }
 
-    /** Running tasks over all groups. */
-    public int runningTasksCount() {
-        int n = 0;
-        for (int c : taskGroups.values()) {
-            n += c;
-        }
-        return n;
-    }
-
     /** A copy with another status (e.g. DRAINING). */
     public InstanceView withStatus(InstanceStatus newStatus) {
         return new InstanceView(containerInstanceId, ec2InstanceId, type, architecture, availabilityZone, subnetId,
                 capacityProvider, newStatus, agentConnected, agentVersion, registeredAt, attributes, registered,
-                remaining, usedHostPorts, taskGroups);
+                remaining, usedHostPorts, taskGroups, runningTasksCount);
     }
 
     /** A copy with tasks already running: {@code used} resources, host ports and group counts. */
