@@ -68,14 +68,16 @@ public final class Compaction {
         if (last != null && last.sameAs(p, active, draining, eligible)) {
             return last.result(); // nothing it depends on changed since the last pick
         }
-        Map<String, double[]> share = new HashMap<>();
+        List<Member> inputs = List.copyOf(eligible);
+        List<Ranked> ranked = new ArrayList<>(eligible.size());
         for (Member m : eligible) {
             Resources u = used(m);
-            share.put(m.instanceId(), new double[] {share(u.cpu(), m.registered().cpu()),
-                share(u.memoryMiB(), m.registered().memoryMiB())});
+            ranked.add(new Ranked(m, share(u.cpu(), m.registered().cpu()), share(u.memoryMiB(),
+                    m.registered().memoryMiB())));
         }
-        eligible.sort(Comparator.comparingDouble((Member m) -> share.get(m.instanceId())[0])
-                .thenComparingDouble(m -> share.get(m.instanceId())[1]).thenComparing(Member::instanceId));
+        ranked.sort(LEAST_UTILIZED);
+        eligible.clear();
+        ranked.forEach(r -> eligible.add(r.member()));
         if (usedCache.size() > 2 * active.size() + 16) {
             Set<String> ids = new HashSet<>();
             active.forEach(m -> ids.add(m.instanceId()));
@@ -101,10 +103,17 @@ public final class Compaction {
                 best = c.get();
             }
         }
-        last = new LastPick(p, List.copyOf(active), List.copyOf(draining), List.copyOf(eligible),
-                Optional.ofNullable(best));
+        last = new LastPick(p, List.copyOf(active), List.copyOf(draining), inputs, Optional.ofNullable(best));
         return last.result();
     }
+
+    /** A candidate with its cpu and memory shares in use (the sort key, computed once). */
+    private record Ranked(Member member, double cpu, double memory) {
+    }
+
+    /** Least utilized first: cpu share, then memory share, then instance id. */
+    private static final Comparator<Ranked> LEAST_UTILIZED = Comparator.comparingDouble(Ranked::cpu)
+            .thenComparingDouble(Ranked::memory).thenComparing(r -> r.member().instanceId());
 
     static boolean eligible(long now, Provider p, Member m) {
         if (!p.settled() || m.tasks().isEmpty() || m.impaired() || m.spotNoticeMillis() >= 0) {
