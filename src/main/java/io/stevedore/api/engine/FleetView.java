@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -50,7 +51,33 @@ final class FleetView {
     private record Cached(Fleet.Member member, long validUntilMillis) {
     }
 
-    private final Map<String, Cached> members = new HashMap<>();
+    /** The members of the last snapshot, by instance id (the order of the instances table). */
+    private final TreeMap<String, Fleet.Member> members = new TreeMap<>();
+    /** When the scale-in protection a member counted runs out, for the members that counted one. */
+    private final Map<String, Long> protectedUntil = new HashMap<>();
+    /** The registered instances (rows with a container instance), kept current from the dirty ids. */
+    private final Map<String, ManagedInstance> registered = new HashMap<>();
+    /** How many registered instances each provider has, and their cluster. */
+    private final Map<String, ProviderUse> providerUse = new TreeMap<>();
+    /** The providers that were ACTIVE at the last snapshot (a change rebuilds every member). */
+    private Set<String> activeProviders = Set.of();
+    /** Set when a provider's offerings changed: its members' prices are stale. */
+    private boolean repriced;
+
+    private record ProviderUse(String clusterArn, int instances) {
+    }
+
+    private void register(String id, ManagedInstance mi) {
+        ManagedInstance old = mi == null ? registered.remove(id) : registered.put(id, mi);
+        if (old != null) {
+            providerUse.computeIfPresent(old.capacityProvider(), (n, u) -> u.instances() == 1 ? null
+                    : new ProviderUse(u.clusterArn(), u.instances() - 1));
+        }
+        if (mi != null) {
+            providerUse.merge(mi.capacityProvider(), new ProviderUse(mi.clusterArn(), 1),
+                    (u, one) -> new ProviderUse(u.clusterArn(), u.instances() + 1));
+        }
+    }
     private final Set<String> dirty = new HashSet<>();
     /** Instances whose tasks or images changed since {@link #takeUsageChanges} last ran (idle and image timers). */
     private final Set<String> usageChanged = new HashSet<>();
@@ -138,38 +165,59 @@ final class FleetView {
         everything = false;
         if (all) {
             members.clear();
+            protectedUntil.clear();
             optOut.clear();
             works.clear();
+            registered.clear();
+            providerUse.clear();
+            for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
+                register(mi.instanceId(), mi);
+            }
+        } else {
+            for (String id : dirty) {
+                register(id, ctx.state().instances.get(id).filter(m -> m.containerInstanceArn() != null)
+                        .orElse(null));
+            }
         }
         Map<String, Optional<Fleet.Provider>> byName = new TreeMap<>();
-        List<Fleet.Member> out = new ArrayList<>();
-        Set<String> live = new HashSet<>();
-        for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
-            Optional<Fleet.Provider> fp = byName.computeIfAbsent(mi.capacityProvider(), n -> ctx.state()
-                    .capacityProviders.get(n).filter(p -> "ACTIVE".equals(p.statusAsString()))
-                    .map(p -> provider(p, mi.clusterArn())));
+        repriced = false;
+        providerUse.forEach((name, use) -> byName.put(name, ctx.state().capacityProviders.get(name)
+                .filter(p -> "ACTIVE".equals(p.statusAsString())).map(p -> provider(p, use.clusterArn()))));
+        Set<String> active = new TreeSet<>();
+        byName.forEach((n, p) -> p.ifPresent(x -> active.add(n)));
+        Set<String> visit = new TreeSet<>(dirty);
+        if (all || repriced || !active.equals(activeProviders)) {
+            visit.addAll(registered.keySet()); // a provider came, went or changed its prices: every member again
+        } else {
+            protectedUntil.forEach((id, until) -> {
+                if (now >= until) {
+                    visit.add(id); // a task's scale-in protection ran out
+                }
+            });
+        }
+        activeProviders = active;
+        for (String id : visit) {
+            ManagedInstance mi = registered.get(id);
+            Optional<Fleet.Provider> fp = mi == null ? Optional.empty() : byName.get(mi.capacityProvider());
+            members.remove(id);
+            protectedUntil.remove(id);
             if (fp.isEmpty()) {
                 continue;
             }
-            Cached c = members.get(mi.instanceId());
-            if (c == null || dirty.contains(mi.instanceId()) || now >= c.validUntilMillis()) {
-                // rows changed: look again (an instance the cloud took away is retired before this, in the tick)
-                ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
-                Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
-                if (ci == null || ec2.isEmpty() || !"running".equals(ec2.get().state())) {
-                    members.remove(mi.instanceId());
-                    continue;
-                }
-                c = member(mi, ci, ec2.get(), fp.get(), now);
-                members.put(mi.instanceId(), c);
+            // rows changed: look again (an instance the cloud took away is retired before this, in the tick)
+            ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
+            Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
+            if (ci == null || ec2.isEmpty() || !"running".equals(ec2.get().state())) {
+                continue;
             }
-            live.add(mi.instanceId());
-            out.add(c.member());
-        }
-        if (members.size() > live.size()) {
-            members.keySet().retainAll(live);
+            Cached c = member(mi, ci, ec2.get(), fp.get(), now);
+            members.put(id, c.member());
+            if (c.validUntilMillis() != Long.MAX_VALUE) {
+                protectedUntil.put(id, c.validUntilMillis());
+            }
         }
         dirty.clear();
+        List<Fleet.Member> out = new ArrayList<>(members.values());
         Map<String, Fleet.Provider> providers = new TreeMap<>();
         byName.forEach((n, p) -> p.ifPresent(x -> providers.put(n, x)));
         return new Fleet(ctx.now(), providers, out);
@@ -205,7 +253,7 @@ final class FleetView {
         List<Offering> seen = offeringsSeen.put(p.name(), cap.offerings());
         if (seen != cap.offerings() && !cap.offerings().equals(seen)) {
             prices.remove(p.name());
-            members.clear(); // prices come from the offerings: a changed provider re-prices its members
+            repriced = true; // prices come from the offerings: a changed provider re-prices its members
         }
         boolean settled = unsettled.count(clusterArn + "/" + p.name()) == 0;
         return new Fleet.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones(), settled);
