@@ -103,19 +103,29 @@ final class CapacityInputs {
     private void observeState() {
         var s = ctx.state();
         s.runtimes.observe(observer((id, before, after) -> {
+            recount.add(id);
             touch(before == null ? null : before.instanceId());
             touch(after == null ? null : after.instanceId());
         }));
-        s.tasks.observe(observer((id, before, after) -> s.runtimes.get(id).ifPresent(rt -> touch(rt.instanceId()))));
+        s.tasks.observe(observer((id, before, after) -> {
+            recount.add(id);
+            s.runtimes.get(id).ifPresent(rt -> touch(rt.instanceId()));
+        }));
         s.instances.observe(observer((id, before, after) -> touch(id)));
         s.containerInstances.observe(observer((id, before, after) -> s.instancesByContainerInstance.ids(id)
                 .forEach(this::touch)));
-        s.taskDefinitions.observe(observer((id, before, after) -> everything = true));
+        s.taskDefinitions.observe(observer((id, before, after) -> {
+            everything = true;
+            recountAll = true;
+        }));
     }
 
     /** An observer of {@code onChange}; dropping every row voids everything derived. */
     private <T> RowObserver<T> observer(RowObserver<T> onChange) {
-        return RowObserver.of(onChange, () -> everything = true);
+        return RowObserver.of(onChange, () -> {
+            everything = true;
+            recountAll = true;
+        });
     }
 
     private void touch(String instanceId) {
@@ -175,27 +185,94 @@ final class CapacityInputs {
         return out;
     }
 
+    /*
+     * What each instance's tasks use is kept as a running sum: every task placed on an instance and not done adds
+     * its demand, host ports and group there. A task whose task or runtime row changed is counted again at the
+     * next snapshot (its old share taken off, its new one added), so a view rebuilt because one task changed does
+     * not read every task on the instance.
+     */
+    /** One task's share of an instance's usage. */
+    private record Share(String instanceId, TaskDemand demand, String group) {
+    }
+
+    /** An instance's usage: the sum of its tasks' shares (ports and groups with their counts). */
+    private static final class Sum {
+        Resources used = Resources.ZERO;
+        final Map<Integer, Integer> ports = new HashMap<>();
+        final Map<String, Integer> groups = new HashMap<>();
+
+        void add(Share s, int sign) {
+            used = sign > 0 ? used.plus(s.demand().resources()) : used.minus(s.demand().resources());
+            for (int port : s.demand().hostPorts()) {
+                ports.merge(port, sign, (a, b) -> a + b == 0 ? null : a + b);
+            }
+            groups.merge(s.group(), sign, (a, b) -> a + b == 0 ? null : a + b);
+        }
+
+        boolean isEmpty() {
+            return groups.isEmpty();
+        }
+    }
+
+    private final Map<String, Share> shares = new HashMap<>();
+    private final Map<String, Sum> sums = new HashMap<>();
+    /** Tasks whose share is to be counted again. */
+    private final Set<String> recount = new HashSet<>();
+    private boolean recountAll = true;
+
     /** What the tasks placed on an instance (and not done) use: resources, host ports, groups. */
     private Usage usage(String instanceId) {
-        Resources used = Resources.ZERO;
-        Set<Integer> ports = new HashSet<>();
-        Map<String, Integer> groups = new HashMap<>();
-        for (TaskRuntime rt : ctx.state().runtimesByInstance.values(instanceId)) {
-            Task t = ctx.state().tasks.get(rt.taskArn()).orElse(null);
-            Optional<TaskDemand> d;
-            try {
-                d = t == null ? Optional.empty() : demand(t);
-            } catch (AwsException e) {
-                d = Optional.empty(); // placed before its definition became unplaceable: nothing to count
+        if (recountAll) {
+            recountAll = false;
+            recount.clear();
+            shares.clear();
+            sums.clear();
+            for (TaskRuntime rt : ctx.state().runtimes.values()) {
+                count(rt.taskArn());
             }
-            if (d.isEmpty()) {
-                continue;
-            }
-            ports.addAll(d.get().hostPorts());
-            groups.merge(t.group() == null ? "" : t.group(), 1, Integer::sum);
-            used = used.plus(d.get().resources());
         }
-        return new Usage(used, ports, groups);
+        for (String taskArn : recount) {
+            count(taskArn);
+        }
+        recount.clear();
+        Sum sum = sums.get(instanceId);
+        if (sum == null) {
+            return new Usage(Resources.ZERO, Set.of(), Map.of());
+        }
+        return new Usage(sum.used, sum.ports.keySet(), sum.groups);
+    }
+
+    /** Takes a task's old share off its instance and adds its current one. */
+    private void count(String taskArn) {
+        Share old = shares.remove(taskArn);
+        if (old != null) {
+            Sum sum = sums.get(old.instanceId());
+            sum.add(old, -1);
+            if (sum.isEmpty()) {
+                sums.remove(old.instanceId());
+            }
+        }
+        Share now = share(taskArn);
+        if (now != null) {
+            shares.put(taskArn, now);
+            sums.computeIfAbsent(now.instanceId(), i -> new Sum()).add(now, 1);
+        }
+    }
+
+    /** A task's share now: none when it is not placed, done, gone or its definition cannot be read. */
+    private Share share(String taskArn) {
+        TaskRuntime rt = ctx.state().runtimes.get(taskArn).orElse(null);
+        if (rt == null || rt.phase() == Phase.DONE || rt.instanceId() == null) {
+            return null;
+        }
+        Task t = ctx.state().tasks.get(taskArn).orElse(null);
+        Optional<TaskDemand> d;
+        try {
+            d = t == null ? Optional.empty() : demand(t);
+        } catch (AwsException e) {
+            d = Optional.empty(); // placed before its definition became unplaceable: nothing to count
+        }
+        return d.map(x -> new Share(rt.instanceId(), x, t.group() == null ? "" : t.group())).orElse(null);
     }
 
     private Optional<InstanceView> view(ManagedInstance mi, Instance ec2, InstanceType type, Usage u) {
