@@ -212,10 +212,22 @@ public final class Database implements AutoCloseable {
     }
 
     private void notifyCommitted() {
+        if (listeners.isEmpty() || touched.isEmpty()) {
+            return;
+        }
+        int n = touched.size();
+        Key[] keys = new Key[n];
+        Object[] before = new Object[n];
+        Object[] after = new Object[n];
+        int i = 0;
+        for (Map.Entry<Key, Object> e : touched.entrySet()) {
+            keys[i] = e.getKey();
+            before[i] = e.getValue();
+            after[i++] = e.getKey().table.get(e.getKey().id).orElse(null); // read once, not once per listener
+        }
         for (CommitListener l : listeners) {
-            for (Map.Entry<Key, Object> e : touched.entrySet()) {
-                Key k = e.getKey();
-                l.changed(k.table.kind(), k.id, e.getValue(), k.table.get(k.id).orElse(null));
+            for (i = 0; i < n; i++) {
+                l.changed(keys[i].table.kind(), keys[i].id, before[i], after[i]);
             }
         }
     }
