@@ -128,7 +128,7 @@ final class TaskLifecycle {
         boolean stopWanted = "STOPPED".equals(t.desiredStatus());
         if (stopWanted && BEFORE_RUN.contains(rt.phase())) {
             if (hasEni(t) && rt.phase() != Phase.UNPLACED && rt.phase() != Phase.WAIT_INSTANCE) {
-                save(t.toBuilder().lastStatus("DEPROVISIONING").executionStoppedAt(ctx.now())
+                save(t, t.toBuilder().lastStatus("DEPROVISIONING").executionStoppedAt(ctx.now())
                         .containers(containers(t, "STOPPED", null)).attachments(eni(t, "DELETING")),
                         rt.to(Phase.DEPROVISION, after(timings.deprovision())));
             } else {
@@ -137,7 +137,7 @@ final class TaskLifecycle {
             return;
         }
         if (stopWanted && rt.phase() == Phase.RUN) {
-            save(t.toBuilder().lastStatus("DEACTIVATING"), rt.to(Phase.DEACTIVATE, after(timings.deactivate())));
+            save(t, t.toBuilder().lastStatus("DEACTIVATING"), rt.to(Phase.DEACTIVATE, after(timings.deactivate())));
             return;
         }
         if (rt.dueAtMillis() <= 0 || now() < rt.dueAtMillis()) {
@@ -145,26 +145,26 @@ final class TaskLifecycle {
         }
         Instant now = ctx.now();
         switch (rt.phase()) {
-            case ATTACH_ENI -> save(t.toBuilder().lastStatus("PENDING").pullStartedAt(now)
+            case ATTACH_ENI -> save(t, t.toBuilder().lastStatus("PENDING").pullStartedAt(now)
                     .attachments(eni(t, "ATTACHED")), rt.to(Phase.PULL,
                     after(rt.cold() ? timings.coldPull() : timings.warmPull())));
             case PULL -> {
                 cacheImage(rt);
-                save(t.toBuilder().lastStatus("ACTIVATING").pullStoppedAt(now),
+                save(t, t.toBuilder().lastStatus("ACTIVATING").pullStoppedAt(now),
                         rt.to(Phase.ACTIVATE, after(timings.containerStart())));
             }
-            case ACTIVATE -> save(t.toBuilder().lastStatus("RUNNING").startedAt(now).connectivity("CONNECTED")
+            case ACTIVATE -> save(t, t.toBuilder().lastStatus("RUNNING").startedAt(now).connectivity("CONNECTED")
                     .connectivityAt(now).containers(containers(t, "RUNNING", null)),
                     rt.to(Phase.RUN, rt.runMillis() < 0 ? 0 : now() + Math.max(1, rt.runMillis())));
-            case RUN -> save(t.toBuilder().desiredStatus("STOPPED").stopCode("EssentialContainerExited")
+            case RUN -> save(t, t.toBuilder().desiredStatus("STOPPED").stopCode("EssentialContainerExited")
                     .stoppedReason("Essential container in task exited").stoppingAt(now).lastStatus("DEACTIVATING")
                     .containers(containers(t, "STOPPED", rt.exitCode())),
                     rt.to(Phase.DEACTIVATE, after(timings.deactivate())));
-            case DEACTIVATE -> save(t.toBuilder().lastStatus("STOPPING"), rt.to(Phase.STOP, after(timings.stop())));
+            case DEACTIVATE -> save(t, t.toBuilder().lastStatus("STOPPING"), rt.to(Phase.STOP, after(timings.stop())));
             case STOP -> {
                 Task.Builder b = t.toBuilder().executionStoppedAt(now).containers(containers(t, "STOPPED", 0));
                 if (hasEni(t)) {
-                    save(b.lastStatus("DEPROVISIONING").attachments(eni(t, "DELETING")),
+                    save(t, b.lastStatus("DEPROVISIONING").attachments(eni(t, "DELETING")),
                             rt.to(Phase.DEPROVISION, after(timings.deprovision())));
                 } else {
                     finish(b.build(), rt);
@@ -196,15 +196,12 @@ final class TaskLifecycle {
         if (hasEni(t)) {
             b.attachments(eni(t, "DELETED"));
         }
-        save(b, rt.to(Phase.DONE, 0));
+        save(t, b, rt.to(Phase.DONE, 0));
     }
 
-    private void save(Task.Builder b, TaskRuntime rt) {
-        save(b.build(), rt);
-    }
-
-    private void save(Task t, TaskRuntime rt) {
-        ctx.state().tasks.put(t.taskArn(), t.toBuilder().version(t.version() + 1).build());
+    /** Writes the task as {@code b} (made from {@code t}) with the next version, and its runtime. */
+    private void save(Task t, Task.Builder b, TaskRuntime rt) {
+        ctx.state().tasks.put(t.taskArn(), b.version(t.version() + 1).build());
         ctx.state().runtimes.put(rt.taskArn(), rt);
     }
 
