@@ -76,9 +76,9 @@ final class Schedule {
             dc.steps().forEach(st -> times.add(start + st.at().toMillis()));
             for (long t : times.headSet(end, true)) {
                 at.at(t, () -> {
-                    Duration since = Duration.ofMillis(t - start);
+                    DesiredCount.Level level = dc.level(Duration.ofMillis(t - start));
                     for (int i = 0; i < names.size(); i++) {
-                        int d = dc.at(since, u[i]);
+                        int d = level.count(u[i]);
                         if (d != current[i]) {
                             current[i] = d;
                             setup.scale(names.get(i), d);

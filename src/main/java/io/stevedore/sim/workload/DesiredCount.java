@@ -48,12 +48,24 @@ public record DesiredCount(int base, List<Step> steps, double amplitude, double 
 
     /** The desired count at {@code t} for a service with dither offset {@code u} in [0, 1). */
     public int at(Duration t, double u) {
+        return level(t).count(u);
+    }
+
+    /** The pattern at {@code t}, shared by every service that follows it (each adds its own dither). */
+    public Level level(Duration t) {
         int b = baseAt(t);
         if (amplitude == 0) {
-            return b;
+            return new Level(b, 1, false);
         }
         double hour = (t.toSeconds() % 86_400) / 3600.0;
-        double f = 1 + amplitude * Math.cos(2 * Math.PI * (hour - peakHour) / 24.0);
-        return Math.max(0, (int) Math.floor(b * f + u));
+        return new Level(b, 1 + amplitude * Math.cos(2 * Math.PI * (hour - peakHour) / 24.0), true);
+    }
+
+    /** The base count and daily factor at one time; {@code dithered} false = the base count as it is. */
+    public record Level(int base, double factor, boolean dithered) {
+        /** The count for a service with dither offset {@code u} in [0, 1). */
+        public int count(double u) {
+            return dithered ? Math.max(0, (int) Math.floor(base * factor + u)) : base;
+        }
     }
 }
