@@ -2,6 +2,7 @@ package io.stevedore.cloud;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The small SPI through which Stevedore buys and returns capacity (Karpenter-style). Implementations are used
@@ -48,6 +49,15 @@ public interface CloudProvider {
      */
     default long stateVersion() {
         return -1;
+    }
+
+    /**
+     * The instances whose recorded state changed since {@link #stateVersion} was {@code version}, or empty when the
+     * provider cannot tell (it forgot that far back, or keeps no such record): then any instance may have changed.
+     * A caller that remembers the version it last looked at re-reads only these. By default empty.
+     */
+    default Optional<Set<String>> changedSince(long version) {
+        return Optional.empty();
     }
 
     /** All instances, id order (terminated ones included until the provider forgets them). */

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -30,6 +31,11 @@ public final class SimulatedEc2 implements CloudProvider {
     private final Network.Layout layout;
     private final Table<Instance> instances;
     private long stateVersion;
+    /** The instance whose state changed at each recent state version (for {@link #changedSince}). */
+    private final TreeMap<Long, String> changes = new TreeMap<>();
+    /** Versions up to this one are no longer in {@link #changes}. */
+    private long forgottenUpTo;
+    private static final int MAX_CHANGES = 65_536;
     private final Table<Counter> counters;
     private final Table<Network.Vpc> vpcs;
     private final Table<Network.Subnet> subnets;
@@ -47,13 +53,17 @@ public final class SimulatedEc2 implements CloudProvider {
             @Override
             public void changed(String id, Instance before, Instance after) {
                 if (before == null || after == null || !before.state().equals(after.state())) {
-                    stateVersion++;
+                    changes.put(++stateVersion, id);
+                    if (changes.size() > MAX_CHANGES) {
+                        forgottenUpTo = changes.pollFirstEntry().getKey();
+                    }
                 }
             }
 
             @Override
             public void cleared() {
-                stateVersion++;
+                changes.clear();
+                forgottenUpTo = ++stateVersion;
             }
         });
         this.counters = db.table("ec2.counter", new JsonCodec<>(Counter.class));
@@ -244,6 +254,14 @@ public final class SimulatedEc2 implements CloudProvider {
     @Override
     public long stateVersion() {
         return stateVersion;
+    }
+
+    @Override
+    public Optional<Set<String>> changedSince(long version) {
+        if (version < forgottenUpTo || version > stateVersion) {
+            return Optional.empty();
+        }
+        return Optional.of(new HashSet<>(changes.tailMap(version, false).values()));
     }
 
     @Override

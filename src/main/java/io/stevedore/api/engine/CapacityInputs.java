@@ -144,10 +144,13 @@ final class CapacityInputs {
         List<InstanceView> out = new ArrayList<>();
         long cloudVersion = ctx.cloud().stateVersion();
         Long seen = cloudSeen.put(clusterArn, cloudVersion);
-        boolean cloudSame = cloudVersion >= 0 && seen != null && cloudVersion == seen;
+        // the instances whose cloud state changed since this cluster's last snapshot (null: any may have)
+        Set<String> cloudChanged = cloudVersion < 0 || seen == null ? null : cloudVersion == seen ? Set.of()
+                : ctx.cloud().changedSince(seen).orElse(null);
         for (ManagedInstance mi : ctx.state().instances.values(m -> m.clusterArn().equals(clusterArn))) {
             InstanceView cached = views.get(mi.instanceId());
-            if (cloudSame && cached != null && mi.containerInstanceArn() != null && !dirty.contains(mi.instanceId())) {
+            if (cloudChanged != null && !cloudChanged.contains(mi.instanceId()) && cached != null
+                    && mi.containerInstanceArn() != null && !dirty.contains(mi.instanceId())) {
                 out.add(cached); // nothing under it changed, in the state or in the cloud
                 continue;
             }

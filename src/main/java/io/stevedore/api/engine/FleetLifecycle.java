@@ -177,8 +177,17 @@ public final class FleetLifecycle {
         if (version >= 0 && version == cloudSeen && !view.rebuildingAll()) {
             return; // no instance changed state in the cloud since the last look
         }
+        Optional<Set<String>> changed = view.rebuildingAll() ? Optional.empty() : ctx.cloud().changedSince(cloudSeen);
         cloudSeen = version;
-        for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
+        List<ManagedInstance> look = new ArrayList<>();
+        if (changed.isPresent()) {
+            for (String id : new TreeSet<>(changed.get())) { // id order, as the table's
+                ctx.state().instances.get(id).filter(m -> m.containerInstanceArn() != null).ifPresent(look::add);
+            }
+        } else {
+            look = ctx.state().instances.values(m -> m.containerInstanceArn() != null);
+        }
+        for (ManagedInstance mi : look) {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ec2.isPresent() && !"terminated".equals(ec2.get().state())
                     && !"shutting-down".equals(ec2.get().state())) {
