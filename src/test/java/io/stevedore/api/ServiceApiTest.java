@@ -61,7 +61,9 @@ class ServiceApiTest extends EcsServerTestBase {
     void updateService_scaleUpThenDown_convergesAndLaunchesFleet() {
         create("s", 1);
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
-        f.ecs.updateService(b -> b.cluster("c").service("s").desiredCount(12));
+        Service scaled = f.ecs.updateService(b -> b.cluster("c").service("s").desiredCount(12)).service();
+        assertThat(scaled.events()).extracting(ServiceEvent::message).first().asString()
+                .contains("has reached a steady state.");
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
         assertThat(describe("s").runningCount()).isEqualTo(12);
         assertThat(f.ecs.listContainerInstances(b -> b.cluster("c")).containerInstanceArns()).isNotEmpty();
@@ -128,6 +130,8 @@ class ServiceApiTest extends EcsServerTestBase {
                 .isInstanceOf(ServiceNotActiveException.class);
         create("d", 0);
         assertThat(describe("d").status()).isEqualTo("ACTIVE");
+        assertThat(describe("d").events()).extracting(ServiceEvent::message) // the old service's stay behind
+                .noneMatch(m -> m.contains("has started 2 tasks"));
     }
 
     @Test

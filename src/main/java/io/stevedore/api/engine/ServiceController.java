@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
 import software.amazon.awssdk.services.ecs.model.Service;
-import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
@@ -26,7 +25,6 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  */
 final class ServiceController {
     private static final Set<String> PENDING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
-    private static final int MAX_EVENTS = 100;
     private static final int RECENT_EVENTS = 5;
 
     private final Context ctx;
@@ -283,7 +281,7 @@ final class ServiceController {
         ctx.state().services.get(ctx.arn("service/" + cluster + "/" + name)).ifPresent(s -> {
             String message = "(service " + name + ") was unable to place a task because no container instance met"
                     + " all of its requirements. Reason: " + reason + ".";
-            boolean recent = s.events().stream().limit(RECENT_EVENTS).anyMatch(e -> message.equals(e.message()));
+            boolean recent = ctx.state().recentEventMessages(s, RECENT_EVENTS).contains(message);
             if (!recent) {
                 save(s, s, List.of(message));
             }
@@ -341,13 +339,10 @@ final class ServiceController {
             all.add("(service " + s.serviceName() + ") has reached a steady state.");
         }
         if (!all.isEmpty()) {
-            List<ServiceEvent> events = new ArrayList<>();
-            for (String m : all) {
-                events.add(0, ServiceEvent.builder().id(ctx.state().newId("event")).createdAt(ctx.now()).message(m)
-                        .build());
-            }
-            events.addAll(s.events());
-            s = s.toBuilder().events(events.size() > MAX_EVENTS ? events.subList(0, MAX_EVENTS) : events).build();
+            ctx.state().addServiceEvents(s, all, ctx.now());
+        }
+        if (s == before) {
+            return; // only events: the service row stays as it is
         }
         ctx.state().services.put(s.serviceArn(), s);
         savedByPass.put(s.serviceArn(), s);

@@ -138,6 +138,7 @@ public final class ServiceOps {
                         : r.availabilityZoneRebalancingAsString())
                 .build();
         ctx.state().services.put(arn, s);
+        ctx.state().serviceEvents.remove(arn); // a service made again under an old name starts without events
         ctx.state().tags.remove(arn);
         TagOps.setTags(ctx, arn, r.tags());
         return CreateServiceResponse.builder().service(r.hasTags() ? s.toBuilder().tags(r.tags()).build() : s)
@@ -211,7 +212,7 @@ public final class ServiceOps {
         }
         Service u = b.build();
         ctx.state().services.put(u.serviceArn(), u);
-        return UpdateServiceResponse.builder().service(u).build();
+        return UpdateServiceResponse.builder().service(ctx.state().withEvents(u)).build();
     }
 
     DeleteServiceResponse delete(DeleteServiceRequest r) {
@@ -222,7 +223,7 @@ public final class ServiceOps {
         }
         Service u = s.toBuilder().status("DRAINING").desiredCount(0).build();
         ctx.state().services.put(u.serviceArn(), u);
-        return DeleteServiceResponse.builder().service(u).build();
+        return DeleteServiceResponse.builder().service(ctx.state().withEvents(u)).build();
     }
 
     DescribeServicesResponse describe(DescribeServicesRequest r) {
@@ -237,7 +238,8 @@ public final class ServiceOps {
             String arn = serviceArn(cluster, ref);
             Optional<Service> s = ctx.state().services.get(arn);
             if (s.isPresent()) {
-                found.add(tags ? s.get().toBuilder().tags(TagOps.sdkTags(ctx, arn)).build() : s.get());
+                Service shown = ctx.state().withEvents(s.get());
+                found.add(tags ? shown.toBuilder().tags(TagOps.sdkTags(ctx, arn)).build() : shown);
             } else {
                 failures.add(Failure.builder().arn(arn).reason("MISSING").build());
             }
