@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.Cluster;
@@ -39,20 +38,6 @@ public final class EcsState {
     public record Protection(String taskArn, boolean enabled, long expiresAtMillis) {
     }
 
-    /**
-     * A service's events, newest first (at most {@link #MAX_SERVICE_EVENTS}). Kept apart from the service row so
-     * that the scheduler's count updates do not copy a hundred events each time; responses put them back.
-     */
-    public record ServiceEventLog(String serviceArn, List<Entry> events) {
-        public ServiceEventLog {
-            events = List.copyOf(events);
-        }
-
-        /** One event as DescribeServices shows it. */
-        public record Entry(String id, long createdAtMillis, String message) {
-        }
-    }
-
     /** ECS keeps a service's latest 100 events. */
     public static final int MAX_SERVICE_EVENTS = 100;
 
@@ -72,7 +57,12 @@ public final class EcsState {
     public final Table<TaskRuntime> runtimes;
     public final Table<ManagedInstance> instances;
     public final Table<Protection> protections;
-    public final Table<ServiceEventLog> serviceEvents;
+    /**
+     * Each service's events, newest first (the latest {@link #MAX_SERVICE_EVENTS}), kept apart from the service row
+     * so that the scheduler's count updates do not copy a hundred events each time; responses put them back. A
+     * row is a {@code Service} shape with only the ARN and the events (stored as the API model writes them).
+     */
+    public final Table<Service> serviceEvents;
     private final Table<Sequence> sequences;
     private final String idSeed;
 
@@ -107,7 +97,7 @@ public final class EcsState {
         this.runtimes = db.table("engine.task", new JsonCodec<>(TaskRuntime.class));
         this.instances = db.table("engine.instance", new JsonCodec<>(ManagedInstance.class));
         this.protections = db.table("ecs.task-protection", new JsonCodec<>(Protection.class));
-        this.serviceEvents = db.table("ecs.service-events", new JsonCodec<>(ServiceEventLog.class));
+        this.serviceEvents = db.table("ecs.service-events", new SdkCodec<>(Service::builder, Service.class));
         this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
         this.idSeed = config.region() + "/" + config.accountId();
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
@@ -152,44 +142,25 @@ public final class EcsState {
      * keeps the events it carries until it gets a new one.
      */
     public Service withEvents(Service s) {
-        Optional<ServiceEventLog> log = serviceEvents.get(s.serviceArn());
-        if (log.isEmpty()) {
-            return s;
-        }
-        List<ServiceEvent> events = new ArrayList<>(log.get().events().size());
-        for (ServiceEventLog.Entry e : log.get().events()) {
-            events.add(ServiceEvent.builder().id(e.id()).createdAt(Instant.ofEpochMilli(e.createdAtMillis()))
-                    .message(e.message()).build());
-        }
-        return s.toBuilder().events(events).build();
+        return serviceEvents.get(s.serviceArn()).map(log -> s.toBuilder().events(log.events()).build()).orElse(s);
     }
 
     /** The service's latest event messages, newest first. */
     public List<String> recentEventMessages(Service s, int n) {
-        Optional<ServiceEventLog> log = serviceEvents.get(s.serviceArn());
-        if (log.isPresent()) {
-            return log.get().events().stream().limit(n).map(ServiceEventLog.Entry::message).toList();
-        }
-        return s.events().stream().limit(n).map(ServiceEvent::message).toList();
+        List<ServiceEvent> events = serviceEvents.get(s.serviceArn()).map(Service::events).orElse(s.events());
+        return events.stream().limit(n).map(ServiceEvent::message).toList();
     }
 
     /** Adds events (given oldest first) at the head of the service's log, keeping the latest 100. */
     public void addServiceEvents(Service s, List<String> messages, Instant at) {
-        List<ServiceEventLog.Entry> events = new ArrayList<>(MAX_SERVICE_EVENTS + messages.size());
+        List<ServiceEvent> events = new ArrayList<>(MAX_SERVICE_EVENTS + messages.size());
         for (String m : messages) {
-            events.add(0, new ServiceEventLog.Entry(newId("event"), at.toEpochMilli(), m));
+            events.add(0, ServiceEvent.builder().id(newId("event")).createdAt(at).message(m).build());
         }
-        Optional<ServiceEventLog> log = serviceEvents.get(s.serviceArn());
-        if (log.isPresent()) {
-            events.addAll(log.get().events());
-        } else {
-            for (ServiceEvent e : s.events()) { // a service stored with its events in the row
-                events.add(new ServiceEventLog.Entry(e.id(), e.createdAt() == null ? 0 : e.createdAt().toEpochMilli(),
-                        e.message()));
-            }
-        }
-        serviceEvents.put(s.serviceArn(), new ServiceEventLog(s.serviceArn(), events.size() > MAX_SERVICE_EVENTS
-                ? events.subList(0, MAX_SERVICE_EVENTS) : events));
+        // a service stored with its events in the row (before the log) hands them over
+        events.addAll(serviceEvents.get(s.serviceArn()).map(Service::events).orElse(s.events()));
+        serviceEvents.put(s.serviceArn(), Service.builder().serviceArn(s.serviceArn())
+                .events(events.size() > MAX_SERVICE_EVENTS ? events.subList(0, MAX_SERVICE_EVENTS) : events).build());
     }
 
     public Map<String, String> tagsOf(String arn) {

@@ -55,11 +55,20 @@ public final class RequiredMembers {
     /** Checks every structure nested in {@code request} (not the request's own members). */
     public void checkNested(SdkPojo request) {
         for (SdkField<?> f : request.sdkFields()) {
-            descend(f.getValueOrDefault(request), f.locationName());
+            descend(f.getValueOrDefault(request), new Path(null, f.locationName(), -1));
         }
     }
 
-    private void descend(Object value, String path) {
+    /** Where a member sits in the request ({@code a.b[0].c}), spelled out only for an error. */
+    private record Path(Path parent, String member, int index) {
+        @Override
+        public String toString() {
+            String step = index >= 0 ? "[" + index + "]" : member;
+            return parent == null ? step : parent + (index >= 0 ? "" : ".") + step;
+        }
+    }
+
+    private void descend(Object value, Path path) {
         if (value instanceof SdkPojo pojo) {
             Set<String> required = byShape.getOrDefault(pojo.getClass().getSimpleName(), Set.of());
             for (SdkField<?> f : pojo.sdkFields()) {
@@ -67,15 +76,15 @@ public final class RequiredMembers {
                 if (required.contains(f.locationName()) && isAbsent(v)) {
                     throw AwsException.invalidParameter(path + "." + f.locationName() + " must be specified.");
                 }
-                descend(v, path + "." + f.locationName());
+                descend(v, new Path(path, f.locationName(), -1));
             }
         } else if (value instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                descend(list.get(i), path + "[" + i + "]");
+                descend(list.get(i), new Path(path, null, i));
             }
         } else if (value instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                descend(e.getValue(), path + "." + e.getKey());
+                descend(e.getValue(), new Path(path, String.valueOf(e.getKey()), -1));
             }
         }
     }
