@@ -78,6 +78,8 @@ public final class EcsState {
     public final Index<TaskRuntime, String> runtimesByInstance;
     /** Managed instances by container instance ARN (registered ones). */
     public final Index<ManagedInstance, String> instancesByContainerInstance;
+    /** Managed instances not yet registered as container instances (booting), under {@code TRUE}. */
+    public final Index<ManagedInstance, Boolean> unregisteredInstances;
     /** Container instances by status (ACTIVE, DRAINING, …). */
     public final Index<ContainerInstance, String> containerInstancesByStatus;
 
@@ -107,6 +109,7 @@ public final class EcsState {
         this.runtimesByInstance = runtimes.index(r -> r.phase() == TaskRuntime.Phase.DONE ? null : r.instanceId());
         this.containerInstancesByStatus = containerInstances.index(ContainerInstance::status);
         this.instancesByContainerInstance = instances.index(ManagedInstance::containerInstanceArn);
+        this.unregisteredInstances = instances.index(m -> m.containerInstanceArn() == null ? Boolean.TRUE : null);
     }
 
     /** The key of {@link #tasksByGroup}. */

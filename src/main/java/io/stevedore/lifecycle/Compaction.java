@@ -115,8 +115,17 @@ public final class Compaction {
     private static final Comparator<Ranked> LEAST_UTILIZED = Comparator.comparingDouble(Ranked::cpu)
             .thenComparingDouble(Ranked::memory).thenComparing(r -> r.member().instanceId());
 
-    static boolean eligible(long now, Provider p, Member m) {
-        if (!p.settled() || m.tasks().isEmpty() || m.impaired() || m.spotNoticeMillis() >= 0) {
+    private boolean eligible(long now, Provider p, Member m) {
+        if (!p.settled()) {
+            return false;
+        }
+        long quietSince = Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis());
+        return now - quietSince >= p.scaleInAfterMillis() && usage(m).movable();
+    }
+
+    /** Whether every task may move: RUNNING service tasks without protection, opt-out or constraints. */
+    private static boolean movable(Member m) {
+        if (m.tasks().isEmpty() || m.impaired() || m.spotNoticeMillis() >= 0) {
             return false;
         }
         for (Work w : m.tasks()) {
@@ -124,8 +133,7 @@ public final class Compaction {
                 return false;
             }
         }
-        long quietSince = Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis());
-        return now - quietSince >= p.scaleInAfterMillis();
+        return true;
     }
 
     /** The smallest demand of any task that may move (per resource): an instance without room for it takes none. */
@@ -147,8 +155,8 @@ public final class Compaction {
         return registered <= 0 ? 1 : (double) used / registered;
     }
 
-    /** What a member's tasks use in all, and the smallest of them per resource. */
-    private record Usage(Resources used, Resources smallest) {
+    /** What a member's tasks use in all, the smallest of them per resource, and whether they all may move. */
+    private record Usage(Resources used, Resources smallest, boolean movable) {
     }
 
     /** Each member's usage, remembered while the control plane hands over the same member object. */
@@ -163,7 +171,7 @@ public final class Compaction {
         for (Work w : m.tasks()) {
             smallest = smallest.min(w.demand().resources());
         }
-        Usage u = new Usage(m.used(), smallest);
+        Usage u = new Usage(m.used(), smallest, movable(m));
         usedCache.put(m.instanceId(), Map.entry(m, u));
         return u;
     }

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -103,11 +104,20 @@ final class CapacityInputs {
     private void observeState() {
         var s = ctx.state();
         s.runtimes.observe(observer((id, before, after) -> {
+            if (before != null && after != null && Objects.equals(before.instanceId(), after.instanceId())
+                    && (before.phase() == Phase.DONE) == (after.phase() == Phase.DONE)) {
+                return; // the same share on the same instance: a phase change placement does not see
+            }
             recount.add(id);
             touch(before == null ? null : before.instanceId());
             touch(after == null ? null : after.instanceId());
         }));
         s.tasks.observe(observer((id, before, after) -> {
+            if (before != null && after != null && Objects.equals(before.taskDefinitionArn(),
+                    after.taskDefinitionArn()) && Objects.equals(before.overrides(), after.overrides())
+                    && Objects.equals(before.group(), after.group())) {
+                return; // same demand and group: its share is as it was
+            }
             recount.add(id);
             s.runtimes.get(id).ifPresent(rt -> touch(rt.instanceId()));
         }));

@@ -17,6 +17,7 @@ import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.Provisioner;
+import io.stevedore.store.Index;
 import io.stevedore.store.JsonCodec;
 import io.stevedore.store.Table;
 import java.time.Duration;
@@ -62,6 +63,10 @@ public final class FleetLifecycle {
     private final Table<LaunchBackoff> backoff;
     private final Table<WindowSetting> windows;
     private final FleetView view;
+    /** Instances with a Spot interruption notice. */
+    private final Index<InstanceLife, Boolean> noticed;
+    /** Managed instances by capacity provider name. */
+    private final Index<ManagedInstance, String> byProvider;
     /** When each instance's next cached image expires (the image cleanup visits these, not every instance). */
     private final Map<String, Long> imageExpiry = new HashMap<>();
 
@@ -80,6 +85,8 @@ public final class FleetLifecycle {
         this.backoff = ctx.state().db.table("lifecycle.launch-backoff", new JsonCodec<>(LaunchBackoff.class));
         this.windows = ctx.state().db.table("lifecycle.event-window", new JsonCodec<>(WindowSetting.class));
         this.view = new FleetView(ctx, inputs, settings, life, windows);
+        this.noticed = life.index(l -> l.spotNoticeMillis() >= 0 ? Boolean.TRUE : null);
+        this.byProvider = ctx.state().instances.index(ManagedInstance::capacityProvider);
     }
 
     public LifecycleSettings settings() {
@@ -166,8 +173,10 @@ public final class FleetLifecycle {
     /** Spot notices past their two minutes: the cloud takes the instance (EC2 reclaims it). */
     private void reclaimSpot() {
         long limit = now() - settings().spotNotice().toMillis();
-        for (InstanceLife l : life.values(l -> l.spotNoticeMillis() >= 0 && l.spotNoticeMillis() <= limit)) {
-            ctx.cloud().terminate(l.instanceId());
+        for (InstanceLife l : noticed.values(Boolean.TRUE)) {
+            if (l.spotNoticeMillis() <= limit) {
+                ctx.cloud().terminate(l.instanceId());
+            }
         }
     }
 
@@ -270,9 +279,16 @@ public final class FleetLifecycle {
 
     /** Providers being deleted: their tasks stop and their instances go as soon as they are empty. */
     private void leavingProviders() {
-        for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
-            CapacityProvider p = ctx.state().capacityProviders.get(mi.capacityProvider()).orElse(null);
-            if (p != null && "ACTIVE".equals(p.statusAsString())) {
+        List<ManagedInstance> leaving = new ArrayList<>();
+        for (String name : byProvider.keys()) {
+            CapacityProvider p = ctx.state().capacityProviders.get(name).orElse(null);
+            if (p == null || !"ACTIVE".equals(p.statusAsString())) {
+                leaving.addAll(byProvider.values(name));
+            }
+        }
+        leaving.sort(java.util.Comparator.comparing(ManagedInstance::instanceId)); // the instances table's order
+        for (ManagedInstance mi : leaving) {
+            if (mi.containerInstanceArn() == null) {
                 continue;
             }
             List<Task> on = tasksOn(mi);

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -105,12 +106,14 @@ final class FleetView {
             if (after == null) {
                 works.remove(id);
             }
-            touchContainerInstance(before == null ? null : before.containerInstanceArn());
-            touchContainerInstance(after == null ? null : after.containerInstanceArn());
+            boolean same = before != null && after != null && sameForFleet(before, after);
+            touchContainerInstance(before == null ? null : before.containerInstanceArn(), !same);
+            touchContainerInstance(after == null ? null : after.containerInstanceArn(), !same);
         }));
         s.runtimes.observe(observer((id, before, after) -> {
-            touch(before == null ? null : before.instanceId());
-            touch(after == null ? null : after.instanceId());
+            // a member is made of task rows, not runtimes: a runtime change concerns the idle and image timers
+            usageChanged(before == null ? null : before.instanceId());
+            usageChanged(after == null ? null : after.instanceId());
         }));
         s.protections.observe(observer((id, before, after) -> {
             works.remove(id);
@@ -133,9 +136,37 @@ final class FleetView {
     }
 
     private void touchContainerInstance(String arn) {
+        touchContainerInstance(arn, true);
+    }
+
+    /** The instance registered as {@code arn} changed; {@code member} false: only its idle and image timers care. */
+    private void touchContainerInstance(String arn, boolean member) {
         if (arn != null) {
-            ctx.state().instancesByContainerInstance.ids(arn).forEach(this::touch);
+            ctx.state().instancesByContainerInstance.ids(arn).forEach(member ? this::touch : this::usageChanged);
         }
+    }
+
+    private void usageChanged(String instanceId) {
+        if (instanceId != null) {
+            usageChanged.add(instanceId);
+        }
+    }
+
+    /**
+     * Whether a task change leaves the member it is on as it was: a member reads the task's place, whether it
+     * runs, is stopped or is to stop, its times, group and demand; the steps in between (PENDING, ACTIVATING,
+     * STOPPING, …) do not show.
+     */
+    static boolean sameForFleet(Task b, Task a) {
+        return Objects.equals(b.containerInstanceArn(), a.containerInstanceArn())
+                && Objects.equals(b.desiredStatus(), a.desiredStatus())
+                && "RUNNING".equals(b.lastStatus()) == "RUNNING".equals(a.lastStatus())
+                && "STOPPED".equals(b.lastStatus()) == "STOPPED".equals(a.lastStatus())
+                && Objects.equals(b.createdAt(), a.createdAt()) && Objects.equals(b.startedAt(), a.startedAt())
+                && Objects.equals(b.stoppedAt(), a.stoppedAt()) && Objects.equals(b.group(), a.group())
+                && Objects.equals(b.clusterArn(), a.clusterArn())
+                && Objects.equals(b.taskDefinitionArn(), a.taskDefinitionArn())
+                && Objects.equals(b.overrides(), a.overrides());
     }
 
     /**

@@ -120,7 +120,7 @@ public final class Reconciler {
     // ---- instances -------------------------------------------------------------------------------------------
 
     private void registerBootedInstances() {
-        for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() == null)) {
+        for (ManagedInstance mi : ctx.state().unregisteredInstances.values(Boolean.TRUE)) {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ec2.isEmpty() || "terminated".equals(ec2.get().state())) {
                 ctx.state().instances.remove(mi.instanceId());
