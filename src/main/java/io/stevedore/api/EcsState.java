@@ -59,10 +59,9 @@ public final class EcsState {
     public final Table<Protection> protections;
     /**
      * Each service's events, newest first (the latest {@link #MAX_SERVICE_EVENTS}), kept apart from the service row
-     * so that the scheduler's count updates do not copy a hundred events each time; responses put them back. A
-     * row is a {@code Service} shape with only the ARN and the events (stored as the API model writes them).
+     * so that the scheduler's count updates do not copy a hundred events each time; responses put them back.
      */
-    public final Table<Service> serviceEvents;
+    public final Table<ServiceEventLog> serviceEvents;
     private final Table<Sequence> sequences;
     private final String idSeed;
 
@@ -99,7 +98,7 @@ public final class EcsState {
         this.runtimes = db.table("engine.task", new JsonCodec<>(TaskRuntime.class));
         this.instances = db.table("engine.instance", new JsonCodec<>(ManagedInstance.class));
         this.protections = db.table("ecs.task-protection", new JsonCodec<>(Protection.class));
-        this.serviceEvents = db.table("ecs.service-events", new SdkCodec<>(Service::builder, Service.class));
+        this.serviceEvents = db.table("ecs.service-events", ServiceEventLog.CODEC);
         this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
         this.idSeed = config.region() + "/" + config.accountId();
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
@@ -150,20 +149,25 @@ public final class EcsState {
 
     /** The service's latest event messages, newest first. */
     public List<String> recentEventMessages(Service s, int n) {
-        List<ServiceEvent> events = serviceEvents.get(s.serviceArn()).map(Service::events).orElse(s.events());
+        List<ServiceEvent> events = serviceEvents.get(s.serviceArn()).map(ServiceEventLog::events)
+                .orElse(s.events());
         return events.stream().limit(n).map(ServiceEvent::message).toList();
     }
 
     /** Adds events (given oldest first) at the head of the service's log, keeping the latest 100. */
     public void addServiceEvents(Service s, List<String> messages, Instant at) {
-        List<ServiceEvent> events = new ArrayList<>(MAX_SERVICE_EVENTS + messages.size());
-        for (String m : messages) {
-            events.add(0, ServiceEvent.builder().id(newId("event")).createdAt(at).message(m).build());
-        }
         // a service stored with its events in the row (before the log) hands them over
-        events.addAll(serviceEvents.get(s.serviceArn()).map(Service::events).orElse(s.events()));
-        serviceEvents.put(s.serviceArn(), Service.builder().serviceArn(s.serviceArn())
-                .events(events.size() > MAX_SERVICE_EVENTS ? events.subList(0, MAX_SERVICE_EVENTS) : events).build());
+        List<ServiceEvent> old = serviceEvents.get(s.serviceArn()).map(ServiceEventLog::events).orElse(s.events());
+        List<ServiceEvent> fresh = new ArrayList<>(messages.size());
+        for (String m : messages) { // ids drawn oldest first
+            fresh.add(ServiceEvent.builder().id(newId("event")).createdAt(at).message(m).build());
+        }
+        List<ServiceEvent> events = new ArrayList<>(Math.min(MAX_SERVICE_EVENTS, old.size() + fresh.size()));
+        for (int i = fresh.size() - 1; i >= 0 && events.size() < MAX_SERVICE_EVENTS; i--) {
+            events.add(fresh.get(i)); // the newest on top
+        }
+        events.addAll(old.subList(0, Math.min(old.size(), MAX_SERVICE_EVENTS - events.size())));
+        serviceEvents.put(s.serviceArn(), new ServiceEventLog(s.serviceArn(), events));
     }
 
     public Map<String, String> tagsOf(String arn) {

@@ -52,4 +52,14 @@ class ServiceEventLogTest {
                     .containsExactly("newer", "older");
         }
     }
+
+    @Test
+    void storedInTheApiShape_readsBackEqual() {
+        ServiceEventLog log = new ServiceEventLog(ARN, List.of(ServiceEvent.builder().id("e2")
+                .createdAt(Instant.ofEpochSecond(7)).message("newer").build(), ServiceEvent.builder().id("e1")
+                .createdAt(Instant.ofEpochSecond(5)).message("older").build()));
+        String json = ServiceEventLog.CODEC.write(log);
+        assertThat(json).contains("\"serviceArn\":\"" + ARN + "\"").contains("\"message\":\"newer\"");
+        assertThat(ServiceEventLog.CODEC.read(json)).isEqualTo(log);
+    }
 }
