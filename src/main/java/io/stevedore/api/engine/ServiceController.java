@@ -158,13 +158,27 @@ final class ServiceController {
     }
 
     /** The service's tasks in ARN order (current values; tasks created during this pass included). */
+    private static int running(List<Task> tasks) {
+        int n = 0;
+        for (Task t : tasks) {
+            if ("RUNNING".equals(t.lastStatus())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private List<Task> tasksOf(Service s) {
         return ctx.state().tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:" + s.serviceName()));
     }
 
     private void reconcile(Service s) {
-        List<Task> live = new ArrayList<>(tasksOf(s).stream().filter(t -> "RUNNING".equals(t.desiredStatus()))
-                .toList());
+        List<Task> live = new ArrayList<>();
+        for (Task t : tasksOf(s)) {
+            if ("RUNNING".equals(t.desiredStatus())) {
+                live.add(t);
+            }
+        }
         List<String> events = new ArrayList<>();
         if ("DRAINING".equals(s.status())) {
             live.forEach(t -> reconciler.stopTask(t, "ServiceSchedulerInitiated", "Service is being deleted"));
@@ -179,11 +193,18 @@ final class ServiceController {
                 : dc.maximumPercent()) / 100.0));
         int minHealthy = (int) Math.ceil(desired * (dc.minimumHealthyPercent() == null ? 100
                 : dc.minimumHealthyPercent()) / 100.0);
-        List<Task> moving = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())
-                && draining.containsKey(t.containerInstanceArn())).toList());
-        List<Task> mine = new ArrayList<>(live.stream().filter(t -> primary.id().equals(t.startedBy())
-                && !draining.containsKey(t.containerInstanceArn())).toList());
-        List<Task> old = new ArrayList<>(live.stream().filter(t -> !primary.id().equals(t.startedBy())).toList());
+        List<Task> moving = new ArrayList<>();
+        List<Task> mine = new ArrayList<>();
+        List<Task> old = new ArrayList<>();
+        for (Task t : live) {
+            if (!primary.id().equals(t.startedBy())) {
+                old.add(t);
+            } else if (draining.containsKey(t.containerInstanceArn())) {
+                moving.add(t);
+            } else {
+                mine.add(t);
+            }
+        }
         Comparator<Task> stopOrder = Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
                 .thenComparing(Task::createdAt, Comparator.reverseOrder()).thenComparing(Task::taskArn);
         if (mine.size() > desired) {
@@ -219,9 +240,7 @@ final class ServiceController {
                         + paren(started) + ".");
             }
         }
-        long healthy = mine.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count()
-                + old.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count()
-                + moving.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+        long healthy = running(mine) + running(old) + running(moving);
         healthy = drain(s, moving, healthy, maxTotal > desired ? Math.max(minHealthy, desired) : minHealthy, events);
         old.sort(stopOrder);
         List<String> stoppedOld = new ArrayList<>();
@@ -294,18 +313,33 @@ final class ServiceController {
     }
 
     private Service withCounts(Service s, Deployment primary) {
-        List<Task> all = tasksOf(s).stream().filter(t -> "RUNNING".equals(t.desiredStatus())).toList();
+        List<Task> all = new ArrayList<>();
+        for (Task t : tasksOf(s)) {
+            if ("RUNNING".equals(t.desiredStatus())) {
+                all.add(t);
+            }
+        }
         List<Deployment> deployments = new ArrayList<>();
         int running = 0;
         int pending = 0;
         for (Deployment d : s.deployments()) {
-            List<Task> ts = all.stream().filter(t -> d.id().equals(t.startedBy())).toList();
-            int r = (int) ts.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
-            int p = (int) ts.stream().filter(t -> PENDING.contains(t.lastStatus())).count();
+            int r = 0;
+            int p = 0;
+            int n = 0;
+            for (Task t : all) {
+                if (d.id().equals(t.startedBy())) {
+                    n++;
+                    if ("RUNNING".equals(t.lastStatus())) {
+                        r++;
+                    } else if (PENDING.contains(t.lastStatus())) {
+                        p++;
+                    }
+                }
+            }
             running += r;
             pending += p;
             boolean isPrimary = d.id().equals(primary.id());
-            if (!isPrimary && ts.isEmpty()) {
+            if (!isPrimary && n == 0) {
                 continue; // an old deployment with no tasks left is done
             }
             Deployment.Builder b = d.toBuilder().runningCount(r).pendingCount(p)
