@@ -48,6 +48,16 @@ public final class PlacementEngine {
      * takes resources away), so the explanation is computed once.
      */
     public PlacementResult place(PlanState state, PlacementRequest request, int count) {
+        List<TaskPlacement> placed = placeAsMany(state, request, count);
+        return placed.size() == count ? new PlacementResult(placed, Optional.empty())
+                : new PlacementResult(placed, Optional.of(explain(state, request, count - placed.size())));
+    }
+
+    /**
+     * As {@link #place}, without explaining a shortfall: for a caller that sends the tasks left over to new
+     * capacity and never reports why they did not fit here.
+     */
+    public List<TaskPlacement> placeAsMany(PlanState state, PlacementRequest request, int count) {
         if (count < 0) {
             throw new IllegalArgumentException("count must be >= 0");
         }
@@ -61,13 +71,13 @@ public final class PlacementEngine {
         for (int k = 0; k < count; k++) {
             int i = selector.select(state, request, candidates, scorers, state.placedTasks());
             if (i < 0) {
-                return new PlacementResult(placed, Optional.of(explain(state, request, count - k)));
+                break;
             }
             state.commit(i, request);
             InstanceView v = state.snapshot.views[i];
             placed.add(new TaskPlacement(k, v.containerInstanceId(), v.ec2InstanceId()));
         }
-        return new PlacementResult(placed, Optional.empty());
+        return placed;
     }
 
     /** Whether instance {@code i} passes every filter for {@code request} in {@code state}. */

@@ -37,6 +37,17 @@ class PlacementEngineTest {
     }
 
     @Test
+    void placeAsMany_placesWhatPlacePlaces_withoutAnExplanation() {
+        // 14 tasks of 1 GiB, room for 7 per m5.large: the last 2 of 16 do not fit
+        Fleet fleet = new Fleet().add("m5.large", "us-east-1a").add("m5.large", "us-east-1a");
+        PlacementRequest r = req("g", 128, 1024, new PlacementStrategy.Binpack(PlacementStrategy.Binpack.Field.MEMORY));
+        PlacementResult full = engine.place(fleet.snapshot().newPlan(), r, 16);
+        List<TaskPlacement> some = engine.placeAsMany(fleet.snapshot().newPlan(), r, 16);
+        assertThat(some).hasSize(14).isEqualTo(full.placements());
+        assertThat(full.failure()).isPresent();
+    }
+
+    @Test
     void binpackCpuVersusMemory_pickTheInstanceTightestInThatDimension() {
         // ci-000 has less CPU left, ci-001 less memory left
         Fleet f = new Fleet().add("m5.xlarge", "us-east-1a")

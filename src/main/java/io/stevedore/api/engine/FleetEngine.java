@@ -4,7 +4,6 @@ import io.stevedore.placement.ClusterSnapshot;
 import io.stevedore.placement.PlacementConstraint;
 import io.stevedore.placement.PlacementEngine;
 import io.stevedore.placement.PlacementRequest;
-import io.stevedore.placement.PlacementResult;
 import io.stevedore.placement.PlacementStrategy;
 import io.stevedore.placement.PlacementValidationException;
 import io.stevedore.placement.PlanState;
@@ -89,11 +88,11 @@ public final class FleetEngine implements CapacityEngine {
                 tasks.forEach(t -> unplaced.add(new Unplaced(t.taskArn(), e.getMessage())));
                 continue;
             }
-            PlacementResult r = placement.place(plan, request, tasks.size());
-            for (TaskPlacement p : r.placements()) {
+            List<TaskPlacement> placed = placement.placeAsMany(plan, request, tasks.size()); // the rest: new capacity
+            for (TaskPlacement p : placed) {
                 placements.add(new Placement(tasks.get(p.ordinal()).taskArn(), p.ec2InstanceId()));
             }
-            rest.addAll(tasks.subList(r.placements().size(), tasks.size()));
+            rest.addAll(tasks.subList(placed.size(), tasks.size()));
         }
         NewCapacity.Outcome fresh = newCapacity.plan(rest, providers);
         unplaced.addAll(fresh.unplaced());

@@ -65,6 +65,8 @@ public final class FleetLifecycle {
     private final FleetView view;
     /** Instances with a Spot interruption notice. */
     private final Index<InstanceLife, Boolean> noticed;
+    /** Capacity providers being deleted. */
+    private final Index<CapacityProvider, Boolean> deprovisioning;
     /** Managed instances by capacity provider name. */
     private final Index<ManagedInstance, String> byProvider;
     /** When each instance's next cached image expires (the image cleanup visits these, not every instance). */
@@ -87,6 +89,8 @@ public final class FleetLifecycle {
         this.view = new FleetView(ctx, inputs, settings, life, windows);
         this.noticed = life.index(l -> l.spotNoticeMillis() >= 0 ? Boolean.TRUE : null);
         this.byProvider = ctx.state().instances.index(ManagedInstance::capacityProvider);
+        this.deprovisioning = ctx.state().capacityProviders.index(p -> "DEPROVISIONING".equals(p.statusAsString())
+                ? Boolean.TRUE : null);
     }
 
     public LifecycleSettings settings() {
@@ -300,9 +304,8 @@ public final class FleetLifecycle {
     }
 
     private void finishDeprovisioning() {
-        for (CapacityProvider p : ctx.state().capacityProviders.values(cp -> "DEPROVISIONING".equals(
-                cp.statusAsString()))) {
-            if (ctx.state().instances.values(m -> m.capacityProvider().equals(p.name())).isEmpty()) {
+        for (CapacityProvider p : deprovisioning.values(Boolean.TRUE)) {
+            if (byProvider.count(p.name()) == 0) {
                 CapacityProvider gone = p.toBuilder().status("INACTIVE").updateStatus("DELETE_COMPLETE").build();
                 ctx.state().capacityProviders.put(p.name(), gone);
                 ctx.state().detachCapacityProvider(gone.name());
