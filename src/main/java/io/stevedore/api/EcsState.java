@@ -69,10 +69,10 @@ public final class EcsState {
     public final Index<Task, String> tasksByContainerInstance;
     /** Tasks by {@link #groupKey} (cluster ARN and task group, e.g. {@code service:web}). */
     public final Index<Task, String> tasksByGroup;
-    /** Tasks by {@code lastStatus}. */
-    public final Index<Task, String> tasksByStatus;
-    /** Engine runtimes by phase. */
-    public final Index<TaskRuntime, TaskRuntime.Phase> runtimesByPhase;
+    /** STOPPED tasks, under {@code TRUE} (the purge reads them; a task moving through other statuses is not in it). */
+    public final Index<Task, Boolean> stoppedTasks;
+    /** Engine runtimes waiting for placement (phase UNPLACED, under {@code TRUE}). */
+    public final Index<TaskRuntime, Boolean> unplacedRuntimes;
     /** Engine runtimes of tasks not yet done, by the EC2 instance they are placed on. */
     public final Index<TaskRuntime, String> runtimesByInstance;
     /** Managed instances by container instance ARN (registered ones). */
@@ -103,8 +103,8 @@ public final class EcsState {
         this.idSeed = config.region() + "/" + config.accountId();
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
         this.tasksByGroup = tasks.index(t -> t.group() == null ? null : groupKey(t.clusterArn(), t.group()));
-        this.tasksByStatus = tasks.index(Task::lastStatus);
-        this.runtimesByPhase = runtimes.index(TaskRuntime::phase);
+        this.stoppedTasks = tasks.index(t -> "STOPPED".equals(t.lastStatus()) ? Boolean.TRUE : null);
+        this.unplacedRuntimes = runtimes.index(r -> r.phase() == TaskRuntime.Phase.UNPLACED ? Boolean.TRUE : null);
         this.runtimesByInstance = runtimes.index(r -> r.phase() == TaskRuntime.Phase.DONE ? null : r.instanceId());
         this.containerInstancesByStatus = containerInstances.index(ContainerInstance::status);
         this.instancesByContainerInstance = instances.index(ManagedInstance::containerInstanceArn);

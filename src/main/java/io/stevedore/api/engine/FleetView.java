@@ -54,6 +54,8 @@ final class FleetView {
 
     /** The members of the last snapshot, by instance id (the order of the instances table). */
     private final TreeMap<String, Fleet.Member> members = new TreeMap<>();
+    /** {@link #members} as a list, until they change. */
+    private List<Fleet.Member> listed;
     /** When the scale-in protection a member counted runs out, for the members that counted one. */
     private final Map<String, Long> protectedUntil = new HashMap<>();
     /** The registered instances (rows with a container instance), kept current from the dirty ids. */
@@ -196,6 +198,7 @@ final class FleetView {
         everything = false;
         if (all) {
             members.clear();
+            listed = null;
             protectedUntil.clear();
             optOut.clear();
             works.clear();
@@ -230,7 +233,9 @@ final class FleetView {
         for (String id : visit) {
             ManagedInstance mi = registered.get(id);
             Optional<Fleet.Provider> fp = mi == null ? Optional.empty() : byName.get(mi.capacityProvider());
-            members.remove(id);
+            if (members.remove(id) != null) {
+                listed = null;
+            }
             protectedUntil.remove(id);
             if (fp.isEmpty()) {
                 continue;
@@ -243,12 +248,16 @@ final class FleetView {
             }
             Cached c = member(mi, ci, ec2.get(), fp.get(), now);
             members.put(id, c.member());
+            listed = null;
             if (c.validUntilMillis() != Long.MAX_VALUE) {
                 protectedUntil.put(id, c.validUntilMillis());
             }
         }
         dirty.clear();
-        List<Fleet.Member> out = new ArrayList<>(members.values());
+        if (listed == null) {
+            listed = List.copyOf(members.values());
+        }
+        List<Fleet.Member> out = listed;
         Map<String, Fleet.Provider> providers = new TreeMap<>();
         byName.forEach((n, p) -> p.ifPresent(x -> providers.put(n, x)));
         return new Fleet(ctx.now(), providers, out);

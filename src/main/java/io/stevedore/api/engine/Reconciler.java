@@ -162,7 +162,7 @@ public final class Reconciler {
     private void place() {
         inputs.newTick();
         List<Waiting> waiting = new ArrayList<>();
-        for (TaskRuntime rt : ctx.state().runtimesByPhase.values(Phase.UNPLACED)) {
+        for (TaskRuntime rt : ctx.state().unplacedRuntimes.values(Boolean.TRUE)) {
             ctx.state().tasks.get(rt.taskArn()).filter(t -> "RUNNING".equals(t.desiredStatus()))
                     .ifPresent(t -> waiting.add(new Waiting(t, rt)));
         }
@@ -363,7 +363,7 @@ public final class Reconciler {
         }
         lastPurgeMillis = nowMillis;
         long cutoff = ctx.now().minus(STOPPED_TASK_RETENTION).toEpochMilli();
-        for (Task t : ctx.state().tasksByStatus.values("STOPPED")) {
+        for (Task t : ctx.state().stoppedTasks.values(Boolean.TRUE)) {
             if (t.stoppedAt() == null || t.stoppedAt().toEpochMilli() >= cutoff) {
                 continue;
             }
