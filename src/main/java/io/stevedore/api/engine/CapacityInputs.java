@@ -97,6 +97,8 @@ final class CapacityInputs {
      */
     private final Map<String, InstanceView> views = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
+    /** Instances removed since the last snapshot: their views go. */
+    private final Set<String> gone = new HashSet<>();
     private boolean everything = true;
     /** The cloud's state version at each cluster's last snapshot. */
     private final Map<String, Long> cloudSeen = new HashMap<>();
@@ -121,7 +123,14 @@ final class CapacityInputs {
             recount.add(id);
             s.runtimes.get(id).ifPresent(rt -> touch(rt.instanceId()));
         }));
-        s.instances.observe(observer((id, before, after) -> touch(id)));
+        s.instances.observe(observer((id, before, after) -> {
+            touch(id);
+            if (after == null) {
+                gone.add(id);
+            } else {
+                gone.remove(id);
+            }
+        }));
         s.containerInstances.observe(observer((id, before, after) -> s.instancesByContainerInstance.ids(id)
                 .forEach(this::touch)));
         s.taskDefinitions.observe(observer((id, before, after) -> {
@@ -148,6 +157,7 @@ final class CapacityInputs {
     ClusterSnapshot snapshot(String clusterArn) {
         if (everything) {
             views.clear();
+            gone.clear();
             cloudSeen.clear();
             everything = false;
         }
@@ -184,7 +194,10 @@ final class CapacityInputs {
                 out.add(v);
             }
         }
-        views.keySet().removeIf(id -> !ctx.state().instances.contains(id));
+        if (!gone.isEmpty()) {
+            views.keySet().removeAll(gone);
+            gone.clear();
+        }
         return ClusterSnapshot.of(out, group -> instancesRunning(clusterArn, group));
     }
 
