@@ -31,6 +31,21 @@ public final class Index<T, K> implements RowObserver<T> {
         return s == null ? List.of() : new ArrayList<>(s.values());
     }
 
+    /** The rows with {@code k} that pass {@code filter}, in id order (a snapshot, as {@link #values(Object)}). */
+    public List<T> values(K k, java.util.function.Predicate<? super T> filter) {
+        TreeMap<String, T> s = rows.get(k);
+        if (s == null) {
+            return List.of();
+        }
+        List<T> out = new ArrayList<>();
+        for (T v : s.values()) {
+            if (filter.test(v)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
     /** The ids of the rows with {@code k}, in id order (a copy). */
     public List<String> ids(K k) {
         TreeMap<String, T> s = rows.get(k);

@@ -28,6 +28,8 @@ class IndexTest {
                 t.put("c", new Item("c", null)); // a null key: not indexed
             });
             assertThat(byColor.values("red")).containsExactly(new Item("a", "red"), new Item("b", "red"));
+            assertThat(byColor.values("red", i -> i.id().equals("b"))).containsExactly(new Item("b", "red"));
+            assertThat(byColor.values("green", i -> true)).isEmpty();
             db.run(() -> t.put("a", new Item("a", "blue")));
             assertThat(byColor.ids("red")).containsExactly("b");
             assertThat(byColor.values("blue")).containsExactly(new Item("a", "blue"));

@@ -363,10 +363,8 @@ public final class Reconciler {
         }
         lastPurgeMillis = nowMillis;
         long cutoff = ctx.now().minus(STOPPED_TASK_RETENTION).toEpochMilli();
-        for (Task t : ctx.state().stoppedTasks.values(Boolean.TRUE)) {
-            if (t.stoppedAt() == null || t.stoppedAt().toEpochMilli() >= cutoff) {
-                continue;
-            }
+        for (Task t : ctx.state().stoppedTasks.values(Boolean.TRUE, x -> x.stoppedAt() != null
+                && x.stoppedAt().toEpochMilli() < cutoff)) {
             ctx.state().tasks.remove(t.taskArn());
             ctx.state().runtimes.remove(t.taskArn());
             ctx.state().protections.remove(t.taskArn());
