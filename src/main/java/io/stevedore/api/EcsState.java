@@ -67,6 +67,8 @@ public final class EcsState {
 
     /** Tasks by container instance ARN (every task placed on one, STOPPED ones until they are purged). */
     public final Index<Task, String> tasksByContainerInstance;
+    /** Tasks by {@link #desiredKey} (cluster ARN and desiredStatus: ListTasks without a narrower filter). */
+    public final Index<Task, String> tasksByDesiredStatus;
     /** Tasks by {@link #groupKey} (cluster ARN and task group, e.g. {@code service:web}). */
     public final Index<Task, String> tasksByGroup;
     /** STOPPED tasks, under {@code TRUE} (the purge reads them; a task moving through other statuses is not in it). */
@@ -102,6 +104,7 @@ public final class EcsState {
         this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
         this.idSeed = config.region() + "/" + config.accountId();
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
+        this.tasksByDesiredStatus = tasks.index(t -> desiredKey(t.clusterArn(), t.desiredStatus()));
         this.tasksByGroup = tasks.index(t -> t.group() == null ? null : groupKey(t.clusterArn(), t.group()));
         this.stoppedTasks = tasks.index(t -> "STOPPED".equals(t.lastStatus()) ? Boolean.TRUE : null);
         this.unplacedRuntimes = runtimes.index(r -> r.phase() == TaskRuntime.Phase.UNPLACED ? Boolean.TRUE : null);
@@ -109,6 +112,11 @@ public final class EcsState {
         this.containerInstancesByStatus = containerInstances.index(ContainerInstance::status);
         this.instancesByContainerInstance = instances.index(ManagedInstance::containerInstanceArn);
         this.unregisteredInstances = instances.index(m -> m.containerInstanceArn() == null ? Boolean.TRUE : null);
+    }
+
+    /** The key of {@link #tasksByDesiredStatus}. */
+    public static String desiredKey(String clusterArn, String desiredStatus) {
+        return clusterArn + " " + desiredStatus;
     }
 
     /** The key of {@link #tasksByGroup}. */

@@ -203,14 +203,18 @@ public final class TaskOps {
                 + r.containerInstance());
         String serviceGroup = r.serviceName() == null ? null : "service:" + (r.serviceName().contains("/")
                 ? r.serviceName().substring(r.serviceName().lastIndexOf('/') + 1) : r.serviceName());
-        List<String> arns = ctx.state().tasks.values(t -> cluster.clusterArn().equals(t.clusterArn())
+        // the narrowest index the filters allow (each gives its tasks in ARN order, as the table does)
+        List<Task> from = serviceGroup != null ? ctx.state().tasksByGroup.values(EcsState.groupKey(
+                cluster.clusterArn(), serviceGroup)) : ci != null ? ctx.state().tasksByContainerInstance.values(ci)
+                : ctx.state().tasksByDesiredStatus.values(EcsState.desiredKey(cluster.clusterArn(), desired));
+        List<String> arns = from.stream().filter(t -> cluster.clusterArn().equals(t.clusterArn())
                 && desired.equals(t.desiredStatus())
                 && (ci == null || ci.equals(t.containerInstanceArn()))
                 && (r.startedBy() == null || r.startedBy().equals(t.startedBy()))
                 && (serviceGroup == null || serviceGroup.equals(t.group()))
                 && (r.launchTypeAsString() == null || r.launchTypeAsString().equals(launchType(t)))
                 && (r.family() == null || t.taskDefinitionArn().contains(":task-definition/" + r.family() + ":")))
-                .stream().map(Task::taskArn).toList();
+                .map(Task::taskArn).toList();
         Pages.Page<String> p = Pages.page(arns, a -> a, r.nextToken(), r.maxResults(), 100);
         return ListTasksResponse.builder().taskArns(p.items()).nextToken(p.nextToken()).build();
     }
