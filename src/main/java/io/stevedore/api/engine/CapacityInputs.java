@@ -90,8 +90,10 @@ final class CapacityInputs {
     }
 
     /*
-     * Placement's view of a registered instance is rebuilt only when a row it is made of changed: the instance, its
-     * container instance, a task or runtime on it (observed as the rows change, rollbacks included). A tick with
+     * Placement's view of a registered instance is rebuilt only when something it is made of changed: the
+     * instance, its container instance, its state in the cloud ({@code CloudProvider#changedSince}), or the share
+     * of a task on it — a task's demand or group, or its runtime's instance or DONE-ness; status steps in between
+     * (PENDING, ACTIVATING, …) change no share. Rows are observed as they change, rollbacks included. A tick with
      * waiting tasks thus costs the instances that changed, not every task of the cluster. Instances still booting
      * are always rebuilt (few, and their view carries the current time).
      */

@@ -33,12 +33,13 @@ import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
  * Builds the lifecycle controller's {@link Fleet} snapshot from the control plane's state, incrementally: a
- * member (one instance and the work on it) is rebuilt only when a row it is made of changed — its instance,
- * container instance, lifecycle row, a task or runtime on it, a task's scale-in protection — or when a protection
- * it counted expires. Row changes arrive through {@link RowObserver}s as they happen (inside the tick, rollbacks
- * included), so a cached member never hides a write. Changes that concern every member (task definitions,
- * service tags, a provider's offerings) rebuild them all. A fleet of 10,000 tasks thus costs a tick what changed,
- * not every task.
+ * member (one instance and the work on it) is rebuilt only when something it reads changed — its instance,
+ * container instance or lifecycle row, a task on it (its place, running or stopped state, desired status, times,
+ * group or demand: {@link #sameForFleet}), a task's scale-in protection — or when a protection it counted expires;
+ * a snapshot visits only those instances. Row changes arrive through {@link RowObserver}s as they happen (inside
+ * the tick, rollbacks included), so a cached member never hides a write. Changes that concern every member (task
+ * definitions, service tags, a provider's offerings or status) rebuild them all. A fleet of 10,000 tasks thus costs
+ * a tick what changed, not every task.
  */
 final class FleetView {
     private final Context ctx;
