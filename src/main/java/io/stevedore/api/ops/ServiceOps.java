@@ -212,7 +212,9 @@ public final class ServiceOps {
         }
         Service u = b.build();
         ctx.state().services.put(u.serviceArn(), u);
-        return UpdateServiceResponse.builder().service(ctx.state().withEvents(u)).build();
+        // the answer shows the events: the same builder again, with them (no copy of the stored service)
+        return UpdateServiceResponse.builder().service(ctx.state().serviceEvents.get(u.serviceArn())
+                .map(log -> b.events(log.events()).build()).orElse(u)).build();
     }
 
     DeleteServiceResponse delete(DeleteServiceRequest r) {
