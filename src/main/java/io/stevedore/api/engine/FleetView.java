@@ -67,21 +67,12 @@ final class FleetView {
     private Set<String> activeProviders = Set.of();
     /** Set when a provider's offerings changed: its members' prices are stale. */
     private boolean repriced;
+    /** Registered instances left out for want of a container instance or a running EC2 instance: looked at again. */
+    private final Set<String> unresolved = new HashSet<>();
 
     private record ProviderUse(String clusterArn, int instances) {
     }
 
-    private void register(String id, ManagedInstance mi) {
-        ManagedInstance old = mi == null ? registered.remove(id) : registered.put(id, mi);
-        if (old != null) {
-            providerUse.computeIfPresent(old.capacityProvider(), (n, u) -> u.instances() == 1 ? null
-                    : new ProviderUse(u.clusterArn(), u.instances() - 1));
-        }
-        if (mi != null) {
-            providerUse.merge(mi.capacityProvider(), new ProviderUse(mi.clusterArn(), 1),
-                    (u, one) -> new ProviderUse(u.clusterArn(), u.instances() + 1));
-        }
-    }
     private final Set<String> dirty = new HashSet<>();
     /** Instances whose tasks or images changed since {@link #takeUsageChanges} last ran (idle and image timers). */
     private final Set<String> usageChanged = new HashSet<>();
@@ -192,6 +183,19 @@ final class FleetView {
 
     // ---- the snapshot ------------------------------------------------------------------------------------------
 
+    /** Keeps {@link #registered} and {@link #providerUse} current for one instance ({@code null}: not registered). */
+    private void register(String id, ManagedInstance mi) {
+        ManagedInstance old = mi == null ? registered.remove(id) : registered.put(id, mi);
+        if (old != null) {
+            providerUse.computeIfPresent(old.capacityProvider(), (n, u) -> u.instances() == 1 ? null
+                    : new ProviderUse(u.clusterArn(), u.instances() - 1));
+        }
+        if (mi != null) {
+            providerUse.merge(mi.capacityProvider(), new ProviderUse(mi.clusterArn(), 1),
+                    (u, one) -> new ProviderUse(u.clusterArn(), u.instances() + 1));
+        }
+    }
+
     /** The lifecycle's view of the fleet now (call inside a transaction). */
     Fleet snapshot() {
         long now = ctx.now().toEpochMilli();
@@ -201,6 +205,7 @@ final class FleetView {
             members.clear();
             listed = null;
             protectedUntil.clear();
+            unresolved.clear();
             optOut.clear();
             works.clear();
             registered.clear();
@@ -221,6 +226,8 @@ final class FleetView {
         Set<String> active = new TreeSet<>();
         byName.forEach((n, p) -> p.ifPresent(x -> active.add(n)));
         Set<String> visit = new TreeSet<>(dirty);
+        visit.addAll(unresolved);
+        unresolved.clear();
         if (all || repriced || !active.equals(activeProviders)) {
             visit.addAll(registered.keySet()); // a provider came, went or changed its prices: every member again
         } else {
@@ -245,6 +252,7 @@ final class FleetView {
             ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ci == null || ec2.isEmpty() || !"running".equals(ec2.get().state())) {
+                unresolved.add(id);
                 continue;
             }
             Cached c = member(mi, ci, ec2.get(), fp.get(), now);
