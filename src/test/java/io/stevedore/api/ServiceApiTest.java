@@ -108,6 +108,26 @@ class ServiceApiTest extends EcsServerTestBase {
     }
 
     @Test
+    void serviceStoredWithEventsInItsRow_eventsMoveToTheLogWithItsNextEvent() {
+        create("legacy", 1);
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("legacy"));
+        String arn = describe("legacy").serviceArn();
+        EcsState state = f.plane.state();
+        ServiceEvent old = ServiceEvent.builder().id("legacy-1").createdAt(java.time.Instant.EPOCH)
+                .message("(service legacy) an event stored inside the service row.").build();
+        f.plane.database().run(() -> { // as an older version stored it: events in the row, no log
+            state.serviceEvents.remove(arn);
+            state.services.put(arn, state.services.get(arn).orElseThrow().toBuilder().events(old).build());
+        });
+        assertThat(describe("legacy").events()).containsExactly(old);
+        f.ecs.updateService(b -> b.cluster("c").service("legacy").desiredCount(2));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("legacy"));
+        assertThat(describe("legacy").events()).extracting(ServiceEvent::message)
+                .contains(old.message()).anyMatch(m -> m.contains("has started 1 tasks"));
+        assertThat(state.services.get(arn).orElseThrow().events()).isEmpty(); // the row no longer carries them
+    }
+
+    @Test
     void updateService_forceNewDeployment_replacesTasks() {
         create("fnd", 1);
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("fnd"));

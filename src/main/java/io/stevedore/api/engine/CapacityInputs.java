@@ -180,6 +180,7 @@ final class CapacityInputs {
             Optional<InstanceType> type = ctx.catalog().find(mi.instanceType());
             if (ec2.isEmpty() || type.isEmpty() || "terminated".equals(ec2.get().state())
                     || "shutting-down".equals(ec2.get().state())) {
+                views.remove(mi.instanceId()); // left out now: no cached view may stand in for it later
                 continue;
             }
             String id = mi.instanceId();
@@ -198,6 +199,7 @@ final class CapacityInputs {
         }
         if (!gone.isEmpty()) {
             views.keySet().removeAll(gone);
+            dirty.removeAll(gone);
             gone.clear();
         }
         return ClusterSnapshot.of(out, group -> instancesRunning(clusterArn, group));
@@ -215,9 +217,10 @@ final class CapacityInputs {
 
     /*
      * What each instance's tasks use is kept as a running sum: every task placed on an instance and not done adds
-     * its demand, host ports and group there. A task whose task or runtime row changed is counted again at the
-     * next snapshot (its old share taken off, its new one added), so a view rebuilt because one task changed does
-     * not read every task on the instance.
+     * its demand, host ports and group there. A task whose share may have changed (its definition, overrides or
+     * group; its runtime's instance or DONE-ness; the rows appearing or going) is counted again at the next
+     * snapshot (its old share taken off, its new one added), so a view rebuilt because one task changed does not
+     * read every task on the instance.
      */
     /** One task's share of an instance's usage. */
     private record Share(String instanceId, TaskDemand demand, String group) {

@@ -157,7 +157,7 @@ final class ServiceController {
         everything = false;
     }
 
-    /** The service's tasks in ARN order (current values; tasks created during this pass included). */
+    /** How many of {@code tasks} are RUNNING. */
     private static int running(List<Task> tasks) {
         int n = 0;
         for (Task t : tasks) {
@@ -168,6 +168,7 @@ final class ServiceController {
         return n;
     }
 
+    /** The service's tasks in ARN order (current values; tasks created during this pass included). */
     private List<Task> tasksOf(Service s) {
         return ctx.state().tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:" + s.serviceName()));
     }
@@ -374,6 +375,9 @@ final class ServiceController {
         }
         if (!all.isEmpty()) {
             ctx.state().addServiceEvents(s, all, ctx.now());
+            if (!s.events().isEmpty()) {
+                s = s.toBuilder().events(List.of()).build(); // stored before the log: its events moved there
+            }
         }
         if (s == before) {
             return; // only events: the service row stays as it is

@@ -212,7 +212,7 @@ public final class ServiceOps {
         }
         Service u = b.build();
         ctx.state().services.put(u.serviceArn(), u);
-        // the answer shows the events: the same builder again, with them (no copy of the stored service)
+        // the answer shows the events: the same builder built again with them (not a toBuilder of the stored row)
         return UpdateServiceResponse.builder().service(ctx.state().serviceEvents.get(u.serviceArn())
                 .map(log -> b.events(log.events()).build()).orElse(u)).build();
     }
