@@ -149,23 +149,25 @@ public final class EcsState {
 
     /**
      * The service with its events, as the API returns it. A service stored before the events moved to their own log
-     * keeps the events it carries until it gets a new one.
+     * shows the events its row carries until its next event moves them into the log.
      */
     public Service withEvents(Service s) {
         return serviceEvents.get(s.serviceArn()).map(log -> s.toBuilder().events(log.events()).build()).orElse(s);
     }
 
+    /** The service's events, newest first: its log, or those a service stored before the log carries in its row. */
+    private List<ServiceEvent> eventsOf(Service s) {
+        return serviceEvents.get(s.serviceArn()).map(ServiceEventLog::events).orElse(s.events());
+    }
+
     /** The service's latest event messages, newest first. */
     public List<String> recentEventMessages(Service s, int n) {
-        List<ServiceEvent> events = serviceEvents.get(s.serviceArn()).map(ServiceEventLog::events)
-                .orElse(s.events());
-        return events.stream().limit(n).map(ServiceEvent::message).toList();
+        return eventsOf(s).stream().limit(n).map(ServiceEvent::message).toList();
     }
 
     /** Adds events (given oldest first) at the head of the service's log, keeping the latest 100. */
     public void addServiceEvents(Service s, List<String> messages, Instant at) {
-        // a service stored with its events in the row (before the log) hands them over
-        List<ServiceEvent> old = serviceEvents.get(s.serviceArn()).map(ServiceEventLog::events).orElse(s.events());
+        List<ServiceEvent> old = eventsOf(s);
         List<ServiceEvent> fresh = new ArrayList<>(messages.size());
         for (String m : messages) { // ids drawn oldest first
             fresh.add(ServiceEvent.builder().id(newId("event")).createdAt(at).message(m).build());

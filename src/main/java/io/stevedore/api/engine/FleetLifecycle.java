@@ -192,8 +192,9 @@ public final class FleetLifecycle {
         }
         Optional<Set<String>> changed = view.rebuildingAll() ? Optional.empty() : ctx.cloud().changedSince(cloudSeen);
         cloudSeen = version;
-        List<ManagedInstance> look = new ArrayList<>();
+        List<ManagedInstance> look;
         if (changed.isPresent()) {
+            look = new ArrayList<>();
             for (String id : new TreeSet<>(changed.get())) { // id order, as the table's
                 ctx.state().instances.get(id).filter(m -> m.containerInstanceArn() != null).ifPresent(look::add);
             }
