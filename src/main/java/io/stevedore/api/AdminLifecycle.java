@@ -1,11 +1,12 @@
 package io.stevedore.api;
 
+import io.stevedore.control.FaultInjector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stevedore.api.wire.AwsException;
-import io.stevedore.lifecycle.EventRing;
+import io.stevedore.wire.AwsException;
+import io.stevedore.control.events.EventRing;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +24,9 @@ import java.util.Map;
 final class AdminLifecycle {
     static final int DEFAULT_LIMIT = 1000;
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final ControlPlane plane;
+    private final Backend plane;
 
-    AdminLifecycle(ControlPlane plane) {
+    AdminLifecycle(Backend plane) {
         this.plane = plane;
     }
 

@@ -13,7 +13,7 @@ import io.stevedore.api.limits.RateLimiter;
 import io.stevedore.api.limits.ThrottleCategory;
 import io.stevedore.api.observe.ApiMetrics;
 import io.stevedore.api.observe.LogFormat;
-import io.stevedore.api.wire.AwsException;
+import io.stevedore.wire.AwsException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,14 +85,14 @@ public final class ApiServer implements AutoCloseable {
 
     private final HttpServer http;
     private final ThreadPoolExecutor workers;
-    private final ControlPlane plane;
+    private final Backend plane;
     private final Options options;
     private final SigV4Verifier verifier;
     private final ApiMetrics metrics;
     private final OperatorEndpoints operator;
     private final AdminLifecycle admin;
 
-    public ApiServer(ControlPlane plane, String host, int port) throws IOException {
+    public ApiServer(Backend plane, String host, int port) throws IOException {
         this(plane, host, port, Options.localDefaults());
     }
 
@@ -100,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
      * Binds {@code host:port}. Refuses (IllegalArgumentException) to listen beyond loopback with the local default
      * key: an operator must configure keys for that.
      */
-    public ApiServer(ControlPlane plane, String host, int port, Options options) throws IOException {
+    public ApiServer(Backend plane, String host, int port, Options options) throws IOException {
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress() && !options.keys().configured()) {
             throw new IllegalArgumentException("refusing to listen on " + host + " (beyond loopback) with the local"
@@ -126,7 +126,7 @@ public final class ApiServer implements AutoCloseable {
         http.createContext("/", this::handle);
     }
 
-    private static java.util.Set<String> knownOperations(ControlPlane plane) {
+    private static java.util.Set<String> knownOperations(Backend plane) {
         java.util.Set<String> ops = new java.util.TreeSet<>(plane.api().operations());
         ops.addAll(java.util.List.of("auth", "DescribeInstances", "DescribeInstanceTypes", "DescribeVpcs", "DescribeSubnets",
                 "DescribeSecurityGroups"));

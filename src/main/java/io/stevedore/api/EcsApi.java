@@ -1,8 +1,8 @@
 package io.stevedore.api;
 
-import io.stevedore.api.wire.AwsException;
-import io.stevedore.api.wire.AwsJsonCodec;
-import io.stevedore.api.wire.RequiredMembers;
+import io.stevedore.wire.AwsException;
+import io.stevedore.wire.AwsJsonCodec;
+import io.stevedore.wire.RequiredMembers;
 import io.stevedore.store.Database;
 import java.util.Map;
 import java.util.Set;

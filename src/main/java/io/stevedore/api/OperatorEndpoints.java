@@ -16,11 +16,11 @@ final class OperatorEndpoints {
     static final int STALE_TICKS = 20;
     static final Duration MIN_STALE = Duration.ofSeconds(10);
 
-    private final ControlPlane plane;
+    private final Backend plane;
     private final ApiMetrics api;
     private final FleetMetrics fleet;
 
-    OperatorEndpoints(ControlPlane plane, ApiMetrics api) {
+    OperatorEndpoints(Backend plane, ApiMetrics api) {
         this.plane = plane;
         this.api = api;
         this.fleet = new FleetMetrics(plane.state(), plane.config().region());
@@ -39,7 +39,7 @@ final class OperatorEndpoints {
 
     private ApiServer.Answer ready() {
         Instant last = plane.lastTick();
-        Duration stale = plane.reconciler().timings().tick().multipliedBy(STALE_TICKS);
+        Duration stale = plane.tickPeriod().multipliedBy(STALE_TICKS);
         if (stale.compareTo(MIN_STALE) < 0) {
             stale = MIN_STALE;
         }

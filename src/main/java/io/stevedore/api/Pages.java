@@ -1,5 +1,6 @@
 package io.stevedore.api;
 
+import io.stevedore.ecs.Errors;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

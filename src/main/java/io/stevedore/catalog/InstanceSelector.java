@@ -22,9 +22,9 @@ public final class InstanceSelector {
 
     private final InstanceCatalog catalog;
     private final PriceBook prices;
-    private final ManagedInstancesRules rules;
+    private final ManagedInstanceTypes rules;
 
-    public InstanceSelector(InstanceCatalog catalog, PriceBook prices, ManagedInstancesRules rules) {
+    public InstanceSelector(InstanceCatalog catalog, PriceBook prices, ManagedInstanceTypes rules) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.prices = Objects.requireNonNull(prices, "prices");
         this.rules = Objects.requireNonNull(rules, "rules");
@@ -32,7 +32,7 @@ public final class InstanceSelector {
 
     /** A selector over the embedded catalog, prices and Managed Instances rules. */
     public static InstanceSelector load() {
-        return new InstanceSelector(InstanceCatalog.load(), PriceBook.load(), ManagedInstancesRules.load());
+        return new InstanceSelector(InstanceCatalog.load(), PriceBook.load(), ManagedInstanceTypes.load());
     }
 
     public InstanceCatalog catalog() {

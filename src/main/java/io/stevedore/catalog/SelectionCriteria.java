@@ -18,7 +18,7 @@ public final class SelectionCriteria {
     }
 
     public static List<Criterion> chain(InstanceRequirements r, Optional<Architecture> architecture,
-                                        ManagedInstancesRules rules) {
+                                        ManagedInstanceTypes rules) {
         List<Criterion> c = new ArrayList<>();
         c.add(new Criterion("managedInstancesFamilies", "(supported families)", false, rules::supportedFamily));
         c.add(new Criterion("managedInstancesSize", "(more than 1 vCPU, no " + String.join("/", rules.excludedSizes())

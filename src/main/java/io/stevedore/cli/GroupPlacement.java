@@ -3,7 +3,7 @@ package io.stevedore.cli;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.Offering;
 import io.stevedore.placement.InstanceView;
-import io.stevedore.placement.ManagedInstancesRules;
+import io.stevedore.placement.ManagedInstancesConstraints;
 import io.stevedore.placement.PlacementConstraint;
 import io.stevedore.placement.query.ProspectiveInstance;
 import io.stevedore.placement.query.QueryTarget;
@@ -18,7 +18,7 @@ import java.util.Set;
  * Where a task group's new capacity may go under its placement constraints, evaluated with placement's cluster
  * query language against each would-be instance (subnet × instance type). Managed Instances accepts only
  * {@code memberOf} on {@code ecs.subnet-id}, {@code ecs.availability-zone}, {@code ecs.instance-type} and
- * {@code ecs.cpu-architecture} ({@link ManagedInstancesRules}). The provisioner takes one offering list for all
+ * {@code ecs.cpu-architecture} ({@link ManagedInstancesConstraints}). The provisioner takes one offering list for all
  * zones, so when the allowed types differ from zone to zone only the types allowed in every allowed zone are
  * used (never a violation; possibly a dearer fleet — docs/decisions.md).
  *
@@ -35,7 +35,7 @@ record GroupPlacement(List<Zone> zones, List<Offering> offerings, String key) {
         for (software.amazon.awssdk.services.ecs.model.PlacementConstraint c : wire) {
             constraints.add(PlacementConstraint.of(c.typeAsString(), c.expression()));
         }
-        ManagedInstancesRules.validateConstraints(constraints);
+        ManagedInstancesConstraints.validateConstraints(constraints);
         if (constraints.isEmpty()) {
             return new GroupPlacement(zones, offerings, "");
         }

@@ -1,7 +1,7 @@
 package io.stevedore.cli;
 
-import io.stevedore.api.InstanceRequirementsMapper;
-import io.stevedore.api.wire.AwsException;
+import io.stevedore.ecs.InstanceRequirementsMapper;
+import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceRequirements;
 import io.stevedore.catalog.InstanceSelector;

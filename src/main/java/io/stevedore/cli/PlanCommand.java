@@ -1,7 +1,7 @@
 package io.stevedore.cli;
 
-import io.stevedore.api.CapacityOfferings;
-import io.stevedore.api.wire.AwsException;
+import io.stevedore.control.scheduling.CapacityOfferings;
+import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.Selection;
 import io.stevedore.provisioning.LaunchPlan;

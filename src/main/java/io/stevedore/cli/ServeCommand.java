@@ -1,10 +1,10 @@
 package io.stevedore.cli;
 
-import io.stevedore.api.ApiConfig;
 import io.stevedore.api.ApiServer;
-import io.stevedore.api.ControlPlane;
 import io.stevedore.api.auth.AccessKeys;
 import io.stevedore.api.limits.RateLimiter;
+import io.stevedore.control.state.PlaneConfig;
+import io.stevedore.assembly.ControlPlane;
 import io.stevedore.api.observe.LogFormat;
 import io.stevedore.time.Clock;
 import io.stevedore.store.DatabaseUrl;
@@ -54,11 +54,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Directory of the durable state (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--region", defaultValue = ApiConfig.DEFAULT_REGION,
+    @Option(names = "--region", defaultValue = PlaneConfig.DEFAULT_REGION,
             description = "Region in ARNs and the simulated EC2 (default ${DEFAULT-VALUE}).")
     String region;
 
-    @Option(names = "--account-id", defaultValue = ApiConfig.DEFAULT_ACCOUNT,
+    @Option(names = "--account-id", defaultValue = PlaneConfig.DEFAULT_ACCOUNT,
             description = "12-digit account id in ARNs (default ${DEFAULT-VALUE}).")
     String accountId;
 
@@ -100,9 +100,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ApiConfig config;
+        PlaneConfig config;
         try {
-            config = new ApiConfig(region, accountId, speed);
+            config = new PlaneConfig(region, accountId, speed);
         } catch (IllegalArgumentException e) {
             System.err.println("stevedore serve: " + e.getMessage());
             return 2;
@@ -155,7 +155,7 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ControlPlane open(ApiConfig config) {
+    private ControlPlane open(PlaneConfig config) {
         if (databaseUrl == null) {
             return ControlPlane.open(dataDir, config, Clock.system());
         }

@@ -1,7 +1,7 @@
 package io.stevedore.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stevedore.api.wire.AwsException;
+import io.stevedore.wire.AwsException;
 import io.stevedore.sim.Progress;
 import io.stevedore.sim.SimOptions;
 import io.stevedore.sim.Simulator;

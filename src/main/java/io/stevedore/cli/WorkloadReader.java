@@ -1,8 +1,8 @@
 package io.stevedore.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stevedore.api.wire.AwsException;
-import io.stevedore.api.wire.AwsJsonCodec;
+import io.stevedore.wire.AwsException;
+import io.stevedore.wire.AwsJsonCodec;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.placement.NetworkMode;

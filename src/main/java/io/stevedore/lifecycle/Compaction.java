@@ -1,8 +1,8 @@
 package io.stevedore.lifecycle;
 
-import io.stevedore.lifecycle.Fleet.Member;
-import io.stevedore.lifecycle.Fleet.Provider;
-import io.stevedore.lifecycle.Fleet.Work;
+import io.stevedore.lifecycle.FleetSnapshot.Member;
+import io.stevedore.lifecycle.FleetSnapshot.Provider;
+import io.stevedore.lifecycle.FleetSnapshot.Work;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.LaunchPlan;

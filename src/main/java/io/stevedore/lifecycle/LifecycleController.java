@@ -4,9 +4,9 @@ import io.stevedore.lifecycle.Decision.CancelDrain;
 import io.stevedore.lifecycle.Decision.Report;
 import io.stevedore.lifecycle.Decision.Retire;
 import io.stevedore.lifecycle.Decision.StartDrain;
-import io.stevedore.lifecycle.Fleet.Member;
-import io.stevedore.lifecycle.Fleet.Provider;
-import io.stevedore.lifecycle.Fleet.State;
+import io.stevedore.lifecycle.FleetSnapshot.Member;
+import io.stevedore.lifecycle.FleetSnapshot.Provider;
+import io.stevedore.lifecycle.FleetSnapshot.State;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class LifecycleController {
         return settings;
     }
 
-    public List<Decision> reconcile(Fleet fleet) {
+    public List<Decision> reconcile(FleetSnapshot fleet) {
         Map<String, List<Member>> byProvider = new TreeMap<>();
         for (Member m : fleet.instances()) {
             byProvider.computeIfAbsent(m.provider(), k -> new ArrayList<>()).add(m);
@@ -113,7 +113,7 @@ public final class LifecycleController {
             return new Retire(m.instanceId(), false, "drained" + m.drain().map(d -> " (" + describe(d.cause()) + ")")
                     .orElse(""));
         }
-        Optional<Fleet.Drain> d = m.drain();
+        Optional<FleetSnapshot.Drain> d = m.drain();
         if (d.isPresent() && now >= d.get().deadlineMillis()) {
             if (d.get().cause() == DrainCause.UNDERUTILIZED) {
                 return new CancelDrain(m.instanceId(), "compaction did not finish within "

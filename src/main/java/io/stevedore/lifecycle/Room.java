@@ -1,7 +1,7 @@
 package io.stevedore.lifecycle;
 
-import io.stevedore.lifecycle.Fleet.Member;
-import io.stevedore.lifecycle.Fleet.Work;
+import io.stevedore.lifecycle.FleetSnapshot.Member;
+import io.stevedore.lifecycle.FleetSnapshot.Work;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import java.util.ArrayDeque;

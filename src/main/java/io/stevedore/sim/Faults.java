@@ -3,7 +3,7 @@ package io.stevedore.sim;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stevedore.api.ControlPlane;
+import io.stevedore.assembly.ControlPlane;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.cloud.Instance;
 import io.stevedore.sim.workload.SimWorkload;
@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 /**
  * Applies the workload's fault injections to the simulated cloud: terminations (and Spot interruptions: a notice
  * the control plane drains on, then a termination after two minutes) through {@link io.stevedore.cloud.CloudProvider
- * #terminate} and {@link io.stevedore.api.FaultInjector}, impairments through the fault injector (auto repair),
+ * #terminate} and {@link io.stevedore.control.FaultInjector}, impairments through the fault injector (auto repair),
  * capacity shortages through the simulated EC2's unavailable types (per zone when the fault names one). What happens next is the control plane's business.
  * Each application is logged for the report.
  */

@@ -1,12 +1,10 @@
 package io.stevedore.sim;
 
-import io.stevedore.api.EcsState;
-import io.stevedore.api.engine.ManagedInstance;
-import io.stevedore.api.engine.TaskRuntime;
-import io.stevedore.api.engine.TaskRuntime.Phase;
-import io.stevedore.catalog.InstanceCatalog;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.ManagedInstance;
+import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.catalog.InstanceType;
-import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.cloud.Instance;
 import io.stevedore.sim.billing.FargateQuote;

@@ -3,7 +3,7 @@ package io.stevedore.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stevedore.api.engine.Demands;
+import io.stevedore.ecs.Demands;
 import io.stevedore.sim.workload.DesiredCount;
 import io.stevedore.sim.workload.SimWorkload;
 import java.time.Duration;

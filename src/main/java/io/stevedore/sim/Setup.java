@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stevedore.api.ApiConfig;
-import io.stevedore.api.ControlPlane;
+import io.stevedore.control.state.PlaneConfig;
+import io.stevedore.assembly.ControlPlane;
 import io.stevedore.api.EcsApi;
-import io.stevedore.api.wire.AwsException;
+import io.stevedore.wire.AwsException;
 import io.stevedore.cloud.Network;
 import io.stevedore.sim.workload.SimWorkload;
 import io.stevedore.sim.workload.WorkloadError;
@@ -74,7 +74,7 @@ final class Setup {
     }
 
     private ObjectNode provider(SimWorkload.Provider p) {
-        String account = ApiConfig.DEFAULT_ACCOUNT;
+        String account = PlaneConfig.DEFAULT_ACCOUNT;
         ObjectNode lt = JSON.objectNode().put("ec2InstanceProfileArn", "arn:aws:iam::" + account
                 + ":instance-profile/ecsInstanceRole").put("capacityOptionType", p.capacityOptionType());
         ObjectNode net = JSON.objectNode();

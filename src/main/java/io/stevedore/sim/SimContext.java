@@ -1,7 +1,7 @@
 package io.stevedore.sim;
 
-import io.stevedore.api.ControlPlane;
-import io.stevedore.api.engine.Reconciler;
+import io.stevedore.assembly.ControlPlane;
+import io.stevedore.control.Reconciler;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.catalog.PriceBook;

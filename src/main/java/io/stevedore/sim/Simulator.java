@@ -3,8 +3,8 @@ package io.stevedore.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stevedore.api.ApiConfig;
-import io.stevedore.api.ControlPlane;
+import io.stevedore.control.state.PlaneConfig;
+import io.stevedore.assembly.ControlPlane;
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.sim.billing.FargatePricing;
 import io.stevedore.sim.workload.SimWorkload;
@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * simulated EC2) on a {@link VirtualClock}. Discrete events: the clock jumps to the next workload event, the next
  * time the control plane has something due (task phase ends, instance boots, idle timers) or the heartbeat, on the
  * reconciler's own tick grid, and the reconciler ticks there; the control plane also says when its lifecycle next has
- * something to decide ({@link io.stevedore.api.engine.Reconciler#nextCheckMillis}). Nothing else models the control
+ * something to decide ({@link io.stevedore.control.Reconciler#nextCheckMillis}). Nothing else models the control
  * plane.
  */
 public final class Simulator {
@@ -54,7 +54,7 @@ public final class Simulator {
         this.workload = workload;
         this.options = options;
         workload.providers().forEach(p -> providers.put(p.name(), p));
-        this.plane = ControlPlane.inMemory(new ApiConfig(workload.region(), ApiConfig.DEFAULT_ACCOUNT, 1), clock);
+        this.plane = ControlPlane.inMemory(new PlaneConfig(workload.region(), PlaneConfig.DEFAULT_ACCOUNT, 1), clock);
         PriceBook prices = PriceBook.load();
         FargatePricing fargate = options.fargate() ? prices.fargate(workload.region()).map(FargatePricing::new)
                 .orElse(null) : null;

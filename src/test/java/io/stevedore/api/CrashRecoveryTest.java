@@ -114,7 +114,7 @@ class CrashRecoveryTest {
     }
 
     private static List<String> defaultSubnets() {
-        return io.stevedore.cloud.SimulatedEc2.defaultSubnetIds("us-east-1");
+        return io.stevedore.cloud.simulated.SimulatedEc2.defaultSubnetIds("us-east-1");
     }
 
     private static EcsWaiter waiter(EcsClient ecs) {

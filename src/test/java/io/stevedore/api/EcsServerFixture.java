@@ -1,6 +1,8 @@
 package io.stevedore.api;
 
 import io.stevedore.cloud.Network;
+import io.stevedore.assembly.ControlPlane;
+import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.time.Clock;
 import java.net.URI;
 import java.nio.file.Path;
@@ -55,8 +57,8 @@ public final class EcsServerFixture implements AutoCloseable {
                 .build()).build();
     }
 
-    public static ApiConfig config() {
-        return new ApiConfig("us-east-1", "000000000000", SPEED);
+    public static PlaneConfig config() {
+        return new PlaneConfig("us-east-1", "000000000000", SPEED);
     }
 
     public URI endpoint() {

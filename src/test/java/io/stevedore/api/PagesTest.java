@@ -3,7 +3,7 @@ package io.stevedore.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stevedore.api.wire.AwsException;
+import io.stevedore.wire.AwsException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

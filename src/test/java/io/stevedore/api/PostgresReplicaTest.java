@@ -1,5 +1,6 @@
 package io.stevedore.api;
 
+import io.stevedore.assembly.ControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

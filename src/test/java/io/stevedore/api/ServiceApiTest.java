@@ -1,5 +1,6 @@
 package io.stevedore.api;
 
+import io.stevedore.control.state.EcsState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

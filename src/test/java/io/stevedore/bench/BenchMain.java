@@ -2,7 +2,7 @@ package io.stevedore.bench;
 
 import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.PurchaseOption;
-import io.stevedore.api.CapacityOfferings;
+import io.stevedore.control.scheduling.CapacityOfferings;
 import io.stevedore.provisioning.LaunchPlan;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.PurchaseOption;
-import io.stevedore.api.CapacityOfferings;
+import io.stevedore.control.scheduling.CapacityOfferings;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.LaunchPlan;
 import io.stevedore.provisioning.PendingGroup;

@@ -6,7 +6,7 @@ import io.stevedore.provisioning.LaunchPlan;
 import io.stevedore.provisioning.PendingGroup;
 import io.stevedore.provisioning.Provisioner;
 import io.stevedore.provisioning.ProvisioningRequest;
-import io.stevedore.api.engine.Reconciler;
+import io.stevedore.control.Reconciler;
 import io.stevedore.placement.TaskDemand;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,9 +53,9 @@ class CompactionAcceptanceTest {
                 costBySecond.put(Duration.between(scaledAt, h.clock.now()).toSeconds(), h.cost());
             });
             assertThat(violations).isEmpty();
-            Fleet fleet = h.fleet();
+            FleetSnapshot fleet = h.fleet();
             double optimum = optimum(fleet);
-            double maxPrice = fleet.instances().stream().mapToDouble(Fleet.Member::pricePerHour).max().orElse(0);
+            double maxPrice = fleet.instances().stream().mapToDouble(FleetSnapshot.Member::pricePerHour).max().orElse(0);
             long within = -1;
             for (Map.Entry<Long, Double> e : costBySecond.entrySet()) {
                 if (e.getValue() <= optimum + maxPrice + 1e-9) {
@@ -76,8 +76,8 @@ class CompactionAcceptanceTest {
     static final long CONTROL_PERIOD_SECONDS = 60;
 
     /** The planner's cheapest fleet for the tasks still running, with the provider's offerings. */
-    static double optimum(Fleet fleet) {
-        Fleet.Provider p = fleet.providers().values().iterator().next();
+    static double optimum(FleetSnapshot fleet) {
+        FleetSnapshot.Provider p = fleet.providers().values().iterator().next();
         Map<TaskDemand, Integer> demands = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         fleet.instances().forEach(m -> m.tasks().forEach(w -> demands.merge(w.demand(), 1, Integer::sum)));
         List<PendingGroup> groups = new ArrayList<>();

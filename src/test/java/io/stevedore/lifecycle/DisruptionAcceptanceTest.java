@@ -2,7 +2,7 @@ package io.stevedore.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stevedore.api.engine.ManagedInstance;
+import io.stevedore.control.state.ManagedInstance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.stevedore.lifecycle;
 
+import io.stevedore.control.events.EventRing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

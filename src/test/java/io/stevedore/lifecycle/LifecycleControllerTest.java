@@ -27,23 +27,23 @@ class LifecycleControllerTest {
     final LifecycleController controller = new LifecycleController(LifecycleSettings.defaults(),
             new Compaction(new Provisioner()));
 
-    static Fleet.Provider provider(DisruptionBudget budget, boolean repair, Optional<EventWindow> window) {
-        return new Fleet.Provider("mi", 300_000, repair, window, budget, List.of(),
+    static FleetSnapshot.Provider provider(DisruptionBudget budget, boolean repair, Optional<EventWindow> window) {
+        return new FleetSnapshot.Provider("mi", 300_000, repair, window, budget, List.of(),
                 List.of(new Zone("subnet-1", "us-east-1a")), true);
     }
 
-    static Fleet.Member member(String id, double ageDays, List<Fleet.Work> tasks) {
+    static FleetSnapshot.Member member(String id, double ageDays, List<FleetSnapshot.Work> tasks) {
         long launched = NOW.toEpochMilli() - (long) (ageDays * DAY);
-        return new Fleet.Member(id, "mi", "m7g.xlarge", 0.1632, BIG, launched, Fleet.State.ACTIVE, Optional.empty(),
+        return new FleetSnapshot.Member(id, "mi", "m7g.xlarge", 0.1632, BIG, launched, FleetSnapshot.State.ACTIVE, Optional.empty(),
                 false, -1, tasks.isEmpty() ? launched : -1, launched, tasks);
     }
 
-    static Fleet.Work service(String arn) {
-        return new Fleet.Work(arn, "web", SMALL, true, false, false, false);
+    static FleetSnapshot.Work service(String arn) {
+        return new FleetSnapshot.Work(arn, "web", SMALL, true, false, false, false);
     }
 
-    private List<Decision> run(Fleet.Provider p, Fleet.Member... members) {
-        return controller.reconcile(new Fleet(NOW, Map.of("mi", p), List.of(members)));
+    private List<Decision> run(FleetSnapshot.Provider p, FleetSnapshot.Member... members) {
+        return controller.reconcile(new FleetSnapshot(NOW, Map.of("mi", p), List.of(members)));
     }
 
     @Test
@@ -73,11 +73,11 @@ class LifecycleControllerTest {
 
     @Test
     void reconcile_standaloneOrProtectedOrOptedOut_neverCompacted() {
-        List<Fleet.Work> kinds = List.of(new Fleet.Work("s", null, SMALL, true, false, false, false),
-                new Fleet.Work("p", "web", SMALL, true, true, false, false),
-                new Fleet.Work("o", "web", SMALL, true, false, true, false),
-                new Fleet.Work("c", "web", SMALL, true, false, false, true));
-        for (Fleet.Work w : kinds) {
+        List<FleetSnapshot.Work> kinds = List.of(new FleetSnapshot.Work("s", null, SMALL, true, false, false, false),
+                new FleetSnapshot.Work("p", "web", SMALL, true, true, false, false),
+                new FleetSnapshot.Work("o", "web", SMALL, true, false, true, false),
+                new FleetSnapshot.Work("c", "web", SMALL, true, false, false, true));
+        for (FleetSnapshot.Work w : kinds) {
             List<Decision> d = run(provider(DisruptionBudget.percent(10), true, Optional.empty()),
                     member("i-1", 1, List.of(w)), member("i-2", 1, List.of(service("b"))));
             assertThat(d).as(w.taskArn()).allSatisfy(x -> assertThat(x.instanceId()).isNotEqualTo("i-1"));
@@ -96,13 +96,13 @@ class LifecycleControllerTest {
     @Test
     void reconcile_drainInProgress_keepsRoomForItsTasks() {
         // i-9 drains with 7 tasks (3584 cpu); i-2 has room for exactly 7 more: nothing is left for i-1's task
-        List<Fleet.Work> seven = new ArrayList<>();
+        List<FleetSnapshot.Work> seven = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             seven.add(service("d" + i));
         }
-        Fleet.Member base = member("i-9", 1, seven);
-        Fleet.Member draining = new Fleet.Member("i-9", "mi", base.instanceType(), base.pricePerHour(), BIG,
-                base.launchedAtMillis(), Fleet.State.DRAINING, Optional.of(new Fleet.Drain(NOW.toEpochMilli(),
+        FleetSnapshot.Member base = member("i-9", 1, seven);
+        FleetSnapshot.Member draining = new FleetSnapshot.Member("i-9", "mi", base.instanceType(), base.pricePerHour(), BIG,
+                base.launchedAtMillis(), FleetSnapshot.State.DRAINING, Optional.of(new FleetSnapshot.Drain(NOW.toEpochMilli(),
                 DrainCause.MAX_LIFETIME, Long.MAX_VALUE)), false, -1, -1, base.lastTaskChangeMillis(), seven);
         List<Decision> d = run(provider(DisruptionBudget.percent(100), true, Optional.empty()),
                 member("i-1", 1, List.of(service("a"))), member("i-2", 1, List.of(service("b"))), draining);
@@ -114,8 +114,8 @@ class LifecycleControllerTest {
 
     @Test
     void reconcile_impaired_drainsWhenEnabledReportsWhenDisabled() {
-        Fleet.Member m = member("i-1", 1, List.of(service("a")));
-        Fleet.Member impaired = new Fleet.Member(m.instanceId(), m.provider(), m.instanceType(), m.pricePerHour(),
+        FleetSnapshot.Member m = member("i-1", 1, List.of(service("a")));
+        FleetSnapshot.Member impaired = new FleetSnapshot.Member(m.instanceId(), m.provider(), m.instanceType(), m.pricePerHour(),
                 m.registered(), m.launchedAtMillis(), m.state(), m.drain(), true, -1, -1, -1, m.tasks());
         assertThat(run(provider(DisruptionBudget.parse("0"), true, Optional.empty()), impaired)).singleElement()
                 .isInstanceOfSatisfying(StartDrain.class, s -> assertThat(s.cause()).isEqualTo(DrainCause.REPAIR));
@@ -125,13 +125,13 @@ class LifecycleControllerTest {
 
     @Test
     void reconcile_drainingEmptyOrPastDeadline_retires() {
-        Fleet.Member m = member("i-1", 1, new ArrayList<>());
-        Fleet.Member empty = new Fleet.Member("i-1", "mi", m.instanceType(), 0.1, BIG, m.launchedAtMillis(),
-                Fleet.State.DRAINING, Optional.of(new Fleet.Drain(0, DrainCause.USER, Long.MAX_VALUE)), false, -1,
+        FleetSnapshot.Member m = member("i-1", 1, new ArrayList<>());
+        FleetSnapshot.Member empty = new FleetSnapshot.Member("i-1", "mi", m.instanceType(), 0.1, BIG, m.launchedAtMillis(),
+                FleetSnapshot.State.DRAINING, Optional.of(new FleetSnapshot.Drain(0, DrainCause.USER, Long.MAX_VALUE)), false, -1,
                 -1, -1, List.of());
-        Fleet.Member late = new Fleet.Member("i-2", "mi", m.instanceType(), 0.1, BIG, m.launchedAtMillis(),
-                Fleet.State.DRAINING, Optional.of(new Fleet.Drain(0, DrainCause.MAX_LIFETIME, 1)), false, -1, -1, -1,
-                List.of(new Fleet.Work("s", null, SMALL, true, false, false, false)));
+        FleetSnapshot.Member late = new FleetSnapshot.Member("i-2", "mi", m.instanceType(), 0.1, BIG, m.launchedAtMillis(),
+                FleetSnapshot.State.DRAINING, Optional.of(new FleetSnapshot.Drain(0, DrainCause.MAX_LIFETIME, 1)), false, -1, -1, -1,
+                List.of(new FleetSnapshot.Work("s", null, SMALL, true, false, false, false)));
         List<Decision> d = run(provider(DisruptionBudget.percent(10), true, Optional.empty()), empty, late);
         assertThat(d).hasSize(2).allSatisfy(x -> assertThat(x).isInstanceOf(Retire.class));
         assertThat(((Retire) d.get(0)).force()).isFalse();

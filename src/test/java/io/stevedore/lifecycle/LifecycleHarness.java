@@ -1,9 +1,9 @@
 package io.stevedore.lifecycle;
 
-import io.stevedore.api.ApiConfig;
-import io.stevedore.api.ControlPlane;
+import io.stevedore.control.state.PlaneConfig;
+import io.stevedore.assembly.ControlPlane;
 import io.stevedore.api.EcsApi;
-import io.stevedore.api.wire.AwsJsonCodec;
+import io.stevedore.wire.AwsJsonCodec;
 import io.stevedore.cloud.Network;
 import io.stevedore.time.VirtualClock;
 import java.time.Duration;
@@ -27,7 +27,7 @@ final class LifecycleHarness implements AutoCloseable {
     static final Instant START = Instant.parse("2026-01-05T00:00:00Z"); // a Monday
     static final String CLUSTER = "lc";
     final VirtualClock clock = new VirtualClock(START);
-    final ControlPlane plane = ControlPlane.inMemory(new ApiConfig("us-east-1", ApiConfig.DEFAULT_ACCOUNT, 1), clock);
+    final ControlPlane plane = ControlPlane.inMemory(new PlaneConfig("us-east-1", PlaneConfig.DEFAULT_ACCOUNT, 1), clock);
     private final AwsJsonCodec codec = new AwsJsonCodec();
 
     <T> T call(String op, SdkPojo request, Supplier<? extends SdkPojo> builder, Class<T> type) {
@@ -56,9 +56,9 @@ final class LifecycleHarness implements AutoCloseable {
                 .clusterName(CLUSTER).build());
         CreateCapacityProviderRequest.Builder b = CreateCapacityProviderRequest.builder().name(provider)
                 .cluster(CLUSTER).managedInstancesProvider(m -> {
-                    m.infrastructureRoleArn("arn:aws:iam::" + ApiConfig.DEFAULT_ACCOUNT + ":role/ecsInfrastructureRole")
+                    m.infrastructureRoleArn("arn:aws:iam::" + PlaneConfig.DEFAULT_ACCOUNT + ":role/ecsInfrastructureRole")
                             .instanceLaunchTemplate(lt -> lt.ec2InstanceProfileArn("arn:aws:iam::"
-                                            + ApiConfig.DEFAULT_ACCOUNT + ":instance-profile/ecsInstanceRole")
+                                            + PlaneConfig.DEFAULT_ACCOUNT + ":instance-profile/ecsInstanceRole")
                                     .capacityOptionType(capacityOption)
                                     .networkConfiguration(n -> n.subnets(subnets()).securityGroups(plane.cloud()
                                             .network().securityGroups().get(0).id()))
@@ -122,13 +122,13 @@ final class LifecycleHarness implements AutoCloseable {
         return plane.database().transaction(() -> new ArrayList<>(plane.state().tasks.values()));
     }
 
-    Fleet fleet() {
+    FleetSnapshot fleet() {
         return plane.database().transaction(() -> plane.reconciler().lifecycle().snapshot());
     }
 
     /** USD per hour of the registered fleet (EC2 prices of the provider's offerings). */
     double cost() {
-        return fleet().instances().stream().mapToDouble(Fleet.Member::pricePerHour).sum();
+        return fleet().instances().stream().mapToDouble(FleetSnapshot.Member::pricePerHour).sum();
     }
 
     @Override

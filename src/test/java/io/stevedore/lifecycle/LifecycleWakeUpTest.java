@@ -18,7 +18,7 @@ class LifecycleWakeUpTest {
             h.service("s", "web", 2);
             h.run(Duration.ofMinutes(2), Duration.ofSeconds(1));
             assertThat(h.running("s")).isEqualTo(2);
-            Fleet fleet = h.fleet();
+            FleetSnapshot fleet = h.fleet();
             long quietEnd = fleet.instances().stream().mapToLong(m -> Math.max(m.lastTaskChangeMillis(),
                     m.launchedAtMillis()) + 300_000).min().orElseThrow();
             long next = h.plane.reconciler().nextCheckMillis();

@@ -3,7 +3,6 @@ package io.stevedore.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stevedore.catalog.Architecture;
-import io.stevedore.catalog.Offering;
 import io.stevedore.placement.NetworkMode;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;

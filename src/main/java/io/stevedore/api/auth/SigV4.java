@@ -1,6 +1,6 @@
 package io.stevedore.api.auth;
 
-import io.stevedore.api.wire.QueryPairs;
+import io.stevedore.wire.QueryPairs;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -1,6 +1,6 @@
 package io.stevedore.api.ec2;
 
-import io.stevedore.api.wire.QueryPairs;
+import io.stevedore.wire.QueryPairs;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

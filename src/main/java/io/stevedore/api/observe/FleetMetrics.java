@@ -1,7 +1,7 @@
 package io.stevedore.api.observe;
 
-import io.stevedore.api.EcsState;
-import io.stevedore.api.engine.ManagedInstance;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.catalog.PriceBook;
 import java.time.Duration;
 import java.util.HashSet;

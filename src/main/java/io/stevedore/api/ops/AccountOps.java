@@ -1,8 +1,8 @@
 package io.stevedore.api.ops;
 
-import static io.stevedore.api.Errors.require;
+import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.api.Context;
+import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
 import io.stevedore.api.Pages;
 import java.util.ArrayList;

@@ -1,16 +1,15 @@
 package io.stevedore.api.ops;
 
-import static io.stevedore.api.Errors.require;
+import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.api.Context;
+import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
-import io.stevedore.api.Errors;
+import io.stevedore.ecs.Errors;
 import io.stevedore.api.Pages;
-import io.stevedore.api.engine.Demands;
-import io.stevedore.api.engine.FilterExpression;
-import io.stevedore.api.engine.Instances;
-import io.stevedore.api.engine.Reconciler;
-import io.stevedore.api.wire.AwsException;
+import io.stevedore.ecs.Demands;
+import io.stevedore.control.state.Instances;
+import io.stevedore.control.Reconciler;
+import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;

@@ -1,9 +1,9 @@
 package io.stevedore.api.ops;
 
-import static io.stevedore.api.Errors.require;
+import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.api.Context;
-import io.stevedore.api.Errors;
+import io.stevedore.control.state.Context;
+import io.stevedore.ecs.Errors;
 import io.stevedore.cloud.Network;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;

@@ -1,12 +1,12 @@
 package io.stevedore.api.ops;
 
-import static io.stevedore.api.Errors.require;
+import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.api.Context;
+import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
-import io.stevedore.api.Errors;
+import io.stevedore.ecs.Errors;
 import io.stevedore.api.Pages;
-import io.stevedore.api.PlacementModelMapper;
+import io.stevedore.ecs.PlacementModelMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.stevedore.api.ops;
 
-import static io.stevedore.api.Errors.require;
+import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.api.Context;
+import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
-import io.stevedore.api.EcsState;
-import io.stevedore.api.Errors;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.ecs.Errors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

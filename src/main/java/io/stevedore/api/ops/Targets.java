@@ -1,11 +1,11 @@
 package io.stevedore.api.ops;
 
-import static io.stevedore.api.Errors.require;
+import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.api.Context;
-import io.stevedore.api.Errors;
-import io.stevedore.api.PlacementModelMapper;
-import io.stevedore.placement.ManagedInstancesRules;
+import io.stevedore.control.state.Context;
+import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.PlacementModelMapper;
+import io.stevedore.placement.ManagedInstancesConstraints;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
@@ -72,7 +72,7 @@ record Targets(String launchType, List<CapacityProviderStrategyItem> strategy, S
     void checkConstraints(List<software.amazon.awssdk.services.ecs.model.PlacementConstraint> wire) {
         if ("MANAGED_INSTANCES".equals(compatibility) && wire != null && !wire.isEmpty()) {
             PlacementModelMapper.guarded(() -> {
-                ManagedInstancesRules.validateConstraints(PlacementModelMapper.constraints(wire));
+                ManagedInstancesConstraints.validateConstraints(PlacementModelMapper.constraints(wire));
                 return null;
             });
         }

@@ -1,6 +1,6 @@
 package io.stevedore.api.ops;
 
-import io.stevedore.api.Errors;
+import io.stevedore.ecs.Errors;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,17 +1,17 @@
 package io.stevedore.api.ops;
 
-import static io.stevedore.api.Errors.require;
+import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.api.Context;
+import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
-import io.stevedore.api.EcsState;
-import io.stevedore.api.Errors;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.ecs.Errors;
 import io.stevedore.api.Pages;
-import io.stevedore.api.PlacementModelMapper;
-import io.stevedore.api.engine.Demands;
-import io.stevedore.api.engine.PlacementRules;
-import io.stevedore.api.engine.Reconciler;
-import io.stevedore.api.engine.TaskFactory;
+import io.stevedore.ecs.PlacementModelMapper;
+import io.stevedore.ecs.Demands;
+import io.stevedore.control.state.PlacementRules;
+import io.stevedore.control.Reconciler;
+import io.stevedore.control.tasks.TaskFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,7 +115,7 @@ public final class TaskOps {
     }
 
     private static String choose(Targets targets, List<Task> current) {
-        return io.stevedore.api.engine.Strategy.choose(targets.named(), current);
+        return io.stevedore.control.tasks.ProviderChoice.choose(targets.named(), current);
     }
 
     private static void overrides(TaskDefinition td, RunTaskRequest r) {

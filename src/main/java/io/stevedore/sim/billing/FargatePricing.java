@@ -3,8 +3,8 @@ package io.stevedore.sim.billing;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.FargateRates;
 import io.stevedore.placement.PlacementValidationException;
-import io.stevedore.placement.strategy.FargateRules;
-import io.stevedore.placement.strategy.FargateTask;
+import io.stevedore.placement.providers.FargateRules;
+import io.stevedore.placement.providers.FargateTask;
 import java.util.Objects;
 
 /**

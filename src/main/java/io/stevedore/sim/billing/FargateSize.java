@@ -1,6 +1,6 @@
 package io.stevedore.sim.billing;
 
-import io.stevedore.placement.strategy.FargateRules;
+import io.stevedore.placement.providers.FargateRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

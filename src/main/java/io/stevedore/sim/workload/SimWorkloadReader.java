@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stevedore.cloud.SimulatedEc2;
+import io.stevedore.cloud.simulated.SimulatedEc2;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

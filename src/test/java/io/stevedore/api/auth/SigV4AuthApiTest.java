@@ -3,9 +3,9 @@ package io.stevedore.api.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stevedore.api.ApiConfig;
+import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.api.ApiServer;
-import io.stevedore.api.ControlPlane;
+import io.stevedore.assembly.ControlPlane;
 import io.stevedore.api.EcsServerFixture;
 import io.stevedore.api.auth.RawClient.Signing;
 import io.stevedore.api.limits.RateLimiter;
@@ -184,7 +184,7 @@ class SigV4AuthApiTest {
 
     @Test
     void beyondLoopback_withDefaultKey_refusedToStart() throws Exception {
-        try (ControlPlane plane = ControlPlane.open(dir.resolve("wide"), ApiConfig.defaults(), Clock.system())) {
+        try (ControlPlane plane = ControlPlane.open(dir.resolve("wide"), PlaneConfig.defaults(), Clock.system())) {
             assertThatThrownBy(() -> new ApiServer(plane, "0.0.0.0", 0))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("beyond loopback").hasMessageContaining("--credentials-file");
@@ -195,7 +195,7 @@ class SigV4AuthApiTest {
     void configuredKeys_replaceTheDefault_andAllowWideBinding() throws Exception {
         AccessKeys keys = new AccessKeys(Map.of("AKIDOPERATOR", "s3cr3t/Key+x"), true);
         ApiServer.Options options = new ApiServer.Options(keys, RateLimiter.disabled(), LogFormat.JSON, false);
-        try (ControlPlane plane = ControlPlane.open(dir.resolve("keys"), ApiConfig.defaults(), Clock.system())) {
+        try (ControlPlane plane = ControlPlane.open(dir.resolve("keys"), PlaneConfig.defaults(), Clock.system())) {
             ApiServer server = new ApiServer(plane, "0.0.0.0", 0, options);
             server.start();
             try {

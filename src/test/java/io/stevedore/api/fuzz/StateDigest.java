@@ -1,6 +1,6 @@
 package io.stevedore.api.fuzz;
 
-import io.stevedore.api.EcsState;
+import io.stevedore.control.state.EcsState;
 import io.stevedore.store.Table;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

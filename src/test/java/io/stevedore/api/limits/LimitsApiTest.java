@@ -3,9 +3,9 @@ package io.stevedore.api.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stevedore.api.ApiConfig;
+import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.api.ApiServer;
-import io.stevedore.api.ControlPlane;
+import io.stevedore.assembly.ControlPlane;
 import io.stevedore.api.EcsServerFixture;
 import io.stevedore.api.auth.AccessKeys;
 import io.stevedore.api.auth.RawClient;
@@ -31,7 +31,7 @@ class LimitsApiTest {
         VirtualClock clock = new VirtualClock(Instant.now());
         ApiServer.Options options = new ApiServer.Options(AccessKeys.localDefault(), RateLimiter.scaled(clock, 1),
                 LogFormat.PLAIN, false);
-        try (ControlPlane plane = ControlPlane.open(dir, ApiConfig.defaults(), Clock.system())) {
+        try (ControlPlane plane = ControlPlane.open(dir, PlaneConfig.defaults(), Clock.system())) {
             ApiServer server = new ApiServer(plane, "127.0.0.1", 0, options);
             server.start();
             try (EcsClient ecs = EcsServerFixture.client(URI.create("http://127.0.0.1:" + server.port()))) {
@@ -68,7 +68,7 @@ class LimitsApiTest {
     void fullWorkerQueue_answers503ServiceUnavailableAtOnce_othersServedAfterwards() throws Exception {
         ApiServer.Options options = new ApiServer.Options(AccessKeys.localDefault(), RateLimiter.disabled(),
                 LogFormat.PLAIN, false, 1);
-        try (ControlPlane plane = ControlPlane.open(dir, ApiConfig.defaults(), Clock.system())) {
+        try (ControlPlane plane = ControlPlane.open(dir, PlaneConfig.defaults(), Clock.system())) {
             ApiServer server = new ApiServer(plane, "127.0.0.1", 0, options);
             server.start();
             URI endpoint = URI.create("http://127.0.0.1:" + server.port());

@@ -1,0 +1,45 @@
+package io.stevedore.api;
+
+import io.stevedore.control.FaultInjector;
+import io.stevedore.control.events.EventRing;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.PlaneConfig;
+import io.stevedore.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What the HTTP edge serves: the ECS and EC2 operations, the admin endpoints and readiness. The assembled control
+ * plane (package {@code assembly}) implements it, so the edge never depends on the assembly.
+ */
+public interface Backend {
+    PlaneConfig config();
+
+    Clock clock();
+
+    /** The ECS operations. */
+    EcsApi api();
+
+    /** One EC2 Query API call (form-encoded body), answered inside the state lock. */
+    io.stevedore.api.ec2.Ec2QueryApi.Response ec2(String formBody);
+
+    /** The admin reset: wipes every resource. */
+    void reset();
+
+    EcsState state();
+
+    /** The state-change event ring. */
+    EventRing events();
+
+    /** Fault injection into the simulated provider. */
+    FaultInjector faults();
+
+    /** When the control loop last committed a tick, or null (readiness). */
+    Instant lastTick();
+
+    /** The control loop's period on the wall clock. */
+    Duration tickPeriod();
+
+    /** Whether the control loop runs (readiness). */
+    boolean looping();
+}

@@ -1,0 +1,288 @@
+package io.stevedore.assembly;
+
+import io.stevedore.api.Backend;
+import io.stevedore.api.EcsApi;
+import io.stevedore.control.FaultInjector;
+import io.stevedore.control.events.StateChangeEvents;
+import io.stevedore.control.scheduling.CapacityOfferings;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.PlaneConfig;
+import io.stevedore.control.Reconciler;
+import io.stevedore.control.state.Timings;
+import io.stevedore.api.ops.AccountOps;
+import io.stevedore.api.ops.CapacityProviderOps;
+import io.stevedore.api.ops.ClusterOps;
+import io.stevedore.api.ops.ContainerInstanceOps;
+import io.stevedore.api.ops.ServiceOps;
+import io.stevedore.api.ops.TagOps;
+import io.stevedore.api.ops.TaskDefinitionOps;
+import io.stevedore.api.ops.TaskOps;
+import io.stevedore.catalog.InstanceCatalog;
+import io.stevedore.cloud.simulated.SimulatedEc2;
+import io.stevedore.store.Database;
+import io.stevedore.store.DatabaseUrl;
+import io.stevedore.store.Fence;
+import io.stevedore.store.FencedException;
+import io.stevedore.store.InMemoryResourceStore;
+import io.stevedore.store.Leadership;
+import io.stevedore.store.PostgresLeaderLease;
+import io.stevedore.store.PostgresResourceStore;
+import io.stevedore.store.SqliteResourceStore;
+import io.stevedore.api.ec2.Ec2QueryApi;
+import io.stevedore.api.ec2.Ec2QueryRequest;
+import io.stevedore.time.Clock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One Stevedore control plane: durable state in a data directory (or a PostgreSQL database shared with other
+ * replicas), the simulated EC2 provider, the ECS operations and the reconciler. {@link #startLoop()} ticks the
+ * reconciler on wall time (the server) while this process holds the controller lease, each tick one fenced
+ * transaction; the simulator calls {@link Reconciler#tick()} itself after advancing a virtual clock.
+ */
+public final class ControlPlane implements Backend, AutoCloseable {
+    private final PlaneConfig config;
+    private final Clock clock;
+    private final Database db;
+    private final EcsState state;
+    private final SimulatedEc2 cloud;
+    private final Reconciler reconciler;
+    private final EcsApi api;
+    private final Ec2QueryApi ec2;
+    private final Leadership leadership;
+    private final InstanceCatalog catalog;
+    private final FaultInjector faults;
+    private ScheduledExecutorService loop;
+    /** How often a replica that does not lead refreshes its memory from the database when idle. */
+    private static final Duration FOLLOWER_REFRESH = Duration.ofMillis(500);
+    private volatile boolean leading;
+    private volatile java.time.Instant lastTick;
+    private volatile boolean closed;
+
+    /**
+     * How replicas on one PostgreSQL database elect the one that runs the controllers.
+     *
+     * @param holder     this replica's unique name
+     * @param ttl        how long the lease lasts without renewal (a killed leader is replaced within
+     *                   {@code ttl + renewEvery})
+     * @param renewEvery how often the lease is renewed or, by the others, tried
+     */
+    public record LeaseSettings(String holder, Duration ttl, Duration renewEvery) {
+        public static final Duration DEFAULT_TTL = Duration.ofSeconds(8);
+        public static final Duration DEFAULT_RENEW = Duration.ofSeconds(2);
+    }
+
+    private ControlPlane(PlaneConfig config, Clock clock, Database db, Leadership leadership) {
+        this.config = config;
+        this.clock = clock;
+        this.db = db;
+        this.leadership = leadership;
+        Timings timings = Timings.realistic().scaled(config.speed());
+        this.state = new EcsState(db, config);
+        this.cloud = new SimulatedEc2(config.region(), clock, timings.instanceBoot(), db);
+        this.catalog = InstanceCatalog.load();
+        Context ctx = new Context(config, clock, state, cloud, catalog);
+        this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
+        Supplier<CapacityOfferings> offerings = CapacityOfferings.lazy(catalog);
+        this.reconciler = new Reconciler(ctx, timings, offerings);
+        this.api = new EcsApi(db);
+        db.addCommitListener(new StateChangeEvents(reconciler.events(), clock));
+        this.faults = new FaultInjector(db, cloud, reconciler, state, config.speed());
+        new ClusterOps(ctx).register(api);
+        new CapacityProviderOps(ctx, offerings).register(api);
+        new TaskDefinitionOps(ctx).register(api);
+        new TaskOps(ctx, reconciler).register(api);
+        new ServiceOps(ctx).register(api);
+        new ContainerInstanceOps(ctx, reconciler).register(api);
+        new TagOps(ctx).register(api);
+        new AccountOps(ctx).register(api);
+    }
+
+    /** Opens (or creates) the state in {@code dataDir}. */
+    public static ControlPlane open(Path dataDir, PlaneConfig config, Clock clock) {
+        return new ControlPlane(config, clock, new Database(SqliteResourceStore.open(dataDir)), Leadership.solo());
+    }
+
+    /**
+     * Opens (or creates) the state in a PostgreSQL database that other replicas may share; leadership of the
+     * controllers through the database lease.
+     */
+    public static ControlPlane open(DatabaseUrl url, LeaseSettings lease, PlaneConfig config, Clock clock) {
+        Database db = new Database(PostgresResourceStore.open(url));
+        Leadership leadership = new PostgresLeaderLease(url, lease.holder(), lease.ttl(), lease.renewEvery(),
+                line -> {
+                    System.out.println("stevedore: " + line);
+                    System.out.flush();
+                });
+        return new ControlPlane(config, clock, db, leadership);
+    }
+
+    /**
+     * A control plane whose state lives only in memory (the simulator: nothing is encoded or written per
+     * transaction). Everything else is the same engine.
+     */
+    public static ControlPlane inMemory(PlaneConfig config, Clock clock) {
+        return new ControlPlane(config, clock, new Database(new InMemoryResourceStore()), Leadership.solo());
+    }
+
+    /** Ticks the reconciler on a wall-clock schedule until {@link #close()}. */
+    public synchronized void startLoop() {
+        if (loop != null) {
+            return;
+        }
+        loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stevedore-reconciler");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = reconciler.timings().tick().toMillis();
+        loop.scheduleWithFixedDelay(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void tickSafely() {
+        Optional<Fence> fence = leadership.current();
+        leading = fence.isPresent();
+        if (fence.isEmpty()) {
+            followerTick();
+            return;
+        }
+        try {
+            db.transaction(fence.get(), () -> {
+                reconciler.tick();
+                return null;
+            });
+            lastTick = clock.now();
+        } catch (FencedException e) {
+            leading = false;
+            System.err.println("stevedore: " + e.getMessage());
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+        }
+    }
+
+    /**
+     * A replica that does not lead keeps its memory current (one read-only transaction: the rows other replicas
+     * committed) and proves the database reachable for readiness.
+     */
+    private void followerTick() {
+        java.time.Instant now = clock.now();
+        if (lastTick != null && now.isBefore(lastTick.plus(FOLLOWER_REFRESH))) {
+            return;
+        }
+        try {
+            db.transaction(() -> null);
+            lastTick = now;
+        } catch (RuntimeException e) {
+            System.err.println("stevedore: cannot refresh from the database: " + e.getMessage());
+        }
+    }
+
+    /** True while this process runs the controllers (as of its last reconciler tick). */
+    public boolean isLeader() {
+        return leading;
+    }
+
+    /** Who runs the controllers: this process's fence while it does. */
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    /** The state, for tests and tools. */
+    public Database database() {
+        return db;
+    }
+
+    /** When the reconciler loop last completed a tick (committed to the store), or null (readiness). */
+    @Override
+    public java.time.Instant lastTick() {
+        return lastTick;
+    }
+
+    /** Whether {@link #startLoop()} runs the reconciler and the plane is not closed. */
+    @Override
+    public synchronized boolean looping() {
+        return loop != null && !closed;
+    }
+
+    /** The admin reset: wipes every resource. */
+    @Override
+    public void reset() {
+        db.wipe();
+    }
+
+    @Override
+    public EcsApi api() {
+        return api;
+    }
+
+    /** The EC2 Query API view, answered inside the state lock like every ECS call. */
+    @Override
+    public Ec2QueryApi.Response ec2(String formBody) {
+        return db.transaction(() -> ec2.handle(Ec2QueryRequest.parse(formBody)));
+    }
+
+    @Override
+    public EcsState state() {
+        return state;
+    }
+
+    public SimulatedEc2 cloud() {
+        return cloud;
+    }
+
+    @Override
+    public Duration tickPeriod() {
+        return reconciler.timings().tick();
+    }
+
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
+    /** Fault injection into the simulated provider (admin API, CLI, simulator). */
+    @Override
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    /** The state-change event ring. */
+    @Override
+    public io.stevedore.control.events.EventRing events() {
+        return reconciler.events();
+    }
+
+    public InstanceCatalog catalog() {
+        return catalog;
+    }
+
+    @Override
+    public PlaneConfig config() {
+        return config;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (loop != null) {
+            loop.shutdownNow();
+            try {
+                loop.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        leadership.close();
+        db.close();
+    }
+}

@@ -1,0 +1,8 @@
+package io.stevedore.control.fleet;
+
+/**
+ * Launch failures of one capacity provider (table {@code lifecycle.launch-backoff}): consecutive failures and the
+ * earliest next attempt (exponential backoff, never a tight retry loop).
+ */
+public record LaunchBackoff(String provider, int failures, long nextAttemptMillis, String lastError) {
+}

@@ -1,0 +1,397 @@
+package io.stevedore.control.fleet;
+
+import io.stevedore.control.state.Timings;
+import io.stevedore.control.scheduling.SchedulerView;
+import io.stevedore.control.scheduling.Scheduling;
+import io.stevedore.control.state.InstanceLifecycleState;
+import io.stevedore.control.state.ManagedInstance;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.catalog.Offering;
+import io.stevedore.cloud.Instance;
+import io.stevedore.lifecycle.DisruptionBudget;
+import io.stevedore.lifecycle.DrainCause;
+import io.stevedore.lifecycle.EventWindow;
+import io.stevedore.lifecycle.FleetSnapshot;
+import io.stevedore.lifecycle.LifecycleSettings;
+import io.stevedore.placement.InstanceReservation;
+import io.stevedore.placement.Resources;
+import io.stevedore.placement.TaskDemand;
+import io.stevedore.store.Index;
+import io.stevedore.store.RowObserver;
+import io.stevedore.store.Table;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * Builds the lifecycle controller's {@link FleetSnapshot} snapshot from the control plane's state, incrementally: a
+ * member (one instance and the work on it) is rebuilt only when something it reads changed — its instance,
+ * container instance or lifecycle row, a task on it (its place, running or stopped state, desired status, times,
+ * group or demand: {@link #sameForFleet}), a task's scale-in protection — or when a protection it counted expires;
+ * a snapshot visits only those instances. Row changes arrive through {@link RowObserver}s as they happen (inside
+ * the tick, rollbacks included), so a cached member never hides a write. Changes that concern every member (task
+ * definitions, service tags, a provider's offerings or status) rebuild them all. A fleet of 10,000 tasks thus costs
+ * a tick what changed, not every task.
+ */
+final class LifecycleView {
+    private final Context ctx;
+    private final SchedulerView inputs;
+    private final LifecycleSettings settings;
+    private final Table<InstanceLifecycleState> life;
+    private final Table<FleetLifecycle.WindowSetting> windows;
+    /** Tasks waiting for capacity (PROVISIONING), by cluster ARN and provider: a provider without any is settled. */
+    private final Index<Task, String> unsettled;
+
+    private record Cached(FleetSnapshot.Member member, long validUntilMillis) {
+    }
+
+    /** The members of the last snapshot, by instance id (the order of the instances table). */
+    private final TreeMap<String, FleetSnapshot.Member> members = new TreeMap<>();
+    /** {@link #members} as a list, until they change. */
+    private List<FleetSnapshot.Member> listed;
+    /** When the scale-in protection a member counted runs out, for the members that counted one. */
+    private final Map<String, Long> protectedUntil = new HashMap<>();
+    /** The registered instances (rows with a container instance), kept current from the dirty ids. */
+    private final Map<String, ManagedInstance> registered = new HashMap<>();
+    /** How many registered instances each provider has, and their cluster. */
+    private final Map<String, ProviderUse> providerUse = new TreeMap<>();
+    /** The providers that were ACTIVE at the last snapshot (a change rebuilds every member). */
+    private Set<String> activeProviders = Set.of();
+    /** Set when a provider's offerings changed: its members' prices are stale. */
+    private boolean repriced;
+    /** Registered instances left out for want of a container instance or a running EC2 instance: looked at again. */
+    private final Set<String> unresolved = new HashSet<>();
+
+    private record ProviderUse(String clusterArn, int instances) {
+    }
+
+    private final Set<String> dirty = new HashSet<>();
+    /** Instances whose tasks or images changed since {@link #takeUsageChanges} last ran (idle and image timers). */
+    private final Set<String> usageChanged = new HashSet<>();
+    private final Map<String, List<Offering>> offeringsSeen = new HashMap<>();
+    /** Each provider's price per instance type (from its offerings, the first offering of a type). */
+    private final Map<String, Map<String, Double>> prices = new HashMap<>();
+    /** Services opted out of optimization, by cluster ARN and name (tag changes rebuild everything). */
+    private final Map<String, Boolean> optOut = new HashMap<>();
+    private boolean everything = true;
+
+    LifecycleView(Context ctx, SchedulerView inputs, LifecycleSettings settings, Table<InstanceLifecycleState> life,
+              Table<FleetLifecycle.WindowSetting> windows) {
+        this.ctx = ctx;
+        this.inputs = inputs;
+        this.settings = settings;
+        this.life = life;
+        this.windows = windows;
+        EcsState s = ctx.state();
+        this.unsettled = s.tasks.index(t -> t.capacityProviderName() != null && "PROVISIONING".equals(t.lastStatus())
+                && "RUNNING".equals(t.desiredStatus()) ? t.clusterArn() + "/" + t.capacityProviderName() : null);
+        s.instances.observe(observer((id, before, after) -> touch(id)));
+        life.observe(observer((id, before, after) -> touch(id)));
+        s.containerInstances.observe(observer((id, before, after) -> touchContainerInstance(id)));
+        s.tasks.observe(observer((id, before, after) -> {
+            if (after == null) {
+                works.remove(id);
+            }
+            boolean same = before != null && after != null && sameForFleet(before, after);
+            touchContainerInstance(before == null ? null : before.containerInstanceArn(), !same);
+            touchContainerInstance(after == null ? null : after.containerInstanceArn(), !same);
+        }));
+        s.runtimes.observe(observer((id, before, after) -> {
+            // a member is made of task rows, not runtimes: a runtime change concerns the idle and image timers
+            usageChanged(before == null ? null : before.instanceId());
+            usageChanged(after == null ? null : after.instanceId());
+        }));
+        s.protections.observe(observer((id, before, after) -> {
+            works.remove(id);
+            s.tasks.get(id).ifPresent(t -> touchContainerInstance(t.containerInstanceArn()));
+        }));
+        s.taskDefinitions.observe(observer((id, before, after) -> everything = true));
+        s.tags.observe(observer((id, before, after) -> everything = true));
+    }
+
+    /** An observer of {@code onChange}; dropping every row voids everything derived. */
+    private <T> RowObserver<T> observer(RowObserver<T> onChange) {
+        return RowObserver.of(onChange, () -> everything = true);
+    }
+
+    private void touch(String instanceId) {
+        if (instanceId != null) {
+            dirty.add(instanceId);
+            usageChanged.add(instanceId);
+        }
+    }
+
+    private void touchContainerInstance(String arn) {
+        touchContainerInstance(arn, true);
+    }
+
+    /** The instance registered as {@code arn} changed; {@code member} false: only its idle and image timers care. */
+    private void touchContainerInstance(String arn, boolean member) {
+        if (arn != null) {
+            ctx.state().instancesByContainerInstance.ids(arn).forEach(member ? this::touch : this::usageChanged);
+        }
+    }
+
+    private void usageChanged(String instanceId) {
+        if (instanceId != null) {
+            usageChanged.add(instanceId);
+        }
+    }
+
+    /**
+     * Whether a task change leaves the member it is on as it was: a member reads the task's place, whether it
+     * runs, is stopped or is to stop, its times, group and demand; the steps in between (PENDING, ACTIVATING,
+     * STOPPING, …) do not show.
+     */
+    static boolean sameForFleet(Task b, Task a) {
+        return Objects.equals(b.containerInstanceArn(), a.containerInstanceArn())
+                && Objects.equals(b.desiredStatus(), a.desiredStatus())
+                && "RUNNING".equals(b.lastStatus()) == "RUNNING".equals(a.lastStatus())
+                && "STOPPED".equals(b.lastStatus()) == "STOPPED".equals(a.lastStatus())
+                && Objects.equals(b.createdAt(), a.createdAt()) && Objects.equals(b.startedAt(), a.startedAt())
+                && Objects.equals(b.stoppedAt(), a.stoppedAt()) && Objects.equals(b.group(), a.group())
+                && Objects.equals(b.clusterArn(), a.clusterArn())
+                && Objects.equals(b.taskDefinitionArn(), a.taskDefinitionArn())
+                && Objects.equals(b.overrides(), a.overrides());
+    }
+
+    /**
+     * The instances whose tasks, images or rows changed since the last call (every registered one after a reload);
+     * the idle and image-cache bookkeeping looks at these only.
+     */
+    Set<String> takeUsageChanges(boolean all) {
+        Set<String> out = new HashSet<>(usageChanged);
+        usageChanged.clear();
+        if (all) {
+            ctx.state().instances.values().forEach(m -> out.add(m.instanceId()));
+        }
+        return out;
+    }
+
+    /** True when the next snapshot rebuilds every member (first tick, reload, definition or tag change). */
+    boolean rebuildingAll() {
+        return everything;
+    }
+
+    // ---- the snapshot ------------------------------------------------------------------------------------------
+
+    /** Keeps {@link #registered} and {@link #providerUse} current for one instance ({@code null}: not registered). */
+    private void register(String id, ManagedInstance mi) {
+        ManagedInstance old = mi == null ? registered.remove(id) : registered.put(id, mi);
+        if (old != null) {
+            providerUse.computeIfPresent(old.capacityProvider(), (n, u) -> u.instances() == 1 ? null
+                    : new ProviderUse(u.clusterArn(), u.instances() - 1));
+        }
+        if (mi != null) {
+            providerUse.merge(mi.capacityProvider(), new ProviderUse(mi.clusterArn(), 1),
+                    (u, one) -> new ProviderUse(u.clusterArn(), u.instances() + 1));
+        }
+    }
+
+    /** The lifecycle's view of the fleet now (call inside a transaction). */
+    FleetSnapshot snapshot() {
+        long now = ctx.now().toEpochMilli();
+        boolean all = everything || ctx.state().db.isShared();
+        everything = false;
+        if (all) {
+            members.clear();
+            listed = null;
+            protectedUntil.clear();
+            unresolved.clear();
+            optOut.clear();
+            works.clear();
+            registered.clear();
+            providerUse.clear();
+            for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
+                register(mi.instanceId(), mi);
+            }
+        } else {
+            for (String id : dirty) {
+                register(id, ctx.state().instances.get(id).filter(m -> m.containerInstanceArn() != null)
+                        .orElse(null));
+            }
+        }
+        Map<String, Optional<FleetSnapshot.Provider>> byName = new TreeMap<>();
+        repriced = false;
+        providerUse.forEach((name, use) -> byName.put(name, ctx.state().capacityProviders.get(name)
+                .filter(p -> "ACTIVE".equals(p.statusAsString())).map(p -> provider(p, use.clusterArn()))));
+        Set<String> active = new TreeSet<>();
+        byName.forEach((n, p) -> p.ifPresent(x -> active.add(n)));
+        Set<String> visit = new TreeSet<>(dirty);
+        visit.addAll(unresolved);
+        unresolved.clear();
+        if (all || repriced || !active.equals(activeProviders)) {
+            visit.addAll(registered.keySet()); // a provider came, went or changed its prices: every member again
+        } else {
+            protectedUntil.forEach((id, until) -> {
+                if (now >= until) {
+                    visit.add(id); // a task's scale-in protection ran out
+                }
+            });
+        }
+        activeProviders = active;
+        for (String id : visit) {
+            ManagedInstance mi = registered.get(id);
+            Optional<FleetSnapshot.Provider> fp = mi == null ? Optional.empty() : byName.get(mi.capacityProvider());
+            if (members.remove(id) != null) {
+                listed = null;
+            }
+            protectedUntil.remove(id);
+            if (fp.isEmpty()) {
+                continue;
+            }
+            // rows changed: look again (an instance the cloud took away is retired before this, in the tick)
+            ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
+            Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
+            if (ci == null || ec2.isEmpty() || !"running".equals(ec2.get().state())) {
+                unresolved.add(id);
+                continue;
+            }
+            Cached c = member(mi, ci, ec2.get(), fp.get(), now);
+            members.put(id, c.member());
+            listed = null;
+            if (c.validUntilMillis() != Long.MAX_VALUE) {
+                protectedUntil.put(id, c.validUntilMillis());
+            }
+        }
+        dirty.clear();
+        if (listed == null) {
+            listed = List.copyOf(members.values());
+        }
+        List<FleetSnapshot.Member> out = listed;
+        Map<String, FleetSnapshot.Provider> providers = new TreeMap<>();
+        byName.forEach((n, p) -> p.ifPresent(x -> providers.put(n, x)));
+        return new FleetSnapshot(ctx.now(), providers, out);
+    }
+
+    private FleetSnapshot.Provider provider(CapacityProvider p, String clusterArn) {
+        Map<String, String> tags = ctx.state().tagsOf(p.capacityProviderArn());
+        Optional<EventWindow> window = Optional.empty();
+        String expr = windows.get(FleetLifecycle.windowKey(clusterArn, p.name()))
+                .map(FleetLifecycle.WindowSetting::expression).orElse(tags.get(FleetLifecycle.WINDOW_TAG));
+        if (expr != null) {
+            try {
+                window = Optional.of(EventWindow.parse(expr));
+            } catch (IllegalArgumentException e) {
+                window = Optional.empty(); // validated when attached; a bad tag value is ignored
+            }
+        }
+        DisruptionBudget budget = DisruptionBudget.percent(settings.budgetPercent());
+        if (tags.containsKey(FleetLifecycle.BUDGET_TAG)) {
+            try {
+                budget = DisruptionBudget.parse(tags.get(FleetLifecycle.BUDGET_TAG));
+            } catch (IllegalArgumentException e) {
+                // keep the default
+            }
+        }
+        var mip = p.managedInstancesProvider();
+        Integer s = mip.infrastructureOptimization() == null ? null : mip.infrastructureOptimization().scaleInAfter();
+        long scaleIn = s == null ? settings.defaultScaleInAfter().toMillis() : s < 0 ? -1
+                : Timings.div(Duration.ofSeconds(s), ctx.config().speed()).toMillis();
+        boolean repair = mip.autoRepairConfiguration() == null
+                || !"DISABLED".equals(mip.autoRepairConfiguration().actionsStatusAsString());
+        Scheduling.ProviderCapacity cap = inputs.provider(p);
+        List<Offering> seen = offeringsSeen.put(p.name(), cap.offerings());
+        if (seen != cap.offerings() && !cap.offerings().equals(seen)) {
+            prices.remove(p.name());
+            repriced = true; // prices come from the offerings: a changed provider re-prices its members
+        }
+        boolean settled = unsettled.count(clusterArn + "/" + p.name()) == 0;
+        return new FleetSnapshot.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones(), settled);
+    }
+
+    private Cached member(ManagedInstance mi, ContainerInstance ci, Instance ec2, FleetSnapshot.Provider p, long now) {
+        InstanceLifecycleState l = life.get(mi.instanceId()).orElse(InstanceLifecycleState.of(mi.instanceId()));
+        double price = prices.computeIfAbsent(p.name(), n -> {
+            Map<String, Double> byType = new HashMap<>();
+            for (Offering o : p.offerings()) {
+                byType.putIfAbsent(o.type().name(), o.pricePerHour());
+            }
+            return byType;
+        }).getOrDefault(mi.instanceType(), 0.0);
+        Resources registered = ctx.catalog().find(mi.instanceType()).map(InstanceReservation::registered)
+                .orElse(Resources.ZERO);
+        List<FleetSnapshot.Work> work = new ArrayList<>();
+        long lastChange = -1;
+        long validUntil = Long.MAX_VALUE;
+        for (Task t : ctx.state().tasksByContainerInstance.values(mi.containerInstanceArn())) {
+            lastChange = Math.max(lastChange, Math.max(millis(t.startedAt()), Math.max(millis(t.stoppedAt()),
+                    millis(t.createdAt()))));
+            if ("STOPPED".equals(t.lastStatus())) {
+                continue;
+            }
+            TaskWork tw = works.get(t.taskArn());
+            if (tw == null || tw.task() != t || now >= tw.protectedUntilMillis()) {
+                tw = work(t, now);
+                works.put(t.taskArn(), tw);
+            }
+            if (tw.protectedUntilMillis() != Long.MAX_VALUE) {
+                validUntil = Math.min(validUntil, tw.protectedUntilMillis());
+            }
+            tw.work().ifPresent(work::add);
+        }
+        boolean draining = "DRAINING".equals(ci.status());
+        Optional<FleetSnapshot.Drain> drain = Optional.empty();
+        if (draining) {
+            if (l.drainStartedMillis() < 0) { // drained by the user: no deadline, standalone tasks run to the end
+                l = l.draining(now, DrainCause.USER.name(), Long.MAX_VALUE);
+                life.put(mi.instanceId(), l);
+            }
+            drain = Optional.of(new FleetSnapshot.Drain(l.drainStartedMillis(), DrainCause.valueOf(l.drainCause()),
+                    l.drainDeadlineMillis()));
+        } else if (l.drainStartedMillis() >= 0) {
+            l = l.notDraining(); // made ACTIVE again by the user
+            life.put(mi.instanceId(), l);
+        }
+        boolean impaired = ci.healthStatus() != null && "IMPAIRED".equals(ci.healthStatus().overallStatusAsString());
+        return new Cached(new FleetSnapshot.Member(mi.instanceId(), mi.capacityProvider(), mi.instanceType(), price,
+                registered, ec2.launchedAtMillis(), draining ? FleetSnapshot.State.DRAINING : FleetSnapshot.State.ACTIVE, drain,
+                impaired, l.spotNoticeMillis(), mi.idleSinceMillis(), lastChange, work), validUntil);
+    }
+
+    /** A task as the lifecycle sees it, kept while the task row is the same object and its protection holds. */
+    private record TaskWork(Task task, Optional<FleetSnapshot.Work> work, long protectedUntilMillis) {
+    }
+
+    private final Map<String, TaskWork> works = new HashMap<>();
+
+    private TaskWork work(Task t, long now) {
+        Optional<TaskDemand> d = inputs.demand(t);
+        String service = t.group() != null && t.group().startsWith("service:") ? t.group().substring(8) : null;
+        Optional<EcsState.Protection> protection = ctx.state().protections.get(t.taskArn())
+                .filter(x -> x.enabled() && x.expiresAtMillis() > now);
+        boolean prot = protection.isPresent();
+        boolean out = service != null && optOut.computeIfAbsent(t.clusterArn() + "/" + service,
+                k -> optedOut(t.clusterArn(), service));
+        boolean constrained = ctx.state().runtimes.get(t.taskArn()).map(rt -> !rt.placement().constraints()
+                .isEmpty()).orElse(false) || ctx.state().taskDefinitions.get(t.taskDefinitionArn())
+                .map(td -> td.hasPlacementConstraints() && !td.placementConstraints().isEmpty()).orElse(false);
+        return new TaskWork(t, d.map(dd -> new FleetSnapshot.Work(t.taskArn(), service, dd, "RUNNING".equals(t.lastStatus())
+                && "RUNNING".equals(t.desiredStatus()), prot, out, constrained)),
+                prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE);
+    }
+
+    private boolean optedOut(String clusterArn, String service) {
+        String cluster = clusterArn.substring(clusterArn.indexOf("cluster/") + 8);
+        return ctx.state().services.get(ctx.arn("service/" + cluster + "/" + service))
+                .map(s -> "disabled".equalsIgnoreCase(ctx.state().tagsOf(s.serviceArn())
+                        .get(FleetLifecycle.OPT_OUT_TAG))).orElse(false);
+    }
+
+    private static long millis(Instant t) {
+        return t == null ? -1 : t.toEpochMilli();
+    }
+}

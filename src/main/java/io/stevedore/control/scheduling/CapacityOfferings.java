@@ -1,0 +1,87 @@
+package io.stevedore.control.scheduling;
+
+import io.stevedore.ecs.InstanceRequirementsMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stevedore.catalog.Inclusion;
+import io.stevedore.catalog.InstanceCatalog;
+import io.stevedore.catalog.InstanceRequirements;
+import io.stevedore.catalog.InstanceSelector;
+import io.stevedore.catalog.ManagedInstanceTypes;
+import io.stevedore.catalog.Offering;
+import io.stevedore.catalog.PriceBook;
+import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.catalog.Selection;
+import io.stevedore.catalog.SelectionQuery;
+import io.stevedore.catalog.ValueRange;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
+
+/**
+ * The priced offerings a Managed Instances capacity provider may launch: its {@code instanceRequirements} (ECS JSON
+ * shape, validated by {@link InstanceRequirementsMapper}) run through {@link InstanceSelector} for a region and
+ * capacity option. Both architectures are kept; the provisioner matches each task's architecture.
+ */
+public final class CapacityOfferings {
+    private final InstanceSelector selector;
+
+    public CapacityOfferings(InstanceSelector selector) {
+        this.selector = selector;
+    }
+
+    public static CapacityOfferings load() {
+        return new CapacityOfferings(InstanceSelector.load());
+    }
+
+    /**
+     * Offerings over {@code catalog} with the embedded prices and Managed Instances rules, loaded on the first
+     * {@code get()} (a server that never sees a Managed Instances provider never reads the price files).
+     */
+    public static Supplier<CapacityOfferings> lazy(InstanceCatalog catalog) {
+        return new Supplier<>() {
+            private CapacityOfferings value;
+
+            @Override
+            public synchronized CapacityOfferings get() {
+                if (value == null) {
+                    value = new CapacityOfferings(new InstanceSelector(catalog, PriceBook.load(),
+                            ManagedInstanceTypes.load()));
+                }
+                return value;
+            }
+        };
+    }
+
+    public InstanceSelector selector() {
+        return selector;
+    }
+
+    /** Selection for requirements given as ECS JSON; {@code null} = every type Managed Instances may launch. */
+    public Selection select(JsonNode requirements, String region, PurchaseOption option) {
+        InstanceRequirements r = requirements == null ? anyType()
+                : new InstanceRequirementsMapper().parse(requirements.toString());
+        return selector.select(new SelectionQuery(r, Optional.empty(), region, option));
+    }
+
+    public List<Offering> offerings(JsonNode requirements, String region, PurchaseOption option) {
+        return select(requirements, region, option).offerings();
+    }
+
+    /** Selection for a capacity provider's requirements as the SDK holds them; {@code null} = every MI type. */
+    public Selection select(InstanceRequirementsRequest requirements, String region, PurchaseOption option) {
+        InstanceRequirements r = requirements == null ? anyType()
+                : new InstanceRequirementsMapper().toDomain(requirements);
+        return selector.select(new SelectionQuery(r, Optional.empty(), region, option));
+    }
+
+    /**
+     * No requirements: every priced type the service's hard rules allow (burstable, bare metal and accelerated
+     * types included). The real service then picks "cost-optimized general-purpose" types; Stevedore lets the
+     * cost objective choose among all of them (docs/decisions.md).
+     */
+    public static InstanceRequirements anyType() {
+        return InstanceRequirements.builder(ValueRange.ANY, ValueRange.ANY).burstablePerformance(Inclusion.INCLUDED)
+                .bareMetal(Inclusion.INCLUDED).build();
+    }
+}

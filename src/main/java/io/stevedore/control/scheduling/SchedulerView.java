@@ -1,0 +1,401 @@
+package io.stevedore.control.scheduling;
+
+import io.stevedore.control.state.Instances;
+import io.stevedore.control.state.ManagedInstance;
+import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.ecs.Demands;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
+import io.stevedore.control.state.TaskRuntime.Phase;
+import io.stevedore.wire.AwsException;
+import io.stevedore.catalog.Architecture;
+import io.stevedore.catalog.InstanceType;
+import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.catalog.Selection;
+import io.stevedore.cloud.Instance;
+import io.stevedore.placement.ClusterSnapshot;
+import io.stevedore.placement.InstanceReservation;
+import io.stevedore.placement.InstanceStatus;
+import io.stevedore.placement.InstanceView;
+import io.stevedore.placement.Resources;
+import io.stevedore.placement.TaskDemand;
+import io.stevedore.provisioning.Zone;
+import io.stevedore.store.RowObserver;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.ecs.model.Attribute;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.InstanceLaunchTemplate;
+import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * Reads the engine's inputs from the control plane state, once per tick and cluster: the {@link ClusterSnapshot}
+ * (registered instances with their live usage, plus instances still booting with what is already planned onto them,
+ * so capacity launched in an earlier tick is reserved, not launched again) and each provider's priced offerings
+ * (selected once per requirements and capacity option, then cached).
+ */
+public final class SchedulerView {
+    static final String LAUNCHING_PREFIX = "~launching/";
+    private static final int MAX_CACHED_SELECTIONS = 64;
+
+    private final Context ctx;
+    private final Map<String, TaskDemand> demandByDefinition = new HashMap<>();
+    private final Map<List<Object>, Selection> selections = new HashMap<>();
+    private final Supplier<CapacityOfferings> offerings;
+
+    public SchedulerView(Context ctx, Supplier<CapacityOfferings> offerings) {
+        this.ctx = ctx;
+        this.offerings = offerings;
+        observeState();
+    }
+
+    /**
+     * The demand of a task (cached per task definition when there are no overrides); empty when its definition is
+     * gone.
+     *
+     * @throws AwsException when the definition cannot run on an instance (the reason to report)
+     */
+    public Optional<TaskDemand> demand(Task t) {
+        boolean plain = t.overrides() == null || t.overrides().equals(software.amazon.awssdk.services.ecs.model
+                .TaskOverride.builder().build());
+        if (plain && demandByDefinition.containsKey(t.taskDefinitionArn())) {
+            return Optional.of(demandByDefinition.get(t.taskDefinitionArn()));
+        }
+        Optional<TaskDefinition> td = ctx.state().taskDefinitions.get(t.taskDefinitionArn());
+        if (td.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskDemand d = Demands.of(td.get(), t.overrides());
+        if (plain) {
+            demandByDefinition.put(t.taskDefinitionArn(), d);
+        }
+        return Optional.of(d);
+    }
+
+    /** Forgets per-tick caches (demands); the offering selections stay. */
+    public void newTick() {
+        demandByDefinition.clear();
+    }
+
+    private record Usage(Resources used, Set<Integer> ports, Map<String, Integer> groups) {
+    }
+
+    /*
+     * Placement's view of a registered instance is rebuilt only when something it is made of changed: the
+     * instance, its container instance, its state in the cloud ({@code CloudProvider#changedSince}), or the share
+     * of a task on it — a task's demand or group, or its runtime's instance or DONE-ness; status steps in between
+     * (PENDING, ACTIVATING, …) change no share. Rows are observed as they change, rollbacks included. A tick with
+     * waiting tasks thus costs the instances that changed, not every task of the cluster. Instances still booting
+     * are always rebuilt (few, and their view carries the current time).
+     */
+    private final Map<String, InstanceView> views = new HashMap<>();
+    private final Set<String> dirty = new HashSet<>();
+    /** Instances removed since the last snapshot: their views go. */
+    private final Set<String> gone = new HashSet<>();
+    private boolean everything = true;
+    /** The cloud's state version at each cluster's last snapshot. */
+    private final Map<String, Long> cloudSeen = new HashMap<>();
+
+    private void observeState() {
+        var s = ctx.state();
+        s.runtimes.observe(observer((id, before, after) -> {
+            if (before != null && after != null && Objects.equals(before.instanceId(), after.instanceId())
+                    && (before.phase() == Phase.DONE) == (after.phase() == Phase.DONE)) {
+                return; // the same share on the same instance: a phase change placement does not see
+            }
+            recount.add(id);
+            touch(before == null ? null : before.instanceId());
+            touch(after == null ? null : after.instanceId());
+        }));
+        s.tasks.observe(observer((id, before, after) -> {
+            if (before != null && after != null && Objects.equals(before.taskDefinitionArn(),
+                    after.taskDefinitionArn()) && Objects.equals(before.overrides(), after.overrides())
+                    && Objects.equals(before.group(), after.group())) {
+                return; // same demand and group: its share is as it was
+            }
+            recount.add(id);
+            s.runtimes.get(id).ifPresent(rt -> touch(rt.instanceId()));
+        }));
+        s.instances.observe(observer((id, before, after) -> {
+            touch(id);
+            if (after == null) {
+                gone.add(id);
+            } else {
+                gone.remove(id);
+            }
+        }));
+        s.containerInstances.observe(observer((id, before, after) -> s.instancesByContainerInstance.ids(id)
+                .forEach(this::touch)));
+        s.taskDefinitions.observe(observer((id, before, after) -> {
+            everything = true;
+            recountAll = true;
+        }));
+    }
+
+    /** An observer of {@code onChange}; dropping every row voids everything derived. */
+    private <T> RowObserver<T> observer(RowObserver<T> onChange) {
+        return RowObserver.of(onChange, () -> {
+            everything = true;
+            recountAll = true;
+        });
+    }
+
+    private void touch(String instanceId) {
+        if (instanceId != null) {
+            dirty.add(instanceId);
+        }
+    }
+
+    /** Every managed instance of the cluster as placement sees it now. */
+    public ClusterSnapshot snapshot(String clusterArn) {
+        if (everything) {
+            views.clear();
+            gone.clear();
+            cloudSeen.clear();
+            everything = false;
+        }
+        List<InstanceView> out = new ArrayList<>();
+        long cloudVersion = ctx.cloud().stateVersion();
+        Long seen = cloudSeen.put(clusterArn, cloudVersion);
+        // the instances whose cloud state changed since this cluster's last snapshot (null: any may have)
+        Set<String> cloudChanged = cloudVersion < 0 || seen == null ? null : cloudVersion == seen ? Set.of()
+                : ctx.cloud().changedSince(seen).orElse(null);
+        for (ManagedInstance mi : ctx.state().instances.values(m -> m.clusterArn().equals(clusterArn))) {
+            InstanceView cached = views.get(mi.instanceId());
+            if (cloudChanged != null && !cloudChanged.contains(mi.instanceId()) && cached != null
+                    && mi.containerInstanceArn() != null && !dirty.contains(mi.instanceId())) {
+                out.add(cached); // nothing under it changed, in the state or in the cloud
+                continue;
+            }
+            Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
+            Optional<InstanceType> type = ctx.catalog().find(mi.instanceType());
+            if (ec2.isEmpty() || type.isEmpty() || "terminated".equals(ec2.get().state())
+                    || "shutting-down".equals(ec2.get().state())) {
+                views.remove(mi.instanceId()); // left out now: no cached view may stand in for it later
+                continue;
+            }
+            String id = mi.instanceId();
+            InstanceView v = mi.containerInstanceArn() == null ? null : views.get(id);
+            if (v == null || dirty.remove(id)) {
+                v = view(mi, ec2.get(), type.get(), usage(id)).orElse(null);
+                if (v != null && mi.containerInstanceArn() != null) {
+                    views.put(id, v);
+                } else {
+                    views.remove(id);
+                }
+            }
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        if (!gone.isEmpty()) {
+            views.keySet().removeAll(gone);
+            dirty.removeAll(gone);
+            gone.clear();
+        }
+        return ClusterSnapshot.of(out, group -> instancesRunning(clusterArn, group));
+    }
+
+    /** The EC2 instances with a task of the group placed and not done (the snapshot's spread counts ask). */
+    private List<String> instancesRunning(String clusterArn, String group) {
+        List<String> out = new ArrayList<>();
+        for (Task t : ctx.state().tasksByGroup.values(io.stevedore.control.state.EcsState.groupKey(clusterArn, group))) {
+            ctx.state().runtimes.get(t.taskArn()).filter(r -> r.phase() != Phase.DONE && r.instanceId() != null)
+                    .ifPresent(r -> out.add(r.instanceId()));
+        }
+        return out;
+    }
+
+    /*
+     * What each instance's tasks use is kept as a running sum: every task placed on an instance and not done adds
+     * its demand, host ports and group there. A task whose share may have changed (its definition, overrides or
+     * group; its runtime's instance or DONE-ness; the rows appearing or going) is counted again at the next
+     * snapshot (its old share taken off, its new one added), so a view rebuilt because one task changed does not
+     * read every task on the instance.
+     */
+    /** One task's share of an instance's usage. */
+    private record Share(String instanceId, TaskDemand demand, String group) {
+    }
+
+    /** An instance's usage: the sum of its tasks' shares (ports and groups with their counts). */
+    private static final class Sum {
+        Resources used = Resources.ZERO;
+        final Map<Integer, Integer> ports = new HashMap<>();
+        final Map<String, Integer> groups = new HashMap<>();
+
+        void add(Share s, int sign) {
+            used = sign > 0 ? used.plus(s.demand().resources()) : used.minus(s.demand().resources());
+            for (int port : s.demand().hostPorts()) {
+                ports.merge(port, sign, (a, b) -> a + b == 0 ? null : a + b);
+            }
+            groups.merge(s.group(), sign, (a, b) -> a + b == 0 ? null : a + b);
+        }
+
+        boolean isEmpty() {
+            return groups.isEmpty();
+        }
+    }
+
+    private final Map<String, Share> shares = new HashMap<>();
+    private final Map<String, Sum> sums = new HashMap<>();
+    /** Tasks whose share is to be counted again. */
+    private final Set<String> recount = new HashSet<>();
+    private boolean recountAll = true;
+
+    /** What the tasks placed on an instance (and not done) use: resources, host ports, groups. */
+    private Usage usage(String instanceId) {
+        if (recountAll) {
+            recountAll = false;
+            recount.clear();
+            shares.clear();
+            sums.clear();
+            for (TaskRuntime rt : ctx.state().runtimes.values()) {
+                count(rt.taskArn());
+            }
+        }
+        for (String taskArn : recount) {
+            count(taskArn);
+        }
+        recount.clear();
+        Sum sum = sums.get(instanceId);
+        if (sum == null) {
+            return new Usage(Resources.ZERO, Set.of(), Map.of());
+        }
+        return new Usage(sum.used, sum.ports.keySet(), sum.groups);
+    }
+
+    /** Takes a task's old share off its instance and adds its current one. */
+    private void count(String taskArn) {
+        Share old = shares.remove(taskArn);
+        if (old != null) {
+            Sum sum = sums.get(old.instanceId());
+            sum.add(old, -1);
+            if (sum.isEmpty()) {
+                sums.remove(old.instanceId());
+            }
+        }
+        Share now = share(taskArn);
+        if (now != null) {
+            shares.put(taskArn, now);
+            sums.computeIfAbsent(now.instanceId(), i -> new Sum()).add(now, 1);
+        }
+    }
+
+    /** A task's share now: none when it is not placed, done, gone or its definition cannot be read. */
+    private Share share(String taskArn) {
+        TaskRuntime rt = ctx.state().runtimes.get(taskArn).orElse(null);
+        if (rt == null || rt.phase() == Phase.DONE || rt.instanceId() == null) {
+            return null;
+        }
+        Task t = ctx.state().tasks.get(taskArn).orElse(null);
+        Optional<TaskDemand> d;
+        try {
+            d = t == null ? Optional.empty() : demand(t);
+        } catch (AwsException e) {
+            d = Optional.empty(); // placed before its definition became unplaceable: nothing to count
+        }
+        return d.map(x -> new Share(rt.instanceId(), x, t.group() == null ? "" : t.group())).orElse(null);
+    }
+
+    private Optional<InstanceView> view(ManagedInstance mi, Instance ec2, InstanceType type, Usage u) {
+        Architecture arch = type.architectures().iterator().next();
+        Resources registered = InstanceReservation.registered(type);
+        Resources remaining = clamp(registered.minus(u.used));
+        if (mi.containerInstanceArn() == null) {
+            Map<String, String> attrs = InstanceView.standardAttributes(type, arch, ec2.availabilityZone(),
+                    ec2.subnetId(), Map.of());
+            return Optional.of(new InstanceView(LAUNCHING_PREFIX + mi.instanceId(), mi.instanceId(), type, arch,
+                    ec2.availabilityZone(), ec2.subnetId(), mi.capacityProvider(), InstanceStatus.ACTIVE, true,
+                    Instances.AGENT_VERSION, ctx.now(), attrs, registered, remaining, u.ports, u.groups));
+        }
+        ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
+        if (ci == null) {
+            return Optional.empty();
+        }
+        Map<String, String> attrs = new TreeMap<>();
+        for (Attribute a : ci.attributes()) {
+            attrs.put(a.name(), a.value() == null ? "" : a.value());
+        }
+        InstanceStatus status;
+        try {
+            status = InstanceStatus.valueOf(ci.status());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            status = InstanceStatus.INACTIVE;
+        }
+        return Optional.of(new InstanceView(ci.containerInstanceArn(), mi.instanceId(), type, arch,
+                ec2.availabilityZone(), ec2.subnetId(), mi.capacityProvider(), status,
+                !Boolean.FALSE.equals(ci.agentConnected()),
+                ci.versionInfo() == null ? Instances.AGENT_VERSION : ci.versionInfo().agentVersion(),
+                ci.registeredAt() == null ? Instant.EPOCH : ci.registeredAt(), attrs, registered, remaining, u.ports,
+                u.groups));
+    }
+
+    /** Never negative: a task definition edited under running tasks must not stop the whole tick. */
+    private static Resources clamp(Resources r) {
+        return new Resources(Math.max(0, r.cpu()), Math.max(0, r.memoryMiB()), Math.max(0, r.gpus()),
+                Math.max(0, r.enis()));
+    }
+
+    /** What an ACTIVE Managed Instances provider may launch and where. */
+    public ProviderCapacity provider(CapacityProvider p) {
+        InstanceLaunchTemplate lt = p.managedInstancesProvider().instanceLaunchTemplate();
+        List<Zone> zones = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String s : lt.networkConfiguration().subnets()) {
+            ctx.cloud().subnet(s).filter(sn -> seen.add(sn.id()))
+                    .ifPresent(sn -> zones.add(new Zone(sn.id(), sn.availabilityZone())));
+        }
+        PurchaseOption option = "SPOT".equals(lt.capacityOptionTypeAsString()) ? PurchaseOption.SPOT
+                : PurchaseOption.ON_DEMAND;
+        try {
+            Selection sel = selection(lt.instanceRequirements(), option);
+            return new ProviderCapacity(p.name(), sel.offerings(), zones, sel.noMatchMessage());
+        } catch (RuntimeException e) {
+            return new ProviderCapacity(p.name(), List.of(), zones, Optional.of(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private Selection selection(InstanceRequirementsRequest requirements, PurchaseOption option) {
+        List<Object> key = new ArrayList<>();
+        key.add(requirements);
+        key.add(option);
+        Selection s = selections.get(key);
+        if (s == null) {
+            if (selections.size() >= MAX_CACHED_SELECTIONS) {
+                selections.clear();
+            }
+            s = offerings.get().select(requirements, ctx.config().region(), option);
+            selections.put(key, s);
+        }
+        return s;
+    }
+
+    /** The Availability Zones a task may run in: its subnets' zones within the provider's (all when it has none). */
+    public Set<String> zones(ProviderCapacity p, TaskRuntime rt) {
+        Set<String> providerZones = new HashSet<>();
+        for (Zone z : p.zones()) {
+            providerZones.add(z.availabilityZone());
+        }
+        if (rt.subnets().isEmpty()) {
+            return providerZones;
+        }
+        Set<String> taskZones = new HashSet<>();
+        for (String s : rt.subnets()) {
+            ctx.cloud().subnet(s).ifPresent(sn -> taskZones.add(sn.availabilityZone()));
+        }
+        taskZones.retainAll(providerZones);
+        return taskZones;
+    }
+}

@@ -1,0 +1,104 @@
+package io.stevedore.control.scheduling;
+
+import io.stevedore.catalog.Offering;
+import io.stevedore.placement.ClusterSnapshot;
+import io.stevedore.placement.PlacementConstraint;
+import io.stevedore.placement.PlacementStrategy;
+import io.stevedore.placement.TaskDemand;
+import io.stevedore.provisioning.Zone;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The capacity decision the reconciler delegates, once per tick and cluster: given the cluster's instances (registered
+ * and still launching, with what is already placed on them) and every task waiting for capacity, which tasks go on
+ * which instance, which instances to launch for the rest, and which tasks cannot get capacity and why. A pure
+ * decision over immutable inputs; the reconciler commits it. {@link Scheduler} is the implementation; this
+ * interface is the one place to swap it.
+ */
+public interface Scheduling {
+
+    /** The decisions for one cluster's waiting tasks. */
+    Decisions schedule(ClusterSnapshot snapshot, Map<String, ProviderCapacity> providers, List<PendingTask> pending);
+
+    /**
+     * A task waiting for capacity.
+     *
+     * @param taskArn          the task
+     * @param group            its task group ({@code service:x}, {@code family:x}), what spread and
+     *                         distinctInstance count
+     * @param demand           what it needs
+     * @param capacityProvider the Managed Instances provider it runs on
+     * @param constraints      placement constraints (RunTask / service plus the task definition's)
+     * @param strategies       placement strategies in order (empty: the default)
+     * @param zones            the Availability Zones it may run in (its subnets' zones within the provider's)
+     */
+    record PendingTask(String taskArn, String group, TaskDemand demand, String capacityProvider,
+                       List<PlacementConstraint> constraints, List<PlacementStrategy> strategies, Set<String> zones) {
+        public PendingTask {
+            Objects.requireNonNull(taskArn, "taskArn");
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(demand, "demand");
+            Objects.requireNonNull(capacityProvider, "capacityProvider");
+            constraints = List.copyOf(constraints);
+            strategies = List.copyOf(strategies);
+            zones = Set.copyOf(zones);
+        }
+    }
+
+    /**
+     * What a Managed Instances provider may launch.
+     *
+     * @param name          the provider
+     * @param offerings     priced offerings of its instance requirements and capacity option, cheapest first
+     * @param zones         its subnets and their zones
+     * @param noMatchReason why there are no offerings (empty when there are)
+     */
+    record ProviderCapacity(String name, List<Offering> offerings, List<Zone> zones, Optional<String> noMatchReason) {
+        public ProviderCapacity {
+            Objects.requireNonNull(name, "name");
+            offerings = List.copyOf(offerings);
+            zones = List.copyOf(zones);
+            Objects.requireNonNull(noMatchReason, "noMatchReason");
+        }
+    }
+
+    /** A task goes on an instance (registered or launching). */
+    record Placement(String taskArn, String ec2InstanceId) {
+    }
+
+    /**
+     * An instance to launch and the tasks planned onto it.
+     *
+     * @param capacityProvider the provider
+     * @param zone             the subnet to launch into
+     * @param offerings        acceptable offerings, best first: the planned one, then cheaper-to-dearer fallbacks
+     *                         that also hold every planned task (for insufficient capacity)
+     * @param taskArns         the tasks that will run on it
+     */
+    record Launch(String capacityProvider, Zone zone, List<Offering> offerings, List<String> taskArns) {
+        public Launch {
+            offerings = List.copyOf(offerings);
+            taskArns = List.copyOf(taskArns);
+            if (offerings.isEmpty()) {
+                throw new IllegalArgumentException("a launch needs at least one offering");
+            }
+        }
+    }
+
+    /** A task no allowed instance can run, with a reason a person can act on. */
+    record Unplaced(String taskArn, String reason) {
+    }
+
+    /** Everything decided for one cluster. */
+    record Decisions(List<Placement> placements, List<Launch> launches, List<Unplaced> unplaced) {
+        public Decisions {
+            placements = List.copyOf(placements);
+            launches = List.copyOf(launches);
+            unplaced = List.copyOf(unplaced);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.stevedore.control.state;
+
+import io.stevedore.ecs.SdkCodec;
+import io.stevedore.store.Database;
+import io.stevedore.store.Index;
+import io.stevedore.store.JsonCodec;
+import io.stevedore.store.Table;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.Setting;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * The control plane's state: one {@link Table} per resource kind, keyed by ARN (capacity providers by name,
+ * account settings by principal and name). ECS resources are held as the SDK model objects the API returns.
+ */
+public final class EcsState {
+    /** Tags of one resource. */
+    public record TagSet(String arn, Map<String, String> tags) {
+        public TagSet {
+            tags = tags == null ? new LinkedHashMap<>() : new LinkedHashMap<>(tags);
+        }
+    }
+
+    /** Scale-in protection of a task. */
+    public record Protection(String taskArn, boolean enabled, long expiresAtMillis) {
+    }
+
+    /** ECS keeps a service's latest 100 events. */
+    public static final int MAX_SERVICE_EVENTS = 100;
+
+    /** A persisted sequence. */
+    public record Sequence(String name, long value) {
+    }
+
+    public final Database db;
+    public final Table<Cluster> clusters;
+    public final Table<CapacityProvider> capacityProviders;
+    public final Table<TaskDefinition> taskDefinitions;
+    public final Table<Service> services;
+    public final Table<Task> tasks;
+    public final Table<ContainerInstance> containerInstances;
+    public final Table<TagSet> tags;
+    public final Table<Setting> accountSettings;
+    public final Table<TaskRuntime> runtimes;
+    public final Table<ManagedInstance> instances;
+    public final Table<Protection> protections;
+    /**
+     * Each service's events, newest first (the latest {@link #MAX_SERVICE_EVENTS}), kept apart from the service row
+     * so that the scheduler's count updates do not copy a hundred events each time; responses put them back.
+     */
+    public final Table<ServiceEventLog> serviceEvents;
+    private final Table<Sequence> sequences;
+    private final String idSeed;
+
+    /** Tasks by container instance ARN (every task placed on one, STOPPED ones until they are purged). */
+    public final Index<Task, String> tasksByContainerInstance;
+    /** Tasks by {@link #desiredKey} (cluster ARN and desiredStatus: ListTasks without a narrower filter). */
+    public final Index<Task, String> tasksByDesiredStatus;
+    /** Tasks by {@link #groupKey} (cluster ARN and task group, e.g. {@code service:web}). */
+    public final Index<Task, String> tasksByGroup;
+    /** STOPPED tasks, under {@code TRUE} (the purge reads them; a task moving through other statuses is not in it). */
+    public final Index<Task, Boolean> stoppedTasks;
+    /** Engine runtimes waiting for placement (phase UNPLACED, under {@code TRUE}). */
+    public final Index<TaskRuntime, Boolean> unplacedRuntimes;
+    /** Engine runtimes of tasks not yet done, by the EC2 instance they are placed on. */
+    public final Index<TaskRuntime, String> runtimesByInstance;
+    /** Managed instances by container instance ARN (registered ones). */
+    public final Index<ManagedInstance, String> instancesByContainerInstance;
+    /** Managed instances not yet registered as container instances (booting), under {@code TRUE}. */
+    public final Index<ManagedInstance, Boolean> unregisteredInstances;
+    /** Container instances by status (ACTIVE, DRAINING, …). */
+    public final Index<ContainerInstance, String> containerInstancesByStatus;
+
+    public EcsState(Database db, PlaneConfig config) {
+        this.db = db;
+        this.clusters = db.table("ecs.cluster", new SdkCodec<>(Cluster::builder, Cluster.class));
+        this.capacityProviders = db.table("ecs.capacity-provider",
+                new SdkCodec<>(CapacityProvider::builder, CapacityProvider.class));
+        this.taskDefinitions = db.table("ecs.task-definition",
+                new SdkCodec<>(TaskDefinition::builder, TaskDefinition.class));
+        this.services = db.table("ecs.service", new SdkCodec<>(Service::builder, Service.class));
+        this.tasks = db.table("ecs.task", new SdkCodec<>(Task::builder, Task.class));
+        this.containerInstances = db.table("ecs.container-instance",
+                new SdkCodec<>(ContainerInstance::builder, ContainerInstance.class));
+        this.tags = db.table("ecs.tags", new JsonCodec<>(TagSet.class));
+        this.accountSettings = db.table("ecs.account-setting", new SdkCodec<>(Setting::builder, Setting.class));
+        this.runtimes = db.table("engine.task", new JsonCodec<>(TaskRuntime.class));
+        this.instances = db.table("engine.instance", new JsonCodec<>(ManagedInstance.class));
+        this.protections = db.table("ecs.task-protection", new JsonCodec<>(Protection.class));
+        this.serviceEvents = db.table("ecs.service-events", ServiceEventLog.CODEC);
+        this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
+        this.idSeed = config.region() + "/" + config.accountId();
+        this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
+        this.tasksByDesiredStatus = tasks.index(t -> desiredKey(t.clusterArn(), t.desiredStatus()));
+        this.tasksByGroup = tasks.index(t -> t.group() == null ? null : groupKey(t.clusterArn(), t.group()));
+        this.stoppedTasks = tasks.index(t -> "STOPPED".equals(t.lastStatus()) ? Boolean.TRUE : null);
+        this.unplacedRuntimes = runtimes.index(r -> r.phase() == TaskRuntime.Phase.UNPLACED ? Boolean.TRUE : null);
+        this.runtimesByInstance = runtimes.index(r -> r.phase() == TaskRuntime.Phase.DONE ? null : r.instanceId());
+        this.containerInstancesByStatus = containerInstances.index(ContainerInstance::status);
+        this.instancesByContainerInstance = instances.index(ManagedInstance::containerInstanceArn);
+        this.unregisteredInstances = instances.index(m -> m.containerInstanceArn() == null ? Boolean.TRUE : null);
+    }
+
+    /** The key of {@link #tasksByDesiredStatus}. */
+    public static String desiredKey(String clusterArn, String desiredStatus) {
+        return clusterArn + " " + desiredStatus;
+    }
+
+    /** The key of {@link #tasksByGroup}. */
+    public static String groupKey(String clusterArn, String group) {
+        return clusterArn + " " + group;
+    }
+
+    /** The next value of a named sequence (persisted with the transaction). */
+    public long next(String name) {
+        long v = sequences.get(name).map(Sequence::value).orElse(0L) + 1;
+        sequences.put(name, new Sequence(name, v));
+        return v;
+    }
+
+    /** A new 32-hex-digit id (task, container instance, deployment), deterministic per data directory. */
+    public String newId(String kind) {
+        long n = next("id/" + kind);
+        UUID u = UUID.nameUUIDFromBytes((idSeed + "/" + kind + "/" + n).getBytes(StandardCharsets.UTF_8));
+        return u.toString().replace("-", "");
+    }
+
+    /** Removes a deleted capacity provider from every cluster's association list. */
+    public void detachCapacityProvider(String name) {
+        for (Cluster c : clusters.values(c -> c.capacityProviders().contains(name))) {
+            java.util.List<String> providers = new java.util.ArrayList<>(c.capacityProviders());
+            providers.remove(name);
+            clusters.put(c.clusterArn(), c.toBuilder().capacityProviders(providers).build());
+        }
+    }
+
+    /**
+     * The service with its events, as the API returns it. A service stored before the events moved to their own log
+     * shows the events its row carries until its next event moves them into the log.
+     */
+    public Service withEvents(Service s) {
+        return serviceEvents.get(s.serviceArn()).map(log -> s.toBuilder().events(log.events()).build()).orElse(s);
+    }
+
+    /** The service's events, newest first: its log, or those a service stored before the log carries in its row. */
+    private List<ServiceEvent> eventsOf(Service s) {
+        return serviceEvents.get(s.serviceArn()).map(ServiceEventLog::events).orElse(s.events());
+    }
+
+    /** The service's latest event messages, newest first. */
+    public List<String> recentEventMessages(Service s, int n) {
+        return eventsOf(s).stream().limit(n).map(ServiceEvent::message).toList();
+    }
+
+    /** Adds events (given oldest first) at the head of the service's log, keeping the latest 100. */
+    public void addServiceEvents(Service s, List<String> messages, Instant at) {
+        List<ServiceEvent> old = eventsOf(s);
+        List<ServiceEvent> fresh = new ArrayList<>(messages.size());
+        for (String m : messages) { // ids drawn oldest first
+            fresh.add(ServiceEvent.builder().id(newId("event")).createdAt(at).message(m).build());
+        }
+        List<ServiceEvent> events = new ArrayList<>(Math.min(MAX_SERVICE_EVENTS, old.size() + fresh.size()));
+        for (int i = fresh.size() - 1; i >= 0 && events.size() < MAX_SERVICE_EVENTS; i--) {
+            events.add(fresh.get(i)); // the newest on top
+        }
+        events.addAll(old.subList(0, Math.min(old.size(), MAX_SERVICE_EVENTS - events.size())));
+        serviceEvents.put(s.serviceArn(), new ServiceEventLog(s.serviceArn(), events));
+    }
+
+    public Map<String, String> tagsOf(String arn) {
+        return tags.get(arn).map(TagSet::tags).orElse(Map.of());
+    }
+}

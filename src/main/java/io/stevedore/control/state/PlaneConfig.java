@@ -1,0 +1,40 @@
+package io.stevedore.control.state;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of one control plane.
+ *
+ * @param region    the AWS region the endpoint pretends to be (default us-east-1)
+ * @param accountId the 12-digit account in every ARN (default 000000000000, as moto and LocalStack use)
+ * @param speed     how many times faster than real time every simulated delay elapses (default 1)
+ */
+public record PlaneConfig(String region, String accountId, double speed) {
+    public static final String DEFAULT_REGION = "us-east-1";
+    public static final String DEFAULT_ACCOUNT = "000000000000";
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+
+    public PlaneConfig {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(accountId, "accountId");
+        if (!REGION.matcher(region).matches()) {
+            throw new IllegalArgumentException("not a region name: " + region);
+        }
+        if (!ACCOUNT.matcher(accountId).matches()) {
+            throw new IllegalArgumentException("an account id has 12 digits: " + accountId);
+        }
+        if (!(speed > 0) || Double.isInfinite(speed)) {
+            throw new IllegalArgumentException("speed must be a positive number: " + speed);
+        }
+    }
+
+    public static PlaneConfig defaults() {
+        return new PlaneConfig(DEFAULT_REGION, DEFAULT_ACCOUNT, 1);
+    }
+
+    public String arnPrefix() {
+        return "arn:aws:ecs:" + region + ":" + accountId + ":";
+    }
+}

@@ -1,0 +1,401 @@
+package io.stevedore.control.tasks;
+
+import io.stevedore.control.state.PlacementRules;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.store.Database;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * The service scheduler: keeps each service's primary deployment at its desired count and replaces older
+ * deployments' tasks in a rolling fashion within {@code maximumPercent} (tasks in flight) and
+ * {@code minimumHealthyPercent} (RUNNING tasks kept), then marks the rollout COMPLETED.
+ */
+public final class ServiceController {
+    private static final Set<String> PENDING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
+    private static final int RECENT_EVENTS = 5;
+
+    private final Context ctx;
+    private final TaskFactory factory;
+    private final TaskLifecycle lifecycle;
+    /** Container instances that are DRAINING this tick: their service tasks move elsewhere (start-before-stop). */
+    private Map<String, String> draining = Map.of();
+
+    public ServiceController(Context ctx, TaskFactory factory, TaskLifecycle lifecycle) {
+        this.ctx = ctx;
+        this.factory = factory;
+        this.lifecycle = lifecycle;
+        ctx.state().db.addCommitListener(new Database.CommitListener() {
+            @Override
+            public void changed(String kind, String id, Object value) {
+                ServiceController.this.changed(kind, id, value);
+            }
+
+            @Override
+            public void changed(String kind, String id, Object before, Object value) {
+                if (before instanceof Task b && value instanceof Task a && sameForService(b, a)) {
+                    return; // e.g. PENDING → ACTIVATING: nothing the service scheduler counts changed
+                }
+                ServiceController.this.changed(kind, id, value);
+            }
+
+            @Override
+            public void wiped() {
+                everything = true;
+            }
+
+            @Override
+            public void rolledBack() {
+                everything = true;
+            }
+        });
+    }
+
+    /*
+     * Incremental passes. A service's reconciliation depends only on the service, its tasks and whether the
+     * instances under them drain, so a pass visits the services that changed, whose tasks changed, or that have
+     * tasks on a container instance that changed since the previous pass (learnt from the database's committed
+     * changes; a service's tasks come from the state's group index). 10,000 services would otherwise cost every
+     * tick 10,000 reconciliations. The first pass, a pass after a failed or rolled-back one and every pass over a
+     * shared store (other processes change rows without telling this one) visit every service.
+     */
+    private final Set<String> dirtyServices = new HashSet<>();
+    private final Set<String> dirtyGroups = new HashSet<>();
+    private final Set<String> dirtyInstances = new HashSet<>();
+    /** The service rows the last pass wrote, by ARN (their commit does not call for another pass). */
+    private final Map<String, Service> savedByPass = new HashMap<>();
+    private boolean everything = true;
+
+    private void changed(String kind, String id, Object value) {
+        if ("ecs.service".equals(kind)) {
+            if (value != null && savedByPass.get(id) == value) {
+                return; // this pass's own write (counts, events): nothing new to reconcile
+            }
+            dirtyServices.add(id);
+        } else if ("ecs.container-instance".equals(kind)) {
+            dirtyInstances.add(id); // a drain (or its end) concerns every service with tasks on the instance
+        } else if ("ecs.task".equals(kind) && value instanceof Task t && t.group() != null) {
+            dirtyGroups.add(EcsState.groupKey(t.clusterArn(), t.group()));
+        }
+    }
+
+    /** Whether a task change leaves everything the service scheduler reads of it as it was. */
+    static boolean sameForService(Task b, Task a) {
+        return stage(b.lastStatus()).equals(stage(a.lastStatus()))
+                && java.util.Objects.equals(b.desiredStatus(), a.desiredStatus())
+                && java.util.Objects.equals(b.containerInstanceArn(), a.containerInstanceArn())
+                && java.util.Objects.equals(b.startedBy(), a.startedBy())
+                && java.util.Objects.equals(b.group(), a.group());
+    }
+
+    /** The scheduler's view of a lastStatus: starting ones count as pending, stopping ones as neither. */
+    private static String stage(String lastStatus) {
+        if (lastStatus == null) {
+            return "";
+        }
+        if (PENDING.contains(lastStatus)) {
+            return "PENDING";
+        }
+        return switch (lastStatus) {
+            case "DEACTIVATING", "STOPPING", "DEPROVISIONING" -> "STOPPING";
+            default -> lastStatus;
+        };
+    }
+
+    public void reconcile() {
+        draining = new HashMap<>();
+        ctx.state().containerInstancesByStatus.values("DRAINING")
+                .forEach(ci -> draining.put(ci.containerInstanceArn(), ci.statusReason() == null ? ""
+                        : ci.statusReason()));
+        boolean full = everything || ctx.state().db.isShared();
+        everything = true; // until this pass succeeds
+        savedByPass.clear();
+        List<Service> todo;
+        if (full) {
+            todo = ctx.state().services.values(s -> "ACTIVE".equals(s.status()) || "DRAINING".equals(s.status()));
+        } else {
+            for (String ci : dirtyInstances) {
+                for (Task t : ctx.state().tasksByContainerInstance.values(ci)) {
+                    if (t.group() != null) {
+                        dirtyGroups.add(EcsState.groupKey(t.clusterArn(), t.group()));
+                    }
+                }
+            }
+            Set<String> arns = new TreeSet<>(dirtyServices);
+            for (String g : dirtyGroups) {
+                int space = g.indexOf(" service:");
+                if (space > 0) {
+                    String cluster = g.substring(0, space);
+                    arns.add(ctx.arn("service/" + cluster.substring(cluster.indexOf("cluster/") + 8) + "/"
+                            + g.substring(space + 9)));
+                }
+            }
+            todo = new ArrayList<>();
+            for (String arn : arns) {
+                ctx.state().services.get(arn).filter(s -> "ACTIVE".equals(s.status())
+                        || "DRAINING".equals(s.status())).ifPresent(todo::add);
+            }
+        }
+        dirtyServices.clear();
+        dirtyGroups.clear();
+        dirtyInstances.clear();
+        for (Service s : todo) {
+            reconcile(s);
+        }
+        everything = false;
+    }
+
+    /** How many of {@code tasks} are RUNNING. */
+    private static int running(List<Task> tasks) {
+        int n = 0;
+        for (Task t : tasks) {
+            if ("RUNNING".equals(t.lastStatus())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The service's tasks in ARN order (current values; tasks created during this pass included). */
+    private List<Task> tasksOf(Service s) {
+        return ctx.state().tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:" + s.serviceName()));
+    }
+
+    private void reconcile(Service s) {
+        List<Task> live = new ArrayList<>();
+        for (Task t : tasksOf(s)) {
+            if ("RUNNING".equals(t.desiredStatus())) {
+                live.add(t);
+            }
+        }
+        List<String> events = new ArrayList<>();
+        if ("DRAINING".equals(s.status())) {
+            live.forEach(t -> lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Service is being deleted"));
+            boolean anyLeft = tasksOf(s).stream().anyMatch(t -> !"STOPPED".equals(t.lastStatus()));
+            save(s, anyLeft ? s : s.toBuilder().status("INACTIVE").runningCount(0).pendingCount(0).build(), events);
+            return;
+        }
+        Deployment primary = s.deployments().get(0);
+        int desired = s.desiredCount();
+        DeploymentConfiguration dc = s.deploymentConfiguration();
+        int maxTotal = Math.max(desired, (int) Math.floor(desired * (dc.maximumPercent() == null ? 200
+                : dc.maximumPercent()) / 100.0));
+        int minHealthy = (int) Math.ceil(desired * (dc.minimumHealthyPercent() == null ? 100
+                : dc.minimumHealthyPercent()) / 100.0);
+        List<Task> moving = new ArrayList<>();
+        List<Task> mine = new ArrayList<>();
+        List<Task> old = new ArrayList<>();
+        for (Task t : live) {
+            if (!primary.id().equals(t.startedBy())) {
+                old.add(t);
+            } else if (draining.containsKey(t.containerInstanceArn())) {
+                moving.add(t);
+            } else {
+                mine.add(t);
+            }
+        }
+        Comparator<Task> stopOrder = Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
+                .thenComparing(Task::createdAt, Comparator.reverseOrder()).thenComparing(Task::taskArn);
+        if (mine.size() > desired) {
+            mine.sort(stopOrder);
+            List<Task> excess = new ArrayList<>(mine.subList(0, mine.size() - desired));
+            mine.removeAll(excess);
+            List<String> stopped = new ArrayList<>();
+            for (Task t : excess) {
+                lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment "
+                        + primary.id() + ")");
+                stopped.add(id(t));
+            }
+            events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks: "
+                    + paren(stopped) + ".");
+        }
+        int room = old.isEmpty() && moving.isEmpty() ? desired - mine.size() : Math.min(desired - mine.size(),
+                maxTotal - mine.size() - old.size() - moving.size());
+        if (room > 0) {
+            TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
+            Cluster cluster = ctx.state().clusters.get(s.clusterArn()).orElse(null);
+            if (td != null && cluster != null) {
+                List<String> started = new ArrayList<>();
+                for (int i = 0; i < room; i++) {
+                    String provider = ProviderChoice.choose(primary.capacityProviderStrategy(), mine);
+                    Task t = factory.create(new TaskFactory.Spec(cluster, td, provider,
+                            provider == null ? primary.launchTypeAsString() : null, "service:" + s.serviceName(),
+                            primary.id(), null, subnets(primary), Boolean.TRUE.equals(s.enableExecuteCommand()),
+                            PlacementRules.of(s.placementConstraints(), s.placementStrategy())));
+                    mine.add(t);
+                    started.add(id(t));
+                }
+                events.add("(service " + s.serviceName() + ") has started " + started.size() + " tasks: "
+                        + paren(started) + ".");
+            }
+        }
+        long healthy = running(mine) + running(old) + running(moving);
+        healthy = drain(s, moving, healthy, maxTotal > desired ? Math.max(minHealthy, desired) : minHealthy, events);
+        old.sort(stopOrder);
+        List<String> stoppedOld = new ArrayList<>();
+        for (Task t : old) {
+            boolean running = "RUNNING".equals(t.lastStatus());
+            if (!running || healthy - 1 >= minHealthy) {
+                lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Task replaced by deployment " + primary.id());
+                stoppedOld.add(id(t));
+                if (running) {
+                    healthy--;
+                }
+            }
+        }
+        if (!stoppedOld.isEmpty()) {
+            events.add("(service " + s.serviceName() + ") has stopped " + stoppedOld.size() + " running tasks: "
+                    + paren(stoppedOld) + ".");
+        }
+        save(s, withCounts(s, primary), events);
+    }
+
+    /**
+     * Service tasks on DRAINING instances: not yet running ones stop at once; RUNNING ones stop only while at least
+     * {@code keep} tasks stay RUNNING (start-before-stop when {@code maximumPercent} leaves room for replacements,
+     * else down to {@code minimumHealthyPercent}). Returns the healthy count left.
+     */
+    private long drain(Service s, List<Task> moving, long healthy, int keep, List<String> events) {
+        moving.sort(Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
+                .thenComparing(Task::createdAt).thenComparing(Task::taskArn));
+        List<String> stopped = new ArrayList<>();
+        for (Task t : moving) {
+            boolean running = "RUNNING".equals(t.lastStatus());
+            if (!running || healthy - 1 >= keep) {
+                String why = draining.getOrDefault(t.containerInstanceArn(), "");
+                lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Container instance is draining"
+                        + (why.isEmpty() ? "" : " (" + why + ")"));
+                stopped.add(id(t));
+                if (running) {
+                    healthy--;
+                }
+            }
+        }
+        if (!stopped.isEmpty()) {
+            events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks on"
+                    + " draining container instances: " + paren(stopped) + ".");
+        }
+        return healthy;
+    }
+
+    /**
+     * Reports that a task of the service cannot be placed, as ECS does ("was unable to place a task because no
+     * container instance met all of its requirements. Reason: …"); the same message is not repeated while it is
+     * among the latest events.
+     */
+    public void unableToPlace(Task t, String reason) {
+        String name = t.group().substring("service:".length());
+        String cluster = t.clusterArn().substring(t.clusterArn().indexOf("cluster/") + 8);
+        ctx.state().services.get(ctx.arn("service/" + cluster + "/" + name)).ifPresent(s -> {
+            String message = "(service " + name + ") was unable to place a task because no container instance met"
+                    + " all of its requirements. Reason: " + reason + ".";
+            boolean recent = ctx.state().recentEventMessages(s, RECENT_EVENTS).contains(message);
+            if (!recent) {
+                save(s, s, List.of(message));
+            }
+        });
+    }
+
+    private static List<String> subnets(Deployment d) {
+        return d.networkConfiguration() == null || d.networkConfiguration().awsvpcConfiguration() == null
+                ? List.of() : d.networkConfiguration().awsvpcConfiguration().subnets();
+    }
+
+    private Service withCounts(Service s, Deployment primary) {
+        List<Task> all = new ArrayList<>();
+        for (Task t : tasksOf(s)) {
+            if ("RUNNING".equals(t.desiredStatus())) {
+                all.add(t);
+            }
+        }
+        List<Deployment> deployments = new ArrayList<>();
+        int running = 0;
+        int pending = 0;
+        for (Deployment d : s.deployments()) {
+            int r = 0;
+            int p = 0;
+            int n = 0;
+            for (Task t : all) {
+                if (d.id().equals(t.startedBy())) {
+                    n++;
+                    if ("RUNNING".equals(t.lastStatus())) {
+                        r++;
+                    } else if (PENDING.contains(t.lastStatus())) {
+                        p++;
+                    }
+                }
+            }
+            running += r;
+            pending += p;
+            boolean isPrimary = d.id().equals(primary.id());
+            if (!isPrimary && n == 0) {
+                continue; // an old deployment with no tasks left is done
+            }
+            Deployment.Builder b = d.toBuilder().runningCount(r).pendingCount(p)
+                    .desiredCount(isPrimary ? s.desiredCount() : 0);
+            if (!java.util.Objects.equals(d.runningCount(), r) || !java.util.Objects.equals(d.pendingCount(), p)) {
+                b.updatedAt(ctx.now());
+            }
+            deployments.add(b.build());
+        }
+        Deployment first = deployments.get(0);
+        if (deployments.size() == 1 && first.runningCount().intValue() == s.desiredCount().intValue() && first.pendingCount() == 0
+                && !"COMPLETED".equals(first.rolloutStateAsString())) {
+            deployments.set(0, first.toBuilder().rolloutState("COMPLETED")
+                    .rolloutStateReason("ECS deployment " + first.id() + " completed.").build());
+        }
+        if (deployments.equals(s.deployments()) && java.util.Objects.equals(s.runningCount(), running)
+                && java.util.Objects.equals(s.pendingCount(), pending)) {
+            return s; // nothing to write: spares copying the service (and its 100 events)
+        }
+        return s.toBuilder().deployments(deployments).runningCount(running).pendingCount(pending).build();
+    }
+
+    private void save(Service before, Service after, List<String> messages) {
+        Service s = after;
+        boolean steadyNow = s.deployments().size() == 1 && "COMPLETED".equals(s.deployments().get(0)
+                .rolloutStateAsString()) && s.runningCount().equals(s.desiredCount());
+        boolean steadyBefore = before.deployments().size() == 1 && "COMPLETED".equals(before.deployments().get(0)
+                .rolloutStateAsString()) && before.runningCount().equals(before.desiredCount());
+        List<String> all = new ArrayList<>(messages);
+        if ("ACTIVE".equals(s.status()) && steadyNow && !steadyBefore) {
+            all.add("(service " + s.serviceName() + ") has reached a steady state.");
+        }
+        if (!all.isEmpty()) {
+            ctx.state().addServiceEvents(s, all, ctx.now());
+            if (!s.events().isEmpty()) {
+                s = s.toBuilder().events(List.of()).build(); // stored before the log: its events moved there
+            }
+        }
+        if (s == before) {
+            return; // only events: the service row stays as it is
+        }
+        ctx.state().services.put(s.serviceArn(), s);
+        savedByPass.put(s.serviceArn(), s);
+    }
+
+    private static String id(Task t) {
+        return t.taskArn().substring(t.taskArn().lastIndexOf('/') + 1);
+    }
+
+    private static String paren(List<String> ids) {
+        StringBuilder b = new StringBuilder();
+        for (String i : ids) {
+            b.append(b.length() == 0 ? "" : " ").append("(task ").append(i).append(")");
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,110 @@
+package io.stevedore.control.tasks;
+
+import io.stevedore.control.state.Timings;
+import io.stevedore.control.state.PlacementRules;
+import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.ecs.Demands;
+import io.stevedore.control.state.Context;
+import io.stevedore.wire.AwsException;
+import io.stevedore.placement.TaskDemand;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskOverride;
+
+/** Creates new tasks (RunTask and the service scheduler) in PROVISIONING with their engine runtime. */
+public final class TaskFactory {
+    private final Context ctx;
+    private final Timings timings;
+
+    /**
+     * What a new task is.
+     *
+     * @param cluster          its cluster
+     * @param taskDefinition   its task definition
+     * @param capacityProvider the capacity provider (null with a launch type)
+     * @param launchType       the launch type (null with a capacity provider)
+     * @param group            {@code family:x} or {@code service:x}
+     * @param startedBy        free text, or the deployment id of a service
+     * @param overrides        RunTask overrides (may be null)
+     * @param subnets          awsvpc subnets (may be empty)
+     * @param enableExecuteCommand ECS Exec flag
+     * @param placement        placement constraints and strategies of the RunTask call or service
+     */
+    public record Spec(Cluster cluster, TaskDefinition taskDefinition, String capacityProvider, String launchType,
+                       String group, String startedBy, TaskOverride overrides, List<String> subnets,
+                       boolean enableExecuteCommand, PlacementRules placement) {
+        public Spec {
+            Objects.requireNonNull(cluster, "cluster");
+            Objects.requireNonNull(taskDefinition, "taskDefinition");
+            subnets = subnets == null ? List.of() : List.copyOf(subnets);
+            placement = placement == null ? PlacementRules.NONE : placement;
+        }
+    }
+
+    public TaskFactory(Context ctx, Timings timings) {
+        this.ctx = ctx;
+        this.timings = timings;
+    }
+
+    public Task create(Spec s) {
+        String id = ctx.state().newId("task");
+        String cluster = s.cluster().clusterName();
+        String arn = ctx.arn("task/" + cluster + "/" + id);
+        TaskDefinition td = s.taskDefinition();
+        String cpu;
+        String memory;
+        try {
+            TaskDemand demand = Demands.of(td, s.overrides());
+            cpu = Integer.toString(demand.cpu());
+            memory = Long.toString(demand.memoryMiB());
+        } catch (AwsException e) {
+            cpu = td.cpu(); // a launch-type task placement never models (e.g. bridge mode on EC2)
+            memory = td.memory();
+        }
+        List<Container> containers = new ArrayList<>();
+        String image = null;
+        for (ContainerDefinition c : td.containerDefinitions()) {
+            if (image == null && !Boolean.FALSE.equals(c.essential())) {
+                image = c.image();
+            }
+            containers.add(Container.builder()
+                    .containerArn(ctx.arn("container/" + cluster + "/" + id + "/" + ctx.state().newId("container")))
+                    .taskArn(arn).name(c.name()).image(c.image()).lastStatus("PENDING").healthStatus("UNKNOWN")
+                    .cpu(c.cpu() == null ? "0" : c.cpu().toString())
+                    .memory(c.memory() == null ? null : c.memory().toString())
+                    .memoryReservation(c.memoryReservation() == null ? null : c.memoryReservation().toString())
+                    .build());
+        }
+        Task t = Task.builder().taskArn(arn).clusterArn(s.cluster().clusterArn())
+                .taskDefinitionArn(td.taskDefinitionArn()).lastStatus("PROVISIONING").desiredStatus("RUNNING")
+                .createdAt(ctx.now()).group(s.group()).startedBy(s.startedBy()).launchType(s.launchType())
+                .capacityProviderName(s.capacityProvider()).cpu(cpu)
+                .memory(memory).containers(containers)
+                .overrides(s.overrides() == null ? TaskOverride.builder().build() : s.overrides())
+                .version(1L).enableExecuteCommand(s.enableExecuteCommand()).healthStatus("UNKNOWN")
+                .platformFamily("Linux").build();
+        Map<String, String> env = Demands.environment(td, s.overrides());
+        long run = Demands.runMillis(env);
+        ctx.state().tasks.put(arn, t);
+        ctx.state().runtimes.put(arn, new TaskRuntime(arn, TaskRuntime.Phase.UNPLACED, 0, null,
+                run < 0 ? -1 : Timings.div(java.time.Duration.ofMillis(run), speed()).toMillis(),
+                Demands.exitCode(env), true, s.subnets(), image == null ? td.containerDefinitions().get(0).image()
+                        : image, s.placement()));
+        return t;
+    }
+
+    private double speed() {
+        return ctx.config().speed();
+    }
+
+    Timings timings() {
+        return timings;
+    }
+}

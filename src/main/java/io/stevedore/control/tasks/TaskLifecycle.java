@@ -1,0 +1,248 @@
+package io.stevedore.control.tasks;
+
+import io.stevedore.control.state.Timings;
+import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.TaskRuntime.Phase;
+import io.stevedore.store.Database;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.ecs.model.Attachment;
+import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.NetworkInterface;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * Moves tasks through PROVISIONING → PENDING → ACTIVATING → RUNNING → DEACTIVATING → STOPPING →
+ * DEPROVISIONING → STOPPED as their phase deadlines pass, with the ECS timestamps at each step.
+ */
+public final class TaskLifecycle {
+    private static final Set<Phase> BEFORE_RUN = Set.of(Phase.UNPLACED, Phase.WAIT_INSTANCE, Phase.ATTACH_ENI,
+            Phase.PULL, Phase.ACTIVATE);
+
+    private final Context ctx;
+    private final Timings timings;
+
+    /*
+     * Incremental advances. Only a task whose phase deadline has passed or whose stop was requested can move, so
+     * a pass looks at those: deadlines and stop requests are learnt from the database's committed changes (and
+     * from requestStop directly, for stops asked within the same tick). The first pass, a pass after a failed
+     * tick and every pass over a shared store look at every task and rebuild both indexes.
+     */
+    private final TreeMap<Long, Set<String>> dueIndex = new TreeMap<>();
+    private final Set<String> stopWanted = new HashSet<>();
+    private boolean everything = true;
+
+    public TaskLifecycle(Context ctx, Timings timings) {
+        this.ctx = ctx;
+        this.timings = timings;
+        ctx.state().db.addCommitListener(new Database.CommitListener() {
+            @Override
+            public void changed(String kind, String id, Object value) {
+                if (value instanceof TaskRuntime rt) {
+                    due(rt);
+                } else if (value instanceof Task t && stopPending(t)) {
+                    stopWanted.add(id);
+                }
+            }
+
+            @Override
+            public void wiped() {
+                everything = true;
+            }
+
+            @Override
+            public void rolledBack() {
+                everything = true;
+            }
+        });
+    }
+
+    private void due(TaskRuntime rt) {
+        if (rt.phase() != Phase.DONE && rt.dueAtMillis() > 0) {
+            dueIndex.computeIfAbsent(rt.dueAtMillis(), k -> new HashSet<>()).add(rt.taskArn());
+        }
+    }
+
+    private static boolean stopPending(Task t) {
+        return "STOPPED".equals(t.desiredStatus()) && !"STOPPED".equals(t.lastStatus());
+    }
+
+    private long now() {
+        return ctx.now().toEpochMilli();
+    }
+
+    private long after(java.time.Duration d) {
+        return now() + Math.max(1, d.toMillis());
+    }
+
+    /** Marks a task to stop (desired STOPPED); the next advance moves it. No-op on stopping tasks. */
+    public void requestStop(Task t, String stopCode, String reason) {
+        if ("STOPPED".equals(t.desiredStatus())) {
+            return;
+        }
+        Task u = t.toBuilder().desiredStatus("STOPPED").stopCode(stopCode).stoppedReason(reason)
+                .stoppingAt(ctx.now()).version(t.version() + 1).build();
+        ctx.state().tasks.put(t.taskArn(), u);
+        stopWanted.add(t.taskArn());
+    }
+
+    public void advanceAll() {
+        boolean full = everything || ctx.state().db.isShared();
+        everything = true; // until this pass succeeds
+        if (full) {
+            dueIndex.clear();
+            stopWanted.clear();
+            for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.phase() != Phase.DONE)) {
+                advanceOne(rt);
+                ctx.state().runtimes.get(rt.taskArn()).ifPresent(this::due);
+                ctx.state().tasks.get(rt.taskArn()).filter(TaskLifecycle::stopPending)
+                        .ifPresent(t -> stopWanted.add(t.taskArn()));
+            }
+        } else {
+            TreeSet<String> arns = new TreeSet<>(stopWanted);
+            stopWanted.clear();
+            var head = dueIndex.headMap(now(), true);
+            head.values().forEach(arns::addAll);
+            head.clear();
+            for (String arn : arns) {
+                ctx.state().runtimes.get(arn).filter(r -> r.phase() != Phase.DONE).ifPresent(this::advanceOne);
+            }
+        }
+        everything = false;
+    }
+
+    private void advanceOne(TaskRuntime rt) {
+        Task t = ctx.state().tasks.get(rt.taskArn()).orElse(null);
+        if (t == null) {
+            ctx.state().runtimes.remove(rt.taskArn());
+            return;
+        }
+        advance(t, rt);
+    }
+
+    private void advance(Task t, TaskRuntime rt) {
+        boolean stopWanted = "STOPPED".equals(t.desiredStatus());
+        if (stopWanted && BEFORE_RUN.contains(rt.phase())) {
+            if (hasEni(t) && rt.phase() != Phase.UNPLACED && rt.phase() != Phase.WAIT_INSTANCE) {
+                save(t, t.toBuilder().lastStatus("DEPROVISIONING").executionStoppedAt(ctx.now())
+                        .containers(containers(t, "STOPPED", null)).attachments(eni(t, "DELETING")),
+                        rt.to(Phase.DEPROVISION, after(timings.deprovision())));
+            } else {
+                finish(t, rt);
+            }
+            return;
+        }
+        if (stopWanted && rt.phase() == Phase.RUN) {
+            save(t, t.toBuilder().lastStatus("DEACTIVATING"), rt.to(Phase.DEACTIVATE, after(timings.deactivate())));
+            return;
+        }
+        if (rt.dueAtMillis() <= 0 || now() < rt.dueAtMillis()) {
+            return;
+        }
+        Instant now = ctx.now();
+        switch (rt.phase()) {
+            case ATTACH_ENI -> save(t, t.toBuilder().lastStatus("PENDING").pullStartedAt(now)
+                    .attachments(eni(t, "ATTACHED")), rt.to(Phase.PULL,
+                    after(rt.cold() ? timings.coldPull() : timings.warmPull())));
+            case PULL -> {
+                cacheImage(rt);
+                save(t, t.toBuilder().lastStatus("ACTIVATING").pullStoppedAt(now),
+                        rt.to(Phase.ACTIVATE, after(timings.containerStart())));
+            }
+            case ACTIVATE -> save(t, t.toBuilder().lastStatus("RUNNING").startedAt(now).connectivity("CONNECTED")
+                    .connectivityAt(now).containers(containers(t, "RUNNING", null)),
+                    rt.to(Phase.RUN, rt.runMillis() < 0 ? 0 : now() + Math.max(1, rt.runMillis())));
+            case RUN -> save(t, t.toBuilder().desiredStatus("STOPPED").stopCode("EssentialContainerExited")
+                    .stoppedReason("Essential container in task exited").stoppingAt(now).lastStatus("DEACTIVATING")
+                    .containers(containers(t, "STOPPED", rt.exitCode())),
+                    rt.to(Phase.DEACTIVATE, after(timings.deactivate())));
+            case DEACTIVATE -> save(t, t.toBuilder().lastStatus("STOPPING"), rt.to(Phase.STOP, after(timings.stop())));
+            case STOP -> {
+                Task.Builder b = t.toBuilder().executionStoppedAt(now).containers(containers(t, "STOPPED", 0));
+                if (hasEni(t)) {
+                    save(t, b.lastStatus("DEPROVISIONING").attachments(eni(t, "DELETING")),
+                            rt.to(Phase.DEPROVISION, after(timings.deprovision())));
+                } else {
+                    finish(b.build(), rt);
+                }
+            }
+            case DEPROVISION -> finish(t, rt);
+            default -> {
+                // UNPLACED and WAIT_INSTANCE wait for events, not deadlines
+            }
+        }
+    }
+
+    private void cacheImage(TaskRuntime rt) {
+        if (rt.instanceId() != null && rt.image() != null) {
+            ctx.state().instances.get(rt.instanceId())
+                    .ifPresent(mi -> ctx.state().instances.put(mi.instanceId(), mi.withImage(rt.image())));
+        }
+    }
+
+    private void finish(Task t, TaskRuntime rt) {
+        Task.Builder b = t.toBuilder().lastStatus("STOPPED").desiredStatus("STOPPED").stoppedAt(ctx.now())
+                .containers(containers(t, "STOPPED", null));
+        if (t.executionStoppedAt() == null) {
+            b.executionStoppedAt(ctx.now());
+        }
+        if (t.stoppingAt() == null) {
+            b.stoppingAt(ctx.now());
+        }
+        if (hasEni(t)) {
+            b.attachments(eni(t, "DELETED"));
+        }
+        save(t, b, rt.to(Phase.DONE, 0));
+    }
+
+    /** Writes the task as {@code b} (made from {@code t}) with the next version, and its runtime. */
+    private void save(Task t, Task.Builder b, TaskRuntime rt) {
+        ctx.state().tasks.put(t.taskArn(), b.version(t.version() + 1).build());
+        ctx.state().runtimes.put(rt.taskArn(), rt);
+    }
+
+    static boolean hasEni(Task t) {
+        return t.attachments().stream().anyMatch(a -> "ElasticNetworkInterface".equals(a.type()));
+    }
+
+    private static List<Attachment> eni(Task t, String status) {
+        List<Attachment> out = new ArrayList<>();
+        for (Attachment a : t.attachments()) {
+            out.add("ElasticNetworkInterface".equals(a.type()) ? a.toBuilder().status(status).build() : a);
+        }
+        return out;
+    }
+
+    private static List<Container> containers(Task t, String status, Integer exitCode) {
+        String ip = null;
+        for (Attachment a : t.attachments()) {
+            for (var kv : a.details()) {
+                if ("privateIPv4Address".equals(kv.name())) {
+                    ip = kv.value();
+                }
+            }
+        }
+        List<Container> out = new ArrayList<>();
+        for (Container c : t.containers()) {
+            Container.Builder b = c.toBuilder().lastStatus(status);
+            if ("RUNNING".equals(status)) {
+                b.runtimeId(c.taskArn().substring(c.taskArn().lastIndexOf('/') + 1) + "-" + c.name());
+                if (ip != null) {
+                    b.networkInterfaces(NetworkInterface.builder().attachmentId(t.attachments().get(0)
+                            .id()).privateIpv4Address(ip).build());
+                }
+            }
+            if ("STOPPED".equals(status) && c.exitCode() == null && exitCode != null) {
+                b.exitCode(exitCode);
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+}

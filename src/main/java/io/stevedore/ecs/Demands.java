@@ -1,0 +1,73 @@
+package io.stevedore.ecs;
+
+import io.stevedore.placement.TaskDemand;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskOverride;
+
+/**
+ * A task's {@link TaskDemand} and the simulated-workload environment convention:
+ * {@value #RUN_SECONDS} (seconds the task runs before its essential container exits; absent = until stopped)
+ * and {@value #EXIT_CODE} (that container's exit code, default 0), read from the container environment with
+ * container overrides applied.
+ */
+public final class Demands {
+    public static final String RUN_SECONDS = "STEVEDORE_RUN_SECONDS";
+    public static final String EXIT_CODE = "STEVEDORE_EXIT_CODE";
+
+    private Demands() {
+    }
+
+    /**
+     * The task's demand by {@link TaskDemandMapper} (task-level sizes, else the containers' reservations).
+     *
+     * @throws io.stevedore.wire.AwsException when the definition (with overrides) cannot run on an instance
+     */
+    public static TaskDemand of(TaskDefinition td, TaskOverride o) {
+        return TaskDemandMapper.toDemand(td, o);
+    }
+
+    /** The environment of every container with overrides applied, merged (first container wins). */
+    public static Map<String, String> environment(TaskDefinition td, TaskOverride o) {
+        Map<String, String> env = new TreeMap<>();
+        for (ContainerDefinition c : td.containerDefinitions()) {
+            Map<String, String> own = new TreeMap<>();
+            for (KeyValuePair kv : c.environment()) {
+                own.put(kv.name(), kv.value());
+            }
+            if (o != null) {
+                for (ContainerOverride co : o.containerOverrides()) {
+                    if (c.name().equals(co.name())) {
+                        co.environment().forEach(kv -> own.put(kv.name(), kv.value()));
+                    }
+                }
+            }
+            own.forEach(env::putIfAbsent);
+        }
+        return env;
+    }
+
+    /** How long the simulated workload runs at speed 1, in ms; -1 = until stopped. */
+    public static long runMillis(Map<String, String> env) {
+        return Optional.ofNullable(env.get(RUN_SECONDS)).map(s -> {
+            try {
+                return (long) (Double.parseDouble(s) * 1000);
+            } catch (NumberFormatException e) {
+                return -1L;
+            }
+        }).orElse(-1L);
+    }
+
+    public static int exitCode(Map<String, String> env) {
+        try {
+            return Integer.parseInt(env.getOrDefault(EXIT_CODE, "0").trim());
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

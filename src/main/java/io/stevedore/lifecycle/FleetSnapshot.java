@@ -1,0 +1,115 @@
+package io.stevedore.lifecycle;
+
+import io.stevedore.catalog.Offering;
+import io.stevedore.placement.Resources;
+import io.stevedore.placement.TaskDemand;
+import io.stevedore.provisioning.Zone;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the lifecycle controller sees: a snapshot of the providers, their instances and the tasks on them, built
+ * by the control plane from its state (the controller never reads state itself).
+ *
+ * @param now       the time of the snapshot
+ * @param providers the Managed Instances providers by name
+ * @param instances every registered instance, instance-id order
+ */
+public record FleetSnapshot(Instant now, Map<String, Provider> providers, List<Member> instances) {
+    public FleetSnapshot {
+        Objects.requireNonNull(now, "now");
+        providers = Map.copyOf(providers);
+        instances = List.copyOf(instances);
+    }
+
+    /**
+     * A provider's lifecycle policy and what it may launch.
+     *
+     * @param name              the provider
+     * @param scaleInAfterMillis idle / underutilized delay, -1 = optimization off
+     * @param autoRepair        {@code autoRepairConfiguration.actionsStatus} ENABLED
+     * @param window            the maintenance window, if the user attached one
+     * @param budget            the disruption budget
+     * @param offerings         what it may launch, cheapest first (for re-placement on new capacity)
+     * @param zones             its subnets
+     * @param settled           none of its tasks waits for capacity (PROVISIONING): compaction only acts then, so it
+     *                          never takes room a waiting task is about to get
+     */
+    public record Provider(String name, long scaleInAfterMillis, boolean autoRepair, Optional<EventWindow> window,
+                           DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled) {
+        public Provider {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(window, "window");
+            Objects.requireNonNull(budget, "budget");
+            offerings = List.copyOf(offerings);
+            zones = List.copyOf(zones);
+        }
+    }
+
+    /** Container instance states the controller distinguishes. */
+    public enum State { ACTIVE, DRAINING }
+
+    /** A drain in progress. */
+    public record Drain(long startedMillis, DrainCause cause, long deadlineMillis) {
+    }
+
+    /**
+     * One registered instance.
+     *
+     * @param instanceId           EC2 id
+     * @param provider             its capacity provider
+     * @param instanceType         its type
+     * @param pricePerHour         what it costs (EC2, the offering's price)
+     * @param registered           its registered resources
+     * @param launchedAtMillis     launch time
+     * @param state                ACTIVE or DRAINING
+     * @param drain                the drain in progress, if the controller or the user started one
+     * @param impaired             health IMPAIRED
+     * @param spotNoticeMillis     when a Spot interruption notice arrived, -1 = none
+     * @param idleSinceMillis      when its last task ended, -1 while it has tasks
+     * @param lastTaskChangeMillis the last task start or stop on it, -1 = never
+     * @param tasks                the tasks on it that are not STOPPED
+     */
+    public record Member(String instanceId, String provider, String instanceType, double pricePerHour,
+                         Resources registered, long launchedAtMillis, State state, Optional<Drain> drain,
+                         boolean impaired, long spotNoticeMillis, long idleSinceMillis, long lastTaskChangeMillis,
+                         List<Work> tasks) {
+        public Member {
+            Objects.requireNonNull(instanceId, "instanceId");
+            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(drain, "drain");
+            tasks = List.copyOf(tasks);
+        }
+
+        public Resources used() {
+            Resources r = Resources.ZERO;
+            for (Work w : tasks) {
+                r = r.plus(w.demand().resources());
+            }
+            return r;
+        }
+    }
+
+    /**
+     * A task on an instance.
+     *
+     * @param taskArn   the task
+     * @param service   its service name, null for a standalone (RunTask) task
+     * @param demand    what it needs
+     * @param running   lastStatus RUNNING
+     * @param protectedFromScaleIn task scale-in protection is on
+     * @param optedOut  its service opted out of optimization (tag {@code stevedore:optimization=disabled})
+     * @param constrained it has placement constraints (compaction's simulation does not model them: never moved)
+     */
+    public record Work(String taskArn, String service, TaskDemand demand, boolean running, boolean protectedFromScaleIn,
+                       boolean optedOut, boolean constrained) {
+        public Work {
+            Objects.requireNonNull(taskArn, "taskArn");
+            Objects.requireNonNull(demand, "demand");
+        }
+    }
+}

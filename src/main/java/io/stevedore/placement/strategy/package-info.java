@@ -1,5 +1,0 @@
-/**
- * Capacity provider strategies (base and weight across providers, the cluster default) and the Fargate
- * providers' task-size rules.
- */
-package io.stevedore.placement.strategy;
