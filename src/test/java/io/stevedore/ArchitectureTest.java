@@ -151,7 +151,7 @@ class ArchitectureTest {
     @Test
     void simulator_namesNoTable() throws IOException {
         Set<String> tables = new TreeSet<>();
-        Pattern declared = Pattern.compile("\\.table\\(\\s*\"([^\"]+)\"");
+        Pattern declared = Pattern.compile("(?:\\.table\\(|new RowKind<>\\()\\s*\"([^\"]+)\"");
         for (Path file : CODE.keySet()) {
             Matcher m = declared.matcher(Files.readString(file));
             while (m.find()) {

@@ -92,7 +92,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         Supplier<CapacityOfferings> offerings = CapacityOfferings.lazy(catalog);
         this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
-        db.addCommitListener(new StateChangeEvents(reconciler.events(), clock));
+        StateChangeEvents.attach(state, reconciler.events(), clock);
         this.faults = new FaultInjector(db, cloud, reconciler, state, config.speed());
         new ClusterOps(ctx).register(api);
         new CapacityProviderOps(ctx, offerings).register(api);

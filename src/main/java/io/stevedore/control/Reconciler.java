@@ -2,7 +2,7 @@ package io.stevedore.control;
 
 import io.stevedore.control.state.Timings;
 import io.stevedore.control.fleet.FleetLifecycle;
-import io.stevedore.control.state.Instances;
+import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.scheduling.Scheduler;
 import io.stevedore.control.scheduling.SchedulerView;
 import io.stevedore.control.scheduling.Scheduling;
@@ -146,7 +146,7 @@ public final class Reconciler {
             }
             String cluster = mi.clusterArn().substring(mi.clusterArn().indexOf("cluster/") + 8);
             String arn = ctx.arn("container-instance/" + cluster + "/" + ctx.state().newId("container-instance"));
-            ctx.state().containerInstances.put(arn, Instances.register(ctx, mi, ec2.get(), arn));
+            ctx.state().containerInstances.put(arn, ContainerInstances.register(ctx, mi, ec2.get(), arn));
             ctx.state().instances.put(mi.instanceId(), mi.registered(arn).idleSince(ctx.now().toEpochMilli()));
             for (TaskRuntime rt : waitingFor(mi)) {
                 ctx.state().tasks.get(rt.taskArn()).ifPresent(t -> start(t, rt, ctx.state().instances

@@ -2,6 +2,7 @@ package io.stevedore.sim;
 
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.ManagedInstance;
+import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.catalog.InstanceType;
@@ -10,7 +11,6 @@ import io.stevedore.cloud.Instance;
 import io.stevedore.sim.billing.FargateQuote;
 import io.stevedore.sim.billing.FargateTaskBill;
 import io.stevedore.sim.billing.InstanceBill;
-import io.stevedore.store.Database;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * report needs: every instance's life and bill, each task's start latency and the Fargate bill of the same
  * task, stop causes, allocated and provisioned capacity, and the times the control plane next needs a tick.
  */
-final class Recorder implements Database.CommitListener {
+final class Recorder {
     /** One launched instance. */
     static final class InstanceLife {
         final String id;
@@ -118,17 +118,13 @@ final class Recorder implements Database.CommitListener {
         return sim.clock().now().toEpochMilli();
     }
 
-    @Override
-    public void changed(String kind, String id, Object value) {
-        switch (kind) {
-            case "ecs.task" -> task(id, (Task) value);
-            case "engine.task" -> runtime(id, (TaskRuntime) value);
-            case "ec2.instance" -> instance((Instance) value);
-            case "engine.instance" -> managed((ManagedInstance) value);
-            default -> {
-                // other tables do not matter to the report
-            }
-        }
+    /** Follows the control plane's committed changes from now on. */
+    void attach(EcsState state) {
+        state.feed.committed()
+                .on(RowKind.TASK, (id, before, after) -> task(id, after))
+                .on(RowKind.TASK_RUNTIME, (id, before, after) -> runtime(id, after))
+                .on(RowKind.CLOUD_INSTANCE, (id, before, after) -> instance(after))
+                .on(RowKind.MANAGED_INSTANCE, (id, before, after) -> managed(after));
     }
 
     // ---- tasks -----------------------------------------------------------------------------------------------

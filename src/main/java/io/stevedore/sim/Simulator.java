@@ -65,7 +65,7 @@ public final class Simulator {
                 providers);
         this.recorder = new Recorder(context, options.seed());
         this.samples = new Samples(buckets, step);
-        plane.database().addCommitListener(recorder);
+        recorder.attach(plane.state());
         this.setup = new Setup(plane, workload);
         this.faults = new Faults(plane, recorder, new SplittableRandom(options.seed() * 31 + 7));
     }

@@ -7,7 +7,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.ecs.Errors;
 import io.stevedore.api.Pages;
 import io.stevedore.ecs.Demands;
-import io.stevedore.control.state.Instances;
+import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.Reconciler;
 import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.InstanceType;
@@ -109,7 +109,7 @@ public final class ContainerInstanceOps {
         ContainerInstance.Builder b = ci.toBuilder()
                 .runningTasksCount((int) tasks.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count())
                 .pendingTasksCount((int) tasks.stream().filter(t -> PENDING.contains(t.lastStatus())).count())
-                .remainingResources(Instances.resources(registered.minus(used), ports));
+                .remainingResources(ContainerInstances.resources(registered.minus(used), ports));
         if (tags) {
             b.tags(TagOps.sdkTags(ctx, ci.containerInstanceArn()));
         }

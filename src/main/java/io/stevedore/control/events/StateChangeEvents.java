@@ -1,7 +1,8 @@
 package io.stevedore.control.events;
 
 import io.stevedore.wire.AwsJsonCodec;
-import io.stevedore.store.Database;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.RowKind;
 import io.stevedore.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -16,48 +17,71 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * instance's status or health changes, {@code ECS Capacity Provider State Change} (Stevedore's, ECS sends none)
  * when a capacity provider's status changes. The detail is the resource's JSON as the ECS API returns it.
  */
-public final class StateChangeEvents implements Database.CommitListener {
+public final class StateChangeEvents {
     private final EventRing ring;
     private final Clock clock;
     private final AwsJsonCodec codec = new AwsJsonCodec();
+    /** The last state seen per row (key: resource and id). */
     private final Map<String, String> seen = new HashMap<>();
 
-    public StateChangeEvents(EventRing ring, Clock clock) {
+    private StateChangeEvents(EventRing ring, Clock clock) {
         this.ring = ring;
         this.clock = clock;
     }
 
-    @Override
-    public void changed(String kind, String id, Object value) {
-        if (value == null) {
-            seen.remove(kind + "|" + id);
-            return;
+    /** Records the state changes committed to {@code state} in {@code ring}, timed by {@code clock}. */
+    public static void attach(EcsState state, EventRing ring, Clock clock) {
+        StateChangeEvents e = new StateChangeEvents(ring, clock);
+        state.feed.committed()
+                .on(RowKind.TASK, (id, before, t) -> {
+                    if (e.gone(RowKind.TASK, id, t)) {
+                        return;
+                    }
+                    if (e.record(RowKind.TASK, id, t.lastStatus() + "/" + t.desiredStatus(),
+                            "STOPPED".equals(t.lastStatus()))) {
+                        e.add("ECS Task State Change", t.taskArn(), () -> e.codec.writeString(t));
+                    }
+                })
+                .on(RowKind.CONTAINER_INSTANCE, (id, before, ci) -> {
+                    if (e.gone(RowKind.CONTAINER_INSTANCE, id, ci)) {
+                        return;
+                    }
+                    String health = ci.healthStatus() == null ? "" : ci.healthStatus().overallStatusAsString();
+                    if (e.record(RowKind.CONTAINER_INSTANCE, id, ci.status() + "/" + health,
+                            "INACTIVE".equals(ci.status()))) {
+                        e.add("ECS Container Instance State Change", ci.containerInstanceArn(),
+                                () -> e.codec.writeString(ci));
+                    }
+                })
+                .on(RowKind.CAPACITY_PROVIDER, (id, before, p) -> {
+                    if (e.gone(RowKind.CAPACITY_PROVIDER, id, p)) {
+                        return;
+                    }
+                    if (e.record(RowKind.CAPACITY_PROVIDER, id, p.statusAsString() + "/" + p.updateStatusAsString(),
+                            false)) {
+                        e.add("ECS Capacity Provider State Change",
+                                p.capacityProviderArn() == null ? p.name() : p.capacityProviderArn(),
+                                () -> e.codec.writeString(p));
+                    }
+                });
+    }
+
+    private void add(String type, String resource, java.util.function.Supplier<String> detail) {
+        ring.add(clock.now().toEpochMilli(), type, List.of(resource), detail);
+    }
+
+    /** A removed row is forgotten. */
+    private boolean gone(RowKind<?> r, String id, Object after) {
+        if (after == null) {
+            seen.remove(r + "|" + id);
+            return true;
         }
-        String key = kind + "|" + id;
-        if (value instanceof Task t) {
-            String state = t.lastStatus() + "/" + t.desiredStatus();
-            if (record(key, state, "STOPPED".equals(t.lastStatus()))) {
-                ring.add(clock.now().toEpochMilli(), "ECS Task State Change", List.of(t.taskArn()),
-                        () -> codec.writeString(t));
-            }
-        } else if (value instanceof ContainerInstance ci) {
-            String state = ci.status() + "/" + (ci.healthStatus() == null ? "" : ci.healthStatus()
-                    .overallStatusAsString());
-            if (record(key, state, "INACTIVE".equals(ci.status()))) {
-                ring.add(clock.now().toEpochMilli(), "ECS Container Instance State Change",
-                        List.of(ci.containerInstanceArn()), () -> codec.writeString(ci));
-            }
-        } else if (value instanceof CapacityProvider p) {
-            if (record(key, p.statusAsString() + "/" + p.updateStatusAsString(), false)) {
-                ring.add(clock.now().toEpochMilli(), "ECS Capacity Provider State Change",
-                        List.of(p.capacityProviderArn() == null ? p.name() : p.capacityProviderArn()),
-                        () -> codec.writeString(p));
-            }
-        }
+        return false;
     }
 
     /** True when the state is new for the row; final states are forgotten (the map stays bounded). */
-    private boolean record(String key, String state, boolean last) {
+    private boolean record(RowKind<?> r, String id, String state, boolean last) {
+        String key = r + "|" + id;
         String before = last ? seen.remove(key) : seen.put(key, state);
         return !state.equals(before);
     }

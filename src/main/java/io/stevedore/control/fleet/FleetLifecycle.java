@@ -1,5 +1,7 @@
 package io.stevedore.control.fleet;
 
+import io.stevedore.control.state.WindowSetting;
+import io.stevedore.control.state.LaunchBackoff;
 import io.stevedore.control.scheduling.SchedulerView;
 import io.stevedore.control.state.InstanceLifecycleState;
 import io.stevedore.control.state.ManagedInstance;
@@ -71,10 +73,6 @@ public final class FleetLifecycle {
     /** When each instance's next cached image expires (the image cleanup visits these, not every instance). */
     private final Map<String, Long> imageExpiry = new HashMap<>();
 
-    /** A maintenance window attached through the admin API (cron form allowed), key cluster/provider. */
-    public record WindowSetting(String key, String expression) {
-    }
-
     public FleetLifecycle(Context ctx, TaskLifecycle tasks, SchedulerView inputs, LifecycleSettings settings,
                    EventRing events) {
         this.ctx = ctx;
@@ -82,9 +80,9 @@ public final class FleetLifecycle {
         this.inputs = inputs;
         this.controller = new LifecycleController(settings, new Compaction(new Provisioner()));
         this.events = events;
-        this.life = ctx.state().db.table("lifecycle.instance", new JsonCodec<>(InstanceLifecycleState.class));
-        this.backoff = ctx.state().db.table("lifecycle.launch-backoff", new JsonCodec<>(LaunchBackoff.class));
-        this.windows = ctx.state().db.table("lifecycle.event-window", new JsonCodec<>(WindowSetting.class));
+        this.life = ctx.state().instanceLifecycle;
+        this.backoff = ctx.state().launchBackoff;
+        this.windows = ctx.state().maintenanceWindows;
         this.view = new LifecycleView(ctx, inputs, settings, life, windows);
         this.noticed = life.index(l -> l.spotNoticeMillis() >= 0 ? Boolean.TRUE : null);
         this.byProvider = ctx.state().instances.index(ManagedInstance::capacityProvider);

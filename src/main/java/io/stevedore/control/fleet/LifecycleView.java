@@ -1,5 +1,6 @@
 package io.stevedore.control.fleet;
 
+import io.stevedore.control.state.WindowSetting;
 import io.stevedore.control.state.Timings;
 import io.stevedore.control.scheduling.SchedulerView;
 import io.stevedore.control.scheduling.Scheduling;
@@ -18,7 +19,7 @@ import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.store.Index;
-import io.stevedore.store.RowObserver;
+import io.stevedore.control.state.RowKind;
 import io.stevedore.store.Table;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +42,9 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * member (one instance and the work on it) is rebuilt only when something it reads changed — its instance,
  * container instance or lifecycle row, a task on it (its place, running or stopped state, desired status, times,
  * group or demand: {@link #sameForFleet}), a task's scale-in protection — or when a protection it counted expires;
- * a snapshot visits only those instances. Row changes arrive through {@link RowObserver}s as they happen (inside
- * the tick, rollbacks included), so a cached member never hides a write. Changes that concern every member (task
+ * a snapshot visits only those instances. Row changes arrive through the state's live
+ * {@link io.stevedore.control.state.ChangeFeed} as they happen (inside the tick, rollbacks included), so a cached
+ * member never hides a write. Changes that concern every member (task
  * definitions, service tags, a provider's offerings or status) rebuild them all. A fleet of 10,000 tasks thus costs
  * a tick what changed, not every task.
  */
@@ -51,7 +53,7 @@ final class LifecycleView {
     private final SchedulerView inputs;
     private final LifecycleSettings settings;
     private final Table<InstanceLifecycleState> life;
-    private final Table<FleetLifecycle.WindowSetting> windows;
+    private final Table<WindowSetting> windows;
     /** Tasks waiting for capacity (PROVISIONING), by cluster ARN and provider: a provider without any is settled. */
     private final Index<Task, String> unsettled;
 
@@ -89,7 +91,7 @@ final class LifecycleView {
     private boolean everything = true;
 
     LifecycleView(Context ctx, SchedulerView inputs, LifecycleSettings settings, Table<InstanceLifecycleState> life,
-              Table<FleetLifecycle.WindowSetting> windows) {
+              Table<WindowSetting> windows) {
         this.ctx = ctx;
         this.inputs = inputs;
         this.settings = settings;
@@ -98,33 +100,30 @@ final class LifecycleView {
         EcsState s = ctx.state();
         this.unsettled = s.tasks.index(t -> t.capacityProviderName() != null && "PROVISIONING".equals(t.lastStatus())
                 && "RUNNING".equals(t.desiredStatus()) ? t.clusterArn() + "/" + t.capacityProviderName() : null);
-        s.instances.observe(observer((id, before, after) -> touch(id)));
-        life.observe(observer((id, before, after) -> touch(id)));
-        s.containerInstances.observe(observer((id, before, after) -> touchContainerInstance(id)));
-        s.tasks.observe(observer((id, before, after) -> {
-            if (after == null) {
-                works.remove(id);
-            }
-            boolean same = before != null && after != null && sameForFleet(before, after);
-            touchContainerInstance(before == null ? null : before.containerInstanceArn(), !same);
-            touchContainerInstance(after == null ? null : after.containerInstanceArn(), !same);
-        }));
-        s.runtimes.observe(observer((id, before, after) -> {
-            // a member is made of task rows, not runtimes: a runtime change concerns the idle and image timers
-            usageChanged(before == null ? null : before.instanceId());
-            usageChanged(after == null ? null : after.instanceId());
-        }));
-        s.protections.observe(observer((id, before, after) -> {
-            works.remove(id);
-            s.tasks.get(id).ifPresent(t -> touchContainerInstance(t.containerInstanceArn()));
-        }));
-        s.taskDefinitions.observe(observer((id, before, after) -> everything = true));
-        s.tags.observe(observer((id, before, after) -> everything = true));
-    }
-
-    /** An observer of {@code onChange}; dropping every row voids everything derived. */
-    private <T> RowObserver<T> observer(RowObserver<T> onChange) {
-        return RowObserver.of(onChange, () -> everything = true);
+        s.feed.live()
+                .on(RowKind.MANAGED_INSTANCE, (id, before, after) -> touch(id))
+                .on(RowKind.INSTANCE_LIFECYCLE, (id, before, after) -> touch(id))
+                .on(RowKind.CONTAINER_INSTANCE, (id, before, after) -> touchContainerInstance(id))
+                .on(RowKind.TASK, (id, before, after) -> {
+                    if (after == null) {
+                        works.remove(id);
+                    }
+                    boolean same = before != null && after != null && sameForFleet(before, after);
+                    touchContainerInstance(before == null ? null : before.containerInstanceArn(), !same);
+                    touchContainerInstance(after == null ? null : after.containerInstanceArn(), !same);
+                })
+                .on(RowKind.TASK_RUNTIME, (id, before, after) -> {
+                    // a member is made of task rows, not runtimes: a runtime change concerns the idle and image timers
+                    usageChanged(before == null ? null : before.instanceId());
+                    usageChanged(after == null ? null : after.instanceId());
+                })
+                .on(RowKind.TASK_PROTECTION, (id, before, after) -> {
+                    works.remove(id);
+                    s.tasks.get(id).ifPresent(t -> touchContainerInstance(t.containerInstanceArn()));
+                })
+                .on(RowKind.TASK_DEFINITION, (id, before, after) -> everything = true)
+                .on(RowKind.TAGS, (id, before, after) -> everything = true)
+                .onReset(() -> everything = true);
     }
 
     private void touch(String instanceId) {
@@ -157,15 +156,18 @@ final class LifecycleView {
      * STOPPING, …) do not show.
      */
     static boolean sameForFleet(Task b, Task a) {
-        return Objects.equals(b.containerInstanceArn(), a.containerInstanceArn())
-                && Objects.equals(b.desiredStatus(), a.desiredStatus())
-                && "RUNNING".equals(b.lastStatus()) == "RUNNING".equals(a.lastStatus())
-                && "STOPPED".equals(b.lastStatus()) == "STOPPED".equals(a.lastStatus())
-                && Objects.equals(b.createdAt(), a.createdAt()) && Objects.equals(b.startedAt(), a.startedAt())
-                && Objects.equals(b.stoppedAt(), a.stoppedAt()) && Objects.equals(b.group(), a.group())
-                && Objects.equals(b.clusterArn(), a.clusterArn())
-                && Objects.equals(b.taskDefinitionArn(), a.taskDefinitionArn())
-                && Objects.equals(b.overrides(), a.overrides());
+        return MemberFacts.of(b).equals(MemberFacts.of(a));
+    }
+
+    /** What a member reads of a task (see {@link #sameForFleet}). */
+    private record MemberFacts(String containerInstanceArn, String desiredStatus, boolean running, boolean stopped,
+                               Object createdAt, Object startedAt, Object stoppedAt, String group, String clusterArn,
+                               String taskDefinitionArn, Object overrides) {
+        static MemberFacts of(Task t) {
+            return new MemberFacts(t.containerInstanceArn(), t.desiredStatus(), "RUNNING".equals(t.lastStatus()),
+                    "STOPPED".equals(t.lastStatus()), t.createdAt(), t.startedAt(), t.stoppedAt(), t.group(),
+                    t.clusterArn(), t.taskDefinitionArn(), t.overrides());
+        }
     }
 
     /**
@@ -281,7 +283,7 @@ final class LifecycleView {
         Map<String, String> tags = ctx.state().tagsOf(p.capacityProviderArn());
         Optional<EventWindow> window = Optional.empty();
         String expr = windows.get(FleetLifecycle.windowKey(clusterArn, p.name()))
-                .map(FleetLifecycle.WindowSetting::expression).orElse(tags.get(FleetLifecycle.WINDOW_TAG));
+                .map(WindowSetting::expression).orElse(tags.get(FleetLifecycle.WINDOW_TAG));
         if (expr != null) {
             try {
                 window = Optional.of(EventWindow.parse(expr));

@@ -1,6 +1,6 @@
 package io.stevedore.control.scheduling;
 
-import io.stevedore.control.state.Instances;
+import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.scheduling.Scheduling.Launch;
 import io.stevedore.control.scheduling.Scheduling.PendingTask;
 import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
@@ -199,7 +199,7 @@ final class LaunchPlanner {
         Architecture arch = o.type().architectures().iterator().next();
         // a new, empty instance as the cluster query language would see it right after registration
         QueryTarget target = new ProspectiveInstance(InstanceView.standardAttributes(o.type(), arch,
-                z.availabilityZone(), z.subnetId(), Map.of()), Instant.EPOCH, Instances.AGENT_VERSION);
+                z.availabilityZone(), z.subnetId(), Map.of()), Instant.EPOCH, ContainerInstances.AGENT_VERSION);
         for (PlacementConstraint c : memberOf) {
             if (!((PlacementConstraint.MemberOf) c).expression().matches(target)) {
                 return false;

@@ -1,6 +1,6 @@
 package io.stevedore.control.scheduling;
 
-import io.stevedore.control.state.Instances;
+import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.ecs.Demands;
@@ -20,7 +20,7 @@ import io.stevedore.placement.InstanceView;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.Zone;
-import io.stevedore.store.RowObserver;
+import io.stevedore.control.state.RowKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,48 +108,50 @@ public final class SchedulerView {
     /** The cloud's state version at each cluster's last snapshot. */
     private final Map<String, Long> cloudSeen = new HashMap<>();
 
-    private void observeState() {
-        var s = ctx.state();
-        s.runtimes.observe(observer((id, before, after) -> {
-            if (before != null && after != null && Objects.equals(before.instanceId(), after.instanceId())
-                    && (before.phase() == Phase.DONE) == (after.phase() == Phase.DONE)) {
-                return; // the same share on the same instance: a phase change placement does not see
-            }
-            recount.add(id);
-            touch(before == null ? null : before.instanceId());
-            touch(after == null ? null : after.instanceId());
-        }));
-        s.tasks.observe(observer((id, before, after) -> {
-            if (before != null && after != null && Objects.equals(before.taskDefinitionArn(),
-                    after.taskDefinitionArn()) && Objects.equals(before.overrides(), after.overrides())
-                    && Objects.equals(before.group(), after.group())) {
-                return; // same demand and group: its share is as it was
-            }
-            recount.add(id);
-            s.runtimes.get(id).ifPresent(rt -> touch(rt.instanceId()));
-        }));
-        s.instances.observe(observer((id, before, after) -> {
-            touch(id);
-            if (after == null) {
-                gone.add(id);
-            } else {
-                gone.remove(id);
-            }
-        }));
-        s.containerInstances.observe(observer((id, before, after) -> s.instancesByContainerInstance.ids(id)
-                .forEach(this::touch)));
-        s.taskDefinitions.observe(observer((id, before, after) -> {
-            everything = true;
-            recountAll = true;
-        }));
+    /** What placement reads of a runtime: the instance its share is on, and whether it still holds one. */
+    private record RuntimeShare(String instanceId, boolean done) {
+        static RuntimeShare of(TaskRuntime rt) {
+            return new RuntimeShare(rt.instanceId(), rt.phase() == Phase.DONE);
+        }
     }
 
-    /** An observer of {@code onChange}; dropping every row voids everything derived. */
-    private <T> RowObserver<T> observer(RowObserver<T> onChange) {
-        return RowObserver.of(onChange, () -> {
-            everything = true;
-            recountAll = true;
-        });
+    /** What placement reads of a task: what its demand is made of, and its group. */
+    private record TaskShare(String taskDefinitionArn, Object overrides, String group) {
+        static TaskShare of(Task t) {
+            return new TaskShare(t.taskDefinitionArn(), t.overrides(), t.group());
+        }
+    }
+
+    private void observeState() {
+        var s = ctx.state();
+        s.feed.live()
+                .on(RowKind.TASK_RUNTIME, RuntimeShare::of, (id, before, after) -> {
+                    recount.add(id);
+                    touch(before == null ? null : before.instanceId());
+                    touch(after == null ? null : after.instanceId());
+                })
+                .on(RowKind.TASK, TaskShare::of, (id, before, after) -> {
+                    recount.add(id);
+                    s.runtimes.get(id).ifPresent(rt -> touch(rt.instanceId()));
+                })
+                .on(RowKind.MANAGED_INSTANCE, (id, before, after) -> {
+                    touch(id);
+                    if (after == null) {
+                        gone.add(id);
+                    } else {
+                        gone.remove(id);
+                    }
+                })
+                .on(RowKind.CONTAINER_INSTANCE, (id, before, after) -> s.instancesByContainerInstance.ids(id)
+                        .forEach(this::touch))
+                .on(RowKind.TASK_DEFINITION, (id, before, after) -> voidAll())
+                .onReset(this::voidAll);
+    }
+
+    /** Everything derived is rebuilt at the next snapshot. */
+    private void voidAll() {
+        everything = true;
+        recountAll = true;
     }
 
     private void touch(String instanceId) {
@@ -318,7 +320,7 @@ public final class SchedulerView {
                     ec2.subnetId(), Map.of());
             return Optional.of(new InstanceView(LAUNCHING_PREFIX + mi.instanceId(), mi.instanceId(), type, arch,
                     ec2.availabilityZone(), ec2.subnetId(), mi.capacityProvider(), InstanceStatus.ACTIVE, true,
-                    Instances.AGENT_VERSION, ctx.now(), attrs, registered, remaining, u.ports, u.groups));
+                    ContainerInstances.AGENT_VERSION, ctx.now(), attrs, registered, remaining, u.ports, u.groups));
         }
         ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
         if (ci == null) {
@@ -337,7 +339,7 @@ public final class SchedulerView {
         return Optional.of(new InstanceView(ci.containerInstanceArn(), mi.instanceId(), type, arch,
                 ec2.availabilityZone(), ec2.subnetId(), mi.capacityProvider(), status,
                 !Boolean.FALSE.equals(ci.agentConnected()),
-                ci.versionInfo() == null ? Instances.AGENT_VERSION : ci.versionInfo().agentVersion(),
+                ci.versionInfo() == null ? ContainerInstances.AGENT_VERSION : ci.versionInfo().agentVersion(),
                 ci.registeredAt() == null ? Instant.EPOCH : ci.registeredAt(), attrs, registered, remaining, u.ports,
                 u.groups));
     }

@@ -61,6 +61,14 @@ public final class EcsState {
      * so that the scheduler's count updates do not copy a hundred events each time; responses put them back.
      */
     public final Table<ServiceEventLog> serviceEvents;
+    /** Each instance's disruption state (drain, Spot notice, impairment, image use), by EC2 id. */
+    public final Table<InstanceLifecycleState> instanceLifecycle;
+    /** Launch backoff per capacity provider after insufficient-capacity failures. */
+    public final Table<LaunchBackoff> launchBackoff;
+    /** Maintenance windows attached through the admin API, by {@code cluster/provider}. */
+    public final Table<WindowSetting> maintenanceWindows;
+    /** What changed, typed: the one change-tracking mechanism of the control plane. */
+    public final ChangeFeed feed;
     private final Table<Sequence> sequences;
     private final String idSeed;
 
@@ -85,20 +93,20 @@ public final class EcsState {
 
     public EcsState(Database db, PlaneConfig config) {
         this.db = db;
-        this.clusters = db.table("ecs.cluster", new SdkCodec<>(Cluster::builder, Cluster.class));
-        this.capacityProviders = db.table("ecs.capacity-provider",
+        this.clusters = db.table(RowKind.CLUSTER.table(), new SdkCodec<>(Cluster::builder, Cluster.class));
+        this.capacityProviders = db.table(RowKind.CAPACITY_PROVIDER.table(),
                 new SdkCodec<>(CapacityProvider::builder, CapacityProvider.class));
-        this.taskDefinitions = db.table("ecs.task-definition",
+        this.taskDefinitions = db.table(RowKind.TASK_DEFINITION.table(),
                 new SdkCodec<>(TaskDefinition::builder, TaskDefinition.class));
-        this.services = db.table("ecs.service", new SdkCodec<>(Service::builder, Service.class));
-        this.tasks = db.table("ecs.task", new SdkCodec<>(Task::builder, Task.class));
-        this.containerInstances = db.table("ecs.container-instance",
+        this.services = db.table(RowKind.SERVICE.table(), new SdkCodec<>(Service::builder, Service.class));
+        this.tasks = db.table(RowKind.TASK.table(), new SdkCodec<>(Task::builder, Task.class));
+        this.containerInstances = db.table(RowKind.CONTAINER_INSTANCE.table(),
                 new SdkCodec<>(ContainerInstance::builder, ContainerInstance.class));
-        this.tags = db.table("ecs.tags", new JsonCodec<>(TagSet.class));
+        this.tags = db.table(RowKind.TAGS.table(), new JsonCodec<>(TagSet.class));
         this.accountSettings = db.table("ecs.account-setting", new SdkCodec<>(Setting::builder, Setting.class));
-        this.runtimes = db.table("engine.task", new JsonCodec<>(TaskRuntime.class));
-        this.instances = db.table("engine.instance", new JsonCodec<>(ManagedInstance.class));
-        this.protections = db.table("ecs.task-protection", new JsonCodec<>(Protection.class));
+        this.runtimes = db.table(RowKind.TASK_RUNTIME.table(), new JsonCodec<>(TaskRuntime.class));
+        this.instances = db.table(RowKind.MANAGED_INSTANCE.table(), new JsonCodec<>(ManagedInstance.class));
+        this.protections = db.table(RowKind.TASK_PROTECTION.table(), new JsonCodec<>(Protection.class));
         this.serviceEvents = db.table("ecs.service-events", ServiceEventLog.CODEC);
         this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
         this.idSeed = config.region() + "/" + config.accountId();
@@ -111,6 +119,11 @@ public final class EcsState {
         this.containerInstancesByStatus = containerInstances.index(ContainerInstance::status);
         this.instancesByContainerInstance = instances.index(ManagedInstance::containerInstanceArn);
         this.unregisteredInstances = instances.index(m -> m.containerInstanceArn() == null ? Boolean.TRUE : null);
+        this.instanceLifecycle = db.table(RowKind.INSTANCE_LIFECYCLE.table(),
+                new JsonCodec<>(InstanceLifecycleState.class));
+        this.launchBackoff = db.table(RowKind.LAUNCH_BACKOFF.table(), new JsonCodec<>(LaunchBackoff.class));
+        this.maintenanceWindows = db.table(RowKind.MAINTENANCE_WINDOW.table(), new JsonCodec<>(WindowSetting.class));
+        this.feed = new ChangeFeed(this);
     }
 
     /** The key of {@link #tasksByDesiredStatus}. */

@@ -3,7 +3,7 @@ package io.stevedore.control.tasks;
 import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
-import io.stevedore.store.Database;
+import io.stevedore.control.state.RowKind;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,30 +38,20 @@ public final class ServiceController {
         this.ctx = ctx;
         this.factory = factory;
         this.lifecycle = lifecycle;
-        ctx.state().db.addCommitListener(new Database.CommitListener() {
-            @Override
-            public void changed(String kind, String id, Object value) {
-                ServiceController.this.changed(kind, id, value);
-            }
-
-            @Override
-            public void changed(String kind, String id, Object before, Object value) {
-                if (before instanceof Task b && value instanceof Task a && sameForService(b, a)) {
-                    return; // e.g. PENDING → ACTIVATING: nothing the service scheduler counts changed
-                }
-                ServiceController.this.changed(kind, id, value);
-            }
-
-            @Override
-            public void wiped() {
-                everything = true;
-            }
-
-            @Override
-            public void rolledBack() {
-                everything = true;
-            }
-        });
+        ctx.state().feed.committed()
+                .on(RowKind.SERVICE, (id, before, after) -> {
+                    if (after == null || savedByPass.get(id) != after) { // not this pass's own write (counts, events)
+                        dirtyServices.add(id);
+                    }
+                })
+                .on(RowKind.CONTAINER_INSTANCE, (id, before, after) ->
+                        dirtyInstances.add(id)) // a drain (or its end) concerns every service with tasks on it
+                .on(RowKind.TASK, TaskFacts::of, (id, before, after) -> {
+                    if (after != null && after.group() != null) {
+                        dirtyGroups.add(EcsState.groupKey(after.clusterArn(), after.group()));
+                    }
+                })
+                .onReset(() -> everything = true);
     }
 
     /*
@@ -79,26 +69,16 @@ public final class ServiceController {
     private final Map<String, Service> savedByPass = new HashMap<>();
     private boolean everything = true;
 
-    private void changed(String kind, String id, Object value) {
-        if ("ecs.service".equals(kind)) {
-            if (value != null && savedByPass.get(id) == value) {
-                return; // this pass's own write (counts, events): nothing new to reconcile
-            }
-            dirtyServices.add(id);
-        } else if ("ecs.container-instance".equals(kind)) {
-            dirtyInstances.add(id); // a drain (or its end) concerns every service with tasks on the instance
-        } else if ("ecs.task".equals(kind) && value instanceof Task t && t.group() != null) {
-            dirtyGroups.add(EcsState.groupKey(t.clusterArn(), t.group()));
+    /**
+     * What the service scheduler reads of a task: its stage (starting ones count as pending, stopping ones as
+     * neither), desired status, container instance, who started it and its group. A change of anything else (e.g.
+     * PENDING to ACTIVATING) calls for no pass over its service.
+     */
+    record TaskFacts(String stage, String desiredStatus, String containerInstanceArn, String startedBy, String group) {
+        static TaskFacts of(Task t) {
+            return new TaskFacts(ServiceController.stage(t.lastStatus()), t.desiredStatus(), t.containerInstanceArn(), t.startedBy(),
+                    t.group());
         }
-    }
-
-    /** Whether a task change leaves everything the service scheduler reads of it as it was. */
-    static boolean sameForService(Task b, Task a) {
-        return stage(b.lastStatus()).equals(stage(a.lastStatus()))
-                && java.util.Objects.equals(b.desiredStatus(), a.desiredStatus())
-                && java.util.Objects.equals(b.containerInstanceArn(), a.containerInstanceArn())
-                && java.util.Objects.equals(b.startedBy(), a.startedBy())
-                && java.util.Objects.equals(b.group(), a.group());
     }
 
     /** The scheduler's view of a lastStatus: starting ones count as pending, stopping ones as neither. */

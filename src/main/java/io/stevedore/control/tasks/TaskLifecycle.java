@@ -3,8 +3,8 @@ package io.stevedore.control.tasks;
 import io.stevedore.control.state.Timings;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.Context;
+import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime.Phase;
-import io.stevedore.store.Database;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,26 +41,18 @@ public final class TaskLifecycle {
     public TaskLifecycle(Context ctx, Timings timings) {
         this.ctx = ctx;
         this.timings = timings;
-        ctx.state().db.addCommitListener(new Database.CommitListener() {
-            @Override
-            public void changed(String kind, String id, Object value) {
-                if (value instanceof TaskRuntime rt) {
-                    due(rt);
-                } else if (value instanceof Task t && stopPending(t)) {
-                    stopWanted.add(id);
-                }
-            }
-
-            @Override
-            public void wiped() {
-                everything = true;
-            }
-
-            @Override
-            public void rolledBack() {
-                everything = true;
-            }
-        });
+        ctx.state().feed.committed()
+                .on(RowKind.TASK_RUNTIME, (id, before, after) -> {
+                    if (after != null) {
+                        due(after);
+                    }
+                })
+                .on(RowKind.TASK, (id, before, after) -> {
+                    if (after != null && stopPending(after)) {
+                        stopWanted.add(id);
+                    }
+                })
+                .onReset(() -> everything = true);
     }
 
     private void due(TaskRuntime rt) {

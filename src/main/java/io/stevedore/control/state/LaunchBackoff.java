@@ -1,4 +1,4 @@
-package io.stevedore.control.fleet;
+package io.stevedore.control.state;
 
 /**
  * Launch failures of one capacity provider (table {@code lifecycle.launch-backoff}): consecutive failures and the

@@ -14,10 +14,10 @@ import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.VersionInfo;
 
 /** Builds the container-instance view of a managed instance (registration, resources, attributes). */
-public final class Instances {
+public final class ContainerInstances {
     public static final String AGENT_VERSION = "1.97.0";
 
-    private Instances() {
+    private ContainerInstances() {
     }
 
     public static ContainerInstance register(Context ctx, ManagedInstance mi, Instance ec2, String arn) {

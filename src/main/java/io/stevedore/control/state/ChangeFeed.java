@@ -1,0 +1,128 @@
+package io.stevedore.control.state;
+
+import io.stevedore.store.Database;
+import io.stevedore.store.RowObserver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The one way to learn what changed in the control plane's state, typed by {@link RowKind}. Every controller or
+ * read model that keeps something derived from rows (the scheduler's and the lifecycle's views, the service
+ * scheduler's dirty sets, the task timers, the state-change events, the simulator's recorder) subscribes here.
+ *
+ * <p>Two deliveries:
+ * <ul>
+ *   <li>{@link #live()}: as each row changes in memory, inside the transaction — writes, rollbacks, a load and a
+ *       shared store's refresh alike. For views that must be current within the transaction that changes them.</li>
+ *   <li>{@link #committed()}: after each commit, every row the transaction changed once, in the order the rows
+ *       were first touched, with the value before the transaction and after it. For what must see only committed
+ *       state.</li>
+ * </ul>
+ * A subscription's reset runs when whatever it derived is void: every row dropped (a wipe or a full reload), or,
+ * for committed subscriptions, a transaction rolled back.
+ *
+ * <p>A subscriber says what it reads of a row with a projection ({@link Subscription#on(RowKind, Function,
+ * Handler)}): it hears of a change only when the projection of the row before and after differ, or the row
+ * appeared or went. The projection is the single statement of which fields a consumer depends on; a consumer that
+ * starts reading a new field adds it there.
+ */
+public final class ChangeFeed {
+    private final EcsState state;
+
+    ChangeFeed(EcsState state) {
+        this.state = state;
+    }
+
+    /** One change of one row: {@code before} or {@code after} is null when the row was created or removed. */
+    @FunctionalInterface
+    public interface Handler<T> {
+        void changed(String id, T before, T after);
+    }
+
+    /** A subscription to changes as they happen in memory (inside the transaction). */
+    public Subscription live() {
+        return new Subscription(true);
+    }
+
+    /** A subscription to committed changes (after each commit). */
+    public Subscription committed() {
+        Subscription s = new Subscription(false);
+        state.db.addCommitListener(s.listener());
+        return s;
+    }
+
+    /** What one subscriber listens to; built with {@link #on} calls. */
+    public final class Subscription {
+        private final boolean live;
+        private final Map<String, Handler<Object>> handlers = new HashMap<>();
+        private final List<Runnable> resets = new ArrayList<>();
+
+        private Subscription(boolean live) {
+            this.live = live;
+        }
+
+        /** Hears every change of {@code resource}'s rows. */
+        @SuppressWarnings("unchecked")
+        public <T> Subscription on(RowKind<T> resource, Handler<? super T> handler) {
+            if (live) {
+                resource.tableIn(state).observe(RowObserver.<T>of(handler::changed, this::reset));
+            } else if (handlers.putIfAbsent(resource.table(), (Handler<Object>) handler) != null) {
+                throw new IllegalArgumentException("two handlers for " + resource);
+            }
+            return this;
+        }
+
+        /**
+         * Hears the changes of {@code resource}'s rows that change what {@code reads} projects of them (a record of
+         * the fields the subscriber reads), and every creation and removal.
+         */
+        public <T> Subscription on(RowKind<T> resource, Function<? super T, ?> reads, Handler<? super T> handler) {
+            return on(resource, (String id, T before, T after) -> {
+                if (before == null || after == null || !Objects.equals(reads.apply(before), reads.apply(after))) {
+                    handler.changed(id, before, after);
+                }
+            });
+        }
+
+        /** Runs when whatever the subscriber derived from rows is void. */
+        public Subscription onReset(Runnable reset) {
+            resets.add(reset);
+            return this;
+        }
+
+        private void reset() {
+            resets.forEach(Runnable::run);
+        }
+
+        private Database.CommitListener listener() {
+            return new Database.CommitListener() {
+                @Override
+                public void changed(String kind, String id, Object value) {
+                    throw new AssertionError("the feed passes the value before the change too");
+                }
+
+                @Override
+                public void changed(String kind, String id, Object before, Object value) {
+                    Handler<Object> h = handlers.get(kind);
+                    if (h != null) {
+                        h.changed(id, before, value);
+                    }
+                }
+
+                @Override
+                public void wiped() {
+                    reset();
+                }
+
+                @Override
+                public void rolledBack() {
+                    reset();
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.stevedore.control.state;
+
+import io.stevedore.cloud.Instance;
+import io.stevedore.store.Table;
+import java.util.Objects;
+import java.util.function.Function;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * A kind of row the control plane keeps, with its row type: what {@link ChangeFeed} subscribers name instead of a
+ * table. The table names of the store live here and nowhere else in the control plane.
+ *
+ * @param <T> the row type
+ */
+public final class RowKind<T> {
+    public static final RowKind<Cluster> CLUSTER = new RowKind<>("ecs.cluster", s -> s.clusters);
+    public static final RowKind<CapacityProvider> CAPACITY_PROVIDER =
+            new RowKind<>("ecs.capacity-provider", s -> s.capacityProviders);
+    public static final RowKind<TaskDefinition> TASK_DEFINITION =
+            new RowKind<>("ecs.task-definition", s -> s.taskDefinitions);
+    public static final RowKind<Service> SERVICE = new RowKind<>("ecs.service", s -> s.services);
+    public static final RowKind<Task> TASK = new RowKind<>("ecs.task", s -> s.tasks);
+    public static final RowKind<ContainerInstance> CONTAINER_INSTANCE =
+            new RowKind<>("ecs.container-instance", s -> s.containerInstances);
+    public static final RowKind<EcsState.TagSet> TAGS = new RowKind<>("ecs.tags", s -> s.tags);
+    public static final RowKind<EcsState.Protection> TASK_PROTECTION =
+            new RowKind<>("ecs.task-protection", s -> s.protections);
+    /** The engine's side of a task: its phase, due time and placement. */
+    public static final RowKind<TaskRuntime> TASK_RUNTIME = new RowKind<>("engine.task", s -> s.runtimes);
+    /** A managed instance the control plane launched (the engine's side of an EC2 instance). */
+    public static final RowKind<ManagedInstance> MANAGED_INSTANCE =
+            new RowKind<>("engine.instance", s -> s.instances);
+    /** The disruption state of an instance: drain, Spot notice, impairment, image use. */
+    public static final RowKind<InstanceLifecycleState> INSTANCE_LIFECYCLE =
+            new RowKind<>("lifecycle.instance", s -> s.instanceLifecycle);
+    public static final RowKind<LaunchBackoff> LAUNCH_BACKOFF =
+            new RowKind<>("lifecycle.launch-backoff", s -> s.launchBackoff);
+    public static final RowKind<WindowSetting> MAINTENANCE_WINDOW =
+            new RowKind<>("lifecycle.event-window", s -> s.maintenanceWindows);
+    /**
+     * An instance as the cloud provider reports it. Kept by the provider, not by {@link EcsState}: committed changes
+     * only (the simulated provider's rows).
+     */
+    public static final RowKind<Instance> CLOUD_INSTANCE = new RowKind<>("ec2.instance", null);
+
+    private final String table;
+    private final Function<EcsState, Table<T>> in;
+
+    private RowKind(String table, Function<EcsState, Table<T>> in) {
+        this.table = Objects.requireNonNull(table, "table");
+        this.in = in;
+    }
+
+    /** The store's name of the table. */
+    String table() {
+        return table;
+    }
+
+    /** The table in {@code state}; the provider's rows have none there. */
+    Table<T> tableIn(EcsState state) {
+        if (in == null) {
+            throw new IllegalArgumentException(table + " is the cloud provider's: only committed changes are fed");
+        }
+        return in.apply(state);
+    }
+
+    @Override
+    public String toString() {
+        return table;
+    }
+}
