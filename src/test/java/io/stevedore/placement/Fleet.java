@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Test fleets of real catalog types. */
-final class Fleet {
+public final class Fleet {
     static final InstanceCatalog CATALOG = InstanceCatalog.load();
-    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     private final List<InstanceView> instances = new ArrayList<>();
 
-    static InstanceType type(String name) {
+    public static InstanceType type(String name) {
         return CATALOG.find(name).orElseThrow();
     }
 

@@ -1,4 +1,4 @@
-package io.stevedore.api.fuzz;
+package io.stevedore.bench.fuzz;
 
 import io.stevedore.api.EcsServerFixture;
 import java.nio.file.Files;

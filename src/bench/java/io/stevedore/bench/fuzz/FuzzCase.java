@@ -1,4 +1,4 @@
-package io.stevedore.api.fuzz;
+package io.stevedore.bench.fuzz;
 
 /**
  * One generated request: the operation, what kind of invalid input it carries, a description naming the member and

@@ -1,4 +1,4 @@
-package io.stevedore.control;
+package io.stevedore.bench.engine;
 
 import io.stevedore.control.scheduling.Scheduler;
 import com.fasterxml.jackson.databind.ObjectMapper;

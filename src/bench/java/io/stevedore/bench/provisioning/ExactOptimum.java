@@ -1,4 +1,4 @@
-package io.stevedore.bench;
+package io.stevedore.bench.provisioning;
 
 import com.google.ortools.Loader;
 import com.google.ortools.linearsolver.MPConstraint;

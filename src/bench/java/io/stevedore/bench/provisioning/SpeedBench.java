@@ -1,4 +1,4 @@
-package io.stevedore.bench;
+package io.stevedore.bench.provisioning;
 
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.Offering;

@@ -1,10 +1,10 @@
-package io.stevedore.api.fuzz;
+package io.stevedore.bench.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stevedore.api.fuzz.FuzzCase.Kind;
+import io.stevedore.bench.fuzz.FuzzCase.Kind;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

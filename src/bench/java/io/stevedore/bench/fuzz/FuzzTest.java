@@ -1,4 +1,4 @@
-package io.stevedore.api.fuzz;
+package io.stevedore.bench.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

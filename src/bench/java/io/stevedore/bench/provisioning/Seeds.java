@@ -1,4 +1,4 @@
-package io.stevedore.bench;
+package io.stevedore.bench.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,7 +1,17 @@
-package io.stevedore.placement;
+package io.stevedore.bench.placement;
 
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceType;
+import io.stevedore.placement.ClusterSnapshot;
+import io.stevedore.placement.Fleet;
+import io.stevedore.placement.InstanceView;
+import io.stevedore.placement.PlacementConstraint;
+import io.stevedore.placement.PlacementEngine;
+import io.stevedore.placement.PlacementRequest;
+import io.stevedore.placement.PlacementStrategy;
+import io.stevedore.placement.PlanState;
+import io.stevedore.placement.Resources;
+import io.stevedore.placement.TaskDemand;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

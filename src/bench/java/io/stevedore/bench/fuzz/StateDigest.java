@@ -1,4 +1,4 @@
-package io.stevedore.api.fuzz;
+package io.stevedore.bench.fuzz;
 
 import io.stevedore.control.state.EcsState;
 import io.stevedore.store.Table;

@@ -1,4 +1,4 @@
-package io.stevedore.api.fuzz;
+package io.stevedore.bench.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.stevedore.api.load;
+package io.stevedore.bench.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
