@@ -3,7 +3,7 @@ package io.stevedore.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stevedore.ecs.Demands;
+import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.sim.workload.DesiredCount;
 import io.stevedore.sim.workload.SimWorkload;
 import java.time.Duration;
@@ -136,7 +136,7 @@ final class Schedule {
                 if (net != null) {
                     b.set("networkConfiguration", net.deepCopy());
                 }
-                ObjectNode env = JSON.objectNode().put("name", Demands.RUN_SECONDS).put("value",
+                ObjectNode env = JSON.objectNode().put("name", SimulatedRun.RUN_SECONDS).put("value",
                         String.format(Locale.ROOT, "%.3f", run.toMillis() / 1000.0));
                 ObjectNode co = JSON.objectNode().put("name", container);
                 co.set("environment", JSON.arrayNode().add(env));

@@ -1,5 +1,6 @@
 package io.stevedore.sim;
 
+import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.assembly.ControlPlane;
 import io.stevedore.control.Reconciler;
 import io.stevedore.catalog.Architecture;
@@ -99,7 +100,7 @@ final class SimContext {
     /** Fargate's quote for a registered task definition, run with the capacity option of {@code provider}. */
     Recorder.FargateView fargateView(String taskDefinitionArn, String provider) {
         TaskDefinition td = plane.state().taskDefinitions.get(taskDefinitionArn).orElseThrow();
-        TaskDemand d = Reconciler.demandOf(td);
+        TaskDemand d = TaskDemandMapper.toDemand(td);
         boolean privileged = false;
         Set<String> caps = new TreeSet<>();
         for (ContainerDefinition c : td.containerDefinitions()) {

@@ -1,12 +1,13 @@
 package io.stevedore.api.ops;
 
+import io.stevedore.ecs.TaskDemandMapper;
 import static io.stevedore.ecs.Errors.require;
 
 import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
 import io.stevedore.ecs.Errors;
 import io.stevedore.api.Pages;
-import io.stevedore.ecs.Demands;
+import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.Reconciler;
 import io.stevedore.wire.AwsException;
@@ -94,7 +95,7 @@ public final class ContainerInstanceOps {
                     a -> ctx.state().taskDefinitions.get(a).orElse(null));
             if (td != null) {
                 try {
-                    TaskDemand d = Demands.of(td, t.overrides());
+                    TaskDemand d = TaskDemandMapper.toDemand(td, t.overrides());
                     used = used.plus(d.resources());
                     ports.addAll(d.hostPorts());
                 } catch (AwsException e) {

@@ -8,7 +8,7 @@ import io.stevedore.control.state.EcsState;
 import io.stevedore.ecs.Errors;
 import io.stevedore.api.Pages;
 import io.stevedore.ecs.PlacementModelMapper;
-import io.stevedore.ecs.Demands;
+import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.Reconciler;
 import io.stevedore.control.tasks.TaskFactory;
@@ -129,11 +129,11 @@ public final class TaskOps {
             require(names.contains(o.name()), "Override for container named " + o.name()
                     + " is not a container in the TaskDefinition.");
             for (KeyValuePair kv : o.environment()) {
-                if (Demands.RUN_SECONDS.equals(kv.name())) {
+                if (SimulatedRun.RUN_SECONDS.equals(kv.name())) {
                     try {
-                        require(Double.parseDouble(kv.value()) >= 0, Demands.RUN_SECONDS + " must be >= 0.");
+                        require(Double.parseDouble(kv.value()) >= 0, SimulatedRun.RUN_SECONDS + " must be >= 0.");
                     } catch (NumberFormatException | NullPointerException e) {
-                        throw Errors.invalid(Demands.RUN_SECONDS + " must be a number of seconds.");
+                        throw Errors.invalid(SimulatedRun.RUN_SECONDS + " must be a number of seconds.");
                     }
                 }
             }

@@ -1,9 +1,10 @@
 package io.stevedore.control.scheduling;
 
+import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.TaskRuntime;
-import io.stevedore.ecs.Demands;
+import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.control.state.TaskRuntime.Phase;
@@ -77,7 +78,7 @@ public final class SchedulerView {
         if (td.isEmpty()) {
             return Optional.empty();
         }
-        TaskDemand d = Demands.of(td.get(), t.overrides());
+        TaskDemand d = TaskDemandMapper.toDemand(td.get(), t.overrides());
         if (plain) {
             demandByDefinition.put(t.taskDefinitionArn(), d);
         }

@@ -192,6 +192,15 @@ public final class EcsState {
         serviceEvents.put(s.serviceArn(), new ServiceEventLog(s.serviceArn(), events));
     }
 
+    /** The tasks placed on an EC2 instance and not yet done, in the index's order. */
+    public List<Task> tasksOnInstance(String instanceId) {
+        List<Task> out = new ArrayList<>();
+        for (TaskRuntime rt : runtimesByInstance.values(instanceId)) {
+            tasks.get(rt.taskArn()).ifPresent(out::add);
+        }
+        return out;
+    }
+
     public Map<String, String> tagsOf(String arn) {
         return tags.get(arn).map(TagSet::tags).orElse(Map.of());
     }

@@ -1,9 +1,10 @@
 package io.stevedore.control.tasks;
 
+import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.control.state.Timings;
 import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.state.TaskRuntime;
-import io.stevedore.ecs.Demands;
+import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.control.state.Context;
 import io.stevedore.wire.AwsException;
 import io.stevedore.placement.TaskDemand;
@@ -61,7 +62,7 @@ public final class TaskFactory {
         String cpu;
         String memory;
         try {
-            TaskDemand demand = Demands.of(td, s.overrides());
+            TaskDemand demand = TaskDemandMapper.toDemand(td, s.overrides());
             cpu = Integer.toString(demand.cpu());
             memory = Long.toString(demand.memoryMiB());
         } catch (AwsException e) {
@@ -90,12 +91,12 @@ public final class TaskFactory {
                 .overrides(s.overrides() == null ? TaskOverride.builder().build() : s.overrides())
                 .version(1L).enableExecuteCommand(s.enableExecuteCommand()).healthStatus("UNKNOWN")
                 .platformFamily("Linux").build();
-        Map<String, String> env = Demands.environment(td, s.overrides());
-        long run = Demands.runMillis(env);
+        Map<String, String> env = SimulatedRun.environment(td, s.overrides());
+        long run = SimulatedRun.runMillis(env);
         ctx.state().tasks.put(arn, t);
         ctx.state().runtimes.put(arn, new TaskRuntime(arn, TaskRuntime.Phase.UNPLACED, 0, null,
                 run < 0 ? -1 : Timings.div(java.time.Duration.ofMillis(run), speed()).toMillis(),
-                Demands.exitCode(env), true, s.subnets(), image == null ? td.containerDefinitions().get(0).image()
+                SimulatedRun.exitCode(env), true, s.subnets(), image == null ? td.containerDefinitions().get(0).image()
                         : image, s.placement()));
         return t;
     }

@@ -1,6 +1,5 @@
 package io.stevedore.ecs;
 
-import io.stevedore.placement.TaskDemand;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -11,25 +10,16 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
 
 /**
- * A task's {@link TaskDemand} and the simulated-workload environment convention:
+ * The simulated-workload environment convention (a task's demand is {@link TaskDemandMapper#toDemand}):
  * {@value #RUN_SECONDS} (seconds the task runs before its essential container exits; absent = until stopped)
  * and {@value #EXIT_CODE} (that container's exit code, default 0), read from the container environment with
  * container overrides applied.
  */
-public final class Demands {
+public final class SimulatedRun {
     public static final String RUN_SECONDS = "STEVEDORE_RUN_SECONDS";
     public static final String EXIT_CODE = "STEVEDORE_EXIT_CODE";
 
-    private Demands() {
-    }
-
-    /**
-     * The task's demand by {@link TaskDemandMapper} (task-level sizes, else the containers' reservations).
-     *
-     * @throws io.stevedore.wire.AwsException when the definition (with overrides) cannot run on an instance
-     */
-    public static TaskDemand of(TaskDefinition td, TaskOverride o) {
-        return TaskDemandMapper.toDemand(td, o);
+    private SimulatedRun() {
     }
 
     /** The environment of every container with overrides applied, merged (first container wins). */

@@ -1,0 +1,155 @@
+package io.stevedore.control;
+
+import io.stevedore.control.fleet.Launcher;
+import io.stevedore.control.scheduling.Scheduler;
+import io.stevedore.control.scheduling.SchedulerView;
+import io.stevedore.control.scheduling.Scheduling;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.ManagedInstance;
+import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.control.state.TaskRuntime.Phase;
+import io.stevedore.control.tasks.ServiceController;
+import io.stevedore.control.tasks.TaskLifecycle;
+import io.stevedore.control.tasks.TaskStarter;
+import io.stevedore.placement.PlacementValidationException;
+import io.stevedore.placement.TaskDemand;
+import io.stevedore.wire.AwsException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * The scheduling stage: Fargate and launch-type tasks start on their own; every task waiting for a Managed
+ * Instances provider is collected per cluster and handed to the {@link Scheduler} in one batch, whose
+ * {@link Scheduling.Decisions} — placements, launches, tasks no capacity can run — are committed here and only here.
+ */
+final class PlaceTasks {
+    private final Context ctx;
+    private final SchedulerView inputs;
+    private final Scheduler scheduler;
+    private final TaskStarter starter;
+    private final Launcher launcher;
+    private final TaskLifecycle lifecycle;
+    private final ServiceController services;
+
+    PlaceTasks(Context ctx, SchedulerView inputs, Scheduler scheduler, TaskStarter starter, Launcher launcher,
+               TaskLifecycle lifecycle, ServiceController services) {
+        this.ctx = ctx;
+        this.inputs = inputs;
+        this.scheduler = scheduler;
+        this.starter = starter;
+        this.launcher = launcher;
+        this.lifecycle = lifecycle;
+        this.services = services;
+    }
+
+    /** A waiting Managed Instances task and its runtime. */
+    private record Waiting(Task task, TaskRuntime runtime) {
+    }
+
+    void run() {
+        inputs.newTick();
+        List<Waiting> waiting = new ArrayList<>();
+        for (TaskRuntime rt : ctx.state().unplacedRuntimes.values(Boolean.TRUE)) {
+            ctx.state().tasks.get(rt.taskArn()).filter(t -> "RUNNING".equals(t.desiredStatus()))
+                    .ifPresent(t -> waiting.add(new Waiting(t, rt)));
+        }
+        waiting.sort(Comparator.comparing((Waiting w) -> w.task().createdAt(),
+                Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(w -> w.task().taskArn()));
+        Map<String, List<Waiting>> byCluster = new TreeMap<>();
+        for (Waiting w : waiting) {
+            Task t = w.task();
+            TaskRuntime rt = w.runtime();
+            String providerName = t.capacityProviderName();
+            if (providerName == null && !"FARGATE".equals(t.launchTypeAsString())) {
+                continue; // EC2 / EXTERNAL launch types: Stevedore registers no self-managed container instances
+            }
+            if (providerName == null || providerName.startsWith("FARGATE")) {
+                starter.startServerless(t, rt);
+                continue;
+            }
+            CapacityProvider p = ctx.state().capacityProviders.get(providerName).orElse(null);
+            if (p == null || p.managedInstancesProvider() == null || !"ACTIVE".equals(p.statusAsString())) {
+                lifecycle.requestStop(t, "TaskFailedToStart", "Capacity provider " + providerName
+                        + " is not ACTIVE");
+                continue;
+            }
+            byCluster.computeIfAbsent(t.clusterArn(), c -> new ArrayList<>()).add(w);
+        }
+        byCluster.forEach(this::schedule);
+    }
+
+    private void schedule(String clusterArn, List<Waiting> waiting) {
+        Map<String, Scheduling.ProviderCapacity> providers = new TreeMap<>();
+        Map<String, Waiting> byArn = new HashMap<>();
+        List<Scheduling.PendingTask> pending = new ArrayList<>();
+        for (Waiting w : waiting) {
+            Task t = w.task();
+            Scheduling.ProviderCapacity p = providers.computeIfAbsent(t.capacityProviderName(),
+                    n -> inputs.provider(ctx.state().capacityProviders.get(n).orElseThrow()));
+            TaskDefinition td = ctx.state().taskDefinitions.get(t.taskDefinitionArn()).orElse(null);
+            if (td == null) {
+                continue;
+            }
+            try {
+                Optional<TaskDemand> demand = inputs.demand(t);
+                if (demand.isEmpty()) {
+                    continue;
+                }
+                pending.add(new Scheduling.PendingTask(t.taskArn(), t.group() == null ? "" : t.group(),
+                        demand.get(), p.name(), w.runtime().placement().placementConstraints(td.placementConstraints()),
+                        w.runtime().placement().placementStrategies(), inputs.zones(p, w.runtime())));
+            } catch (AwsException | PlacementValidationException e) {
+                unplaced(t, e.getMessage());
+                continue;
+            }
+            byArn.put(t.taskArn(), w);
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        Scheduling.Decisions d = scheduler.schedule(inputs.snapshot(clusterArn), providers, pending);
+        for (Scheduling.Placement pl : d.placements()) {
+            Waiting w = byArn.get(pl.taskArn());
+            assign(w.task(), w.runtime(), ctx.state().instances.get(pl.ec2InstanceId()).orElseThrow());
+        }
+        for (Scheduling.Launch l : d.launches()) {
+            launcher.launch(clusterArn, l).ifPresent(mi -> l.taskArns().forEach(a -> assign(byArn.get(a).task(),
+                    byArn.get(a).runtime(), mi)));
+        }
+        for (Scheduling.Unplaced u : d.unplaced()) {
+            unplaced(byArn.get(u.taskArn()).task(), u.reason());
+        }
+    }
+
+    /** Puts a task on an instance: it starts at once on a registered one, or waits for a booting one. */
+    private void assign(Task t, TaskRuntime rt, ManagedInstance mi) {
+        TaskRuntime placed = rt.placed(mi.instanceId(), !mi.hasImage(rt.image()));
+        if (mi.containerInstanceArn() == null) {
+            ctx.state().runtimes.put(rt.taskArn(), placed.to(Phase.WAIT_INSTANCE, 0));
+        } else {
+            ctx.state().instances.put(mi.instanceId(), mi.idleSince(-1));
+            starter.start(t, placed, mi, ctx.cloud().describe(mi.instanceId()).orElseThrow());
+        }
+    }
+
+    /**
+     * No capacity can run the task. A standalone task stops with the reason (TaskFailedToStart); a service's task
+     * keeps waiting in PROVISIONING (it is placed as soon as capacity allows, e.g. after the provider's requirements
+     * change) and the service gets an event with the reason, as ECS reports unplaceable service tasks.
+     */
+    private void unplaced(Task t, String reason) {
+        if (t.group() != null && t.group().startsWith("service:")) {
+            services.unableToPlace(t, reason);
+        } else {
+            lifecycle.requestStop(t, "TaskFailedToStart", "Unable to place the task: " + reason);
+        }
+    }
+}

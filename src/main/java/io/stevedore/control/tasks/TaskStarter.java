@@ -1,0 +1,86 @@
+package io.stevedore.control.tasks;
+
+import io.stevedore.cloud.Instance;
+import io.stevedore.cloud.Network;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.ManagedInstance;
+import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.control.state.TaskRuntime.Phase;
+import io.stevedore.control.state.Timings;
+import java.util.List;
+import software.amazon.awssdk.services.ecs.model.Attachment;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * Starts a task that has its place: on a registered Managed Instance (the ENI attachment for awsvpc, or straight to
+ * the image pull), or on Fargate and the launch types (no instance; Fargate's own provisioning takes an instance
+ * boot time). From here {@link TaskLifecycle} advances it phase by phase.
+ */
+public final class TaskStarter {
+    private final Context ctx;
+    private final Timings timings;
+
+    public TaskStarter(Context ctx, Timings timings) {
+        this.ctx = ctx;
+        this.timings = timings;
+    }
+
+    /** Starts a placed task on a registered instance: ENI attachment (awsvpc) or straight to the pull. */
+    public void start(Task t, TaskRuntime rt, ManagedInstance mi, Instance ec2) {
+        Task.Builder b = t.toBuilder().containerInstanceArn(mi.containerInstanceArn())
+                .availabilityZone(ec2.availabilityZone());
+        long now = ctx.now().toEpochMilli();
+        TaskRuntime placed = rt.placed(mi.instanceId(), !mi.hasImage(rt.image()));
+        if (isAwsvpc(t)) {
+            String subnet = rt.subnets().stream().filter(s -> ctx.cloud().subnet(s)
+                    .map(sn -> sn.availabilityZone().equals(ec2.availabilityZone())).orElse(false))
+                    .findFirst().orElse(ec2.subnetId());
+            b.attachments(eniAttachment(subnet));
+            ctx.state().tasks.put(t.taskArn(), b.version(t.version() + 1).build());
+            ctx.state().runtimes.put(rt.taskArn(), placed.to(Phase.ATTACH_ENI,
+                    now + Math.max(1, timings.eniAttach().toMillis())));
+        } else {
+            ctx.state().tasks.put(t.taskArn(), b.lastStatus("PENDING").pullStartedAt(ctx.now())
+                    .version(t.version() + 1).build());
+            ctx.state().runtimes.put(rt.taskArn(), placed.to(Phase.PULL, now + Math.max(1,
+                    (placed.cold() ? timings.coldPull() : timings.warmPull()).toMillis())));
+        }
+    }
+
+    /** Fargate and launch-type tasks: no instance; Fargate's own provisioning takes an instance boot time. */
+    public void startServerless(Task t, TaskRuntime rt) {
+        String subnet = rt.subnets().isEmpty() ? ctx.cloud().network().subnets().get(0).id() : rt.subnets().get(0);
+        String az = ctx.cloud().subnet(subnet).map(Network.Subnet::availabilityZone).orElse(null);
+        Task.Builder b = t.toBuilder().availabilityZone(az).version(t.version() + 1);
+        if (isAwsvpc(t)) {
+            b.attachments(eniAttachment(subnet));
+        }
+        ctx.state().tasks.put(t.taskArn(), b.build());
+        ctx.state().runtimes.put(rt.taskArn(), rt.to(Phase.ATTACH_ENI, ctx.now().toEpochMilli()
+                + Math.max(1, timings.instanceBoot().toMillis())));
+    }
+
+    private boolean isAwsvpc(Task t) {
+        return ctx.state().taskDefinitions.get(t.taskDefinitionArn())
+                .map(td -> !"host".equals(td.networkModeAsString()) && !"bridge".equals(td.networkModeAsString())
+                        && !"none".equals(td.networkModeAsString()))
+                .orElse(true);
+    }
+
+    private List<Attachment> eniAttachment(String subnetId) {
+        String ip = ctx.cloud().allocatePrivateIp(subnetId);
+        String eni = "eni-0" + ctx.state().newId("eni").substring(0, 16);
+        String mac = "0e:" + eni.substring(5, 7) + ":" + eni.substring(7, 9) + ":" + eni.substring(9, 11) + ":"
+                + eni.substring(11, 13) + ":" + eni.substring(13, 15);
+        String dns = "ip-" + ip.replace('.', '-') + ("us-east-1".equals(ctx.config().region()) ? ".ec2.internal"
+                : "." + ctx.config().region() + ".compute.internal");
+        return List.of(Attachment.builder().id(ctx.state().newId("attachment")).type("ElasticNetworkInterface")
+                .status("PRECREATED").details(List.of(kv("subnetId", subnetId), kv("networkInterfaceId", eni),
+                        kv("macAddress", mac), kv("privateDnsName", dns), kv("privateIPv4Address", ip))).build());
+    }
+
+    private static KeyValuePair kv(String n, String v) {
+        return KeyValuePair.builder().name(n).value(v).build();
+    }
+}
