@@ -3,6 +3,7 @@ package io.stevedore.control;
 import io.stevedore.control.fleet.Launcher;
 import io.stevedore.control.scheduling.Scheduler;
 import io.stevedore.control.scheduling.SchedulerView;
+import io.stevedore.control.scheduling.SchedulingInputs;
 import io.stevedore.control.scheduling.Scheduling;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.ManagedInstance;
@@ -32,17 +33,19 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  */
 final class PlaceTasks {
     private final Context ctx;
-    private final SchedulerView inputs;
+    private final SchedulingInputs inputs;
+    private final SchedulerView view;
     private final Scheduler scheduler;
     private final TaskStarter starter;
     private final Launcher launcher;
     private final TaskLifecycle lifecycle;
     private final ServiceController services;
 
-    PlaceTasks(Context ctx, SchedulerView inputs, Scheduler scheduler, TaskStarter starter, Launcher launcher,
-               TaskLifecycle lifecycle, ServiceController services) {
+    PlaceTasks(Context ctx, SchedulingInputs inputs, SchedulerView view, Scheduler scheduler, TaskStarter starter,
+               Launcher launcher, TaskLifecycle lifecycle, ServiceController services) {
         this.ctx = ctx;
         this.inputs = inputs;
+        this.view = view;
         this.scheduler = scheduler;
         this.starter = starter;
         this.launcher = launcher;
@@ -115,7 +118,7 @@ final class PlaceTasks {
         if (pending.isEmpty()) {
             return;
         }
-        Scheduling.Decisions d = scheduler.schedule(inputs.snapshot(clusterArn), providers, pending);
+        Scheduling.Decisions d = scheduler.schedule(view.snapshot(clusterArn), providers, pending);
         for (Scheduling.Placement pl : d.placements()) {
             Waiting w = byArn.get(pl.taskArn());
             assign(w.task(), w.runtime(), ctx.state().instances.get(pl.ec2InstanceId()).orElseThrow());

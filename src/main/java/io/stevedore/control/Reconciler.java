@@ -7,6 +7,7 @@ import io.stevedore.control.fleet.RegisterBootedInstances;
 import io.stevedore.control.scheduling.CapacityOfferings;
 import io.stevedore.control.scheduling.Scheduler;
 import io.stevedore.control.scheduling.SchedulerView;
+import io.stevedore.control.scheduling.SchedulingInputs;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.Timings;
 import io.stevedore.control.tasks.PurgeStoppedTasks;
@@ -51,14 +52,15 @@ public final class Reconciler {
         this.factory = new TaskFactory(ctx, timings);
         this.lifecycle = new TaskLifecycle(ctx, timings);
         ServiceController services = new ServiceController(ctx, factory, lifecycle);
-        SchedulerView inputs = new SchedulerView(ctx, offerings);
+        SchedulingInputs inputs = new SchedulingInputs(ctx, offerings);
+        SchedulerView view = new SchedulerView(ctx, inputs);
         LifecycleSettings d = LifecycleSettings.defaults();
         this.fleet = new FleetLifecycle(ctx, lifecycle, inputs, new LifecycleSettings(d.drainAfter(),
                 d.maxLifetime(), d.hardDrain(), d.lifetimeGrace(), timings.defaultScaleInAfter(), d.repairDeadline(),
                 d.compactionTimeout(), d.budgetPercent(), d.spotNotice(), d.backoffBase(), d.backoffMax()), events);
         TaskStarter starter = new TaskStarter(ctx, timings);
         RegisterBootedInstances booted = new RegisterBootedInstances(ctx, starter);
-        PlaceTasks placement = new PlaceTasks(ctx, inputs, new Scheduler(), starter,
+        PlaceTasks placement = new PlaceTasks(ctx, inputs, view, new Scheduler(), starter,
                 new Launcher(ctx, fleet.backoffs()), lifecycle, services);
         PurgeStoppedTasks purge = new PurgeStoppedTasks(ctx);
         this.stages = List.of(

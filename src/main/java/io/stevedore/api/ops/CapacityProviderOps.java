@@ -253,7 +253,7 @@ public final class CapacityProviderOps {
         if (r.hasCapacityProviders() && !r.capacityProviders().isEmpty()) {
             Checks.maxItems(r.capacityProviders(), 100, "capacityProviders");
             for (String n : new LinkedHashSet<>(r.capacityProviders())) {
-                Optional<CapacityProvider> p = Strategies.find(ctx, n);
+                Optional<CapacityProvider> p = CapacityProviderStrategies.find(ctx, n);
                 if (p.isPresent()) {
                     all.add(view(p.get(), tags));
                 } else {
@@ -262,8 +262,8 @@ public final class CapacityProviderOps {
                 }
             }
         } else {
-            for (String f : Strategies.FARGATE) {
-                all.add(Strategies.find(ctx, f).orElseThrow());
+            for (String f : CapacityProviderStrategies.FARGATE) {
+                all.add(CapacityProviderStrategies.find(ctx, f).orElseThrow());
             }
             for (CapacityProvider p : ctx.state().capacityProviders.values(
                     p -> !"INACTIVE".equals(p.statusAsString()) && (cluster == null || p.cluster() == null
@@ -278,13 +278,13 @@ public final class CapacityProviderOps {
     }
 
     private CapacityProvider existing(String nameOrArn, String cluster) {
-        String name = Strategies.providerName(nameOrArn);
-        require(!Strategies.FARGATE.contains(name), "The capacity provider '" + name + "' is reserved and cannot"
+        String name = CapacityProviderStrategies.providerName(nameOrArn);
+        require(!CapacityProviderStrategies.FARGATE.contains(name), "The capacity provider '" + name + "' is reserved and cannot"
                 + " be changed.");
         CapacityProvider p = ctx.state().capacityProviders.get(name)
                 .filter(cp -> !"INACTIVE".equals(cp.statusAsString()))
                 .orElseThrow(() -> Errors.invalid("The specified capacity provider does not exist."));
-        if (Strategies.isManagedInstances(p)) {
+        if (CapacityProviderStrategies.isManagedInstances(p)) {
             require(cluster != null, "Amazon ECS Managed Instances Provider is not supported without a Cluster"
                     + " Name");
             require(Context.clusterName(cluster).equals(p.cluster()),
@@ -298,11 +298,11 @@ public final class CapacityProviderOps {
         CapacityProvider p = existing(r.name(), r.cluster());
         CapacityProvider.Builder b = p.toBuilder().updateStatus("UPDATE_COMPLETE");
         if (r.managedInstancesProvider() != null) {
-            require(Strategies.isManagedInstances(p),
+            require(CapacityProviderStrategies.isManagedInstances(p),
                     "Capacity provider is not Amazon ECS Managed Instances capacity provider");
             b.managedInstancesProvider(merge(p.managedInstancesProvider(), r.managedInstancesProvider()));
         } else if (r.autoScalingGroupProvider() != null) {
-            require(!Strategies.isManagedInstances(p),
+            require(!CapacityProviderStrategies.isManagedInstances(p),
                     "autoScalingGroupProvider cannot be updated on a Managed Instances capacity provider.");
             var u = r.autoScalingGroupProvider();
             var asg = p.autoScalingGroupProvider().toBuilder();
@@ -317,7 +317,7 @@ public final class CapacityProviderOps {
             }
             b.autoScalingGroupProvider(asg.build());
         } else {
-            throw Errors.invalid(Strategies.isManagedInstances(p) ? "managedInstancesProvider must be specified."
+            throw Errors.invalid(CapacityProviderStrategies.isManagedInstances(p) ? "managedInstancesProvider must be specified."
                     : "autoScalingGroupProvider must be specified.");
         }
         CapacityProvider u = b.build();
@@ -379,14 +379,14 @@ public final class CapacityProviderOps {
         CapacityProvider p = existing(r.capacityProvider(), r.cluster());
         boolean used = !ctx.state().services.values(s -> "ACTIVE".equals(s.status())
                 && s.capacityProviderStrategy().stream().anyMatch(i -> p.name().equals(
-                        Strategies.providerName(i.capacityProvider())))).isEmpty();
+                        CapacityProviderStrategies.providerName(i.capacityProvider())))).isEmpty();
         if (used) {
             throw Errors.inUse("The specified capacity provider is in use by a service and cannot be deleted.");
         }
-        CapacityProvider u = p.toBuilder().status(Strategies.isManagedInstances(p) ? "DEPROVISIONING" : "INACTIVE")
+        CapacityProvider u = p.toBuilder().status(CapacityProviderStrategies.isManagedInstances(p) ? "DEPROVISIONING" : "INACTIVE")
                 .updateStatus("DELETE_IN_PROGRESS").build();
         ctx.state().capacityProviders.put(u.name(), u);
-        if (!Strategies.isManagedInstances(p)) {
+        if (!CapacityProviderStrategies.isManagedInstances(p)) {
             detach(u);
         }
         return DeleteCapacityProviderResponse.builder().capacityProvider(view(u, false)).build();

@@ -66,13 +66,13 @@ public final class ClusterOps {
         Cluster base = Cluster.builder().clusterName(name).clusterArn(ctx.clusterArn(name)).status("ACTIVE").build();
         List<String> providers = r.capacityProviders() == null ? List.of() : r.capacityProviders();
         for (String p : providers) {
-            require(Strategies.FARGATE.contains(p) || ctx.state().capacityProviders.get(p)
-                    .filter(cp -> !Strategies.isManagedInstances(cp)).isPresent(),
+            require(CapacityProviderStrategies.FARGATE.contains(p) || ctx.state().capacityProviders.get(p)
+                    .filter(cp -> !CapacityProviderStrategies.isManagedInstances(cp)).isPresent(),
                     "The specified capacity provider '" + p + "' does not exist.");
         }
         Cluster withProviders = base.toBuilder().capacityProviders(new ArrayList<>(new LinkedHashSet<>(providers)))
                 .build();
-        Strategies.validate(ctx, withProviders, r.defaultCapacityProviderStrategy(),
+        CapacityProviderStrategies.validate(ctx, withProviders, r.defaultCapacityProviderStrategy(),
                 "defaultCapacityProviderStrategy", true);
         Cluster c = withProviders.toBuilder()
                 .defaultCapacityProviderStrategy(r.defaultCapacityProviderStrategy())
@@ -236,11 +236,11 @@ public final class ClusterOps {
         Cluster c = ctx.cluster(r.cluster());
         List<String> associated = new ArrayList<>();
         for (String nameOrArn : r.capacityProviders()) {
-            String name = Strategies.providerName(nameOrArn);
-            CapacityProvider p = Strategies.find(ctx, name).filter(cp -> !"INACTIVE".equals(cp.statusAsString()))
+            String name = CapacityProviderStrategies.providerName(nameOrArn);
+            CapacityProvider p = CapacityProviderStrategies.find(ctx, name).filter(cp -> !"INACTIVE".equals(cp.statusAsString()))
                     .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + name
                             + "' does not exist."));
-            require(!Strategies.isManagedInstances(p), "Cannot associate Managed Instances capacity provider to"
+            require(!CapacityProviderStrategies.isManagedInstances(p), "Cannot associate Managed Instances capacity provider to"
                     + " clusters using this API. Managed Instances capacity providers are already associated with"
                     + " the cluster they were created in.");
             if (!associated.contains(name)) {
@@ -255,7 +255,7 @@ public final class ClusterOps {
         }
         Cluster u = c.toBuilder().capacityProviders(all).defaultCapacityProviderStrategy(
                 r.defaultCapacityProviderStrategy()).build();
-        Strategies.validate(ctx, u, r.defaultCapacityProviderStrategy(), "defaultCapacityProviderStrategy", true);
+        CapacityProviderStrategies.validate(ctx, u, r.defaultCapacityProviderStrategy(), "defaultCapacityProviderStrategy", true);
         ctx.state().clusters.put(u.clusterArn(), u);
         return PutClusterCapacityProvidersResponse.builder().cluster(view(u, Set.of())).build();
     }

@@ -39,7 +39,7 @@ final class Networks {
             require(ctx.cloud().securityGroup(g).isPresent(), "Error retrieving security group information for ["
                     + g + "]: The security group '" + g + "' does not exist");
         }
-        if (provider != null && Strategies.isManagedInstances(provider)) {
+        if (provider != null && CapacityProviderStrategies.isManagedInstances(provider)) {
             require(!"ENABLED".equals(a.assignPublicIpAsString()), "assignPublicIp is not supported for tasks"
                     + " on Amazon ECS Managed Instances.");
             List<String> providerSubnets = provider.managedInstancesProvider().instanceLaunchTemplate()

@@ -76,7 +76,7 @@ public final class ServiceOps {
         return dc;
     }
 
-    private Deployment newDeployment(TaskDefinition td, Targets targets, NetworkConfiguration nc, int desired) {
+    private Deployment newDeployment(TaskDefinition td, LaunchTargets targets, NetworkConfiguration nc, int desired) {
         String hex = ctx.state().newId("deployment");
         String digits = String.format("%019d", Long.parseUnsignedLong(hex.substring(0, 15), 16) % 10_000_000_000_000_000L);
         String id = "ecs-svc/" + digits;
@@ -115,7 +115,7 @@ public final class ServiceOps {
         Checks.maxItems(r.placementStrategy(), 5, "placementStrategy");
         PlacementModelMapper.constraints(r.placementConstraints());
         PlacementModelMapper.strategies(r.placementStrategy());
-        Targets targets = Targets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
+        LaunchTargets targets = LaunchTargets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
                 r.networkConfiguration());
         targets.checkConstraints(r.placementConstraints());
         DeploymentConfiguration dc = deploymentConfiguration(r.deploymentConfiguration(), null);
@@ -174,7 +174,7 @@ public final class ServiceOps {
         boolean newStrategy = r.hasCapacityProviderStrategy();
         NetworkConfiguration nc = r.networkConfiguration() != null ? r.networkConfiguration()
                 : s.networkConfiguration();
-        Targets targets = Targets.resolve(ctx, cluster, newStrategy ? null : s.launchTypeAsString(),
+        LaunchTargets targets = LaunchTargets.resolve(ctx, cluster, newStrategy ? null : s.launchTypeAsString(),
                 newStrategy ? r.capacityProviderStrategy() : s.capacityProviderStrategy(), td, nc);
         boolean redeploy = Boolean.TRUE.equals(r.forceNewDeployment())
                 || !td.taskDefinitionArn().equals(primary.taskDefinition()) || newStrategy

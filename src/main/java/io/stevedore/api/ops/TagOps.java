@@ -64,7 +64,7 @@ public final class TagOps {
         } else if (arn.contains(":container-instance/")) {
             return s.containerInstances.contains(arn);
         } else if (arn.contains(":capacity-provider/")) {
-            return s.capacityProviders.get(Strategies.providerName(arn))
+            return s.capacityProviders.get(CapacityProviderStrategies.providerName(arn))
                     .filter(p -> arn.equals(p.capacityProviderArn())).isPresent();
         }
         return false;

@@ -78,7 +78,7 @@ public final class TaskOps {
         require(r.startedBy() == null || r.startedBy().length() <= 128, "startedBy must be at most 128 characters.");
         require(r.group() == null || r.group().length() <= 255, "group must be at most 255 characters.");
         overrides(td, r);
-        Targets targets = Targets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
+        LaunchTargets targets = LaunchTargets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
                 r.networkConfiguration());
         List<Task> started = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
@@ -114,7 +114,7 @@ public final class TaskOps {
         return RunTaskResponse.builder().tasks(started).failures(failures).build();
     }
 
-    private static String choose(Targets targets, List<Task> current) {
+    private static String choose(LaunchTargets targets, List<Task> current) {
         return io.stevedore.control.tasks.ProviderChoice.choose(targets.named(), current);
     }
 

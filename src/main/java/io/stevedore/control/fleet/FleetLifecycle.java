@@ -1,7 +1,7 @@
 package io.stevedore.control.fleet;
 
 import io.stevedore.control.events.EventRing;
-import io.stevedore.control.scheduling.SchedulerView;
+import io.stevedore.control.scheduling.SchedulingInputs;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.LaunchBackoff;
 import io.stevedore.control.state.WindowSetting;
@@ -45,7 +45,7 @@ public final class FleetLifecycle {
     private final LaunchBackoffs backoffs;
     private long nextCheckMillis = Long.MAX_VALUE;
 
-    public FleetLifecycle(Context ctx, TaskLifecycle tasks, SchedulerView inputs, LifecycleSettings settings,
+    public FleetLifecycle(Context ctx, TaskLifecycle tasks, SchedulingInputs inputs, LifecycleSettings settings,
                           EventRing events) {
         this.ctx = ctx;
         this.controller = new LifecycleController(settings, new Compaction(new Provisioner()));

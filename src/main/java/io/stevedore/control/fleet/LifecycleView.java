@@ -2,7 +2,7 @@ package io.stevedore.control.fleet;
 
 import io.stevedore.control.state.WindowSetting;
 import io.stevedore.control.state.Timings;
-import io.stevedore.control.scheduling.SchedulerView;
+import io.stevedore.control.scheduling.SchedulingInputs;
 import io.stevedore.control.scheduling.Scheduling;
 import io.stevedore.control.state.InstanceLifecycleState;
 import io.stevedore.control.state.ManagedInstance;
@@ -50,10 +50,12 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 final class LifecycleView {
     private final Context ctx;
-    private final SchedulerView inputs;
+    private final SchedulingInputs inputs;
     private final LifecycleSettings settings;
     private final Table<InstanceLifecycleState> life;
     private final Table<WindowSetting> windows;
+    /** How each provider's settings are read (window, budget, scale-in, repair, opt-out). */
+    private final ProviderPolicies policies;
     /** Tasks waiting for capacity (PROVISIONING), by cluster ARN and provider: a provider without any is settled. */
     private final Index<Task, String> unsettled;
 
@@ -90,13 +92,14 @@ final class LifecycleView {
     private final Map<String, Boolean> optOut = new HashMap<>();
     private boolean everything = true;
 
-    LifecycleView(Context ctx, SchedulerView inputs, LifecycleSettings settings, Table<InstanceLifecycleState> life,
+    LifecycleView(Context ctx, SchedulingInputs inputs, LifecycleSettings settings, Table<InstanceLifecycleState> life,
               Table<WindowSetting> windows) {
         this.ctx = ctx;
         this.inputs = inputs;
         this.settings = settings;
         this.life = life;
         this.windows = windows;
+        this.policies = new ProviderPolicies(ctx, settings, windows);
         EcsState s = ctx.state();
         this.unsettled = s.tasks.index(t -> t.capacityProviderName() != null && "PROVISIONING".equals(t.lastStatus())
                 && "RUNNING".equals(t.desiredStatus()) ? t.clusterArn() + "/" + t.capacityProviderName() : null);
@@ -280,31 +283,10 @@ final class LifecycleView {
     }
 
     private FleetSnapshot.Provider provider(CapacityProvider p, String clusterArn) {
-        Map<String, String> tags = ctx.state().tagsOf(p.capacityProviderArn());
-        Optional<EventWindow> window = Optional.empty();
-        String expr = windows.get(FleetLifecycle.windowKey(clusterArn, p.name()))
-                .map(WindowSetting::expression).orElse(tags.get(FleetLifecycle.WINDOW_TAG));
-        if (expr != null) {
-            try {
-                window = Optional.of(EventWindow.parse(expr));
-            } catch (IllegalArgumentException e) {
-                window = Optional.empty(); // validated when attached; a bad tag value is ignored
-            }
-        }
-        DisruptionBudget budget = DisruptionBudget.percent(settings.budgetPercent());
-        if (tags.containsKey(FleetLifecycle.BUDGET_TAG)) {
-            try {
-                budget = DisruptionBudget.parse(tags.get(FleetLifecycle.BUDGET_TAG));
-            } catch (IllegalArgumentException e) {
-                // keep the default
-            }
-        }
-        var mip = p.managedInstancesProvider();
-        Integer s = mip.infrastructureOptimization() == null ? null : mip.infrastructureOptimization().scaleInAfter();
-        long scaleIn = s == null ? settings.defaultScaleInAfter().toMillis() : s < 0 ? -1
-                : Timings.div(Duration.ofSeconds(s), ctx.config().speed()).toMillis();
-        boolean repair = mip.autoRepairConfiguration() == null
-                || !"DISABLED".equals(mip.autoRepairConfiguration().actionsStatusAsString());
+        Optional<EventWindow> window = policies.window(p, clusterArn);
+        DisruptionBudget budget = policies.budget(p);
+        long scaleIn = policies.scaleInAfterMillis(p);
+        boolean repair = ProviderPolicies.autoRepair(p);
         Scheduling.ProviderCapacity cap = inputs.provider(p);
         List<Offering> seen = offeringsSeen.put(p.name(), cap.offerings());
         if (seen != cap.offerings() && !cap.offerings().equals(seen)) {
@@ -377,20 +359,13 @@ final class LifecycleView {
                 .filter(x -> x.enabled() && x.expiresAtMillis() > now);
         boolean prot = protection.isPresent();
         boolean out = service != null && optOut.computeIfAbsent(t.clusterArn() + "/" + service,
-                k -> optedOut(t.clusterArn(), service));
+                k -> policies.optedOut(t.clusterArn(), service));
         boolean constrained = ctx.state().runtimes.get(t.taskArn()).map(rt -> !rt.placement().constraints()
                 .isEmpty()).orElse(false) || ctx.state().taskDefinitions.get(t.taskDefinitionArn())
                 .map(td -> td.hasPlacementConstraints() && !td.placementConstraints().isEmpty()).orElse(false);
         return new TaskWork(t, d.map(dd -> new FleetSnapshot.Work(t.taskArn(), service, dd, "RUNNING".equals(t.lastStatus())
                 && "RUNNING".equals(t.desiredStatus()), prot, out, constrained)),
                 prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE);
-    }
-
-    private boolean optedOut(String clusterArn, String service) {
-        String cluster = clusterArn.substring(clusterArn.indexOf("cluster/") + 8);
-        return ctx.state().services.get(ctx.arn("service/" + cluster + "/" + service))
-                .map(s -> "disabled".equalsIgnoreCase(ctx.state().tagsOf(s.serviceArn())
-                        .get(FleetLifecycle.OPT_OUT_TAG))).orElse(false);
     }
 
     private static long millis(Instant t) {

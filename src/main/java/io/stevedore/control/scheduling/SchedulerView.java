@@ -42,52 +42,20 @@ import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
- * Reads the engine's inputs from the control plane state, once per tick and cluster: the {@link ClusterSnapshot}
- * (registered instances with their live usage, plus instances still booting with what is already planned onto them,
- * so capacity launched in an earlier tick is reserved, not launched again) and each provider's priced offerings
- * (selected once per requirements and capacity option, then cached).
+ * Placement's view of a cluster, once per tick: the {@link ClusterSnapshot} (registered instances with their live
+ * usage, plus instances still booting with what is already planned onto them, so capacity launched in an earlier
+ * tick is reserved, not launched again). What the waiting tasks need and what providers may launch come from
+ * {@link SchedulingInputs}.
  */
 public final class SchedulerView {
     static final String LAUNCHING_PREFIX = "~launching/";
-    private static final int MAX_CACHED_SELECTIONS = 64;
-
     private final Context ctx;
-    private final Map<String, TaskDemand> demandByDefinition = new HashMap<>();
-    private final Map<List<Object>, Selection> selections = new HashMap<>();
-    private final Supplier<CapacityOfferings> offerings;
+    private final SchedulingInputs inputs;
 
-    public SchedulerView(Context ctx, Supplier<CapacityOfferings> offerings) {
+    public SchedulerView(Context ctx, SchedulingInputs inputs) {
         this.ctx = ctx;
-        this.offerings = offerings;
+        this.inputs = inputs;
         observeState();
-    }
-
-    /**
-     * The demand of a task (cached per task definition when there are no overrides); empty when its definition is
-     * gone.
-     *
-     * @throws AwsException when the definition cannot run on an instance (the reason to report)
-     */
-    public Optional<TaskDemand> demand(Task t) {
-        boolean plain = t.overrides() == null || t.overrides().equals(software.amazon.awssdk.services.ecs.model
-                .TaskOverride.builder().build());
-        if (plain && demandByDefinition.containsKey(t.taskDefinitionArn())) {
-            return Optional.of(demandByDefinition.get(t.taskDefinitionArn()));
-        }
-        Optional<TaskDefinition> td = ctx.state().taskDefinitions.get(t.taskDefinitionArn());
-        if (td.isEmpty()) {
-            return Optional.empty();
-        }
-        TaskDemand d = TaskDemandMapper.toDemand(td.get(), t.overrides());
-        if (plain) {
-            demandByDefinition.put(t.taskDefinitionArn(), d);
-        }
-        return Optional.of(d);
-    }
-
-    /** Forgets per-tick caches (demands); the offering selections stay. */
-    public void newTick() {
-        demandByDefinition.clear();
     }
 
     private record Usage(Resources used, Set<Integer> ports, Map<String, Integer> groups) {
@@ -305,7 +273,7 @@ public final class SchedulerView {
         Task t = ctx.state().tasks.get(taskArn).orElse(null);
         Optional<TaskDemand> d;
         try {
-            d = t == null ? Optional.empty() : demand(t);
+            d = t == null ? Optional.empty() : inputs.demand(t);
         } catch (AwsException e) {
             d = Optional.empty(); // placed before its definition became unplaceable: nothing to count
         }
@@ -351,54 +319,5 @@ public final class SchedulerView {
                 Math.max(0, r.enis()));
     }
 
-    /** What an ACTIVE Managed Instances provider may launch and where. */
-    public ProviderCapacity provider(CapacityProvider p) {
-        InstanceLaunchTemplate lt = p.managedInstancesProvider().instanceLaunchTemplate();
-        List<Zone> zones = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (String s : lt.networkConfiguration().subnets()) {
-            ctx.cloud().subnet(s).filter(sn -> seen.add(sn.id()))
-                    .ifPresent(sn -> zones.add(new Zone(sn.id(), sn.availabilityZone())));
-        }
-        PurchaseOption option = "SPOT".equals(lt.capacityOptionTypeAsString()) ? PurchaseOption.SPOT
-                : PurchaseOption.ON_DEMAND;
-        try {
-            Selection sel = selection(lt.instanceRequirements(), option);
-            return new ProviderCapacity(p.name(), sel.offerings(), zones, sel.noMatchMessage());
-        } catch (RuntimeException e) {
-            return new ProviderCapacity(p.name(), List.of(), zones, Optional.of(String.valueOf(e.getMessage())));
-        }
-    }
 
-    private Selection selection(InstanceRequirementsRequest requirements, PurchaseOption option) {
-        List<Object> key = new ArrayList<>();
-        key.add(requirements);
-        key.add(option);
-        Selection s = selections.get(key);
-        if (s == null) {
-            if (selections.size() >= MAX_CACHED_SELECTIONS) {
-                selections.clear();
-            }
-            s = offerings.get().select(requirements, ctx.config().region(), option);
-            selections.put(key, s);
-        }
-        return s;
-    }
-
-    /** The Availability Zones a task may run in: its subnets' zones within the provider's (all when it has none). */
-    public Set<String> zones(ProviderCapacity p, TaskRuntime rt) {
-        Set<String> providerZones = new HashSet<>();
-        for (Zone z : p.zones()) {
-            providerZones.add(z.availabilityZone());
-        }
-        if (rt.subnets().isEmpty()) {
-            return providerZones;
-        }
-        Set<String> taskZones = new HashSet<>();
-        for (String s : rt.subnets()) {
-            ctx.cloud().subnet(s).ifPresent(sn -> taskZones.add(sn.availabilityZone()));
-        }
-        taskZones.retainAll(providerZones);
-        return taskZones;
-    }
 }

@@ -21,47 +21,47 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * @param strategy      the strategy, or empty
  * @param compatibility what the tasks run on: MANAGED_INSTANCES, FARGATE or EC2
  */
-record Targets(String launchType, List<CapacityProviderStrategyItem> strategy, String compatibility) {
+record LaunchTargets(String launchType, List<CapacityProviderStrategyItem> strategy, String compatibility) {
 
-    Targets(String launchType, List<CapacityProviderStrategyItem> strategy) {
+    LaunchTargets(String launchType, List<CapacityProviderStrategyItem> strategy) {
         this(launchType, strategy, null);
     }
 
-    static Targets resolve(Context ctx, Cluster cluster, String launchType,
+    static LaunchTargets resolve(Context ctx, Cluster cluster, String launchType,
                            List<CapacityProviderStrategyItem> strategy, TaskDefinition td, NetworkConfiguration nc) {
         boolean hasStrategy = strategy != null && !strategy.isEmpty();
         require(launchType == null || !hasStrategy, "Specifying both a launch type and capacity provider strategy"
                 + " is not supported. Remove one and try again.");
         require(!"MANAGED_INSTANCES".equals(launchType), "To use Amazon ECS Managed Instances, specify a capacity"
                 + " provider strategy with a Managed Instances capacity provider and omit launchType.");
-        Targets t;
+        LaunchTargets t;
         if (hasStrategy) {
-            Strategies.validate(ctx, cluster, strategy, "capacityProviderStrategy", true);
-            t = new Targets(null, List.copyOf(strategy));
+            CapacityProviderStrategies.validate(ctx, cluster, strategy, "capacityProviderStrategy", true);
+            t = new LaunchTargets(null, List.copyOf(strategy));
         } else if (launchType != null) {
-            t = new Targets(launchType, List.of());
+            t = new LaunchTargets(launchType, List.of());
         } else if (cluster.hasDefaultCapacityProviderStrategy() && !cluster.defaultCapacityProviderStrategy()
                 .isEmpty()) {
-            t = new Targets(null, cluster.defaultCapacityProviderStrategy());
+            t = new LaunchTargets(null, cluster.defaultCapacityProviderStrategy());
         } else {
-            t = new Targets("EC2", List.of());
+            t = new LaunchTargets("EC2", List.of());
         }
         CapacityProvider first = null;
         for (CapacityProviderStrategyItem i : t.strategy) {
-            CapacityProvider p = Strategies.find(ctx, i.capacityProvider())
+            CapacityProvider p = CapacityProviderStrategies.find(ctx, i.capacityProvider())
                     .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + i.capacityProvider()
                             + "' does not exist."));
-            require(!Strategies.isManagedInstances(p) || "ACTIVE".equals(p.statusAsString()),
+            require(!CapacityProviderStrategies.isManagedInstances(p) || "ACTIVE".equals(p.statusAsString()),
                     "The specified capacity provider '" + p.name() + "' is not in an ACTIVE state");
             first = first == null ? p : first;
         }
         String needed = first == null ? t.launchType
-                : Strategies.isManagedInstances(first) ? "MANAGED_INSTANCES"
-                : Strategies.FARGATE.contains(first.name()) ? "FARGATE" : "EC2";
+                : CapacityProviderStrategies.isManagedInstances(first) ? "MANAGED_INSTANCES"
+                : CapacityProviderStrategies.FARGATE.contains(first.name()) ? "FARGATE" : "EC2";
         require(td.compatibilitiesAsStrings().contains(needed), "Task definition does not support launch_type "
                 + needed + ".");
         Networks.validate(ctx, td, nc, first);
-        return new Targets(t.launchType, t.strategy, needed);
+        return new LaunchTargets(t.launchType, t.strategy, needed);
     }
 
     /**
@@ -80,7 +80,7 @@ record Targets(String launchType, List<CapacityProviderStrategyItem> strategy, S
 
     /** Normalizes provider names (ARNs → names) so tasks record the name. */
     List<CapacityProviderStrategyItem> named() {
-        return strategy.stream().map(i -> i.toBuilder().capacityProvider(Strategies.providerName(
+        return strategy.stream().map(i -> i.toBuilder().capacityProvider(CapacityProviderStrategies.providerName(
                 i.capacityProvider())).weight(i.weight() == null ? 0 : i.weight()).base(i.base() == null ? 0
                 : i.base()).build()).toList();
     }

@@ -13,10 +13,10 @@ import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 
 /** Capacity provider strategies: validation and the built-in Fargate providers. */
-public final class Strategies {
+public final class CapacityProviderStrategies {
     public static final List<String> FARGATE = List.of("FARGATE", "FARGATE_SPOT");
 
-    private Strategies() {
+    private CapacityProviderStrategies() {
     }
 
     /** The provider name in a name or ARN. */

@@ -1,0 +1,122 @@
+package io.stevedore.control.scheduling;
+
+import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.catalog.Selection;
+import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.ecs.TaskDemandMapper;
+import io.stevedore.placement.TaskDemand;
+import io.stevedore.provisioning.Zone;
+import io.stevedore.wire.AwsException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.InstanceLaunchTemplate;
+import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * What the scheduler needs besides the instances: each waiting task's demand (cached per task definition within a
+ * tick), each Managed Instances provider's priced offerings (selected once per requirements and capacity option,
+ * then cached) and zones, and the zones a task may run in.
+ */
+public final class SchedulingInputs {
+    private static final int MAX_CACHED_SELECTIONS = 64;
+
+    private final Context ctx;
+    private final Map<String, TaskDemand> demandByDefinition = new HashMap<>();
+    private final Map<List<Object>, Selection> selections = new HashMap<>();
+    private final Supplier<CapacityOfferings> offerings;
+
+    public SchedulingInputs(Context ctx, Supplier<CapacityOfferings> offerings) {
+        this.ctx = ctx;
+        this.offerings = offerings;
+    }
+
+    /**
+     * The demand of a task (cached per task definition when there are no overrides); empty when its definition is
+     * gone.
+     *
+     * @throws AwsException when the definition cannot run on an instance (the reason to report)
+     */
+    public Optional<TaskDemand> demand(Task t) {
+        boolean plain = t.overrides() == null || t.overrides().equals(software.amazon.awssdk.services.ecs.model
+                .TaskOverride.builder().build());
+        if (plain && demandByDefinition.containsKey(t.taskDefinitionArn())) {
+            return Optional.of(demandByDefinition.get(t.taskDefinitionArn()));
+        }
+        Optional<TaskDefinition> td = ctx.state().taskDefinitions.get(t.taskDefinitionArn());
+        if (td.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskDemand d = TaskDemandMapper.toDemand(td.get(), t.overrides());
+        if (plain) {
+            demandByDefinition.put(t.taskDefinitionArn(), d);
+        }
+        return Optional.of(d);
+    }
+
+    /** Forgets per-tick caches (demands); the offering selections stay. */
+    public void newTick() {
+        demandByDefinition.clear();
+    }
+
+    /** What an ACTIVE Managed Instances provider may launch and where. */
+    public ProviderCapacity provider(CapacityProvider p) {
+        InstanceLaunchTemplate lt = p.managedInstancesProvider().instanceLaunchTemplate();
+        List<Zone> zones = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String s : lt.networkConfiguration().subnets()) {
+            ctx.cloud().subnet(s).filter(sn -> seen.add(sn.id()))
+                    .ifPresent(sn -> zones.add(new Zone(sn.id(), sn.availabilityZone())));
+        }
+        PurchaseOption option = "SPOT".equals(lt.capacityOptionTypeAsString()) ? PurchaseOption.SPOT
+                : PurchaseOption.ON_DEMAND;
+        try {
+            Selection sel = selection(lt.instanceRequirements(), option);
+            return new ProviderCapacity(p.name(), sel.offerings(), zones, sel.noMatchMessage());
+        } catch (RuntimeException e) {
+            return new ProviderCapacity(p.name(), List.of(), zones, Optional.of(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private Selection selection(InstanceRequirementsRequest requirements, PurchaseOption option) {
+        List<Object> key = new ArrayList<>();
+        key.add(requirements);
+        key.add(option);
+        Selection s = selections.get(key);
+        if (s == null) {
+            if (selections.size() >= MAX_CACHED_SELECTIONS) {
+                selections.clear();
+            }
+            s = offerings.get().select(requirements, ctx.config().region(), option);
+            selections.put(key, s);
+        }
+        return s;
+    }
+
+    /** The Availability Zones a task may run in: its subnets' zones within the provider's (all when it has none). */
+    public Set<String> zones(ProviderCapacity p, TaskRuntime rt) {
+        Set<String> providerZones = new HashSet<>();
+        for (Zone z : p.zones()) {
+            providerZones.add(z.availabilityZone());
+        }
+        if (rt.subnets().isEmpty()) {
+            return providerZones;
+        }
+        Set<String> taskZones = new HashSet<>();
+        for (String s : rt.subnets()) {
+            ctx.cloud().subnet(s).ifPresent(sn -> taskZones.add(sn.availabilityZone()));
+        }
+        taskZones.retainAll(providerZones);
+        return taskZones;
+    }
+}
