@@ -39,7 +39,7 @@ class LifecycleControllerTest {
     }
 
     static FleetSnapshot.Work service(String arn) {
-        return new FleetSnapshot.Work(arn, "web", SMALL, true, false, false, false);
+        return FleetSnapshot.Work.running(arn, "web", SMALL);
     }
 
     private List<Decision> run(FleetSnapshot.Provider p, FleetSnapshot.Member... members) {
@@ -73,10 +73,8 @@ class LifecycleControllerTest {
 
     @Test
     void reconcile_standaloneOrProtectedOrOptedOut_neverCompacted() {
-        List<FleetSnapshot.Work> kinds = List.of(new FleetSnapshot.Work("s", null, SMALL, true, false, false, false),
-                new FleetSnapshot.Work("p", "web", SMALL, true, true, false, false),
-                new FleetSnapshot.Work("o", "web", SMALL, true, false, true, false),
-                new FleetSnapshot.Work("c", "web", SMALL, true, false, false, true));
+        List<FleetSnapshot.Work> kinds = List.of(FleetSnapshot.Work.standalone("s", SMALL),
+                service("p").withProtection(), service("o").withOptOut(), service("c").withConstraints());
         for (FleetSnapshot.Work w : kinds) {
             List<Decision> d = run(provider(DisruptionBudget.percent(10), true, Optional.empty()),
                     member("i-1", 1, List.of(w)), member("i-2", 1, List.of(service("b"))));
@@ -131,7 +129,7 @@ class LifecycleControllerTest {
                 -1, -1, List.of());
         FleetSnapshot.Member late = new FleetSnapshot.Member("i-2", "mi", m.instanceType(), 0.1, BIG, m.launchedAtMillis(),
                 FleetSnapshot.State.DRAINING, Optional.of(new FleetSnapshot.Drain(0, DrainCause.MAX_LIFETIME, 1)), false, -1, -1, -1,
-                List.of(new FleetSnapshot.Work("s", null, SMALL, true, false, false, false)));
+                List.of(FleetSnapshot.Work.standalone("s", SMALL)));
         List<Decision> d = run(provider(DisruptionBudget.percent(10), true, Optional.empty()), empty, late);
         assertThat(d).hasSize(2).allSatisfy(x -> assertThat(x).isInstanceOf(Retire.class));
         assertThat(((Retire) d.get(0)).force()).isFalse();
