@@ -71,14 +71,27 @@ class LifecycleControllerTest {
                 List.of(service("a"))))).isEmpty();
     }
 
+    /**
+     * Two half-empty instances: with a plain service task on i-1, i-1 is the one drained (the control case); with a
+     * standalone, protected, opted-out or constrained task there instead, i-1 stays and i-2 is drained onto it.
+     */
     @Test
     void reconcile_standaloneOrProtectedOrOptedOut_neverCompacted() {
+        assertThat(run(provider(DisruptionBudget.percent(10), true, Optional.empty()),
+                member("i-1", 1, List.of(service("a"))), member("i-2", 1, List.of(service("b")))))
+                .as("control: a plain service task").singleElement().isInstanceOfSatisfying(StartDrain.class, s -> {
+                    assertThat(s.instanceId()).isEqualTo("i-1");
+                    assertThat(s.cause()).isEqualTo(DrainCause.UNDERUTILIZED);
+                });
         List<FleetSnapshot.Work> kinds = List.of(FleetSnapshot.Work.standalone("s", SMALL),
                 service("p").withProtection(), service("o").withOptOut(), service("c").withConstraints());
         for (FleetSnapshot.Work w : kinds) {
             List<Decision> d = run(provider(DisruptionBudget.percent(10), true, Optional.empty()),
                     member("i-1", 1, List.of(w)), member("i-2", 1, List.of(service("b"))));
-            assertThat(d).as(w.taskArn()).allSatisfy(x -> assertThat(x.instanceId()).isNotEqualTo("i-1"));
+            assertThat(d).as(w.taskArn()).singleElement().isInstanceOfSatisfying(StartDrain.class, s -> {
+                assertThat(s.instanceId()).isEqualTo("i-2");
+                assertThat(s.cause()).isEqualTo(DrainCause.UNDERUTILIZED);
+            });
         }
     }
 
