@@ -166,6 +166,7 @@ class ServiceApiTest extends EcsServerTestBase {
         assertThat(state.services.get(arn).orElseThrow().events()).isEmpty(); // the row no longer carries them
     }
 
+    /** forceNewDeployment replaces the service's task: once stable it has one task again, not the one before. */
     @Test
     void updateService_forceNewDeployment_replacesTasks() {
         create("fnd", 1);
@@ -173,7 +174,8 @@ class ServiceApiTest extends EcsServerTestBase {
         String before = f.ecs.listTasks(b -> b.cluster("c").serviceName("fnd")).taskArns().get(0);
         f.ecs.updateService(b -> b.cluster("c").service("fnd").forceNewDeployment(true));
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("fnd"));
-        assertThat(f.ecs.listTasks(b -> b.cluster("c").serviceName("fnd")).taskArns()).doesNotContain(before);
+        assertThat(f.ecs.listTasks(b -> b.cluster("c").serviceName("fnd")).taskArns()).hasSize(1)
+                .doesNotContain(before);
     }
 
     @Test
