@@ -95,7 +95,9 @@ public record FleetSnapshot(Instant now, Map<String, Provider> providers, List<M
     }
 
     /**
-     * A task on an instance.
+     * A task on an instance. Build one with {@link #running} (or {@link #standalone}) and the withers
+     * ({@code Work.running(arn, "web", demand).withProtection()}); the canonical constructor is for the control
+     * plane, which has every flag at hand.
      *
      * @param taskArn   the task
      * @param service   its service name, null for a standalone (RunTask) task
@@ -110,6 +112,36 @@ public record FleetSnapshot(Instant now, Map<String, Provider> providers, List<M
         public Work {
             Objects.requireNonNull(taskArn, "taskArn");
             Objects.requireNonNull(demand, "demand");
+        }
+
+        /** A RUNNING task of {@code service}: unprotected, not opted out, unconstrained (compaction may move it). */
+        public static Work running(String taskArn, String service, TaskDemand demand) {
+            return new Work(taskArn, service, demand, true, false, false, false);
+        }
+
+        /** A RUNNING standalone (RunTask) task: no service. */
+        public static Work standalone(String taskArn, TaskDemand demand) {
+            return running(taskArn, null, demand);
+        }
+
+        /** This task, not (or no longer) RUNNING. */
+        public Work notRunning() {
+            return new Work(taskArn, service, demand, false, protectedFromScaleIn, optedOut, constrained);
+        }
+
+        /** This task with scale-in protection on. */
+        public Work withProtection() {
+            return new Work(taskArn, service, demand, running, true, optedOut, constrained);
+        }
+
+        /** This task, its service opted out of optimization. */
+        public Work withOptOut() {
+            return new Work(taskArn, service, demand, running, protectedFromScaleIn, true, constrained);
+        }
+
+        /** This task with placement constraints. */
+        public Work withConstraints() {
+            return new Work(taskArn, service, demand, running, protectedFromScaleIn, optedOut, true);
         }
     }
 }

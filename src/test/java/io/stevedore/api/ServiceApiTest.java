@@ -4,9 +4,12 @@ import io.stevedore.control.state.EcsState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.Deployment;
@@ -25,7 +28,7 @@ class ServiceApiTest extends EcsServerTestBase {
     }
 
     private Service describe(String name) {
-        return f.ecs.describeServices(b -> b.cluster("c").services(name)).services().get(0);
+        return describe(f, name);
     }
 
     private Service create(String name, int desired) {
@@ -77,35 +80,70 @@ class ServiceApiTest extends EcsServerTestBase {
         assertThat(f.ecs.listTasks(b -> b.cluster("c").serviceName("s")).taskArns()).hasSize(2);
     }
 
+    /**
+     * A new task definition rolls out within the deployment limits (minimumHealthyPercent 50, maximumPercent 100 of
+     * 4): never fewer than 2 RUNNING nor more than 4 tasks. The server's loop is off and the test ticks it, sampling
+     * the tasks through the API after every tick, so every state of the rollout is seen; at least one sample shows
+     * old and new tasks side by side (it was taken during the rollout, not before or after it).
+     */
     @Test
     void updateService_newTaskDefinition_rollsWithinMinHealthy() throws Exception {
-        f.ecs.createService(b -> b.cluster("c").serviceName("r").taskDefinition("web").desiredCount(4)
-                .networkConfiguration(f.awsvpc()).deploymentConfiguration(d -> d.minimumHealthyPercent(50)
-                        .maximumPercent(100)));
-        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("r"));
-        String v2 = f.register(EcsServerFixture.nginx("web")).taskDefinitionArn();
-        Service u = f.ecs.updateService(b -> b.cluster("c").service("r").taskDefinition(v2)).service();
-        assertThat(u.deployments()).hasSize(2);
-        assertThat(u.deployments().get(0).taskDefinition()).isEqualTo(v2);
-        int minRunning = Integer.MAX_VALUE;
-        int maxTotal = 0;
-        for (int i = 0; i < 400 && describe("r").deployments().size() > 1; i++) {
-            List<Task> live = f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
-                    .serviceName("r")).taskArns())).tasks();
-            minRunning = Math.min(minRunning, (int) live.stream().filter(t -> "RUNNING".equals(t.lastStatus()))
-                    .count());
-            maxTotal = Math.max(maxTotal, live.size());
-            Thread.sleep(10);
+        try (EcsServerFixture m = new EcsServerFixture(dir.resolve("ticked"), false)) {
+            m.miCluster("c");
+            String v1 = m.register(EcsServerFixture.nginx("web")).taskDefinitionArn();
+            m.ecs.createService(b -> b.cluster("c").serviceName("r").taskDefinition(v1).desiredCount(4)
+                    .networkConfiguration(m.awsvpc()).deploymentConfiguration(d -> d.minimumHealthyPercent(50)
+                            .maximumPercent(100)));
+            tickUntil(m, () -> steady(m, "r"));
+            String v2 = m.register(EcsServerFixture.nginx("web")).taskDefinitionArn();
+            Service u = m.ecs.updateService(b -> b.cluster("c").service("r").taskDefinition(v2)).service();
+            assertThat(u.deployments()).hasSize(2);
+            assertThat(u.deployments().get(0).taskDefinition()).isEqualTo(v2);
+            List<List<Task>> samples = new ArrayList<>();
+            tickUntil(m, () -> {
+                samples.add(tasks(m, "r"));
+                return steady(m, "r");
+            });
+            assertThat(samples).as("a sample during the rollout, with old and new tasks").anySatisfy(live ->
+                    assertThat(live).extracting(Task::taskDefinitionArn).contains(v1, v2));
+            assertThat(samples).allSatisfy(live -> {
+                assertThat(live).filteredOn(t -> "RUNNING".equals(t.lastStatus())).hasSizeGreaterThanOrEqualTo(2);
+                assertThat(live).hasSizeLessThanOrEqualTo(4);
+            });
+            Service done = describe(m, "r");
+            assertThat(done.deployments()).singleElement().extracting(Deployment::taskDefinition).isEqualTo(v2);
+            assertThat(done.taskDefinition()).isEqualTo(v2);
+            assertThat(tasks(m, "r")).hasSize(4).allSatisfy(t -> assertThat(t.taskDefinitionArn()).isEqualTo(v2));
         }
-        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("r"));
-        Service done = describe("r");
-        assertThat(done.deployments()).singleElement().extracting(Deployment::taskDefinition).isEqualTo(v2);
-        assertThat(done.taskDefinition()).isEqualTo(v2);
-        assertThat(minRunning).isGreaterThanOrEqualTo(2);
-        assertThat(maxTotal).isLessThanOrEqualTo(4);
-        assertThat(f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
-                .serviceName("r")).taskArns())).tasks()).allSatisfy(t -> assertThat(t.taskDefinitionArn())
-                .isEqualTo(v2));
+    }
+
+    private static Service describe(EcsServerFixture m, String name) {
+        return m.ecs.describeServices(b -> b.cluster("c").services(name)).services().get(0);
+    }
+
+    /** The service's tasks whose desired status is RUNNING. */
+    private static List<Task> tasks(EcsServerFixture m, String service) {
+        List<String> arns = m.ecs.listTasks(l -> l.cluster("c").serviceName(service)).taskArns();
+        return arns.isEmpty() ? List.of() : m.ecs.describeTasks(b -> b.cluster("c").tasks(arns)).tasks();
+    }
+
+    /** One deployment, COMPLETED, with all its desired tasks RUNNING (what the services-stable waiter waits for). */
+    private static boolean steady(EcsServerFixture m, String service) {
+        Service s = describe(m, service);
+        return s.deployments().size() == 1 && "COMPLETED".equals(s.deployments().get(0).rolloutStateAsString())
+                && s.runningCount() == s.desiredCount();
+    }
+
+    /** Ticks a server whose loop is off, a few simulated seconds apart, until {@code done} (at most 20 s). */
+    private static void tickUntil(EcsServerFixture m, BooleanSupplier done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        boolean reached;
+        do {
+            Thread.sleep(5);
+            m.plane.reconciler().tick();
+            reached = done.getAsBoolean();
+        } while (!reached && System.nanoTime() < deadline);
+        assertThat(reached).as("done within 20 s").isTrue();
     }
 
     @Test
@@ -128,6 +166,7 @@ class ServiceApiTest extends EcsServerTestBase {
         assertThat(state.services.get(arn).orElseThrow().events()).isEmpty(); // the row no longer carries them
     }
 
+    /** forceNewDeployment replaces the service's task: once stable it has one task again, not the one before. */
     @Test
     void updateService_forceNewDeployment_replacesTasks() {
         create("fnd", 1);
@@ -135,7 +174,8 @@ class ServiceApiTest extends EcsServerTestBase {
         String before = f.ecs.listTasks(b -> b.cluster("c").serviceName("fnd")).taskArns().get(0);
         f.ecs.updateService(b -> b.cluster("c").service("fnd").forceNewDeployment(true));
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("fnd"));
-        assertThat(f.ecs.listTasks(b -> b.cluster("c").serviceName("fnd")).taskArns()).doesNotContain(before);
+        assertThat(f.ecs.listTasks(b -> b.cluster("c").serviceName("fnd")).taskArns()).hasSize(1)
+                .doesNotContain(before);
     }
 
     @Test

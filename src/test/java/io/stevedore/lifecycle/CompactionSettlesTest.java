@@ -10,7 +10,10 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 
-/** Compaction settles: after a scale-up and down of an awsvpc service spread over zones, it stops draining. */
+/**
+ * Compaction settles: after a scale-up and down of an awsvpc service spread over zones, it drains underutilized
+ * instances (so it did run) and then stops draining.
+ */
 class CompactionSettlesTest {
     @Test
     void scaleUpThenDown_awsvpcSpread_compactionSettles() {
@@ -28,6 +31,7 @@ class CompactionSettlesTest {
                             .subnets(h.subnets().subList(0, 2)))).build());
             h.run(Duration.ofMinutes(5), Duration.ofSeconds(1));
             h.scale("s", 2);
+            long scaledAt = h.clock.now().toEpochMilli();
             h.run(Duration.ofHours(2), Duration.ofSeconds(1));
             List<EventRing.Event> drains = h.plane.events().of("Stevedore Instance Lifecycle Action", 0).stream()
                     .filter(e -> e.detailJson().contains("UNDERUTILIZED")).toList();
@@ -35,6 +39,8 @@ class CompactionSettlesTest {
                     - Duration.ofHours(1).toMillis()).count();
             drains.forEach(e -> System.out.println(java.time.Instant.ofEpochMilli(e.timeMillis()) + " "
                     + e.detailJson()));
+            assertThat(drains).as("compaction drained after the scale-down")
+                    .anySatisfy(e -> assertThat(e.timeMillis()).isGreaterThanOrEqualTo(scaledAt));
             assertThat(late).isZero();
             assertThat(h.running("s")).isEqualTo(2);
         }

@@ -39,7 +39,7 @@ class LifecycleControllerTest {
     }
 
     static FleetSnapshot.Work service(String arn) {
-        return new FleetSnapshot.Work(arn, "web", SMALL, true, false, false, false);
+        return FleetSnapshot.Work.running(arn, "web", SMALL);
     }
 
     private List<Decision> run(FleetSnapshot.Provider p, FleetSnapshot.Member... members) {
@@ -71,16 +71,27 @@ class LifecycleControllerTest {
                 List.of(service("a"))))).isEmpty();
     }
 
+    /**
+     * Two half-empty instances: with a plain service task on i-1, i-1 is the one drained (the control case); with a
+     * standalone, protected, opted-out or constrained task there instead, i-1 stays and i-2 is drained onto it.
+     */
     @Test
     void reconcile_standaloneOrProtectedOrOptedOut_neverCompacted() {
-        List<FleetSnapshot.Work> kinds = List.of(new FleetSnapshot.Work("s", null, SMALL, true, false, false, false),
-                new FleetSnapshot.Work("p", "web", SMALL, true, true, false, false),
-                new FleetSnapshot.Work("o", "web", SMALL, true, false, true, false),
-                new FleetSnapshot.Work("c", "web", SMALL, true, false, false, true));
+        assertThat(run(provider(DisruptionBudget.percent(10), true, Optional.empty()),
+                member("i-1", 1, List.of(service("a"))), member("i-2", 1, List.of(service("b")))))
+                .as("control: a plain service task").singleElement().isInstanceOfSatisfying(StartDrain.class, s -> {
+                    assertThat(s.instanceId()).isEqualTo("i-1");
+                    assertThat(s.cause()).isEqualTo(DrainCause.UNDERUTILIZED);
+                });
+        List<FleetSnapshot.Work> kinds = List.of(FleetSnapshot.Work.standalone("s", SMALL),
+                service("p").withProtection(), service("o").withOptOut(), service("c").withConstraints());
         for (FleetSnapshot.Work w : kinds) {
             List<Decision> d = run(provider(DisruptionBudget.percent(10), true, Optional.empty()),
                     member("i-1", 1, List.of(w)), member("i-2", 1, List.of(service("b"))));
-            assertThat(d).as(w.taskArn()).allSatisfy(x -> assertThat(x.instanceId()).isNotEqualTo("i-1"));
+            assertThat(d).as(w.taskArn()).singleElement().isInstanceOfSatisfying(StartDrain.class, s -> {
+                assertThat(s.instanceId()).isEqualTo("i-2");
+                assertThat(s.cause()).isEqualTo(DrainCause.UNDERUTILIZED);
+            });
         }
     }
 
@@ -131,7 +142,7 @@ class LifecycleControllerTest {
                 -1, -1, List.of());
         FleetSnapshot.Member late = new FleetSnapshot.Member("i-2", "mi", m.instanceType(), 0.1, BIG, m.launchedAtMillis(),
                 FleetSnapshot.State.DRAINING, Optional.of(new FleetSnapshot.Drain(0, DrainCause.MAX_LIFETIME, 1)), false, -1, -1, -1,
-                List.of(new FleetSnapshot.Work("s", null, SMALL, true, false, false, false)));
+                List.of(FleetSnapshot.Work.standalone("s", SMALL)));
         List<Decision> d = run(provider(DisruptionBudget.percent(10), true, Optional.empty()), empty, late);
         assertThat(d).hasSize(2).allSatisfy(x -> assertThat(x).isInstanceOf(Retire.class));
         assertThat(((Retire) d.get(0)).force()).isFalse();

@@ -81,9 +81,12 @@ class SigV4AuthApiTest {
         }
     }
 
+    /** The SDK client with the default key (test/test) is let through: what it creates, it then lists. */
     @Test
     void sdkClient_defaultKey_passes() {
-        assertThat(f.ecs.listClusters().clusterArns()).isNotNull();
+        String arn = f.ecs.createCluster(b -> b.clusterName("sigv4-default-key")).cluster().clusterArn();
+        assertThat(arn).isEqualTo("arn:aws:ecs:us-east-1:000000000000:cluster/sigv4-default-key");
+        assertThat(f.ecs.listClusters().clusterArns()).contains(arn);
     }
 
     static Stream<Arguments> rawCases() {
