@@ -1,12 +1,12 @@
 package io.stevedore.api;
 
-import io.stevedore.control.FaultInjector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stevedore.wire.AwsException;
+import io.stevedore.control.FaultInjector;
 import io.stevedore.control.events.EventRing;
+import io.stevedore.wire.AwsException;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.stevedore.api;
 
+import io.stevedore.store.Database;
 import io.stevedore.wire.AwsException;
 import io.stevedore.wire.AwsJsonCodec;
 import io.stevedore.wire.RequiredMembers;
-import io.stevedore.store.Database;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;

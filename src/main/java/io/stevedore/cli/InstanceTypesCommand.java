@@ -1,13 +1,13 @@
 package io.stevedore.cli;
 
-import io.stevedore.ecs.InstanceRequirementsMapper;
-import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceRequirements;
 import io.stevedore.catalog.InstanceSelector;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
 import io.stevedore.catalog.SelectionQuery;
+import io.stevedore.ecs.InstanceRequirementsMapper;
+import io.stevedore.wire.AwsException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

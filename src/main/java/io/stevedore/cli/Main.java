@@ -1,8 +1,8 @@
 package io.stevedore.cli;
 
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code ./stevedore} command line: every feature is a subcommand. */
 @Command(name = "stevedore", mixinStandardHelpOptions = true, version = "stevedore 0.1.0",

@@ -1,15 +1,15 @@
 package io.stevedore.cli;
 
-import io.stevedore.control.scheduling.CapacityOfferings;
-import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.Selection;
+import io.stevedore.control.scheduling.CapacityOfferings;
 import io.stevedore.provisioning.LaunchPlan;
 import io.stevedore.provisioning.PendingGroup;
 import io.stevedore.provisioning.Provisioner;
 import io.stevedore.provisioning.ProvisioningRequest;
 import io.stevedore.provisioning.Unplaceable;
 import io.stevedore.sim.workload.WorkloadError;
+import io.stevedore.wire.AwsException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,6 @@
 package io.stevedore.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stevedore.wire.AwsException;
 import io.stevedore.sim.Progress;
 import io.stevedore.sim.SimOptions;
 import io.stevedore.sim.Simulator;
@@ -11,6 +10,7 @@ import io.stevedore.sim.report.TextSummary;
 import io.stevedore.sim.workload.SimWorkload;
 import io.stevedore.sim.workload.SimWorkloadReader;
 import io.stevedore.sim.workload.WorkloadError;
+import io.stevedore.wire.AwsException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

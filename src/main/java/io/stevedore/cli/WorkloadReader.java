@@ -1,8 +1,6 @@
 package io.stevedore.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stevedore.wire.AwsException;
-import io.stevedore.wire.AwsJsonCodec;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.placement.NetworkMode;
@@ -10,6 +8,8 @@ import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.Zone;
 import io.stevedore.sim.workload.WorkloadDoc;
 import io.stevedore.sim.workload.WorkloadError;
+import io.stevedore.wire.AwsException;
+import io.stevedore.wire.AwsJsonCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,12 +1,12 @@
 package io.stevedore.control;
 
+import io.stevedore.cloud.Instance;
+import io.stevedore.cloud.simulated.SimulatedEc2;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.ecs.Errors;
-import io.stevedore.wire.AwsException;
-import io.stevedore.cloud.Instance;
-import io.stevedore.cloud.simulated.SimulatedEc2;
 import io.stevedore.store.Database;
+import io.stevedore.wire.AwsException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

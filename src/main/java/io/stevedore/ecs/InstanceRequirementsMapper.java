@@ -1,8 +1,6 @@
 package io.stevedore.ecs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stevedore.wire.AwsException;
-import io.stevedore.wire.AwsJsonCodec;
 import io.stevedore.catalog.AcceleratorType;
 import io.stevedore.catalog.CpuManufacturer;
 import io.stevedore.catalog.Inclusion;
@@ -10,6 +8,8 @@ import io.stevedore.catalog.InstanceGeneration;
 import io.stevedore.catalog.InstanceRequirements;
 import io.stevedore.catalog.JsonTrees;
 import io.stevedore.catalog.ValueRange;
+import io.stevedore.wire.AwsException;
+import io.stevedore.wire.AwsJsonCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

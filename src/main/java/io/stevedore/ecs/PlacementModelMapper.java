@@ -1,12 +1,12 @@
 package io.stevedore.ecs;
 
-import io.stevedore.wire.AwsException;
 import io.stevedore.placement.PlacementConstraint;
 import io.stevedore.placement.PlacementFailure;
 import io.stevedore.placement.PlacementStrategy;
 import io.stevedore.placement.PlacementValidationException;
 import io.stevedore.placement.providers.CapacityProviderStrategy;
 import io.stevedore.placement.providers.StrategyItem;
+import io.stevedore.wire.AwsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;

@@ -1,7 +1,7 @@
 package io.stevedore.ecs;
 
-import io.stevedore.wire.AwsJsonCodec;
 import io.stevedore.store.Codec;
+import io.stevedore.wire.AwsJsonCodec;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkPojo;
 

@@ -1,10 +1,10 @@
 package io.stevedore.ecs;
 
-import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.placement.NetworkMode;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.placement.providers.FargateTask;
+import io.stevedore.wire.AwsException;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

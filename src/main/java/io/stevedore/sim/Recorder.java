@@ -1,13 +1,13 @@
 package io.stevedore.sim;
 
-import io.stevedore.control.state.EcsState;
-import io.stevedore.control.state.ManagedInstance;
-import io.stevedore.control.state.RowKind;
-import io.stevedore.control.state.TaskRuntime;
-import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.cloud.Instance;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.ManagedInstance;
+import io.stevedore.control.state.RowKind;
+import io.stevedore.control.state.TaskRuntime.Phase;
+import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.sim.billing.FargateQuote;
 import io.stevedore.sim.billing.FargateTaskBill;
 import io.stevedore.sim.billing.InstanceBill;

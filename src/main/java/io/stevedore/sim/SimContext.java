@@ -1,12 +1,11 @@
 package io.stevedore.sim;
 
-import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.assembly.ControlPlane;
-import io.stevedore.control.Reconciler;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.sim.billing.FargatePricing;
 import io.stevedore.sim.billing.FargateProfile;

@@ -1,7 +1,7 @@
 package io.stevedore.api;
 
-import io.stevedore.cloud.Network;
 import io.stevedore.assembly.ControlPlane;
+import io.stevedore.cloud.Network;
 import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.time.Clock;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package io.stevedore.api;
 
-import io.stevedore.assembly.ControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stevedore.assembly.ControlPlane;
 import io.stevedore.store.DatabaseUrl;
 import io.stevedore.store.Fence;
 import io.stevedore.store.FencedException;

@@ -1,9 +1,8 @@
 package io.stevedore.api;
 
-import io.stevedore.api.auth.RawClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stevedore.api.auth.RawClient;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,9 +1,9 @@
 package io.stevedore.api;
 
-import io.stevedore.control.state.EcsState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stevedore.control.state.EcsState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stevedore.control.state.PlaneConfig;
-import io.stevedore.assembly.ControlPlane;
 import io.stevedore.api.EcsApi;
+import io.stevedore.assembly.ControlPlane;
+import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.time.VirtualClock;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,13 +3,13 @@ package io.stevedore.ecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.AcceleratorType;
 import io.stevedore.catalog.CpuManufacturer;
 import io.stevedore.catalog.Inclusion;
 import io.stevedore.catalog.InstanceGeneration;
 import io.stevedore.catalog.InstanceRequirements;
 import io.stevedore.catalog.ValueRange;
+import io.stevedore.wire.AwsException;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;

@@ -3,9 +3,9 @@ package io.stevedore.ecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stevedore.wire.AwsException;
 import io.stevedore.placement.PlacementConstraint;
 import io.stevedore.placement.PlacementStrategy;
+import io.stevedore.wire.AwsException;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;

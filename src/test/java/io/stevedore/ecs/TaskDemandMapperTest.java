@@ -3,11 +3,11 @@ package io.stevedore.ecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.placement.NetworkMode;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.placement.providers.FargateTask;
+import io.stevedore.wire.AwsException;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;

@@ -1,8 +1,8 @@
 package io.stevedore.lifecycle;
 
-import io.stevedore.control.events.EventRing;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stevedore.control.events.EventRing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -1,11 +1,11 @@
 package io.stevedore.lifecycle;
 
-import io.stevedore.control.state.PlaneConfig;
-import io.stevedore.assembly.ControlPlane;
 import io.stevedore.api.EcsApi;
-import io.stevedore.wire.AwsJsonCodec;
+import io.stevedore.assembly.ControlPlane;
 import io.stevedore.cloud.Network;
+import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.time.VirtualClock;
+import io.stevedore.wire.AwsJsonCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.stevedore.lifecycle;
 
-import io.stevedore.control.events.EventRing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stevedore.cloud.Instance;
+import io.stevedore.control.events.EventRing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

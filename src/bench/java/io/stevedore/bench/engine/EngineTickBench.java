@@ -1,14 +1,14 @@
 package io.stevedore.bench.engine;
 
-import io.stevedore.control.scheduling.Scheduler;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stevedore.control.scheduling.CapacityOfferings;
-import io.stevedore.control.scheduling.Scheduling.PendingTask;
-import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.control.scheduling.CapacityOfferings;
+import io.stevedore.control.scheduling.Scheduler;
+import io.stevedore.control.scheduling.Scheduling.PendingTask;
+import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.placement.ClusterSnapshot;
 import io.stevedore.placement.InstanceView;
 import io.stevedore.placement.TaskDemand;

@@ -2,8 +2,8 @@ package io.stevedore.api.auth;
 
 import io.stevedore.api.auth.AuthException.Kind;
 import io.stevedore.time.Clock;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

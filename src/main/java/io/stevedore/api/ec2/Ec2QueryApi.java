@@ -1,10 +1,10 @@
 package io.stevedore.api.ec2;
 
-import io.stevedore.catalog.InstanceCatalog;
-import io.stevedore.cloud.CloudProvider;
 import io.stevedore.catalog.Accelerator;
 import io.stevedore.catalog.AcceleratorType;
+import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.catalog.InstanceType;
+import io.stevedore.cloud.CloudProvider;
 import io.stevedore.cloud.Instance;
 import io.stevedore.cloud.Network;
 import java.time.Instant;

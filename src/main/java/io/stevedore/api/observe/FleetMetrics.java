@@ -1,8 +1,8 @@
 package io.stevedore.api.observe;
 
+import io.stevedore.catalog.PriceBook;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.ManagedInstance;
-import io.stevedore.catalog.PriceBook;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;

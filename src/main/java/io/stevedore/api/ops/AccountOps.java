@@ -2,9 +2,9 @@ package io.stevedore.api.ops;
 
 import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
 import io.stevedore.api.Pages;
+import io.stevedore.control.state.Context;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,14 +2,14 @@ package io.stevedore.api.ops;
 
 import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.control.scheduling.CapacityOfferings;
-import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
-import io.stevedore.ecs.Errors;
 import io.stevedore.api.Pages;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
 import io.stevedore.cloud.Network;
+import io.stevedore.control.scheduling.CapacityOfferings;
+import io.stevedore.control.state.Context;
+import io.stevedore.ecs.Errors;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

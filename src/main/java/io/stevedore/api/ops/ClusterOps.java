@@ -2,10 +2,10 @@ package io.stevedore.api.ops;
 
 import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
-import io.stevedore.ecs.Errors;
 import io.stevedore.api.Pages;
+import io.stevedore.control.state.Context;
+import io.stevedore.ecs.Errors;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,20 +1,19 @@
 package io.stevedore.api.ops;
 
-import io.stevedore.ecs.TaskDemandMapper;
 import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
-import io.stevedore.ecs.Errors;
 import io.stevedore.api.Pages;
-import io.stevedore.ecs.SimulatedRun;
-import io.stevedore.control.state.ContainerInstances;
-import io.stevedore.control.Reconciler;
-import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.InstanceType;
+import io.stevedore.control.Reconciler;
+import io.stevedore.control.state.ContainerInstances;
+import io.stevedore.control.state.Context;
+import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
+import io.stevedore.wire.AwsException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -2,9 +2,9 @@ package io.stevedore.api.ops;
 
 import static io.stevedore.ecs.Errors.require;
 
+import io.stevedore.cloud.Network;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
-import io.stevedore.cloud.Network;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;

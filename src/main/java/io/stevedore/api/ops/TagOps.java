@@ -2,8 +2,8 @@ package io.stevedore.api.ops;
 
 import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
+import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.ecs.Errors;
 import java.util.ArrayList;

@@ -2,16 +2,16 @@ package io.stevedore.api.ops;
 
 import static io.stevedore.ecs.Errors.require;
 
-import io.stevedore.control.state.Context;
 import io.stevedore.api.EcsApi;
-import io.stevedore.control.state.EcsState;
-import io.stevedore.ecs.Errors;
 import io.stevedore.api.Pages;
+import io.stevedore.control.Reconciler;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.PlacementRules;
+import io.stevedore.control.tasks.TaskFactory;
+import io.stevedore.ecs.Errors;
 import io.stevedore.ecs.PlacementModelMapper;
 import io.stevedore.ecs.SimulatedRun;
-import io.stevedore.control.state.PlacementRules;
-import io.stevedore.control.Reconciler;
-import io.stevedore.control.tasks.TaskFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,15 +1,12 @@
 package io.stevedore.control.events;
 
-import io.stevedore.wire.AwsJsonCodec;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.RowKind;
 import io.stevedore.time.Clock;
+import io.stevedore.wire.AwsJsonCodec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.ecs.model.CapacityProvider;
-import software.amazon.awssdk.services.ecs.model.ContainerInstance;
-import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
  * Watches committed state and records ECS EventBridge-shaped events in the ring: {@code ECS Task State Change}

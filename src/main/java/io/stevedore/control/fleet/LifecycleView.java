@@ -1,15 +1,15 @@
 package io.stevedore.control.fleet;
 
-import io.stevedore.control.state.WindowSetting;
-import io.stevedore.control.state.Timings;
-import io.stevedore.control.scheduling.SchedulingInputs;
-import io.stevedore.control.scheduling.Scheduling;
-import io.stevedore.control.state.InstanceLifecycleState;
-import io.stevedore.control.state.ManagedInstance;
-import io.stevedore.control.state.Context;
-import io.stevedore.control.state.EcsState;
 import io.stevedore.catalog.Offering;
 import io.stevedore.cloud.Instance;
+import io.stevedore.control.scheduling.Scheduling;
+import io.stevedore.control.scheduling.SchedulingInputs;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.InstanceLifecycleState;
+import io.stevedore.control.state.ManagedInstance;
+import io.stevedore.control.state.RowKind;
+import io.stevedore.control.state.WindowSetting;
 import io.stevedore.lifecycle.DisruptionBudget;
 import io.stevedore.lifecycle.DrainCause;
 import io.stevedore.lifecycle.EventWindow;
@@ -19,16 +19,13 @@ import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.store.Index;
-import io.stevedore.control.state.RowKind;
 import io.stevedore.store.Table;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,6 +44,10 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * member never hides a write. Changes that concern every member (task
  * definitions, service tags, a provider's offerings or status) rebuild them all. A fleet of 10,000 tasks thus costs
  * a tick what changed, not every task.
+ *
+ * <p>Above 300 lines on purpose: the member cache, its invalidation from the change feed and the snapshot that
+ * reads it keep one invariant together (a cached member never hides a write); how providers' settings are read is
+ * {@link ProviderPolicies}.
  */
 final class LifecycleView {
     private final Context ctx;

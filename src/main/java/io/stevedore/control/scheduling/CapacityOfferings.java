@@ -1,6 +1,5 @@
 package io.stevedore.control.scheduling;
 
-import io.stevedore.ecs.InstanceRequirementsMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stevedore.catalog.Inclusion;
 import io.stevedore.catalog.InstanceCatalog;
@@ -13,6 +12,7 @@ import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
 import io.stevedore.catalog.SelectionQuery;
 import io.stevedore.catalog.ValueRange;
+import io.stevedore.ecs.InstanceRequirementsMapper;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;

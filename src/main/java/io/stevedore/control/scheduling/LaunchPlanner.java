@@ -1,12 +1,12 @@
 package io.stevedore.control.scheduling;
 
-import io.stevedore.control.state.ContainerInstances;
+import io.stevedore.catalog.Architecture;
+import io.stevedore.catalog.Offering;
 import io.stevedore.control.scheduling.Scheduling.Launch;
 import io.stevedore.control.scheduling.Scheduling.PendingTask;
 import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.control.scheduling.Scheduling.Unplaced;
-import io.stevedore.catalog.Architecture;
-import io.stevedore.catalog.Offering;
+import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.InstanceView;
 import io.stevedore.placement.PlacementConstraint;

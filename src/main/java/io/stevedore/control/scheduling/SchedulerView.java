@@ -1,51 +1,42 @@
 package io.stevedore.control.scheduling;
 
-import io.stevedore.ecs.TaskDemandMapper;
-import io.stevedore.control.state.ContainerInstances;
-import io.stevedore.control.state.ManagedInstance;
-import io.stevedore.control.state.TaskRuntime;
-import io.stevedore.ecs.SimulatedRun;
-import io.stevedore.control.state.Context;
-import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
-import io.stevedore.control.state.TaskRuntime.Phase;
-import io.stevedore.wire.AwsException;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceType;
-import io.stevedore.catalog.PurchaseOption;
-import io.stevedore.catalog.Selection;
 import io.stevedore.cloud.Instance;
+import io.stevedore.control.state.ContainerInstances;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.ManagedInstance;
+import io.stevedore.control.state.RowKind;
+import io.stevedore.control.state.TaskRuntime.Phase;
+import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.placement.ClusterSnapshot;
 import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.InstanceStatus;
 import io.stevedore.placement.InstanceView;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
-import io.stevedore.provisioning.Zone;
-import io.stevedore.control.state.RowKind;
+import io.stevedore.wire.AwsException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.Attribute;
-import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
-import software.amazon.awssdk.services.ecs.model.InstanceLaunchTemplate;
-import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
 import software.amazon.awssdk.services.ecs.model.Task;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
  * Placement's view of a cluster, once per tick: the {@link ClusterSnapshot} (registered instances with their live
  * usage, plus instances still booting with what is already planned onto them, so capacity launched in an earlier
  * tick is reserved, not launched again). What the waiting tasks need and what providers may launch come from
  * {@link SchedulingInputs}.
+ *
+ * <p>Above 300 lines on purpose: the running usage sums, their invalidation from the change feed and the snapshot
+ * that reads them keep one invariant together (a cached instance view never hides a write).
  */
 public final class SchedulerView {
     static final String LAUNCHING_PREFIX = "~launching/";

@@ -1,8 +1,8 @@
 package io.stevedore.control.state;
 
-import io.stevedore.ecs.Errors;
 import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.cloud.CloudProvider;
+import io.stevedore.ecs.Errors;
 import io.stevedore.time.Clock;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package io.stevedore.control.tasks;
 
-import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.state.RowKind;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,9 +23,12 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * The service scheduler: keeps each service's primary deployment at its desired count and replaces older
  * deployments' tasks in a rolling fashion within {@code maximumPercent} (tasks in flight) and
  * {@code minimumHealthyPercent} (RUNNING tasks kept), then marks the rollout COMPLETED.
+ *
+ * <p>Above 300 lines on purpose: one service's pass (scale, roll, move off draining instances) is one algorithm
+ * whose steps share the counts they change; the counts themselves are {@link ServiceCounts}.
  */
 public final class ServiceController {
-    private static final Set<String> PENDING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
+    static final Set<String> PENDING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
     private static final int RECENT_EVENTS = 5;
 
     private final Context ctx;
@@ -240,7 +243,7 @@ public final class ServiceController {
             events.add("(service " + s.serviceName() + ") has stopped " + stoppedOld.size() + " running tasks: "
                     + paren(stoppedOld) + ".");
         }
-        save(s, withCounts(s, primary), events);
+        save(s, ServiceCounts.withCounts(s, primary, tasksOf(s), ctx.now()), events);
     }
 
     /**
@@ -292,56 +295,6 @@ public final class ServiceController {
     private static List<String> subnets(Deployment d) {
         return d.networkConfiguration() == null || d.networkConfiguration().awsvpcConfiguration() == null
                 ? List.of() : d.networkConfiguration().awsvpcConfiguration().subnets();
-    }
-
-    private Service withCounts(Service s, Deployment primary) {
-        List<Task> all = new ArrayList<>();
-        for (Task t : tasksOf(s)) {
-            if ("RUNNING".equals(t.desiredStatus())) {
-                all.add(t);
-            }
-        }
-        List<Deployment> deployments = new ArrayList<>();
-        int running = 0;
-        int pending = 0;
-        for (Deployment d : s.deployments()) {
-            int r = 0;
-            int p = 0;
-            int n = 0;
-            for (Task t : all) {
-                if (d.id().equals(t.startedBy())) {
-                    n++;
-                    if ("RUNNING".equals(t.lastStatus())) {
-                        r++;
-                    } else if (PENDING.contains(t.lastStatus())) {
-                        p++;
-                    }
-                }
-            }
-            running += r;
-            pending += p;
-            boolean isPrimary = d.id().equals(primary.id());
-            if (!isPrimary && n == 0) {
-                continue; // an old deployment with no tasks left is done
-            }
-            Deployment.Builder b = d.toBuilder().runningCount(r).pendingCount(p)
-                    .desiredCount(isPrimary ? s.desiredCount() : 0);
-            if (!java.util.Objects.equals(d.runningCount(), r) || !java.util.Objects.equals(d.pendingCount(), p)) {
-                b.updatedAt(ctx.now());
-            }
-            deployments.add(b.build());
-        }
-        Deployment first = deployments.get(0);
-        if (deployments.size() == 1 && first.runningCount().intValue() == s.desiredCount().intValue() && first.pendingCount() == 0
-                && !"COMPLETED".equals(first.rolloutStateAsString())) {
-            deployments.set(0, first.toBuilder().rolloutState("COMPLETED")
-                    .rolloutStateReason("ECS deployment " + first.id() + " completed.").build());
-        }
-        if (deployments.equals(s.deployments()) && java.util.Objects.equals(s.runningCount(), running)
-                && java.util.Objects.equals(s.pendingCount(), pending)) {
-            return s; // nothing to write: spares copying the service (and its 100 events)
-        }
-        return s.toBuilder().deployments(deployments).runningCount(running).pendingCount(pending).build();
     }
 
     private void save(Service before, Service after, List<String> messages) {

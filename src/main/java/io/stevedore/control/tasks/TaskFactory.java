@@ -1,13 +1,13 @@
 package io.stevedore.control.tasks;
 
-import io.stevedore.ecs.TaskDemandMapper;
-import io.stevedore.control.state.Timings;
+import io.stevedore.control.state.Context;
 import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.control.state.Timings;
 import io.stevedore.ecs.SimulatedRun;
-import io.stevedore.control.state.Context;
-import io.stevedore.wire.AwsException;
+import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.placement.TaskDemand;
+import io.stevedore.wire.AwsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.stevedore.control.tasks;
 
-import io.stevedore.control.state.Timings;
-import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime.Phase;
+import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.control.state.Timings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

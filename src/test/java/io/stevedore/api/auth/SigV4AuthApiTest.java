@@ -3,13 +3,13 @@ package io.stevedore.api.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.api.ApiServer;
-import io.stevedore.assembly.ControlPlane;
 import io.stevedore.api.EcsServerFixture;
 import io.stevedore.api.auth.RawClient.Signing;
 import io.stevedore.api.limits.RateLimiter;
 import io.stevedore.api.observe.LogFormat;
+import io.stevedore.assembly.ControlPlane;
+import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.time.Clock;
 import java.net.URI;
 import java.nio.file.Path;

@@ -3,13 +3,13 @@ package io.stevedore.api.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.api.ApiServer;
-import io.stevedore.assembly.ControlPlane;
 import io.stevedore.api.EcsServerFixture;
 import io.stevedore.api.auth.AccessKeys;
 import io.stevedore.api.auth.RawClient;
 import io.stevedore.api.observe.LogFormat;
+import io.stevedore.assembly.ControlPlane;
+import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.time.Clock;
 import io.stevedore.time.VirtualClock;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package io.stevedore.cloud.simulated;
 
-import io.stevedore.cloud.Instance;
-import io.stevedore.cloud.LaunchRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stevedore.cloud.Instance;
+import io.stevedore.cloud.LaunchRequest;
 import io.stevedore.store.Database;
 import io.stevedore.store.InMemoryResourceStore;
 import io.stevedore.time.VirtualClock;

@@ -3,14 +3,14 @@ package io.stevedore.control.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stevedore.control.scheduling.Scheduling.Decisions;
-import io.stevedore.control.scheduling.Scheduling.Launch;
-import io.stevedore.control.scheduling.Scheduling.PendingTask;
-import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.PurchaseOption;
+import io.stevedore.control.scheduling.Scheduling.Decisions;
+import io.stevedore.control.scheduling.Scheduling.Launch;
+import io.stevedore.control.scheduling.Scheduling.PendingTask;
+import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.placement.ClusterSnapshot;
 import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.InstanceView;

@@ -1,0 +1,73 @@
+package io.stevedore.control.tasks;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * A service's counts as ECS shows them: running and pending per deployment and in all, the primary's desired count,
+ * old deployments dropped once they have no task left, and the primary's rollout COMPLETED once it alone runs the
+ * desired count.
+ */
+final class ServiceCounts {
+    private ServiceCounts() {
+    }
+
+    /**
+     * The service with its counts from its {@code tasks} (the service's task group); the same object when nothing
+     * changed (spares copying the service).
+     */
+    static Service withCounts(Service s, Deployment primary, List<Task> tasks, Instant now) {
+        List<Task> all = new ArrayList<>();
+        for (Task t : tasks) {
+            if ("RUNNING".equals(t.desiredStatus())) {
+                all.add(t);
+            }
+        }
+        List<Deployment> deployments = new ArrayList<>();
+        int running = 0;
+        int pending = 0;
+        for (Deployment d : s.deployments()) {
+            int r = 0;
+            int p = 0;
+            int n = 0;
+            for (Task t : all) {
+                if (d.id().equals(t.startedBy())) {
+                    n++;
+                    if ("RUNNING".equals(t.lastStatus())) {
+                        r++;
+                    } else if (ServiceController.PENDING.contains(t.lastStatus())) {
+                        p++;
+                    }
+                }
+            }
+            running += r;
+            pending += p;
+            boolean isPrimary = d.id().equals(primary.id());
+            if (!isPrimary && n == 0) {
+                continue; // an old deployment with no tasks left is done
+            }
+            Deployment.Builder b = d.toBuilder().runningCount(r).pendingCount(p)
+                    .desiredCount(isPrimary ? s.desiredCount() : 0);
+            if (!java.util.Objects.equals(d.runningCount(), r) || !java.util.Objects.equals(d.pendingCount(), p)) {
+                b.updatedAt(now);
+            }
+            deployments.add(b.build());
+        }
+        Deployment first = deployments.get(0);
+        if (deployments.size() == 1 && first.runningCount().intValue() == s.desiredCount().intValue()
+                && first.pendingCount() == 0 && !"COMPLETED".equals(first.rolloutStateAsString())) {
+            deployments.set(0, first.toBuilder().rolloutState("COMPLETED")
+                    .rolloutStateReason("ECS deployment " + first.id() + " completed.").build());
+        }
+        if (deployments.equals(s.deployments()) && java.util.Objects.equals(s.runningCount(), running)
+                && java.util.Objects.equals(s.pendingCount(), pending)) {
+            return s; // nothing to write: spares copying the service (and its 100 events)
+        }
+        return s.toBuilder().deployments(deployments).runningCount(running).pendingCount(pending).build();
+    }
+
+}
