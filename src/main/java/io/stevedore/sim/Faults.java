@@ -99,7 +99,7 @@ final class Faults {
             if (f.availabilityZone() != null && !f.availabilityZone().equals(i.availabilityZone())) {
                 continue;
             }
-            Recorder.InstanceLife l = recorder.instances().get(i.id());
+            Recorder.LaunchedInstance l = recorder.instances().get(i.id());
             if (spotOnly && (l == null || l.option != PurchaseOption.SPOT)) {
                 continue;
             }

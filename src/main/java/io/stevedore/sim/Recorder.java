@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 final class Recorder {
     /** One launched instance. */
-    static final class InstanceLife {
+    static final class LaunchedInstance {
         final String id;
         final String type;
         final String provider;
@@ -39,7 +39,7 @@ final class Recorder {
         long ended = -1;
         String endCause;
 
-        InstanceLife(String id, String type, String provider, PurchaseOption option, long launched) {
+        LaunchedInstance(String id, String type, String provider, PurchaseOption option, long launched) {
             this.id = id;
             this.type = type;
             this.provider = provider;
@@ -75,7 +75,7 @@ final class Recorder {
     }
 
     private final SimContext sim;
-    private final Map<String, InstanceLife> instances = new LinkedHashMap<>();
+    private final Map<String, LaunchedInstance> instances = new LinkedHashMap<>();
     private final Map<String, TaskLife> tasks = new HashMap<>();
     private final Set<String> pending = new HashSet<>();
     private final Set<String> unplaced = new HashSet<>();
@@ -285,10 +285,10 @@ final class Recorder {
         if (i == null) {
             return;
         }
-        InstanceLife l = instances.get(i.id());
+        LaunchedInstance l = instances.get(i.id());
         if (l == null) {
             String provider = i.tags().getOrDefault("aws:ecs:capacityProviderName", "");
-            l = new InstanceLife(i.id(), i.instanceType(), provider, sim.option(provider), i.launchedAtMillis());
+            l = new LaunchedInstance(i.id(), i.instanceType(), provider, sim.option(provider), i.launchedAtMillis());
             instances.put(i.id(), l);
             liveByType.merge(l.type, 1, Integer::sum);
             InstanceType type = sim.catalog().find(l.type).orElse(null);
@@ -305,7 +305,7 @@ final class Recorder {
         }
     }
 
-    private void end(InstanceLife l, long at, String cause) {
+    private void end(LaunchedInstance l, long at, String cause) {
         l.ended = at;
         l.endCause = cause;
         liveByType.merge(l.type, -1, Integer::sum);
@@ -320,7 +320,7 @@ final class Recorder {
         bill(l, at);
     }
 
-    private void bill(InstanceLife l, long until) {
+    private void bill(LaunchedInstance l, long until) {
         InstanceBill b = InstanceBill.of(sim.prices(), sim.region(), l.type, l.option, until - l.launched);
         long billedEnd = l.launched + b.billedSeconds() * 1000;
         miEc2.spread(l.launched, Math.min(billedEnd, Math.max(until, l.launched + 1)), b.ec2PerHour() / 3_600_000.0);
@@ -334,7 +334,7 @@ final class Recorder {
 
     /** Marks why the next termination of {@code instanceId} happens (fault injection). */
     void causeOfEnd(String instanceId, String cause) {
-        InstanceLife l = instances.get(instanceId);
+        LaunchedInstance l = instances.get(instanceId);
         if (l != null && l.ended < 0) {
             l.endCause = cause;
         }
@@ -370,7 +370,7 @@ final class Recorder {
         return liveByType;
     }
 
-    Map<String, InstanceLife> instances() {
+    Map<String, LaunchedInstance> instances() {
         return instances;
     }
 
@@ -393,7 +393,7 @@ final class Recorder {
 
     /** Closes the books at {@code end}: instances still alive and tasks still running are billed to then. */
     void close(long end) {
-        for (InstanceLife l : instances.values()) {
+        for (LaunchedInstance l : instances.values()) {
             if (l.ended < 0) {
                 l.ended = end;
                 l.endCause = "running";

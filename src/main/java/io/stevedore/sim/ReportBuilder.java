@@ -127,7 +127,7 @@ final class ReportBuilder {
 
     private double instanceHours() {
         double h = 0;
-        for (Recorder.InstanceLife l : r.instances().values()) {
+        for (Recorder.LaunchedInstance l : r.instances().values()) {
             h += (l.ended - l.launched) / 3_600_000.0;
         }
         return h;
