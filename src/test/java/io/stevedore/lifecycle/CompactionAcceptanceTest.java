@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #5 acceptance (a): 20 services × 5 tasks scaled down to 1 task each; within scaleInAfter plus one control
+ * Lifecycle acceptance (a): 20 services × 5 tasks scaled down to 1 task each; within scaleInAfter plus one control
  * period the fleet costs at most one instance more than the planner's optimum for the remaining tasks, and no
  * service ever has fewer RUNNING tasks than its minimumHealthyPercent allows (checked after every tick).
  */
