@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compatibility suite: drives a real `./stevedore serve` with the aws CLI and boto3 (issue 4).
+# Compatibility suite: drives a real `./stevedore serve` with the aws CLI and boto3.
 # Usage: src/test/compat/run.sh        (called by .ci/run; needs python3 with awscli + boto3)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"

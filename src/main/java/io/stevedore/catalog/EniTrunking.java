@@ -21,7 +21,8 @@ public record EniTrunking(boolean supported, int withoutTrunking, int withTrunki
 
     /**
      * The awsvpc task limit on Managed Instances: MI attaches a trunk ENI as the primary interface wherever the
-     * type supports it (fact sheet §3), otherwise one ENI per task besides the primary one.
+     * type supports it, otherwise one ENI per task besides the primary one:
+     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-awsvpc-mode.html
      */
     public int awsvpcTaskLimit() {
         return supported ? withTrunking : withoutTrunking;

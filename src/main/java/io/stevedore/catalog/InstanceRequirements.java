@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The complete ECS {@code instanceRequirements} (EC2 attribute-based instance selection) as a domain record, with
- * EC2's defaults resolved (fact sheet §1.4): an empty set means "any"; generations default to current + previous;
+ * EC2's defaults resolved (EC2 API model, shape InstanceRequirementsRequest: github.com/boto/botocore, file
+ * botocore/data/ec2/2016-11-15/service-2.json): an empty set means "any"; generations default to current + previous;
  * bare metal and burstable types are excluded and local storage included unless stated; local storage types default
  * to hdd + ssd. {@code acceleratorCount} max 0 excludes every accelerated type. Price-protection percentages are
  * empty when omitted (see docs/decisions.md "Instance selection" for what that means here).

@@ -8,8 +8,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The hard filters Amazon ECS Managed Instances applies to every selection (fact sheet §1.4): a minimum vCPU
- * count, no nano/micro sizes, and only the supported families. All three come from the data resource
+ * The hard filters Amazon ECS Managed Instances applies to every selection (AWS page "Amazon ECS Managed Instances
+ * instance types", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-instance-types.html):
+ * a minimum vCPU count, no nano/micro sizes, and only the supported families. All three come from the data resource
  * {@code stevedore/catalog/managed-instances-families.json}, which names its source. Immutable.
  */
 public final class ManagedInstanceTypes {

@@ -19,7 +19,10 @@ import java.util.Optional;
 public record Selection(SelectionQuery query, List<Offering> offerings, List<InstanceType> unpriced,
                         Optional<PriceProtection> priceProtection, List<Stage> funnel,
                         Optional<String> noMatchReason) {
-    /** The message ECS answers when no instance type matches (fact sheet §1.4, troubleshooting page). */
+    /**
+     * The message ECS answers when no instance type matches (AWS page "Troubleshooting Amazon ECS Managed Instances
+     * errors", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-errors.html).
+     */
     public static final String NO_MATCH_MESSAGE = "No instance types satisfy the instance requirements specified in the"
             + " Amazon ECS Managed Instances capacity provider";
 

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The fleet lifecycle's schedule (docs/lifecycle.md). The defaults mirror the real service where it publishes a
- * figure (fact sheet §4) and are Stevedore's own choice where it does not (marked "ours").
+ * figure (docs/lifecycle.md gives the sources) and are Stevedore's own choice where it does not (marked "ours").
  *
  * @param drainAfter          proactive replacement starts at this age (real: 14 days)
  * @param maxLifetime         no instance lives longer (real: 21 days)

@@ -5,7 +5,9 @@ import io.stevedore.catalog.InstanceType;
 /**
  * The resources a managed instance registers with ECS: the type's resources minus what the OS (Bottlerocket)
  * and the ECS agent keep for themselves. The real service "estimates agent consumption per instance type from
- * real data" without publishing it (fact sheet §3); Stevedore's documented model (docs/decisions.md):
+ * real data" without publishing it (AWS Containers blog,
+ * https://aws.amazon.com/blogs/containers/deep-dive-amazon-ecs-managed-instances-provisioning-and-optimization/);
+ * Stevedore's documented model (docs/decisions.md):
  * all CPU is registered; memory loses {@value #MEMORY_PERCENT}% plus {@value #MEMORY_FIXED_MIB} MiB; awsvpc
  * tasks are bounded by the type's ENI-trunking task limit; every GPU is registered.
  */

@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What Managed Instances accepts on top of ECS's general rules (fact sheet §2): only {@code memberOf}
+ * What Managed Instances accepts on top of ECS's general rules (AWS page below): only {@code memberOf}
  * constraints, and their expressions may only name the attributes {@code ecs.subnet-id},
  * {@code ecs.availability-zone}, {@code ecs.instance-type} and {@code ecs.cpu-architecture}.
  * (Which instance types MI launches — never 1-vCPU, nano or micro — is instance selection's rule, not this one.)
+ * AWS page: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-tasks-services.html
  */
 public final class ManagedInstancesConstraints {
     public static final Set<String> CONSTRAINT_ATTRIBUTES = Set.of(InstanceView.ATTR_SUBNET, InstanceView.ATTR_AZ,

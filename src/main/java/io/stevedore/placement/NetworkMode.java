@@ -1,6 +1,9 @@
 package io.stevedore.placement;
 
-/** Task network modes Managed Instances supports (fact sheet §2: awsvpc and host only; bridge is refused). */
+/**
+ * Task network modes Managed Instances supports (awsvpc and host only; bridge is refused):
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instance-networking.html
+ */
 public enum NetworkMode {
     AWSVPC("awsvpc"),
     HOST("host");

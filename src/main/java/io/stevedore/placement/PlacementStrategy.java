@@ -12,7 +12,10 @@ public sealed interface PlacementStrategy {
     /** ECS allows at most 5 strategies. */
     int MAX_STRATEGIES = 5;
 
-    /** Stevedore's default when a request gives none: spread over AZs, then pack (fact sheet §3; decisions.md). */
+    /**
+     * Stevedore's default when a request gives none: spread over AZs, then pack (docs/decisions.md "Placement";
+     * https://aws.amazon.com/blogs/containers/deep-dive-amazon-ecs-managed-instances-provisioning-and-optimization/).
+     */
     List<PlacementStrategy> DEFAULT = List.of(new Spread("attribute:" + InstanceView.ATTR_AZ),
             new Binpack(Binpack.Field.MEMORY));
 

@@ -225,7 +225,7 @@ class FleetEngineApiTest extends EcsServerTestBase {
 
     @Test
     void scaleUpAndDown_neverOverCommitsAnInstance() {
-        // infrastructure optimization off: at the fixture's speed a compaction (start-before-stop, issue #5) may run
+        // infrastructure optimization off: at the fixture's speed a compaction (start-before-stop) may run
         // between two scaling steps and briefly add a replacement task to the exact counts asserted here
         f.ecs.updateCapacityProvider(b -> b.name("c-mi").cluster("c").managedInstancesProvider(m -> m
                 .infrastructureRoleArn(EcsServerFixture.ROLE).instanceLaunchTemplate(t -> t.monitoring("BASIC"))

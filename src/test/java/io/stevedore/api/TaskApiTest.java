@@ -204,9 +204,9 @@ class TaskApiTest extends EcsServerTestBase {
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("spread"));
         List<Task> tasks = f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
                 .serviceName("spread")).taskArns())).tasks();
-        // ECS spreads a service over availability zones unless told otherwise (fact sheet §3).
+        // ECS spreads a service over availability zones unless told otherwise (docs/decisions.md "Placement").
         assertThat(tasks).extracting(Task::availabilityZone).doesNotHaveDuplicates().hasSize(2);
-        // Managed Instances accept only memberOf constraints (fact sheet §2).
+        // Managed Instances accept only memberOf constraints (docs/api.md "Placement constraints and strategies").
         assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("c").serviceName("distinct")
                 .taskDefinition("tiny").desiredCount(3).networkConfiguration(f.awsvpc())
                 .placementConstraints(p -> p.type("distinctInstance")))).isInstanceOf(InvalidParameterException.class)

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #5 acceptance (a): 20 services × 5 tasks scaled down to 1 task each; compaction drains, and within
+ * Lifecycle acceptance (a): 20 services × 5 tasks scaled down to 1 task each; compaction drains, and within
  * scaleInAfter plus one control period the fleet costs at most one instance more than the cheapest fleet for the
  * remaining tasks (found exhaustively, not by the provisioner compaction itself uses), and no service ever has fewer
  * RUNNING tasks than its minimumHealthyPercent allows (checked after every tick).

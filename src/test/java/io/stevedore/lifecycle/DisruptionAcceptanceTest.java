@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.ecs.model.DescribeContainerInstancesReque
 import software.amazon.awssdk.services.ecs.model.DescribeContainerInstancesResponse;
 
 /**
- * Issue #5 acceptance (c): a Spot interruption of 30 % of the fleet → every service back at its desired count
+ * Lifecycle acceptance (c): a Spot interruption of 30 % of the fleet → every service back at its desired count
  * within five simulated minutes; an IMPAIRED instance is replaced within the documented time (auto repair
  * ENABLED) or only reported (DISABLED).
  */

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #5 acceptance (b): 30 simulated days with a weekly maintenance window (saturday 02:00-06:00 UTC): no
+ * Lifecycle acceptance (b): 30 simulated days with a weekly maintenance window (saturday 02:00-06:00 UTC): no
  * instance ever older than 21 days, every proactive (maximum-lifetime) replacement starts inside the window, zero
  * service-seconds below minimumHealthyPercent.
  */

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * Issue #5 acceptance (d): task start latency (createdAt → startedAt) on a new instance vs a warm instance with the
+ * Lifecycle acceptance (d): task start latency (createdAt → startedAt) on a new instance vs a warm instance with the
  * image cached, and after the 15-minute image cleanup, measured from task timestamps on the virtual clock.
  */
 class StartLatencyTest {

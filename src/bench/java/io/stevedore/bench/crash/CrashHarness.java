@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
- * The crash harness (issue #7 item 5, issue #4's crash test): trials of mutating ECS load against real
+ * The crash harness (docs/operations.md "Crash safety"): trials of mutating ECS load against real
  * {@code stevedore serve} processes, a {@code kill -9} at a random moment, a restart on the same data directory
  * or database, then checks — every acknowledged write present, no task started on a terminated instance, no
  * instance over-committed, services converge within a bound. On PostgreSQL two replicas serve the load and the

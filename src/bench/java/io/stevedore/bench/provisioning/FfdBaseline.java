@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the real service is described to do (fact sheet §3): batch the pending tasks, sort them largest first and
+ * What the real service is described to do (AWS Containers blog,
+ * https://aws.amazon.com/blogs/containers/deep-dive-amazon-ecs-managed-instances-provisioning-and-optimization/):
+ * batch the pending tasks, sort them largest first and
  * put each on the first open instance it fits, else launch the cheapest type that fits it (first-fit
  * decreasing). One zone; the baseline the provisioner has to beat.
  */

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The ECS API throttle categories with their published token buckets (burst = bucket size, sustained = refill
- * per second; reference ecs-mi-facts §7, "Request throttling for the Amazon ECS API"). {@link #OTHER} covers
+ * per second; AWS page "Request throttling for the Amazon ECS API",
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html). {@link #OTHER} covers
  * the ECS actions the published table does not list (account settings, task definition families) and is
  * Stevedore's choice; {@link #EC2_DESCRIBE} is EC2's non-mutating-action bucket for the EC2 view.
  */

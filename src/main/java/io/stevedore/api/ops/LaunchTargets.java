@@ -67,7 +67,8 @@ record LaunchTargets(String launchType, List<CapacityProviderStrategyItem> strat
     /**
      * Placement constraints as the target capacity accepts them: on Managed Instances only {@code memberOf} on
      * {@code ecs.subnet-id}, {@code ecs.availability-zone}, {@code ecs.instance-type} and
-     * {@code ecs.cpu-architecture} (fact sheet §2); an InvalidParameterException names the refused one.
+     * {@code ecs.cpu-architecture}; an InvalidParameterException names the refused one. AWS:
+     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-tasks-services.html
      */
     void checkConstraints(List<software.amazon.awssdk.services.ecs.model.PlacementConstraint> wire) {
         if ("MANAGED_INSTANCES".equals(compatibility) && wire != null && !wire.isEmpty()) {

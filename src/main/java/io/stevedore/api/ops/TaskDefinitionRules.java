@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.ecs.model.Volume;
 
 /**
  * The launch-type rules of RegisterTaskDefinition: each check returns the first violation as a message naming
- * the field, or empty. Facts: fact sheet §2 (Managed Instances) and §6.2 (Fargate sizes and limits).
+ * the field, or empty. Facts: Managed Instances,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-tasks-services.html; Fargate sizes and
+ * limits, the ECS API model (github.com/boto/botocore, file botocore/data/ecs/2014-11-13/service-2.json).
  */
 final class TaskDefinitionRules {
     /** Fargate cpu → allowed memory MiB. */

@@ -20,12 +20,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The real capacity engine, batch by batch as the real service works (fact sheet §3): the tick's waiting tasks are
+ * The real capacity engine, batch by batch as the real service works (AWS blog, below): the tick's waiting tasks are
  * grouped by what placement must treat alike (task group, demand, provider, constraints, strategies, zones); each
  * group is placed on the existing and launching instances through {@link PlacementEngine} in one plan (largest
  * tasks first), and whatever does not fit goes to {@link LaunchPlanner}, which calls {@link Provisioner} once per
  * provider and constraint class for the cheapest fleet. Pure and deterministic: stable orders everywhere, the
- * random strategy seeded from the task group.
+ * random strategy seeded from the task group. The real service's batching: AWS Containers blog, "Deep Dive: Amazon
+ * ECS Managed Instances provisioning and optimization",
+ * https://aws.amazon.com/blogs/containers/deep-dive-amazon-ecs-managed-instances-provisioning-and-optimization/
  */
 public final class Scheduler implements Scheduling {
     private final PlacementEngine placement;

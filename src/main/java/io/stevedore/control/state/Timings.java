@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * Simulated delays (docs/decisions.md "Simulated delays"), divided by the server's speed. At speed 1 a task
  * that needs a new instance takes about 20 + 5 + 15 + 3 = 43 s to RUNNING (a measured cold start was about
- * 41 s, fact sheet §5); on a running instance with the image cached about 5 + 4 + 3 = 12 s (about 3.5× faster).
+ * 41 s, https://github.com/neilkuan/ecs-managed-instance-issue); on a running instance with the image cached about
+ * 5 + 4 + 3 = 12 s (about 3.5× faster).
  */
 public record Timings(Duration instanceBoot, Duration eniAttach, Duration coldPull, Duration warmPull,
                       Duration containerStart, Duration deactivate, Duration stop, Duration deprovision,

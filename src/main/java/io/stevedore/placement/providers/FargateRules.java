@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The Fargate providers' rules (fact sheet §6.2): one task per Fargate task (no packing), the published cpu →
+ * The Fargate providers' rules (ECS API model, below): one task per Fargate task (no packing), the published cpu →
  * memory combinations up to 16 vCPU / 120 GiB, {@code awsvpc} only, no GPUs, no privileged containers, and only
  * {@code SYS_PTRACE} may be added to the capabilities. Violations are {@code ClientException}s with ECS's texts
- * where they are known (docs/decisions.md lists which are ECS's own and which follow their pattern).
+ * where they are known (docs/decisions.md lists which are ECS's own and which follow their pattern). API model:
+ * github.com/boto/botocore, file botocore/data/ecs/2014-11-13/service-2.json (RegisterTaskDefinitionRequest.memory
+ * and the Fargate notes of its members).
  */
 public final class FargateRules {
     /** cpu units → {min MiB, max MiB, step MiB}, or the explicit list for 256. */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A valid Fargate task size (fact sheet §6.2, {@link FargateRules#validSize}): cpu units and memory MiB. A task of
+ * A valid Fargate task size ({@link FargateRules#validSize}): cpu units and memory MiB. A task of
  * any other size is billed at the cheapest valid size at least as large in both dimensions.
  */
 public record FargateSize(int cpu, int memoryMiB) {

@@ -2,7 +2,8 @@ package io.stevedore.sim.billing;
 
 /**
  * One Fargate task's bill: from the start of the image download to the end of the task, rounded up to the
- * second, at least one minute (fact sheet §6.2). Split so a report can show why short tasks cost more there:
+ * second, at least one minute (https://aws.amazon.com/fargate/pricing/). Split so a report can show why short
+ * tasks cost more there:
  * the running time, the billed start-up (image download with no cache, container start) and the padding up to
  * the one-minute minimum.
  */

@@ -5,7 +5,8 @@ import io.stevedore.catalog.PurchaseOption;
 
 /**
  * One Managed Instances instance's bill: EC2 (On-Demand or the Spot estimate) plus the management fee, both per
- * second with a one-minute minimum (fact sheet §6.1), for its whole life from launch to termination.
+ * second with a one-minute minimum (https://aws.amazon.com/ecs/pricing/), for its whole life from launch to
+ * termination.
  *
  * @param instanceType  the type
  * @param option        ON_DEMAND or SPOT

@@ -81,7 +81,7 @@ public record SimWorkload(String name, String region, Duration duration, List<Pr
         }
     }
 
-    /** Fault kinds (issue #5 §8). */
+    /** Fault kinds (docs/workload-format.md "faults[]"). */
     public enum FaultType {
         TERMINATE_INSTANCE("terminateInstance"), IMPAIR_INSTANCE("impairInstance"),
         SPOT_INTERRUPTION("spotInterruption"), CAPACITY_SHORTAGE("capacityShortage");
@@ -98,7 +98,7 @@ public record SimWorkload(String name, String region, Duration duration, List<Pr
     }
 
     /**
-     * The Fargate side's assumptions (fact sheet §5 and §6.2).
+     * The Fargate side's assumptions (docs/decisions.md "Simulation", Fargate side).
      *
      * @param startLatencyMin  fastest Fargate start (created → RUNNING)
      * @param startLatencyMax  slowest; each task draws uniformly in between (seeded)
