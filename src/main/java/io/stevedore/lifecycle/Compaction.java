@@ -195,7 +195,7 @@ public final class Compaction {
             if (p.offerings().isEmpty() || p.zones().isEmpty()) {
                 return Optional.empty();
             }
-            Optional<NewCapacity> plan = newCapacity(p, rest);
+            Optional<ReplacementPlan> plan = newCapacity(p, rest);
             if (plan.isEmpty()) {
                 return Optional.empty();
             }
@@ -235,21 +235,21 @@ public final class Compaction {
     private LastPick last;
 
     /** What new capacity for the tasks that fit nowhere else costs; empty when no offering can run them. */
-    private record NewCapacity(double perHour, Map<String, Integer> fleet) {
+    private record ReplacementPlan(double perHour, Map<String, Integer> fleet) {
     }
 
     /** Plans already made for a provider's offerings, by the tasks left over (many candidates leave the same). */
-    private final Map<List<Map.Entry<TaskDemand, Integer>>, Optional<NewCapacity>> plans = new LinkedHashMap<>(
+    private final Map<List<Map.Entry<TaskDemand, Integer>>, Optional<ReplacementPlan>> plans = new LinkedHashMap<>(
             64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<List<Map.Entry<TaskDemand, Integer>>,
-                Optional<NewCapacity>> eldest) {
+                Optional<ReplacementPlan>> eldest) {
             return size() > 256;
         }
     };
     private List<?> plannedFor = List.of();
 
-    private Optional<NewCapacity> newCapacity(Provider p, Map<TaskDemand, Integer> rest) {
+    private Optional<ReplacementPlan> newCapacity(Provider p, Map<TaskDemand, Integer> rest) {
         List<Object> inputs = List.of(p.offerings(), p.zones());
         if (!inputs.equals(plannedFor)) {
             plans.clear();
@@ -262,7 +262,7 @@ public final class Compaction {
                 groups.add(new PendingGroup("g" + i++, e.getKey(), e.getValue()));
             }
             LaunchPlan plan = provisioner.plan(new ProvisioningRequest(groups, p.offerings(), p.zones()));
-            return plan.unplaceable().isEmpty() ? Optional.of(new NewCapacity(plan.ec2PerHour(), plan.fleet()))
+            return plan.unplaceable().isEmpty() ? Optional.of(new ReplacementPlan(plan.ec2PerHour(), plan.fleet()))
                     : Optional.empty();
         });
     }

@@ -1,5 +1,10 @@
 package io.stevedore.control.scheduling;
 
+import io.stevedore.control.scheduling.Scheduling.Decisions;
+import io.stevedore.control.scheduling.Scheduling.PendingTask;
+import io.stevedore.control.scheduling.Scheduling.Placement;
+import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
+import io.stevedore.control.scheduling.Scheduling.Unplaced;
 import io.stevedore.placement.ClusterSnapshot;
 import io.stevedore.placement.PlacementConstraint;
 import io.stevedore.placement.PlacementEngine;
@@ -29,7 +34,7 @@ import java.util.TreeSet;
  * ECS Managed Instances provisioning and optimization",
  * https://aws.amazon.com/blogs/containers/deep-dive-amazon-ecs-managed-instances-provisioning-and-optimization/
  */
-public final class Scheduler implements Scheduling {
+public final class Scheduler {
     private final PlacementEngine placement;
     private final LaunchPlanner newCapacity;
 
@@ -56,7 +61,7 @@ public final class Scheduler implements Scheduling {
             .thenComparing(k -> k.constraints().toString()).thenComparing(k -> k.strategies().toString())
             .thenComparing(k -> new TreeSet<>(k.zones()).toString());
 
-    @Override
+    /** The decisions for one cluster's waiting tasks: pure, deterministic. */
     public Decisions schedule(ClusterSnapshot snapshot, Map<String, ProviderCapacity> providers,
                               List<PendingTask> pending) {
         Map<RequestKey, List<PendingTask>> groups = new LinkedHashMap<>();

@@ -1,28 +1,24 @@
 package io.stevedore.control.scheduling;
 
 import io.stevedore.catalog.Offering;
-import io.stevedore.placement.ClusterSnapshot;
 import io.stevedore.placement.PlacementConstraint;
 import io.stevedore.placement.PlacementStrategy;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.Zone;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The capacity decision the reconciler delegates, once per tick and cluster: given the cluster's instances (registered
- * and still launching, with what is already placed on them) and every task waiting for capacity, which tasks go on
- * which instance, which instances to launch for the rest, and which tasks cannot get capacity and why. A pure
- * decision over immutable inputs; the reconciler commits it. {@link Scheduler} is the implementation; this
- * interface is the one place to swap it.
+ * What {@link Scheduler#schedule} decides on and decides, once per tick and cluster, as data: the tasks waiting for
+ * capacity ({@link PendingTask}) and what each provider may launch ({@link ProviderCapacity}) in; which tasks go on
+ * which instance ({@link Placement}), which instances to launch for the rest ({@link Launch}) and which tasks cannot
+ * get capacity and why ({@link Unplaced}) out. {@code control.PlaceTasks} commits the {@link Decisions}.
  */
-public interface Scheduling {
-
-    /** The decisions for one cluster's waiting tasks. */
-    Decisions schedule(ClusterSnapshot snapshot, Map<String, ProviderCapacity> providers, List<PendingTask> pending);
+public final class Scheduling {
+    private Scheduling() {
+    }
 
     /**
      * A task waiting for capacity.
@@ -36,7 +32,7 @@ public interface Scheduling {
      * @param strategies       placement strategies in order (empty: the default)
      * @param zones            the Availability Zones it may run in (its subnets' zones within the provider's)
      */
-    record PendingTask(String taskArn, String group, TaskDemand demand, String capacityProvider,
+    public record PendingTask(String taskArn, String group, TaskDemand demand, String capacityProvider,
                        List<PlacementConstraint> constraints, List<PlacementStrategy> strategies, Set<String> zones) {
         public PendingTask {
             Objects.requireNonNull(taskArn, "taskArn");
@@ -57,7 +53,7 @@ public interface Scheduling {
      * @param zones         its subnets and their zones
      * @param noMatchReason why there are no offerings (empty when there are)
      */
-    record ProviderCapacity(String name, List<Offering> offerings, List<Zone> zones, Optional<String> noMatchReason) {
+    public record ProviderCapacity(String name, List<Offering> offerings, List<Zone> zones, Optional<String> noMatchReason) {
         public ProviderCapacity {
             Objects.requireNonNull(name, "name");
             offerings = List.copyOf(offerings);
@@ -67,7 +63,7 @@ public interface Scheduling {
     }
 
     /** A task goes on an instance (registered or launching). */
-    record Placement(String taskArn, String ec2InstanceId) {
+    public record Placement(String taskArn, String ec2InstanceId) {
     }
 
     /**
@@ -79,7 +75,7 @@ public interface Scheduling {
      *                         that also hold every planned task (for insufficient capacity)
      * @param taskArns         the tasks that will run on it
      */
-    record Launch(String capacityProvider, Zone zone, List<Offering> offerings, List<String> taskArns) {
+    public record Launch(String capacityProvider, Zone zone, List<Offering> offerings, List<String> taskArns) {
         public Launch {
             offerings = List.copyOf(offerings);
             taskArns = List.copyOf(taskArns);
@@ -90,11 +86,11 @@ public interface Scheduling {
     }
 
     /** A task no allowed instance can run, with a reason a person can act on. */
-    record Unplaced(String taskArn, String reason) {
+    public record Unplaced(String taskArn, String reason) {
     }
 
     /** Everything decided for one cluster. */
-    record Decisions(List<Placement> placements, List<Launch> launches, List<Unplaced> unplaced) {
+    public record Decisions(List<Placement> placements, List<Launch> launches, List<Unplaced> unplaced) {
         public Decisions {
             placements = List.copyOf(placements);
             launches = List.copyOf(launches);
