@@ -12,6 +12,7 @@ import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.tasks.ServiceController;
 import io.stevedore.control.tasks.TaskLifecycle;
 import io.stevedore.control.tasks.TaskStarter;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.placement.PlacementValidationException;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.wire.AwsException;
@@ -23,6 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderType;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
@@ -61,7 +65,7 @@ final class PlaceTasks {
         inputs.newTick();
         List<Waiting> waiting = new ArrayList<>();
         for (TaskRuntime rt : ctx.state().unplacedRuntimes.values(Boolean.TRUE)) {
-            ctx.state().tasks.get(rt.taskArn()).filter(t -> "RUNNING".equals(t.desiredStatus()))
+            ctx.state().tasks.get(rt.taskArn()).filter(t -> Statuses.isRunning(t.desiredStatus()))
                     .ifPresent(t -> waiting.add(new Waiting(t, rt)));
         }
         waiting.sort(Comparator.comparing((Waiting w) -> w.task().createdAt(),
@@ -71,15 +75,15 @@ final class PlaceTasks {
             Task t = w.task();
             TaskRuntime rt = w.runtime();
             String providerName = t.capacityProviderName();
-            if (providerName == null && !"FARGATE".equals(t.launchTypeAsString())) {
+            if (providerName == null && t.launchType() != LaunchType.FARGATE) {
                 continue; // EC2 / EXTERNAL launch types: Stevedore registers no self-managed container instances
             }
-            if (providerName == null || providerName.startsWith("FARGATE")) {
+            if (providerName == null || providerName.startsWith(CapacityProviderType.FARGATE.toString())) {
                 starter.startServerless(t, rt);
                 continue;
             }
             CapacityProvider p = ctx.state().capacityProviders.get(providerName).orElse(null);
-            if (p == null || p.managedInstancesProvider() == null || !"ACTIVE".equals(p.statusAsString())) {
+            if (p == null || p.managedInstancesProvider() == null || p.status() != CapacityProviderStatus.ACTIVE) {
                 lifecycle.requestStop(t, "TaskFailedToStart", "Capacity provider " + providerName
                         + " is not ACTIVE");
                 continue;

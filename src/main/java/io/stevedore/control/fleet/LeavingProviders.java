@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderUpdateStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
@@ -28,8 +30,8 @@ final class LeavingProviders {
         this.tasks = tasks;
         this.committer = committer;
         this.byProvider = ctx.state().instances.index(ManagedInstance::capacityProvider);
-        this.deprovisioning = ctx.state().capacityProviders.index(p -> "DEPROVISIONING".equals(p.statusAsString())
-                ? Boolean.TRUE : null);
+        this.deprovisioning = ctx.state().capacityProviders.index(
+                p -> p.status() == CapacityProviderStatus.DEPROVISIONING ? Boolean.TRUE : null);
     }
 
     /** Stops the tasks on a leaving provider's instances and retires the empty ones. */
@@ -37,7 +39,7 @@ final class LeavingProviders {
         List<ManagedInstance> leaving = new ArrayList<>();
         for (String name : byProvider.keys()) {
             CapacityProvider p = ctx.state().capacityProviders.get(name).orElse(null);
-            if (p == null || !"ACTIVE".equals(p.statusAsString())) {
+            if (p == null || p.status() != CapacityProviderStatus.ACTIVE) {
                 leaving.addAll(byProvider.values(name));
             }
         }
@@ -58,7 +60,8 @@ final class LeavingProviders {
     void finish() {
         for (CapacityProvider p : deprovisioning.values(Boolean.TRUE)) {
             if (byProvider.count(p.name()) == 0) {
-                CapacityProvider gone = p.toBuilder().status("INACTIVE").updateStatus("DELETE_COMPLETE").build();
+                CapacityProvider gone = p.toBuilder().status(CapacityProviderStatus.INACTIVE)
+                        .updateStatus(CapacityProviderUpdateStatus.DELETE_COMPLETE).build();
                 ctx.state().capacityProviders.put(p.name(), gone);
                 ctx.state().detachCapacityProvider(gone.name());
             }
