@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.ecs.model.CapacityProviderType;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * The scheduling stage: Fargate and launch-type tasks start on their own; every task waiting for a Managed
@@ -84,7 +85,7 @@ final class PlaceTasks {
             }
             CapacityProvider p = ctx.state().capacityProviders.get(providerName).orElse(null);
             if (p == null || p.managedInstancesProvider() == null || p.status() != CapacityProviderStatus.ACTIVE) {
-                lifecycle.requestStop(t, "TaskFailedToStart", "Capacity provider " + providerName
+                lifecycle.requestStop(t, TaskStopCode.TASK_FAILED_TO_START, "Capacity provider " + providerName
                         + " is not ACTIVE");
                 continue;
             }
@@ -156,7 +157,7 @@ final class PlaceTasks {
         if (t.group() != null && t.group().startsWith("service:")) {
             services.unableToPlace(t, reason);
         } else {
-            lifecycle.requestStop(t, "TaskFailedToStart", "Unable to place the task: " + reason);
+            lifecycle.requestStop(t, TaskStopCode.TASK_FAILED_TO_START, "Unable to place the task: " + reason);
         }
     }
 }

@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 import software.amazon.awssdk.services.ecs.model.UpdateTaskProtectionRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateTaskProtectionResponse;
 
@@ -173,7 +174,7 @@ public final class TaskOps {
         require(r.reason() == null || r.reason().length() <= 1024, "reason must be at most 1024 characters.");
         Task t = ctx.state().tasks.get(arn).filter(x -> cluster.clusterArn().equals(x.clusterArn()))
                 .orElseThrow(() -> Errors.invalid("The referenced task was not found."));
-        reconciler.stopTask(t, "UserInitiated", r.reason() != null ? r.reason() : "Task stopped by user");
+        reconciler.stopTask(t, TaskStopCode.USER_INITIATED, r.reason() != null ? r.reason() : "Task stopped by user");
         Task u = ctx.state().tasks.get(arn).orElseThrow();
         return StopTaskResponse.builder().task(u).build();
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.InstanceHealthCheckState;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * Writes the lifecycle's decisions ({@link Decision}): a drain starts (DRAINING) or is called off (ACTIVE), an
@@ -55,8 +56,8 @@ final class FleetCommitter {
         } else if (d instanceof Decision.Retire r) {
             if (r.force()) {
                 for (Task t : ctx.state().tasksOnInstance(mi.instanceId())) {
-                    tasks.requestStop(t, "ServiceSchedulerInitiated", "Container instance " + mi.instanceId()
-                            + " is being replaced: " + r.reason());
+                    tasks.requestStop(t, TaskStopCode.SERVICE_SCHEDULER_INITIATED, "Container instance "
+                            + mi.instanceId() + " is being replaced: " + r.reason());
                 }
             }
             retire(mi, r.reason(), true);

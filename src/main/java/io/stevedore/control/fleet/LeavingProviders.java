@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderUpdateStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * Capacity providers being deleted (DeleteCapacityProvider): their tasks stop, their instances go as soon as they
@@ -49,7 +50,8 @@ final class LeavingProviders {
                 continue;
             }
             List<Task> on = ctx.state().tasksOnInstance(mi.instanceId());
-            on.forEach(t -> tasks.requestStop(t, "ServiceSchedulerInitiated", "Capacity provider is being deleted"));
+            on.forEach(t -> tasks.requestStop(t, TaskStopCode.SERVICE_SCHEDULER_INITIATED,
+                    "Capacity provider is being deleted"));
             if (on.isEmpty()) {
                 committer.retire(mi, "its capacity provider is being deleted", false);
             }

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * The service scheduler: keeps each service's primary deployment at its desired count and replaces older
@@ -31,6 +32,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  */
 public final class ServiceController {
     private static final int RECENT_EVENTS = 5;
+    private static final TaskStopCode BY_SCHEDULER = TaskStopCode.SERVICE_SCHEDULER_INITIATED;
 
     private final Context ctx;
     private final TaskFactory factory;
@@ -163,7 +165,7 @@ public final class ServiceController {
         }
         List<String> events = new ArrayList<>();
         if (Statuses.SERVICE_DRAINING.equals(s.status())) {
-            live.forEach(t -> lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Service is being deleted"));
+            live.forEach(t -> lifecycle.requestStop(t, BY_SCHEDULER, "Service is being deleted"));
             boolean anyLeft = tasksOf(s).stream().anyMatch(t -> !Statuses.isStopped(t.lastStatus()));
             save(s, anyLeft ? s : s.toBuilder().status(Statuses.SERVICE_INACTIVE).runningCount(0).pendingCount(0)
                     .build(), events);
@@ -196,7 +198,7 @@ public final class ServiceController {
             mine.removeAll(excess);
             List<String> stopped = new ArrayList<>();
             for (Task t : excess) {
-                lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment "
+                lifecycle.requestStop(t, BY_SCHEDULER, "Scaling activity initiated by (deployment "
                         + primary.id() + ")");
                 stopped.add(id(t));
             }
@@ -230,7 +232,7 @@ public final class ServiceController {
         for (Task t : old) {
             boolean running = Statuses.isRunning(t.lastStatus());
             if (!running || healthy - 1 >= minHealthy) {
-                lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Task replaced by deployment " + primary.id());
+                lifecycle.requestStop(t, BY_SCHEDULER, "Task replaced by deployment " + primary.id());
                 stoppedOld.add(id(t));
                 if (running) {
                     healthy--;
@@ -257,7 +259,7 @@ public final class ServiceController {
             boolean running = Statuses.isRunning(t.lastStatus());
             if (!running || healthy - 1 >= keep) {
                 String why = draining.getOrDefault(t.containerInstanceArn(), "");
-                lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Container instance is draining"
+                lifecycle.requestStop(t, BY_SCHEDULER, "Container instance is draining"
                         + (why.isEmpty() ? "" : " (" + why + ")"));
                 stopped.add(id(t));
                 if (running) {

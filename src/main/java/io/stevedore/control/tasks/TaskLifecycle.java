@@ -77,7 +77,7 @@ public final class TaskLifecycle {
     }
 
     /** Marks a task to stop (desired STOPPED); the next advance moves it. No-op on stopping tasks. */
-    public void requestStop(Task t, String stopCode, String reason) {
+    public void requestStop(Task t, TaskStopCode stopCode, String reason) {
         if (Statuses.isStopped(t.desiredStatus())) {
             return;
         }
