@@ -12,6 +12,7 @@ import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.tasks.ServiceController;
 import io.stevedore.control.tasks.TaskLifecycle;
 import io.stevedore.control.tasks.TaskStarter;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.placement.PlacementValidationException;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.wire.AwsException;
@@ -23,8 +24,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderType;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * The scheduling stage: Fargate and launch-type tasks start on their own; every task waiting for a Managed
@@ -61,7 +66,7 @@ final class PlaceTasks {
         inputs.newTick();
         List<Waiting> waiting = new ArrayList<>();
         for (TaskRuntime rt : ctx.state().unplacedRuntimes.values(Boolean.TRUE)) {
-            ctx.state().tasks.get(rt.taskArn()).filter(t -> "RUNNING".equals(t.desiredStatus()))
+            ctx.state().tasks.get(rt.taskArn()).filter(t -> Statuses.isRunning(t.desiredStatus()))
                     .ifPresent(t -> waiting.add(new Waiting(t, rt)));
         }
         waiting.sort(Comparator.comparing((Waiting w) -> w.task().createdAt(),
@@ -71,16 +76,16 @@ final class PlaceTasks {
             Task t = w.task();
             TaskRuntime rt = w.runtime();
             String providerName = t.capacityProviderName();
-            if (providerName == null && !"FARGATE".equals(t.launchTypeAsString())) {
+            if (providerName == null && t.launchType() != LaunchType.FARGATE) {
                 continue; // EC2 / EXTERNAL launch types: Stevedore registers no self-managed container instances
             }
-            if (providerName == null || providerName.startsWith("FARGATE")) {
+            if (providerName == null || providerName.startsWith(CapacityProviderType.FARGATE.toString())) {
                 starter.startServerless(t, rt);
                 continue;
             }
             CapacityProvider p = ctx.state().capacityProviders.get(providerName).orElse(null);
-            if (p == null || p.managedInstancesProvider() == null || !"ACTIVE".equals(p.statusAsString())) {
-                lifecycle.requestStop(t, "TaskFailedToStart", "Capacity provider " + providerName
+            if (p == null || p.managedInstancesProvider() == null || p.status() != CapacityProviderStatus.ACTIVE) {
+                lifecycle.requestStop(t, TaskStopCode.TASK_FAILED_TO_START, "Capacity provider " + providerName
                         + " is not ACTIVE");
                 continue;
             }
@@ -152,7 +157,7 @@ final class PlaceTasks {
         if (t.group() != null && t.group().startsWith("service:")) {
             services.unableToPlace(t, reason);
         } else {
-            lifecycle.requestStop(t, "TaskFailedToStart", "Unable to place the task: " + reason);
+            lifecycle.requestStop(t, TaskStopCode.TASK_FAILED_TO_START, "Unable to place the task: " + reason);
         }
     }
 }

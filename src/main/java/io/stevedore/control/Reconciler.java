@@ -19,6 +19,7 @@ import io.stevedore.lifecycle.LifecycleSettings;
 import java.util.List;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * The control loop. {@link #tick()} runs the stages below in order, in one transaction; the server calls it on the
@@ -110,7 +111,7 @@ public final class Reconciler {
     }
 
     /** Requests a task stop (StopTask, the service scheduler, draining). */
-    public void stopTask(Task t, String stopCode, String reason) {
+    public void stopTask(Task t, TaskStopCode stopCode, String reason) {
         lifecycle.requestStop(t, stopCode, reason);
     }
 }

@@ -22,7 +22,7 @@ public final class StatusFilter implements PlacementFilter {
     public Rejection explain(PlanState s, int i, PlacementRequest r) {
         InstanceView v = s.snapshot.views[i];
         return v.agentConnected()
-                ? new Rejection(stage(), ReasonCode.AGENT, "status", "ACTIVE", v.status().name())
+                ? new Rejection(stage(), ReasonCode.AGENT, "status", InstanceStatus.ACTIVE.name(), v.status().name())
                 : new Rejection(stage(), ReasonCode.AGENT, "agentConnected", "true", "false");
     }
 }

@@ -8,6 +8,7 @@ import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.sim.billing.FargateQuote;
 import io.stevedore.sim.billing.FargateTaskBill;
 import io.stevedore.sim.billing.InstanceBill;
@@ -147,7 +148,7 @@ final class Recorder {
         }
         TaskLife l = tasks.get(arn);
         if (l == null) {
-            if ("STOPPED".equals(t.lastStatus())) {
+            if (Statuses.isStopped(t.lastStatus())) {
                 return; // finished and accounted for already
             }
             l = new TaskLife(t.createdAt().toEpochMilli(), t.taskDefinitionArn(), t.capacityProviderName(),
@@ -159,8 +160,7 @@ final class Recorder {
             }
         }
         String s = t.lastStatus();
-        boolean isPending = "RUNNING".equals(t.desiredStatus()) && ("PROVISIONING".equals(s) || "PENDING".equals(s)
-                || "ACTIVATING".equals(s));
+        boolean isPending = Statuses.isRunning(t.desiredStatus()) && Statuses.isStarting(s);
         if (isPending) {
             pending.add(arn);
         } else {
@@ -182,7 +182,7 @@ final class Recorder {
                 fargateLatency.add(min + (long) (fargateRandom.nextDouble() * (max - min)));
             }
         }
-        if ("STOPPED".equals(s)) {
+        if (Statuses.isStopped(s)) {
             long stopAt = t.stoppingAt() != null ? t.stoppingAt().toEpochMilli() : now();
             StopCause cause = StopCause.of(t.stopCodeAsString(), t.stoppedReason());
             stops.merge(cause, 1, Integer::sum);
@@ -379,7 +379,7 @@ final class Recorder {
         long desired = 0;
         long up = 0;
         long below = 0;
-        for (Service s : state.services.values(s -> "ACTIVE".equals(s.status()))) {
+        for (Service s : state.services.values(s -> Statuses.SERVICE_ACTIVE.equals(s.status()))) {
             int d = s.desiredCount() == null ? 0 : s.desiredCount();
             int r = s.runningCount() == null ? 0 : s.runningCount();
             desired += d;

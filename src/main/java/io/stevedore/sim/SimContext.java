@@ -14,6 +14,7 @@ import io.stevedore.time.VirtualClock;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import software.amazon.awssdk.services.ecs.model.CapacityOptionType;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
@@ -84,7 +85,8 @@ final class SimContext {
 
     PurchaseOption option(String provider) {
         SimWorkload.Provider p = providers.get(provider);
-        return p != null && "SPOT".equals(p.capacityOptionType()) ? PurchaseOption.SPOT : PurchaseOption.ON_DEMAND;
+        return p != null && CapacityOptionType.SPOT.toString().equals(p.capacityOptionType()) ? PurchaseOption.SPOT
+                : PurchaseOption.ON_DEMAND;
     }
 
     long scaleInDelayMillis(String provider) {

@@ -1,6 +1,7 @@
 package io.stevedore.sim;
 
 import java.util.Locale;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * Why a task stopped, read from its {@code stopCode} and {@code stoppedReason}. The first five are disruptions
@@ -31,13 +32,13 @@ public enum StopCause {
     /** Classifies a stopped task. */
     public static StopCause of(String stopCode, String reason) {
         String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
-        if ("EssentialContainerExited".equals(stopCode)) {
+        if (TaskStopCode.ESSENTIAL_CONTAINER_EXITED.toString().equals(stopCode)) {
             return COMPLETED;
         }
-        if ("TaskFailedToStart".equals(stopCode)) {
+        if (TaskStopCode.TASK_FAILED_TO_START.toString().equals(stopCode)) {
             return FAILED_TO_START;
         }
-        if ("SpotInterruption".equals(stopCode) || r.contains("spot")) {
+        if (TaskStopCode.SPOT_INTERRUPTION.toString().equals(stopCode) || r.contains("spot")) {
             return SPOT;
         }
         if (r.contains("repair") || r.contains("impair") || r.contains("unhealthy")) {

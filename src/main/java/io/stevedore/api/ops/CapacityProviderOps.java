@@ -10,6 +10,7 @@ import io.stevedore.cloud.Network;
 import io.stevedore.control.scheduling.CapacityOfferings;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -19,8 +20,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ecs.model.AutoRepairActionsStatus;
 import software.amazon.awssdk.services.ecs.model.AutoRepairConfiguration;
+import software.amazon.awssdk.services.ecs.model.CapacityOptionType;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderType;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderUpdateStatus;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.CreateCapacityProviderRequest;
 import software.amazon.awssdk.services.ecs.model.CreateCapacityProviderResponse;
@@ -37,6 +43,7 @@ import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
 import software.amazon.awssdk.services.ecs.model.ManagedInstancesNetworkConfiguration;
 import software.amazon.awssdk.services.ecs.model.ManagedInstancesProvider;
 import software.amazon.awssdk.services.ecs.model.ManagedInstancesStorageConfiguration;
+import software.amazon.awssdk.services.ecs.model.PropagateMITags;
 import software.amazon.awssdk.services.ecs.model.UpdateCapacityProviderRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateCapacityProviderResponse;
 import software.amazon.awssdk.services.ecs.model.UpdateManagedInstancesProviderConfiguration;
@@ -81,7 +88,7 @@ public final class CapacityProviderOps {
         require(r.autoScalingGroupProvider() == null || r.managedInstancesProvider() == null,
                 "Specify either autoScalingGroupProvider or managedInstancesProvider, not both.");
         Optional<CapacityProvider> existing = ctx.state().capacityProviders.get(r.name())
-                .filter(p -> !"INACTIVE".equals(p.statusAsString()));
+                .filter(p -> p.status() != CapacityProviderStatus.INACTIVE);
         if (r.autoScalingGroupProvider() != null) {
             require(r.cluster() == null, "The cluster parameter must be omitted for an Auto Scaling group"
                     + " capacity provider.");
@@ -94,8 +101,9 @@ public final class CapacityProviderOps {
                         + " of an existing capacity provider, update the capacity provider.");
             }
             CapacityProvider p = CapacityProvider.builder().name(r.name())
-                    .capacityProviderArn(ctx.arn("capacity-provider/" + r.name())).status("ACTIVE")
-                    .type("EC2_AUTOSCALING").autoScalingGroupProvider(r.autoScalingGroupProvider()).build();
+                    .capacityProviderArn(ctx.arn("capacity-provider/" + r.name())).status(CapacityProviderStatus.ACTIVE)
+                    .type(CapacityProviderType.EC2_AUTOSCALING).autoScalingGroupProvider(r.autoScalingGroupProvider())
+                    .build();
             return store(p, r);
         }
         require(r.cluster() != null && !r.cluster().isEmpty(),
@@ -111,8 +119,8 @@ public final class CapacityProviderOps {
         }
         ManagedInstancesProvider mip = validateCreate(r.managedInstancesProvider());
         CapacityProvider p = CapacityProvider.builder().name(r.name()).cluster(cluster.clusterName())
-                .capacityProviderArn(ctx.arn("capacity-provider/" + r.name())).status("ACTIVE")
-                .type("MANAGED_INSTANCES").managedInstancesProvider(mip).build();
+                .capacityProviderArn(ctx.arn("capacity-provider/" + r.name())).status(CapacityProviderStatus.ACTIVE)
+                .type(CapacityProviderType.MANAGED_INSTANCES).managedInstancesProvider(mip).build();
         List<String> providers = new ArrayList<>(cluster.capacityProviders());
         providers.add(p.name());
         ctx.state().clusters.put(cluster.clusterArn(), cluster.toBuilder().capacityProviders(providers).build());
@@ -134,7 +142,7 @@ public final class CapacityProviderOps {
         network(t.networkConfiguration());
         storage(t.storageConfiguration());
         optimization(c.infrastructureOptimization());
-        if ("RESERVED".equals(t.capacityOptionTypeAsString())) {
+        if (t.capacityOptionType() == CapacityOptionType.RESERVED) {
             require(t.capacityReservations() != null && t.capacityReservations().reservationGroupArn() != null,
                     "capacityReservations.reservationGroupArn is required when capacityOptionType is RESERVED.");
         }
@@ -144,7 +152,7 @@ public final class CapacityProviderOps {
                         : ManagedInstancesStorageConfiguration.builder().storageSizeGiB(80).build())
                 .monitoring(t.monitoringAsString() != null ? t.monitoringAsString() : "BASIC")
                 .capacityOptionType(t.capacityOptionTypeAsString() != null ? t.capacityOptionTypeAsString()
-                        : "ON_DEMAND")
+                        : CapacityOptionType.ON_DEMAND.toString())
                 .instanceMetadataTagsPropagation(t.instanceMetadataTagsPropagation() != null
                         ? t.instanceMetadataTagsPropagation() : Boolean.TRUE)
                 .fipsEnabled(t.fipsEnabled() != null ? t.fipsEnabled()
@@ -152,10 +160,11 @@ public final class CapacityProviderOps {
                 .build();
         return ManagedInstancesProvider.builder().infrastructureRoleArn(c.infrastructureRoleArn())
                 .instanceLaunchTemplate(filled)
-                .propagateTags(c.propagateTagsAsString() != null ? c.propagateTagsAsString() : "NONE")
+                .propagateTags(c.propagateTagsAsString() != null ? c.propagateTagsAsString()
+                        : PropagateMITags.NONE.toString())
                 .infrastructureOptimization(c.infrastructureOptimization())
                 .autoRepairConfiguration(c.autoRepairConfiguration() != null ? c.autoRepairConfiguration()
-                        : AutoRepairConfiguration.builder().actionsStatus("ENABLED").build())
+                        : AutoRepairConfiguration.builder().actionsStatus(AutoRepairActionsStatus.ENABLED).build())
                 .build();
     }
 
@@ -240,7 +249,7 @@ public final class CapacityProviderOps {
             b.tags(TagOps.sdkTags(ctx, p.capacityProviderArn()));
         }
         if (p.updateStatus() == null && p.managedInstancesProvider() != null) {
-            b.updateStatus("CREATE_COMPLETE");
+            b.updateStatus(CapacityProviderUpdateStatus.CREATE_COMPLETE);
         }
         return b.build();
     }
@@ -266,7 +275,7 @@ public final class CapacityProviderOps {
                 all.add(CapacityProviderStrategies.find(ctx, f).orElseThrow());
             }
             for (CapacityProvider p : ctx.state().capacityProviders.values(
-                    p -> !"INACTIVE".equals(p.statusAsString()) && (cluster == null || p.cluster() == null
+                    p -> p.status() != CapacityProviderStatus.INACTIVE && (cluster == null || p.cluster() == null
                             || cluster.equals(p.cluster())))) {
                 all.add(view(p, tags));
             }
@@ -282,7 +291,7 @@ public final class CapacityProviderOps {
         require(!CapacityProviderStrategies.FARGATE.contains(name), "The capacity provider '" + name + "' is reserved and cannot"
                 + " be changed.");
         CapacityProvider p = ctx.state().capacityProviders.get(name)
-                .filter(cp -> !"INACTIVE".equals(cp.statusAsString()))
+                .filter(cp -> cp.status() != CapacityProviderStatus.INACTIVE)
                 .orElseThrow(() -> Errors.invalid("The specified capacity provider does not exist."));
         if (CapacityProviderStrategies.isManagedInstances(p)) {
             require(cluster != null, "Amazon ECS Managed Instances Provider is not supported without a Cluster"
@@ -296,7 +305,7 @@ public final class CapacityProviderOps {
     UpdateCapacityProviderResponse update(UpdateCapacityProviderRequest r) {
         require(r.name() != null && !r.name().isBlank(), "A name is required when updating a capacity provider");
         CapacityProvider p = existing(r.name(), r.cluster());
-        CapacityProvider.Builder b = p.toBuilder().updateStatus("UPDATE_COMPLETE");
+        CapacityProvider.Builder b = p.toBuilder().updateStatus(CapacityProviderUpdateStatus.UPDATE_COMPLETE);
         if (r.managedInstancesProvider() != null) {
             require(CapacityProviderStrategies.isManagedInstances(p),
                     "Capacity provider is not Amazon ECS Managed Instances capacity provider");
@@ -377,14 +386,15 @@ public final class CapacityProviderOps {
         require(r.capacityProvider() != null && !r.capacityProvider().isBlank(),
                 "CapacityProvider name must not be blank");
         CapacityProvider p = existing(r.capacityProvider(), r.cluster());
-        boolean used = !ctx.state().services.values(s -> "ACTIVE".equals(s.status())
+        boolean used = !ctx.state().services.values(s -> Statuses.SERVICE_ACTIVE.equals(s.status())
                 && s.capacityProviderStrategy().stream().anyMatch(i -> p.name().equals(
                         CapacityProviderStrategies.providerName(i.capacityProvider())))).isEmpty();
         if (used) {
             throw Errors.inUse("The specified capacity provider is in use by a service and cannot be deleted.");
         }
-        CapacityProvider u = p.toBuilder().status(CapacityProviderStrategies.isManagedInstances(p) ? "DEPROVISIONING" : "INACTIVE")
-                .updateStatus("DELETE_IN_PROGRESS").build();
+        CapacityProvider u = p.toBuilder().status(CapacityProviderStrategies.isManagedInstances(p)
+                        ? CapacityProviderStatus.DEPROVISIONING : CapacityProviderStatus.INACTIVE)
+                .updateStatus(CapacityProviderUpdateStatus.DELETE_IN_PROGRESS).build();
         ctx.state().capacityProviders.put(u.name(), u);
         if (!CapacityProviderStrategies.isManagedInstances(p)) {
             detach(u);

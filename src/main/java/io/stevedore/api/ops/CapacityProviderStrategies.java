@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderType;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 
 /** Capacity provider strategies: validation and the built-in Fargate providers. */
 public final class CapacityProviderStrategies {
-    public static final List<String> FARGATE = List.of("FARGATE", "FARGATE_SPOT");
+    public static final List<String> FARGATE = List.of(CapacityProviderType.FARGATE.toString(),
+            CapacityProviderType.FARGATE_SPOT.toString());
 
     private CapacityProviderStrategies() {
     }
@@ -33,20 +36,21 @@ public final class CapacityProviderStrategies {
         String name = providerName(nameOrArn);
         if (FARGATE.contains(name)) {
             return Optional.of(CapacityProvider.builder().name(name).capacityProviderArn(
-                    ctx.arn("capacity-provider/" + name)).status("ACTIVE").build());
+                    ctx.arn("capacity-provider/" + name)).status(CapacityProviderStatus.ACTIVE).build());
         }
         return ctx.state().capacityProviders.get(name);
     }
 
-    private static String kind(CapacityProvider p) {
+    private static CapacityProviderType kind(CapacityProvider p) {
         if (FARGATE.contains(p.name())) {
-            return "FARGATE";
+            return CapacityProviderType.FARGATE;
         }
-        return p.managedInstancesProvider() != null ? "MANAGED_INSTANCES" : "EC2_AUTOSCALING";
+        return p.managedInstancesProvider() != null ? CapacityProviderType.MANAGED_INSTANCES
+                : CapacityProviderType.EC2_AUTOSCALING;
     }
 
     public static boolean isManagedInstances(CapacityProvider p) {
-        return "MANAGED_INSTANCES".equals(kind(p));
+        return kind(p) == CapacityProviderType.MANAGED_INSTANCES;
     }
 
     /**
@@ -60,7 +64,7 @@ public final class CapacityProviderStrategies {
         }
         Checks.maxItems(strategy, 20, field);
         Set<String> names = new HashSet<>();
-        Set<String> kinds = new HashSet<>();
+        Set<CapacityProviderType> kinds = new HashSet<>();
         int withBase = 0;
         boolean positiveWeight = false;
         for (CapacityProviderStrategyItem item : strategy) {
@@ -76,14 +80,14 @@ public final class CapacityProviderStrategies {
             }
             String name = providerName(item.capacityProvider());
             require(names.add(name), field + " contains the capacity provider '" + name + "' more than once.");
-            CapacityProvider p = find(ctx, name).filter(cp -> !"INACTIVE".equals(cp.statusAsString()))
+            CapacityProvider p = find(ctx, name).filter(cp -> cp.status() != CapacityProviderStatus.INACTIVE)
                     .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + name
                             + "' does not exist."));
             if (isManagedInstances(p)) {
                 require(p.cluster() != null && p.cluster().equals(cluster.clusterName()), "The capacity provider '"
                         + name + "' belongs to another cluster; a Managed Instances capacity provider can only be"
                         + " used in its own cluster.");
-                require("ACTIVE".equals(p.statusAsString()),
+                require(p.status() == CapacityProviderStatus.ACTIVE,
                         "The specified capacity provider '" + name + "' is not in an ACTIVE state");
             } else if (requireAssociated) {
                 require(cluster.capacityProviders().contains(name), "The specified capacity provider strategy"

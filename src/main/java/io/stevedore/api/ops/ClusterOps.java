@@ -6,12 +6,14 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.Pages;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ClusterSetting;
 import software.amazon.awssdk.services.ecs.model.CreateClusterRequest;
@@ -34,7 +36,6 @@ import software.amazon.awssdk.services.ecs.model.UpdateClusterSettingsResponse;
 
 /** CreateCluster, DescribeClusters, ListClusters, UpdateCluster, UpdateClusterSettings, DeleteCluster, PutClusterCapacityProviders. */
 public final class ClusterOps {
-    private static final Set<String> PENDING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
     private final Context ctx;
 
     public ClusterOps(Context ctx) {
@@ -59,11 +60,12 @@ public final class ClusterOps {
         Checks.name(name, "clusterName");
         Checks.tags(r.tags(), Checks.MAX_TAGS);
         settings(r.settings());
-        Optional<Cluster> existing = ctx.findCluster(name).filter(c -> "ACTIVE".equals(c.status()));
+        Optional<Cluster> existing = ctx.findCluster(name).filter(c -> Statuses.CLUSTER_ACTIVE.equals(c.status()));
         if (existing.isPresent()) {
             return CreateClusterResponse.builder().cluster(view(existing.get(), Set.of("SETTINGS"))).build();
         }
-        Cluster base = Cluster.builder().clusterName(name).clusterArn(ctx.clusterArn(name)).status("ACTIVE").build();
+        Cluster base = Cluster.builder().clusterName(name).clusterArn(ctx.clusterArn(name))
+                .status(Statuses.CLUSTER_ACTIVE).build();
         List<String> providers = r.capacityProviders() == null ? List.of() : r.capacityProviders();
         for (String p : providers) {
             require(CapacityProviderStrategies.FARGATE.contains(p) || ctx.state().capacityProviders.get(p)
@@ -124,12 +126,12 @@ public final class ClusterOps {
     Cluster view(Cluster c, Set<String> include) {
         String arn = c.clusterArn();
         List<Task> tasks = ctx.state().tasks.values(t -> arn.equals(t.clusterArn()));
-        int running = (int) tasks.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
-        int pending = (int) tasks.stream().filter(t -> PENDING.contains(t.lastStatus())).count();
+        int running = (int) tasks.stream().filter(t -> Statuses.isRunning(t.lastStatus())).count();
+        int pending = (int) tasks.stream().filter(t -> Statuses.isStarting(t.lastStatus())).count();
         int instances = ctx.state().containerInstances.values(ci -> arn.equals(clusterOf(ci.containerInstanceArn()))
-                && ("ACTIVE".equals(ci.status()) || "DRAINING".equals(ci.status()))).size();
+                && Statuses.isRegistered(ci.status())).size();
         int services = ctx.state().services.values(s -> arn.equals(s.clusterArn())
-                && "ACTIVE".equals(s.status())).size();
+                && Statuses.SERVICE_ACTIVE.equals(s.status())).size();
         Cluster.Builder b = c.toBuilder().registeredContainerInstancesCount(instances).runningTasksCount(running)
                 .pendingTasksCount(pending).activeServicesCount(services)
                 .capacityProviders(c.capacityProviders()).attachmentsStatus(null);
@@ -165,7 +167,7 @@ public final class ClusterOps {
     }
 
     ListClustersResponse list(ListClustersRequest r) {
-        List<String> arns = ctx.state().clusters.values(c -> "ACTIVE".equals(c.status())).stream()
+        List<String> arns = ctx.state().clusters.values(c -> Statuses.CLUSTER_ACTIVE.equals(c.status())).stream()
                 .map(Cluster::clusterArn).toList();
         Pages.Page<String> p = Pages.page(arns, a -> a, r.nextToken(), r.maxResults(), 100);
         return ListClustersResponse.builder().clusterArns(p.items()).nextToken(p.nextToken()).build();
@@ -206,12 +208,12 @@ public final class ClusterOps {
         Cluster c = ctx.cluster(r.cluster());
         Cluster v = view(c, Set.of());
         if (v.activeServicesCount() > 0 || !ctx.state().services.values(s -> c.clusterArn().equals(s.clusterArn())
-                && "DRAINING".equals(s.status())).isEmpty()) {
+                && Statuses.SERVICE_DRAINING.equals(s.status())).isEmpty()) {
             throw Errors.of("ClusterContainsServicesException",
                     "The Cluster cannot be deleted while Services are active.");
         }
         if (!ctx.state().tasks.values(t -> c.clusterArn().equals(t.clusterArn())
-                && !"STOPPED".equals(t.lastStatus())).isEmpty()) {
+                && !Statuses.isStopped(t.lastStatus())).isEmpty()) {
             throw Errors.of("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
         }
         if (v.registeredContainerInstancesCount() > 0) {
@@ -219,12 +221,12 @@ public final class ClusterOps {
                     "The Cluster cannot be deleted while Container Instances are active or draining.");
         }
         List<CapacityProvider> mi = ctx.state().capacityProviders.values(p -> c.clusterName().equals(p.cluster())
-                && !"INACTIVE".equals(p.statusAsString()));
+                && p.status() != CapacityProviderStatus.INACTIVE);
         if (!mi.isEmpty()) {
             throw Errors.of("ClusterContainsCapacityProviderException", "The Cluster cannot be deleted while it"
                     + " has Managed Instances capacity providers: delete " + mi.get(0).name() + " first.");
         }
-        Cluster deleted = c.toBuilder().status("INACTIVE").build();
+        Cluster deleted = c.toBuilder().status(Statuses.CLUSTER_INACTIVE).build();
         ctx.state().clusters.put(deleted.clusterArn(), deleted);
         return DeleteClusterResponse.builder().cluster(view(deleted, Set.of())).build();
     }
@@ -237,7 +239,8 @@ public final class ClusterOps {
         List<String> associated = new ArrayList<>();
         for (String nameOrArn : r.capacityProviders()) {
             String name = CapacityProviderStrategies.providerName(nameOrArn);
-            CapacityProvider p = CapacityProviderStrategies.find(ctx, name).filter(cp -> !"INACTIVE".equals(cp.statusAsString()))
+            CapacityProvider p = CapacityProviderStrategies.find(ctx, name)
+                    .filter(cp -> cp.status() != CapacityProviderStatus.INACTIVE)
                     .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + name
                             + "' does not exist."));
             require(!CapacityProviderStrategies.isManagedInstances(p), "Cannot associate Managed Instances capacity provider to"
@@ -250,7 +253,7 @@ public final class ClusterOps {
         Checks.maxItems(associated, 20, "capacityProviders");
         List<String> all = new ArrayList<>(associated);
         for (CapacityProvider p : ctx.state().capacityProviders.values(p -> c.clusterName().equals(p.cluster())
-                && !"INACTIVE".equals(p.statusAsString()))) {
+                && p.status() != CapacityProviderStatus.INACTIVE)) {
             all.add(p.name());
         }
         Cluster u = c.toBuilder().capacityProviders(all).defaultCapacityProviderStrategy(

@@ -9,6 +9,7 @@ import io.stevedore.control.Reconciler;
 import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ecs.model.Attribute;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.ContainerInstanceStatus;
 import software.amazon.awssdk.services.ecs.model.DeleteAttributesRequest;
 import software.amazon.awssdk.services.ecs.model.DeleteAttributesResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeContainerInstancesRequest;
@@ -49,7 +51,6 @@ import software.amazon.awssdk.services.ecs.model.UpdateContainerInstancesStateRe
  */
 public final class ContainerInstanceOps {
     private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.\\-/]{0,127}");
-    private static final Set<String> PENDING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
 
     private final Context ctx;
 
@@ -85,7 +86,7 @@ public final class ContainerInstanceOps {
     /** The live view: remaining resources and task counts from the tasks on the instance. */
     ContainerInstance view(ContainerInstance ci, boolean tags, boolean health) {
         List<Task> tasks = ctx.state().tasks.values(t -> ci.containerInstanceArn().equals(t.containerInstanceArn())
-                && !"STOPPED".equals(t.lastStatus()));
+                && !Statuses.isStopped(t.lastStatus()));
         Resources used = Resources.ZERO;
         Set<Integer> ports = new HashSet<>();
         Map<String, TaskDefinition> tds = new HashMap<>();
@@ -107,8 +108,8 @@ public final class ContainerInstanceOps {
         Optional<InstanceType> it = type == null ? Optional.empty() : ctx.catalog().find(type);
         Resources registered = it.map(InstanceReservation::registered).orElse(Resources.ZERO);
         ContainerInstance.Builder b = ci.toBuilder()
-                .runningTasksCount((int) tasks.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count())
-                .pendingTasksCount((int) tasks.stream().filter(t -> PENDING.contains(t.lastStatus())).count())
+                .runningTasksCount((int) tasks.stream().filter(t -> Statuses.isRunning(t.lastStatus())).count())
+                .pendingTasksCount((int) tasks.stream().filter(t -> Statuses.isStarting(t.lastStatus())).count())
                 .remainingResources(ContainerInstances.resources(registered.minus(used), ports));
         if (tags) {
             b.tags(TagOps.sdkTags(ctx, ci.containerInstanceArn()));
@@ -153,7 +154,7 @@ public final class ContainerInstanceOps {
         String status = r.statusAsString();
         List<String> arns = ctx.state().containerInstances.values(ci ->
                         c.clusterArn().equals(ClusterOps.clusterOf(ci.containerInstanceArn()))
-                                && (status == null ? "ACTIVE".equals(ci.status()) || "DRAINING".equals(ci.status())
+                                && (status == null ? Statuses.isRegistered(ci.status())
                                 : status.equals(ci.status()))
                                 && filter.test(attributeMap(ci)))
                 .stream().map(ContainerInstance::containerInstanceArn).toList();
@@ -168,13 +169,13 @@ public final class ContainerInstanceOps {
                 "ContainerInstances cannot be empty.");
         Checks.maxItems(r.containerInstances(), 10, "containerInstances");
         String status = r.statusAsString();
-        require("ACTIVE".equals(status) || "DRAINING".equals(status),
+        require(r.status() == ContainerInstanceStatus.ACTIVE || r.status() == ContainerInstanceStatus.DRAINING,
                 "Container instances status can only be updated to ACTIVE or DRAINING.");
         List<ContainerInstance> done = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         for (String ref : r.containerInstances()) {
             Optional<ContainerInstance> ci = find(c, ref);
-            if (ci.isEmpty() || "INACTIVE".equals(ci.get().status())) {
+            if (ci.isEmpty() || Statuses.INSTANCE_INACTIVE.equals(ci.get().status())) {
                 failures.add(Failure.builder().arn(arn(c, ref)).reason("MISSING").build());
                 continue;
             }
@@ -234,7 +235,7 @@ public final class ContainerInstanceOps {
         List<Attribute> out = new ArrayList<>();
         for (ContainerInstance ci : ctx.state().containerInstances.values(ci ->
                 c.clusterArn().equals(ClusterOps.clusterOf(ci.containerInstanceArn()))
-                        && !"INACTIVE".equals(ci.status()))) {
+                        && !Statuses.INSTANCE_INACTIVE.equals(ci.status()))) {
             for (Attribute a : ci.attributes()) {
                 if ((r.attributeName() == null || r.attributeName().equals(a.name()))
                         && (r.attributeValue() == null || r.attributeValue().equals(a.value()))) {

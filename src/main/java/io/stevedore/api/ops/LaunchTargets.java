@@ -8,8 +8,11 @@ import io.stevedore.ecs.PlacementModelMapper;
 import io.stevedore.placement.ManagedInstancesConstraints;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.Compatibility;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
@@ -32,7 +35,8 @@ record LaunchTargets(String launchType, List<CapacityProviderStrategyItem> strat
         boolean hasStrategy = strategy != null && !strategy.isEmpty();
         require(launchType == null || !hasStrategy, "Specifying both a launch type and capacity provider strategy"
                 + " is not supported. Remove one and try again.");
-        require(!"MANAGED_INSTANCES".equals(launchType), "To use Amazon ECS Managed Instances, specify a capacity"
+        require(!LaunchType.MANAGED_INSTANCES.toString().equals(launchType),
+                "To use Amazon ECS Managed Instances, specify a capacity"
                 + " provider strategy with a Managed Instances capacity provider and omit launchType.");
         LaunchTargets t;
         if (hasStrategy) {
@@ -44,20 +48,21 @@ record LaunchTargets(String launchType, List<CapacityProviderStrategyItem> strat
                 .isEmpty()) {
             t = new LaunchTargets(null, cluster.defaultCapacityProviderStrategy());
         } else {
-            t = new LaunchTargets("EC2", List.of());
+            t = new LaunchTargets(LaunchType.EC2.toString(), List.of());
         }
         CapacityProvider first = null;
         for (CapacityProviderStrategyItem i : t.strategy) {
             CapacityProvider p = CapacityProviderStrategies.find(ctx, i.capacityProvider())
                     .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + i.capacityProvider()
                             + "' does not exist."));
-            require(!CapacityProviderStrategies.isManagedInstances(p) || "ACTIVE".equals(p.statusAsString()),
+            require(!CapacityProviderStrategies.isManagedInstances(p) || p.status() == CapacityProviderStatus.ACTIVE,
                     "The specified capacity provider '" + p.name() + "' is not in an ACTIVE state");
             first = first == null ? p : first;
         }
         String needed = first == null ? t.launchType
-                : CapacityProviderStrategies.isManagedInstances(first) ? "MANAGED_INSTANCES"
-                : CapacityProviderStrategies.FARGATE.contains(first.name()) ? "FARGATE" : "EC2";
+                : CapacityProviderStrategies.isManagedInstances(first) ? Compatibility.MANAGED_INSTANCES.toString()
+                : CapacityProviderStrategies.FARGATE.contains(first.name()) ? Compatibility.FARGATE.toString()
+                : Compatibility.EC2.toString();
         require(td.compatibilitiesAsStrings().contains(needed), "Task definition does not support launch_type "
                 + needed + ".");
         Networks.validate(ctx, td, nc, first);
@@ -71,7 +76,7 @@ record LaunchTargets(String launchType, List<CapacityProviderStrategyItem> strat
      * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-tasks-services.html
      */
     void checkConstraints(List<software.amazon.awssdk.services.ecs.model.PlacementConstraint> wire) {
-        if ("MANAGED_INSTANCES".equals(compatibility) && wire != null && !wire.isEmpty()) {
+        if (Compatibility.MANAGED_INSTANCES.toString().equals(compatibility) && wire != null && !wire.isEmpty()) {
             PlacementModelMapper.guarded(() -> {
                 ManagedInstancesConstraints.validateConstraints(PlacementModelMapper.constraints(wire));
                 return null;

@@ -6,6 +6,7 @@ import io.stevedore.cloud.Network;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
 import java.util.List;
+import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
@@ -40,7 +41,7 @@ final class Networks {
                     + g + "]: The security group '" + g + "' does not exist");
         }
         if (provider != null && CapacityProviderStrategies.isManagedInstances(provider)) {
-            require(!"ENABLED".equals(a.assignPublicIpAsString()), "assignPublicIp is not supported for tasks"
+            require(a.assignPublicIp() != AssignPublicIp.ENABLED, "assignPublicIp is not supported for tasks"
                     + " on Amazon ECS Managed Instances.");
             List<String> providerSubnets = provider.managedInstancesProvider().instanceLaunchTemplate()
                     .networkConfiguration().subnets();

@@ -7,10 +7,12 @@ import io.stevedore.api.Pages;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
 import io.stevedore.ecs.PlacementModelMapper;
+import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.services.ecs.model.AvailabilityZoneRebalancing;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.CreateServiceResponse;
@@ -20,14 +22,18 @@ import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DeploymentCircuitBreaker;
 import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
 import software.amazon.awssdk.services.ecs.model.DeploymentController;
+import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.ListServicesRequest;
 import software.amazon.awssdk.services.ecs.model.ListServicesResponse;
 import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
+import software.amazon.awssdk.services.ecs.model.PropagateTags;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
@@ -80,11 +86,11 @@ public final class ServiceOps {
         String hex = ctx.state().newId("deployment");
         String digits = String.format("%019d", Long.parseUnsignedLong(hex.substring(0, 15), 16) % 10_000_000_000_000_000L);
         String id = "ecs-svc/" + digits;
-        return Deployment.builder().id(id).status("PRIMARY").taskDefinition(td.taskDefinitionArn())
+        return Deployment.builder().id(id).status(Statuses.DEPLOYMENT_PRIMARY).taskDefinition(td.taskDefinitionArn())
                 .desiredCount(desired).pendingCount(0).runningCount(0).failedTasks(0).createdAt(ctx.now())
                 .updatedAt(ctx.now()).launchType(targets.launchType())
                 .capacityProviderStrategy(targets.strategy().isEmpty() ? null : targets.named())
-                .networkConfiguration(nc).rolloutState("IN_PROGRESS")
+                .networkConfiguration(nc).rolloutState(DeploymentRolloutState.IN_PROGRESS)
                 .rolloutStateReason("ECS deployment " + id + " in progress.").build();
     }
 
@@ -95,10 +101,10 @@ public final class ServiceOps {
         Checks.tags(r.tags(), Checks.MAX_TAGS);
         String arn = serviceArn(cluster, r.serviceName());
         Optional<Service> existing = ctx.state().services.get(arn);
-        if (existing.isPresent() && "ACTIVE".equals(existing.get().status())) {
+        if (existing.isPresent() && Statuses.SERVICE_ACTIVE.equals(existing.get().status())) {
             throw Errors.invalid("Creation of service was not idempotent.");
         }
-        if (existing.isPresent() && "DRAINING".equals(existing.get().status())) {
+        if (existing.isPresent() && Statuses.SERVICE_DRAINING.equals(existing.get().status())) {
             throw Errors.invalid("Unable to Start a service that is still Draining.");
         }
         require(!"DAEMON".equals(r.schedulingStrategyAsString()), "The DAEMON scheduling strategy is not"
@@ -110,7 +116,7 @@ public final class ServiceOps {
         require(r.taskDefinition() != null && !r.taskDefinition().isEmpty(), "taskDefinition must be specified.");
         TaskDefinition td = TaskDefinitionOps.resolve(ctx, r.taskDefinition())
                 .orElseThrow(() -> Errors.invalid("TaskDefinition not found."));
-        require("ACTIVE".equals(td.statusAsString()), "TaskDefinition is inactive.");
+        require(td.status() == TaskDefinitionStatus.ACTIVE, "TaskDefinition is inactive.");
         Checks.maxItems(r.placementConstraints(), 10, "placementConstraints");
         Checks.maxItems(r.placementStrategy(), 5, "placementStrategy");
         PlacementModelMapper.constraints(r.placementConstraints());
@@ -120,7 +126,8 @@ public final class ServiceOps {
         targets.checkConstraints(r.placementConstraints());
         DeploymentConfiguration dc = deploymentConfiguration(r.deploymentConfiguration(), null);
         Service s = Service.builder().serviceArn(arn).serviceName(r.serviceName()).clusterArn(cluster.clusterArn())
-                .loadBalancers(r.loadBalancers()).serviceRegistries(r.serviceRegistries()).status("ACTIVE")
+                .loadBalancers(r.loadBalancers()).serviceRegistries(r.serviceRegistries())
+                .status(Statuses.SERVICE_ACTIVE)
                 .desiredCount(r.desiredCount()).runningCount(0).pendingCount(0).launchType(targets.launchType())
                 .capacityProviderStrategy(targets.strategy().isEmpty() ? null : targets.named())
                 .platformVersion(r.platformVersion()).taskDefinition(td.taskDefinitionArn())
@@ -132,9 +139,11 @@ public final class ServiceOps {
                 .deploymentController(DeploymentController.builder().type("ECS").build())
                 .createdBy("arn:aws:iam::" + ctx.config().accountId() + ":root")
                 .enableECSManagedTags(Boolean.TRUE.equals(r.enableECSManagedTags()))
-                .propagateTags(r.propagateTagsAsString() == null ? "NONE" : r.propagateTagsAsString())
+                .propagateTags(r.propagateTagsAsString() == null ? PropagateTags.NONE.toString()
+                        : r.propagateTagsAsString())
                 .enableExecuteCommand(Boolean.TRUE.equals(r.enableExecuteCommand()))
-                .availabilityZoneRebalancing(r.availabilityZoneRebalancingAsString() == null ? "ENABLED"
+                .availabilityZoneRebalancing(r.availabilityZoneRebalancingAsString() == null
+                        ? AvailabilityZoneRebalancing.ENABLED.toString()
                         : r.availabilityZoneRebalancingAsString())
                 .build();
         ctx.state().services.put(arn, s);
@@ -149,7 +158,7 @@ public final class ServiceOps {
         require(ref != null && !ref.isEmpty(), "service must be specified.");
         Service s = ctx.state().services.get(serviceArn(cluster, ref))
                 .filter(x -> cluster.clusterArn().equals(x.clusterArn())).orElseThrow(Errors::serviceNotFound);
-        if (!"ACTIVE".equals(s.status())) {
+        if (!Statuses.SERVICE_ACTIVE.equals(s.status())) {
             throw Errors.serviceNotActive();
         }
         return s;
@@ -170,7 +179,8 @@ public final class ServiceOps {
                 .orElseThrow(() -> Errors.invalid("TaskDefinition not found."))
                 : TaskDefinitionOps.resolve(ctx, r.taskDefinition())
                 .orElseThrow(() -> Errors.invalid("TaskDefinition not found."));
-        require(r.taskDefinition() == null || "ACTIVE".equals(td.statusAsString()), "TaskDefinition is inactive.");
+        require(r.taskDefinition() == null || td.status() == TaskDefinitionStatus.ACTIVE,
+                "TaskDefinition is inactive.");
         boolean newStrategy = r.hasCapacityProviderStrategy();
         NetworkConfiguration nc = r.networkConfiguration() != null ? r.networkConfiguration()
                 : s.networkConfiguration();
@@ -183,14 +193,15 @@ public final class ServiceOps {
         if (redeploy) {
             deployments.add(newDeployment(td, targets, nc, desired));
             for (Deployment d : s.deployments()) {
-                deployments.add(d.toBuilder().status("ACTIVE").build());
+                deployments.add(d.toBuilder().status(Statuses.DEPLOYMENT_ACTIVE).build());
             }
             b.taskDefinition(td.taskDefinitionArn()).networkConfiguration(nc).launchType(targets.launchType())
                     .capacityProviderStrategy(targets.strategy().isEmpty() ? null : targets.named());
         } else {
             deployments.addAll(s.deployments());
             deployments.set(0, primary.toBuilder().desiredCount(desired).rolloutState(
-                    desired == primary.runningCount() ? primary.rolloutStateAsString() : "IN_PROGRESS").build());
+                    desired == primary.runningCount() ? primary.rolloutStateAsString()
+                            : DeploymentRolloutState.IN_PROGRESS.toString()).build());
         }
         b.deployments(deployments);
         if (r.enableExecuteCommand() != null) {
@@ -223,7 +234,7 @@ public final class ServiceOps {
         if (s.desiredCount() > 0 && !Boolean.TRUE.equals(r.force())) {
             throw Errors.invalid("The service cannot be stopped while it is scaled above 0.");
         }
-        Service u = s.toBuilder().status("DRAINING").desiredCount(0).build();
+        Service u = s.toBuilder().status(Statuses.SERVICE_DRAINING).desiredCount(0).build();
         ctx.state().services.put(u.serviceArn(), u);
         return DeleteServiceResponse.builder().service(ctx.state().withEvents(u)).build();
     }
@@ -252,9 +263,9 @@ public final class ServiceOps {
     ListServicesResponse list(ListServicesRequest r) {
         Cluster cluster = ctx.cluster(r.cluster());
         List<String> arns = ctx.state().services.values(s -> cluster.clusterArn().equals(s.clusterArn())
-                && ("ACTIVE".equals(s.status()) || "DRAINING".equals(s.status()))
+                && Statuses.isServiceLive(s.status())
                 && (r.launchTypeAsString() == null || r.launchTypeAsString().equals(s.launchTypeAsString())
-                || "MANAGED_INSTANCES".equals(r.launchTypeAsString()) && s.launchTypeAsString() == null)
+                || r.launchType() == LaunchType.MANAGED_INSTANCES && s.launchTypeAsString() == null)
                 && (r.schedulingStrategyAsString() == null
                 || r.schedulingStrategyAsString().equals(s.schedulingStrategyAsString())))
                 .stream().map(Service::serviceArn).toList();

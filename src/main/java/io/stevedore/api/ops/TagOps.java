@@ -6,6 +6,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class TagOps {
     private boolean exists(String arn) {
         EcsState s = ctx.state();
         if (arn.contains(":cluster/")) {
-            return s.clusters.get(arn).filter(c -> "ACTIVE".equals(c.status())).isPresent();
+            return s.clusters.get(arn).filter(c -> Statuses.CLUSTER_ACTIVE.equals(c.status())).isPresent();
         } else if (arn.contains(":service/")) {
             return s.services.contains(arn);
         } else if (arn.contains(":task/")) {

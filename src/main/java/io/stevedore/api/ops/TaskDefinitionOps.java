@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.DeleteTaskDefinitionsRequest;
 import software.amazon.awssdk.services.ecs.model.DeleteTaskDefinitionsResponse;
 import software.amazon.awssdk.services.ecs.model.DeregisterTaskDefinitionRequest;
@@ -24,9 +25,12 @@ import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionFamiliesReque
 import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionFamiliesResponse;
 import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsRequest;
 import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsResponse;
+import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionFamilyStatus;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 
 /** RegisterTaskDefinition, DescribeTaskDefinition, List*, DeregisterTaskDefinition, DeleteTaskDefinitions. */
 public final class TaskDefinitionOps {
@@ -55,17 +59,19 @@ public final class TaskDefinitionOps {
         require(r.family() != null && !r.family().isEmpty(), "Family should not be null or empty.");
         Checks.name(r.family(), "family");
         Checks.tags(r.tags(), Checks.MAX_TAGS);
-        Set<String> requires = new LinkedHashSet<>(r.requiresCompatibilitiesAsStrings());
+        Set<Compatibility> requires = new LinkedHashSet<>(r.requiresCompatibilities());
         String networkMode = r.networkModeAsString();
         if (networkMode == null) {
-            networkMode = requires.contains("MANAGED_INSTANCES") || requires.contains("FARGATE") ? "awsvpc" : "bridge";
+            networkMode = (requires.contains(Compatibility.MANAGED_INSTANCES)
+                    || requires.contains(Compatibility.FARGATE) ? NetworkMode.AWSVPC : NetworkMode.BRIDGE).toString();
         }
         TaskDefinitionRules.common(r, networkMode);
-        List<String> compatible = new ArrayList<>();
-        for (String c : List.of("EC2", "EXTERNAL", "FARGATE", "MANAGED_INSTANCES")) {
+        List<Compatibility> compatible = new ArrayList<>();
+        for (Compatibility c : List.of(Compatibility.EC2, Compatibility.EXTERNAL, Compatibility.FARGATE,
+                Compatibility.MANAGED_INSTANCES)) {
             Optional<String> problem = switch (c) {
-                case "FARGATE" -> TaskDefinitionRules.fargate(r, networkMode);
-                case "MANAGED_INSTANCES" -> TaskDefinitionRules.managedInstances(r, networkMode);
+                case FARGATE -> TaskDefinitionRules.fargate(r, networkMode);
+                case MANAGED_INSTANCES -> TaskDefinitionRules.managedInstances(r, networkMode);
                 default -> TaskDefinitionRules.ec2(r);
             };
             if (problem.isPresent() && requires.contains(c)) {
@@ -80,10 +86,11 @@ public final class TaskDefinitionOps {
         int revision = (int) ctx.state().next("td/" + r.family());
         String arn = ctx.arn("task-definition/" + r.family() + ":" + revision);
         TaskDefinition td = TaskDefinition.builder().taskDefinitionArn(arn).family(r.family()).revision(revision)
-                .status("ACTIVE").containerDefinitions(r.containerDefinitions()).taskRoleArn(r.taskRoleArn())
+                .status(TaskDefinitionStatus.ACTIVE).containerDefinitions(r.containerDefinitions())
+                .taskRoleArn(r.taskRoleArn())
                 .executionRoleArn(r.executionRoleArn()).networkMode(networkMode).volumes(r.volumes())
                 .placementConstraints(r.placementConstraints())
-                .requiresCompatibilitiesWithStrings(r.requiresCompatibilitiesAsStrings()).compatibilitiesWithStrings(compatible)
+                .requiresCompatibilitiesWithStrings(r.requiresCompatibilitiesAsStrings()).compatibilities(compatible)
                 .cpu(cpu == null ? null : cpu.toString()).memory(mem == null ? null : mem.toString())
                 .runtimePlatform(r.runtimePlatform()).pidMode(r.pidModeAsString()).ipcMode(r.ipcModeAsString())
                 .proxyConfiguration(r.proxyConfiguration()).inferenceAccelerators(r.inferenceAccelerators())
@@ -113,8 +120,9 @@ public final class TaskDefinitionOps {
             return ctx.state().taskDefinitions.get(ctx.arn("task-definition/" + s));
         }
         String family = s;
-        return ctx.state().taskDefinitions.values(td -> td.family().equals(family) && "ACTIVE".equals(
-                td.statusAsString())).stream().max(Comparator.comparingInt(TaskDefinition::revision));
+        return ctx.state().taskDefinitions.values(td -> td.family().equals(family)
+                && td.status() == TaskDefinitionStatus.ACTIVE).stream()
+                .max(Comparator.comparingInt(TaskDefinition::revision));
     }
 
     DescribeTaskDefinitionResponse describe(DescribeTaskDefinitionRequest r) {
@@ -131,7 +139,7 @@ public final class TaskDefinitionOps {
     }
 
     ListTaskDefinitionsResponse list(ListTaskDefinitionsRequest r) {
-        String status = r.statusAsString() == null ? "ACTIVE" : r.statusAsString();
+        String status = r.statusAsString() == null ? TaskDefinitionStatus.ACTIVE.toString() : r.statusAsString();
         List<TaskDefinition> tds = new ArrayList<>(ctx.state().taskDefinitions.values(td ->
                 status.equals(td.statusAsString())
                         && (r.familyPrefix() == null || td.family().startsWith(r.familyPrefix()))));
@@ -149,20 +157,20 @@ public final class TaskDefinitionOps {
     }
 
     ListTaskDefinitionFamiliesResponse families(ListTaskDefinitionFamiliesRequest r) {
-        String status = r.statusAsString() == null ? "ACTIVE" : r.statusAsString();
+        TaskDefinitionFamilyStatus status = r.status() == null ? TaskDefinitionFamilyStatus.ACTIVE : r.status();
         TreeSet<String> active = new TreeSet<>();
         TreeSet<String> any = new TreeSet<>();
         for (TaskDefinition td : ctx.state().taskDefinitions.values()) {
             if (r.familyPrefix() == null || td.family().startsWith(r.familyPrefix())) {
                 any.add(td.family());
-                if ("ACTIVE".equals(td.statusAsString())) {
+                if (td.status() == TaskDefinitionStatus.ACTIVE) {
                     active.add(td.family());
                 }
             }
         }
         List<String> out = switch (status) {
-            case "ALL" -> new ArrayList<>(any);
-            case "INACTIVE" -> any.stream().filter(f -> !active.contains(f)).toList();
+            case ALL -> new ArrayList<>(any);
+            case INACTIVE -> any.stream().filter(f -> !active.contains(f)).toList();
             default -> new ArrayList<>(active);
         };
         Pages.Page<String> p = Pages.page(out, f -> f, r.nextToken(), r.maxResults(), 100);
@@ -177,8 +185,8 @@ public final class TaskDefinitionOps {
                 + " definition as family:revision or its full ARN.");
         TaskDefinition td = ctx.state().taskDefinitions.get(ref)
                 .orElseThrow(() -> Errors.client("The specified task definition does not exist."));
-        if ("ACTIVE".equals(td.statusAsString())) {
-            td = td.toBuilder().status("INACTIVE").deregisteredAt(ctx.now()).build();
+        if (td.status() == TaskDefinitionStatus.ACTIVE) {
+            td = td.toBuilder().status(TaskDefinitionStatus.INACTIVE).deregisteredAt(ctx.now()).build();
             ctx.state().taskDefinitions.put(ref, td);
         }
         return DeregisterTaskDefinitionResponse.builder().taskDefinition(td).build();
@@ -195,12 +203,12 @@ public final class TaskDefinitionOps {
             if (td.isEmpty()) {
                 failures.add(Failure.builder().arn(arn).reason("The specified task definition does not exist.")
                         .build());
-            } else if ("ACTIVE".equals(td.get().statusAsString())) {
+            } else if (td.get().status() == TaskDefinitionStatus.ACTIVE) {
                 failures.add(Failure.builder().arn(arn).reason("The specified task definition is still in ACTIVE"
                         + " status. Please deregister the target and try again.").build());
             } else {
-                TaskDefinition d = td.get().toBuilder().status("DELETE_IN_PROGRESS").deleteRequestedAt(ctx.now())
-                        .build();
+                TaskDefinition d = td.get().toBuilder().status(TaskDefinitionStatus.DELETE_IN_PROGRESS)
+                        .deleteRequestedAt(ctx.now()).build();
                 ctx.state().taskDefinitions.put(arn, d);
                 done.add(d);
             }

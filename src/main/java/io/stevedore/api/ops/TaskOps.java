@@ -12,6 +12,7 @@ import io.stevedore.control.tasks.TaskFactory;
 import io.stevedore.ecs.Errors;
 import io.stevedore.ecs.PlacementModelMapper;
 import io.stevedore.ecs.SimulatedRun;
+import io.stevedore.ecs.Statuses;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderType;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerOverride;
@@ -30,8 +32,10 @@ import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.GetTaskProtectionRequest;
 import software.amazon.awssdk.services.ecs.model.GetTaskProtectionResponse;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.PropagateTags;
 import software.amazon.awssdk.services.ecs.model.ProtectedTask;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
@@ -40,6 +44,8 @@ import software.amazon.awssdk.services.ecs.model.StopTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 import software.amazon.awssdk.services.ecs.model.UpdateTaskProtectionRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateTaskProtectionResponse;
 
@@ -71,7 +77,7 @@ public final class TaskOps {
         Cluster cluster = ctx.cluster(r.cluster());
         TaskDefinition td = TaskDefinitionOps.resolve(ctx, r.taskDefinition())
                 .orElseThrow(() -> Errors.invalid("TaskDefinition not found."));
-        require("ACTIVE".equals(td.statusAsString()), "TaskDefinition is inactive.");
+        require(td.status() == TaskDefinitionStatus.ACTIVE, "TaskDefinition is inactive.");
         int count = r.count() == null ? 1 : r.count();
         Checks.range(count, 1, 10, "count");
         Checks.tags(r.tags(), Checks.MAX_TAGS);
@@ -82,7 +88,7 @@ public final class TaskOps {
                 r.networkConfiguration());
         List<Task> started = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
-        if (targets.strategy().isEmpty() && !"FARGATE".equals(targets.launchType())) {
+        if (targets.strategy().isEmpty() && !LaunchType.FARGATE.toString().equals(targets.launchType())) {
             for (int i = 0; i < count; i++) {
                 failures.add(Failure.builder().arn(cluster.clusterArn()).reason("No Container Instances were found"
                         + " in your cluster.").build());
@@ -92,7 +98,7 @@ public final class TaskOps {
         List<String> subnets = r.networkConfiguration() == null || r.networkConfiguration().awsvpcConfiguration()
                 == null ? List.of() : r.networkConfiguration().awsvpcConfiguration().subnets();
         List<Tag> tags = new ArrayList<>(r.hasTags() ? r.tags() : List.of());
-        if ("TASK_DEFINITION".equals(r.propagateTagsAsString())) {
+        if (r.propagateTags() == PropagateTags.TASK_DEFINITION) {
             tags.addAll(TagOps.sdkTags(ctx, td.taskDefinitionArn()));
         }
         PlacementModelMapper.constraints(r.placementConstraints());
@@ -168,7 +174,7 @@ public final class TaskOps {
         require(r.reason() == null || r.reason().length() <= 1024, "reason must be at most 1024 characters.");
         Task t = ctx.state().tasks.get(arn).filter(x -> cluster.clusterArn().equals(x.clusterArn()))
                 .orElseThrow(() -> Errors.invalid("The referenced task was not found."));
-        reconciler.stopTask(t, "UserInitiated", r.reason() != null ? r.reason() : "Task stopped by user");
+        reconciler.stopTask(t, TaskStopCode.USER_INITIATED, r.reason() != null ? r.reason() : "Task stopped by user");
         Task u = ctx.state().tasks.get(arn).orElseThrow();
         return StopTaskResponse.builder().task(u).build();
     }
@@ -195,7 +201,7 @@ public final class TaskOps {
 
     ListTasksResponse list(ListTasksRequest r) {
         Cluster cluster = ctx.cluster(r.cluster());
-        String desired = r.desiredStatusAsString() == null ? "RUNNING" : r.desiredStatusAsString();
+        String desired = r.desiredStatusAsString() == null ? Statuses.TASK_RUNNING : r.desiredStatusAsString();
         require(r.serviceName() == null || r.family() == null,
                 "Only one of serviceName and family can be specified.");
         String ci = r.containerInstance() == null ? null : r.containerInstance().startsWith("arn:")
@@ -227,7 +233,8 @@ public final class TaskOps {
         if (p == null) {
             return null;
         }
-        return p.startsWith("FARGATE") ? "FARGATE" : "MANAGED_INSTANCES";
+        return p.startsWith(CapacityProviderType.FARGATE.toString()) ? LaunchType.FARGATE.toString()
+                : LaunchType.MANAGED_INSTANCES.toString();
     }
 
     UpdateTaskProtectionResponse updateProtection(UpdateTaskProtectionRequest r) {
@@ -241,7 +248,7 @@ public final class TaskOps {
         List<Failure> failures = new ArrayList<>();
         for (String ref : r.tasks()) {
             String arn = taskArn(cluster, ref);
-            Optional<Task> t = ctx.state().tasks.get(arn).filter(x -> "RUNNING".equals(x.desiredStatus()));
+            Optional<Task> t = ctx.state().tasks.get(arn).filter(x -> Statuses.isRunning(x.desiredStatus()));
             if (t.isEmpty()) {
                 failures.add(Failure.builder().arn(arn).reason("TASK_NOT_VALID")
                         .detail("The task is not running or does not exist.").build());

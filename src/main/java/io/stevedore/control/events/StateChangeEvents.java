@@ -2,6 +2,7 @@ package io.stevedore.control.events;
 
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.RowKind;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.time.Clock;
 import io.stevedore.wire.AwsJsonCodec;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ public final class StateChangeEvents {
                         return;
                     }
                     if (e.record(RowKind.TASK, id, t.lastStatus() + "/" + t.desiredStatus(),
-                            "STOPPED".equals(t.lastStatus()))) {
+                            Statuses.isStopped(t.lastStatus()))) {
                         e.add("ECS Task State Change", t.taskArn(), () -> e.codec.writeString(t));
                     }
                 })
@@ -45,7 +46,7 @@ public final class StateChangeEvents {
                     }
                     String health = ci.healthStatus() == null ? "" : ci.healthStatus().overallStatusAsString();
                     if (e.record(RowKind.CONTAINER_INSTANCE, id, ci.status() + "/" + health,
-                            "INACTIVE".equals(ci.status()))) {
+                            Statuses.INSTANCE_INACTIVE.equals(ci.status()))) {
                         e.add("ECS Container Instance State Change", ci.containerInstanceArn(),
                                 () -> e.codec.writeString(ci));
                     }

@@ -7,11 +7,14 @@ import io.stevedore.control.state.Context;
 import io.stevedore.control.state.InstanceLifecycleState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.tasks.TaskLifecycle;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.lifecycle.Decision;
 import io.stevedore.store.Table;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.InstanceHealthCheckState;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * Writes the lifecycle's decisions ({@link Decision}): a drain starts (DRAINING) or is called off (ACTIVE), an
@@ -44,17 +47,17 @@ final class FleetCommitter {
         if (d instanceof Decision.StartDrain s) {
             InstanceLifecycleState l = life.get(mi.instanceId()).orElse(InstanceLifecycleState.of(mi.instanceId()));
             life.put(mi.instanceId(), l.draining(now(), s.cause().name(), s.deadlineMillis()));
-            setStatus(ci, "DRAINING", s.reason());
-            action(mi, "DRAINING", s.cause().name(), s.reason());
+            setStatus(ci, Statuses.INSTANCE_DRAINING, s.reason());
+            action(mi, Statuses.INSTANCE_DRAINING, s.cause().name(), s.reason());
         } else if (d instanceof Decision.CancelDrain c) {
             life.get(mi.instanceId()).ifPresent(l -> life.put(mi.instanceId(), l.notDraining()));
-            setStatus(ci, "ACTIVE", null);
-            action(mi, "ACTIVE", "UNDERUTILIZED", c.reason());
+            setStatus(ci, Statuses.INSTANCE_ACTIVE, null);
+            action(mi, Statuses.INSTANCE_ACTIVE, "UNDERUTILIZED", c.reason());
         } else if (d instanceof Decision.Retire r) {
             if (r.force()) {
                 for (Task t : ctx.state().tasksOnInstance(mi.instanceId())) {
-                    tasks.requestStop(t, "ServiceSchedulerInitiated", "Container instance " + mi.instanceId()
-                            + " is being replaced: " + r.reason());
+                    tasks.requestStop(t, TaskStopCode.SERVICE_SCHEDULER_INITIATED, "Container instance "
+                            + mi.instanceId() + " is being replaced: " + r.reason());
                 }
             }
             retire(mi, r.reason(), true);
@@ -62,7 +65,7 @@ final class FleetCommitter {
             InstanceLifecycleState l = life.get(mi.instanceId()).orElse(InstanceLifecycleState.of(mi.instanceId()));
             if (!l.impairedReported()) {
                 life.put(mi.instanceId(), l.reported(true));
-                action(mi, "REPORTED", "IMPAIRED", rep.reason());
+                action(mi, "REPORTED", InstanceHealthCheckState.IMPAIRED.toString(), rep.reason());
             }
         }
     }
@@ -78,10 +81,11 @@ final class FleetCommitter {
     void retire(ManagedInstance mi, String reason, boolean announce) {
         ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElse(null);
         if (announce) {
-            action(mi, "DEREGISTERING", "", reason);
+            action(mi, Statuses.INSTANCE_DEREGISTERING, "", reason);
         }
         if (ci != null) {
-            ctx.state().containerInstances.put(ci.containerInstanceArn(), ci.toBuilder().status("INACTIVE")
+            ctx.state().containerInstances.put(ci.containerInstanceArn(), ci.toBuilder()
+                    .status(Statuses.INSTANCE_INACTIVE)
                     .agentConnected(false).statusReason(reason).version(ci.version() + 1).build());
         }
         ctx.cloud().terminate(mi.instanceId());

@@ -9,6 +9,7 @@ import java.util.List;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.ContainerInstanceHealthStatus;
 import software.amazon.awssdk.services.ecs.model.InstanceHealthCheckResult;
+import software.amazon.awssdk.services.ecs.model.InstanceHealthCheckState;
 
 /**
  * An instance's health as ECS reports it on the container instance (IMPAIRED or OK, with the check's detail); the
@@ -29,9 +30,10 @@ final class InstanceHealth {
                 "no managed instance " + instanceId));
         ContainerInstance ci = ctx.state().containerInstances.get(mi.containerInstanceArn()).orElseThrow(() ->
                 new IllegalArgumentException("instance " + instanceId + " is not registered yet"));
-        String status = impaired ? "IMPAIRED" : "OK";
-        ContainerInstanceHealthStatus h = ContainerInstanceHealthStatus.builder().overallStatus(status)
-                .details(InstanceHealthCheckResult.builder().type(checkType).status(status).statusReason(reason)
+        InstanceHealthCheckState state = impaired ? InstanceHealthCheckState.IMPAIRED : InstanceHealthCheckState.OK;
+        String status = state.toString();
+        ContainerInstanceHealthStatus h = ContainerInstanceHealthStatus.builder().overallStatus(state)
+                .details(InstanceHealthCheckResult.builder().type(checkType).status(state).statusReason(reason)
                         .lastUpdated(ctx.now()).lastStatusChange(ctx.now()).build()).build();
         ctx.state().containerInstances.put(ci.containerInstanceArn(), ci.toBuilder().healthStatus(h)
                 .version(ci.version() + 1).build());

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderUpdateStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * Capacity providers being deleted (DeleteCapacityProvider): their tasks stop, their instances go as soon as they
@@ -28,8 +31,8 @@ final class LeavingProviders {
         this.tasks = tasks;
         this.committer = committer;
         this.byProvider = ctx.state().instances.index(ManagedInstance::capacityProvider);
-        this.deprovisioning = ctx.state().capacityProviders.index(p -> "DEPROVISIONING".equals(p.statusAsString())
-                ? Boolean.TRUE : null);
+        this.deprovisioning = ctx.state().capacityProviders.index(
+                p -> p.status() == CapacityProviderStatus.DEPROVISIONING ? Boolean.TRUE : null);
     }
 
     /** Stops the tasks on a leaving provider's instances and retires the empty ones. */
@@ -37,7 +40,7 @@ final class LeavingProviders {
         List<ManagedInstance> leaving = new ArrayList<>();
         for (String name : byProvider.keys()) {
             CapacityProvider p = ctx.state().capacityProviders.get(name).orElse(null);
-            if (p == null || !"ACTIVE".equals(p.statusAsString())) {
+            if (p == null || p.status() != CapacityProviderStatus.ACTIVE) {
                 leaving.addAll(byProvider.values(name));
             }
         }
@@ -47,7 +50,8 @@ final class LeavingProviders {
                 continue;
             }
             List<Task> on = ctx.state().tasksOnInstance(mi.instanceId());
-            on.forEach(t -> tasks.requestStop(t, "ServiceSchedulerInitiated", "Capacity provider is being deleted"));
+            on.forEach(t -> tasks.requestStop(t, TaskStopCode.SERVICE_SCHEDULER_INITIATED,
+                    "Capacity provider is being deleted"));
             if (on.isEmpty()) {
                 committer.retire(mi, "its capacity provider is being deleted", false);
             }
@@ -58,7 +62,8 @@ final class LeavingProviders {
     void finish() {
         for (CapacityProvider p : deprovisioning.values(Boolean.TRUE)) {
             if (byProvider.count(p.name()) == 0) {
-                CapacityProvider gone = p.toBuilder().status("INACTIVE").updateStatus("DELETE_COMPLETE").build();
+                CapacityProvider gone = p.toBuilder().status(CapacityProviderStatus.INACTIVE)
+                        .updateStatus(CapacityProviderUpdateStatus.DELETE_COMPLETE).build();
                 ctx.state().capacityProviders.put(p.name(), gone);
                 ctx.state().detachCapacityProvider(gone.name());
             }

@@ -10,6 +10,7 @@ import io.stevedore.control.state.InstanceLifecycleState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.WindowSetting;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.lifecycle.DisruptionBudget;
 import io.stevedore.lifecycle.DrainCause;
 import io.stevedore.lifecycle.EventWindow;
@@ -31,7 +32,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.InstanceHealthCheckState;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
@@ -102,8 +105,9 @@ final class LifecycleView {
         this.windows = windows;
         this.policies = new ProviderPolicies(ctx, settings, windows);
         EcsState s = ctx.state();
-        this.unsettled = s.tasks.index(t -> t.capacityProviderName() != null && "PROVISIONING".equals(t.lastStatus())
-                && "RUNNING".equals(t.desiredStatus()) ? t.clusterArn() + "/" + t.capacityProviderName() : null);
+        this.unsettled = s.tasks.index(t -> t.capacityProviderName() != null
+                && Statuses.TASK_PROVISIONING.equals(t.lastStatus())
+                && Statuses.isRunning(t.desiredStatus()) ? t.clusterArn() + "/" + t.capacityProviderName() : null);
         s.feed.live()
                 .on(RowKind.MANAGED_INSTANCE, (id, before, after) -> touch(id))
                 .on(RowKind.INSTANCE_LIFECYCLE, (id, before, after) -> touch(id))
@@ -168,8 +172,8 @@ final class LifecycleView {
                                Object createdAt, Object startedAt, Object stoppedAt, String group, String clusterArn,
                                String taskDefinitionArn, Object overrides) {
         static MemberFacts of(Task t) {
-            return new MemberFacts(t.containerInstanceArn(), t.desiredStatus(), "RUNNING".equals(t.lastStatus()),
-                    "STOPPED".equals(t.lastStatus()), t.createdAt(), t.startedAt(), t.stoppedAt(), t.group(),
+            return new MemberFacts(t.containerInstanceArn(), t.desiredStatus(), Statuses.isRunning(t.lastStatus()),
+                    Statuses.isStopped(t.lastStatus()), t.createdAt(), t.startedAt(), t.stoppedAt(), t.group(),
                     t.clusterArn(), t.taskDefinitionArn(), t.overrides());
         }
     }
@@ -233,7 +237,7 @@ final class LifecycleView {
         Map<String, Optional<FleetSnapshot.Provider>> byName = new TreeMap<>();
         repriced = false;
         providerUse.forEach((name, use) -> byName.put(name, ctx.state().capacityProviders.get(name)
-                .filter(p -> "ACTIVE".equals(p.statusAsString())).map(p -> provider(p, use.clusterArn()))));
+                .filter(p -> p.status() == CapacityProviderStatus.ACTIVE).map(p -> provider(p, use.clusterArn()))));
         Set<String> active = new TreeSet<>();
         byName.forEach((n, p) -> p.ifPresent(x -> active.add(n)));
         Set<String> visit = new TreeSet<>(dirty);
@@ -315,7 +319,7 @@ final class LifecycleView {
         for (Task t : ctx.state().tasksByContainerInstance.values(mi.containerInstanceArn())) {
             lastChange = Math.max(lastChange, Math.max(millis(t.startedAt()), Math.max(millis(t.stoppedAt()),
                     millis(t.createdAt()))));
-            if ("STOPPED".equals(t.lastStatus())) {
+            if (Statuses.isStopped(t.lastStatus())) {
                 continue;
             }
             TaskWork tw = works.get(t.taskArn());
@@ -328,7 +332,7 @@ final class LifecycleView {
             }
             tw.work().ifPresent(work::add);
         }
-        boolean draining = "DRAINING".equals(ci.status());
+        boolean draining = Statuses.INSTANCE_DRAINING.equals(ci.status());
         Optional<FleetSnapshot.Drain> drain = Optional.empty();
         if (draining) {
             if (l.drainStartedMillis() < 0) { // drained by the user: no deadline, standalone tasks run to the end
@@ -341,7 +345,8 @@ final class LifecycleView {
             l = l.notDraining(); // made ACTIVE again by the user
             life.put(mi.instanceId(), l);
         }
-        boolean impaired = ci.healthStatus() != null && "IMPAIRED".equals(ci.healthStatus().overallStatusAsString());
+        boolean impaired = ci.healthStatus() != null
+                && ci.healthStatus().overallStatus() == InstanceHealthCheckState.IMPAIRED;
         return new Cached(new FleetSnapshot.Member(mi.instanceId(), mi.capacityProvider(), mi.instanceType(), price,
                 registered, ec2.launchedAtMillis(), draining ? FleetSnapshot.State.DRAINING : FleetSnapshot.State.ACTIVE, drain,
                 impaired, l.spotNoticeMillis(), mi.idleSinceMillis(), lastChange, work), validUntil);
@@ -364,8 +369,8 @@ final class LifecycleView {
         boolean constrained = ctx.state().runtimes.get(t.taskArn()).map(rt -> !rt.placement().constraints()
                 .isEmpty()).orElse(false) || ctx.state().taskDefinitions.get(t.taskDefinitionArn())
                 .map(td -> td.hasPlacementConstraints() && !td.placementConstraints().isEmpty()).orElse(false);
-        return new TaskWork(t, d.map(dd -> new FleetSnapshot.Work(t.taskArn(), service, dd, "RUNNING".equals(t.lastStatus())
-                && "RUNNING".equals(t.desiredStatus()), prot, out, constrained)),
+        return new TaskWork(t, d.map(dd -> new FleetSnapshot.Work(t.taskArn(), service, dd,
+                Statuses.isRunning(t.lastStatus()) && Statuses.isRunning(t.desiredStatus()), prot, out, constrained)),
                 prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE);
     }
 

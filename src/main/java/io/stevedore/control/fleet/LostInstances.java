@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * Registered instances the cloud took away (a Spot reclaim, a terminate fault, an instance lost): their tasks stop
@@ -59,7 +60,7 @@ final class LostInstances {
             String reason = spot ? "Spot instance " + mi.instanceId() + " was interrupted (reclaimed by EC2)"
                     : "Host EC2 (instance " + mi.instanceId() + ") terminated.";
             for (Task t : ctx.state().tasksOnInstance(mi.instanceId())) {
-                tasks.requestStop(t, spot ? "SpotInterruption" : "TerminationNotice", reason);
+                tasks.requestStop(t, spot ? TaskStopCode.SPOT_INTERRUPTION : TaskStopCode.TERMINATION_NOTICE, reason);
                 ctx.state().runtimes.get(t.taskArn()).ifPresent(rt -> ctx.state().runtimes.put(t.taskArn(),
                         rt.to(rt.phase() == Phase.RUN ? Phase.STOP : rt.phase(), ctx.now().toEpochMilli())));
             }

@@ -10,6 +10,7 @@ import io.stevedore.store.Table;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.ecs.model.AutoRepairActionsStatus;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 
 /**
@@ -67,7 +68,7 @@ final class ProviderPolicies {
     static boolean autoRepair(CapacityProvider p) {
         var mip = p.managedInstancesProvider();
         return mip.autoRepairConfiguration() == null
-                || !"DISABLED".equals(mip.autoRepairConfiguration().actionsStatusAsString());
+                || mip.autoRepairConfiguration().actionsStatus() != AutoRepairActionsStatus.DISABLED;
     }
 
     /** Whether the service's tag keeps its instances out of compaction. */

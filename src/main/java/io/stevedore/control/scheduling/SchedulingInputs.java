@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.ecs.model.CapacityOptionType;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.InstanceLaunchTemplate;
 import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
@@ -78,7 +79,7 @@ public final class SchedulingInputs {
             ctx.cloud().subnet(s).filter(sn -> seen.add(sn.id()))
                     .ifPresent(sn -> zones.add(new Zone(sn.id(), sn.availabilityZone())));
         }
-        PurchaseOption option = "SPOT".equals(lt.capacityOptionTypeAsString()) ? PurchaseOption.SPOT
+        PurchaseOption option = lt.capacityOptionType() == CapacityOptionType.SPOT ? PurchaseOption.SPOT
                 : PurchaseOption.ON_DEMAND;
         try {
             Selection sel = selection(lt.instanceRequirements(), option);

@@ -2,6 +2,7 @@ package io.stevedore.control.state;
 
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.cloud.Instance;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Set;
 import software.amazon.awssdk.services.ecs.model.Attribute;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.ContainerInstanceHealthStatus;
+import software.amazon.awssdk.services.ecs.model.InstanceHealthCheckState;
 import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.VersionInfo;
 
@@ -43,8 +45,9 @@ public final class ContainerInstances {
                 .versionInfo(VersionInfo.builder().agentVersion(AGENT_VERSION).agentHash("stevedore")
                         .dockerVersion("DockerVersion: 25.0.8").build())
                 .registeredResources(resources(InstanceReservation.registered(type), Set.of()))
-                .status("ACTIVE").agentConnected(true).registeredAt(ctx.now()).attributes(attrs)
-                .healthStatus(ContainerInstanceHealthStatus.builder().overallStatus("OK").build())
+                .status(Statuses.INSTANCE_ACTIVE).agentConnected(true).registeredAt(ctx.now()).attributes(attrs)
+                .healthStatus(ContainerInstanceHealthStatus.builder().overallStatus(InstanceHealthCheckState.OK)
+                        .build())
                 .build();
     }
 

@@ -3,6 +3,7 @@ package io.stevedore.control.state;
 import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.cloud.CloudProvider;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -41,7 +42,7 @@ public record Context(PlaneConfig config, Clock clock, EcsState state, CloudProv
     /** An ACTIVE cluster, or ClusterNotFoundException. */
     public Cluster cluster(String nameOrArn) {
         Cluster c = findCluster(nameOrArn).orElseThrow(Errors::clusterNotFound);
-        if (!"ACTIVE".equals(c.status()) && !"PROVISIONING".equals(c.status())) {
+        if (!Statuses.CLUSTER_ACTIVE.equals(c.status()) && !Statuses.CLUSTER_PROVISIONING.equals(c.status())) {
             throw Errors.clusterNotFound();
         }
         return c;

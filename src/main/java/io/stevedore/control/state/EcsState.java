@@ -1,6 +1,7 @@
 package io.stevedore.control.state;
 
 import io.stevedore.ecs.SdkCodec;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.store.Database;
 import io.stevedore.store.Index;
 import io.stevedore.store.JsonCodec;
@@ -113,7 +114,7 @@ public final class EcsState {
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
         this.tasksByDesiredStatus = tasks.index(t -> desiredKey(t.clusterArn(), t.desiredStatus()));
         this.tasksByGroup = tasks.index(t -> t.group() == null ? null : groupKey(t.clusterArn(), t.group()));
-        this.stoppedTasks = tasks.index(t -> "STOPPED".equals(t.lastStatus()) ? Boolean.TRUE : null);
+        this.stoppedTasks = tasks.index(t -> Statuses.isStopped(t.lastStatus()) ? Boolean.TRUE : null);
         this.unplacedRuntimes = runtimes.index(r -> r.phase() == TaskRuntime.Phase.UNPLACED ? Boolean.TRUE : null);
         this.runtimesByInstance = runtimes.index(r -> r.phase() == TaskRuntime.Phase.DONE ? null : r.instanceId());
         this.containerInstancesByStatus = containerInstances.index(ContainerInstance::status);

@@ -1,5 +1,6 @@
 package io.stevedore.control.state;
 
+import io.stevedore.ecs.Statuses;
 import java.util.List;
 import java.util.Objects;
 
@@ -23,25 +24,25 @@ public record TaskRuntime(String taskArn, Phase phase, long dueAtMillis, String 
     /** Engine phases; each maps to one ECS lastStatus. */
     public enum Phase {
         /** Waiting for a container instance (placement or instance launch): PROVISIONING. */
-        UNPLACED("PROVISIONING"),
+        UNPLACED(Statuses.TASK_PROVISIONING),
         /** Placed on an instance that is still booting: PROVISIONING. */
-        WAIT_INSTANCE("PROVISIONING"),
+        WAIT_INSTANCE(Statuses.TASK_PROVISIONING),
         /** Task network interface being attached: PROVISIONING. */
-        ATTACH_ENI("PROVISIONING"),
+        ATTACH_ENI(Statuses.TASK_PROVISIONING),
         /** Image pull: PENDING. */
-        PULL("PENDING"),
+        PULL(Statuses.TASK_PENDING),
         /** Containers starting: ACTIVATING. */
-        ACTIVATE("ACTIVATING"),
+        ACTIVATE(Statuses.TASK_ACTIVATING),
         /** Running. */
-        RUN("RUNNING"),
+        RUN(Statuses.TASK_RUNNING),
         /** Leaving load balancers: DEACTIVATING. */
-        DEACTIVATE("DEACTIVATING"),
+        DEACTIVATE(Statuses.TASK_DEACTIVATING),
         /** Containers stopping: STOPPING. */
-        STOP("STOPPING"),
+        STOP(Statuses.TASK_STOPPING),
         /** Network interface detaching: DEPROVISIONING. */
-        DEPROVISION("DEPROVISIONING"),
+        DEPROVISION(Statuses.TASK_DEPROVISIONING),
         /** Done: STOPPED. */
-        DONE("STOPPED");
+        DONE(Statuses.TASK_STOPPED);
 
         private final String lastStatus;
 

@@ -4,6 +4,7 @@ import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.state.RowKind;
+import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,9 +16,11 @@ import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
+import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * The service scheduler: keeps each service's primary deployment at its desired count and replaces older
@@ -28,8 +31,8 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * whose steps share the counts they change; the counts themselves are {@link ServiceCounts}.
  */
 public final class ServiceController {
-    static final Set<String> PENDING = Set.of("PROVISIONING", "PENDING", "ACTIVATING");
     private static final int RECENT_EVENTS = 5;
+    private static final TaskStopCode BY_SCHEDULER = TaskStopCode.SERVICE_SCHEDULER_INITIATED;
 
     private final Context ctx;
     private final TaskFactory factory;
@@ -89,18 +92,15 @@ public final class ServiceController {
         if (lastStatus == null) {
             return "";
         }
-        if (PENDING.contains(lastStatus)) {
-            return "PENDING";
+        if (Statuses.isStarting(lastStatus)) {
+            return Statuses.TASK_PENDING;
         }
-        return switch (lastStatus) {
-            case "DEACTIVATING", "STOPPING", "DEPROVISIONING" -> "STOPPING";
-            default -> lastStatus;
-        };
+        return Statuses.isStopping(lastStatus) ? Statuses.TASK_STOPPING : lastStatus;
     }
 
     public void reconcile() {
         draining = new HashMap<>();
-        ctx.state().containerInstancesByStatus.values("DRAINING")
+        ctx.state().containerInstancesByStatus.values(Statuses.INSTANCE_DRAINING)
                 .forEach(ci -> draining.put(ci.containerInstanceArn(), ci.statusReason() == null ? ""
                         : ci.statusReason()));
         boolean full = everything || ctx.state().db.isShared();
@@ -108,7 +108,7 @@ public final class ServiceController {
         savedByPass.clear();
         List<Service> todo;
         if (full) {
-            todo = ctx.state().services.values(s -> "ACTIVE".equals(s.status()) || "DRAINING".equals(s.status()));
+            todo = ctx.state().services.values(s -> Statuses.isServiceLive(s.status()));
         } else {
             for (String ci : dirtyInstances) {
                 for (Task t : ctx.state().tasksByContainerInstance.values(ci)) {
@@ -128,8 +128,7 @@ public final class ServiceController {
             }
             todo = new ArrayList<>();
             for (String arn : arns) {
-                ctx.state().services.get(arn).filter(s -> "ACTIVE".equals(s.status())
-                        || "DRAINING".equals(s.status())).ifPresent(todo::add);
+                ctx.state().services.get(arn).filter(s -> Statuses.isServiceLive(s.status())).ifPresent(todo::add);
             }
         }
         dirtyServices.clear();
@@ -145,7 +144,7 @@ public final class ServiceController {
     private static int running(List<Task> tasks) {
         int n = 0;
         for (Task t : tasks) {
-            if ("RUNNING".equals(t.lastStatus())) {
+            if (Statuses.isRunning(t.lastStatus())) {
                 n++;
             }
         }
@@ -160,15 +159,16 @@ public final class ServiceController {
     private void reconcile(Service s) {
         List<Task> live = new ArrayList<>();
         for (Task t : tasksOf(s)) {
-            if ("RUNNING".equals(t.desiredStatus())) {
+            if (Statuses.isRunning(t.desiredStatus())) {
                 live.add(t);
             }
         }
         List<String> events = new ArrayList<>();
-        if ("DRAINING".equals(s.status())) {
-            live.forEach(t -> lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Service is being deleted"));
-            boolean anyLeft = tasksOf(s).stream().anyMatch(t -> !"STOPPED".equals(t.lastStatus()));
-            save(s, anyLeft ? s : s.toBuilder().status("INACTIVE").runningCount(0).pendingCount(0).build(), events);
+        if (Statuses.SERVICE_DRAINING.equals(s.status())) {
+            live.forEach(t -> lifecycle.requestStop(t, BY_SCHEDULER, "Service is being deleted"));
+            boolean anyLeft = tasksOf(s).stream().anyMatch(t -> !Statuses.isStopped(t.lastStatus()));
+            save(s, anyLeft ? s : s.toBuilder().status(Statuses.SERVICE_INACTIVE).runningCount(0).pendingCount(0)
+                    .build(), events);
             return;
         }
         Deployment primary = s.deployments().get(0);
@@ -190,7 +190,7 @@ public final class ServiceController {
                 mine.add(t);
             }
         }
-        Comparator<Task> stopOrder = Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
+        Comparator<Task> stopOrder = Comparator.comparing((Task t) -> Statuses.isRunning(t.lastStatus()) ? 1 : 0)
                 .thenComparing(Task::createdAt, Comparator.reverseOrder()).thenComparing(Task::taskArn);
         if (mine.size() > desired) {
             mine.sort(stopOrder);
@@ -198,7 +198,7 @@ public final class ServiceController {
             mine.removeAll(excess);
             List<String> stopped = new ArrayList<>();
             for (Task t : excess) {
-                lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment "
+                lifecycle.requestStop(t, BY_SCHEDULER, "Scaling activity initiated by (deployment "
                         + primary.id() + ")");
                 stopped.add(id(t));
             }
@@ -230,9 +230,9 @@ public final class ServiceController {
         old.sort(stopOrder);
         List<String> stoppedOld = new ArrayList<>();
         for (Task t : old) {
-            boolean running = "RUNNING".equals(t.lastStatus());
+            boolean running = Statuses.isRunning(t.lastStatus());
             if (!running || healthy - 1 >= minHealthy) {
-                lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Task replaced by deployment " + primary.id());
+                lifecycle.requestStop(t, BY_SCHEDULER, "Task replaced by deployment " + primary.id());
                 stoppedOld.add(id(t));
                 if (running) {
                     healthy--;
@@ -252,14 +252,14 @@ public final class ServiceController {
      * else down to {@code minimumHealthyPercent}). Returns the healthy count left.
      */
     private long drain(Service s, List<Task> moving, long healthy, int keep, List<String> events) {
-        moving.sort(Comparator.comparing((Task t) -> "RUNNING".equals(t.lastStatus()) ? 1 : 0)
+        moving.sort(Comparator.comparing((Task t) -> Statuses.isRunning(t.lastStatus()) ? 1 : 0)
                 .thenComparing(Task::createdAt).thenComparing(Task::taskArn));
         List<String> stopped = new ArrayList<>();
         for (Task t : moving) {
-            boolean running = "RUNNING".equals(t.lastStatus());
+            boolean running = Statuses.isRunning(t.lastStatus());
             if (!running || healthy - 1 >= keep) {
                 String why = draining.getOrDefault(t.containerInstanceArn(), "");
-                lifecycle.requestStop(t, "ServiceSchedulerInitiated", "Container instance is draining"
+                lifecycle.requestStop(t, BY_SCHEDULER, "Container instance is draining"
                         + (why.isEmpty() ? "" : " (" + why + ")"));
                 stopped.add(id(t));
                 if (running) {
@@ -299,12 +299,13 @@ public final class ServiceController {
 
     private void save(Service before, Service after, List<String> messages) {
         Service s = after;
-        boolean steadyNow = s.deployments().size() == 1 && "COMPLETED".equals(s.deployments().get(0)
-                .rolloutStateAsString()) && s.runningCount().equals(s.desiredCount());
-        boolean steadyBefore = before.deployments().size() == 1 && "COMPLETED".equals(before.deployments().get(0)
-                .rolloutStateAsString()) && before.runningCount().equals(before.desiredCount());
+        boolean steadyNow = s.deployments().size() == 1 && s.deployments().get(0)
+                .rolloutState() == DeploymentRolloutState.COMPLETED && s.runningCount().equals(s.desiredCount());
+        boolean steadyBefore = before.deployments().size() == 1 && before.deployments().get(0)
+                .rolloutState() == DeploymentRolloutState.COMPLETED
+                && before.runningCount().equals(before.desiredCount());
         List<String> all = new ArrayList<>(messages);
-        if ("ACTIVE".equals(s.status()) && steadyNow && !steadyBefore) {
+        if (Statuses.SERVICE_ACTIVE.equals(s.status()) && steadyNow && !steadyBefore) {
             all.add("(service " + s.serviceName() + ") has reached a steady state.");
         }
         if (!all.isEmpty()) {

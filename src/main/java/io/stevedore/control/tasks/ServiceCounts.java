@@ -1,9 +1,11 @@
 package io.stevedore.control.tasks;
 
+import io.stevedore.ecs.Statuses;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 
@@ -23,7 +25,7 @@ final class ServiceCounts {
     static Service withCounts(Service s, Deployment primary, List<Task> tasks, Instant now) {
         List<Task> all = new ArrayList<>();
         for (Task t : tasks) {
-            if ("RUNNING".equals(t.desiredStatus())) {
+            if (Statuses.isRunning(t.desiredStatus())) {
                 all.add(t);
             }
         }
@@ -37,9 +39,9 @@ final class ServiceCounts {
             for (Task t : all) {
                 if (d.id().equals(t.startedBy())) {
                     n++;
-                    if ("RUNNING".equals(t.lastStatus())) {
+                    if (Statuses.isRunning(t.lastStatus())) {
                         r++;
-                    } else if (ServiceController.PENDING.contains(t.lastStatus())) {
+                    } else if (Statuses.isStarting(t.lastStatus())) {
                         p++;
                     }
                 }
@@ -59,8 +61,8 @@ final class ServiceCounts {
         }
         Deployment first = deployments.get(0);
         if (deployments.size() == 1 && first.runningCount().intValue() == s.desiredCount().intValue()
-                && first.pendingCount() == 0 && !"COMPLETED".equals(first.rolloutStateAsString())) {
-            deployments.set(0, first.toBuilder().rolloutState("COMPLETED")
+                && first.pendingCount() == 0 && first.rolloutState() != DeploymentRolloutState.COMPLETED) {
+            deployments.set(0, first.toBuilder().rolloutState(DeploymentRolloutState.COMPLETED)
                     .rolloutStateReason("ECS deployment " + first.id() + " completed.").build());
         }
         if (deployments.equals(s.deployments()) && java.util.Objects.equals(s.runningCount(), running)

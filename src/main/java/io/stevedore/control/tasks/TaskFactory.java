@@ -5,6 +5,7 @@ import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.Timings;
 import io.stevedore.ecs.SimulatedRun;
+import io.stevedore.ecs.Statuses;
 import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.wire.AwsException;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.HealthStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
@@ -77,14 +79,16 @@ public final class TaskFactory {
             }
             containers.add(Container.builder()
                     .containerArn(ctx.arn("container/" + cluster + "/" + id + "/" + ctx.state().newId("container")))
-                    .taskArn(arn).name(c.name()).image(c.image()).lastStatus("PENDING").healthStatus("UNKNOWN")
+                    .taskArn(arn).name(c.name()).image(c.image()).lastStatus(Statuses.TASK_PENDING)
+                    .healthStatus(HealthStatus.UNKNOWN)
                     .cpu(c.cpu() == null ? "0" : c.cpu().toString())
                     .memory(c.memory() == null ? null : c.memory().toString())
                     .memoryReservation(c.memoryReservation() == null ? null : c.memoryReservation().toString())
                     .build());
         }
         Task t = Task.builder().taskArn(arn).clusterArn(s.cluster().clusterArn())
-                .taskDefinitionArn(td.taskDefinitionArn()).lastStatus("PROVISIONING").desiredStatus("RUNNING")
+                .taskDefinitionArn(td.taskDefinitionArn()).lastStatus(Statuses.TASK_PROVISIONING)
+                .desiredStatus(Statuses.TASK_RUNNING)
                 .createdAt(ctx.now()).group(s.group()).startedBy(s.startedBy()).launchType(s.launchType())
                 .capacityProviderName(s.capacityProvider()).cpu(cpu)
                 .memory(memory).containers(containers)

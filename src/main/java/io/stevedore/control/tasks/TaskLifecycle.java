@@ -5,6 +5,7 @@ import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.Timings;
+import io.stevedore.ecs.Statuses;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,9 +14,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.Attachment;
+import software.amazon.awssdk.services.ecs.model.Connectivity;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.NetworkInterface;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 
 /**
  * Moves tasks through PROVISIONING → PENDING → ACTIVATING → RUNNING → DEACTIVATING → STOPPING →
@@ -62,7 +65,7 @@ public final class TaskLifecycle {
     }
 
     private static boolean stopPending(Task t) {
-        return "STOPPED".equals(t.desiredStatus()) && !"STOPPED".equals(t.lastStatus());
+        return Statuses.isStopped(t.desiredStatus()) && !Statuses.isStopped(t.lastStatus());
     }
 
     private long now() {
@@ -74,11 +77,11 @@ public final class TaskLifecycle {
     }
 
     /** Marks a task to stop (desired STOPPED); the next advance moves it. No-op on stopping tasks. */
-    public void requestStop(Task t, String stopCode, String reason) {
-        if ("STOPPED".equals(t.desiredStatus())) {
+    public void requestStop(Task t, TaskStopCode stopCode, String reason) {
+        if (Statuses.isStopped(t.desiredStatus())) {
             return;
         }
-        Task u = t.toBuilder().desiredStatus("STOPPED").stopCode(stopCode).stoppedReason(reason)
+        Task u = t.toBuilder().desiredStatus(Statuses.TASK_STOPPED).stopCode(stopCode).stoppedReason(reason)
                 .stoppingAt(ctx.now()).version(t.version() + 1).build();
         ctx.state().tasks.put(t.taskArn(), u);
         stopWanted.add(t.taskArn());
@@ -119,11 +122,11 @@ public final class TaskLifecycle {
     }
 
     private void advance(Task t, TaskRuntime rt) {
-        boolean stopWanted = "STOPPED".equals(t.desiredStatus());
+        boolean stopWanted = Statuses.isStopped(t.desiredStatus());
         if (stopWanted && BEFORE_RUN.contains(rt.phase())) {
             if (hasEni(t) && rt.phase() != Phase.UNPLACED && rt.phase() != Phase.WAIT_INSTANCE) {
-                save(t, t.toBuilder().lastStatus("DEPROVISIONING").executionStoppedAt(ctx.now())
-                        .containers(containers(t, "STOPPED", null)).attachments(eni(t, "DELETING")),
+                save(t, t.toBuilder().lastStatus(Phase.DEPROVISION.lastStatus()).executionStoppedAt(ctx.now())
+                        .containers(containers(t, Statuses.TASK_STOPPED, null)).attachments(eni(t, "DELETING")),
                         rt.to(Phase.DEPROVISION, after(timings.deprovision())));
             } else {
                 finish(t, rt);
@@ -131,7 +134,8 @@ public final class TaskLifecycle {
             return;
         }
         if (stopWanted && rt.phase() == Phase.RUN) {
-            save(t, t.toBuilder().lastStatus("DEACTIVATING"), rt.to(Phase.DEACTIVATE, after(timings.deactivate())));
+            save(t, t.toBuilder().lastStatus(Phase.DEACTIVATE.lastStatus()),
+                    rt.to(Phase.DEACTIVATE, after(timings.deactivate())));
             return;
         }
         if (rt.dueAtMillis() <= 0 || now() < rt.dueAtMillis()) {
@@ -139,26 +143,31 @@ public final class TaskLifecycle {
         }
         Instant now = ctx.now();
         switch (rt.phase()) {
-            case ATTACH_ENI -> save(t, t.toBuilder().lastStatus("PENDING").pullStartedAt(now)
+            case ATTACH_ENI -> save(t, t.toBuilder().lastStatus(Phase.PULL.lastStatus()).pullStartedAt(now)
                     .attachments(eni(t, "ATTACHED")), rt.to(Phase.PULL,
                     after(rt.cold() ? timings.coldPull() : timings.warmPull())));
             case PULL -> {
                 cacheImage(rt);
-                save(t, t.toBuilder().lastStatus("ACTIVATING").pullStoppedAt(now),
+                save(t, t.toBuilder().lastStatus(Phase.ACTIVATE.lastStatus()).pullStoppedAt(now),
                         rt.to(Phase.ACTIVATE, after(timings.containerStart())));
             }
-            case ACTIVATE -> save(t, t.toBuilder().lastStatus("RUNNING").startedAt(now).connectivity("CONNECTED")
-                    .connectivityAt(now).containers(containers(t, "RUNNING", null)),
+            case ACTIVATE -> save(t, t.toBuilder().lastStatus(Phase.RUN.lastStatus()).startedAt(now)
+                    .connectivity(Connectivity.CONNECTED)
+                    .connectivityAt(now).containers(containers(t, Statuses.TASK_RUNNING, null)),
                     rt.to(Phase.RUN, rt.runMillis() < 0 ? 0 : now() + Math.max(1, rt.runMillis())));
-            case RUN -> save(t, t.toBuilder().desiredStatus("STOPPED").stopCode("EssentialContainerExited")
-                    .stoppedReason("Essential container in task exited").stoppingAt(now).lastStatus("DEACTIVATING")
-                    .containers(containers(t, "STOPPED", rt.exitCode())),
+            case RUN -> save(t, t.toBuilder().desiredStatus(Statuses.TASK_STOPPED)
+                    .stopCode(TaskStopCode.ESSENTIAL_CONTAINER_EXITED)
+                    .stoppedReason("Essential container in task exited").stoppingAt(now)
+                    .lastStatus(Phase.DEACTIVATE.lastStatus())
+                    .containers(containers(t, Statuses.TASK_STOPPED, rt.exitCode())),
                     rt.to(Phase.DEACTIVATE, after(timings.deactivate())));
-            case DEACTIVATE -> save(t, t.toBuilder().lastStatus("STOPPING"), rt.to(Phase.STOP, after(timings.stop())));
+            case DEACTIVATE -> save(t, t.toBuilder().lastStatus(Phase.STOP.lastStatus()),
+                    rt.to(Phase.STOP, after(timings.stop())));
             case STOP -> {
-                Task.Builder b = t.toBuilder().executionStoppedAt(now).containers(containers(t, "STOPPED", 0));
+                Task.Builder b = t.toBuilder().executionStoppedAt(now)
+                        .containers(containers(t, Statuses.TASK_STOPPED, 0));
                 if (hasEni(t)) {
-                    save(t, b.lastStatus("DEPROVISIONING").attachments(eni(t, "DELETING")),
+                    save(t, b.lastStatus(Phase.DEPROVISION.lastStatus()).attachments(eni(t, "DELETING")),
                             rt.to(Phase.DEPROVISION, after(timings.deprovision())));
                 } else {
                     finish(b.build(), rt);
@@ -179,8 +188,8 @@ public final class TaskLifecycle {
     }
 
     private void finish(Task t, TaskRuntime rt) {
-        Task.Builder b = t.toBuilder().lastStatus("STOPPED").desiredStatus("STOPPED").stoppedAt(ctx.now())
-                .containers(containers(t, "STOPPED", null));
+        Task.Builder b = t.toBuilder().lastStatus(Phase.DONE.lastStatus()).desiredStatus(Statuses.TASK_STOPPED)
+                .stoppedAt(ctx.now()).containers(containers(t, Statuses.TASK_STOPPED, null));
         if (t.executionStoppedAt() == null) {
             b.executionStoppedAt(ctx.now());
         }
@@ -223,14 +232,14 @@ public final class TaskLifecycle {
         List<Container> out = new ArrayList<>();
         for (Container c : t.containers()) {
             Container.Builder b = c.toBuilder().lastStatus(status);
-            if ("RUNNING".equals(status)) {
+            if (Statuses.isRunning(status)) {
                 b.runtimeId(c.taskArn().substring(c.taskArn().lastIndexOf('/') + 1) + "-" + c.name());
                 if (ip != null) {
                     b.networkInterfaces(NetworkInterface.builder().attachmentId(t.attachments().get(0)
                             .id()).privateIpv4Address(ip).build());
                 }
             }
-            if ("STOPPED".equals(status) && c.exitCode() == null && exitCode != null) {
+            if (Statuses.isStopped(status) && c.exitCode() == null && exitCode != null) {
                 b.exitCode(exitCode);
             }
             out.add(b.build());

@@ -41,7 +41,7 @@ public final class TaskStarter {
             ctx.state().runtimes.put(rt.taskArn(), placed.to(Phase.ATTACH_ENI,
                     now + Math.max(1, timings.eniAttach().toMillis())));
         } else {
-            ctx.state().tasks.put(t.taskArn(), b.lastStatus("PENDING").pullStartedAt(ctx.now())
+            ctx.state().tasks.put(t.taskArn(), b.lastStatus(Phase.PULL.lastStatus()).pullStartedAt(ctx.now())
                     .version(t.version() + 1).build());
             ctx.state().runtimes.put(rt.taskArn(), placed.to(Phase.PULL, now + Math.max(1,
                     (placed.cold() ? timings.coldPull() : timings.warmPull()).toMillis())));

@@ -12,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.services.ecs.model.CapacityOptionType;
+import software.amazon.awssdk.services.ecs.model.Compatibility;
 
 /**
  * Reads a simulation workload (YAML or JSON). {@code stevedore plan} files are valid too: their
@@ -97,8 +99,9 @@ public final class SimWorkloadReader {
             String at = "/capacityProviders/" + i;
             doc.known(at, PROVIDER);
             String name = doc.text(at + "/name");
-            String option = doc.text(at + "/capacityOptionType", "ON_DEMAND");
-            if (!option.equals("ON_DEMAND") && !option.equals("SPOT")) {
+            String option = doc.text(at + "/capacityOptionType", CapacityOptionType.ON_DEMAND.toString());
+            if (!option.equals(CapacityOptionType.ON_DEMAND.toString())
+                    && !option.equals(CapacityOptionType.SPOT.toString())) {
                 throw doc.error(at + "/capacityOptionType", "must be ON_DEMAND or SPOT, was " + option);
             }
             ObjectNode req = doc.has(at + "/instanceRequirements") ? (ObjectNode) doc.object(at
@@ -150,7 +153,7 @@ public final class SimWorkloadReader {
                 }
             }
             if (!req.has("requiresCompatibilities")) {
-                req.set("requiresCompatibilities", JSON.arrayNode().add("MANAGED_INSTANCES"));
+                req.set("requiresCompatibilities", JSON.arrayNode().add(Compatibility.MANAGED_INSTANCES.toString()));
             }
             if (!req.has("networkMode")) {
                 req.put("networkMode", "awsvpc");
@@ -366,7 +369,7 @@ public final class SimWorkloadReader {
                     + " was " + mode);
         }
         td.put("networkMode", mode);
-        td.set("requiresCompatibilities", JSON.arrayNode().add("MANAGED_INSTANCES"));
+        td.set("requiresCompatibilities", JSON.arrayNode().add(Compatibility.MANAGED_INSTANCES.toString()));
         String arch = doc.text(at + "/architecture", "X86_64").toUpperCase(java.util.Locale.ROOT)
                 .replace("AMD64", "X86_64");
         if (!arch.equals("X86_64") && !arch.equals("ARM64")) {
