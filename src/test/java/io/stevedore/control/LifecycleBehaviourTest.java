@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.CreateServiceResponse;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.StopTaskRequest;
+import software.amazon.awssdk.services.ecs.model.StopTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.UpdateContainerInstancesStateRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateContainerInstancesStateResponse;
@@ -151,5 +156,62 @@ class LifecycleBehaviourTest {
         assertThat(changes).extracting(EventRing.Event::detailJson)
                 .anySatisfy(d -> assertThat(d).contains("\"status\":\"DRAINING\""))
                 .anySatisfy(d -> assertThat(d).contains("\"status\":\"INACTIVE\""));
+    }
+
+    private static String attribute(ContainerInstance ci, String name) {
+        return ci.attributes().stream().filter(a -> name.equals(a.name())).findFirst().orElseThrow().value();
+    }
+
+    private Task task(String arn) {
+        return kit.inTx(() -> kit.state().tasks.get(arn).orElseThrow());
+    }
+
+    /**
+     * A user drain has no deadline: a standalone task keeps the instance DRAINING (it runs to completion) after the
+     * service's task moved off start-before-stop; once the standalone task is stopped the instance goes INACTIVE.
+     */
+    @Test
+    void userDrain_standaloneTaskKeepsTheInstanceDraining_untilItStops() {
+        service(1);
+        kit.runUntil("1 RUNNING", () -> steady(1), Duration.ofMinutes(5));
+        Task serviceTask = running().get(0);
+        String ci = serviceTask.containerInstanceArn();
+        ContainerInstance before = kit.inTx(() -> kit.state().containerInstances.get(ci).orElseThrow());
+        FleetBehaviourTest.register(kit, FleetBehaviourTest.nginx("tiny").cpu("256").memory("256"));
+        String standalone = kit.call("RunTask", RunTaskRequest.builder().cluster("c").taskDefinition("tiny")
+                .networkConfiguration(FleetBehaviourTest.awsvpc(kit)).placementConstraints(p -> p.type("memberOf")
+                        .expression("attribute:ecs.availability-zone == " + attribute(before, "ecs.availability-zone")
+                                + " and attribute:ecs.instance-type == " + attribute(before, "ecs.instance-type")))
+                .overrides(o -> o.containerOverrides(c -> c.name("web").environment(KeyValuePair.builder()
+                        .name("STEVEDORE_RUN_SECONDS").value("100000000").build()))).build(),
+                RunTaskResponse.class).tasks().get(0).taskArn();
+        kit.runUntil("the standalone task RUNNING", () -> "RUNNING".equals(task(standalone).lastStatus()),
+                Duration.ofMinutes(2));
+        assertThat(task(standalone).containerInstanceArn()).as("existing capacity is used before new capacity")
+                .isEqualTo(ci);
+        keepsMinimumHealthy(1);
+
+        kit.call("UpdateContainerInstancesState", UpdateContainerInstancesStateRequest.builder().cluster("c")
+                .containerInstances(ci).status("DRAINING").build(), UpdateContainerInstancesStateResponse.class);
+        kit.runUntil("the service task moved", () -> steady(1) && !ci.equals(running().get(0)
+                .containerInstanceArn()), Duration.ofMinutes(5));
+        assertStartBeforeStop(Set.of(serviceTask.taskArn(), standalone), Set.of(serviceTask.taskArn()));
+        kit.runFor(Duration.ofHours(1));
+        assertThat(transitions(tr -> tr.arn().equals(ci) && tr.from() != null)).as("the instance an hour on")
+                .extracting(tr -> tr.from() + "→" + tr.to()).containsExactly("ACTIVE→DRAINING");
+        assertThat(task(standalone).lastStatus()).isEqualTo("RUNNING");
+        assertThat(steady(1)).isTrue();
+
+        kit.call("StopTask", StopTaskRequest.builder().cluster("c").task(standalone).build(), StopTaskResponse.class);
+        kit.runUntil("the instance INACTIVE", () -> kit.containerInstances("INACTIVE").stream()
+                .anyMatch(i -> i.containerInstanceArn().equals(ci)), Duration.ofMinutes(5));
+        List<ControlKit.Transition> instance = transitions(tr -> tr.arn().equals(ci) && tr.from() != null);
+        assertThat(instance).extracting(tr -> tr.from() + "→" + tr.to())
+                .containsExactly("ACTIVE→DRAINING", "DRAINING→INACTIVE");
+        ControlKit.Transition stopped = transitions(tr -> tr.arn().equals(standalone) && "STOPPED".equals(tr.to()))
+                .get(0);
+        assertThat(kit.journal().indexOf(instance.get(1))).as("INACTIVE after the standalone task STOPPED")
+                .isGreaterThan(kit.journal().indexOf(stopped));
+        assertThat(kit.checks("minimum healthy")).isGreaterThan(5);
     }
 }
