@@ -3,16 +3,22 @@ package io.stevedore.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stevedore.control.events.EventRing;
+import io.stevedore.lifecycle.EventWindow;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.CreateCapacityProviderResponse;
 import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.CreateServiceResponse;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
@@ -21,6 +27,8 @@ import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 import software.amazon.awssdk.services.ecs.model.StopTaskRequest;
 import software.amazon.awssdk.services.ecs.model.StopTaskResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.UpdateCapacityProviderRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateCapacityProviderResponse;
 import software.amazon.awssdk.services.ecs.model.UpdateContainerInstancesStateRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateContainerInstancesStateResponse;
 
@@ -213,5 +221,143 @@ class LifecycleBehaviourTest {
         assertThat(kit.journal().indexOf(instance.get(1))).as("INACTIVE after the standalone task STOPPED")
                 .isGreaterThan(kit.journal().indexOf(stopped));
         assertThat(kit.checks("minimum healthy")).isGreaterThan(5);
+    }
+
+    /** The ECS container instances of the service's live tasks. */
+    private Set<String> instancesOfService() {
+        return kit.liveTasks(CLUSTER, "s").stream().map(Task::containerInstanceArn).collect(Collectors.toSet());
+    }
+
+    private String ec2Of(String containerInstanceArn) {
+        return kit.inTx(() -> kit.state().containerInstances.get(containerInstanceArn).orElseThrow()).ec2InstanceId();
+    }
+
+    /** The lifecycle action events (DRAINING, DEREGISTERING, …) of a container instance with their cause. */
+    private List<String> lifecycleActions(String containerInstanceArn) {
+        return kit.plane().events().of("Stevedore Instance Lifecycle Action", 0).stream()
+                .filter(e -> e.resources().contains(containerInstanceArn)).map(EventRing.Event::detailJson).toList();
+    }
+
+    /**
+     * A Spot interruption notice: the instance goes DRAINING at once and its service tasks are replaced
+     * start-before-stop, all within the two-minute notice (the journal's times), so none is killed by the reclaim
+     * (no stopCode SpotInterruption); the instance is INACTIVE and terminated by the end of the notice, and the
+     * service never has fewer than its desired count RUNNING.
+     */
+    @Test
+    void spotInterruptionNotice_drainsAndReplacesWithinTheTwoMinutes() {
+        kit.call("CreateCapacityProvider", FleetBehaviourTest.miProvider(kit, "c-spot").toBuilder()
+                .managedInstancesProvider(FleetBehaviourTest.miProvider(kit, "c-spot").managedInstancesProvider()
+                        .toBuilder().instanceLaunchTemplate(FleetBehaviourTest.miProvider(kit, "c-spot")
+                                .managedInstancesProvider().instanceLaunchTemplate().toBuilder()
+                                .capacityOptionType("SPOT").build()).build()).build(),
+                CreateCapacityProviderResponse.class);
+        kit.call("CreateService", CreateServiceRequest.builder().cluster("c").serviceName("s").taskDefinition("web")
+                .desiredCount(3).networkConfiguration(FleetBehaviourTest.awsvpc(kit)).capacityProviderStrategy(
+                        CapacityProviderStrategyItem.builder().capacityProvider("c-spot").weight(1).build()).build(),
+                CreateServiceResponse.class);
+        kit.runUntil("3 RUNNING", () -> steady(3), Duration.ofMinutes(5));
+        assertThat(kit.liveTasks(CLUSTER, "s")).allSatisfy(t -> assertThat(t.capacityProviderName())
+                .isEqualTo("c-spot"));
+        String victim = running().get(0).containerInstanceArn();
+        String ec2 = ec2Of(victim);
+        Set<String> before = kit.liveTasks(CLUSTER, "s").stream().map(Task::taskArn).collect(Collectors.toSet());
+        Set<String> onVictim = kit.liveTasks(CLUSTER, "s").stream().filter(t -> victim.equals(t
+                .containerInstanceArn())).map(Task::taskArn).collect(Collectors.toSet());
+        assertThat(onVictim).isNotEmpty();
+        keepsMinimumHealthy(3);
+
+        Instant notice = kit.clock().now();
+        Instant reclaim = notice.plus(Duration.ofMinutes(2));
+        kit.plane().faults().spotInterruption(ec2);
+        kit.runUntil("the interrupted instance INACTIVE", () -> kit.containerInstances("INACTIVE").stream()
+                .anyMatch(ci -> ci.containerInstanceArn().equals(victim)), Duration.ofMinutes(5));
+        kit.runUntil("3 RUNNING after the notice", () -> steady(3), Duration.ofMinutes(5));
+        kit.runFor(Duration.ofMinutes(3)); // past the reclaim: nothing left for it to stop
+
+        List<ControlKit.Transition> instance = transitions(tr -> tr.arn().equals(victim) && tr.from() != null);
+        assertThat(instance).extracting(tr -> tr.from() + "→" + tr.to())
+                .containsExactly("ACTIVE→DRAINING", "DRAINING→INACTIVE");
+        assertThat(instance.get(0).at()).as("DRAINING within a tick of the notice")
+                .isBetween(notice, notice.plus(kit.plane().reconciler().timings().tick()));
+        assertThat(instance.get(1).at()).as("INACTIVE within the notice").isBefore(reclaim);
+        assertStartBeforeStop(before, onVictim);
+        List<ControlKit.Transition> stops = transitions(tr -> onVictim.contains(tr.arn())
+                && "STOPPED".equals(tr.to()));
+        assertThat(stops).hasSize(onVictim.size()).allSatisfy(tr -> assertThat(tr.at()).isBefore(reclaim));
+        assertThat(onVictim).allSatisfy(arn -> assertThat(task(arn).stopCodeAsString())
+                .isNotEqualTo("SpotInterruption"));
+        assertThat(transitions(tr -> !before.contains(tr.arn()) && "task".equals(tr.kind())
+                && "RUNNING".equals(tr.to()))).as("replacements RUNNING").hasSizeGreaterThanOrEqualTo(onVictim.size())
+                .allSatisfy(tr -> assertThat(tr.at()).isBefore(reclaim));
+        assertThat(kit.plane().cloud().describe(ec2).orElseThrow().state()).isEqualTo("terminated");
+        assertThat(lifecycleActions(victim)).anySatisfy(d -> assertThat(d).contains("\"action\":\"DRAINING\"")
+                .contains("\"cause\":\"SPOT_INTERRUPTION\""));
+        assertThat(kit.liveTasks(CLUSTER, "s")).hasSize(3).allSatisfy(t -> assertThat(t.lastStatus())
+                .isEqualTo("RUNNING"));
+    }
+
+    /**
+     * Maximum lifetime with a weekly maintenance window (saturday 02:00-06:00 UTC): the instances launched on
+     * monday 5 January are not drained at day 14 (monday 19th) nor in the windows before it (10th, 17th), but at
+     * the first window opening after day 14 (saturday 24th 02:00), inside the window, one at a time (the
+     * disruption budget), replaced start-before-stop with the service never below its desired count RUNNING. The
+     * quiet days are coasted in one-minute steps, as the lifecycle acceptance test does; from the evening before
+     * the window the kit ticks at the server's period.
+     */
+    @Test
+    void maximumLifetime_replacedOnlyInsideTheMaintenanceWindow() {
+        EventWindow window = EventWindow.parse("sat:02-sat:06");
+        kit.plane().faults().eventWindow("c", "c-mi", "sat:02-sat:06");
+        kit.call("UpdateCapacityProvider", UpdateCapacityProviderRequest.builder().name("c-mi").cluster("c")
+                .managedInstancesProvider(m -> m.infrastructureRoleArn(FleetBehaviourTest.ROLE)
+                        .instanceLaunchTemplate(t -> t.monitoring("BASIC"))
+                        .infrastructureOptimization(o -> o.scaleInAfter(-1))).build(),
+                UpdateCapacityProviderResponse.class); // no compaction: only the lifetime may drain
+        service(2);
+        kit.runUntil("2 RUNNING", () -> steady(2), Duration.ofMinutes(5));
+        Set<String> originals = instancesOfService();
+        assertThat(originals).as("the service spread over two instances").hasSize(2);
+        Set<String> before = kit.liveTasks(CLUSTER, "s").stream().map(Task::taskArn).collect(Collectors.toSet());
+        Map<String, Instant> launched = new HashMap<>();
+        originals.forEach(ci -> launched.put(ci, Instant.ofEpochMilli(kit.plane().cloud().describe(ec2Of(ci))
+                .orElseThrow().launchedAtMillis())));
+        keepsMinimumHealthy(2);
+
+        Instant eve = Instant.parse("2026-01-23T23:00:00Z");
+        while (kit.clock().now().isBefore(eve)) {
+            kit.clock().advance(Duration.ofMinutes(1));
+            kit.tick();
+        }
+        assertThat(transitions(tr -> "DRAINING".equals(tr.to()))).as("drains before the window after day 14")
+                .isEmpty();
+        assertThat(kit.containerInstances("ACTIVE")).extracting(ContainerInstance::containerInstanceArn)
+                .containsExactlyInAnyOrderElementsOf(originals);
+        int checksBefore = kit.checks("minimum healthy");
+
+        kit.runUntil("the original instances INACTIVE", () -> kit.containerInstances("INACTIVE").stream()
+                .map(ContainerInstance::containerInstanceArn).toList().containsAll(originals), Duration.ofDays(1));
+
+        List<ControlKit.Transition> drains = transitions(tr -> "DRAINING".equals(tr.to()));
+        assertThat(drains).extracting(ControlKit.Transition::arn).containsExactlyInAnyOrderElementsOf(originals);
+        assertThat(drains).allSatisfy(tr -> {
+            assertThat(window.contains(tr.at())).as("drain of %s at %s inside the window", tr.arn(), tr.at())
+                    .isTrue();
+            assertThat(tr.at()).as("drain at least 14 days after launch")
+                    .isAfterOrEqualTo(launched.get(tr.arn()).plus(Duration.ofDays(14)));
+            assertThat(tr.at()).isAfterOrEqualTo(Instant.parse("2026-01-24T02:00:00Z"));
+        });
+        ControlKit.Transition firstRetired = transitions(tr -> "INACTIVE".equals(tr.to())).get(0);
+        assertThat(drains.get(1).at()).as("the second drain after the first instance left (budget of one)")
+                .isAfterOrEqualTo(firstRetired.at());
+        assertStartBeforeStop(before, before);
+        assertThat(kit.checks("minimum healthy") - checksBefore).as("commits checked in the window")
+                .isGreaterThan(5);
+        assertThat(originals).allSatisfy(ci -> assertThat(lifecycleActions(ci)).anySatisfy(d -> assertThat(d)
+                .contains("\"action\":\"DRAINING\"").contains("\"cause\":\"MAX_LIFETIME\"")));
+        assertThat(kit.liveTasks(CLUSTER, "s")).hasSize(2).allSatisfy(t -> {
+            assertThat(t.lastStatus()).isEqualTo("RUNNING");
+            assertThat(originals).doesNotContain(t.containerInstanceArn());
+        });
     }
 }
