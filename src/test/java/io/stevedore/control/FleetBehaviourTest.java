@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
@@ -31,6 +32,12 @@ import software.amazon.awssdk.services.ecs.model.CreateClusterRequest;
 import software.amazon.awssdk.services.ecs.model.CreateClusterResponse;
 import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.CreateServiceResponse;
+import software.amazon.awssdk.services.ecs.model.DeleteCapacityProviderRequest;
+import software.amazon.awssdk.services.ecs.model.DeleteCapacityProviderResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeCapacityProvidersRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeCapacityProvidersResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeClustersRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeClustersResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeContainerInstancesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeContainerInstancesResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
@@ -510,5 +517,90 @@ class FleetBehaviourTest {
         }
         assertThat(busiest).as("most tasks the check saw on one registered instance").isGreaterThan(1);
         assertThat(kit.containerInstances("ACTIVE")).as("instances launched for 23 tasks").hasSizeGreaterThan(1);
+    }
+
+    // ---- a provider leaving -----------------------------------------------------------------------------------
+
+    private CapacityProvider provider(String name) {
+        return kit.call("DescribeCapacityProviders", DescribeCapacityProvidersRequest.builder()
+                .capacityProviders(name).build(), DescribeCapacityProvidersResponse.class).capacityProviders().get(0);
+    }
+
+    private List<String> clusterProviders() {
+        return kit.call("DescribeClusters", DescribeClustersRequest.builder().clusters("c").build(),
+                DescribeClustersResponse.class).clusters().get(0).capacityProviders();
+    }
+
+    /**
+     * DeleteCapacityProvider of a provider running tasks: DEPROVISIONING at once; its tasks stop, its instances go
+     * INACTIVE and are terminated once empty, and only then (never at a commit where one of its instances is left)
+     * the provider is INACTIVE and leaves the cluster. The cluster's other provider is untouched.
+     */
+    @Test
+    void deleteCapacityProvider_withTasks_inactiveOnlyOnceItsInstancesAreGone() {
+        kit.call("CreateCapacityProvider", miProvider(kit, "mi2"), CreateCapacityProviderResponse.class);
+        register(kit, nginx("web"));
+        List<String> arns = kit.call("RunTask", RunTaskRequest.builder().cluster("c").taskDefinition("web").count(2)
+                .networkConfiguration(awsvpc(kit)).capacityProviderStrategy(CapacityProviderStrategyItem.builder()
+                        .capacityProvider("mi2").weight(1).build()).build(), RunTaskResponse.class).tasks().stream()
+                .map(Task::taskArn).toList();
+        kit.runUntil("2 tasks RUNNING on mi2", () -> arns.stream().allMatch(a -> "RUNNING".equals(task(a)
+                .lastStatus())), Duration.ofMinutes(5));
+        List<String> instances = kit.containerInstances("ACTIVE").stream()
+                .filter(ci -> "mi2".equals(ci.capacityProviderName())).map(ContainerInstance::containerInstanceArn)
+                .toList();
+        assertThat(instances).isNotEmpty();
+        assertThat(clusterProviders()).contains("c-mi", "mi2");
+        int[] leftWhileDeprovisioning = {0};
+        kit.invariant("INACTIVE only without instances", s -> {
+            String status = s.capacityProviders.get("mi2").orElseThrow().statusAsString();
+            int left = s.instances.values(mi -> "mi2".equals(mi.capacityProvider())).size();
+            if ("INACTIVE".equals(status)) {
+                assertThat(left).as("instances of the INACTIVE provider at %s", kit.clock().now()).isZero();
+            } else if ("DEPROVISIONING".equals(status) && left > 0) {
+                leftWhileDeprovisioning[0]++;
+            }
+        });
+
+        CapacityProvider deleting = kit.call("DeleteCapacityProvider", DeleteCapacityProviderRequest.builder()
+                .capacityProvider("mi2").cluster("c").build(), DeleteCapacityProviderResponse.class)
+                .capacityProvider();
+        assertThat(deleting.statusAsString()).isEqualTo("DEPROVISIONING");
+        kit.runUntil("mi2 INACTIVE", () -> "INACTIVE".equals(provider("mi2").statusAsString()),
+                Duration.ofMinutes(10));
+
+        assertThat(leftWhileDeprovisioning[0]).as("commits with mi2 DEPROVISIONING and instances left").isPositive();
+        assertThat(provider("mi2").updateStatusAsString()).isEqualTo("DELETE_COMPLETE");
+        assertThat(clusterProviders()).containsExactly("c-mi");
+        assertThat(provider("c-mi").statusAsString()).isEqualTo("ACTIVE");
+        assertThat(arns).allSatisfy(a -> {
+            assertThat(task(a).lastStatus()).isEqualTo("STOPPED");
+            assertThat(task(a).stoppedReason()).isEqualTo("Capacity provider is being deleted");
+        });
+        for (String ci : instances) {
+            List<ControlKit.Transition> own = kit.journal().stream().filter(tr -> tr.arn().equals(ci)
+                    && tr.from() != null).toList();
+            assertThat(own).extracting(tr -> tr.from() + "→" + tr.to()).containsExactly("ACTIVE→INACTIVE");
+            String ec2 = kit.inTx(() -> kit.state().containerInstances.get(ci).orElseThrow()).ec2InstanceId();
+            assertThat(kit.plane().cloud().describe(ec2).orElseThrow().state()).isEqualTo("terminated");
+        }
+        int inactiveAt = kit.journal().stream().filter(tr -> instances.contains(tr.arn())
+                && "INACTIVE".equals(tr.to())).mapToInt(tr -> kit.journal().indexOf(tr)).max().orElseThrow();
+        int lastStop = kit.journal().stream().filter(tr -> arns.contains(tr.arn()) && "STOPPED".equals(tr.to()))
+                .mapToInt(tr -> kit.journal().indexOf(tr)).max().orElseThrow();
+        assertThat(inactiveAt).as("the last instance INACTIVE after the last task STOPPED").isGreaterThan(lastStop);
+    }
+
+    /** DeleteCapacityProvider of an idle provider: INACTIVE and gone from the cluster on the next tick. */
+    @Test
+    void deleteCapacityProvider_idle_becomesInactiveAndLeavesTheCluster() {
+        kit.call("CreateCapacityProvider", miProvider(kit, "mi2"), CreateCapacityProviderResponse.class);
+        assertThat(clusterProviders()).contains("mi2");
+        kit.call("DeleteCapacityProvider", DeleteCapacityProviderRequest.builder().capacityProvider("mi2")
+                .cluster("c").build(), DeleteCapacityProviderResponse.class);
+        assertThat(provider("mi2").statusAsString()).isEqualTo("DEPROVISIONING");
+        kit.tick();
+        assertThat(provider("mi2").statusAsString()).isEqualTo("INACTIVE");
+        assertThat(clusterProviders()).containsExactly("c-mi");
     }
 }
