@@ -246,11 +246,10 @@ class LifecycleBehaviourTest {
      */
     @Test
     void spotInterruptionNotice_drainsAndReplacesWithinTheTwoMinutes() {
+        var onDemand = FleetBehaviourTest.miProvider(kit, "c-spot").managedInstancesProvider();
         kit.call("CreateCapacityProvider", FleetBehaviourTest.miProvider(kit, "c-spot").toBuilder()
-                .managedInstancesProvider(FleetBehaviourTest.miProvider(kit, "c-spot").managedInstancesProvider()
-                        .toBuilder().instanceLaunchTemplate(FleetBehaviourTest.miProvider(kit, "c-spot")
-                                .managedInstancesProvider().instanceLaunchTemplate().toBuilder()
-                                .capacityOptionType("SPOT").build()).build()).build(),
+                .managedInstancesProvider(onDemand.toBuilder().instanceLaunchTemplate(onDemand
+                        .instanceLaunchTemplate().toBuilder().capacityOptionType("SPOT").build()).build()).build(),
                 CreateCapacityProviderResponse.class);
         kit.call("CreateService", CreateServiceRequest.builder().cluster("c").serviceName("s").taskDefinition("web")
                 .desiredCount(3).networkConfiguration(FleetBehaviourTest.awsvpc(kit)).capacityProviderStrategy(
