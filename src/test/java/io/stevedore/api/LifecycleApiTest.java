@@ -9,17 +9,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * The lifecycle through the real server and EcsClient: a user drain replaces service tasks elsewhere and retires
- * the instance; the event ring answers {@code GET /_stevedore/events}; fault injection validates its input.
+ * The lifecycle's HTTP edge, through the real server and EcsClient: the event ring answers
+ * {@code GET /_stevedore/events}; fault injection validates its input. The lifecycle's behaviour (drains,
+ * replacements, retirement) is tested on the virtual clock in {@code io.stevedore.control.LifecycleBehaviourTest}.
  */
 class LifecycleApiTest extends EcsServerTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,13 +28,6 @@ class LifecycleApiTest extends EcsServerTestBase {
     void setUp() {
         f.miCluster("c");
         f.register(EcsServerFixture.nginx("web"));
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 400 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(25); // wall time at speed 1000: 25 simulated seconds per round
-        }
-        assertThat(condition.getAsBoolean()).isTrue();
     }
 
     private List<Task> tasks() {
@@ -54,32 +46,41 @@ class LifecycleApiTest extends EcsServerTestBase {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * The event ring over HTTP: {@code GET /_stevedore/events} filters by detail-type, pages with
+     * {@code since}/{@code limit}/{@code nextSince}, and answers EventBridge-shaped events, a drain's container
+     * instance state change among them. What a drain does (replacement start-before-stop, DRAINING → INACTIVE) is
+     * tested on the virtual clock in {@code io.stevedore.control.LifecycleBehaviourTest}.
+     */
     @Test
-    void updateContainerInstancesState_draining_replacesServiceTasksAndRetiresInstance() throws Exception {
-        f.ecs.createService(b -> b.cluster("c").serviceName("s").taskDefinition("web").desiredCount(3)
+    void events_typeSinceAndLimit_answerEventBridgeShapedEvents() throws Exception {
+        f.ecs.createService(b -> b.cluster("c").serviceName("s").taskDefinition("web").desiredCount(1)
                 .networkConfiguration(f.awsvpc()));
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("s"));
         String victim = tasks().get(0).containerInstanceArn();
         f.ecs.updateContainerInstancesState(b -> b.cluster("c").containerInstances(victim).status("DRAINING"));
-        await(() -> tasks().stream().noneMatch(t -> victim.equals(t.containerInstanceArn()))
-                && tasks().stream().filter(t -> "RUNNING".equals(t.lastStatus())).count() == 3);
-        await(() -> {
-            ContainerInstance ci = f.ecs.describeContainerInstances(b -> b.cluster("c").containerInstances(victim))
-                    .containerInstances().get(0);
-            return "INACTIVE".equals(ci.status());
-        });
+
         JsonNode events = JSON.readTree(get("/_stevedore/events?type=ECS+Container+Instance+State+Change").body());
-        assertThat(events.path("events").findValuesAsText("status")).contains("DRAINING", "INACTIVE");
-        JsonNode first = events.path("events").get(0);
-        assertThat(first.path("source").asText()).isEqualTo("aws.ecs");
-        assertThat(first.path("detail-type").asText()).isEqualTo("ECS Container Instance State Change");
+        assertThat(events.path("events")).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.path("source").asText()).isEqualTo("aws.ecs");
+            assertThat(e.path("detail-type").asText()).isEqualTo("ECS Container Instance State Change");
+            assertThat(e.path("account").asText()).isEqualTo("000000000000");
+            assertThat(e.path("region").asText()).isEqualTo("us-east-1");
+        });
+        assertThat(events.path("events")).anySatisfy(e -> {
+            assertThat(e.path("resources").get(0).asText()).isEqualTo(victim);
+            assertThat(e.path("detail").path("containerInstanceArn").asText()).isEqualTo(victim);
+            assertThat(e.path("detail").path("status").asText()).isEqualTo("DRAINING");
+        });
         JsonNode taskEvents = JSON.readTree(get("/_stevedore/events?since=0&type=ECS+Task+State+Change&limit=5")
                 .body());
-        assertThat(taskEvents.path("events")).hasSizeLessThanOrEqualTo(5).isNotEmpty();
+        assertThat(taskEvents.path("events")).hasSizeLessThanOrEqualTo(5).isNotEmpty().allSatisfy(e ->
+                assertThat(e.path("detail-type").asText()).isEqualTo("ECS Task State Change"));
         assertThat(taskEvents.path("events").get(0).path("detail").path("taskArn").asText()).contains(":task/c/");
         long next = taskEvents.path("nextSince").asLong();
         JsonNode after = JSON.readTree(get("/_stevedore/events?since=" + next).body());
-        after.path("events").forEach(e -> assertThat(e.path("seq").asLong()).isGreaterThan(next));
+        assertThat(after.path("events")).as("events after nextSince (the drain's among them)").isNotEmpty()
+                .allSatisfy(e -> assertThat(e.path("seq").asLong()).isGreaterThan(next));
     }
 
     @Test
