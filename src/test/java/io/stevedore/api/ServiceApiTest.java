@@ -81,69 +81,32 @@ class ServiceApiTest extends EcsServerTestBase {
     }
 
     /**
-     * A new task definition rolls out within the deployment limits (minimumHealthyPercent 50, maximumPercent 100 of
-     * 4): never fewer than 2 RUNNING nor more than 4 tasks. The server's loop is off and the test ticks it, sampling
-     * the tasks through the API after every tick, so every state of the rollout is seen; at least one sample shows
-     * old and new tasks side by side (it was taken during the rollout, not before or after it).
+     * What a rollout looks like on the wire: UpdateService answers the new primary deployment beside the old one, and
+     * once the services-stable waiter returns, one deployment of the new revision runs every task. The rollout's
+     * limits (minimumHealthyPercent, maximumPercent) are checked at every commit on the virtual clock in
+     * {@code io.stevedore.control.ServiceBehaviourTest}.
      */
     @Test
-    void updateService_newTaskDefinition_rollsWithinMinHealthy() throws Exception {
-        try (EcsServerFixture m = new EcsServerFixture(dir.resolve("ticked"), false)) {
-            m.miCluster("c");
-            String v1 = m.register(EcsServerFixture.nginx("web")).taskDefinitionArn();
-            m.ecs.createService(b -> b.cluster("c").serviceName("r").taskDefinition(v1).desiredCount(4)
-                    .networkConfiguration(m.awsvpc()).deploymentConfiguration(d -> d.minimumHealthyPercent(50)
-                            .maximumPercent(100)));
-            tickUntil(m, () -> steady(m, "r"));
-            String v2 = m.register(EcsServerFixture.nginx("web")).taskDefinitionArn();
-            Service u = m.ecs.updateService(b -> b.cluster("c").service("r").taskDefinition(v2)).service();
-            assertThat(u.deployments()).hasSize(2);
-            assertThat(u.deployments().get(0).taskDefinition()).isEqualTo(v2);
-            List<List<Task>> samples = new ArrayList<>();
-            tickUntil(m, () -> {
-                samples.add(tasks(m, "r"));
-                return steady(m, "r");
-            });
-            assertThat(samples).as("a sample during the rollout, with old and new tasks").anySatisfy(live ->
-                    assertThat(live).extracting(Task::taskDefinitionArn).contains(v1, v2));
-            assertThat(samples).allSatisfy(live -> {
-                assertThat(live).filteredOn(t -> "RUNNING".equals(t.lastStatus())).hasSizeGreaterThanOrEqualTo(2);
-                assertThat(live).hasSizeLessThanOrEqualTo(4);
-            });
-            Service done = describe(m, "r");
-            assertThat(done.deployments()).singleElement().extracting(Deployment::taskDefinition).isEqualTo(v2);
-            assertThat(done.taskDefinition()).isEqualTo(v2);
-            assertThat(tasks(m, "r")).hasSize(4).allSatisfy(t -> assertThat(t.taskDefinitionArn()).isEqualTo(v2));
-        }
-    }
-
-    private static Service describe(EcsServerFixture m, String name) {
-        return m.ecs.describeServices(b -> b.cluster("c").services(name)).services().get(0);
-    }
-
-    /** The service's tasks whose desired status is RUNNING. */
-    private static List<Task> tasks(EcsServerFixture m, String service) {
-        List<String> arns = m.ecs.listTasks(l -> l.cluster("c").serviceName(service)).taskArns();
-        return arns.isEmpty() ? List.of() : m.ecs.describeTasks(b -> b.cluster("c").tasks(arns)).tasks();
-    }
-
-    /** One deployment, COMPLETED, with all its desired tasks RUNNING (what the services-stable waiter waits for). */
-    private static boolean steady(EcsServerFixture m, String service) {
-        Service s = describe(m, service);
-        return s.deployments().size() == 1 && "COMPLETED".equals(s.deployments().get(0).rolloutStateAsString())
-                && s.runningCount() == s.desiredCount();
-    }
-
-    /** Ticks a server whose loop is off, a few simulated seconds apart, until {@code done} (at most 20 s). */
-    private static void tickUntil(EcsServerFixture m, BooleanSupplier done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        boolean reached;
-        do {
-            Thread.sleep(5);
-            m.plane.reconciler().tick();
-            reached = done.getAsBoolean();
-        } while (!reached && System.nanoTime() < deadline);
-        assertThat(reached).as("done within 20 s").isTrue();
+    void updateService_newTaskDefinition_answersBothDeploymentsThenTheNewOne() {
+        String v1 = f.register(EcsServerFixture.nginx("web")).taskDefinitionArn();
+        f.ecs.createService(b -> b.cluster("c").serviceName("r").taskDefinition(v1).desiredCount(4)
+                .networkConfiguration(f.awsvpc()).deploymentConfiguration(d -> d.minimumHealthyPercent(50)
+                        .maximumPercent(100)));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("r"));
+        String v2 = f.register(EcsServerFixture.nginx("web")).taskDefinitionArn();
+        Service u = f.ecs.updateService(b -> b.cluster("c").service("r").taskDefinition(v2)).service();
+        assertThat(u.deployments()).hasSize(2);
+        assertThat(u.deployments().get(0).taskDefinition()).isEqualTo(v2);
+        assertThat(u.deployments().get(0).status()).isEqualTo("PRIMARY");
+        assertThat(u.deployments().get(1).taskDefinition()).isEqualTo(v1);
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("r"));
+        Service done = f.ecs.describeServices(b -> b.cluster("c").services("r")).services().get(0);
+        assertThat(done.deployments()).singleElement().extracting(Deployment::taskDefinition).isEqualTo(v2);
+        assertThat(done.taskDefinition()).isEqualTo(v2);
+        List<String> arns = f.ecs.listTasks(l -> l.cluster("c").serviceName("r")).taskArns();
+        assertThat(arns).hasSize(4);
+        assertThat(f.ecs.describeTasks(b -> b.cluster("c").tasks(arns)).tasks())
+                .allSatisfy(t -> assertThat(t.taskDefinitionArn()).isEqualTo(v2));
     }
 
     @Test
