@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stevedore.control.state.EcsState;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.Deployment;
@@ -28,7 +25,7 @@ class ServiceApiTest extends EcsServerTestBase {
     }
 
     private Service describe(String name) {
-        return describe(f, name);
+        return f.ecs.describeServices(b -> b.cluster("c").services(name)).services().get(0);
     }
 
     private Service create(String name, int desired) {
@@ -100,7 +97,7 @@ class ServiceApiTest extends EcsServerTestBase {
         assertThat(u.deployments().get(0).status()).isEqualTo("PRIMARY");
         assertThat(u.deployments().get(1).taskDefinition()).isEqualTo(v1);
         f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("r"));
-        Service done = f.ecs.describeServices(b -> b.cluster("c").services("r")).services().get(0);
+        Service done = describe("r");
         assertThat(done.deployments()).singleElement().extracting(Deployment::taskDefinition).isEqualTo(v2);
         assertThat(done.taskDefinition()).isEqualTo(v2);
         List<String> arns = f.ecs.listTasks(l -> l.cluster("c").serviceName("r")).taskArns();
