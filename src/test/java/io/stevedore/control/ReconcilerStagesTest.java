@@ -1,0 +1,31 @@
+package io.stevedore.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The tick's stages are the ones docs/architecture.md lists, in its order. */
+class ReconcilerStagesTest {
+    @Test
+    void stages_areTheDocumentedOnes_inOrder() throws IOException {
+        List<String> names;
+        try (ControlKit kit = ControlKit.start()) {
+            names = kit.plane().reconciler().stages().stream().map(Reconciler.Stage::name).toList();
+        }
+        assertThat(names).containsExactly("register booted instances", "service scheduler", "advance tasks",
+                "place waiting tasks", "advance placed tasks", "fleet lifecycle", "purge stopped tasks");
+        String doc = Files.readString(Path.of("docs/architecture.md"));
+        int at = doc.indexOf("## The tick");
+        assertThat(at).isNotNegative();
+        for (int i = 0; i < names.size(); i++) {
+            String row = "| " + (i + 1) + " | " + names.get(i) + " |";
+            int found = doc.indexOf(row, at);
+            assertThat(found).as("docs/architecture.md row %s", row).isGreaterThan(at);
+            at = found;
+        }
+    }
+}
