@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 /**
  * The scheduling stage: Fargate and launch-type tasks start on their own; every task waiting for a Managed
  * Instances provider is collected per cluster and handed to the {@link Scheduler} in one batch, whose
- * {@link Scheduling.Decisions} — placements, launches, tasks no capacity can run — are committed here and only here.
+ * {@link Scheduling.Decisions} — placements, launches, tasks no capacity can run — are committed here and only
+ * here.
  */
 final class PlaceTasks {
     private final Context ctx;

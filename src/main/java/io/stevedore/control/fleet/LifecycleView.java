@@ -299,7 +299,8 @@ final class LifecycleView {
             repriced = true; // prices come from the offerings: a changed provider re-prices its members
         }
         boolean settled = unsettled.count(clusterArn + "/" + p.name()) == 0;
-        return new FleetSnapshot.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones(), settled);
+        return new FleetSnapshot.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones(),
+                settled);
     }
 
     private Cached member(ManagedInstance mi, ContainerInstance ci, Instance ec2, FleetSnapshot.Provider p, long now) {
@@ -348,8 +349,8 @@ final class LifecycleView {
         boolean impaired = ci.healthStatus() != null
                 && ci.healthStatus().overallStatus() == InstanceHealthCheckState.IMPAIRED;
         return new Cached(new FleetSnapshot.Member(mi.instanceId(), mi.capacityProvider(), mi.instanceType(), price,
-                registered, ec2.launchedAtMillis(), draining ? FleetSnapshot.State.DRAINING : FleetSnapshot.State.ACTIVE, drain,
-                impaired, l.spotNoticeMillis(), mi.idleSinceMillis(), lastChange, work), validUntil);
+                registered, ec2.launchedAtMillis(), draining ? FleetSnapshot.State.DRAINING : FleetSnapshot.State.ACTIVE,
+                drain, impaired, l.spotNoticeMillis(), mi.idleSinceMillis(), lastChange, work), validUntil);
     }
 
     /** A task as the lifecycle sees it, kept while the task row is the same object and its protection holds. */

@@ -5,6 +5,7 @@ import io.stevedore.catalog.InstanceType;
 import io.stevedore.cloud.Instance;
 import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
+import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime.Phase;
@@ -173,7 +174,7 @@ public final class SchedulerView {
     /** The EC2 instances with a task of the group placed and not done (the snapshot's spread counts ask). */
     private List<String> instancesRunning(String clusterArn, String group) {
         List<String> out = new ArrayList<>();
-        for (Task t : ctx.state().tasksByGroup.values(io.stevedore.control.state.EcsState.groupKey(clusterArn, group))) {
+        for (Task t : ctx.state().tasksByGroup.values(EcsState.groupKey(clusterArn, group))) {
             ctx.state().runtimes.get(t.taskArn()).filter(r -> r.phase() != Phase.DONE && r.instanceId() != null)
                     .ifPresent(r -> out.add(r.instanceId()));
         }

@@ -53,7 +53,8 @@ public final class Scheduling {
      * @param zones         its subnets and their zones
      * @param noMatchReason why there are no offerings (empty when there are)
      */
-    public record ProviderCapacity(String name, List<Offering> offerings, List<Zone> zones, Optional<String> noMatchReason) {
+    public record ProviderCapacity(String name, List<Offering> offerings, List<Zone> zones,
+                                   Optional<String> noMatchReason) {
         public ProviderCapacity {
             Objects.requireNonNull(name, "name");
             offerings = List.copyOf(offerings);

@@ -16,8 +16,9 @@ import java.util.TreeMap;
  * @param impairedReported   an IMPAIRED state was reported (auto repair DISABLED)
  * @param imageLastUse       image → last time a task on the instance used it (epoch ms)
  */
-public record InstanceLifecycleState(String instanceId, long drainStartedMillis, String drainCause, long drainDeadlineMillis,
-                           long spotNoticeMillis, boolean impairedReported, Map<String, Long> imageLastUse) {
+public record InstanceLifecycleState(String instanceId, long drainStartedMillis, String drainCause,
+                                     long drainDeadlineMillis, long spotNoticeMillis, boolean impairedReported,
+                                     Map<String, Long> imageLastUse) {
     public InstanceLifecycleState {
         Objects.requireNonNull(instanceId, "instanceId");
         imageLastUse = imageLastUse == null ? Map.of() : new TreeMap<>(imageLastUse);
@@ -28,7 +29,8 @@ public record InstanceLifecycleState(String instanceId, long drainStartedMillis,
     }
 
     public InstanceLifecycleState draining(long started, String cause, long deadline) {
-        return new InstanceLifecycleState(instanceId, started, cause, deadline, spotNoticeMillis, impairedReported, imageLastUse);
+        return new InstanceLifecycleState(instanceId, started, cause, deadline, spotNoticeMillis, impairedReported,
+                imageLastUse);
     }
 
     public InstanceLifecycleState notDraining() {
@@ -36,17 +38,17 @@ public record InstanceLifecycleState(String instanceId, long drainStartedMillis,
     }
 
     public InstanceLifecycleState spotNotice(long at) {
-        return new InstanceLifecycleState(instanceId, drainStartedMillis, drainCause, drainDeadlineMillis, at, impairedReported,
-                imageLastUse);
+        return new InstanceLifecycleState(instanceId, drainStartedMillis, drainCause, drainDeadlineMillis, at,
+                impairedReported, imageLastUse);
     }
 
     public InstanceLifecycleState reported(boolean r) {
-        return new InstanceLifecycleState(instanceId, drainStartedMillis, drainCause, drainDeadlineMillis, spotNoticeMillis, r,
-                imageLastUse);
+        return new InstanceLifecycleState(instanceId, drainStartedMillis, drainCause, drainDeadlineMillis,
+                spotNoticeMillis, r, imageLastUse);
     }
 
     public InstanceLifecycleState images(Map<String, Long> lastUse) {
-        return new InstanceLifecycleState(instanceId, drainStartedMillis, drainCause, drainDeadlineMillis, spotNoticeMillis,
-                impairedReported, lastUse);
+        return new InstanceLifecycleState(instanceId, drainStartedMillis, drainCause, drainDeadlineMillis,
+                spotNoticeMillis, impairedReported, lastUse);
     }
 }

@@ -82,8 +82,8 @@ public final class ServiceController {
      */
     record TaskFacts(String stage, String desiredStatus, String containerInstanceArn, String startedBy, String group) {
         static TaskFacts of(Task t) {
-            return new TaskFacts(ServiceController.stage(t.lastStatus()), t.desiredStatus(), t.containerInstanceArn(), t.startedBy(),
-                    t.group());
+            return new TaskFacts(ServiceController.stage(t.lastStatus()), t.desiredStatus(), t.containerInstanceArn(),
+                    t.startedBy(), t.group());
         }
     }
 
