@@ -31,14 +31,19 @@ if err=$(ecs create-capacity-provider --cluster "$cluster" --name bad-provider -
 fi
 grep -q "InvalidParameterException\|ClientException" <<<"$err" || fail "unexpected error: $err"
 
-# As the seed's Terraform does: MI providers are already associated with their cluster (listing one here is
-# refused, as on the real service), so only the default strategy names it.
-ecs put-cluster-capacity-providers --cluster "$cluster" --capacity-providers '[]' \
-  --default-capacity-provider-strategy capacityProvider=mi-provider,weight=100,base=0 >/dev/null
+# As the seed's Terraform does (aws_ecs_cluster_capacity_providers with the MI provider listed and the default
+# strategy base 0, weight 100 on it), which succeeded on AWS.
+assoc=$(ecs put-cluster-capacity-providers --cluster "$cluster" --capacity-providers mi-provider \
+  --default-capacity-provider-strategy capacityProvider=mi-provider,weight=100,base=0 \
+  --query 'cluster.capacityProviders' --output text)
+[[ "$assoc" == "mi-provider" ]] || fail "cluster capacity providers after PutClusterCapacityProviders: '$assoc'"
 ecs register-task-definition --family test-ecs-task --cpu 512 --memory 1024 --network-mode awsvpc \
   --requires-compatibilities MANAGED_INSTANCES --runtime-platform cpuArchitecture=ARM64,operatingSystemFamily=LINUX \
-  --container-definitions '[{"name":"web","image":"public.ecr.aws/nginx/nginx:latest","essential":true,"portMappings":[{"containerPort":80,"protocol":"tcp"}]}]' >/dev/null
+  --task-role-arn arn:aws:iam::000000000000:role/ecsTaskRole \
+  --execution-role-arn arn:aws:iam::000000000000:role/ecsTaskExecutionRole \
+  --container-definitions '[{"name":"web","image":"public.ecr.aws/nginx/nginx:latest","essential":true,"portMappings":[{"containerPort":80,"hostPort":80,"protocol":"tcp"}]}]' >/dev/null
 ecs create-service --cluster "$cluster" --service-name test-ecs-service --task-definition test-ecs-task --desired-count 1 \
+  --enable-ecs-managed-tags \
   --network-configuration "awsvpcConfiguration={subnets=[$subnets],securityGroups=[$sg]}" >/dev/null
 ecs update-service --cluster "$cluster" --service test-ecs-service --desired-count 30 >/dev/null
 ecs wait services-stable --cluster "$cluster" --services test-ecs-service

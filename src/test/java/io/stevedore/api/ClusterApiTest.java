@@ -137,22 +137,68 @@ class ClusterApiTest extends EcsServerTestBase {
                 .isInstanceOf(ClusterContainsServicesException.class);
     }
 
+    /**
+     * PutClusterCapacityProviders as the seed's Terraform calls it and as it succeeded on AWS: the cluster's own ACTIVE
+     * Managed Instances provider listed in capacityProviders (by name or ARN), with the default strategy on it, is
+     * accepted and shows once; Fargate may stand beside it, and a strategy naming a provider not associated is still
+     * refused (docs/decisions.md "PutClusterCapacityProviders and Managed Instances providers").
+     */
     @Test
-    void putClusterCapacityProviders_miDefaultStrategy_accepted_butMiInListRefused() {
+    void putClusterCapacityProviders_ownActiveMiProviderListed_acceptedAsOnAws() {
         var p = f.miCluster("seed");
-        Cluster c = f.ecs.describeClusters(b -> b.clusters("seed")).clusters().get(0);
-        assertThat(c.capacityProviders()).containsExactly(p.name());
-        assertThat(c.defaultCapacityProviderStrategy()).singleElement()
-                .satisfies(s -> assertThat(s.capacityProvider()).isEqualTo(p.name()));
-        assertThatThrownBy(() -> f.ecs.putClusterCapacityProviders(b -> b.cluster("seed")
-                .capacityProviders(p.name()).defaultCapacityProviderStrategy(List.of())))
-                .isInstanceOf(InvalidParameterException.class)
-                .hasMessageContaining("Cannot associate Managed Instances capacity provider");
-        Cluster fargate = f.ecs.putClusterCapacityProviders(b -> b.cluster("seed").capacityProviders("FARGATE")
-                .defaultCapacityProviderStrategy(s -> s.capacityProvider("FARGATE").weight(1))).cluster();
-        assertThat(fargate.capacityProviders()).containsExactlyInAnyOrder("FARGATE", p.name());
+        Cluster listed = f.ecs.putClusterCapacityProviders(b -> b.cluster("seed").capacityProviders(p.name())
+                .defaultCapacityProviderStrategy(s -> s.capacityProvider(p.name()).base(0).weight(100))).cluster();
+        assertThat(listed.capacityProviders()).containsExactly(p.name());
+        assertThat(listed.defaultCapacityProviderStrategy()).singleElement().satisfies(s -> {
+            assertThat(s.capacityProvider()).isEqualTo(p.name());
+            assertThat(s.base()).isZero();
+            assertThat(s.weight()).isEqualTo(100);
+        });
+        Cluster byArn = f.ecs.putClusterCapacityProviders(b -> b.cluster("seed")
+                .capacityProviders(p.capacityProviderArn(), "FARGATE")
+                .defaultCapacityProviderStrategy(s -> s.capacityProvider(p.name()).weight(1))).cluster();
+        assertThat(byArn.capacityProviders()).containsExactlyInAnyOrder("FARGATE", p.name());
+        assertThat(f.ecs.describeClusters(b -> b.clusters("seed")).clusters().get(0).capacityProviders())
+                .containsExactlyInAnyOrder("FARGATE", p.name());
         assertThatThrownBy(() -> f.ecs.putClusterCapacityProviders(b -> b.cluster("seed").capacityProviders("FARGATE")
                 .defaultCapacityProviderStrategy(s -> s.capacityProvider("FARGATE_SPOT").weight(1))))
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("not associated");
+    }
+
+    /**
+     * The refusals the public evidence shows, with ECS's words: another cluster's Managed Instances provider, and one
+     * listed beside an Auto Scaling group provider ("Cannot associate Managed Instances capacity provider to clusters
+     * using this API…"); a provider that is not ACTIVE ("… is not in an ACTIVE state…"). A refused call changes
+     * nothing.
+     */
+    @Test
+    void putClusterCapacityProviders_otherClustersMixedOrNotActiveMiProvider_refusedWithEcsMessages() throws Exception {
+        try (EcsServerFixture m = new EcsServerFixture(dir.resolve("still"), false)) { // no loop: states hold
+            var own = m.miCluster("seed");
+            var other = m.miCluster("other");
+            String asg = m.ecs.createCapacityProvider(b -> b.name("asg").autoScalingGroupProvider(a -> a
+                    .autoScalingGroupArn("arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:1:"
+                            + "autoScalingGroupName/asg"))).capacityProvider().name();
+            assertThatThrownBy(() -> m.ecs.putClusterCapacityProviders(b -> b.cluster("seed")
+                    .capacityProviders(other.name()).defaultCapacityProviderStrategy(List.of())))
+                    .isInstanceOf(InvalidParameterException.class)
+                    .hasMessageContaining("Cannot associate Managed Instances capacity provider to clusters using this"
+                            + " API. Managed Instances capacity providers are already associated with the cluster");
+            assertThatThrownBy(() -> m.ecs.putClusterCapacityProviders(b -> b.cluster("seed")
+                    .capacityProviders(asg, own.name()).defaultCapacityProviderStrategy(List.of())))
+                    .isInstanceOf(InvalidParameterException.class)
+                    .hasMessageContaining("Cannot associate Managed Instances capacity provider to clusters using");
+            var leaving = m.ecs.createCapacityProvider(m.miProvider("seed-leaving", "seed").build()).capacityProvider();
+            m.ecs.deleteCapacityProvider(b -> b.capacityProvider(leaving.name()).cluster("seed"));
+            assertThatThrownBy(() -> m.ecs.putClusterCapacityProviders(b -> b.cluster("seed")
+                    .capacityProviders(leaving.name()).defaultCapacityProviderStrategy(List.of())))
+                    .isInstanceOf(InvalidParameterException.class)
+                    .hasMessageContaining("The specified capacity provider 'seed-leaving' is not in an ACTIVE state."
+                            + " Specify a valid capacity provider and try again.");
+            Cluster after = m.ecs.describeClusters(b -> b.clusters("seed")).clusters().get(0);
+            assertThat(after.defaultCapacityProviderStrategy()).singleElement()
+                    .satisfies(s -> assertThat(s.capacityProvider()).isEqualTo(own.name()));
+            assertThat(after.capacityProviders()).contains(own.name()).doesNotContain(other.name(), asg);
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderType;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ClusterSetting;
 import software.amazon.awssdk.services.ecs.model.CreateClusterRequest;
@@ -231,23 +232,39 @@ public final class ClusterOps {
         return DeleteClusterResponse.builder().cluster(view(deleted, Set.of())).build();
     }
 
+    /** ECS's answer when a Managed Instances provider is listed where it cannot be (see putCapacityProviders). */
+    static final String MI_ALREADY_ASSOCIATED = "Cannot associate Managed Instances capacity provider to clusters using"
+            + " this API. Managed Instances capacity providers are already associated with the cluster they were"
+            + " created in.";
+
     PutClusterCapacityProvidersResponse putCapacityProviders(PutClusterCapacityProvidersRequest r) {
         require(r.cluster() != null, "cluster must be specified.");
         require(r.capacityProviders() != null, "capacityProviders must be specified.");
         require(r.defaultCapacityProviderStrategy() != null, "defaultCapacityProviderStrategy must be specified.");
         Cluster c = ctx.cluster(r.cluster());
         List<String> associated = new ArrayList<>();
+        List<CapacityProvider> listed = new ArrayList<>();
         for (String nameOrArn : r.capacityProviders()) {
             String name = CapacityProviderStrategies.providerName(nameOrArn);
             CapacityProvider p = CapacityProviderStrategies.find(ctx, name)
                     .filter(cp -> cp.status() != CapacityProviderStatus.INACTIVE)
                     .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + name
                             + "' does not exist."));
-            require(!CapacityProviderStrategies.isManagedInstances(p), "Cannot associate Managed Instances capacity provider to"
-                    + " clusters using this API. Managed Instances capacity providers are already associated with"
-                    + " the cluster they were created in.");
-            if (!associated.contains(name)) {
-                associated.add(name);
+            listed.add(p);
+        }
+        boolean autoScaling = listed.stream().anyMatch(p -> p.type() == CapacityProviderType.EC2_AUTOSCALING);
+        for (CapacityProvider p : listed) {
+            if (CapacityProviderStrategies.isManagedInstances(p)) {
+                // docs/decisions.md "PutClusterCapacityProviders and Managed Instances providers": a cluster's own
+                // ACTIVE provider may be listed (it is associated already); another cluster's, or one listed beside
+                // an Auto Scaling group provider, is refused as ECS refuses it.
+                require(c.clusterName().equals(p.cluster()) && !autoScaling, MI_ALREADY_ASSOCIATED);
+                require(p.status() == CapacityProviderStatus.ACTIVE, "The specified capacity provider '" + p.name()
+                        + "' is not in an ACTIVE state. Specify a valid capacity provider and try again.");
+                continue; // added below with the cluster's other Managed Instances providers
+            }
+            if (!associated.contains(p.name())) {
+                associated.add(p.name());
             }
         }
         Checks.maxItems(associated, 20, "capacityProviders");
