@@ -106,11 +106,24 @@ final class ReportBuilder {
         return root;
     }
 
+    /**
+     * The comparison of the two bills. A verdict compares the same work: when Fargate cannot run some of the tasks its
+     * bill leaves them out, so Fargate is never called cheaper then (Managed Instances may still be, as it ran more
+     * for less).
+     */
     private String verdict(double mi, double fg, boolean unrunnable) {
-        String cheaper = mi <= fg ? "Managed Instances" : "Fargate";
         double ratio = Math.min(mi, fg) > 0 ? Math.max(mi, fg) / Math.min(mi, fg) : 0;
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                "%s is cheaper: Managed Instances $%.2f vs Fargate $%.2f (%.2fx).", cheaper, mi, fg, ratio));
+        StringBuilder b;
+        if (unrunnable && mi > fg) {
+            int left = r.unrunnableTasks.values().stream().mapToInt(Integer::intValue).sum();
+            b = new StringBuilder(String.format(Locale.ROOT, "No like-for-like verdict: Fargate cannot run %d of the"
+                    + " workload's tasks (listed), so its $%.2f bills only the part it can run, while Managed Instances"
+                    + " ran all of them for $%.2f.", left, fg, mi));
+        } else {
+            String cheaper = mi <= fg ? "Managed Instances" : "Fargate";
+            b = new StringBuilder(String.format(Locale.ROOT,
+                    "%s is cheaper: Managed Instances $%.2f vs Fargate $%.2f (%.2fx).", cheaper, mi, fg, ratio));
+        }
         double fgTotal = r.fargateRunning + r.fargateStartup + r.fargateMinimum;
         if (fgTotal > 0) {
             b.append(String.format(Locale.ROOT, " Of Fargate's bill, %.0f%% is the one-minute minimum and %.0f%% the"
@@ -119,7 +132,7 @@ final class ReportBuilder {
         }
         b.append(String.format(Locale.ROOT, " Managed Instances used %.0f%% of the provisioned CPU.",
                 100 * ratio(s.cpuAllocated, s.cpuProvisioned)));
-        if (unrunnable) {
+        if (unrunnable && mi <= fg) {
             b.append(" Fargate's total leaves out the tasks it cannot run (listed).");
         }
         return b.toString();

@@ -47,6 +47,13 @@ class SimulatorTest {
         assertThat(fg.path("unrunnable").get(0).path("taskDefinition").asText()).isEqualTo("gpu-job");
         assertThat(fg.path("unrunnable").get(0).path("reason").asText()).contains("GPU");
         assertThat(fg.path("cost").path("minimumBilling").asDouble()).as("40 s jobs pay the minute").isPositive();
+        double miTotal = mi.path("cost").path("total").asDouble();
+        double fgTotal = fg.path("cost").path("total").asDouble();
+        String verdict = r.path("summary").path("verdict").asText();
+        assertThat(verdict).as("Fargate, which cannot run the GPU jobs, is never called cheaper")
+                .doesNotStartWith("Fargate is cheaper");
+        assertThat(verdict).startsWith(miTotal > fgTotal ? "No like-for-like verdict: Fargate cannot run "
+                : "Managed Instances is cheaper");
         assertThat(r.path("startLatencySeconds").path("managedInstances").path("warm").path("count").asInt())
                 .isPositive();
         assertThat(r.path("startLatencySeconds").path("managedInstances").path("newInstance").path("p50")
