@@ -8,6 +8,8 @@ import io.stevedore.sim.billing.FargateQuote;
 import io.stevedore.sim.workload.SimWorkload;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -116,9 +118,15 @@ final class ReportBuilder {
         StringBuilder b;
         if (unrunnable && mi > fg) {
             int left = r.unrunnableTasks.values().stream().mapToInt(Integer::intValue).sum();
+            List<String> why = new ArrayList<>();
+            r.fargateByDefinition.forEach((arn, v) -> {
+                if (v.quote() instanceof FargateQuote.Unrunnable u) {
+                    why.add(v.family() + " (" + r.unrunnableTasks.getOrDefault(v.family(), 0) + "): " + u.reason());
+                }
+            });
             b = new StringBuilder(String.format(Locale.ROOT, "No like-for-like verdict: Fargate cannot run %d of the"
-                    + " workload's tasks (listed), so its $%.2f bills only the part it can run, while Managed Instances"
-                    + " ran all of them for $%.2f.", left, fg, mi));
+                    + " workload's tasks (%s), so its $%.2f bills only the part it can run, while Managed Instances"
+                    + " ran all of them for $%.2f.", left, String.join("; ", why), fg, mi));
         } else {
             String cheaper = mi <= fg ? "Managed Instances" : "Fargate";
             b = new StringBuilder(String.format(Locale.ROOT,

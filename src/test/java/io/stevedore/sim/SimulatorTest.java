@@ -67,6 +67,21 @@ class SimulatorTest {
         assertThat(r.path("availability").path("overall").asDouble()).isGreaterThan(0.9);
     }
 
+    /**
+     * The GPU example's verdict (seed 1) compares no unlike bills: Fargate cannot run the transcription jobs, so it is
+     * not called cheaper, and the sentence says how many tasks it leaves out and why.
+     */
+    @Test
+    void run_gpuExample_verdictSaysWhatFargateCannotRun() throws Exception {
+        SimWorkload w = new SimWorkloadReader().read("gpu-transcription",
+                Files.readString(Path.of("examples/gpu-transcription.yaml")));
+        String verdict = run(w, 1).path("summary").path("verdict").asText();
+        assertThat(verdict).startsWith("No like-for-like verdict: Fargate cannot run 696 of the workload's tasks"
+                + " (transcriber (696): GPU: Fargate has no GPUs (the task asks for 1)), so its $0.95 bills only the"
+                + " part it can run, while Managed Instances ran all of them for $67.64.");
+        assertThat(verdict).doesNotContain("Fargate is cheaper");
+    }
+
     @Test
     void run_planWorkload_seedScenarioRunsAllTasks() throws Exception {
         SimWorkload w = new SimWorkloadReader().read("a", Files.readString(Path.of("examples/seed-scale-up-a.yaml")));
