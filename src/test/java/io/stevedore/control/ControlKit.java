@@ -49,8 +49,8 @@ public final class ControlKit implements AutoCloseable {
     private boolean changed;
     private long ticks;
 
-    private ControlKit() {
-        this.plane = ControlPlane.inMemory(PlaneConfig.defaults(), clock);
+    private ControlKit(PlaneConfig config) {
+        this.plane = ControlPlane.inMemory(config, clock);
         plane.state().feed.committed()
                 .on(RowKind.TASK, (id, before, after) -> {
                     changed = true;
@@ -73,7 +73,12 @@ public final class ControlKit implements AutoCloseable {
 
     /** A fresh control plane on the virtual clock at {@link #START}. */
     public static ControlKit start() {
-        return new ControlKit();
+        return new ControlKit(PlaneConfig.defaults());
+    }
+
+    /** The same in another region or account. */
+    public static ControlKit start(PlaneConfig config) {
+        return new ControlKit(config);
     }
 
     public ControlPlane plane() {

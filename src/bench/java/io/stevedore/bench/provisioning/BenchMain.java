@@ -37,7 +37,7 @@ public final class BenchMain {
         }
         BenchMain b = new BenchMain();
         CapacityOfferings source = CapacityOfferings.load();
-        List<Offering> all = source.offerings(null, "us-east-1", PurchaseOption.ON_DEMAND);
+        List<Offering> all = source.everyType("us-east-1", PurchaseOption.ON_DEMAND);
         b.machine();
         b.seeds(source);
         b.quality(all, seeds, solverSeconds);

@@ -5,7 +5,7 @@ import java.util.List;
 
 final class QualityMain {
     public static void main(String[] args) {
-        List<Offering> offerings = io.stevedore.control.scheduling.CapacityOfferings.load().offerings(null, "us-east-1", io.stevedore.catalog.PurchaseOption.ON_DEMAND);
+        List<Offering> offerings = io.stevedore.control.scheduling.CapacityOfferings.load().everyType("us-east-1", io.stevedore.catalog.PurchaseOption.ON_DEMAND);
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         for (long seed = 1; seed <= n; seed++) {
             long t0 = System.nanoTime();

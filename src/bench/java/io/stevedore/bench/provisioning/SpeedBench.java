@@ -109,7 +109,7 @@ final class SpeedBench {
     }
 
     public static void main(String[] args) {
-        List<Offering> offerings = io.stevedore.control.scheduling.CapacityOfferings.load().offerings(null, "us-east-1", io.stevedore.catalog.PurchaseOption.ON_DEMAND);
+        List<Offering> offerings = io.stevedore.control.scheduling.CapacityOfferings.load().everyType("us-east-1", io.stevedore.catalog.PurchaseOption.ON_DEMAND);
         System.out.println(run(offerings, 5));
         System.out.println(scaling(offerings));
     }

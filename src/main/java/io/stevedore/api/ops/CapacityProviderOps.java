@@ -147,6 +147,7 @@ public final class CapacityProviderOps {
                     "capacityReservations.reservationGroupArn is required when capacityOptionType is RESERVED.");
         }
         requirements(t.instanceRequirements());
+        fips(t);
         InstanceLaunchTemplate filled = t.toBuilder()
                 .storageConfiguration(t.storageConfiguration() != null ? t.storageConfiguration()
                         : ManagedInstancesStorageConfiguration.builder().storageSizeGiB(80).build())
@@ -208,6 +209,28 @@ public final class CapacityProviderOps {
             require(o.scaleInAfter() == -1 || o.scaleInAfter() >= 0 && o.scaleInAfter() <= 3600,
                     "infrastructureOptimization.scaleInAfter must be -1 (disabled) or between 0 and 3600 seconds.");
         }
+    }
+
+    /**
+     * FIPS-enabled Managed Instances exist only in the AWS GovCloud (US) Regions, on X86_64 (Amazon ECS Developer
+     * Guide, Managed Instances security:
+     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-security.html): elsewhere
+     * {@code fipsEnabled: true} is refused, and so are requirements that can only select Graviton (ARM64) types
+     * (docs/decisions.md "FIPS on Managed Instances").
+     */
+    private void fips(InstanceLaunchTemplate t) {
+        if (!Boolean.TRUE.equals(t.fipsEnabled())) {
+            return;
+        }
+        String region = ctx.config().region();
+        require(region.startsWith("us-gov-"), "fipsEnabled is only supported in the AWS GovCloud (US) Regions:"
+                + " FIPS-enabled Managed Instances are not available in " + region + ". Remove fipsEnabled or create"
+                + " the capacity provider in us-gov-west-1 or us-gov-east-1.");
+        InstanceRequirementsRequest r = t.instanceRequirements();
+        boolean gravitonOnly = r != null && r.hasCpuManufacturers() && !r.cpuManufacturers().isEmpty()
+                && r.cpuManufacturersAsStrings().stream().allMatch("amazon-web-services"::equals);
+        require(!gravitonOnly, "fipsEnabled requires X86_64 instances: instanceRequirements.cpuManufacturers"
+                + " [amazon-web-services] selects only Graviton (ARM64) types. Add intel or amd.");
     }
 
     private void requirements(InstanceRequirementsRequest r) {

@@ -57,9 +57,9 @@ public final class CapacityOfferings {
         return selector;
     }
 
-    /** Selection for requirements given as ECS JSON; {@code null} = every type Managed Instances may launch. */
+    /** Selection for requirements given as ECS JSON; {@code null} = {@link #defaultProviderTypes}. */
     public Selection select(JsonNode requirements, String region, PurchaseOption option) {
-        InstanceRequirements r = requirements == null ? anyType()
+        InstanceRequirements r = requirements == null ? defaultProviderTypes()
                 : new InstanceRequirementsMapper().parse(requirements.toString());
         return selector.select(new SelectionQuery(r, Optional.empty(), region, option));
     }
@@ -68,20 +68,34 @@ public final class CapacityOfferings {
         return select(requirements, region, option).offerings();
     }
 
-    /** Selection for a capacity provider's requirements as the SDK holds them; {@code null} = every MI type. */
+    /** Selection for a provider's requirements as the SDK holds them; {@code null} = {@link #defaultProviderTypes}. */
     public Selection select(InstanceRequirementsRequest requirements, String region, PurchaseOption option) {
-        InstanceRequirements r = requirements == null ? anyType()
+        InstanceRequirements r = requirements == null ? defaultProviderTypes()
                 : new InstanceRequirementsMapper().toDomain(requirements);
         return selector.select(new SelectionQuery(r, Optional.empty(), region, option));
     }
 
     /**
-     * No requirements: every priced type the service's hard rules allow (burstable, bare metal and accelerated
-     * types included). The real service then picks "cost-optimized general-purpose" types; Stevedore lets the
-     * cost objective choose among all of them (docs/decisions.md).
+     * Every priced type the service's hard rules allow (burstable, bare metal and accelerated types included): the
+     * widest choice, for benchmarks of the planner, not what a provider without requirements gets.
      */
-    public static InstanceRequirements anyType() {
-        return InstanceRequirements.builder(ValueRange.ANY, ValueRange.ANY).burstablePerformance(Inclusion.INCLUDED)
-                .bareMetal(Inclusion.INCLUDED).build();
+    public List<Offering> everyType(String region, PurchaseOption option) {
+        InstanceRequirements r = InstanceRequirements.builder(ValueRange.ANY, ValueRange.ANY)
+                .burstablePerformance(Inclusion.INCLUDED).bareMetal(Inclusion.INCLUDED).build();
+        return selector.select(new SelectionQuery(r, Optional.empty(), region, option)).offerings();
+    }
+
+    /**
+     * No requirements: what the real default capacity provider picks, "the most cost-optimized general-purpose"
+     * types that fit the task (Amazon ECS Developer Guide, Managed Instances:
+     * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ManagedInstances.html): the general-purpose M
+     * families, burstable (T) excluded as EC2's default for {@code burstablePerformance} has it, no bare metal and no
+     * accelerators. The cost objective then chooses among them (docs/decisions.md "Providers without
+     * instanceRequirements").
+     */
+    public static InstanceRequirements defaultProviderTypes() {
+        return InstanceRequirements.builder(ValueRange.ANY, ValueRange.ANY).allowedInstanceTypes(List.of("m*"))
+                .burstablePerformance(Inclusion.EXCLUDED).bareMetal(Inclusion.EXCLUDED)
+                .acceleratorCount(ValueRange.of(0, 0)).build();
     }
 }
