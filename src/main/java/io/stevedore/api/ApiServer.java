@@ -103,8 +103,9 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(Backend plane, String host, int port, Options options) throws IOException {
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress() && !options.keys().configured()) {
-            throw new IllegalArgumentException("refusing to listen on " + host + " (beyond loopback) with the local"
-                    + " default key test/test: configure access keys with --credentials-file FILE or"
+            throw new IllegalArgumentException("refusing to listen on " + host + " (beyond loopback) with "
+                    + (options.keys().acceptAny() ? "any access key accepted (--any-access-key is for loopback only)"
+                    : "the local default key test/test") + ": configure access keys with --credentials-file FILE or"
                     + " STEVEDORE_CREDENTIALS=accessKeyId:secretAccessKey");
         }
         this.plane = plane;
@@ -148,6 +149,7 @@ public final class ApiServer implements AutoCloseable {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("address", http.getAddress().toString());
         f.put("auth", options.keys().configured() ? "configured keys (" + options.keys().keys().size() + ")"
+                : options.keys().acceptAny() ? "any access key (loopback test mode, signatures not checked)"
                 : "local default key test/test");
         f.put("rateLimits", options.limiter().enabled() ? "ECS buckets x" + options.limiter().scale() : "off");
         log("INFO", "listening", f);

@@ -34,6 +34,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + " and only on loopback.")
     Path credentialsFile;
 
+    @Option(names = "--any-access-key",
+            description = "Loopback test mode, as moto and LocalStack serve: accept any access key and secret"
+                    + " (signatures not checked) for test suites written for other emulators (testing/testing,"
+                    + " FOOBARKEY, ...). Only on loopback; not with --credentials-file or STEVEDORE_CREDENTIALS.")
+    boolean anyAccessKey;
+
     @Option(names = "--rate-limits", defaultValue = "ecs",
             description = "Per-access-key API rate limits: 'ecs' (ECS's published token buckets per throttle"
                     + " category, times --rate-limit-scale) or 'off' (benchmarks). Default ${DEFAULT-VALUE}.")
@@ -89,7 +95,12 @@ public final class ServeCommand implements Callable<Integer> {
     String replicaName;
 
     private ApiServer.Options options() throws java.io.IOException {
-        AccessKeys keys = AccessKeys.load(credentialsFile, System.getenv("STEVEDORE_CREDENTIALS"));
+        String envKeys = System.getenv("STEVEDORE_CREDENTIALS");
+        if (anyAccessKey && (credentialsFile != null || (envKeys != null && !envKeys.isBlank()))) {
+            throw new IllegalArgumentException("--any-access-key accepts every key: it cannot be combined with"
+                    + " --credentials-file or STEVEDORE_CREDENTIALS");
+        }
+        AccessKeys keys = anyAccessKey ? AccessKeys.anyKey() : AccessKeys.load(credentialsFile, envKeys);
         RateLimiter limiter = switch (rateLimits) {
             case "ecs" -> RateLimiter.scaled(Clock.system(), rateLimitScale);
             case "off" -> RateLimiter.disabled();
@@ -116,7 +127,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (!java.net.InetAddress.getByName(host).isLoopbackAddress() && !options.keys().configured()) {
             System.err.println("stevedore serve: refusing to listen on " + host + " (beyond loopback) without"
-                    + " operator-configured access keys; the local default key test/test is for loopback only."
+                    + " operator-configured access keys; the local default key test/test and --any-access-key are"
+                    + " for loopback only."
                     + " Configure keys with --credentials-file FILE (lines accessKeyId:secretAccessKey) or"
                     + " STEVEDORE_CREDENTIALS=accessKeyId:secretAccessKey.");
             return 2;

@@ -16,16 +16,33 @@ import java.util.TreeMap;
  *
  * @param keys       id → secret
  * @param configured whether the operator configured them (false = the local default)
+ * @param acceptAny  the loopback test mode: any key accepted, signatures not checked ({@link #anyKey()})
  */
-public record AccessKeys(Map<String, String> keys, boolean configured) {
+public record AccessKeys(Map<String, String> keys, boolean configured, boolean acceptAny) {
     public static final String DEFAULT_ID = "test";
     public static final String DEFAULT_SECRET = "test";
 
     public AccessKeys {
         keys = Map.copyOf(keys);
-        if (keys.isEmpty()) {
+        if (keys.isEmpty() && !acceptAny) {
             throw new IllegalArgumentException("no access keys: configure at least one accessKeyId:secretAccessKey");
         }
+        if (acceptAny && configured) {
+            throw new IllegalArgumentException("any-key mode takes no configured keys");
+        }
+    }
+
+    public AccessKeys(Map<String, String> keys, boolean configured) {
+        this(keys, configured, false);
+    }
+
+    /**
+     * The loopback test mode ({@code serve --any-access-key}), as moto and LocalStack serve: any access key with any
+     * secret is accepted and signatures are not checked (the request must still carry a well-formed SigV4
+     * Authorization for this region and service). Never beyond loopback.
+     */
+    public static AccessKeys anyKey() {
+        return new AccessKeys(Map.of(), false, true);
     }
 
     /** The documented local default: access key {@code test}, secret {@code test}. */

@@ -194,6 +194,39 @@ class SigV4AuthApiTest {
         }
     }
 
+    /**
+     * The loopback test mode (serve --any-access-key) accepts the fake keys other emulators' suites sign with, whatever
+     * the secret, through a real SDK client; the default server refuses them; and the mode never binds beyond
+     * loopback.
+     */
+    @Test
+    void anyAccessKeyMode_acceptsOtherEmulatorsFakeKeys_onLoopbackOnly() throws Exception {
+        ApiServer.Options options = new ApiServer.Options(AccessKeys.anyKey(), RateLimiter.disabled(), LogFormat.JSON,
+                false);
+        try (ControlPlane plane = ControlPlane.open(dir.resolve("any"), PlaneConfig.defaults(), Clock.system())) {
+            assertThatThrownBy(() -> new ApiServer(plane, "0.0.0.0", 0, options))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback only");
+            ApiServer server = new ApiServer(plane, "127.0.0.1", 0, options);
+            server.start();
+            try {
+                URI local = URI.create("http://127.0.0.1:" + server.port());
+                for (String[] key : new String[][] {{"testing", "testing"}, {"FOOBARKEY", "FOOBARSECRET"}}) {
+                    try (EcsClient ecs = EcsClient.builder().endpointOverride(local).region(Region.US_EAST_1)
+                            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key[0],
+                                    key[1]))).httpClient(Apache5HttpClient.builder().build()).build()) {
+                        String arn = ecs.createCluster(b -> b.clusterName("any-" + key[0].toLowerCase()))
+                                .cluster().clusterArn();
+                        assertThat(ecs.listClusters().clusterArns()).contains(arn);
+                    }
+                }
+            } finally {
+                server.close();
+            }
+        }
+        assertThat(RawClient.ecs(endpoint, "ListClusters", "{}", Signing.ecs("testing", "testing")).body())
+                .as("the default server").contains("UnrecognizedClientException");
+    }
+
     @Test
     void configuredKeys_replaceTheDefault_andAllowWideBinding() throws Exception {
         AccessKeys keys = new AccessKeys(Map.of("AKIDOPERATOR", "s3cr3t/Key+x"), true);
