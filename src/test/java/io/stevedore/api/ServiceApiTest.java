@@ -106,6 +106,40 @@ class ServiceApiTest extends EcsServerTestBase {
                 .allSatisfy(t -> assertThat(t.taskDefinitionArn()).isEqualTo(v2));
     }
 
+    /**
+     * A service's tasks carry the tags ECS gives them: the service's own with propagateTags SERVICE, and with
+     * enableECSManagedTags the managed aws:ecs:clusterName and aws:ecs:serviceName; a service with neither leaves its
+     * tasks untagged. RunTask with enableECSManagedTags tags its task with the cluster name.
+     */
+    @Test
+    void serviceTasks_propagatedAndManagedTags() {
+        f.ecs.createService(b -> b.cluster("c").serviceName("tagged").taskDefinition("web").desiredCount(2)
+                .networkConfiguration(f.awsvpc()).propagateTags("SERVICE").enableECSManagedTags(true)
+                .tags(t -> t.key("team").value("payments")));
+        f.ecs.createService(b -> b.cluster("c").serviceName("plain").taskDefinition("web").desiredCount(1)
+                .networkConfiguration(f.awsvpc()));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("tagged", "plain"));
+        assertThat(taskTags("tagged")).hasSize(2).allSatisfy(tags -> assertThat(tags)
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("team", "payments", "aws:ecs:clusterName", "c",
+                        "aws:ecs:serviceName", "tagged")));
+        assertThat(taskTags("plain")).singleElement().satisfies(tags -> assertThat(tags).isEmpty());
+        String arn = f.ecs.runTask(b -> b.cluster("c").taskDefinition("web").enableECSManagedTags(true)
+                .networkConfiguration(f.awsvpc())).tasks().get(0).taskArn();
+        assertThat(f.ecs.listTagsForResource(b -> b.resourceArn(arn)).tags())
+                .extracting(software.amazon.awssdk.services.ecs.model.Tag::key).containsExactly("aws:ecs:clusterName");
+    }
+
+    private List<java.util.Map<String, String>> taskTags(String service) {
+        List<String> arns = f.ecs.listTasks(l -> l.cluster("c").serviceName(service)).taskArns();
+        assertThat(arns).isNotEmpty();
+        return f.ecs.describeTasks(b -> b.cluster("c").tasks(arns).includeWithStrings("TAGS")).tasks().stream()
+                .map(t -> {
+                    java.util.Map<String, String> m = new java.util.TreeMap<>();
+                    t.tags().forEach(tag -> m.put(tag.key(), tag.value()));
+                    return m;
+                }).toList();
+    }
+
     @Test
     void serviceStoredWithEventsInItsRow_eventsMoveToTheLogWithItsNextEvent() {
         create("legacy", 1);

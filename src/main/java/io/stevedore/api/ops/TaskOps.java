@@ -9,6 +9,7 @@ import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.tasks.TaskFactory;
+import io.stevedore.control.tasks.TaskTags;
 import io.stevedore.ecs.Errors;
 import io.stevedore.ecs.PlacementModelMapper;
 import io.stevedore.ecs.SimulatedRun;
@@ -84,8 +85,8 @@ public final class TaskOps {
         require(r.startedBy() == null || r.startedBy().length() <= 128, "startedBy must be at most 128 characters.");
         require(r.group() == null || r.group().length() <= 255, "group must be at most 255 characters.");
         overrides(td, r);
-        LaunchTargets targets = LaunchTargets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
-                r.networkConfiguration());
+        LaunchTargets targets = LaunchTargets.resolve(ctx, cluster, r.launchTypeAsString(),
+                r.capacityProviderStrategy(), td, r.networkConfiguration());
         List<Task> started = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         if (targets.strategy().isEmpty() && !LaunchType.FARGATE.toString().equals(targets.launchType())) {
@@ -100,6 +101,9 @@ public final class TaskOps {
         List<Tag> tags = new ArrayList<>(r.hasTags() ? r.tags() : List.of());
         if (r.propagateTags() == PropagateTags.TASK_DEFINITION) {
             tags.addAll(TagOps.sdkTags(ctx, td.taskDefinitionArn()));
+        }
+        if (Boolean.TRUE.equals(r.enableECSManagedTags())) {
+            tags.add(Tag.builder().key(TaskTags.CLUSTER_NAME).value(cluster.clusterName()).build());
         }
         PlacementModelMapper.constraints(r.placementConstraints());
         targets.checkConstraints(r.placementConstraints());

@@ -130,7 +130,11 @@ final class LifecycleView {
                     s.tasks.get(id).ifPresent(t -> touchContainerInstance(t.containerInstanceArn()));
                 })
                 .on(RowKind.TASK_DEFINITION, (id, before, after) -> everything = true)
-                .on(RowKind.TAGS, (id, before, after) -> everything = true)
+                .on(RowKind.TAGS, (id, before, after) -> {
+                    if (!id.contains(":task/")) {
+                        everything = true; // service (opt-out) and provider (window, budget) tags; task tags not read
+                    }
+                })
                 .onReset(() -> everything = true);
     }
 
@@ -349,8 +353,9 @@ final class LifecycleView {
         boolean impaired = ci.healthStatus() != null
                 && ci.healthStatus().overallStatus() == InstanceHealthCheckState.IMPAIRED;
         return new Cached(new FleetSnapshot.Member(mi.instanceId(), mi.capacityProvider(), mi.instanceType(), price,
-                registered, ec2.launchedAtMillis(), draining ? FleetSnapshot.State.DRAINING : FleetSnapshot.State.ACTIVE,
-                drain, impaired, l.spotNoticeMillis(), mi.idleSinceMillis(), lastChange, work), validUntil);
+                registered, ec2.launchedAtMillis(),
+                draining ? FleetSnapshot.State.DRAINING : FleetSnapshot.State.ACTIVE, drain, impaired,
+                l.spotNoticeMillis(), mi.idleSinceMillis(), lastChange, work), validUntil);
     }
 
     /** A task as the lifecycle sees it, kept while the task row is the same object and its protection holds. */

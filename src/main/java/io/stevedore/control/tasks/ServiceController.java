@@ -218,6 +218,10 @@ public final class ServiceController {
                             provider == null ? primary.launchTypeAsString() : null, "service:" + s.serviceName(),
                             primary.id(), null, subnets(primary), Boolean.TRUE.equals(s.enableExecuteCommand()),
                             PlacementRules.of(s.placementConstraints(), s.placementStrategy())));
+                    Map<String, String> tags = TaskTags.ofServiceTask(ctx.state(), s, td, cluster.clusterName());
+                    if (!tags.isEmpty()) {
+                        ctx.state().tags.put(t.taskArn(), new EcsState.TagSet(t.taskArn(), tags));
+                    }
                     mine.add(t);
                     started.add(id(t));
                 }
