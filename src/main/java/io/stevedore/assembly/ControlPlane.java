@@ -8,6 +8,7 @@ import io.stevedore.api.ops.AccountOps;
 import io.stevedore.api.ops.CapacityProviderOps;
 import io.stevedore.api.ops.ClusterOps;
 import io.stevedore.api.ops.ContainerInstanceOps;
+import io.stevedore.api.ops.EdgeOps;
 import io.stevedore.api.ops.ServiceOps;
 import io.stevedore.api.ops.TagOps;
 import io.stevedore.api.ops.TaskDefinitionOps;
@@ -101,6 +102,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new ServiceOps(ctx).register(api);
         new ContainerInstanceOps(ctx, reconciler).register(api);
         new TagOps(ctx).register(api);
+        new EdgeOps(ctx).register(api);
         new AccountOps(ctx).register(api);
     }
 

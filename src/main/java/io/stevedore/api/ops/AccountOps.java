@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.ecs.model.DeleteAccountSettingRequest;
+import software.amazon.awssdk.services.ecs.model.DeleteAccountSettingResponse;
 import software.amazon.awssdk.services.ecs.model.ListAccountSettingsRequest;
 import software.amazon.awssdk.services.ecs.model.ListAccountSettingsResponse;
 import software.amazon.awssdk.services.ecs.model.PutAccountSettingDefaultRequest;
@@ -18,7 +20,7 @@ import software.amazon.awssdk.services.ecs.model.PutAccountSettingResponse;
 import software.amazon.awssdk.services.ecs.model.Setting;
 import software.amazon.awssdk.services.ecs.model.SettingName;
 
-/** ListAccountSettings, PutAccountSetting, PutAccountSettingDefault. */
+/** ListAccountSettings, PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting. */
 public final class AccountOps {
     /** The account defaults of a new AWS account (the long ARN formats have been mandatory since 2021). */
     static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
@@ -49,6 +51,8 @@ public final class AccountOps {
                 this::put);
         api.register("PutAccountSettingDefault", PutAccountSettingDefaultRequest::builder,
                 PutAccountSettingDefaultRequest.class, this::putDefault);
+        api.register("DeleteAccountSetting", DeleteAccountSettingRequest::builder, DeleteAccountSettingRequest.class,
+                this::delete);
     }
 
     private String root() {
@@ -90,6 +94,21 @@ public final class AccountOps {
     PutAccountSettingDefaultResponse putDefault(PutAccountSettingDefaultRequest r) {
         return PutAccountSettingDefaultResponse.builder()
                 .setting(store("default", r.nameAsString(), r.value(), "user")).build();
+    }
+
+    /**
+     * Removes the principal's own value of a setting; it then follows the account default. Answers the setting as it
+     * now stands for the principal (idempotent: deleting a setting the principal never set answers the same).
+     */
+    DeleteAccountSettingResponse delete(DeleteAccountSettingRequest r) {
+        String principal = r.principalArn() == null ? root() : r.principalArn();
+        require(principal.startsWith("arn:aws:iam::"), "principalArn must be an IAM user, role or root ARN.");
+        String name = r.nameAsString();
+        require(name != null && SettingName.fromValue(name) != SettingName.UNKNOWN_TO_SDK_VERSION,
+                "name must be a valid account setting name.");
+        ctx.state().accountSettings.remove(principal + "|" + name);
+        return DeleteAccountSettingResponse.builder().setting(Setting.builder().name(name)
+                .value(effective(ctx, principal, name)).principalArn(principal).type("aws_managed").build()).build();
     }
 
     /** The effective value of a setting for a principal. */
