@@ -292,8 +292,9 @@ final class LifecycleView {
     }
 
     private FleetSnapshot.Provider provider(CapacityProvider p, String clusterArn) {
-        Optional<EventWindow> window = policies.window(p, clusterArn);
-        DisruptionBudget budget = policies.budget(p);
+        Map<String, String> tags = ctx.state().tagsOf(p.capacityProviderArn());
+        Optional<EventWindow> window = policies.window(p, clusterArn, tags);
+        DisruptionBudget budget = policies.budget(tags);
         long scaleIn = policies.scaleInAfterMillis(p);
         boolean repair = ProviderPolicies.autoRepair(p);
         Scheduling.ProviderCapacity cap = inputs.provider(p);

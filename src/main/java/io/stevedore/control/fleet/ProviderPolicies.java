@@ -30,8 +30,8 @@ final class ProviderPolicies {
         this.windows = windows;
     }
 
-    Optional<EventWindow> window(CapacityProvider p, String clusterArn) {
-        Map<String, String> tags = ctx.state().tagsOf(p.capacityProviderArn());
+    /** The provider's maintenance window; {@code tags}: the provider's own. */
+    Optional<EventWindow> window(CapacityProvider p, String clusterArn, Map<String, String> tags) {
         String expr = windows.get(FleetLifecycle.windowKey(clusterArn, p.name()))
                 .map(WindowSetting::expression).orElse(tags.get(FleetLifecycle.WINDOW_TAG));
         if (expr != null) {
@@ -44,8 +44,8 @@ final class ProviderPolicies {
         return Optional.empty();
     }
 
-    DisruptionBudget budget(CapacityProvider p) {
-        Map<String, String> tags = ctx.state().tagsOf(p.capacityProviderArn());
+    /** The provider's disruption budget; {@code tags}: the provider's own. */
+    DisruptionBudget budget(Map<String, String> tags) {
         DisruptionBudget budget = DisruptionBudget.percent(settings.budgetPercent());
         if (tags.containsKey(FleetLifecycle.BUDGET_TAG)) {
             try {

@@ -61,7 +61,7 @@ public final class CapacityOfferings {
     public Selection select(JsonNode requirements, String region, PurchaseOption option) {
         InstanceRequirements r = requirements == null ? defaultProviderTypes()
                 : new InstanceRequirementsMapper().parse(requirements.toString());
-        return selector.select(new SelectionQuery(r, Optional.empty(), region, option));
+        return select(r, region, option);
     }
 
     public List<Offering> offerings(JsonNode requirements, String region, PurchaseOption option) {
@@ -72,7 +72,7 @@ public final class CapacityOfferings {
     public Selection select(InstanceRequirementsRequest requirements, String region, PurchaseOption option) {
         InstanceRequirements r = requirements == null ? defaultProviderTypes()
                 : new InstanceRequirementsMapper().toDomain(requirements);
-        return selector.select(new SelectionQuery(r, Optional.empty(), region, option));
+        return select(r, region, option);
     }
 
     /**
@@ -82,7 +82,11 @@ public final class CapacityOfferings {
     public List<Offering> everyType(String region, PurchaseOption option) {
         InstanceRequirements r = InstanceRequirements.builder(ValueRange.ANY, ValueRange.ANY)
                 .burstablePerformance(Inclusion.INCLUDED).bareMetal(Inclusion.INCLUDED).build();
-        return selector.select(new SelectionQuery(r, Optional.empty(), region, option)).offerings();
+        return select(r, region, option).offerings();
+    }
+
+    private Selection select(InstanceRequirements r, String region, PurchaseOption option) {
+        return selector.select(new SelectionQuery(r, Optional.empty(), region, option));
     }
 
     /**
