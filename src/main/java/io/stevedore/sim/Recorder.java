@@ -9,7 +9,7 @@ import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.ecs.Statuses;
-import io.stevedore.sim.billing.FargateQuote;
+import io.stevedore.ecs.fargate.FargateQuote;
 import io.stevedore.sim.billing.FargateTaskBill;
 import io.stevedore.sim.billing.InstanceBill;
 import java.util.EnumMap;

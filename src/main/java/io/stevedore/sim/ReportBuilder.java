@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stevedore.sim.billing.FargateQuote;
+import io.stevedore.ecs.fargate.FargateQuote;
 import io.stevedore.sim.workload.SimWorkload;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,21 +1,16 @@
 package io.stevedore.sim;
 
 import io.stevedore.assembly.ControlPlane;
-import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
-import io.stevedore.ecs.TaskDemandMapper;
-import io.stevedore.placement.TaskDemand;
-import io.stevedore.sim.billing.FargatePricing;
-import io.stevedore.sim.billing.FargateProfile;
+import io.stevedore.ecs.fargate.FargatePricing;
+import io.stevedore.ecs.fargate.FargateProfile;
+import io.stevedore.ecs.fargate.FargateProfiles;
 import io.stevedore.sim.workload.SimWorkload;
 import io.stevedore.time.VirtualClock;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.CapacityOptionType;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /** What the recorder needs from the run: clock, sampling grid, prices, providers and the Fargate assumptions. */
@@ -101,18 +96,7 @@ final class SimContext {
     /** Fargate's quote for a registered task definition, run with the capacity option of {@code provider}. */
     Recorder.FargateView fargateView(String taskDefinitionArn, String provider) {
         TaskDefinition td = plane.state().taskDefinitions.get(taskDefinitionArn).orElseThrow();
-        TaskDemand d = TaskDemandMapper.toDemand(td);
-        boolean privileged = false;
-        Set<String> caps = new TreeSet<>();
-        for (ContainerDefinition c : td.containerDefinitions()) {
-            privileged |= Boolean.TRUE.equals(c.privileged());
-            if (c.linuxParameters() != null && c.linuxParameters().capabilities() != null) {
-                caps.addAll(c.linuxParameters().capabilities().add());
-            }
-        }
-        Architecture arch = td.runtimePlatform() != null && "ARM64".equals(td.runtimePlatform()
-                .cpuArchitectureAsString()) ? Architecture.ARM64 : Architecture.X86_64;
-        FargateProfile profile = new FargateProfile(d.cpu(), d.memoryMiB(), d.gpus(), privileged, caps, arch);
+        FargateProfile profile = FargateProfiles.of(td);
         return new Recorder.FargateView(fargate.quote(profile, option(provider) == PurchaseOption.SPOT),
                 td.family());
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stevedore.assembly.ControlPlane;
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.control.state.PlaneConfig;
-import io.stevedore.sim.billing.FargatePricing;
+import io.stevedore.ecs.fargate.FargatePricing;
 import io.stevedore.sim.workload.SimWorkload;
 import io.stevedore.time.VirtualClock;
 import java.time.Duration;

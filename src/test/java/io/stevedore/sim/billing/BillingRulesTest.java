@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.stevedore.catalog.Architecture;
 import io.stevedore.catalog.FargateRates;
+import io.stevedore.ecs.fargate.FargatePricing;
+import io.stevedore.ecs.fargate.FargateProfile;
+import io.stevedore.ecs.fargate.FargateQuote;
+import io.stevedore.ecs.fargate.FargateSize;
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.stevedore.sim.billing;
+package io.stevedore.ecs.fargate;
 
 import io.stevedore.catalog.Architecture;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.stevedore.sim.billing;
+package io.stevedore.ecs.fargate;
 
 /** Whether and at what size and rate a task runs on Fargate. */
 public sealed interface FargateQuote {

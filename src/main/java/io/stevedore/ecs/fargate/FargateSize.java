@@ -1,4 +1,4 @@
-package io.stevedore.sim.billing;
+package io.stevedore.ecs.fargate;
 
 import io.stevedore.placement.providers.FargateRules;
 import java.util.ArrayList;
