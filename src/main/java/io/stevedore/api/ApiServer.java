@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link RateLimiter}), AWS error bodies, a bounded worker pool (a full queue is answered 503 at once) and a
  * request size limit (413). Operator endpoints: {@code GET /metrics} (Prometheus), {@code GET /_stevedore/health}
  * (liveness), {@code GET /_stevedore/ready} (readiness) and the admin reset ({@code POST /_stevedore/reset}, and
- * {@code POST /moto-api/reset} for moto-based suites).
+ * {@code POST /moto-api/reset} for moto-based suites). The web console answers under {@code /console/}
+ * ({@link Console}).
  */
 public final class ApiServer implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 1 << 20;
@@ -91,6 +92,7 @@ public final class ApiServer implements AutoCloseable {
     private final ApiMetrics metrics;
     private final OperatorEndpoints operator;
     private final AdminLifecycle admin;
+    private final Console console;
 
     public ApiServer(Backend plane, String host, int port) throws IOException {
         this(plane, host, port, Options.localDefaults());
@@ -125,6 +127,8 @@ public final class ApiServer implements AutoCloseable {
                 }, (r, executor) -> overloaded(r));
         http.setExecutor(workers);
         http.createContext("/", this::handle);
+        this.console = new Console(plane, options.keys());
+        http.createContext("/console", console::handle);
     }
 
     private static java.util.Set<String> knownOperations(Backend plane) {
@@ -420,6 +424,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        console.close();
         workers.shutdownNow();
     }
 }

@@ -2,6 +2,7 @@ package io.stevedore.api;
 
 import io.stevedore.control.FaultInjector;
 import io.stevedore.control.events.EventRing;
+import io.stevedore.control.scheduling.CapacityOfferings;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.time.Clock;
@@ -27,6 +28,9 @@ public interface Backend {
     void reset();
 
     EcsState state();
+
+    /** The instance types and prices capacity providers may launch (the same selection the scheduler uses). */
+    CapacityOfferings offerings();
 
     /** The state-change event ring. */
     EventRing events();

@@ -79,6 +79,8 @@ public final class ControlPlane implements Backend, AutoCloseable {
         public static final Duration DEFAULT_RENEW = Duration.ofSeconds(2);
     }
 
+    private final Supplier<CapacityOfferings> offerings;
+
     private ControlPlane(PlaneConfig config, Clock clock, Database db, Leadership leadership) {
         this.config = config;
         this.clock = clock;
@@ -90,7 +92,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         this.catalog = InstanceCatalog.load();
         Context ctx = new Context(config, clock, state, cloud, catalog);
         this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
-        Supplier<CapacityOfferings> offerings = CapacityOfferings.lazy(catalog);
+        this.offerings = CapacityOfferings.lazy(catalog);
         this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
         StateChangeEvents.attach(state, reconciler.events(), clock);
@@ -201,6 +203,11 @@ public final class ControlPlane implements Backend, AutoCloseable {
     }
 
     /** When the reconciler loop last completed a tick (committed to the store), or null (readiness). */
+    @Override
+    public CapacityOfferings offerings() {
+        return offerings.get();
+    }
+
     @Override
     public java.time.Instant lastTick() {
         return lastTick;

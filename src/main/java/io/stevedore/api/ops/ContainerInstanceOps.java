@@ -10,19 +10,14 @@ import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
 import io.stevedore.ecs.Statuses;
-import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;
-import io.stevedore.placement.TaskDemand;
-import io.stevedore.wire.AwsException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ecs.model.Attribute;
@@ -40,8 +35,6 @@ import software.amazon.awssdk.services.ecs.model.ListContainerInstancesRequest;
 import software.amazon.awssdk.services.ecs.model.ListContainerInstancesResponse;
 import software.amazon.awssdk.services.ecs.model.PutAttributesRequest;
 import software.amazon.awssdk.services.ecs.model.PutAttributesResponse;
-import software.amazon.awssdk.services.ecs.model.Task;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.UpdateContainerInstancesStateRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateContainerInstancesStateResponse;
 
@@ -85,32 +78,15 @@ public final class ContainerInstanceOps {
 
     /** The live view: remaining resources and task counts from the tasks on the instance. */
     ContainerInstance view(ContainerInstance ci, boolean tags, boolean health) {
-        List<Task> tasks = ctx.state().tasks.values(t -> ci.containerInstanceArn().equals(t.containerInstanceArn())
-                && !Statuses.isStopped(t.lastStatus()));
-        Resources used = Resources.ZERO;
-        Set<Integer> ports = new HashSet<>();
-        Map<String, TaskDefinition> tds = new HashMap<>();
-        for (Task t : tasks) {
-            TaskDefinition td = tds.computeIfAbsent(t.taskDefinitionArn(),
-                    a -> ctx.state().taskDefinitions.get(a).orElse(null));
-            if (td != null) {
-                try {
-                    TaskDemand d = TaskDemandMapper.toDemand(td, t.overrides());
-                    used = used.plus(d.resources());
-                    ports.addAll(d.hostPorts());
-                } catch (AwsException e) {
-                    // a definition placement cannot model reserves nothing it could account for
-                }
-            }
-        }
+        ContainerInstances.Reserved held = ContainerInstances.reserved(ctx.state(), ci.containerInstanceArn());
         String type = ci.attributes().stream().filter(a -> "ecs.instance-type".equals(a.name()))
                 .map(Attribute::value).findFirst().orElse(null);
         Optional<InstanceType> it = type == null ? Optional.empty() : ctx.catalog().find(type);
         Resources registered = it.map(InstanceReservation::registered).orElse(Resources.ZERO);
         ContainerInstance.Builder b = ci.toBuilder()
-                .runningTasksCount((int) tasks.stream().filter(t -> Statuses.isRunning(t.lastStatus())).count())
-                .pendingTasksCount((int) tasks.stream().filter(t -> Statuses.isStarting(t.lastStatus())).count())
-                .remainingResources(ContainerInstances.resources(registered.minus(used), ports));
+                .runningTasksCount(held.running()).pendingTasksCount(held.starting())
+                .remainingResources(ContainerInstances.resources(registered.minus(held.resources()),
+                        held.hostPorts()));
         if (tags) {
             b.tags(TagOps.sdkTags(ctx, ci.containerInstanceArn()));
         }

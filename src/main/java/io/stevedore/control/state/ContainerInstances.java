@@ -3,9 +3,15 @@ package io.stevedore.control.state;
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.cloud.Instance;
 import io.stevedore.ecs.Statuses;
+import io.stevedore.ecs.TaskDemandMapper;
+import io.stevedore.placement.TaskDemand;
+import io.stevedore.wire.AwsException;
 import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.model.Attribute;
@@ -13,6 +19,8 @@ import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.ContainerInstanceHealthStatus;
 import software.amazon.awssdk.services.ecs.model.InstanceHealthCheckState;
 import software.amazon.awssdk.services.ecs.model.Resource;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.VersionInfo;
 
 /** Builds the container-instance view of a managed instance (registration, resources, attributes). */
@@ -69,5 +77,40 @@ public final class ContainerInstances {
                     .longValue(0L).build());
         }
         return out;
+    }
+
+    /**
+     * What the tasks on a container instance that are not STOPPED hold, as DescribeContainerInstances reports it:
+     * their reserved resources and host ports, and how many run and how many are starting. A definition placement
+     * cannot model reserves nothing.
+     */
+    public record Reserved(Resources resources, Set<Integer> hostPorts, int running, int starting) {
+    }
+
+    public static Reserved reserved(EcsState state, String containerInstanceArn) {
+        Resources used = Resources.ZERO;
+        Set<Integer> ports = new HashSet<>();
+        Map<String, TaskDefinition> tds = new HashMap<>();
+        int running = 0;
+        int starting = 0;
+        for (Task t : state.tasksByContainerInstance.values(containerInstanceArn)) {
+            if (Statuses.isStopped(t.lastStatus())) {
+                continue;
+            }
+            running += Statuses.isRunning(t.lastStatus()) ? 1 : 0;
+            starting += Statuses.isStarting(t.lastStatus()) ? 1 : 0;
+            TaskDefinition td = tds.computeIfAbsent(t.taskDefinitionArn(),
+                    a -> state.taskDefinitions.get(a).orElse(null));
+            if (td != null) {
+                try {
+                    TaskDemand d = TaskDemandMapper.toDemand(td, t.overrides());
+                    used = used.plus(d.resources());
+                    ports.addAll(d.hostPorts());
+                } catch (AwsException e) {
+                    // nothing it could account for
+                }
+            }
+        }
+        return new Reserved(used, ports, running, starting);
     }
 }
