@@ -20,6 +20,10 @@ import picocli.CommandLine.Option;
         description = "Serve the ECS API (AWS JSON 1.1) with durable embedded state and a simulated EC2.")
 public final class ServeCommand implements Callable<Integer> {
 
+    @Option(names = "--open", description = "Open the web console (/console/) in this machine's browser once serving"
+            + " (xdg-open or open; else the address is printed).")
+    boolean openConsole;
+
     @Option(names = "--port", defaultValue = "8080", description = "TCP port (default ${DEFAULT-VALUE}; 0 = any).")
     int port;
 
@@ -151,12 +155,17 @@ public final class ServeCommand implements Callable<Integer> {
             f.put("account", accountId);
             f.put("speed", speed);
             f.put("data", where());
+            f.put("console", url + "/console/");
             logFormat.log(System.out, java.time.Instant.now(), "INFO", "serving the ECS API", f);
         } else {
             System.out.println("stevedore: serving the ECS API on " + url + " (region " + region + ", account "
                     + accountId + ", speed " + speed + ", data " + where() + ")");
+            System.out.println("stevedore: web console on " + url + "/console/");
         }
         System.out.flush();
+        if (openConsole) {
+            openInBrowser(url + "/console/");
+        }
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -165,6 +174,24 @@ public final class ServeCommand implements Callable<Integer> {
         }, "stevedore-shutdown"));
         done.await();
         return 0;
+    }
+
+    /** Opens the console with the desktop's opener; a machine without one gets the address on stderr. */
+    private static void openInBrowser(String url) {
+        for (String opener : new String[] {"xdg-open", "open"}) {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
+                if (java.nio.file.Files.isExecutable(Path.of(dir, opener))) {
+                    try {
+                        new ProcessBuilder(opener, url).redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                        return;
+                    } catch (java.io.IOException e) {
+                        break;
+                    }
+                }
+            }
+        }
+        System.err.println("stevedore serve: no browser opener (xdg-open or open) here; open " + url + " yourself.");
     }
 
     private ControlPlane open(PlaneConfig config) {
