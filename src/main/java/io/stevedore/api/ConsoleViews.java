@@ -55,6 +55,8 @@ final class ConsoleViews {
     static final int DEFAULT_PAGE = 50;
     /** The cheapest matching instance types listed per capacity provider. */
     static final int TYPES_SHOWN = 12;
+    /** Longest service event message sent to the page (DescribeServices has the whole text). */
+    static final int MAX_MESSAGE = 600;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Backend plane;
@@ -381,7 +383,7 @@ final class ConsoleViews {
                 }
                 ArrayNode events = n.putArray("events");
                 for (ServiceEvent e : state().withEvents(s).events().stream().limit(5).toList()) {
-                    events.addObject().put("at", String.valueOf(e.createdAt())).put("message", e.message());
+                    events.addObject().put("at", String.valueOf(e.createdAt())).put("message", clip(e.message()));
                 }
             }
             return out;
@@ -666,6 +668,12 @@ final class ConsoleViews {
     private static <T> List<T> slice(List<T> all, int offset, int limit) {
         int from = Math.min(all.size(), offset);
         return all.subList(from, Math.min(all.size(), from + limit));
+    }
+
+    /** A service event as the page shows it: messages that list thousands of task ids are cut. */
+    static String clip(String message) {
+        return message == null || message.length() <= MAX_MESSAGE ? message
+                : message.substring(0, MAX_MESSAGE) + "… (" + (message.length() - MAX_MESSAGE) + " more characters)";
     }
 
     static String shortArn(String arn) {
