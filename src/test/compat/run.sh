@@ -24,4 +24,15 @@ echo "== aws CLI walkthrough (../shared/scenarios/seed-scale-up.md)"
 bash "$root/src/test/compat/aws_cli_walkthrough.sh"
 echo "== boto3 suite"
 python3 "$root/src/test/compat/boto3_suite.py"
+echo "== web console of the running server"
+grep -q "web console on $ENDPOINT/console/" "$log" || { echo "FAIL: serve did not print the console's address" >&2; exit 1; }
+jar=$(mktemp); page=$(curl -sf -c "$jar" "$ENDPOINT/console/")
+grep -q "<title>Stevedore console</title>" <<<"$page" || { echo "FAIL: /console/ is not the console" >&2; exit 1; }
+curl -sf -b "$jar" "$ENDPOINT/console/api/cluster?name=ec2-managed" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+assert c["counts"]["instances"] > 0 and c["cost"]["totalPerHour"] > 0, c
+print("console: %d instances, $%.4f/h now (Fargate, same running tasks: $%.4f/h)" % (
+    c["counts"]["instances"], c["cost"]["totalPerHour"], c["cost"]["fargatePerHour"]))'
+rm -f "$jar"
 echo "== compatibility suite passed"

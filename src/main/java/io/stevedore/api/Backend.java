@@ -5,6 +5,7 @@ import io.stevedore.control.events.EventRing;
 import io.stevedore.control.scheduling.CapacityOfferings;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.PlaneConfig;
+import io.stevedore.control.state.Timings;
 import io.stevedore.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +41,9 @@ public interface Backend {
 
     /** When the control loop last committed a tick, or null (readiness). */
     Instant lastTick();
+
+    /** The plane's simulated delays and default lifecycle times (scaled by its speed). */
+    Timings timings();
 
     /** The control loop's period on the wall clock. */
     Duration tickPeriod();

@@ -7,6 +7,7 @@ import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
+import io.stevedore.control.fleet.ProviderPolicies;
 import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.InstanceLifecycleState;
@@ -63,7 +64,7 @@ final class ConsoleViews {
     private final PriceBook prices;
     private final Optional<FargatePricing> fargate;
     private final Map<String, FargateQuote> quotes = new ConcurrentHashMap<>();
-    private final Duration maxLifetime = LifecycleSettings.defaults().maxLifetime();
+    private final LifecycleSettings lifecycle = LifecycleSettings.defaults();
 
     ConsoleViews(Backend plane) {
         this.plane = plane;
@@ -603,8 +604,14 @@ final class ConsoleViews {
             life.put("reason", drainReason(DrainCause.USER.name()));
         } else if (tasks == 0 && mi.idleSinceMillis() >= 0) {
             life.put("state", "IDLE");
-            life.put("reason", "no tasks since " + Instant.ofEpochMilli(mi.idleSinceMillis())
-                    + ": scaled in once idle for the provider's scale-in delay");
+            long after = state().capacityProviders.values().stream().filter(p -> p.name().equals(mi.capacityProvider()))
+                    .findFirst().map(p -> ProviderPolicies.scaleInAfterMillis(p, plane.timings().defaultScaleInAfter(),
+                            plane.config().speed())).orElse(-1L);
+            life.put("reason", "no tasks since " + Instant.ofEpochMilli(mi.idleSinceMillis()) + (after < 0
+                    ? " (the provider never scales in)" : ": idle scale-in"));
+            if (after >= 0) {
+                life.put("deadline", Instant.ofEpochMilli(mi.idleSinceMillis() + after).toString());
+            }
         } else {
             life.put("state", "IN_USE");
             life.put("reason", tasks + (tasks == 1 ? " task" : " tasks"));
@@ -616,7 +623,8 @@ final class ConsoleViews {
             life.put("impaired", "IMPAIRED (auto repair disabled on the provider)");
         }
         if (ci != null && ci.registeredAt() != null) {
-            life.put("replacementDue", ci.registeredAt().plus(maxLifetime).toString());
+            life.put("replacementFrom", ci.registeredAt().plus(lifecycle.drainAfter()).toString());
+            life.put("replacementDeadline", ci.registeredAt().plus(lifecycle.maxLifetime()).toString());
         }
         return n;
     }

@@ -204,6 +204,11 @@ public final class ControlPlane implements Backend, AutoCloseable {
 
     /** When the reconciler loop last completed a tick (committed to the store), or null (readiness). */
     @Override
+    public Timings timings() {
+        return reconciler.timings();
+    }
+
+    @Override
     public CapacityOfferings offerings() {
         return offerings.get();
     }

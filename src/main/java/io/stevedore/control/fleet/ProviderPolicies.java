@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.ecs.model.CapacityProvider;
  * default percentage), its scale-in time (infrastructureOptimization.scaleInAfter, scaled by the plane's speed) and
  * whether auto repair acts; and whether a service opted out of compaction (its {@link FleetLifecycle#OPT_OUT_TAG}).
  */
-final class ProviderPolicies {
+public final class ProviderPolicies {
     private final Context ctx;
     private final LifecycleSettings settings;
     private final Table<WindowSetting> windows;
@@ -59,10 +59,19 @@ final class ProviderPolicies {
 
     /** The provider's scale-in time in ms; -1 = never scale in. */
     long scaleInAfterMillis(CapacityProvider p) {
+        return scaleInAfterMillis(p, settings.defaultScaleInAfter(), ctx.config().speed());
+    }
+
+    /**
+     * How long an instance of provider {@code p} stays idle before it is scaled in, in ms of the plane's clock
+     * (its {@code infrastructureOptimization.scaleInAfter} divided by the plane's speed, else {@code defaultAfter});
+     * -1 = never.
+     */
+    public static long scaleInAfterMillis(CapacityProvider p, Duration defaultAfter, double speed) {
         var mip = p.managedInstancesProvider();
-        Integer s = mip.infrastructureOptimization() == null ? null : mip.infrastructureOptimization().scaleInAfter();
-        return s == null ? settings.defaultScaleInAfter().toMillis() : s < 0 ? -1
-                : Timings.div(Duration.ofSeconds(s), ctx.config().speed()).toMillis();
+        Integer s = mip == null || mip.infrastructureOptimization() == null ? null
+                : mip.infrastructureOptimization().scaleInAfter();
+        return s == null ? defaultAfter.toMillis() : s < 0 ? -1 : Timings.div(Duration.ofSeconds(s), speed).toMillis();
     }
 
     static boolean autoRepair(CapacityProvider p) {

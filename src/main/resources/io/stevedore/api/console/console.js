@@ -296,8 +296,8 @@
       el('meter', { min: 0, max: reg, value: used, 'aria-label': `${used} of ${reg} ${unit} used` }), ` ${used}/${reg}`) : '';
     const rows = d.items.map(i => {
       const l = i.lifecycle || {};
-      const details = [l.reason, l.deadline ? 'deadline ' + time(l.deadline) : null, l.spotNotice ? 'Spot notice ' + time(l.spotNotice) : null,
-        l.impaired, l.replacementDue ? 'replacement due ' + time(l.replacementDue) : null].filter(Boolean).join(' · ');
+      const details = [l.reason, l.deadline ? (l.state === 'IDLE' ? 'scale-in at ' : 'deadline ') + time(l.deadline) : null, l.spotNotice ? 'Spot notice ' + time(l.spotNotice) : null,
+        l.impaired, l.replacementFrom ? 'replaced in a maintenance window from ' + time(l.replacementFrom) + ', at the latest ' + time(l.replacementDeadline) : null].filter(Boolean).join(' · ');
       return el('tr', { dataset: { instance: i.ec2InstanceId } },
         el('td', {}, el('code', { text: i.ec2InstanceId })), el('td', { text: i.instanceType }),
         el('td', { text: i.availabilityZone || '' }), el('td', { class: 'num', text: age(i.ageSeconds) }),
