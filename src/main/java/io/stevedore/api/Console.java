@@ -92,6 +92,13 @@ final class Console {
             json(ex, 404, error("NotFound", "No such page: " + path));
             return false;
         }
+        if (auth.open() && !loopbackHost(ex.getRequestHeaders().getFirst("Host"))) {
+            // Open without sign-in only on loopback: a page whose name was re-pointed at 127.0.0.1 (DNS rebinding)
+            // arrives with its own host name and is refused.
+            json(ex, 403, error("Forbidden", "Without configured keys the console opens only at a loopback address"
+                    + " (http://127.0.0.1:PORT/console/ or http://localhost:PORT/console/)."));
+            return false;
+        }
         if ("GET".equals(method) && ASSETS.containsKey(path)) {
             send(ex, 200, ASSETS.get(path), resource(path.substring("/console/".length())));
             return false;
@@ -369,6 +376,20 @@ final class Console {
             }
         }
         return out;
+    }
+
+    /** Whether a Host header names this machine's loopback (localhost, 127.0.0.0/8 or [::1]), with any port. */
+    static boolean loopbackHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[")) {
+            return h.startsWith("[::1]");
+        }
+        int colon = h.indexOf(':');
+        String name = colon < 0 ? h : h.substring(0, colon);
+        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     private static String blankToNull(String s) {

@@ -97,6 +97,9 @@ final class ConsoleAuth {
     /** Checks a sign-in against the configured keys (constant-time secret comparison, failures limited). */
     synchronized Verdict check(String client, String accessKeyId, String secret) {
         long now = System.currentTimeMillis();
+        if (failures.size() > 10_000) { // many addresses: forget those without a recent failure
+            failures.values().removeIf(d -> d.isEmpty() || now - d.peekLast() > FAILURE_WINDOW_MILLIS);
+        }
         Deque<Long> recent = failures.computeIfAbsent(client, k -> new ArrayDeque<>());
         while (!recent.isEmpty() && now - recent.peekFirst() > FAILURE_WINDOW_MILLIS) {
             recent.removeFirst();

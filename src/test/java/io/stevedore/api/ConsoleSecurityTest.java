@@ -225,6 +225,20 @@ class ConsoleSecurityTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(action.statusCode()).as("a page on another site cannot act through the browser")
                     .isEqualTo(403);
+            assertThat(statusLine(local.server.port(), "evil.example:" + local.server.port()))
+                    .as("a name re-pointed at 127.0.0.1 (DNS rebinding) is refused").contains(" 403 ");
+            assertThat(statusLine(local.server.port(), "localhost:" + local.server.port())).contains(" 200 ");
+        }
+    }
+
+    /** The status line of {@code GET /console/} sent with the given Host header (the JDK client cannot set one). */
+    static String statusLine(int port, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /console/ HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
         }
     }
 }
