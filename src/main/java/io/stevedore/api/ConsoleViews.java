@@ -20,6 +20,7 @@ import io.stevedore.ecs.fargate.FargateQuote;
 import io.stevedore.lifecycle.DrainCause;
 import io.stevedore.lifecycle.LifecycleSettings;
 import io.stevedore.wire.AwsException;
+import io.stevedore.wire.AwsJsonCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +60,8 @@ final class ConsoleViews {
     /** Longest service event message sent to the page (DescribeServices has the whole text). */
     static final int MAX_MESSAGE = 600;
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Wire shapes as the API writes them (the SDK's model). */
+    private static final AwsJsonCodec CODEC = new AwsJsonCodec();
 
     private final Backend plane;
     private final PriceBook prices;
@@ -220,7 +223,7 @@ final class ConsoleViews {
         PurchaseOption option = option(p);
         n.put("capacityOptionType", option == PurchaseOption.SPOT ? "SPOT" : "ON_DEMAND");
         if (t != null && t.instanceRequirements() != null) {
-            n.set("instanceRequirements", MAPPER.valueToTree(requirementsMap(t)));
+            n.set("instanceRequirements", CODEC.write(t.instanceRequirements()));
         } else {
             n.put("instanceRequirements", "none: the default general-purpose types");
         }
@@ -231,29 +234,6 @@ final class ConsoleViews {
         ArrayNode cheapest = types.putArray("cheapest");
         s.offerings().stream().sorted(PriceBook.CHEAPEST_FIRST).limit(TYPES_SHOWN).forEach(o -> cheapest.add(type(o)));
         return n;
-    }
-
-    private static Map<String, Object> requirementsMap(InstanceLaunchTemplate t) {
-        Map<String, Object> out = new TreeMap<>();
-        var r = t.instanceRequirements();
-        for (var f : r.sdkFields()) {
-            Object v = f.getValueOrDefault(r);
-            if (v != null && !(v instanceof List<?> l && l.isEmpty())) {
-                out.put(f.locationName(), v instanceof software.amazon.awssdk.core.SdkPojo pojo ? pojoMap(pojo) : v);
-            }
-        }
-        return out;
-    }
-
-    private static Map<String, Object> pojoMap(software.amazon.awssdk.core.SdkPojo pojo) {
-        Map<String, Object> out = new TreeMap<>();
-        for (var f : pojo.sdkFields()) {
-            Object v = f.getValueOrDefault(pojo);
-            if (v != null) {
-                out.put(f.locationName(), v);
-            }
-        }
-        return out;
     }
 
     private static ObjectNode type(Offering o) {
