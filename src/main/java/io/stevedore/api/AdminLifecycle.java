@@ -30,6 +30,10 @@ final class AdminLifecycle {
         this.plane = plane;
     }
 
+    /**
+     * A URL query string's parameters (the last value of a repeated name wins); a malformed escape is an
+     * {@code InvalidParameterException}, not a server error.
+     */
     static Map<String, String> query(String raw) {
         Map<String, String> out = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
@@ -37,8 +41,12 @@ final class AdminLifecycle {
         }
         for (String kv : raw.split("&")) {
             int i = kv.indexOf('=');
-            String k = URLDecoder.decode(i < 0 ? kv : kv.substring(0, i), StandardCharsets.UTF_8);
-            out.put(k, i < 0 ? "" : URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+            try {
+                String k = URLDecoder.decode(i < 0 ? kv : kv.substring(0, i), StandardCharsets.UTF_8);
+                out.put(k, i < 0 ? "" : URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new AwsException("InvalidParameterException", 400, "Malformed query parameter: " + kv);
+            }
         }
         return out;
     }

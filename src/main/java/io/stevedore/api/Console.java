@@ -69,7 +69,7 @@ final class Console {
             json(ex, e.httpStatus(), error(e.errorType(), e.getMessage()));
         } catch (RuntimeException | IOException e) {
             e.printStackTrace();
-            json(ex, 500, error("ServerException", "Internal error: " + e));
+            json(ex, 500, error("ServerException", "Internal error (logged by the server)."));
         } finally {
             if (!streaming) {
                 ex.close();
@@ -148,7 +148,7 @@ final class Console {
             json(ex, 405, error("MethodNotAllowed", method + " is not allowed on " + path));
             return false;
         }
-        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+        Map<String, String> q = AdminLifecycle.query(ex.getRequestURI().getRawQuery());
         switch (path) {
             case "/console/api/session" -> {
                 ConsoleAuth.Session s = session.orElseGet(() -> auth.start(ex, "local"));
@@ -191,7 +191,7 @@ final class Console {
             send(ex, 415, "text/html; charset=utf-8", loginPage("Sign in with the form."));
             return;
         }
-        Map<String, String> form = query(new String(read(ex), StandardCharsets.UTF_8));
+        Map<String, String> form = AdminLifecycle.query(new String(read(ex), StandardCharsets.UTF_8));
         String client = ex.getRemoteAddress().getAddress().getHostAddress();
         String id = form.get("accessKeyId");
         switch (auth.check(client, id, form.get("secretAccessKey"))) {
@@ -218,16 +218,17 @@ final class Console {
         String type = blankToNull(q.get("type"));
         String cluster = blankToNull(q.get("cluster"));
         String clusterArn = cluster == null ? null : cluster.startsWith("arn:") ? cluster
-                : "arn:aws:ecs:" + plane.config().region() + ":" + plane.config().accountId() + ":cluster/" + cluster;
+                : plane.config().arnPrefix() + "cluster/" + cluster;
         if (clusterArn != null && !clusterArn.contains(":cluster/")) {
             throw new AwsException("InvalidParameterException", 400, "cluster must be a cluster name or ARN");
         }
         String lastId = ex.getRequestHeaders().getFirst("Last-Event-ID");
+        List<EventRing.Event> all = plane.events().since(0, Integer.MAX_VALUE);
+        long newest = all.isEmpty() ? 0 : all.get(all.size() - 1).seq();
         long after;
-        if (lastId != null && lastId.matches("\\d{1,18}")) {
+        if (lastId != null && lastId.matches("\\d{1,18}") && Long.parseLong(lastId) <= newest) {
             after = Long.parseLong(lastId);
-        } else {
-            List<EventRing.Event> all = plane.events().since(0, Integer.MAX_VALUE);
+        } else { // a first visit, or an id from before a restart (event numbers restart): the latest events
             List<EventRing.Event> matching = all.stream().filter(e -> wanted(e, type, clusterArn)).toList();
             after = matching.size() <= BACKLOG ? 0 : matching.get(matching.size() - BACKLOG - 1).seq();
         }
@@ -261,7 +262,10 @@ final class Console {
                 return true;
             }
         }
-        return e.detailJson().contains("\"" + clusterArn + "\"");
+        String detail = e.detailJson();
+        String name = inArn.substring(1, inArn.length() - 1);
+        return detail.contains("\"" + clusterArn + "\"") // tasks, lifecycle actions
+                || detail.contains("\"cluster\":\"" + name + "\""); // a cluster's own capacity provider
     }
 
     private void stream(HttpExchange ex, long after, String type, String clusterArn) {
@@ -275,7 +279,8 @@ final class Console {
             os.flush();
             while (System.currentTimeMillis() < end && !Thread.currentThread().isInterrupted()) {
                 StringBuilder b = new StringBuilder();
-                for (EventRing.Event e : plane.events().since(last, 500)) {
+                List<EventRing.Event> batch = plane.events().since(last, 500);
+                for (EventRing.Event e : batch) {
                     last = e.seq();
                     if (wanted(e, type, clusterArn)) {
                         ObjectNode n = MAPPER.createObjectNode();
@@ -296,7 +301,9 @@ final class Console {
                     os.flush();
                     lastWrite = now;
                 }
-                Thread.sleep(POLL_MILLIS);
+                if (batch.size() < 500) { // a full batch: more are waiting, send them at once
+                    Thread.sleep(POLL_MILLIS);
+                }
             }
         } catch (IOException | UncheckedIOException e) {
             // the browser went away
@@ -361,23 +368,6 @@ final class Console {
         return Integer.parseInt(v);
     }
 
-    static Map<String, String> query(String raw) {
-        Map<String, String> out = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String kv : raw.split("&")) {
-            int i = kv.indexOf('=');
-            try {
-                String k = URLDecoder.decode(i < 0 ? kv : kv.substring(0, i), StandardCharsets.UTF_8);
-                out.put(k, i < 0 ? "" : URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw new AwsException("InvalidParameterException", 400, "Malformed query: " + kv);
-            }
-        }
-        return out;
-    }
-
     /** Whether a Host header names this machine's loopback (localhost, 127.0.0.0/8 or [::1]), with any port. */
     static boolean loopbackHost(String host) {
         if (host == null) {
@@ -385,7 +375,7 @@ final class Console {
         }
         String h = host.strip().toLowerCase(java.util.Locale.ROOT);
         if (h.startsWith("[")) {
-            return h.startsWith("[::1]");
+            return h.equals("[::1]") || h.startsWith("[::1]:");
         }
         int colon = h.indexOf(':');
         String name = colon < 0 ? h : h.substring(0, colon);

@@ -33,7 +33,7 @@ final class ConsoleActions {
         switch (action) {
             case "scale" -> {
                 JsonNode n = body.get("desiredCount");
-                if (n == null || !n.canConvertToInt() || n.asInt() < 0) {
+                if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0) {
                     throw invalid("desiredCount must be a whole number of tasks, 0 or more.");
                 }
                 Service s = ((UpdateServiceResponse) api.invoke("UpdateService", UpdateServiceRequest.builder()

@@ -13,6 +13,7 @@ import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.InstanceLifecycleState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.ecs.PurchaseOptions;
 import io.stevedore.ecs.Statuses;
 import io.stevedore.ecs.fargate.FargatePricing;
 import io.stevedore.ecs.fargate.FargateProfiles;
@@ -25,14 +26,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.ecs.model.Attribute;
-import software.amazon.awssdk.services.ecs.model.CapacityOptionType;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.Cluster;
@@ -163,8 +162,8 @@ final class ConsoleViews {
             counts.put("drainingInstances", k.draining);
             ArrayNode strategy = out.putArray("defaultStrategy");
             for (CapacityProviderStrategyItem i : c.defaultCapacityProviderStrategy()) {
-                strategy.addObject().put("capacityProvider", i.capacityProvider()).put("weight", i.weight())
-                        .put("base", i.base());
+                strategy.addObject().put("capacityProvider", i.capacityProvider())
+                        .put("weight", i.weight() == null ? 0 : i.weight()).put("base", i.base() == null ? 0 : i.base());
             }
             ArrayNode providers = out.putArray("capacityProviders");
             for (String p : c.capacityProviders()) {
@@ -207,8 +206,7 @@ final class ConsoleViews {
     private ObjectNode provider(String name) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("name", name);
-        Optional<CapacityProvider> found = state().capacityProviders.values().stream()
-                .filter(p -> p.name().equals(name)).findFirst();
+        Optional<CapacityProvider> found = state().capacityProviders.get(name);
         if (found.isEmpty()) {
             n.put("type", name.startsWith("FARGATE") ? "FARGATE" : "UNKNOWN");
             return n;
@@ -220,7 +218,7 @@ final class ConsoleViews {
             return n;
         }
         InstanceLaunchTemplate t = p.managedInstancesProvider().instanceLaunchTemplate();
-        PurchaseOption option = option(p);
+        PurchaseOption option = PurchaseOptions.of(p);
         n.put("capacityOptionType", option == PurchaseOption.SPOT ? "SPOT" : "ON_DEMAND");
         if (t != null && t.instanceRequirements() != null) {
             n.set("instanceRequirements", CODEC.write(t.instanceRequirements()));
@@ -245,13 +243,6 @@ final class ConsoleViews {
                 .put("perHour", round(o.effectivePerHour()));
     }
 
-    private static PurchaseOption option(CapacityProvider p) {
-        InstanceLaunchTemplate t = p == null || p.managedInstancesProvider() == null ? null
-                : p.managedInstancesProvider().instanceLaunchTemplate();
-        return t != null && t.capacityOptionType() == CapacityOptionType.SPOT ? PurchaseOption.SPOT
-                : PurchaseOption.ON_DEMAND;
-    }
-
     // ---------------------------------------------------------------- cost now
 
     private static final class Group {
@@ -271,16 +262,13 @@ final class ConsoleViews {
         double ec2 = 0;
         double fees = 0;
         Map<String, Group> fleet = new TreeMap<>();
-        Map<String, CapacityProvider> providers = new HashMap<>();
-        for (CapacityProvider p : state().capacityProviders.values()) {
-            providers.put(p.name(), p);
-        }
         String region = plane.config().region();
         for (ManagedInstance mi : state().instances.values()) {
             if (!clusterArn.equals(mi.clusterArn())) {
                 continue;
             }
-            PurchaseOption option = option(providers.get(mi.capacityProvider()));
+            PurchaseOption option = PurchaseOptions.of(state().capacityProviders.get(mi.capacityProvider())
+                    .orElse(null));
             double price = prices.price(region, mi.instanceType(), option).orElse(0);
             double fee = prices.managementFee(region, mi.instanceType()).orElse(0);
             ec2 += price;
@@ -298,7 +286,9 @@ final class ConsoleViews {
                 continue;
             }
             tasks++;
-            FargateQuote q = quote(t.taskDefinitionArn());
+            boolean spot = t.capacityProviderName() != null && PurchaseOptions.of(state().capacityProviders
+                    .get(t.capacityProviderName()).orElse(null)) == PurchaseOption.SPOT;
+            FargateQuote q = quote(t.taskDefinitionArn(), spot);
             if (q instanceof FargateQuote.Runs r) {
                 onFargate += r.perHour();
                 runs++;
@@ -309,20 +299,33 @@ final class ConsoleViews {
         return new Cost(ec2, fees, onFargate, tasks, runs, unrunnable, fleet);
     }
 
-    private FargateQuote quote(String taskDefinitionArn) {
+    /**
+     * Fargate's quote for a task definition (Fargate Spot for a task of a Spot provider, as {@code simulate} prices
+     * it), cached by the definition's ARN and registration time (a reset re-registers the same ARN).
+     */
+    private FargateQuote quote(String taskDefinitionArn, boolean spot) {
+        Optional<TaskDefinition> td = state().taskDefinitions.get(taskDefinitionArn);
+        if (td.isEmpty()) {
+            return new FargateQuote.Unrunnable("task definition not found");
+        }
         if (fargate.isEmpty()) {
             return new FargateQuote.Unrunnable("no Fargate price for " + plane.config().region());
         }
-        FargateQuote cached = quotes.get(taskDefinitionArn);
+        String key = taskDefinitionArn + "@" + td.get().registeredAt() + (spot ? "/spot" : "");
+        FargateQuote cached = quotes.get(key);
         if (cached != null) {
             return cached;
         }
-        Optional<TaskDefinition> td = state().taskDefinitions.get(taskDefinitionArn);
-        FargateQuote q = td.isEmpty() ? new FargateQuote.Unrunnable("task definition not found")
-                : fargate.get().quote(FargateProfiles.of(td.get()), false);
-        if (quotes.size() < 10_000) {
-            quotes.put(taskDefinitionArn, q);
+        FargateQuote q;
+        try {
+            q = fargate.get().quote(FargateProfiles.of(td.get()), spot);
+        } catch (AwsException | IllegalArgumentException e) { // sizes only a RunTask override completes
+            q = new FargateQuote.Unrunnable("its size is not in the task definition: " + e.getMessage());
         }
+        if (quotes.size() >= 10_000) {
+            quotes.clear();
+        }
+        quotes.put(key, q);
         return q;
     }
 
@@ -364,7 +367,10 @@ final class ConsoleViews {
                 }
                 ArrayNode events = n.putArray("events");
                 for (ServiceEvent e : state().withEvents(s).events().stream().limit(5).toList()) {
-                    events.addObject().put("at", String.valueOf(e.createdAt())).put("message", clip(e.message()));
+                    ObjectNode en = events.addObject().put("message", clip(e.message()));
+                    if (e.createdAt() != null) {
+                        en.put("at", e.createdAt().toString());
+                    }
                 }
             }
             return out;
@@ -433,7 +439,9 @@ final class ConsoleViews {
         n.put("taskDefinition", shortArn(t.taskDefinitionArn()));
         n.put("capacityProvider", t.capacityProviderName());
         n.put("availabilityZone", t.availabilityZone());
-        n.put("createdAt", String.valueOf(t.createdAt()));
+        if (t.createdAt() != null) {
+            n.put("createdAt", t.createdAt().toString());
+        }
         if (t.startedAt() != null && t.createdAt() != null) {
             n.put("startLatencySeconds", Duration.between(t.createdAt(), t.startedAt()).toMillis() / 1000.0);
         }
@@ -493,10 +501,13 @@ final class ConsoleViews {
         String name = t.group().substring("service:".length());
         for (Service s : state().services.values()) {
             if (s.clusterArn().equals(t.clusterArn()) && s.serviceName().equals(name)) {
-                for (String m : state().recentEventMessages(s, 10)) {
-                    int at = m.indexOf("was unable to place a task");
+                for (ServiceEvent e : state().withEvents(s).events().stream().limit(10).toList()) {
+                    if (t.createdAt() != null && e.createdAt() != null && e.createdAt().isBefore(t.createdAt())) {
+                        break; // newest first: the rest are older than the task
+                    }
+                    int at = e.message().indexOf("was unable to place a task");
                     if (at >= 0) {
-                        return m.substring(at);
+                        return e.message().substring(at);
                     }
                 }
             }
@@ -573,7 +584,7 @@ final class ConsoleViews {
         if (ls != null && ls.drainCause() != null) {
             life.put("state", "DRAINING");
             life.put("reason", drainReason(ls.drainCause()));
-            if (ls.drainDeadlineMillis() > 0) {
+            if (ls.drainDeadlineMillis() > 0 && ls.drainDeadlineMillis() < Long.MAX_VALUE) { // a user's drain has none
                 life.put("deadline", Instant.ofEpochMilli(ls.drainDeadlineMillis()).toString());
             }
         } else if (ci == null) {
@@ -584,9 +595,8 @@ final class ConsoleViews {
             life.put("reason", drainReason(DrainCause.USER.name()));
         } else if (tasks == 0 && mi.idleSinceMillis() >= 0) {
             life.put("state", "IDLE");
-            long after = state().capacityProviders.values().stream().filter(p -> p.name().equals(mi.capacityProvider()))
-                    .findFirst().map(p -> ProviderPolicies.scaleInAfterMillis(p, plane.timings().defaultScaleInAfter(),
-                            plane.config().speed())).orElse(-1L);
+            long after = state().capacityProviders.get(mi.capacityProvider()).map(p -> ProviderPolicies
+                    .scaleInAfterMillis(p, plane.timings().defaultScaleInAfter(), plane.config().speed())).orElse(-1L);
             life.put("reason", "no tasks since " + Instant.ofEpochMilli(mi.idleSinceMillis()) + (after < 0
                     ? " (the provider never scales in)" : ": idle scale-in"));
             if (after >= 0) {
@@ -645,16 +655,24 @@ final class ConsoleViews {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * A page's header. An offset past the end (the list shrank under the page a person was on) is moved to the last
+     * page; the answer's {@code offset} says where the page starts.
+     */
     private static ObjectNode page(int total, int offset, int limit) {
         ObjectNode out = MAPPER.createObjectNode();
         out.put("total", total);
-        out.put("offset", offset);
+        out.put("offset", clamp(total, offset, limit));
         out.put("limit", limit);
         return out;
     }
 
+    static int clamp(int total, int offset, int limit) {
+        return offset < total ? offset : total == 0 ? 0 : (total - 1) / limit * limit;
+    }
+
     private static <T> List<T> slice(List<T> all, int offset, int limit) {
-        int from = Math.min(all.size(), offset);
+        int from = clamp(all.size(), offset, limit);
         return all.subList(from, Math.min(all.size(), from + limit));
     }
 

@@ -202,7 +202,6 @@ public final class ControlPlane implements Backend, AutoCloseable {
         return db;
     }
 
-    /** When the reconciler loop last completed a tick (committed to the store), or null (readiness). */
     @Override
     public Timings timings() {
         return reconciler.timings();
@@ -213,6 +212,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         return offerings.get();
     }
 
+    /** When the reconciler loop last completed a tick (committed to the store), or null (readiness). */
     @Override
     public java.time.Instant lastTick() {
         return lastTick;

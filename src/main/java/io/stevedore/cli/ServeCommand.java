@@ -178,7 +178,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Opens the console with the desktop's opener; a machine without one gets the address on stderr. */
     private static void openInBrowser(String url) {
-        for (String opener : new String[] {"xdg-open", "open"}) {
+        boolean mac = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac");
+        for (String opener : mac ? new String[] {"open"} : new String[] {"xdg-open"}) {
             for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
                 if (java.nio.file.Files.isExecutable(Path.of(dir, opener))) {
                     try {
@@ -191,7 +192,8 @@ public final class ServeCommand implements Callable<Integer> {
                 }
             }
         }
-        System.err.println("stevedore serve: no browser opener (xdg-open or open) here; open " + url + " yourself.");
+        System.err.println("stevedore serve: no browser opener (" + (mac ? "open" : "xdg-open") + ") here; open " + url
+                + " yourself.");
     }
 
     private ControlPlane open(PlaneConfig config) {

@@ -47,11 +47,24 @@ final class Chromium implements AutoCloseable {
 
     Chromium(Path profile) throws Exception {
         Files.createDirectories(profile);
-        process = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        Process started = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-extensions", "--remote-debugging-port=0", "--remote-allow-origins=*",
                 "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,900", "about:blank")
                 .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+        process = started;
+        try {
+            socket = connect(profile);
+            call("Runtime.enable", MAPPER.createObjectNode());
+            call("Page.enable", MAPPER.createObjectNode());
+            call("Log.enable", MAPPER.createObjectNode());
+        } catch (Exception | AssertionError e) { // no browser left behind when it cannot be driven
+            started.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private WebSocket connect(Path profile) throws Exception {
         Path portFile = profile.resolve("DevToolsActivePort");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(portFile) || Files.readAllLines(portFile).size() < 2) {
@@ -81,11 +94,8 @@ final class Chromium implements AutoCloseable {
         if (page == null) {
             throw new AssertionError("Chromium opened no page target");
         }
-        socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+        return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create(page), new Listener()).get(20, TimeUnit.SECONDS);
-        call("Runtime.enable", MAPPER.createObjectNode());
-        call("Page.enable", MAPPER.createObjectNode());
-        call("Log.enable", MAPPER.createObjectNode());
     }
 
     private final class Listener implements WebSocket.Listener {

@@ -62,6 +62,13 @@ class ConsoleBrowserTest {
         if (f != null) {
             f.close();
         }
+        if (dir != null) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException ignored) {
+                // a leftover temporary directory is harmless
+            }
+        }
     }
 
     /** The fleet as the SDK describes it: instance type → registered container instances. */
@@ -80,12 +87,17 @@ class ConsoleBrowserTest {
         return fleet;
     }
 
-    static Map<String, Integer> pageFleet() throws Exception {
-        JsonNode rows = browser.eval("[...document.querySelectorAll('#fleet tbody tr[data-type]')]"
-                + ".map(r => [r.dataset.type, Number(r.cells[1].textContent)])");
+    /** The fleet table and the cost card, read in one evaluation (a refresh cannot land between them). */
+    record Shown(Map<String, Integer> fleet, String cost) {
+    }
+
+    static Shown shown() throws Exception {
+        JsonNode page = browser.eval("({rows: [...document.querySelectorAll('#fleet tbody tr[data-type]')]"
+                + ".map(r => [r.dataset.type, Number(r.cells[1].textContent)]),"
+                + " cost: document.querySelector('#cost-now .value').textContent})");
         Map<String, Integer> fleet = new TreeMap<>();
-        rows.forEach(r -> fleet.put(r.get(0).asText(), r.get(1).asInt()));
-        return fleet;
+        page.get("rows").forEach(r -> fleet.put(r.get(0).asText(), r.get(1).asInt()));
+        return new Shown(fleet, page.get("cost").asText());
     }
 
     @Test
@@ -96,18 +108,18 @@ class ConsoleBrowserTest {
         browser.waitFor("document.querySelectorAll('#fleet tbody tr[data-type]').length > 0", Duration.ofSeconds(30));
         // The page refreshes every few seconds; the fleet may still move (compaction), so compare once both agree.
         Map<String, Integer> sdk = Map.of();
-        Map<String, Integer> shown = Map.of();
+        Shown shown = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (System.nanoTime() < deadline) {
             sdk = sdkFleet();
-            shown = pageFleet();
-            if (!sdk.isEmpty() && sdk.equals(shown)) {
+            shown = shown();
+            if (!sdk.isEmpty() && sdk.equals(shown.fleet())) {
                 break;
             }
             Thread.sleep(500);
         }
         assertThat(sdk).as("the fleet DescribeContainerInstances gives").isNotEmpty();
-        assertThat(shown).as("instance types and counts on the page").isEqualTo(sdk);
+        assertThat(shown.fleet()).as("instance types and counts on the page").isEqualTo(sdk);
         assertThat(sdk.keySet()).as("the seed provider's types: AWS Graviton, 2-4 vCPU")
                 .allSatisfy(t -> assertThat(t).matches("[a-z]+\\d+g[a-z]*\\..+"));
 
@@ -117,7 +129,7 @@ class ConsoleBrowserTest {
             hourly += e.getValue() * (prices.onDemand("us-east-1", e.getKey()).orElseThrow()
                     + prices.managementFee("us-east-1", e.getKey()).orElseThrow());
         }
-        String cost = browser.eval("document.querySelector('#cost-now .value').textContent").asText();
+        String cost = shown.cost();
         assertThat(cost).matches("\\$\\d+\\.\\d+/h");
         assertThat(Double.parseDouble(cost.substring(1, cost.length() - 2))).as("cost now on the page")
                 .isCloseTo(hourly, org.assertj.core.data.Offset.offset(hourly < 1 ? 0.0001 : 0.005));
@@ -154,9 +166,10 @@ class ConsoleBrowserTest {
     @Order(3)
     void scaleFromThePage_newTasksAppearWithoutAReload() throws Exception {
         browser.open(page);
-        browser.waitFor("document.getElementById('scale-web')", Duration.ofSeconds(30));
+        browser.waitFor("document.getElementById('scale-web') && [...document.querySelectorAll('#tasks tr[data-task]')]"
+                + ".filter(r => r.cells[2].textContent === 'web').length === 3", Duration.ofSeconds(30));
         browser.eval("window.stillTheSamePage = 'yes'");
-        int before = browser.eval("document.querySelectorAll('#tasks tr[data-task]').length").asInt();
+        JsonNode before = browser.eval("[...document.querySelectorAll('#tasks tr[data-task]')].map(r => r.dataset.task)");
         browser.eval("(() => { const i = document.getElementById('scale-web'); i.value = '6';"
                 + " i.closest('form').querySelector('button').click(); })()");
         browser.waitFor("document.getElementById('notice').textContent.includes('desired count set to 6')",
@@ -166,11 +179,12 @@ class ConsoleBrowserTest {
         browser.waitFor("[...document.querySelectorAll('#tasks tr[data-task]')].filter(r => r.cells[2].textContent"
                 + " === 'web' && r.dataset.status === 'RUNNING').length === 6", Duration.ofSeconds(60));
         assertThat(browser.eval("window.stillTheSamePage").asText()).as("no reload").isEqualTo("yes");
-        assertThat(browser.eval("document.querySelectorAll('#tasks tr[data-task]').length").asInt())
-                .isGreaterThan(before);
-        browser.waitFor("document.querySelectorAll('#events li').length > 0", Duration.ofSeconds(20));
-        assertThat(browser.eval("document.getElementById('events').textContent").asText())
-                .contains("ECS Task State Change");
+        JsonNode added = browser.eval("(() => { const before = " + before + "; return [...document.querySelectorAll("
+                + "'#tasks tr[data-task]')].map(r => r.dataset.task).filter(t => !before.includes(t)); })()");
+        assertThat(added).as("tasks the page did not show before the scale").hasSize(3);
+        String first = added.get(0).asText().substring(0, 12);
+        browser.waitFor("[...document.querySelectorAll('#events li')].some(li => li.textContent.includes('"
+                + first + " RUNNING'))", Duration.ofSeconds(20));
     }
 
     @Test

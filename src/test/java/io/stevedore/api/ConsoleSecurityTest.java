@@ -133,8 +133,10 @@ class ConsoleSecurityTest {
 
     @Test
     void signIn_needsAConfiguredKeyInAPostBody_andFailuresAreLimited() throws Exception {
-        HttpResponse<String> inUrl = get("/console/login?accessKeyId=" + KEY + "&secretAccessKey=" + SECRET, null);
-        assertThat(inUrl.headers().firstValue("Set-Cookie")).as("no session from a secret in a URL").isEmpty();
+        HttpResponse<String> inUrl = post("/console/login?accessKeyId=" + KEY + "&secretAccessKey=" + SECRET,
+                "application/x-www-form-urlencoded", "", Map.of());
+        assertThat(inUrl.statusCode()).as("a secret in the URL signs no one in").isEqualTo(401);
+        assertThat(inUrl.headers().firstValue("Set-Cookie")).isEmpty();
         HttpResponse<String> wrong = login(KEY, "not-the-secret");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
@@ -188,10 +190,13 @@ class ConsoleSecurityTest {
         assertThat(MAPPER.readTree(ok.body()).get("message").asText()).contains("desired count set to 2");
         assertThat(desired()).isEqualTo(2);
 
-        HttpResponse<String> invalid = post("/console/api/actions", "application/json", scaleAction(-1),
-                Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
-        assertThat(invalid.statusCode()).isEqualTo(400);
-        assertThat(invalid.body()).contains("desiredCount");
+        for (String bad : new String[] {"-1", "2.5", "\"3\""}) {
+            HttpResponse<String> invalid = post("/console/api/actions", "application/json",
+                    scaleAction(0).replace(":0}", ":" + bad + "}"), Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
+            assertThat(invalid.statusCode()).as(bad).isEqualTo(400);
+            assertThat(invalid.body()).contains("desiredCount must be a whole number");
+        }
+        assertThat(desired()).isEqualTo(2);
         HttpResponse<String> missing = post("/console/api/actions", "application/json",
                 "{\"action\":\"scale\",\"cluster\":\"prod\",\"service\":\"nope\",\"desiredCount\":1}",
                 Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
@@ -201,6 +206,8 @@ class ConsoleSecurityTest {
         HttpResponse<String> out = post("/console/logout", "application/json", "{}",
                 Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
         assertThat(out.statusCode()).isEqualTo(200);
+        assertThat(out.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c)
+                .startsWith(ConsoleAuth.COOKIE + "=;").contains("Max-Age=0"));
         assertThat(get("/console/api/clusters", cookie).statusCode()).as("signed out").isEqualTo(401);
     }
 
@@ -239,6 +246,18 @@ class ConsoleSecurityTest {
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
                     StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
+    void loopbackHost_acceptsOnlyLoopbackNames() {
+        for (String ok : new String[] {"127.0.0.1", "127.0.0.1:8080", "localhost", "LOCALHOST:4566", "127.1.2.3:1",
+                "[::1]", "[::1]:8080"}) {
+            assertThat(Console.loopbackHost(ok)).as(ok).isTrue();
+        }
+        for (String no : new String[] {null, "", "127.0.0.1.evil.example", "127.0.0.1.nip.io:80", "[::1]x",
+                "0.0.0.0", "evil.example", "localhost.evil.example", "10.0.0.1:8080"}) {
+            assertThat(Console.loopbackHost(no)).as(String.valueOf(no)).isFalse();
         }
     }
 }

@@ -125,6 +125,7 @@ class ConsoleViewsTest {
         assertThat(drained.get("status").asText()).isEqualTo("DRAINING");
         assertThat(drained.get("lifecycle").get("state").asText()).isEqualTo("DRAINING");
         assertThat(drained.get("lifecycle").get("reason").asText()).contains("drained by a user");
+        assertThat(drained.get("lifecycle").has("deadline")).as("a user's drain has no deadline").isFalse();
         assertThat(views.instances("c", "DRAINING", 0, 50).get("total").asInt()).isEqualTo(1);
     }
 
@@ -138,6 +139,12 @@ class ConsoleViewsTest {
         assertThat(rest.get("items").get(0).get("arn").asText()).isNotIn(
                 first.get("items").findValuesAsText("arn"));
         assertThat(rest.get("items").get(0).get("startLatencySeconds").asDouble()).isPositive();
+        JsonNode past = views.tasks("c", "RUNNING", null, 50, 3);
+        assertThat(past.get("offset").asInt()).as("an offset past the end: the last page").isEqualTo(3);
+        assertThat(past.get("items")).hasSize(1);
+        assertThat(ConsoleViews.clamp(0, 100, 50)).isZero();
+        assertThat(ConsoleViews.clamp(100, 100, 50)).isEqualTo(50);
+        assertThat(ConsoleViews.clamp(101, 100, 50)).isEqualTo(100);
         assertThatThrownBy(() -> views.tasks("c", "SLEEPING", null, 0, 3)).isInstanceOf(AwsException.class)
                 .hasMessageContaining("status must be ALL, RUNNING, PENDING or STOPPED");
         assertThatThrownBy(() -> views.cluster("nope")).isInstanceOf(AwsException.class)

@@ -5,6 +5,7 @@ import io.stevedore.catalog.Selection;
 import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.ecs.PurchaseOptions;
 import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.Zone;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.ecs.model.CapacityOptionType;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.InstanceLaunchTemplate;
 import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
@@ -79,8 +79,7 @@ public final class SchedulingInputs {
             ctx.cloud().subnet(s).filter(sn -> seen.add(sn.id()))
                     .ifPresent(sn -> zones.add(new Zone(sn.id(), sn.availabilityZone())));
         }
-        PurchaseOption option = lt.capacityOptionType() == CapacityOptionType.SPOT ? PurchaseOption.SPOT
-                : PurchaseOption.ON_DEMAND;
+        PurchaseOption option = PurchaseOptions.of(p);
         try {
             Selection sel = selection(lt.instanceRequirements(), option);
             return new ProviderCapacity(p.name(), sel.offerings(), zones, sel.noMatchMessage());

@@ -10,7 +10,7 @@
   const S = {
     session: null, cluster: null, timer: null, source: null, pendingRefresh: null, busy: false,
     taskStatus: 'ALL', taskOffset: 0, instStatus: 'ALL', instOffset: 0, svcOffset: 0, eventType: '', events: [],
-    latest: {}
+    latest: {}, armed: null, again: false, retry: 1000
   };
 
   // ------------------------------------------------------------------ helpers
@@ -86,17 +86,24 @@
     }
   }
 
-  // A destructive action asks for a second click within five seconds.
-  function confirmButton(label, confirmLabel, run) {
-    const b = el('button', { type: 'button', class: 'danger', text: label });
-    let armed = null;
+  // A destructive action asks for a second click within five seconds. The armed state lives outside the button,
+  // so a refresh that redraws the row keeps it.
+  const armed = key => S.armed && S.armed.key === key && Date.now() < S.armed.until;
+  function confirmButton(key, label, confirmLabel, name, run) {
+    const b = el('button', { type: 'button', class: 'danger', text: armed(key) ? confirmLabel : label,
+      'aria-label': (armed(key) ? confirmLabel : label) + ' ' + name, dataset: { key } });
     b.addEventListener('click', () => {
-      if (!armed) {
+      if (!armed(key)) {
+        S.armed = { key, until: Date.now() + 5000 };
         b.textContent = confirmLabel;
-        armed = setTimeout(() => { armed = null; b.textContent = label; }, 5000);
+        b.setAttribute('aria-label', confirmLabel + ' ' + name);
+        setTimeout(() => {
+          if (b.isConnected && !armed(key)) { b.textContent = label; b.setAttribute('aria-label', label + ' ' + name); }
+        }, 5100);
         return;
       }
-      clearTimeout(armed); armed = null; b.textContent = label;
+      S.armed = null;
+      b.textContent = label;
       run(b);
     });
     return b;
@@ -110,20 +117,29 @@
       el('table', {}, el('caption', { text: caption }), el('thead', {}, head), body));
   }
 
-  function pager(total, offset, go) {
+  function pager(what, total, offset, go) {
     const last = Math.min(total, offset + PAGE);
     return el('div', { class: 'pager' },
-      el('button', { type: 'button', text: 'Previous', disabled: offset === 0, onclick: () => go(Math.max(0, offset - PAGE)) }),
+      el('button', { type: 'button', text: 'Previous', 'aria-label': 'Previous page of ' + what, dataset: { key: what + ':prev' },
+        disabled: offset === 0, onclick: () => go(Math.max(0, offset - PAGE)) }),
       el('span', { text: total ? `${offset + 1}–${last} of ${total}` : '0 of 0' }),
-      el('button', { type: 'button', text: 'Next', disabled: last >= total, onclick: () => go(offset + PAGE) }));
+      el('button', { type: 'button', text: 'Next', 'aria-label': 'Next page of ' + what, dataset: { key: what + ':next' },
+        disabled: last >= total, onclick: () => go(offset + PAGE) }));
   }
 
-  // Replaces a section's content unless the person is typing in it.
+  // Replaces a section's content unless the person is typing in it; the focused control (found again by its
+  // data-key) keeps the focus, so refreshes never throw a keyboard user back to the top.
   function fill(id, ...nodes) {
     const box = document.getElementById(id);
     if (!box) return;
-    if (box.contains(document.activeElement) && document.activeElement.matches('input, select')) return;
+    const active = document.activeElement;
+    if (box.contains(active) && active.matches('input, select')) return;
+    const key = box.contains(active) && active.dataset ? active.dataset.key : null;
     box.replaceChildren(...nodes.flat().filter(n => n !== null && n !== undefined));
+    if (key) {
+      const again = [...box.querySelectorAll('[data-key]')].find(e => e.dataset.key === key);
+      if (again && !again.disabled) again.focus();
+    }
   }
 
   // ------------------------------------------------------------------ pages
@@ -241,18 +257,31 @@
   async function loadServices() {
     const d = await read('services', `/console/api/services?cluster=${encodeURIComponent(S.cluster)}&offset=${S.svcOffset}&limit=${PAGE}`);
     if (!d) return;
+    S.svcOffset = d.offset;
     const rows = d.items.map(s => {
       const id = 'scale-' + s.name;
-      const count = el('input', { type: 'number', min: 0, id, value: s.desiredCount });
+      const count = el('input', { type: 'number', min: 0, step: 1, required: true, inputmode: 'numeric', id, value: s.desiredCount });
+      const key = 'scale:' + s.name;
+      const button = el('button', { type: 'submit', class: 'primary', text: armed(key) ? 'Confirm' : 'Scale',
+        'aria-label': 'Scale service ' + s.name, dataset: { key } });
       const scale = el('form', { class: 'inline-form' },
-        el('label', { for: id, class: 'visually-hidden', text: 'Desired count of ' + s.name }), count,
-        el('button', { type: 'submit', class: 'primary', text: 'Scale' }));
+        el('label', { for: id, class: 'visually-hidden', text: 'Desired count of ' + s.name }), count, button);
       scale.addEventListener('submit', ev => {
         ev.preventDefault();
-        act({ action: 'scale', service: s.name, desiredCount: Number(count.value) }, scale.querySelector('button'));
+        const n = count.value.trim() === '' ? NaN : Number(count.value);
+        if (!Number.isInteger(n) || n < 0) { notice('Desired count must be a whole number, 0 or more.', true); return; }
+        if (n === 0 && s.desiredCount > 0 && !armed(key)) { // stopping every task asks for a second click
+          S.armed = { key, until: Date.now() + 5000 };
+          button.textContent = 'Confirm';
+          notice(`Scale ${s.name} to 0 stops all its tasks: press Confirm within 5 seconds.`);
+          return;
+        }
+        S.armed = null;
+        act({ action: 'scale', service: s.name, desiredCount: n }, button);
         count.blur();
       });
-      const deploy = el('button', { type: 'button', text: 'Force new deployment',
+      const deploy = el('button', { type: 'button', text: 'Force new deployment', dataset: { key: 'deploy:' + s.name },
+        'aria-label': 'Force a new deployment of ' + s.name,
         onclick: ev => act({ action: 'deploy', service: s.name }, ev.currentTarget) });
       const deployments = s.deployments.map(x => `${x.status} ${x.rolloutState || ''} ${x.taskDefinition}: ${x.runningCount}/${x.desiredCount} running`
         + (x.failedTasks ? `, ${x.failedTasks} failed` : '') + (x.rolloutStateReason ? ` (${x.rolloutStateReason})` : ''));
@@ -268,12 +297,13 @@
     fill('services', table('Services: desired, running and pending tasks, deployments and recent events',
       ['Service', 'Status', { label: 'Desired', num: 1 }, { label: 'Running', num: 1 }, { label: 'Pending', num: 1 },
         'Deployments', 'Recent events', 'Actions'], rows, 'No service.'),
-      d.total > PAGE ? pager(d.total, S.svcOffset, o => { S.svcOffset = o; loadServices(); }) : null);
+      d.total > PAGE || d.offset > 0 ? pager('services', d.total, d.offset, o => { S.svcOffset = o; loadServices(); }) : null);
   }
 
   async function loadTasks() {
     const d = await read('tasks', `/console/api/tasks?cluster=${encodeURIComponent(S.cluster)}&status=${S.taskStatus}&offset=${S.taskOffset}&limit=${PAGE}`);
     if (!d) return;
+    S.taskOffset = d.offset;
     const rows = d.items.map(t => el('tr', { dataset: { task: t.id, status: t.lastStatus } },
       el('td', {}, el('code', { text: t.id.slice(0, 12) })), statusCell(t.lastStatus),
       el('td', { text: (t.group || '').replace(/^service:/, '') }), el('td', { text: t.taskDefinition }),
@@ -282,18 +312,19 @@
       el('td', { class: 'num', text: t.startLatencySeconds !== undefined ? t.startLatencySeconds.toFixed(1) + ' s' : '' }),
       el('td', { class: 'explain', text: t.explanation || t.stoppedReason || '' }),
       el('td', {}, t.desiredStatus === 'RUNNING'
-        ? confirmButton('Stop', 'Confirm stop', b => act({ action: 'stop', task: t.arn }, b)) : '')));
+        ? confirmButton('stop:' + t.id, 'Stop', 'Confirm stop', 'task ' + t.id.slice(0, 12), b => act({ action: 'stop', task: t.arn }, b)) : '')));
     fill('tasks', table(`${d.total} tasks (${S.taskStatus.toLowerCase()})`,
       ['Task', 'Status', 'Service', 'Task definition', 'Instance', 'Zone', 'Address', { label: 'Start latency', num: 1 },
         'Why not running / why stopped', 'Actions'], rows, 'No task.'),
-    pager(d.total, S.taskOffset, o => { S.taskOffset = o; loadTasks(); }));
+    pager('tasks', d.total, d.offset, o => { S.taskOffset = o; loadTasks(); }));
   }
 
   async function loadInstances() {
     const d = await read('instances', `/console/api/instances?cluster=${encodeURIComponent(S.cluster)}&status=${S.instStatus}&offset=${S.instOffset}&limit=${PAGE}`);
     if (!d) return;
+    S.instOffset = d.offset;
     const use = (used, reg, unit) => reg ? el('span', {},
-      el('meter', { min: 0, max: reg, value: used, 'aria-label': `${used} of ${reg} ${unit} used` }), ` ${used}/${reg}`) : '';
+      el('meter', { min: 0, max: reg, value: used, 'aria-label': `${used} of ${reg} ${unit} reserved` }), ` ${used}/${reg}`) : '';
     const rows = d.items.map(i => {
       const l = i.lifecycle || {};
       const details = [l.reason, l.deadline ? (l.state === 'IDLE' ? 'scale-in at ' : 'deadline ') + time(l.deadline) : null, l.spotNotice ? 'Spot notice ' + time(l.spotNotice) : null,
@@ -305,12 +336,12 @@
         el('td', { class: 'num', text: i.tasks }), statusCell(i.status),
         el('td', {}, el('span', { class: 'status status-' + (l.state || ''), text: l.state || '' }), el('div', { class: 'muted', text: details })),
         el('td', {}, i.status === 'ACTIVE' && i.containerInstanceArn
-          ? confirmButton('Drain', 'Confirm drain', b => act({ action: 'drain', containerInstance: i.containerInstanceArn }, b)) : ''));
+          ? confirmButton('drain:' + i.ec2InstanceId, 'Drain', 'Confirm drain', 'instance ' + i.ec2InstanceId, b => act({ action: 'drain', containerInstance: i.containerInstanceArn }, b)) : ''));
     });
     fill('instances', table(`${d.total} container instances`,
-      ['Instance', 'Type', 'Zone', { label: 'Age', num: 1 }, 'CPU used', 'Memory used', { label: 'Tasks', num: 1 }, 'Status',
+      ['Instance', 'Type', 'Zone', { label: 'Age', num: 1 }, 'CPU reserved', 'Memory reserved', { label: 'Tasks', num: 1 }, 'Status',
         'Lifecycle', 'Actions'], rows, 'No instance.'),
-    pager(d.total, S.instOffset, o => { S.instOffset = o; loadInstances(); }));
+    pager('instances', d.total, d.offset, o => { S.instOffset = o; loadInstances(); }));
   }
 
   // ------------------------------------------------------------------ events
@@ -328,8 +359,14 @@
     const src = new EventSource('/console/api/events?' + q);
     S.source = src;
     const state = document.getElementById('events-state');
-    src.onopen = () => { state.textContent = 'live'; };
-    src.onerror = () => { state.textContent = 'reconnecting…'; };
+    src.onopen = () => { state.textContent = 'live'; S.retry = 1000; };
+    src.onerror = () => {
+      if (src.readyState !== EventSource.CLOSED) { state.textContent = 'reconnecting…'; return; }
+      // The server refused the stream (busy, or signed out): the browser gives up, so retry with backoff.
+      state.textContent = `disconnected; retrying in ${Math.round(S.retry / 1000)} s`;
+      setTimeout(() => { if (S.source === src && !document.hidden) openEvents(); }, S.retry);
+      S.retry = Math.min(S.retry * 2, 60000);
+    };
     src.onmessage = m => {
       const e = JSON.parse(m.data);
       const d = e.detail || {};
@@ -349,7 +386,8 @@
   }
 
   async function refresh() {
-    if (S.busy || document.hidden) return;
+    if (document.hidden) return;
+    if (S.busy) { S.again = true; return; } // a navigation during a slow refresh runs right after it
     S.busy = true;
     try {
       await render();
@@ -357,10 +395,12 @@
       notice('Could not refresh: ' + e.message, true);
     } finally {
       S.busy = false;
+      if (S.again) { S.again = false; refresh(); }
     }
   }
 
   async function render() {
+    if (location.hash && !location.hash.startsWith('#/')) return; // an in-page link (Skip to content), not a route
     const m = location.hash.match(/^#\/cluster\/(.+)$/);
     if (m) await clusterPage(decodeURIComponent(m[1]));
     else await clustersPage();
@@ -377,8 +417,18 @@
         location.assign('/console/login');
       });
     }
-    window.addEventListener('hashchange', () => { document.getElementById('main').focus(); refresh(); });
-    document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
+    window.addEventListener('hashchange', () => {
+      if (location.hash.startsWith('#/') || !location.hash) { document.getElementById('main').focus(); refresh(); }
+    });
+    document.querySelector('.skip').addEventListener('click', ev => {
+      ev.preventDefault();
+      document.getElementById('main').focus();
+    });
+    // A hidden tab keeps no event stream (the server has few) and reads nothing; it catches up when shown.
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) closeEvents();
+      else { if (S.cluster) openEvents(); refresh(); }
+    });
     await refresh();
     S.timer = setInterval(refresh, REFRESH_MS);
   }
