@@ -51,8 +51,10 @@ public final class HtmlReport {
         chart(b, "chart-memory", "Memory: allocated to tasks vs provisioned", Svg.lines(t, pair(s.path("memoryMiB"),
                 1024), "GiB", false));
         chart(b, "chart-latency", "Task start latency (created → RUNNING), seconds", Svg.bars(latency(r), "seconds"));
-        b.append("<p>newInstance: the task waited for an instance launch; coldPull: an existing instance without the"
-                + " image; warm: the image was cached. Fargate: the assumed start latency (no image cache).</p>");
+        b.append("<p>newInstance: the task waited for an instance launch (boot by instance type, then a full pull of"
+                + " its image); coldPull: a running instance without the image; warm: a running instance with the image"
+                + " cached. Fargate: the assumed start latency of the tasks it can run (no image cache). With several"
+                + " capacity providers, each one's figures follow.</p>");
         Map<String, double[]> pend = new LinkedHashMap<>();
         pend.put("pending tasks", doubles(s.path("pendingTasks")));
         pend.put("running tasks", doubles(s.path("runningTasks")));
@@ -147,6 +149,19 @@ public final class HtmlReport {
         lat.path("managedInstances").fields().forEachRemaining(e -> put(out, "MI " + e.getKey(), e.getValue()));
         if (lat.has("fargate")) {
             put(out, "Fargate", lat.path("fargate"));
+        }
+        JsonNode by = lat.path("byCapacityProvider");
+        if (by.size() > 1) {
+            by.fields().forEachRemaining(p -> {
+                p.getValue().path("managedInstances").fields().forEachRemaining(e -> {
+                    if (e.getValue().path("count").asInt() > 0) {
+                        put(out, p.getKey() + ": MI " + e.getKey(), e.getValue());
+                    }
+                });
+                if (p.getValue().path("fargate").path("count").asInt() > 0) {
+                    put(out, p.getKey() + ": Fargate", p.getValue().path("fargate"));
+                }
+            });
         }
         return out;
     }
