@@ -11,7 +11,7 @@ import java.time.Duration;
  * a registered instance, 15 s more to RUNNING, 41 s with the application's own 7 s,
  * https://github.com/neilkuan/ecs-managed-instance-issue), and on a running instance with the image cached after
  * 5 + 3 + 3 = 11 s (about 3× faster, as the re:Invent 2025 session summary says); a GPU task with a 7 GiB image on
- * fresh g4dn capacity after about 3.5 minutes (the podcast's 3–4 minutes).
+ * fresh g4dn capacity after about 3.6 minutes (the podcast's 3–4 minutes).
  *
  * @param instanceBoot Fargate's and the launch types' own provisioning (no instance of ours)
  * @param startup      instance launch and image pull by type and image size (undivided; see {@link #boot}, {@link #pull})
