@@ -88,8 +88,9 @@ public final class ControlPlane implements Backend, AutoCloseable {
         this.leadership = leadership;
         Timings timings = Timings.realistic().scaled(config.speed());
         this.state = new EcsState(db, config);
-        this.cloud = new SimulatedEc2(config.region(), clock, timings.instanceBoot(), db);
         this.catalog = InstanceCatalog.load();
+        this.cloud = new SimulatedEc2(config.region(), clock,
+                type -> timings.boot(catalog.find(type).orElse(null)), db);
         Context ctx = new Context(config, clock, state, cloud, catalog);
         this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
         this.offerings = CapacityOfferings.lazy(catalog);

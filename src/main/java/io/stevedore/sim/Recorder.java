@@ -83,8 +83,16 @@ final class Recorder {
     private final TreeMap<String, Integer> liveByType = new TreeMap<>();
     private final TreeSet<Long> dues = new TreeSet<>();
     private final SplittableRandom fargateRandom;
+    /** Start latency by what the task waited for: {@link #START_KINDS}. */
     final Map<String, Percentiles> latency = new LinkedHashMap<>();
     final Percentiles fargateLatency = new Percentiles();
+    /** The same by capacity provider (name order): kind → latency, and Fargate's for the tasks it can run. */
+    final Map<String, Map<String, Percentiles>> latencyByProvider = new TreeMap<>();
+    final Map<String, Percentiles> fargateLatencyByProvider = new TreeMap<>();
+    /** Started tasks Fargate cannot run, by capacity provider. */
+    final Map<String, Integer> fargateCannotStartByProvider = new TreeMap<>();
+    /** New instance (cold: launch, boot, full pull), running instance without the image, running with it cached. */
+    static final String[] START_KINDS = {"newInstance", "coldPull", "warm"};
     final Percentiles pendingTime = new Percentiles();
     final EnumMap<StopCause, Integer> stops = new EnumMap<>(StopCause.class);
     final Map<String, FargateView> fargateByDefinition = new TreeMap<>();
@@ -106,7 +114,7 @@ final class Recorder {
     Recorder(SimContext sim, long seed) {
         this.sim = sim;
         this.fargateRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        for (String k : new String[] {"newInstance", "coldPull", "warm"}) {
+        for (String k : START_KINDS) {
             latency.put(k, new Percentiles());
         }
         int buckets = sim.samples();
@@ -175,11 +183,25 @@ final class Recorder {
             running++;
             tasksStarted++;
             String category = l.newInstance ? "newInstance" : l.cold ? "coldPull" : "warm";
+            String provider = l.provider == null ? "" : l.provider;
             latency.get(category).add(l.started - l.created);
+            latencyByProvider.computeIfAbsent(provider, p -> {
+                Map<String, Percentiles> m = new LinkedHashMap<>();
+                for (String k : START_KINDS) {
+                    m.put(k, new Percentiles());
+                }
+                return m;
+            }).get(category).add(l.started - l.created);
             if (sim.fargate() != null) {
                 long min = sim.fargateAssumptions().startLatencyMin().toMillis();
                 long max = sim.fargateAssumptions().startLatencyMax().toMillis();
-                fargateLatency.add(min + (long) (fargateRandom.nextDouble() * (max - min)));
+                long fargate = min + (long) (fargateRandom.nextDouble() * (max - min));
+                if (fargateView(l).quote() instanceof FargateQuote.Runs) {
+                    fargateLatency.add(fargate);
+                    fargateLatencyByProvider.computeIfAbsent(provider, p -> new Percentiles()).add(fargate);
+                } else {
+                    fargateCannotStartByProvider.merge(provider, 1, Integer::sum);
+                }
             }
         }
         if (Statuses.isStopped(s)) {
@@ -297,7 +319,7 @@ final class Recorder {
                 provisionedMemory += type.memoryMiB();
             }
             if ("pending".equals(i.state())) {
-                dues.add(i.launchedAtMillis() + sim.bootMillis());
+                dues.add(i.launchedAtMillis() + sim.bootMillis(i.instanceType()));
             }
         }
         if (("terminated".equals(i.state()) || "shutting-down".equals(i.state())) && l.ended < 0) {

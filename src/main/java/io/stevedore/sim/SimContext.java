@@ -74,8 +74,14 @@ final class SimContext {
         return plane.catalog();
     }
 
-    long bootMillis() {
-        return plane.reconciler().timings().instanceBoot().toMillis();
+    /** The control plane's delays (the start-latency model among them). */
+    io.stevedore.control.state.Timings timings() {
+        return plane.reconciler().timings();
+    }
+
+    /** How long an instance of {@code instanceType} takes to boot in the simulated region. */
+    long bootMillis(String instanceType) {
+        return plane.cloud().bootTime(instanceType).toMillis();
     }
 
     PurchaseOption option(String provider) {

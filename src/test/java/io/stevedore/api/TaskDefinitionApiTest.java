@@ -114,6 +114,19 @@ class TaskDefinitionApiTest extends EcsServerTestBase {
                 web().build()))).isInstanceOf(InvalidParameterException.class).hasMessageContaining("Duplicate");
     }
 
+    /** Stevedore's image-size docker label (start-latency model): a size is kept as sent, anything else refused. */
+    @Test
+    void register_imageSizeLabel_sizeKept_otherwiseInvalidParameter() {
+        TaskDefinition td = f.register(EcsServerFixture.nginx("sized").containerDefinitions(web()
+                .dockerLabels(java.util.Map.of(io.stevedore.ecs.ImageSizes.LABEL, "7GiB")).build()));
+        assertThat(td.containerDefinitions().get(0).dockerLabels()).containsEntry(io.stevedore.ecs.ImageSizes.LABEL,
+                "7GiB");
+        assertThatThrownBy(() -> f.ecs.registerTaskDefinition(EcsServerFixture.nginx("typo").containerDefinitions(
+                web().dockerLabels(java.util.Map.of(io.stevedore.ecs.ImageSizes.LABEL, "7 GiBs")).build()).build()))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("io.stevedore.image-size").hasMessageContaining("7 GiBs");
+    }
+
     @Test
     void listTaskDefinitions_filtersSortsAndPaginates() {
         for (int i = 0; i < 3; i++) {

@@ -78,8 +78,39 @@ class SimulatorTest {
         String verdict = run(w, 1).path("summary").path("verdict").asText();
         assertThat(verdict).startsWith("No like-for-like verdict: Fargate cannot run 696 of the workload's tasks"
                 + " (transcriber (696): GPU: Fargate has no GPUs (the task asks for 1)), so its $0.95 bills only the"
-                + " part it can run, while Managed Instances ran all of them for $67.64.");
+                + " part it can run, while Managed Instances ran all of them for $71.10.");
         assertThat(verdict).doesNotContain("Fargate is cheaper");
+    }
+
+    /**
+     * The GPU example's start latency (seed 1), split by capacity provider: a job that needs fresh GPU capacity starts
+     * after 3–4 minutes (the podcast's figure: a g4dn boots, then pulls the 7 GiB image), a job on a warm GPU
+     * instance with the image cached in seconds; Fargate runs none of the GPU jobs (listed, no latency invented) and
+     * starts the API service's tasks in its assumed 30–60 s.
+     */
+    @Test
+    void run_gpuExample_freshGpuCapacityMinutes_warmSeconds_byCapacityProvider() throws Exception {
+        SimWorkload w = new SimWorkloadReader().read("gpu-transcription",
+                Files.readString(Path.of("examples/gpu-transcription.yaml")));
+        JsonNode lat = run(w, 1).path("startLatencySeconds");
+        JsonNode gpu = lat.path("byCapacityProvider").path("gpu");
+        JsonNode fresh = gpu.path("managedInstances").path("newInstance");
+        JsonNode warm = gpu.path("managedInstances").path("warm");
+        assertThat(fresh.path("count").asInt()).isPositive();
+        assertThat(fresh.path("p50").asDouble()).isBetween(180.0, 240.0);
+        assertThat(fresh.path("max").asDouble()).isLessThanOrEqualTo(240.0);
+        assertThat(warm.path("count").asInt()).as("most jobs find a warm instance").isGreaterThan(fresh.path("count")
+                .asInt());
+        assertThat(warm.path("max").asDouble()).isLessThan(15.0);
+        assertThat(gpu.path("fargate").path("count").asInt()).isZero();
+        assertThat(gpu.path("fargateCannotRun").asInt()).isEqualTo(fresh.path("count").asInt()
+                + warm.path("count").asInt() + gpu.path("managedInstances").path("coldPull").path("count").asInt());
+        JsonNode api = lat.path("byCapacityProvider").path("general");
+        assertThat(api.path("managedInstances").path("newInstance").path("p50").asDouble()).isBetween(30.0, 40.0);
+        assertThat(api.path("fargate").path("count").asInt()).isPositive();
+        assertThat(api.path("fargate").path("p50").asDouble()).isBetween(30.0, 60.0);
+        assertThat(lat.path("fargate").path("count").asInt()).as("Fargate's overall figures leave out what it cannot"
+                + " run").isEqualTo(api.path("fargate").path("count").asInt());
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.Pages;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.ImageSizes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -55,6 +56,24 @@ public final class TaskDefinitionOps {
                 DeleteTaskDefinitionsRequest.class, this::delete);
     }
 
+    /**
+     * Stevedore's image-size docker label (docs/decisions.md "Start latency model") must be a size, so that a typo is
+     * not silently taken for the default size.
+     */
+    private static void imageSizes(RegisterTaskDefinitionRequest r) {
+        for (var c : r.containerDefinitions()) {
+            String v = c.dockerLabels() == null ? null : c.dockerLabels().get(ImageSizes.LABEL);
+            if (v != null) {
+                try {
+                    ImageSizes.parse(v);
+                } catch (IllegalArgumentException e) {
+                    throw Errors.invalid("Container " + c.name() + ": docker label " + ImageSizes.LABEL + ": "
+                            + e.getMessage());
+                }
+            }
+        }
+    }
+
     RegisterTaskDefinitionResponse registerTd(RegisterTaskDefinitionRequest r) {
         require(r.family() != null && !r.family().isEmpty(), "Family should not be null or empty.");
         Checks.name(r.family(), "family");
@@ -66,6 +85,7 @@ public final class TaskDefinitionOps {
                     || requires.contains(Compatibility.FARGATE) ? NetworkMode.AWSVPC : NetworkMode.BRIDGE).toString();
         }
         TaskDefinitionRules.common(r, networkMode);
+        imageSizes(r);
         List<Compatibility> compatible = new ArrayList<>();
         for (Compatibility c : List.of(Compatibility.EC2, Compatibility.EXTERNAL, Compatibility.FARGATE,
                 Compatibility.MANAGED_INSTANCES)) {

@@ -13,16 +13,19 @@ import io.stevedore.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * A simulated EC2 region: a default VPC {@code 172.31.0.0/16} with one default subnet ({@code /20}) per
- * availability zone and a default security group; instances boot in {@code bootTime} and get private IPs from
+ * availability zone and a default security group; instances boot in their type's launch time and get private IPs from
  * their subnet. IDs are derived from the region and a persisted sequence, so they are stable and
  * deterministic. State is kept in the control plane's {@link Database} (durable across restarts).
  */
@@ -33,7 +36,12 @@ public final class SimulatedEc2 implements CloudProvider {
 
     private final String region;
     private final Clock clock;
-    private Duration bootTime;
+    /** How long an instance of a type takes from launch to running (by default; see {@link #setLaunchLatency}). */
+    private final Function<String, Duration> bootTimes;
+    /** Boot times by type, in ms, as {@link #bootTimes} answered them (one lookup per type). */
+    private final Map<String, Long> bootMillis = new HashMap<>();
+    /** The fault injector's launch latency for every type, or null: each type's own. */
+    private Duration bootOverride;
     private final Network.Layout layout;
     private final Table<Instance> instances;
     private long stateVersion;
@@ -49,10 +57,19 @@ public final class SimulatedEc2 implements CloudProvider {
     private final Set<String> unavailableTypes = new HashSet<>();
     private final Set<String> unavailableInZone = new HashSet<>();
 
+    /** A region whose instances all boot in {@code bootTime}. */
     public SimulatedEc2(String region, Clock clock, Duration bootTime, Database db) {
+        this(region, clock, type -> bootTime, db);
+    }
+
+    /**
+     * A region whose instances boot in {@code bootTimes.apply(instanceType)} (the start-latency model's launch time
+     * by type, docs/decisions.md "Start latency model"); the function must answer the same for the same type.
+     */
+    public SimulatedEc2(String region, Clock clock, Function<String, Duration> bootTimes, Database db) {
         this.region = region;
         this.clock = clock;
-        this.bootTime = bootTime;
+        this.bootTimes = bootTimes;
         this.layout = defaultLayout(region);
         this.instances = db.table("ec2.instance", new JsonCodec<>(Instance.class));
         this.instances.observe(new io.stevedore.store.RowObserver<>() {
@@ -128,16 +145,37 @@ public final class SimulatedEc2 implements CloudProvider {
         }
     }
 
-    /** Fault injection: how long newly launched and still pending instances take to boot. */
+    /**
+     * Fault injection: how long newly launched and still pending instances take to boot, whatever their type (instead
+     * of each type's own launch time).
+     */
     public void setLaunchLatency(Duration latency) {
         if (latency.isNegative()) {
             throw new IllegalArgumentException("launch latency must not be negative");
         }
-        this.bootTime = latency;
+        this.bootOverride = latency;
     }
 
+    /** The fault injector's launch latency, or the launch time of the base type when none was set. */
     public Duration launchLatency() {
-        return bootTime;
+        return bootOverride != null ? bootOverride : bootTimes.apply("");
+    }
+
+    /** How long an instance of {@code instanceType} takes from launch to running (the fault injector's latency if set). */
+    public Duration bootTime(String instanceType) {
+        return Duration.ofMillis(bootMillis(instanceType));
+    }
+
+    private long bootMillis(String instanceType) {
+        if (bootOverride != null) {
+            return bootOverride.toMillis();
+        }
+        Long ms = bootMillis.get(instanceType);
+        if (ms == null) {
+            ms = bootTimes.apply(instanceType).toMillis();
+            bootMillis.put(instanceType, ms);
+        }
+        return ms;
     }
 
     /** The default VPC, its subnets and group first, then what was created (id order). */
@@ -280,7 +318,8 @@ public final class SimulatedEc2 implements CloudProvider {
     }
 
     private Instance refresh(Instance i) {
-        if ("pending".equals(i.state()) && clock.now().toEpochMilli() >= i.launchedAtMillis() + bootTime.toMillis()) {
+        if ("pending".equals(i.state())
+                && clock.now().toEpochMilli() >= i.launchedAtMillis() + bootMillis(i.instanceType())) {
             Instance running = i.withState("running");
             instances.put(i.id(), running);
             return running;

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  */
 final class InstanceUsage {
     /** Unused images are removed from an instance this long after their last use (docs/decisions.md). */
-    static final Duration IMAGE_CLEANUP = Duration.ofMinutes(15);
+    static final Duration IMAGE_CLEANUP = io.stevedore.catalog.StartLatencyModel.IMAGE_CACHE_LIFE;
 
     private final Context ctx;
     private final LifecycleView view;

@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param subnets    the subnets the task may use (awsvpc network configuration), empty = the provider's
  * @param image      the essential container's image (for the instance image cache)
  * @param placement  the placement constraints and strategies of its RunTask call or service (wire shapes)
+ * @param imageBytes the essential image's declared compressed size (0 = undeclared: the model's default)
+ * @param pullMillis how long its image pull takes on the instance it started on (set when it starts there)
  */
 public record TaskRuntime(String taskArn, Phase phase, long dueAtMillis, String instanceId, long runMillis,
-                          int exitCode, boolean cold, List<String> subnets, String image, PlacementRules placement) {
+                          int exitCode, boolean cold, List<String> subnets, String image, PlacementRules placement,
+                          long imageBytes, long pullMillis) {
     /** Engine phases; each maps to one ECS lastStatus. */
     public enum Phase {
         /** Waiting for a container instance (placement or instance launch): PROVISIONING. */
@@ -63,11 +66,18 @@ public record TaskRuntime(String taskArn, Phase phase, long dueAtMillis, String 
     }
 
     public TaskRuntime to(Phase next, long due) {
-        return new TaskRuntime(taskArn, next, due, instanceId, runMillis, exitCode, cold, subnets, image, placement);
+        return new TaskRuntime(taskArn, next, due, instanceId, runMillis, exitCode, cold, subnets, image, placement,
+                imageBytes, pullMillis);
     }
 
     public TaskRuntime placed(String instance, boolean coldPull) {
         return new TaskRuntime(taskArn, phase, dueAtMillis, instance, runMillis, exitCode, coldPull, subnets, image,
-                placement);
+                placement, imageBytes, pullMillis);
+    }
+
+    /** The same task with its image pull on the instance it starts on taking {@code millis}. */
+    public TaskRuntime pulling(long millis) {
+        return new TaskRuntime(taskArn, phase, dueAtMillis, instanceId, runMillis, exitCode, cold, subnets, image,
+                placement, imageBytes, millis);
     }
 }

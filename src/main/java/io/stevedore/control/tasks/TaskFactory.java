@@ -4,6 +4,7 @@ import io.stevedore.control.state.Context;
 import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.Timings;
+import io.stevedore.ecs.ImageSizes;
 import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.ecs.Statuses;
 import io.stevedore.ecs.TaskDemandMapper;
@@ -73,9 +74,11 @@ public final class TaskFactory {
         }
         List<Container> containers = new ArrayList<>();
         String image = null;
+        long imageBytes = 0;
         for (ContainerDefinition c : td.containerDefinitions()) {
             if (image == null && !Boolean.FALSE.equals(c.essential())) {
                 image = c.image();
+                imageBytes = ImageSizes.declared(c);
             }
             containers.add(Container.builder()
                     .containerArn(ctx.arn("container/" + cluster + "/" + id + "/" + ctx.state().newId("container")))
@@ -101,7 +104,8 @@ public final class TaskFactory {
         ctx.state().runtimes.put(arn, new TaskRuntime(arn, TaskRuntime.Phase.UNPLACED, 0, null,
                 run < 0 ? -1 : Timings.div(java.time.Duration.ofMillis(run), speed()).toMillis(),
                 SimulatedRun.exitCode(env), true, s.subnets(), image == null ? td.containerDefinitions().get(0).image()
-                        : image, s.placement()));
+                        : image, s.placement(), image == null ? ImageSizes.declared(td.containerDefinitions().get(0))
+                        : imageBytes, 0));
         return t;
     }
 

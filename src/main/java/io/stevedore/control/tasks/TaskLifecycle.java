@@ -144,8 +144,7 @@ public final class TaskLifecycle {
         Instant now = ctx.now();
         switch (rt.phase()) {
             case ATTACH_ENI -> save(t, t.toBuilder().lastStatus(Phase.PULL.lastStatus()).pullStartedAt(now)
-                    .attachments(eni(t, "ATTACHED")), rt.to(Phase.PULL,
-                    after(rt.cold() ? timings.coldPull() : timings.warmPull())));
+                    .attachments(eni(t, "ATTACHED")), rt.to(Phase.PULL, now() + Math.max(1, rt.pullMillis())));
             case PULL -> {
                 cacheImage(rt);
                 save(t, t.toBuilder().lastStatus(Phase.ACTIVATE.lastStatus()).pullStoppedAt(now),

@@ -26,12 +26,17 @@ public final class TaskStarter {
         this.timings = timings;
     }
 
-    /** Starts a placed task on a registered instance: ENI attachment (awsvpc) or straight to the pull. */
+    /**
+     * Starts a placed task on a registered instance: ENI attachment (awsvpc) or straight to the pull, whose length
+     * the start-latency model gives from the instance's type, the image's size and whether the instance has it cached.
+     */
     public void start(Task t, TaskRuntime rt, ManagedInstance mi, Instance ec2) {
         Task.Builder b = t.toBuilder().containerInstanceArn(mi.containerInstanceArn())
                 .availabilityZone(ec2.availabilityZone());
         long now = ctx.now().toEpochMilli();
-        TaskRuntime placed = rt.placed(mi.instanceId(), !mi.hasImage(rt.image()));
+        boolean cached = mi.hasImage(rt.image());
+        TaskRuntime placed = rt.placed(mi.instanceId(), !cached).pulling(Math.max(1, timings.pull(
+                ctx.catalog().find(ec2.instanceType()).orElse(null), rt.imageBytes(), cached).toMillis()));
         if (isAwsvpc(t)) {
             String subnet = rt.subnets().stream().filter(s -> ctx.cloud().subnet(s)
                     .map(sn -> sn.availabilityZone().equals(ec2.availabilityZone())).orElse(false))
@@ -43,8 +48,7 @@ public final class TaskStarter {
         } else {
             ctx.state().tasks.put(t.taskArn(), b.lastStatus(Phase.PULL.lastStatus()).pullStartedAt(ctx.now())
                     .version(t.version() + 1).build());
-            ctx.state().runtimes.put(rt.taskArn(), placed.to(Phase.PULL, now + Math.max(1,
-                    (placed.cold() ? timings.coldPull() : timings.warmPull()).toMillis())));
+            ctx.state().runtimes.put(rt.taskArn(), placed.to(Phase.PULL, now + placed.pullMillis()));
         }
     }
 
@@ -57,7 +61,9 @@ public final class TaskStarter {
             b.attachments(eniAttachment(subnet));
         }
         ctx.state().tasks.put(t.taskArn(), b.build());
-        ctx.state().runtimes.put(rt.taskArn(), rt.to(Phase.ATTACH_ENI, ctx.now().toEpochMilli()
+        TaskRuntime pulling = rt.placed(null, true).pulling(Math.max(1, timings.pull(null, rt.imageBytes(), false)
+                .toMillis())); // no image cache: every task pulls
+        ctx.state().runtimes.put(rt.taskArn(), pulling.to(Phase.ATTACH_ENI, ctx.now().toEpochMilli()
                 + Math.max(1, timings.instanceBoot().toMillis())));
     }
 

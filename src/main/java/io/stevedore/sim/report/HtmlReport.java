@@ -51,8 +51,10 @@ public final class HtmlReport {
         chart(b, "chart-memory", "Memory: allocated to tasks vs provisioned", Svg.lines(t, pair(s.path("memoryMiB"),
                 1024), "GiB", false));
         chart(b, "chart-latency", "Task start latency (created → RUNNING), seconds", Svg.bars(latency(r), "seconds"));
-        b.append("<p>newInstance: the task waited for an instance launch; coldPull: an existing instance without the"
-                + " image; warm: the image was cached. Fargate: the assumed start latency (no image cache).</p>");
+        b.append("<p>newInstance: the task waited for an instance launch (boot by instance type, then a full pull of"
+                + " its image); coldPull: a running instance without the image; warm: a running instance with the image"
+                + " cached. Fargate: the assumed start latency of the tasks it can run (no image cache).</p>");
+        latencyByProvider(b, r.path("startLatencySeconds").path("byCapacityProvider"));
         Map<String, double[]> pend = new LinkedHashMap<>();
         pend.put("pending tasks", doubles(s.path("pendingTasks")));
         pend.put("running tasks", doubles(s.path("runningTasks")));
@@ -149,6 +151,35 @@ public final class HtmlReport {
             put(out, "Fargate", lat.path("fargate"));
         }
         return out;
+    }
+
+    /** With several capacity providers, each one's start latency (cold, not cached, warm; Fargate) as a table. */
+    private static void latencyByProvider(StringBuilder b, JsonNode by) {
+        if (by.size() < 2) {
+            return;
+        }
+        b.append("<table id=\"latency-by-provider\"><tr><th class=\"l\">capacity provider</th><th class=\"l\">start"
+                + "</th><th>tasks</th><th>p50 s</th><th>p90 s</th><th>p99 s</th><th>max s</th></tr>");
+        by.fields().forEachRemaining(p -> {
+            p.getValue().path("managedInstances").fields().forEachRemaining(e -> latencyRow(b, p.getKey(),
+                    "MI " + e.getKey(), e.getValue()));
+            if (p.getValue().has("fargate")) {
+                int cannot = p.getValue().path("fargateCannotRun").asInt();
+                latencyRow(b, p.getKey(), "Fargate" + (cannot > 0 ? " (cannot run " + cannot + ")" : ""),
+                        p.getValue().path("fargate"));
+            }
+        });
+        b.append("</table>\n");
+    }
+
+    private static void latencyRow(StringBuilder b, String provider, String kind, JsonNode p) {
+        b.append("<tr><td class=\"l\">").append(Svg.esc(provider)).append("</td><td class=\"l\">")
+                .append(Svg.esc(kind)).append("</td><td>").append(p.path("count").asInt()).append("</td>");
+        for (String q : new String[] {"p50", "p90", "p99", "max"}) {
+            b.append("<td>").append(p.has(q) ? String.format(java.util.Locale.ROOT, "%.1f", p.path(q).asDouble())
+                    : "—").append("</td>");
+        }
+        b.append("</tr>");
     }
 
     private static void put(Map<String, Map<String, Double>> out, String name, JsonNode p) {

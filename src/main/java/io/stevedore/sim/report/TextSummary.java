@@ -37,7 +37,7 @@ public final class TextSummary {
             out.println(s.path("verdict").asText());
         }
         out.println();
-        out.println("Start latency (s)    count      p50      p90      p99      max");
+        out.println("Start latency (s)          count      p50      p90      p99      max");
         JsonNode lat = r.path("startLatencySeconds");
         for (Iterator<Map.Entry<String, JsonNode>> it = lat.path("managedInstances").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -47,6 +47,25 @@ public final class TextSummary {
             row(out, "Fargate", lat.path("fargate"));
         }
         row(out, "pending (to pull)", r.path("pendingSeconds"));
+        JsonNode by = lat.path("byCapacityProvider");
+        if (by.size() > 1) {
+            out.println("by capacity provider:");
+            for (Iterator<Map.Entry<String, JsonNode>> it = by.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> p = it.next();
+                p.getValue().path("managedInstances").fields().forEachRemaining(e -> {
+                    if (e.getValue().path("count").asInt() > 0) {
+                        row(out, "  " + p.getKey() + " " + e.getKey(), e.getValue());
+                    }
+                });
+                if (p.getValue().has("fargate")) {
+                    row(out, "  " + p.getKey() + " Fargate", p.getValue().path("fargate"));
+                    int cannot = p.getValue().path("fargateCannotRun").asInt();
+                    if (cannot > 0) {
+                        out.printf("  %s: Fargate cannot run %d of these tasks%n", p.getKey(), cannot);
+                    }
+                }
+            }
+        }
         out.println();
         StringBuilder d = new StringBuilder();
         r.path("disruptions").fields().forEachRemaining(e -> d.append(d.length() == 0 ? "" : ", ")
@@ -63,10 +82,10 @@ public final class TextSummary {
 
     private static void row(PrintWriter out, String label, JsonNode p) {
         if (p.path("count").asInt() == 0) {
-            out.printf("%-18s %7d%n", label, 0);
+            out.printf("%-24s %7d%n", label, 0);
             return;
         }
-        out.printf("%-18s %7d %8.1f %8.1f %8.1f %8.1f%n", label, p.path("count").asInt(), p.path("p50").asDouble(),
+        out.printf("%-24s %7d %8.1f %8.1f %8.1f %8.1f%n", label, p.path("count").asInt(), p.path("p50").asDouble(),
                 p.path("p90").asDouble(), p.path("p99").asDouble(), p.path("max").asDouble());
     }
 }

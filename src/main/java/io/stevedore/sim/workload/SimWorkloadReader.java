@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stevedore.cloud.simulated.SimulatedEc2;
+import io.stevedore.ecs.ImageSizes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -161,11 +162,36 @@ public final class SimWorkloadReader {
             if (!doc.has(at + "/containerDefinitions")) {
                 throw doc.error(at + "/containerDefinitions", "is required (ECS RegisterTaskDefinition shape)");
             }
+            imageSizes(at, req);
             if (out.put(family, new SimWorkload.TaskDefinitionSpec(family, req, doc.line(at))) != null) {
                 throw doc.error(at + "/family", "duplicate task definition family " + family);
             }
         }
         return out;
+    }
+
+    /**
+     * A container's {@code imageSize} (compressed, e.g. {@code 7GiB}) becomes the {@value ImageSizes#LABEL} docker
+     * label of the RegisterTaskDefinition request, the convention the control plane reads (ECS has no such field).
+     */
+    private void imageSizes(String at, ObjectNode req) {
+        JsonNode containers = req.path("containerDefinitions");
+        for (int i = 0; i < containers.size(); i++) {
+            String field = at + "/containerDefinitions/" + i + "/imageSize";
+            if (!(containers.get(i) instanceof ObjectNode c) || !c.has("imageSize")) {
+                continue;
+            }
+            String size = c.get("imageSize").asText();
+            try {
+                ImageSizes.parse(size);
+            } catch (IllegalArgumentException e) {
+                throw doc.error(field, e.getMessage());
+            }
+            c.remove("imageSize");
+            ObjectNode labels = c.has("dockerLabels") && c.get("dockerLabels").isObject()
+                    ? (ObjectNode) c.get("dockerLabels") : c.putObject("dockerLabels");
+            labels.put(ImageSizes.LABEL, size);
+        }
     }
 
     private String provider(String at, Map<String, SimWorkload.Provider> providers) {

@@ -93,6 +93,9 @@ class HtmlReportBrowserTest {
             assertThat(section).as(id + " has a drawing").contains("<svg").containsPattern("class=\"series\"");
         }
         assertThat(b.dom()).contains("id=\"unrunnable\"").contains("GPU");
+        assertThat(b.dom()).as("start latency by capacity provider").contains("id=\"latency-by-provider\"")
+                .contains("<td class=\"l\">general</td><td class=\"l\">MI newInstance</td>")
+                .contains("<td class=\"l\">spot</td><td class=\"l\">MI warm</td>");
         assertThat(b.dom()).as("nothing fetched: the page is self-contained")
                 .doesNotContainPattern("(src|href)=\"(https?:)?//").doesNotContain("<link", "<script", "@import");
     }

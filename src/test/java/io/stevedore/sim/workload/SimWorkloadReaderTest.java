@@ -43,6 +43,25 @@ class SimWorkloadReaderTest {
     }
 
     @org.junit.jupiter.api.Test
+    void read_imageSize_becomesTheDockerLabelTheControlPlaneReads() {
+        SimWorkload w = read(BASE.replace("{name: web, image: nginx, essential: true}",
+                "{name: web, image: nginx, essential: true, imageSize: 7GiB, dockerLabels: {team: speech}}")
+                + "services:\n  - {name: s, taskDefinition: web, desiredCount: 1}\n");
+        var c = w.taskDefinitions().get(0).request().path("containerDefinitions").get(0);
+        assertThat(c.has("imageSize")).isFalse();
+        assertThat(c.path("dockerLabels").path(io.stevedore.ecs.ImageSizes.LABEL).asText()).isEqualTo("7GiB");
+        assertThat(c.path("dockerLabels").path("team").asText()).isEqualTo("speech");
+    }
+
+    @org.junit.jupiter.api.Test
+    void read_unreadableImageSize_errorNamesTheField() {
+        assertThatThrownBy(() -> read(BASE.replace("essential: true}", "essential: true, imageSize: huge}")
+                + "services:\n  - {name: s, taskDefinition: web, desiredCount: 1}\n"))
+                .isInstanceOf(WorkloadError.class)
+                .hasMessageContaining("taskDefinitions.0.containerDefinitions.0.imageSize: an image size is a number");
+    }
+
+    @org.junit.jupiter.api.Test
     void read_brokenYaml_pointsAtTheLine() {
         assertThatThrownBy(() -> read("capacityProviders:\n  - name: [unclosed\n"))
                 .isInstanceOf(WorkloadError.class).hasMessageStartingWith("line 2, column 20: not valid YAML");
