@@ -16,14 +16,15 @@ final class OperatorEndpoints {
     static final int STALE_TICKS = 20;
     static final Duration MIN_STALE = Duration.ofSeconds(10);
 
-    private final Backend plane;
+    private final Regions regions;
     private final ApiMetrics api;
     private final FleetMetrics fleet;
 
-    OperatorEndpoints(Backend plane, ApiMetrics api) {
-        this.plane = plane;
+    OperatorEndpoints(Regions regions, ApiMetrics api) {
+        this.regions = regions;
         this.api = api;
-        this.fleet = new FleetMetrics(plane.state(), plane.config().region());
+        Backend home = regions.home();
+        this.fleet = new FleetMetrics(home.state(), home.config().region());
     }
 
     /** The answer to {@code GET path}, or null when the path is not an operator endpoint. */
@@ -37,7 +38,29 @@ final class OperatorEndpoints {
         };
     }
 
+    /** Ready when every opened region's control loop is; otherwise the first reason, naming its region. */
     private ApiServer.Answer ready() {
+        java.util.List<Backend> opened = regions.opened();
+        Instant oldest = null;
+        for (Backend plane : opened) {
+            if (plane != opened.get(0) && plane.looping() && plane.lastTick() == null) {
+                continue; // a region opened by a call moments ago: its first tick is due within a period
+            }
+            String reason = notReady(plane);
+            if (reason != null) {
+                String where = opened.size() > 1 ? " (region " + plane.config().region() + ")" : "";
+                return new ApiServer.Answer(503, "application/json", "{\"status\":\"not ready\",\"reason\":\""
+                        + reason + where + "\"}", null);
+            }
+            Instant last = plane.lastTick();
+            oldest = oldest == null || last.isBefore(oldest) ? last : oldest;
+        }
+        return new ApiServer.Answer(200, "application/json", "{\"status\":\"ready\",\"lastTick\":\"" + oldest
+                + "\"}", null);
+    }
+
+    /** Why one region's plane is not ready, or null. */
+    private static String notReady(Backend plane) {
         Instant last = plane.lastTick();
         Duration stale = plane.tickPeriod().multipliedBy(STALE_TICKS);
         if (stale.compareTo(MIN_STALE) < 0) {
@@ -52,11 +75,9 @@ final class OperatorEndpoints {
             reason = "the reconciler's last completed tick was at " + last + " (more than " + stale.toSeconds()
                     + " s ago)";
         } else {
-            return new ApiServer.Answer(200, "application/json", "{\"status\":\"ready\",\"lastTick\":\"" + last
-                    + "\"}", null);
+            reason = null;
         }
-        return new ApiServer.Answer(503, "application/json", "{\"status\":\"not ready\",\"reason\":\"" + reason
-                + "\"}", null);
+        return reason;
     }
 
     private ApiServer.Answer metrics() {

@@ -91,8 +91,13 @@ public final class ControlPlane implements Backend, AutoCloseable {
         this.cloud = new SimulatedEc2(config.region(), clock, timings.instanceBoot(), db);
         this.catalog = InstanceCatalog.load();
         Context ctx = new Context(config, clock, state, cloud, catalog);
-        this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
         this.offerings = CapacityOfferings.lazy(catalog);
+        // DescribeInstanceTypes lists the types priced in this region (the catalog's regional availability); a
+        // region without any price data keeps the whole catalog.
+        this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId(), type -> {
+            io.stevedore.catalog.PriceBook prices = offerings.get().selector().prices();
+            return !prices.hasRegion(config.region()) || prices.onDemand(config.region(), type).isPresent();
+        });
         this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
         StateChangeEvents.attach(state, reconciler.events(), clock);
