@@ -36,7 +36,9 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
     private final ControlPlane home;
     private final Function<PlaneConfig, ControlPlane> opener;
     private final String onlyHomeReason;
+    /** Guarded by this; {@link #byRegion} is its copy for lock-free look-ups on every call. */
     private final Map<String, ControlPlane> planes = new LinkedHashMap<>();
+    private final Map<String, ControlPlane> byRegion = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile List<Backend> opened;
     private boolean looping;
     private boolean closed;
@@ -47,6 +49,7 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
         this.opener = opener;
         this.onlyHomeReason = onlyHomeReason;
         planes.put(home.config().region(), home);
+        byRegion.put(home.config().region(), home);
         this.opened = List.of(home);
     }
 
@@ -104,12 +107,8 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
         if (region.equals(home.config().region())) {
             return home;
         }
-        ControlPlane plane = opened(region);
+        ControlPlane plane = byRegion.get(region);
         return plane != null ? plane : open(region);
-    }
-
-    private synchronized ControlPlane opened(String region) {
-        return planes.get(region);
     }
 
     private synchronized ControlPlane open(String region) {
@@ -124,6 +123,7 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
         PlaneConfig c = home.config();
         plane = opener.apply(new PlaneConfig(region, c.accountId(), c.speed()));
         planes.put(region, plane);
+        byRegion.put(region, plane);
         opened = List.copyOf(planes.values());
         if (looping) {
             plane.startLoop();
