@@ -58,8 +58,10 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
      * {@code dataDir/regions/<region>}; regions already there are opened now.
      */
     public static RegionalPlanes open(Path dataDir, PlaneConfig home, Clock clock) {
-        RegionalPlanes r = new RegionalPlanes(ControlPlane.open(dataDir, home, clock), config -> ControlPlane.open(
-                dataDir.resolve(REGIONS_DIR).resolve(config.region()), config, clock), null);
+        ControlPlane homePlane = ControlPlane.open(dataDir, home, clock);
+        ControlPlane.Catalogs shared = new ControlPlane.Catalogs(homePlane.catalog(), homePlane::offerings);
+        RegionalPlanes r = new RegionalPlanes(homePlane, config -> ControlPlane.open(
+                dataDir.resolve(REGIONS_DIR).resolve(config.region()), config, clock, shared), null);
         try {
             for (String region : persistedRegions(dataDir)) {
                 if (!region.equals(home.region())) {
@@ -152,7 +154,7 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
 
     private synchronized Set<String> pricedRegions() {
         if (priced == null) {
-            priced = new TreeSet<>(PriceBook.load().regions());
+            priced = new TreeSet<>(home.offerings().selector().prices().regions());
         }
         return priced;
     }
