@@ -83,6 +83,17 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
         return new RegionalPlanes(home, null, reason);
     }
 
+    /**
+     * PostgreSQL state (replicas sharing one database) holds one region, the home region; a call signed for another
+     * is refused, naming why and what to do instead.
+     */
+    public static RegionalPlanes postgres(ControlPlane home) {
+        String region = home.config().region();
+        return only(home, "this server keeps its state in PostgreSQL (--database-url), which holds one region, its"
+                + " --region '" + region + "'. Sign for '" + region + "', start a server per region (each on its own"
+                + " database), or use the embedded store (--data-dir), which serves every region with price data.");
+    }
+
     /** Regions with a database under {@code dataDir/regions}. */
     static Set<String> persistedRegions(Path dataDir) {
         Set<String> out = new TreeSet<>();

@@ -212,11 +212,8 @@ public final class ServeCommand implements Callable<Integer> {
         DatabaseUrl url = new DatabaseUrl(databaseUrl, databaseUser, password);
         Duration ttl = Duration.ofMillis(Math.round(leaseSeconds * 1000));
         String name = replicaName != null ? replicaName : hostName() + ":" + ProcessHandle.current().pid();
-        return RegionalPlanes.only(ControlPlane.open(url, new ControlPlane.LeaseSettings(name, ttl, ttl.dividedBy(4)),
-                config, Clock.system()), "this server keeps its state in PostgreSQL (--database-url), which holds"
-                + " one region, its --region '" + region + "'. Sign for '" + region + "', start a server per region"
-                + " (each on its own database), or use the embedded store (--data-dir), which serves every region"
-                + " with price data.");
+        return RegionalPlanes.postgres(ControlPlane.open(url, new ControlPlane.LeaseSettings(name, ttl,
+                ttl.dividedBy(4)), config, Clock.system()));
     }
 
     private String where() {
