@@ -19,6 +19,8 @@ final class OperatorEndpoints {
     private final Regions regions;
     private final ApiMetrics api;
     private final FleetMetrics fleet;
+    /** The fleet metrics of the regions other than the home one, as they are opened. */
+    private final java.util.Map<String, FleetMetrics> regional = new java.util.concurrent.ConcurrentHashMap<>();
 
     OperatorEndpoints(Regions regions, ApiMetrics api) {
         this.regions = regions;
@@ -82,7 +84,13 @@ final class OperatorEndpoints {
 
     private ApiServer.Answer metrics() {
         PrometheusText out = new PrometheusText();
-        fleet.write(out);
+        java.util.List<FleetMetrics> sources = new java.util.ArrayList<>(java.util.List.of(fleet));
+        for (Backend b : regions.opened()) {
+            if (b != regions.home()) {
+                sources.add(regional.computeIfAbsent(b.config().region(), r -> new FleetMetrics(b.state(), r, true)));
+            }
+        }
+        FleetMetrics.write(out, sources);
         api.write(out);
         out.family("stevedore_up", "gauge", "1 while the server answers.");
         out.sample("stevedore_up", "", 1);

@@ -162,7 +162,8 @@ class RegionsApiTest {
     }
 
     @Test
-    void tasksInEachRegion_runOnThatRegionsFleetWithRegionalArns() {
+    void tasksInEachRegion_runOnThatRegionsFleetWithRegionalArns() throws Exception {
+        java.util.Map<String, String> typeByRegion = new java.util.TreeMap<>();
         try (EcsClient east = ecs(endpoint, EAST); EcsClient west = ecs(endpoint, WEST);
              Ec2Client eastEc2 = ec2(endpoint, EAST); Ec2Client westEc2 = ec2(endpoint, WEST)) {
             for (var side : List.of(List.of(east, eastEc2, "us-east-1"), List.of(west, westEc2, "us-west-2"))) {
@@ -186,6 +187,7 @@ class RegionsApiTest {
                         .containerInstances(running.containerInstanceArn())).containerInstances().get(0);
                 String type = ci.attributes().stream().filter(a -> a.name().equals("ecs.instance-type"))
                         .findFirst().orElseThrow().value();
+                typeByRegion.put(region, type);
                 // the region's own EC2 view shows the instance, in one of its subnets; the other region's does not
                 var instances = ec2.describeInstances(b -> b.filters(Filter.builder().name("tag:aws:ecs:clusterName")
                         .values("fleet").build())).reservations().stream().flatMap(r -> r.instances().stream())
@@ -206,6 +208,24 @@ class RegionsApiTest {
             assertThat(west.listContainerInstances(b -> b.cluster("fleet")).containerInstanceArns()).hasSize(1)
                     .allSatisfy(a -> assertThat(a).contains(":us-west-2:"));
         }
+        // /metrics: the home region's fleet as before, another region's labelled, priced with that region's prices
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        var prices = ((ControlPlane) planes.home()).offerings().selector().prices();
+        String westType = typeByRegion.get("us-west-2");
+        assertThat(metrics).contains("stevedore_fleet_instances{capacity_provider=\"fleet-mi\",instance_type=\""
+                + typeByRegion.get("us-east-1") + "\"} 1\n");
+        String westSeries = "stevedore_fleet_hourly_cost_usd{capacity_provider=\"fleet-mi\",instance_type=\""
+                + westType + "\",region=\"us-west-2\"} ";
+        assertThat(metrics).contains(westSeries);
+        double westCost = Double.parseDouble(metrics.substring(metrics.indexOf(westSeries) + westSeries.length(),
+                metrics.indexOf('\n', metrics.indexOf(westSeries))));
+        assertThat(westCost).isCloseTo(prices.onDemand("us-west-2", westType).getAsDouble()
+                + prices.managementFee("us-west-2", westType).getAsDouble(), org.assertj.core.data.Offset.offset(1e-9))
+                .isGreaterThan(0);
+        assertThat(metrics).contains("stevedore_tasks{last_status=\"RUNNING\",region=\"us-west-2\"} ");
+        assertThat(metrics.lines().filter(l -> l.startsWith("# TYPE stevedore_fleet_instances ")).count())
+                .isEqualTo(1);
     }
 
     @Test
