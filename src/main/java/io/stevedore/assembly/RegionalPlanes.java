@@ -32,6 +32,8 @@ import java.util.stream.Stream;
 public final class RegionalPlanes implements Regions, AutoCloseable {
     /** The sub-directory of a data directory that holds the regions other than the home region. */
     public static final String REGIONS_DIR = "regions";
+    /** The file in a data directory that names the region of its own database (the home region). */
+    public static final String HOME_REGION_FILE = "home-region";
 
     private final ControlPlane home;
     private final Function<PlaneConfig, ControlPlane> opener;
@@ -58,6 +60,7 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
      * {@code dataDir/regions/<region>}; regions already there are opened now.
      */
     public static RegionalPlanes open(Path dataDir, PlaneConfig home, Clock clock) {
+        checkHomeRegion(dataDir, home.region());
         ControlPlane homePlane = ControlPlane.open(dataDir, home, clock);
         ControlPlane.Catalogs shared = new ControlPlane.Catalogs(homePlane.catalog(), homePlane::offerings);
         RegionalPlanes r = new RegionalPlanes(homePlane, config -> ControlPlane.open(
@@ -92,6 +95,30 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
         return only(home, "this server keeps its state in PostgreSQL (--database-url), which holds one region, its"
                 + " --region '" + region + "'. Sign for '" + region + "', start a server per region (each on its own"
                 + " database), or use the embedded store (--data-dir), which serves every region with price data.");
+    }
+
+    /**
+     * The data directory's own database holds its home region's state (ARNs with that region): opening it as
+     * another region would serve those resources under the wrong region, so that is refused. A directory from
+     * before regions (no {@link #HOME_REGION_FILE}) is taken to be {@code region}'s, and marked.
+     */
+    static void checkHomeRegion(Path dataDir, String region) {
+        Path file = dataDir.resolve(HOME_REGION_FILE);
+        try {
+            if (Files.exists(file)) {
+                String recorded = Files.readString(file).strip();
+                if (!recorded.equals(region)) {
+                    throw new IllegalArgumentException("the data directory " + dataDir + " holds the state of home"
+                            + " region " + recorded + " (" + file + "), not " + region + ": start with --region "
+                            + recorded + " (every other region is served too, by the SigV4 scope of each call)");
+                }
+                return;
+            }
+            Files.createDirectories(dataDir);
+            Files.writeString(file, region + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + file, e);
+        }
     }
 
     /** Regions with a database under {@code dataDir/regions}. */

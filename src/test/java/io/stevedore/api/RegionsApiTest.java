@@ -374,6 +374,20 @@ class RegionsApiTest {
         }
     }
 
+    /** A data directory stays its home region's: opening it with another --region is refused before any change. */
+    @Test
+    void dataDirectory_openedWithAnotherHomeRegion_refused(@TempDir Path dir) {
+        RegionalPlanes.open(dir, EcsServerFixture.config(), Clock.system()).close();
+        assertThat(dir.resolve(RegionalPlanes.HOME_REGION_FILE)).hasContent("us-east-1");
+        PlaneConfig west = new PlaneConfig("us-west-2", "000000000000", EcsServerFixture.SPEED);
+        assertThatThrownBy(() -> RegionalPlanes.open(dir, west, Clock.system()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds the state of home region us-east-1")
+                .hasMessageContaining("start with --region us-east-1");
+        assertThat(dir.resolve(RegionalPlanes.REGIONS_DIR)).doesNotExist();
+        RegionalPlanes.open(dir, EcsServerFixture.config(), Clock.system()).close(); // the right region still opens
+    }
+
     /** A store that holds one region (PostgreSQL's choice) names the reason for any other region. */
     @Test
     void oneRegionStore_refusesOtherRegionsWithItsReason(@TempDir Path dir) throws Exception {
