@@ -24,6 +24,8 @@ echo "== aws CLI walkthrough (../shared/scenarios/seed-scale-up.md)"
 bash "$root/src/test/compat/aws_cli_walkthrough.sh"
 echo "== boto3 suite"
 python3 "$root/src/test/compat/boto3_suite.py"
+echo "== boto3: every region at one endpoint"
+python3 "$root/src/test/compat/boto3_regions.py"
 echo "== web console of the running server"
 grep -q "web console on $ENDPOINT/console/" "$log" || { echo "FAIL: serve did not print the console's address" >&2; exit 1; }
 jar=$(mktemp); page=$(curl -sf -c "$jar" "$ENDPOINT/console/")

@@ -87,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
     private final HttpServer http;
     private final ThreadPoolExecutor workers;
     private final Backend plane;
+    private final Regions regions;
     private final Options options;
     private final SigV4Verifier verifier;
     private final ApiMetrics metrics;
@@ -103,6 +104,16 @@ public final class ApiServer implements AutoCloseable {
      * key: an operator must configure keys for that.
      */
     public ApiServer(Backend plane, String host, int port, Options options) throws IOException {
+        this(Regions.single(plane), host, port, options);
+    }
+
+    /**
+     * Serves several regions at one endpoint: each call goes to the backend of the region its SigV4 credential
+     * scope names ({@link Regions#backend}); the console, events, faults and metrics' fleet gauges use the home
+     * region.
+     */
+    public ApiServer(Regions regions, String host, int port, Options options) throws IOException {
+        Backend plane = regions.home();
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress() && !options.keys().configured()) {
             throw new IllegalArgumentException("refusing to listen on " + host + " (beyond loopback) with "
@@ -111,10 +122,11 @@ public final class ApiServer implements AutoCloseable {
                     + " STEVEDORE_CREDENTIALS=accessKeyId:secretAccessKey");
         }
         this.plane = plane;
+        this.regions = regions;
         this.options = options;
-        this.verifier = new SigV4Verifier(options.keys(), plane.config().region(), plane.clock());
+        this.verifier = new SigV4Verifier(options.keys(), plane.clock());
         this.metrics = new ApiMetrics(knownOperations(plane));
-        this.operator = new OperatorEndpoints(plane, metrics);
+        this.operator = new OperatorEndpoints(regions, metrics);
         this.admin = new AdminLifecycle(plane);
         // Without TCP_NODELAY every answer written in two segments waits for the client's delayed ACK (~40 ms).
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -253,15 +265,19 @@ public final class ApiServer implements AutoCloseable {
 
     private Answer ecs(HttpExchange ex, String target, byte[] body, String[] operation) {
         try {
-            String key = verifier.verify(signed(ex, body), "ecs");
+            SigV4Verifier.Verified caller = verifier.verifyScoped(signed(ex, body), "ecs");
+            String key = caller.accessKeyId();
             String op = target != null && target.startsWith(EcsApi.TARGET_PREFIX)
                     ? target.substring(EcsApi.TARGET_PREFIX.length()) : null;
             operation[0] = op == null ? "other" : op;
             if (!options.limiter().tryAcquire(key, ThrottleCategory.ofEcs(operation[0]))) {
                 return Answer.json(new AwsException("ThrottlingException", 400, "Rate exceeded"));
             }
+            Backend backend = regions.backend(caller.region());
             return new Answer(200, "application/x-amz-json-1.1",
-                    plane.api().handle(target, new String(body, StandardCharsets.UTF_8)), null);
+                    backend.api().handle(target, new String(body, StandardCharsets.UTF_8)), null);
+        } catch (Regions.RegionRefused e) {
+            return Answer.json(new AwsException(e.ecsType(), 400, e.getMessage()));
         } catch (AuthException e) {
             operation[0] = "auth";
             return Answer.json(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()));
@@ -272,14 +288,17 @@ public final class ApiServer implements AutoCloseable {
 
     private Answer ec2(HttpExchange ex, byte[] body, String[] operation) {
         try {
-            String key = verifier.verify(signed(ex, body), "ec2");
+            SigV4Verifier.Verified caller = verifier.verifyScoped(signed(ex, body), "ec2");
+            String key = caller.accessKeyId();
             String form = new String(body, StandardCharsets.UTF_8);
             operation[0] = Ec2QueryRequest.parse(form).action();
             if (!options.limiter().tryAcquire(key, ThrottleCategory.EC2_DESCRIBE)) {
                 return Answer.ec2(503, "RequestLimitExceeded", "Request limit exceeded.");
             }
-            Ec2QueryApi.Response r = plane.ec2(form);
+            Ec2QueryApi.Response r = regions.backend(caller.region()).ec2(form);
             return new Answer(r.status(), "text/xml;charset=UTF-8", r.xml(), r.status() == 200 ? null : "ec2");
+        } catch (Regions.RegionRefused e) {
+            return Answer.ec2(e.ec2Status(), e.ec2Code(), e.getMessage());
         } catch (AuthException e) {
             operation[0] = "auth";
             return switch (e.kind()) {
@@ -321,7 +340,10 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** The admin reset: open with the local default key; with operator keys it needs a SigV4-signed request. */
+    /**
+     * The admin reset of every region: open with the local default key; with operator keys it needs a SigV4-signed
+     * request (scoped to any region).
+     */
     private Answer reset(HttpExchange ex, byte[] body) {
         if (options.keys().configured()) {
             try {
@@ -330,7 +352,7 @@ public final class ApiServer implements AutoCloseable {
                 return Answer.json(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()));
             }
         }
-        plane.reset();
+        regions.resetAll();
         return new Answer(200, "application/json", "{\"status\":\"ok\"}", null);
     }
 

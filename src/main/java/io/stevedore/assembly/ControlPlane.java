@@ -81,19 +81,39 @@ public final class ControlPlane implements Backend, AutoCloseable {
 
     private final Supplier<CapacityOfferings> offerings;
 
+    /**
+     * The instance catalog and the priced offerings over it (prices loaded on first use). Region-independent and
+     * read-only, so the planes of several regions share one (each region's plane asks for its own region's prices).
+     */
+    public record Catalogs(InstanceCatalog catalog, Supplier<CapacityOfferings> offerings) {
+        public static Catalogs load() {
+            InstanceCatalog catalog = InstanceCatalog.load();
+            return new Catalogs(catalog, CapacityOfferings.lazy(catalog));
+        }
+    }
+
     private ControlPlane(PlaneConfig config, Clock clock, Database db, Leadership leadership) {
+        this(config, clock, db, leadership, Catalogs.load());
+    }
+
+    private ControlPlane(PlaneConfig config, Clock clock, Database db, Leadership leadership, Catalogs catalogs) {
         this.config = config;
         this.clock = clock;
         this.db = db;
         this.leadership = leadership;
         Timings timings = Timings.realistic().scaled(config.speed());
         this.state = new EcsState(db, config);
-        this.catalog = InstanceCatalog.load();
+        this.catalog = catalogs.catalog();
         this.cloud = new SimulatedEc2(config.region(), clock,
                 type -> timings.boot(catalog.find(type).orElse(null)), db);
         Context ctx = new Context(config, clock, state, cloud, catalog);
-        this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId());
-        this.offerings = CapacityOfferings.lazy(catalog);
+        this.offerings = catalogs.offerings();
+        // DescribeInstanceTypes lists the types priced in this region (the catalog's regional availability); a
+        // region without any price data keeps the whole catalog.
+        this.ec2 = new Ec2QueryApi(cloud, catalog, config.accountId(), type -> {
+            io.stevedore.catalog.PriceBook prices = offerings.get().selector().prices();
+            return !prices.hasRegion(config.region()) || prices.onDemand(config.region(), type).isPresent();
+        });
         this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
         StateChangeEvents.attach(state, reconciler.events(), clock);
@@ -112,6 +132,12 @@ public final class ControlPlane implements Backend, AutoCloseable {
     /** Opens (or creates) the state in {@code dataDir}. */
     public static ControlPlane open(Path dataDir, PlaneConfig config, Clock clock) {
         return new ControlPlane(config, clock, new Database(SqliteResourceStore.open(dataDir)), Leadership.solo());
+    }
+
+    /** Opens (or creates) the state in {@code dataDir}, sharing {@code catalogs} with other regions' planes. */
+    public static ControlPlane open(Path dataDir, PlaneConfig config, Clock clock, Catalogs catalogs) {
+        return new ControlPlane(config, clock, new Database(SqliteResourceStore.open(dataDir)), Leadership.solo(),
+                catalogs);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.stevedore.api.auth.AccessKeys;
 import io.stevedore.api.limits.RateLimiter;
 import io.stevedore.api.observe.LogFormat;
 import io.stevedore.assembly.ControlPlane;
+import io.stevedore.assembly.RegionalPlanes;
 import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.store.DatabaseUrl;
 import io.stevedore.time.Clock;
@@ -65,7 +66,9 @@ public final class ServeCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--region", defaultValue = PlaneConfig.DEFAULT_REGION,
-            description = "Region in ARNs and the simulated EC2 (default ${DEFAULT-VALUE}).")
+            description = "The home region (default ${DEFAULT-VALUE}): the console's, and the admin calls'."
+                    + " Signed calls are served in the region of their SigV4 credential scope (any region with"
+                    + " price data; with --database-url only this one).")
     String region;
 
     @Option(names = "--account-id", defaultValue = PlaneConfig.DEFAULT_ACCOUNT,
@@ -137,7 +140,7 @@ public final class ServeCommand implements Callable<Integer> {
                     + " STEVEDORE_CREDENTIALS=accessKeyId:secretAccessKey.");
             return 2;
         }
-        ControlPlane plane;
+        RegionalPlanes plane;
         try {
             plane = open(config);
         } catch (RuntimeException e) { // bad options, a locked data directory, an unreachable database
@@ -152,6 +155,7 @@ public final class ServeCommand implements Callable<Integer> {
             java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
             f.put("endpoint", url);
             f.put("region", region);
+            f.put("otherRegions", databaseUrl == null ? "by SigV4 scope" : "none (PostgreSQL)");
             f.put("account", accountId);
             f.put("speed", speed);
             f.put("data", where());
@@ -160,6 +164,8 @@ public final class ServeCommand implements Callable<Integer> {
         } else {
             System.out.println("stevedore: serving the ECS API on " + url + " (region " + region + ", account "
                     + accountId + ", speed " + speed + ", data " + where() + ")");
+            System.out.println("stevedore: " + (databaseUrl == null ? "other regions by the SigV4 scope of each call"
+                    + " (opened on first use)" : "one region (" + region + "): PostgreSQL state holds one"));
             System.out.println("stevedore: web console on " + url + "/console/");
         }
         System.out.flush();
@@ -196,9 +202,9 @@ public final class ServeCommand implements Callable<Integer> {
                 + " yourself.");
     }
 
-    private ControlPlane open(PlaneConfig config) {
+    private RegionalPlanes open(PlaneConfig config) {
         if (databaseUrl == null) {
-            return ControlPlane.open(dataDir, config, Clock.system());
+            return RegionalPlanes.open(dataDir, config, Clock.system());
         }
         if (!(leaseSeconds >= 1) || leaseSeconds > 600) {
             throw new IllegalArgumentException("--leader-lease must be between 1 and 600 seconds: " + leaseSeconds);
@@ -208,8 +214,8 @@ public final class ServeCommand implements Callable<Integer> {
         DatabaseUrl url = new DatabaseUrl(databaseUrl, databaseUser, password);
         Duration ttl = Duration.ofMillis(Math.round(leaseSeconds * 1000));
         String name = replicaName != null ? replicaName : hostName() + ":" + ProcessHandle.current().pid();
-        return ControlPlane.open(url, new ControlPlane.LeaseSettings(name, ttl, ttl.dividedBy(4)), config,
-                Clock.system());
+        return RegionalPlanes.postgres(ControlPlane.open(url, new ControlPlane.LeaseSettings(name, ttl,
+                ttl.dividedBy(4)), config, Clock.system()));
     }
 
     private String where() {

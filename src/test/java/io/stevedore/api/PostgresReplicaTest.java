@@ -46,6 +46,32 @@ class PostgresReplicaTest {
         open.forEach(EcsServerFixture::close);
     }
 
+    /** PostgreSQL state holds the home region only: a call signed for another region is refused, saying why. */
+    @Test
+    void otherRegion_refusedNamingPostgresAndWhatToDo() throws Exception {
+        ControlPlane plane = ControlPlane.open(url, new ControlPlane.LeaseSettings("replica-"
+                + REPLICAS.incrementAndGet(), Duration.ofSeconds(8), Duration.ofSeconds(2)), EcsServerFixture.config(),
+                Clock.system());
+        try (io.stevedore.assembly.RegionalPlanes planes = io.stevedore.assembly.RegionalPlanes.postgres(plane);
+             ApiServer server = new ApiServer(planes, "127.0.0.1", 0, ApiServer.Options.localDefaults())) {
+            server.start();
+            java.net.URI at = java.net.URI.create("http://127.0.0.1:" + server.port());
+            try (var east = RegionsApiTest.ecs(at, software.amazon.awssdk.regions.Region.US_EAST_1);
+                 var west = RegionsApiTest.ecs(at, software.amazon.awssdk.regions.Region.US_WEST_2)) {
+                assertThat(east.createCluster(b -> b.clusterName("pg-home")).cluster().clusterArn())
+                        .isEqualTo("arn:aws:ecs:us-east-1:000000000000:cluster/pg-home");
+                assertThatThrownBy(west::listClusters).isInstanceOfSatisfying(
+                        software.amazon.awssdk.awscore.exception.AwsServiceException.class, e -> {
+                            assertThat(e.statusCode()).isEqualTo(400);
+                            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnsupportedFeatureException");
+                            assertThat(e.awsErrorDetails().errorMessage()).startsWith("Region 'us-west-2' is not"
+                                    + " served here: this server keeps its state in PostgreSQL")
+                                    .contains("--region 'us-east-1'").contains("--data-dir");
+                        });
+            }
+        }
+    }
+
     /** A replica; {@code ttl} of its controller lease. */
     private EcsServerFixture replica(Duration ttl, boolean loop) throws Exception {
         ControlPlane plane = ControlPlane.open(url, new ControlPlane.LeaseSettings("replica-"

@@ -31,7 +31,9 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 public final class CrashHarness implements AutoCloseable {
     private static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(90);
 
-    record Options(int trials, String store, int replicas, long seed, double speed, double lease) {
+    /** @param region the region every call is signed for: a region other than the server's home region puts the
+     *               load on its own plane and database (SQLite only), which the restarted server must reopen */
+    record Options(int trials, String store, int replicas, long seed, double speed, double lease, String region) {
     }
 
     private final Options options;
@@ -59,6 +61,7 @@ public final class CrashHarness implements AutoCloseable {
         long seed = 1;
         double speed = 500;
         double lease = 4;
+        String region = "us-east-1";
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -68,15 +71,21 @@ public final class CrashHarness implements AutoCloseable {
                 case "--seed" -> seed = Long.parseLong(v);
                 case "--speed" -> speed = Double.parseDouble(v);
                 case "--leader-lease" -> lease = Double.parseDouble(v);
+                case "--region" -> region = v;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --trials N "
-                        + "--store sqlite|postgres|both --replicas 1|2 --seed S --speed X --leader-lease SECONDS)");
+                        + "--store sqlite|postgres|both --replicas 1|2 --seed S --speed X --leader-lease SECONDS"
+                        + " --region R)");
             }
             i++;
         }
         if (!List.of("sqlite", "postgres", "both").contains(store) || replicas < 1 || replicas > 2 || trials < 1) {
             throw new IllegalArgumentException("--store sqlite|postgres|both, --replicas 1|2, --trials >= 1");
         }
-        return new Options(trials, store, replicas, seed, speed, lease);
+        if (!"us-east-1".equals(region) && !"sqlite".equals(store)) {
+            throw new IllegalArgumentException("--region other than us-east-1 needs --store sqlite (PostgreSQL state"
+                    + " holds the home region only)");
+        }
+        return new Options(trials, store, replicas, seed, speed, lease, region);
     }
 
     List<TrialResult> runAll() throws Exception {
@@ -196,6 +205,21 @@ public final class CrashHarness implements AutoCloseable {
                     + "-" + name + "-restart.log"));
             procs.add(restarted);
             Duration convergence = verifyAfterRestart(restarted, ledger, violations);
+            if (!"us-east-1".equals(options.region())) {
+                // the load went to its own region's plane and database: the home region saw none of it
+                Path regional = work.resolve("sqlite-" + trial).resolve("regions").resolve(options.region());
+                if (!Files.exists(regional.resolve("stevedore.db"))) {
+                    violations.add("no database for " + options.region() + " in " + regional);
+                }
+                try (EcsClient home = EcsClient.builder().endpointOverride(restarted.endpoint())
+                        .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("test", "test")))
+                        .httpClient(Apache5HttpClient.builder().build()).build()) {
+                    if (!home.listClusters().clusterArns().isEmpty()) {
+                        violations.add("the home region us-east-1 has clusters of the " + options.region() + " load");
+                    }
+                }
+            }
             return new TrialResult(store, trial, killAfter, ledger.acknowledged(), ledger.checks(), violations,
                     driver.serverErrors, convergence, failover);
         } finally {
@@ -257,8 +281,8 @@ public final class CrashHarness implements AutoCloseable {
         return Optional.empty();
     }
 
-    static EcsClient ecs(URI endpoint) {
-        return EcsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+    EcsClient ecs(URI endpoint) {
+        return EcsClient.builder().endpointOverride(endpoint).region(Region.of(options.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(Apache5HttpClient.builder().build())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
@@ -266,8 +290,8 @@ public final class CrashHarness implements AutoCloseable {
                 .build();
     }
 
-    static Ec2Client ec2(URI endpoint) {
-        return Ec2Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+    Ec2Client ec2(URI endpoint) {
+        return Ec2Client.builder().endpointOverride(endpoint).region(Region.of(options.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(Apache5HttpClient.builder().build())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())

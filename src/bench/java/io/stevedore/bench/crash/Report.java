@@ -16,7 +16,7 @@ final class Report {
         System.out.println("Crash harness: " + CrashHarness.machine());
         System.out.println("Options: trials " + o.trials() + ", store " + o.store() + ", replicas (PostgreSQL) "
                 + o.replicas() + ", seed " + o.seed() + ", speed " + o.speed() + ", leader lease " + o.lease()
-                + " s; logs in " + work.resolve("logs"));
+                + " s, region " + o.region() + "; logs in " + work.resolve("logs"));
         System.out.println();
         System.out.println("| store | trials | kill moment (ms after load start) | acknowledged writes | resource "
                 + "checks | violations | 5xx answers | convergence after restart (max) | leader failover "

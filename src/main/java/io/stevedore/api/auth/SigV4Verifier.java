@@ -35,11 +35,29 @@ public final class SigV4Verifier {
     private final java.util.concurrent.ConcurrentHashMap<String, byte[]> signingKeys =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Accepts only signatures scoped to {@code region}. */
     public SigV4Verifier(AccessKeys keys, String region, Clock clock) {
         this.keys = keys;
-        this.region = region;
+        this.region = java.util.Objects.requireNonNull(region, "region");
         this.clock = clock;
     }
+
+    /**
+     * Accepts a signature scoped to any region-shaped name ({@code us-west-2}, …) and reports it in
+     * {@link Verified#region()}: the caller decides whether it serves that region (the edge's region router).
+     */
+    public SigV4Verifier(AccessKeys keys, Clock clock) {
+        this.keys = keys;
+        this.region = null;
+        this.clock = clock;
+    }
+
+    /** A verified caller: its access key id and the region of its credential scope. */
+    public record Verified(String accessKeyId, String region) {
+    }
+
+    private static final java.util.regex.Pattern REGION_NAME = java.util.regex.Pattern.compile(
+            "[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
     /** The parts of an Authorization header. */
     record Authorization(String accessKeyId, String date, String region, String service, List<String> signedHeaders,
@@ -51,6 +69,11 @@ public final class SigV4Verifier {
 
     /** Verifies {@code request} for {@code service} ("ecs" or "ec2"); returns the caller's access key id. */
     public String verify(SignedRequest request, String service) {
+        return verifyScoped(request, service).accessKeyId();
+    }
+
+    /** Verifies {@code request} for {@code service}; returns the caller's access key id and scope region. */
+    public Verified verifyScoped(SignedRequest request, String service) {
         String header = request.header("authorization");
         if (header == null || header.isBlank()) {
             throw new AuthException(Kind.MISSING, "Request is missing Authentication Token");
@@ -67,15 +90,20 @@ public final class SigV4Verifier {
             throw new AuthException(Kind.BAD_SIGNATURE, "Credential should be scoped to correct service: '"
                     + service + "'. ");
         }
-        if (!auth.region().equals(region)) {
+        if (region != null && !auth.region().equals(region)) {
             throw new AuthException(Kind.BAD_SIGNATURE, "Credential should be scoped to a valid region, not '"
                     + auth.region() + "'. This endpoint serves '" + region + "'.");
+        }
+        if (region == null && !REGION_NAME.matcher(auth.region()).matches()) {
+            throw new AuthException(Kind.BAD_SIGNATURE, "Credential should be scoped to a valid region, not '"
+                    + auth.region() + "'. A region is named like 'us-east-1'.");
         }
         if (!auth.signedHeaders().contains("host")) {
             throw new AuthException(Kind.BAD_SIGNATURE, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
         }
         if (keys.acceptAny()) {
-            return auth.accessKeyId(); // loopback test mode: any key, signature not checked (AccessKeys#anyKey)
+            // loopback test mode: any key, signature not checked (AccessKeys#anyKey)
+            return new Verified(auth.accessKeyId(), auth.region());
         }
         String secret = keys.secretOf(auth.accessKeyId()).orElseThrow(() -> new AuthException(Kind.UNKNOWN_KEY,
                 "The security token included in the request is invalid."));
@@ -98,7 +126,7 @@ public final class SigV4Verifier {
             throw new AuthException(Kind.BAD_SIGNATURE, MISMATCH + "\n\nThe Canonical String for this request should"
                     + " have been\n'" + canonical + "'\n\nThe String-to-Sign should have been\n'" + toSign + "'\n");
         }
-        return auth.accessKeyId();
+        return new Verified(auth.accessKeyId(), auth.region());
     }
 
     /** The derived key, cached per key, day, region and service (it changes once a day). */

@@ -38,11 +38,22 @@ public final class Ec2QueryApi {
     private final CloudProvider cloud;
     private final InstanceCatalog catalog;
     private final String accountId;
+    private final java.util.function.Predicate<String> offered;
 
     public Ec2QueryApi(CloudProvider cloud, InstanceCatalog catalog, String accountId) {
+        this(cloud, catalog, accountId, type -> true);
+    }
+
+    /**
+     * @param offered whether an instance type is offered in this region (DescribeInstanceTypes lists only those,
+     *                as EC2 does; the others "do not exist" here)
+     */
+    public Ec2QueryApi(CloudProvider cloud, InstanceCatalog catalog, String accountId,
+                       java.util.function.Predicate<String> offered) {
         this.cloud = cloud;
         this.catalog = catalog;
         this.accountId = accountId;
+        this.offered = offered;
     }
 
     public Response handle(Ec2QueryRequest request) {
@@ -213,7 +224,7 @@ public final class Ec2QueryApi {
     private Ec2Xml describeInstanceTypes(Ec2QueryRequest r) {
         List<String> names = r.list("InstanceType");
         for (String n : names) {
-            if (catalog.find(n).isEmpty()) {
+            if (catalog.find(n).isEmpty() || !offered.test(n)) {
                 throw new Ec2Exception("InvalidInstanceType", "The following supplied instance types do not exist: ["
                         + n + "]");
             }
@@ -221,7 +232,8 @@ public final class Ec2QueryApi {
         Map<String, List<String>> filters = r.filters();
         List<InstanceType> matching = new ArrayList<>();
         for (InstanceType t : catalog.all()) {
-            if ((names.isEmpty() || names.contains(t.name())) && matches(filters, f -> typeValues(t, f))) {
+            if ((names.isEmpty() || names.contains(t.name())) && offered.test(t.name())
+                    && matches(filters, f -> typeValues(t, f))) {
                 matching.add(t);
             }
         }

@@ -5,6 +5,7 @@ import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.ManagedInstance;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -14,27 +15,83 @@ import software.amazon.awssdk.services.ecs.model.Task;
 /**
  * Fleet and task metrics read from the state at scrape time: managed instances and their hourly cost (On-Demand
  * price + Managed Instances management fee) by capacity provider and instance type, tasks by last status, and the
- * scheduling latency of every task seen placed (RunTask to the start of its image pull).
+ * scheduling latency of every task seen placed (RunTask to the start of its image pull). Several regions write into
+ * the same families ({@link #write(PrometheusText, List)}); a region other than the home one labels its samples
+ * with {@code region}.
  */
 public final class FleetMetrics {
     static final double[] SCHEDULING_BOUNDS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800};
+    private static PriceBook sharedPrices;
 
     private record Group(String capacityProvider, String instanceType) {
     }
 
+    private record Snapshot(FleetMetrics source, Map<Group, Integer> fleet, Map<String, Integer> tasks) {
+    }
+
     private final EcsState state;
     private final String region;
+    /** Labels added to every sample ("" for the home region, {@code region="…"} for the others). */
+    private final String extra;
     private final Histogram scheduling = new Histogram(SCHEDULING_BOUNDS);
     private final Set<String> observed = new HashSet<>();
-    private PriceBook prices;
 
     public FleetMetrics(EcsState state, String region) {
+        this(state, region, false);
+    }
+
+    /** @param labelRegion whether every sample carries {@code region="<region>"} (a region other than the home one) */
+    public FleetMetrics(EcsState state, String region, boolean labelRegion) {
         this.state = state;
         this.region = region;
+        this.extra = labelRegion ? PrometheusText.label("region", region) : "";
     }
 
     /** Reads the state (in one transaction) and writes the fleet, task and scheduling families. */
-    public synchronized void write(PrometheusText out) {
+    public void write(PrometheusText out) {
+        write(out, List.of(this));
+    }
+
+    /** Reads each region's state (one transaction each) and writes every family once, with each region's samples. */
+    public static void write(PrometheusText out, List<FleetMetrics> regions) {
+        List<Snapshot> snapshots = regions.stream().map(FleetMetrics::collect).toList();
+        PriceBook prices = prices();
+        out.family("stevedore_fleet_instances", "gauge",
+                "Managed instances (launched, not yet terminated) by capacity provider and instance type.");
+        for (Snapshot s : snapshots) {
+            s.fleet().forEach((g, n) -> out.sample("stevedore_fleet_instances", s.source().labels(g), n));
+        }
+        out.family("stevedore_fleet_hourly_cost_usd", "gauge", "Hourly cost of the managed fleet in USD (On-Demand"
+                + " price + Managed Instances management fee) by capacity provider and instance type.");
+        double[] totals = new double[snapshots.size()];
+        for (int i = 0; i < snapshots.size(); i++) {
+            Snapshot s = snapshots.get(i);
+            for (Map.Entry<Group, Integer> e : s.fleet().entrySet()) {
+                double perHour = s.source().hourly(prices, e.getKey().instanceType());
+                totals[i] += perHour * e.getValue();
+                out.sample("stevedore_fleet_hourly_cost_usd", s.source().labels(e.getKey()), perHour * e.getValue());
+            }
+        }
+        out.family("stevedore_fleet_hourly_cost_usd_total", "gauge", "Hourly cost of the whole managed fleet in USD.");
+        for (int i = 0; i < snapshots.size(); i++) {
+            out.sample("stevedore_fleet_hourly_cost_usd_total", snapshots.get(i).source().extra, totals[i]);
+        }
+        out.family("stevedore_tasks", "gauge", "Tasks by last status.");
+        for (Snapshot s : snapshots) {
+            s.tasks().forEach((status, n) -> out.sample("stevedore_tasks",
+                    s.source().with(PrometheusText.label("last_status", status)), n));
+        }
+        out.family("stevedore_task_scheduling_latency_seconds", "histogram",
+                "Time from RunTask (or a service launch) to the task's placement on a registered instance"
+                        + " (its image pull starts).");
+        for (Snapshot s : snapshots) {
+            synchronized (s.source()) {
+                s.source().scheduling.write(out, "stevedore_task_scheduling_latency_seconds", s.source().extra);
+            }
+        }
+    }
+
+    private synchronized Snapshot collect() {
         Map<Group, Integer> fleet = new TreeMap<>((a, b) -> {
             int c = a.capacityProvider().compareTo(b.capacityProvider());
             return c != 0 ? c : a.instanceType().compareTo(b.instanceType());
@@ -57,42 +114,28 @@ public final class FleetMetrics {
             observed.retainAll(present);
             return null;
         });
-        writeFleet(out, fleet);
-        out.family("stevedore_tasks", "gauge", "Tasks by last status.");
-        tasks.forEach((s, n) -> out.sample("stevedore_tasks", PrometheusText.label("last_status", s), n));
-        out.family("stevedore_task_scheduling_latency_seconds", "histogram",
-                "Time from RunTask (or a service launch) to the task's placement on a registered instance"
-                        + " (its image pull starts).");
-        scheduling.write(out, "stevedore_task_scheduling_latency_seconds", "");
+        return new Snapshot(this, fleet, tasks);
     }
 
-    private void writeFleet(PrometheusText out, Map<Group, Integer> fleet) {
-        if (prices == null) {
-            prices = PriceBook.load();
+    private static synchronized PriceBook prices() {
+        if (sharedPrices == null) {
+            sharedPrices = PriceBook.load();
         }
-        out.family("stevedore_fleet_instances", "gauge",
-                "Managed instances (launched, not yet terminated) by capacity provider and instance type.");
-        fleet.forEach((g, n) -> out.sample("stevedore_fleet_instances", labels(g), n));
-        out.family("stevedore_fleet_hourly_cost_usd", "gauge", "Hourly cost of the managed fleet in USD (On-Demand"
-                + " price + Managed Instances management fee) by capacity provider and instance type.");
-        double total = 0;
-        for (Map.Entry<Group, Integer> e : fleet.entrySet()) {
-            double perHour = hourly(e.getKey().instanceType());
-            total += perHour * e.getValue();
-            out.sample("stevedore_fleet_hourly_cost_usd", labels(e.getKey()), perHour * e.getValue());
-        }
-        out.family("stevedore_fleet_hourly_cost_usd_total", "gauge", "Hourly cost of the whole managed fleet in USD.");
-        out.sample("stevedore_fleet_hourly_cost_usd_total", "", total);
+        return sharedPrices;
     }
 
-    private double hourly(String type) {
+    private double hourly(PriceBook prices, String type) {
         OptionalDouble od = prices.onDemand(region, type);
         OptionalDouble fee = prices.managementFee(region, type);
         return od.orElse(0) + fee.orElse(0);
     }
 
-    private static String labels(Group g) {
-        return PrometheusText.label("capacity_provider", g.capacityProvider()) + ","
-                + PrometheusText.label("instance_type", g.instanceType());
+    private String labels(Group g) {
+        return with(PrometheusText.label("capacity_provider", g.capacityProvider()) + ","
+                + PrometheusText.label("instance_type", g.instanceType()));
+    }
+
+    private String with(String labels) {
+        return extra.isEmpty() ? labels : labels + "," + extra;
     }
 }
