@@ -13,6 +13,7 @@ import io.stevedore.api.limits.RateLimiter;
 import io.stevedore.api.limits.ThrottleCategory;
 import io.stevedore.api.observe.ApiMetrics;
 import io.stevedore.api.observe.LogFormat;
+import io.stevedore.api.scaling.AutoScalingApi;
 import io.stevedore.wire.AwsException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -129,6 +130,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static java.util.Set<String> knownOperations(Backend plane) {
         java.util.Set<String> ops = new java.util.TreeSet<>(plane.api().operations());
+        ops.addAll(plane.autoScaling().operations());
         ops.addAll(java.util.List.of("auth", "DescribeInstances", "DescribeInstanceTypes", "DescribeVpcs", "DescribeSubnets",
                 "DescribeSecurityGroups"));
         return ops;
@@ -244,6 +246,9 @@ public final class ApiServer implements AutoCloseable {
                     "Stevedore answers the ECS API on POST / (got " + method + " " + path + ")"));
         }
         String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target != null && target.startsWith(AutoScalingApi.TARGET_PREFIX)) {
+            return autoScaling(ex, target, body, operation);
+        }
         return target == null && form ? ec2(ex, body, operation) : ecs(ex, target, body, operation);
     }
 
@@ -258,6 +263,24 @@ public final class ApiServer implements AutoCloseable {
             }
             return new Answer(200, "application/x-amz-json-1.1",
                     plane.api().handle(target, new String(body, StandardCharsets.UTF_8)), null);
+        } catch (AuthException e) {
+            operation[0] = "auth";
+            return Answer.json(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()));
+        } catch (AwsException e) {
+            return Answer.json(e);
+        }
+    }
+
+    /** Application Auto Scaling (JSON 1.1, signed for application-autoscaling). */
+    private Answer autoScaling(HttpExchange ex, String target, byte[] body, String[] operation) {
+        try {
+            String key = verifier.verify(signed(ex, body), AutoScalingApi.SIGNING_NAME);
+            operation[0] = target.substring(AutoScalingApi.TARGET_PREFIX.length());
+            if (!options.limiter().tryAcquire(key, ThrottleCategory.ofEcs(operation[0]))) {
+                return Answer.json(new AwsException("ThrottlingException", 400, "Rate exceeded"));
+            }
+            return new Answer(200, "application/x-amz-json-1.1",
+                    plane.autoScaling().handle(target, new String(body, StandardCharsets.UTF_8)), null);
         } catch (AuthException e) {
             operation[0] = "auth";
             return Answer.json(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()));

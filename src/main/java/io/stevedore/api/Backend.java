@@ -20,6 +20,9 @@ public interface Backend {
     /** The ECS operations. */
     EcsApi api();
 
+    /** The Application Auto Scaling operations. */
+    io.stevedore.api.scaling.AutoScalingApi autoScaling();
+
     /** One EC2 Query API call (form-encoded body), answered inside the state lock. */
     io.stevedore.api.ec2.Ec2QueryApi.Response ec2(String formBody);
 

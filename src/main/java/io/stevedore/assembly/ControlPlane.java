@@ -5,6 +5,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.ec2.Ec2QueryApi;
 import io.stevedore.api.ec2.Ec2QueryRequest;
 import io.stevedore.api.ops.AccountOps;
+import io.stevedore.api.scaling.AutoScalingApi;
 import io.stevedore.api.ops.CapacityProviderOps;
 import io.stevedore.api.ops.ClusterOps;
 import io.stevedore.api.ops.ContainerInstanceOps;
@@ -55,6 +56,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
     private final SimulatedEc2 cloud;
     private final Reconciler reconciler;
     private final EcsApi api;
+    private final AutoScalingApi autoScaling;
     private final Ec2QueryApi ec2;
     private final Leadership leadership;
     private final InstanceCatalog catalog;
@@ -104,6 +106,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new TagOps(ctx).register(api);
         new EdgeOps(ctx).register(api);
         new AccountOps(ctx).register(api);
+        this.autoScaling = new AutoScalingApi(db, ctx);
     }
 
     /** Opens (or creates) the state in {@code dataDir}. */
@@ -216,6 +219,12 @@ public final class ControlPlane implements Backend, AutoCloseable {
     @Override
     public void reset() {
         db.wipe();
+        reconciler.autoScaling().metrics().clear();
+    }
+
+    @Override
+    public AutoScalingApi autoScaling() {
+        return autoScaling;
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
@@ -68,6 +69,18 @@ public final class EcsState {
     public final Table<LaunchBackoff> launchBackoff;
     /** Maintenance windows attached through the admin API, by {@code cluster/provider}. */
     public final Table<WindowSetting> maintenanceWindows;
+    /** Application Auto Scaling scalable targets, by {@link ScalableTarget#key}. */
+    public final Table<ScalableTarget> scalableTargets;
+    /** Application Auto Scaling policies, by policy ARN. */
+    public final Table<ScalingPolicy> scalingPolicies;
+    /** Application Auto Scaling scheduled actions, by {@link ScheduledAction#key}. */
+    public final Table<ScheduledAction> scheduledActions;
+    /** Scaling activities, by {@link ScalingActivity#key}. */
+    public final Table<ScalingActivity> scalingActivities;
+    /** Scaling activities by resource id. */
+    public final Index<ScalingActivity, String> activitiesByResource;
+    /** CloudWatch metric alarms (PutMetricAlarm and target tracking's own), by alarm name. */
+    public final Table<MetricAlarm> metricAlarms;
     /** What changed, typed: the one change-tracking mechanism of the control plane. */
     public final ChangeFeed feed;
     private final Table<Sequence> sequences;
@@ -124,6 +137,17 @@ public final class EcsState {
                 new JsonCodec<>(InstanceLifecycleState.class));
         this.launchBackoff = db.table(RowKind.LAUNCH_BACKOFF.table(), new JsonCodec<>(LaunchBackoff.class));
         this.maintenanceWindows = db.table(RowKind.MAINTENANCE_WINDOW.table(), new JsonCodec<>(WindowSetting.class));
+        this.scalableTargets = db.table("aas.scalable-target",
+                new JsonCodec<>(ScalableTarget.class));
+        this.scalingPolicies = db.table("aas.scaling-policy",
+                new JsonCodec<>(ScalingPolicy.class));
+        this.scheduledActions = db.table("aas.scheduled-action",
+                new JsonCodec<>(ScheduledAction.class));
+        this.scalingActivities = db.table("aas.scaling-activity",
+                new JsonCodec<>(ScalingActivity.class));
+        this.activitiesByResource = scalingActivities.index(ScalingActivity::resourceId);
+        this.metricAlarms = db.table("cloudwatch.metric-alarm", new SdkCodec<>(MetricAlarm::builder,
+                MetricAlarm.class));
         this.feed = new ChangeFeed(this);
     }
 
