@@ -5,6 +5,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.ec2.Ec2QueryApi;
 import io.stevedore.api.ec2.Ec2QueryRequest;
 import io.stevedore.api.ops.AccountOps;
+import io.stevedore.api.cloudwatch.CloudWatchApi;
 import io.stevedore.api.scaling.AutoScalingApi;
 import io.stevedore.api.ops.CapacityProviderOps;
 import io.stevedore.api.ops.ClusterOps;
@@ -57,6 +58,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
     private final Reconciler reconciler;
     private final EcsApi api;
     private final AutoScalingApi autoScaling;
+    private final CloudWatchApi cloudWatch;
     private final Ec2QueryApi ec2;
     private final Leadership leadership;
     private final InstanceCatalog catalog;
@@ -107,6 +109,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new EdgeOps(ctx).register(api);
         new AccountOps(ctx).register(api);
         this.autoScaling = new AutoScalingApi(db, ctx);
+        this.cloudWatch = new CloudWatchApi(db, ctx, reconciler.autoScaling().metrics());
     }
 
     /** Opens (or creates) the state in {@code dataDir}. */
@@ -225,6 +228,11 @@ public final class ControlPlane implements Backend, AutoCloseable {
     @Override
     public AutoScalingApi autoScaling() {
         return autoScaling;
+    }
+
+    @Override
+    public CloudWatchApi cloudWatch() {
+        return cloudWatch;
     }
 
     @Override

@@ -23,21 +23,28 @@ import java.util.TreeSet;
 public final class ServiceModel {
     private final JsonNode model;
     private final String validationError;
+    private final String missingError;
 
-    private ServiceModel(JsonNode model, String validationError) {
+    private ServiceModel(JsonNode model, String validationError, String missingError) {
         this.model = model;
         this.validationError = validationError;
+        this.missingError = missingError;
     }
 
-    /** Loads a model from the class path ({@code /stevedore/api/models/NAME.json}). */
+    /** Loads a model from the class path ({@code /stevedore/api/models/NAME.json}); one error type for all. */
     public static ServiceModel load(String name, String validationError) {
+        return load(name, validationError, validationError);
+    }
+
+    /** As {@link #load(String, String)}, with its own error type when a required member is missing. */
+    public static ServiceModel load(String name, String validationError, String missingError) {
         String path = "/stevedore/api/models/" + name + ".json";
         try (InputStream in = ServiceModel.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("missing model " + path);
             }
             return new ServiceModel(JsonTrees.read(new String(in.readAllBytes(), StandardCharsets.UTF_8)),
-                    validationError);
+                    validationError, missingError);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,10 +71,10 @@ public final class ServiceModel {
             throw AwsException.serialization("Expected a JSON object at '(request body)'");
         }
         StringBuilder errors = new StringBuilder();
-        int[] count = {0};
+        int[] count = {0, 0};
         check(op.get("input").get("shape").asText(), body, "", errors, count);
         if (count[0] > 0) {
-            throw new AwsException(validationError, 400, count[0] + " validation error" + (count[0] > 1 ? "s" : "")
+            throw new AwsException(count[1] > 0 ? missingError : validationError, 400, count[0] + " validation error" + (count[0] > 1 ? "s" : "")
                     + " detected: " + errors);
         }
     }
@@ -76,7 +83,7 @@ public final class ServiceModel {
     public void checkOutput(String operation, JsonNode body) {
         JsonNode op = model.get("operations").get(operation);
         StringBuilder errors = new StringBuilder();
-        int[] count = {0};
+        int[] count = {0, 0};
         if (op.has("output")) {
             check(op.get("output").get("shape").asText(), body, "", errors, count);
         }
@@ -96,6 +103,7 @@ public final class ServiceModel {
                 for (JsonNode r : shape.path("required")) {
                     JsonNode m = v.get(r.asText());
                     if (m == null || m.isNull()) {
+                        count[1]++;
                         add(errors, count, "Value null at '" + join(path, lowerFirst(r.asText()))
                                 + "' failed to satisfy constraint: Member must not be null");
                     }
