@@ -443,9 +443,9 @@ final class ScalingOps {
             throw validation(problem);
         }
         JsonNode action = r.path("ScalableTargetAction");
-        Integer min = action.has("MinCapacity") ? action.get("MinCapacity").asInt()
+        Integer min = action.has("MinCapacity") ? Integer.valueOf(action.get("MinCapacity").asInt())
                 : old.map(ScheduledAction::minCapacity).orElse(null);
-        Integer max = action.has("MaxCapacity") ? action.get("MaxCapacity").asInt()
+        Integer max = action.has("MaxCapacity") ? Integer.valueOf(action.get("MaxCapacity").asInt())
                 : old.map(ScheduledAction::maxCapacity).orElse(null);
         if (min == null && max == null) {
             throw validation("ScalableTargetAction must specify MinCapacity, MaxCapacity or both.");

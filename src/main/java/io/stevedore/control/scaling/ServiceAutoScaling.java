@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * due; at each minute boundary it
  * <ol>
  *   <li>publishes the minute's AWS/ECS {@code CPUUtilization} and {@code MemoryUtilization} of each service whose
- *       workload declares its utilization ({@link #CPU_ENV}, {@link #CPU_TAG}, …),</li>
+ *       workload declares its utilization (the conventions of {@link SimulatedRun}: a container environment
+ *       variable per task, or a service tag with the whole service's load),</li>
  *   <li>evaluates every metric alarm (target tracking's AlarmHigh / AlarmLow and PutMetricAlarm's) on the periods
  *       that ended, and</li>
  *   <li>runs the scaling policies named by alarms in ALARM (AWS runs Auto Scaling actions once a minute while the
@@ -41,14 +42,10 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * The choices are documented in docs/decisions.md, "Service Auto Scaling".
  */
 public final class ServiceAutoScaling {
-    /** Container environment: the task's CPU use in percent of its reservation. */
-    public static final String CPU_ENV = "STEVEDORE_CPU_UTILIZATION";
-    /** Container environment: the task's memory use in percent of its reservation. */
-    public static final String MEMORY_ENV = "STEVEDORE_MEMORY_UTILIZATION";
-    /** Service tag: the service's whole CPU demand in percent of one task (shared by its running tasks). */
-    public static final String CPU_TAG = "stevedore:cpu-load";
-    /** Service tag: the service's whole memory demand in percent of one task. */
-    public static final String MEMORY_TAG = "stevedore:memory-load";
+    private static final String CPU_ENV = SimulatedRun.CPU_UTILIZATION;
+    private static final String MEMORY_ENV = SimulatedRun.MEMORY_UTILIZATION;
+    private static final String CPU_TAG = SimulatedRun.CPU_LOAD_TAG;
+    private static final String MEMORY_TAG = SimulatedRun.MEMORY_LOAD_TAG;
     /** ECS's default target-tracking cooldowns (seconds). */
     public static final int DEFAULT_COOLDOWN = 300;
     /** Boundaries caught up at once after a late tick (the server's wall clock), beyond which periods are lost. */
@@ -149,8 +146,12 @@ public final class ServiceAutoScaling {
 
     private void publishServiceMetrics(long periodStart) {
         EcsState st = ctx.state();
-        for (Service s : st.services.values()) {
-            if (!Statuses.SERVICE_ACTIVE.equals(s.status())) {
+        java.util.TreeSet<String> arns = new java.util.TreeSet<>();
+        st.servicesDeclaringUtilization.values(Boolean.TRUE).forEach(s -> arns.add(s.serviceArn()));
+        st.loadTags.values(Boolean.TRUE).forEach(t -> arns.add(t.arn()));
+        for (String arn : arns) {
+            Service s = st.services.get(arn).orElse(null);
+            if (s == null || !Statuses.SERVICE_ACTIVE.equals(s.status())) {
                 continue;
             }
             Map<String, String> tags = st.tagsOf(s.serviceArn());
@@ -168,24 +169,30 @@ public final class ServiceAutoScaling {
                 continue;
             }
             String cluster = Context.clusterName(s.clusterArn());
+            // one sample per running task: SampleCount = tasks, Sum = their utilizations, Average = the metric
             double[] sum = new double[2];
+            double[] min = {Double.MAX_VALUE, Double.MAX_VALUE};
+            double[] max = {0, 0};
             int[] n = new int[2];
+            double[] load = {cpuLoad, memLoad};
             for (Task t : running) {
                 double[] d = declared(t.taskDefinitionArn());
                 for (int i = 0; i < 2; i++) {
-                    if (!Double.isNaN(d[i])) {
-                        sum[i] += d[i];
+                    double v = !Double.isNaN(load[i]) ? load[i] / running.size() : d[i];
+                    if (!Double.isNaN(v)) {
+                        sum[i] += v;
+                        min[i] = Math.min(min[i], v);
+                        max[i] = Math.max(max[i], v);
                         n[i]++;
                     }
                 }
             }
-            double cpu = !Double.isNaN(cpuLoad) ? cpuLoad / running.size() : n[0] > 0 ? sum[0] / n[0] : Double.NaN;
-            double mem = !Double.isNaN(memLoad) ? memLoad / running.size() : n[1] > 0 ? sum[1] / n[1] : Double.NaN;
-            if (!Double.isNaN(cpu)) {
-                metrics.put(ecsMetric("CPUUtilization", cluster, s.serviceName()), periodStart, cpu, "Percent");
-            }
-            if (!Double.isNaN(mem)) {
-                metrics.put(ecsMetric("MemoryUtilization", cluster, s.serviceName()), periodStart, mem, "Percent");
+            String[] names = {"CPUUtilization", "MemoryUtilization"};
+            for (int i = 0; i < 2; i++) {
+                if (n[i] > 0) {
+                    metrics.put(ecsMetric(names[i], cluster, s.serviceName()), periodStart,
+                            new MetricStore.Stat(n[i], sum[i], min[i], max[i]), "Percent");
+                }
             }
         }
     }
@@ -230,7 +237,7 @@ public final class ServiceAutoScaling {
         EcsState st = ctx.state();
         Map<String, List<Proposal>> byTarget = new TreeMap<>();
         for (MetricAlarm a : st.metricAlarms.values()) {
-            double[] last = {Double.NaN};
+            double[] last = {Double.NaN, Double.NaN};
             StateValue state = alarmState(a, boundary, last);
             if (state != a.stateValue()) {
                 String reason = state == StateValue.INSUFFICIENT_DATA ? "Insufficient Data: no datapoints were"
@@ -245,7 +252,7 @@ public final class ServiceAutoScaling {
                 continue;
             }
             for (String action : a.alarmActions()) {
-                st.scalingPolicies.get(action).flatMap(p -> propose(p, a, last[0], boundary))
+                st.scalingPolicies.get(action).flatMap(p -> propose(p, a, last[0], last[1], boundary))
                         .ifPresent(pr -> byTarget.computeIfAbsent(pr.policy.targetKey(), k -> new ArrayList<>())
                                 .add(pr));
             }
@@ -253,7 +260,10 @@ public final class ServiceAutoScaling {
         byTarget.forEach((key, proposals) -> apply(key, proposals, boundary));
     }
 
-    /** The alarm's state at {@code minute}; {@code last[0]} gets the latest period's value. */
+    /**
+     * The alarm's state at {@code boundary}; {@code last[0]} gets the latest period's value, {@code last[1]} its
+     * sample count.
+     */
     private StateValue alarmState(MetricAlarm a, long boundary, double[] last) {
         MetricStore.MetricKey key = alarmMetric(a);
         long period = scaled(Math.max(60, a.period() == null ? 60 : a.period()));
@@ -270,6 +280,7 @@ public final class ServiceAutoScaling {
             double v = s.get(statistic);
             if (present == 0) {
                 last[0] = v;
+                last[1] = s.sampleCount();
             }
             present++;
             if (breaches(a.comparisonOperator(), v, a.threshold())) {
@@ -317,7 +328,7 @@ public final class ServiceAutoScaling {
         };
     }
 
-    private Optional<Proposal> propose(ScalingPolicy p, MetricAlarm alarm, double value, long now) {
+    private Optional<Proposal> propose(ScalingPolicy p, MetricAlarm alarm, double value, double samples, long now) {
         EcsState st = ctx.state();
         Optional<ScalableTarget> t = st.scalableTargets.get(p.targetKey());
         Optional<Service> s = t.flatMap(x -> Capacity.service(ctx, x.resourceId()));
@@ -332,7 +343,9 @@ public final class ServiceAutoScaling {
             if (target <= 0) {
                 return Optional.empty();
             }
-            int base = s.get().runningCount() > 0 ? s.get().runningCount() : Math.max(1, desired);
+            // the tasks that produced the datapoint: its sample count for the AWS/ECS metrics (one sample per task)
+            int base = "AWS/ECS".equals(alarm.namespace()) && samples >= 1 ? (int) samples
+                    : s.get().runningCount() > 0 ? s.get().runningCount() : Math.max(1, desired);
             int want = (int) Math.min(Integer.MAX_VALUE, Math.ceil(base * value / target - 1e-9));
             boolean high = alarm.alarmName().contains("-AlarmHigh-");
             if (high && want > desired) {

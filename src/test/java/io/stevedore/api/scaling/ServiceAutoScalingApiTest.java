@@ -126,6 +126,8 @@ class ServiceAutoScalingApiTest {
         assertThat(service().desiredCount()).isEqualTo(2);
         aas.ok("PutScheduledAction", TARGET + ",\"ScheduledActionName\":\"night\",\"Schedule\":"
                 + "\"cron(0 22 * * ? *)\",\"ScalableTargetAction\":{\"MinCapacity\":1,\"MaxCapacity\":2}}");
+        aas.ok("PutScheduledAction", TARGET + ",\"ScheduledActionName\":\"cap\",\"Schedule\":"
+                + "\"rate(1 day)\",\"ScalableTargetAction\":{\"MaxCapacity\":3}}"); // one bound only
         aas.ok("PutScalingPolicy", TARGET + ",\"PolicyName\":\"steps\",\"PolicyType\":\"StepScaling\","
                 + "\"StepScalingPolicyConfiguration\":{\"AdjustmentType\":\"ChangeInCapacity\",\"StepAdjustments\":"
                 + "[{\"MetricIntervalLowerBound\":0,\"ScalingAdjustment\":1}]}}");
@@ -140,8 +142,10 @@ class ServiceAutoScalingApiTest {
         assertThat(policies).hasSize(1);
         assertThat(policies.get(0).get("StepScalingPolicyConfiguration").get("Cooldown").asInt()).isEqualTo(300);
         JsonNode actions = aas.ok("DescribeScheduledActions", "{\"ServiceNamespace\":\"ecs\"}").get("ScheduledActions");
-        assertThat(actions).hasSize(1);
-        assertThat(actions.get(0).get("Schedule").asText()).isEqualTo("cron(0 22 * * ? *)");
+        assertThat(actions).hasSize(2);
+        assertThat(actions.get(0).get("ScheduledActionName").asText()).isEqualTo("cap");
+        assertThat(actions.get(0).get("ScalableTargetAction").has("MinCapacity")).isFalse();
+        assertThat(actions.get(1).get("Schedule").asText()).isEqualTo("cron(0 22 * * ? *)");
         JsonNode acts = aas.ok("DescribeScalingActivities", TARGET + "}").get("ScalingActivities");
         assertThat(acts).hasSize(1);
         assertThat(acts.get(0).get("Description").asText()).isEqualTo("Setting desired count to 2.");
