@@ -119,7 +119,7 @@ final class ScalingOps {
             throw notFound("No scalable target found for service namespace: " + ns + ", resource ID: " + id
                     + ", scalable dimension: " + dim);
         }
-        for (ScalingPolicy p : st.scalingPolicies.values(p -> p.targetKey().equals(key))) {
+        for (ScalingPolicy p : st.policiesByTarget.values(key)) {
             removePolicy(p);
         }
         for (ScheduledAction a : st.scheduledActions.values(a -> a.targetKey().equals(key))) {
@@ -186,8 +186,7 @@ final class ScalingOps {
             throw validation("Unsupported policy type " + type + " for ECS services in Stevedore: use"
                     + " TargetTrackingScaling or StepScaling.");
         }
-        Optional<ScalingPolicy> old = st.scalingPolicies.values(p -> p.targetKey().equals(t.key())
-                && p.name().equals(name)).stream().findFirst();
+        Optional<ScalingPolicy> old = st.policiesByTarget.values(t.key(), p -> p.name().equals(name)).stream().findFirst();
         String policyArn = old.map(ScalingPolicy::arn).orElseGet(() -> "arn:aws:autoscaling:" + ctx.config().region()
                 + ":" + ctx.config().accountId() + ":scalingPolicy:" + uuid(st.newId("scaling-policy"))
                 + ":resource/" + ns + "/" + id + ":policyName/" + name);
@@ -354,7 +353,7 @@ final class ScalingOps {
         String dim = r.get("ScalableDimension").asText();
         String name = r.get("PolicyName").asText();
         String key = ScalableTarget.key(ns, id, dim);
-        ScalingPolicy p = ctx.state().scalingPolicies.values(x -> x.targetKey().equals(key) && x.name().equals(name))
+        ScalingPolicy p = ctx.state().policiesByTarget.values(key, x -> x.name().equals(name))
                 .stream().findFirst().orElseThrow(() -> notFound("No scaling policy found for service namespace: "
                         + ns + ", resource ID: " + id + ", scalable dimension: " + dim + ", policy name: " + name));
         removePolicy(p);

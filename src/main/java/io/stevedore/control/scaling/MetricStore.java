@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * aggregate per timestamp (sample count, sum, minimum, maximum; PutMetricData's timestamps to the second), kept
  * for a day divided by the server's speed (at least ten minutes). The AWS/ECS
  * service metrics are written by {@link ServiceAutoScaling}; custom metrics by PutMetricData. Held in memory
- * (docs/decisions.md, "CloudWatch metrics"): ordered maps, so that every reading is deterministic.
+ * (docs/decisions.md, "Service Auto Scaling"): each series an ordered map, listings sorted, so that every reading
+ * is deterministic.
  */
 public final class MetricStore {
     public static final long MINUTE = 60_000L;
@@ -23,20 +24,50 @@ public final class MetricStore {
         this.retentionMillis = Math.max(10 * MINUTE, (long) (24 * 3600_000L / Math.max(speed, 1e-9)));
     }
 
-    /** A metric's identity; dimensions sorted by name. */
-    public record MetricKey(String namespace, String name, SortedMap<String, String> dimensions)
-            implements Comparable<MetricKey> {
-        public MetricKey {
-            dimensions = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(dimensions));
+    /** A metric's identity; dimensions sorted by name. Equal, hashed and ordered by one text built once. */
+    public static final class MetricKey implements Comparable<MetricKey> {
+        private final String namespace;
+        private final String name;
+        private final SortedMap<String, String> dimensions;
+        private final String id;
+
+        public MetricKey(String namespace, String name, SortedMap<String, String> dimensions) {
+            this.namespace = namespace;
+            this.name = name;
+            this.dimensions = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(dimensions));
+            this.id = namespace + '\u0000' + name + '\u0000' + this.dimensions;
+        }
+
+        public String namespace() {
+            return namespace;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public SortedMap<String, String> dimensions() {
+            return dimensions;
         }
 
         @Override
         public int compareTo(MetricKey o) {
-            int c = namespace.compareTo(o.namespace);
-            if (c == 0) {
-                c = name.compareTo(o.name);
-            }
-            return c != 0 ? c : dimensions.toString().compareTo(o.dimensions.toString());
+            return id.compareTo(o.id);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MetricKey k && id.equals(k.id);
+        }
+
+        @Override
+        public int hashCode() {
+            return id.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return id.replace('\u0000', ' ');
         }
     }
 
@@ -63,8 +94,8 @@ public final class MetricStore {
         }
     }
 
-    private final TreeMap<MetricKey, TreeMap<Long, Stat>> data = new TreeMap<>();
-    private final Map<MetricKey, String> units = new TreeMap<>();
+    private final Map<MetricKey, TreeMap<Long, Stat>> data = new java.util.HashMap<>();
+    private final Map<MetricKey, String> units = new java.util.HashMap<>();
 
     /** Adds an aggregate at a time (ms). */
     public synchronized void put(MetricKey key, long atMillis, Stat stat, String unit) {
@@ -114,7 +145,9 @@ public final class MetricStore {
 
     /** The metrics that have data, in order. */
     public synchronized List<MetricKey> metrics() {
-        return new ArrayList<>(data.keySet());
+        List<MetricKey> out = new ArrayList<>(data.keySet());
+        out.sort(null);
+        return out;
     }
 
     public synchronized String unit(MetricKey key) {

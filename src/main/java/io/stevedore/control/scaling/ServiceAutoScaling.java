@@ -59,6 +59,8 @@ public final class ServiceAutoScaling {
     private final MetricStore metrics;
     /** Declared {cpu, memory} percent per task definition ARN (NaN = none). */
     private final Map<String, double[]> declared = new HashMap<>();
+    /** Parsed policy configurations by their JSON text (a policy's configuration changes only by PutScalingPolicy). */
+    private final Map<String, JsonNode> configs = new HashMap<>();
     /** One metric period ("minute") on the clock: 60 s divided by the server's speed. */
     private final long minute;
     private final double speed;
@@ -335,7 +337,7 @@ public final class ServiceAutoScaling {
         if (s.isEmpty()) {
             return Optional.empty();
         }
-        JsonNode c = config(p);
+        JsonNode c = parsed(p);
         int desired = s.get().desiredCount();
         String cause = "monitor alarm " + alarm.alarmName() + " in state ALARM triggered policy " + p.name();
         if (ScalingPolicy.TARGET_TRACKING.equals(p.type())) {
@@ -434,9 +436,8 @@ public final class ServiceAutoScaling {
             // scale in only when every target tracking policy that may scale in asks to (AWS's rule)
             long ttIn = proposals.stream().filter(p -> ScalingPolicy.TARGET_TRACKING.equals(p.policy.type()))
                     .map(p -> p.policy.arn()).distinct().count();
-            long ttMayScaleIn = st.scalingPolicies.values(p -> p.targetKey().equals(targetKey)
-                    && ScalingPolicy.TARGET_TRACKING.equals(p.type())
-                    && !config(p).path("DisableScaleIn").asBoolean(false)).size();
+            long ttMayScaleIn = st.policiesByTarget.values(targetKey, p -> ScalingPolicy.TARGET_TRACKING.equals(p.type())
+                    && !parsed(p).path("DisableScaleIn").asBoolean(false)).size();
             for (Proposal p : proposals) {
                 boolean tt = ScalingPolicy.TARGET_TRACKING.equals(p.policy.type());
                 if (!p.out && (!tt || ttIn >= ttMayScaleIn) && (chosen == null || p.desired > chosen.desired)) {
@@ -457,6 +458,12 @@ public final class ServiceAutoScaling {
         if (ScalingPolicy.STEP.equals(chosen.policy.type())) {
             st.scalingPolicies.put(chosen.policy.arn(), chosen.policy.withRun(now, chosen.adjustment));
         }
+    }
+
+    /** A policy's configuration, parsed once per distinct configuration (read only). */
+    private JsonNode parsed(ScalingPolicy p) {
+        String text = p.configJson() == null ? "{}" : p.configJson();
+        return configs.computeIfAbsent(text, k -> config(p));
     }
 
     /** A policy's configuration JSON. */

@@ -78,6 +78,8 @@ public final class EcsState {
     public final Table<ScheduledAction> scheduledActions;
     /** Scaling activities, by {@link ScalingActivity#key}. */
     public final Table<ScalingActivity> scalingActivities;
+    /** Scaling policies by {@link ScalingPolicy#targetKey()}. */
+    public final Index<ScalingPolicy, String> policiesByTarget;
     /** Scaling activities by resource id. */
     public final Index<ScalingActivity, String> activitiesByResource;
     /** CloudWatch metric alarms (PutMetricAlarm and target tracking's own), by alarm name. */
@@ -147,6 +149,7 @@ public final class EcsState {
         this.scheduledActions = db.table(RowKind.SCHEDULED_ACTION.table(), new JsonCodec<>(ScheduledAction.class));
         this.scalingActivities = db.table(RowKind.SCALING_ACTIVITY.table(), new JsonCodec<>(ScalingActivity.class));
         this.activitiesByResource = scalingActivities.index(ScalingActivity::resourceId);
+        this.policiesByTarget = scalingPolicies.index(ScalingPolicy::targetKey);
         this.metricAlarms = db.table(RowKind.METRIC_ALARM.table(), new SdkCodec<>(MetricAlarm::builder,
                 MetricAlarm.class));
         this.servicesDeclaringUtilization = services.index(s -> s.taskDefinition() != null
