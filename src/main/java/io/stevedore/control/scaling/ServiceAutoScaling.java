@@ -274,11 +274,9 @@ public final class ServiceAutoScaling {
         String statistic = a.statisticAsString() == null ? "Average" : a.statisticAsString();
         int present = 0;
         int breaching = 0;
-        for (int k = 1; k <= n; k++) {
-            MetricStore.Stat s = metrics.aggregate(key, boundary - k * period, boundary - (k - 1) * period);
-            if (s == null) {
-                continue;
-            }
+        // the n periods in one pass over the series, newest first
+        for (MetricStore.Stat s : metrics.periods(key, boundary - n * period, boundary, period).descendingMap()
+                .values()) {
             double v = s.get(statistic);
             if (present == 0) {
                 last[0] = v;
