@@ -22,6 +22,8 @@ done
 
 echo "== aws CLI walkthrough (../shared/scenarios/seed-scale-up.md)"
 bash "$root/src/test/compat/aws_cli_walkthrough.sh"
+echo "== aws CLI Service Auto Scaling (application-autoscaling, cloudwatch)"
+bash "$root/src/test/compat/aws_cli_autoscaling.sh"
 echo "== boto3 suite"
 python3 "$root/src/test/compat/boto3_suite.py"
 echo "== boto3: every region at one endpoint"

@@ -13,6 +13,8 @@ import io.stevedore.api.limits.RateLimiter;
 import io.stevedore.api.limits.ThrottleCategory;
 import io.stevedore.api.observe.ApiMetrics;
 import io.stevedore.api.observe.LogFormat;
+import io.stevedore.api.cloudwatch.CloudWatchApi;
+import io.stevedore.api.scaling.AutoScalingApi;
 import io.stevedore.wire.AwsException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -145,6 +147,8 @@ public final class ApiServer implements AutoCloseable {
 
     private static java.util.Set<String> knownOperations(Backend plane) {
         java.util.Set<String> ops = new java.util.TreeSet<>(plane.api().operations());
+        ops.addAll(plane.autoScaling().operations());
+        ops.addAll(plane.cloudWatch().operations());
         ops.addAll(java.util.List.of("auth", "DescribeInstances", "DescribeInstanceTypes", "DescribeVpcs", "DescribeSubnets",
                 "DescribeSecurityGroups"));
         return ops;
@@ -179,8 +183,16 @@ public final class ApiServer implements AutoCloseable {
         return metrics;
     }
 
-    /** One answer: status, content type, body and the error type when it is an error. */
-    record Answer(int status, String contentType, String body, String errorType) {
+    /**
+     * One answer: status, content type, body and the error type when it is an error; a binary body ({@code raw},
+     * CBOR) replaces the text one, and {@code headers} are added.
+     */
+    record Answer(int status, String contentType, String body, String errorType, byte[] raw,
+                  Map<String, String> headers) {
+        Answer(int status, String contentType, String body, String errorType) {
+            this(status, contentType, body, errorType, null, Map.of());
+        }
+
         static Answer json(AwsException e) {
             com.fasterxml.jackson.databind.node.ObjectNode body =
                     com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -255,11 +267,24 @@ public final class ApiServer implements AutoCloseable {
         if ("POST".equals(method) && "/_stevedore/faults".equals(path)) {
             return fault(ex, body);
         }
+        if ("POST".equals(method) && path.startsWith(CloudWatchApi.CBOR_PATH)) {
+            return cloudWatch(ex, path.substring(CloudWatchApi.CBOR_PATH.length()), body, true, operation);
+        }
         if (!"POST".equals(method) || !"/".equals(path)) {
             return Answer.json(new AwsException("UnknownOperationException", 404,
                     "Stevedore answers the ECS API on POST / (got " + method + " " + path + ")"));
         }
         String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target != null && target.startsWith(AutoScalingApi.TARGET_PREFIX)) {
+            return autoScaling(ex, target, body, operation);
+        }
+        if (target != null && target.startsWith(CloudWatchApi.TARGET_PREFIX)) {
+            return cloudWatch(ex, target.substring(CloudWatchApi.TARGET_PREFIX.length()), body, false, operation);
+        }
+        if (target == null && form && isCloudWatchQuery(ex)) {
+            return Answer.ec2(400, "InvalidAction", "Stevedore answers CloudWatch in the JSON 1.0 protocol"
+                    + " (aws CLI, boto3) and Smithy RPC v2 CBOR (AWS SDK for Java v2), not the Query protocol.");
+        }
         return target == null && form ? ec2(ex, body, operation) : ecs(ex, target, body, operation);
     }
 
@@ -284,6 +309,63 @@ public final class ApiServer implements AutoCloseable {
         } catch (AwsException e) {
             return Answer.json(e);
         }
+    }
+
+    /** Application Auto Scaling (JSON 1.1, signed for application-autoscaling). */
+    private Answer autoScaling(HttpExchange ex, String target, byte[] body, String[] operation) {
+        try {
+            String key = verifier.verify(signed(ex, body), AutoScalingApi.SIGNING_NAME);
+            operation[0] = target.substring(AutoScalingApi.TARGET_PREFIX.length());
+            if (!options.limiter().tryAcquire(key, ThrottleCategory.ofEcs(operation[0]))) {
+                return Answer.json(new AwsException("ThrottlingException", 400, "Rate exceeded"));
+            }
+            return new Answer(200, "application/x-amz-json-1.1",
+                    plane.autoScaling().handle(target, new String(body, StandardCharsets.UTF_8)), null);
+        } catch (AuthException e) {
+            operation[0] = "auth";
+            return Answer.json(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()));
+        } catch (AwsException e) {
+            return Answer.json(e);
+        }
+    }
+
+    /** CloudWatch, signed for monitoring: JSON 1.0 (awsQuery-compatible) or Smithy RPC v2 CBOR. */
+    private Answer cloudWatch(HttpExchange ex, String op, byte[] body, boolean cbor, String[] operation) {
+        try {
+            String key = verifier.verify(signed(ex, body), CloudWatchApi.SIGNING_NAME);
+            operation[0] = op;
+            if (!options.limiter().tryAcquire(key, ThrottleCategory.ofEcs(op))) {
+                throw new AwsException("ThrottlingException", 400, "Rate exceeded");
+            }
+            return cbor ? new Answer(200, "application/cbor", null, null, plane.cloudWatch().handleCbor(op, body),
+                    Map.of("smithy-protocol", "rpc-v2-cbor"))
+                    : new Answer(200, "application/x-amz-json-1.0",
+                    plane.cloudWatch().handleJson(CloudWatchApi.TARGET_PREFIX + op,
+                            new String(body, StandardCharsets.UTF_8)), null);
+        } catch (AuthException e) {
+            operation[0] = "auth";
+            return cloudWatchError(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()), cbor);
+        } catch (AwsException e) {
+            return cloudWatchError(e, cbor);
+        }
+    }
+
+    private static Answer cloudWatchError(AwsException e, boolean cbor) {
+        Map<String, String> headers = cbor ? Map.of("smithy-protocol", "rpc-v2-cbor",
+                "x-amzn-query-error", CloudWatchApi.queryError(e.errorType()))
+                : Map.of("x-amzn-query-error", CloudWatchApi.queryError(e.errorType()));
+        if (cbor) {
+            return new Answer(e.httpStatus(), "application/cbor", null, e.errorType(),
+                    io.stevedore.wire.CborCodec.error(e.errorType(), e.getMessage()), headers);
+        }
+        Answer j = Answer.json(e);
+        return new Answer(j.status(), "application/x-amz-json-1.0", j.body(), j.errorType(), null, headers);
+    }
+
+    /** A form body signed for CloudWatch (the Query protocol of older clients). */
+    private static boolean isCloudWatchQuery(HttpExchange ex) {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        return auth != null && auth.contains("/" + CloudWatchApi.SIGNING_NAME + "/aws4_request");
     }
 
     private Answer ec2(HttpExchange ex, byte[] body, String[] operation) {
@@ -404,8 +486,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, Answer a) throws IOException {
-        byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = a.raw() != null ? a.raw() : a.body().getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", a.contentType());
+        a.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
         ex.getResponseHeaders().set("x-amzn-RequestId", requestId());
         if (a.errorType() != null && a.contentType().startsWith("application/x-amz-json")) {
             ex.getResponseHeaders().set("x-amzn-ErrorType", a.errorType());

@@ -22,6 +22,12 @@ public interface Backend {
     /** The ECS operations. */
     EcsApi api();
 
+    /** The Application Auto Scaling operations. */
+    io.stevedore.api.scaling.AutoScalingApi autoScaling();
+
+    /** The CloudWatch operations. */
+    io.stevedore.api.cloudwatch.CloudWatchApi cloudWatch();
+
     /** One EC2 Query API call (form-encoded body), answered inside the state lock. */
     io.stevedore.api.ec2.Ec2QueryApi.Response ec2(String formBody);
 

@@ -5,6 +5,8 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.ec2.Ec2QueryApi;
 import io.stevedore.api.ec2.Ec2QueryRequest;
 import io.stevedore.api.ops.AccountOps;
+import io.stevedore.api.cloudwatch.CloudWatchApi;
+import io.stevedore.api.scaling.AutoScalingApi;
 import io.stevedore.api.ops.CapacityProviderOps;
 import io.stevedore.api.ops.ClusterOps;
 import io.stevedore.api.ops.ContainerInstanceOps;
@@ -55,6 +57,8 @@ public final class ControlPlane implements Backend, AutoCloseable {
     private final SimulatedEc2 cloud;
     private final Reconciler reconciler;
     private final EcsApi api;
+    private final AutoScalingApi autoScaling;
+    private final CloudWatchApi cloudWatch;
     private final Ec2QueryApi ec2;
     private final Leadership leadership;
     private final InstanceCatalog catalog;
@@ -127,6 +131,8 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new TagOps(ctx).register(api);
         new EdgeOps(ctx).register(api);
         new AccountOps(ctx).register(api);
+        this.autoScaling = new AutoScalingApi(db, ctx);
+        this.cloudWatch = new CloudWatchApi(db, ctx, reconciler.autoScaling().metrics());
     }
 
     /** Opens (or creates) the state in {@code dataDir}. */
@@ -255,6 +261,17 @@ public final class ControlPlane implements Backend, AutoCloseable {
     @Override
     public void reset() {
         db.wipe();
+        reconciler.autoScaling().metrics().clear();
+    }
+
+    @Override
+    public AutoScalingApi autoScaling() {
+        return autoScaling;
+    }
+
+    @Override
+    public CloudWatchApi cloudWatch() {
+        return cloudWatch;
     }
 
     @Override

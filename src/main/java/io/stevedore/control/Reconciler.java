@@ -4,6 +4,8 @@ import io.stevedore.control.events.EventRing;
 import io.stevedore.control.fleet.FleetLifecycle;
 import io.stevedore.control.fleet.Launcher;
 import io.stevedore.control.fleet.RegisterBootedInstances;
+import io.stevedore.control.scaling.MetricStore;
+import io.stevedore.control.scaling.ServiceAutoScaling;
 import io.stevedore.control.scheduling.CapacityOfferings;
 import io.stevedore.control.scheduling.Scheduler;
 import io.stevedore.control.scheduling.SchedulerView;
@@ -40,6 +42,7 @@ public final class Reconciler {
     private final TaskLifecycle lifecycle;
     private final EventRing events = new EventRing(EVENT_RING_SIZE);
     private final FleetLifecycle fleet;
+    private final ServiceAutoScaling autoScaling;
     private final List<Stage> stages;
 
     public Reconciler(Context ctx, Timings timings) {
@@ -64,8 +67,10 @@ public final class Reconciler {
         PlaceTasks placement = new PlaceTasks(ctx, inputs, view, new Scheduler(), starter,
                 new Launcher(ctx, fleet.backoffs()), lifecycle, services);
         PurgeStoppedTasks purge = new PurgeStoppedTasks(ctx);
+        this.autoScaling = new ServiceAutoScaling(ctx, new MetricStore(ctx.config().speed()));
         this.stages = List.of(
                 new Stage("register booted instances", booted::run),
+                new Stage("service auto scaling", autoScaling::run),
                 new Stage("service scheduler", services::reconcile),
                 new Stage("advance tasks", lifecycle::advanceAll),
                 new Stage("place waiting tasks", placement::run),
@@ -107,7 +112,12 @@ public final class Reconciler {
 
     /** When the control plane next has work no task or instance event announces (see {@link FleetLifecycle}). */
     public long nextCheckMillis() {
-        return fleet.nextCheckMillis();
+        return Math.min(fleet.nextCheckMillis(), autoScaling.nextCheckMillis());
+    }
+
+    /** Service Auto Scaling (its metric store serves CloudWatch's API). */
+    public ServiceAutoScaling autoScaling() {
+        return autoScaling;
     }
 
     /** Requests a task stop (StopTask, the service scheduler, draining). */

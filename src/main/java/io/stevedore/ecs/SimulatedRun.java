@@ -18,6 +18,14 @@ import software.amazon.awssdk.services.ecs.model.TaskOverride;
 public final class SimulatedRun {
     public static final String RUN_SECONDS = "STEVEDORE_RUN_SECONDS";
     public static final String EXIT_CODE = "STEVEDORE_EXIT_CODE";
+    /** Container environment: the task's CPU use in percent of its reservation (the AWS/ECS metric's source). */
+    public static final String CPU_UTILIZATION = "STEVEDORE_CPU_UTILIZATION";
+    /** Container environment: the task's memory use in percent of its reservation. */
+    public static final String MEMORY_UTILIZATION = "STEVEDORE_MEMORY_UTILIZATION";
+    /** Service tag: the service's whole CPU demand in percent of one task, shared by its running tasks. */
+    public static final String CPU_LOAD_TAG = "stevedore:cpu-load";
+    /** Service tag: the service's whole memory demand in percent of one task. */
+    public static final String MEMORY_LOAD_TAG = "stevedore:memory-load";
 
     private SimulatedRun() {
     }
@@ -51,6 +59,12 @@ public final class SimulatedRun {
                 return -1L;
             }
         }).orElse(-1L);
+    }
+
+    /** Whether a task definition declares its utilization ({@link #CPU_UTILIZATION} or {@link #MEMORY_UTILIZATION}). */
+    public static boolean declaresUtilization(TaskDefinition td) {
+        Map<String, String> env = environment(td, null);
+        return env.containsKey(CPU_UTILIZATION) || env.containsKey(MEMORY_UTILIZATION);
     }
 
     public static int exitCode(Map<String, String> env) {

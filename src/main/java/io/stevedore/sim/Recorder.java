@@ -146,6 +146,9 @@ final class Recorder {
     }
 
     private void task(String arn, Task t) {
+        if (t != null && t.clusterArn().endsWith(":cluster/" + Scaling.TWIN_CLUSTER)) {
+            return; // a Fargate twin of a scaled service (Scaling): not part of these figures
+        }
         if (t == null) {
             TaskLife gone = tasks.remove(arn);
             if (gone != null && gone.allocated) {
@@ -401,7 +404,8 @@ final class Recorder {
         long desired = 0;
         long up = 0;
         long below = 0;
-        for (Service s : state.services.values(s -> Statuses.SERVICE_ACTIVE.equals(s.status()))) {
+        for (Service s : state.services.values(s -> Statuses.SERVICE_ACTIVE.equals(s.status())
+                && !s.clusterArn().endsWith(":cluster/" + Scaling.TWIN_CLUSTER))) {
             int d = s.desiredCount() == null ? 0 : s.desiredCount();
             int r = s.runningCount() == null ? 0 : s.runningCount();
             desired += d;

@@ -26,9 +26,11 @@ final class Schedule {
     private final Map<String, SimWorkload.Provider> providers;
     private final Recorder recorder;
     private final Faults faults;
+    private final Scaling scaling;
 
     Schedule(SimWorkload workload, SimOptions options, Setup setup, Map<String, SimWorkload.Provider> providers,
-             Recorder recorder, Faults faults) {
+             Recorder recorder, Faults faults, Scaling scaling) {
+        this.scaling = scaling;
         this.workload = workload;
         this.options = options;
         this.setup = setup;
@@ -67,6 +69,7 @@ final class Schedule {
             current[i] = dc.at(Duration.ZERO, u[i]);
             setup.createService(s, names.get(i), current[i], providers, index);
         }
+        scaling.plan(index, s, names, providers, at, start, end);
         if (dc.varies() || !dc.steps().isEmpty()) {
             long step = dc.varies() ? dc.resolution().toMillis() : Long.MAX_VALUE;
             java.util.TreeSet<Long> times = new java.util.TreeSet<>();

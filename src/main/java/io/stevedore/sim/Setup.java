@@ -154,6 +154,11 @@ final class Setup {
         call("CreateService", b, "services." + index, s.line());
     }
 
+    /** The workload's task definitions. */
+    List<SimWorkload.TaskDefinitionSpec> taskDefinitions() {
+        return workload.taskDefinitions();
+    }
+
     /** The first container's name of a task definition family (for RunTask overrides). */
     String containerName(String family) {
         for (SimWorkload.TaskDefinitionSpec td : workload.taskDefinitions()) {

@@ -43,6 +43,7 @@ public final class Simulator {
     private final Recorder recorder;
     private final SimContext context;
     private final Faults faults;
+    private final Scaling scaling;
     private final Map<String, SimWorkload.Provider> providers = new LinkedHashMap<>();
     private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.at != b.at
             ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
@@ -68,6 +69,7 @@ public final class Simulator {
         recorder.attach(plane.state());
         this.setup = new Setup(plane, workload);
         this.faults = new Faults(plane, recorder, new SplittableRandom(options.seed() * 31 + 7));
+        this.scaling = new Scaling(plane, setup, options, buckets);
     }
 
     /** Runs to the end and returns the report (the JSON document; the HTML renders the same tree). */
@@ -75,7 +77,7 @@ public final class Simulator {
         long start = EPOCH.toEpochMilli();
         long end = start + options.duration().toMillis();
         setup.createAll();
-        new Schedule(workload, options, setup, providers, recorder, faults).plan(this::at, start, end);
+        new Schedule(workload, options, setup, providers, recorder, faults, scaling).plan(this::at, start, end);
         long tick = plane.reconciler().timings().tick().toMillis();
         long heartbeat = options.heartbeat().toMillis();
         long now = start;
@@ -109,7 +111,11 @@ public final class Simulator {
         }
         recorder.close(end);
         progress.at(end - start, end - start);
-        return new ReportBuilder(workload, options, context, recorder, samples, faults, ticks).build();
+        JsonNode report = new ReportBuilder(workload, options, context, recorder, samples, faults, ticks).build();
+        if (scaling.any()) {
+            ((ObjectNode) report).set("autoScaling", scaling.report());
+        }
+        return report;
     }
 
     private void at(long time, Runnable action) {
@@ -130,6 +136,7 @@ public final class Simulator {
     private long sample(long now, long nextSample) {
         long[] avail = Recorder.availability(plane.state());
         samples.record(recorder, avail);
+        scaling.sample();
         return nextSample + context.step();
     }
 

@@ -1,6 +1,7 @@
 package io.stevedore.control.state;
 
 import io.stevedore.ecs.SdkCodec;
+import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.ecs.Statuses;
 import io.stevedore.store.Database;
 import io.stevedore.store.Index;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
@@ -68,6 +70,24 @@ public final class EcsState {
     public final Table<LaunchBackoff> launchBackoff;
     /** Maintenance windows attached through the admin API, by {@code cluster/provider}. */
     public final Table<WindowSetting> maintenanceWindows;
+    /** Application Auto Scaling scalable targets, by {@link ScalableTarget#key}. */
+    public final Table<ScalableTarget> scalableTargets;
+    /** Application Auto Scaling policies, by policy ARN. */
+    public final Table<ScalingPolicy> scalingPolicies;
+    /** Application Auto Scaling scheduled actions, by {@link ScheduledAction#key}. */
+    public final Table<ScheduledAction> scheduledActions;
+    /** Scaling activities, by {@link ScalingActivity#key}. */
+    public final Table<ScalingActivity> scalingActivities;
+    /** Scaling policies by {@link ScalingPolicy#targetKey()}. */
+    public final Index<ScalingPolicy, String> policiesByTarget;
+    /** Scaling activities by resource id. */
+    public final Index<ScalingActivity, String> activitiesByResource;
+    /** CloudWatch metric alarms (PutMetricAlarm and target tracking's own), by alarm name. */
+    public final Table<MetricAlarm> metricAlarms;
+    /** Services whose task definition declares its utilization ({@link SimulatedRun}), under {@code TRUE}. */
+    public final Index<Service, Boolean> servicesDeclaringUtilization;
+    /** Tag sets with a load tag ({@link SimulatedRun#CPU_LOAD_TAG}, …), under {@code TRUE}. */
+    public final Index<TagSet, Boolean> loadTags;
     /** What changed, typed: the one change-tracking mechanism of the control plane. */
     public final ChangeFeed feed;
     private final Table<Sequence> sequences;
@@ -124,6 +144,19 @@ public final class EcsState {
                 new JsonCodec<>(InstanceLifecycleState.class));
         this.launchBackoff = db.table(RowKind.LAUNCH_BACKOFF.table(), new JsonCodec<>(LaunchBackoff.class));
         this.maintenanceWindows = db.table(RowKind.MAINTENANCE_WINDOW.table(), new JsonCodec<>(WindowSetting.class));
+        this.scalableTargets = db.table(RowKind.SCALABLE_TARGET.table(), new JsonCodec<>(ScalableTarget.class));
+        this.scalingPolicies = db.table(RowKind.SCALING_POLICY.table(), new JsonCodec<>(ScalingPolicy.class));
+        this.scheduledActions = db.table(RowKind.SCHEDULED_ACTION.table(), new JsonCodec<>(ScheduledAction.class));
+        this.scalingActivities = db.table(RowKind.SCALING_ACTIVITY.table(), new JsonCodec<>(ScalingActivity.class));
+        this.activitiesByResource = scalingActivities.index(ScalingActivity::resourceId);
+        this.policiesByTarget = scalingPolicies.index(ScalingPolicy::targetKey);
+        this.metricAlarms = db.table(RowKind.METRIC_ALARM.table(), new SdkCodec<>(MetricAlarm::builder,
+                MetricAlarm.class));
+        this.servicesDeclaringUtilization = services.index(s -> s.taskDefinition() != null
+                && taskDefinitions.get(s.taskDefinition()).map(SimulatedRun::declaresUtilization).orElse(false)
+                ? Boolean.TRUE : null);
+        this.loadTags = tags.index(t -> t.tags().containsKey(SimulatedRun.CPU_LOAD_TAG)
+                || t.tags().containsKey(SimulatedRun.MEMORY_LOAD_TAG) ? Boolean.TRUE : null);
         this.feed = new ChangeFeed(this);
     }
 

@@ -42,6 +42,18 @@ public final class RowKind<T> {
             new RowKind<>("lifecycle.launch-backoff", s -> s.launchBackoff);
     public static final RowKind<WindowSetting> MAINTENANCE_WINDOW =
             new RowKind<>("lifecycle.event-window", s -> s.maintenanceWindows);
+    /** Application Auto Scaling's rows (docs/decisions.md "Service Auto Scaling"). */
+    public static final RowKind<ScalableTarget> SCALABLE_TARGET =
+            new RowKind<>("aas.scalable-target", s -> s.scalableTargets);
+    public static final RowKind<ScalingPolicy> SCALING_POLICY =
+            new RowKind<>("aas.scaling-policy", s -> s.scalingPolicies);
+    public static final RowKind<ScheduledAction> SCHEDULED_ACTION =
+            new RowKind<>("aas.scheduled-action", s -> s.scheduledActions);
+    public static final RowKind<ScalingActivity> SCALING_ACTIVITY =
+            new RowKind<>("aas.scaling-activity", s -> s.scalingActivities);
+    /** CloudWatch metric alarms (PutMetricAlarm's and target tracking's own). */
+    public static final RowKind<software.amazon.awssdk.services.cloudwatch.model.MetricAlarm> METRIC_ALARM =
+            new RowKind<>("cloudwatch.metric-alarm", s -> s.metricAlarms);
     /**
      * An instance as the cloud provider reports it. Kept by the provider, not by {@link EcsState}: committed changes
      * only (the simulated provider's rows).

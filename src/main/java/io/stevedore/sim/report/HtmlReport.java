@@ -76,6 +76,7 @@ public final class HtmlReport {
         }
         av.put("running / desired", a);
         chart(b, "chart-availability", "Service availability (%)", Svg.lines(t, av, "%", false));
+        autoScaling(b, r, t);
         JsonNode avail = r.path("availability");
         b.append("<p>Overall ").append(String.format(Locale.ROOT, "%.3f%%", 100 * avail.path("overall").asDouble()))
                 .append(", lowest sample ").append(String.format(Locale.ROOT, "%.1f%%",
@@ -131,6 +132,54 @@ public final class HtmlReport {
                 }
                 b.append("</table>\n");
             }
+        }
+    }
+
+    /**
+     * Service Auto Scaling (when the workload scales services): desired and running tasks over time on Managed
+     * Instances and on Fargate side by side, the activity counts and the first activities of each side.
+     */
+    private static void autoScaling(StringBuilder b, JsonNode r, long[] t) {
+        int i = 0;
+        for (JsonNode g : r.path("autoScaling")) {
+            Map<String, double[]> lines = new LinkedHashMap<>();
+            lines.put("MI desired", doubles(g.path("managedInstances").path("desired")));
+            lines.put("MI running", doubles(g.path("managedInstances").path("running")));
+            if (g.has("fargate")) {
+                lines.put("Fargate desired", doubles(g.path("fargate").path("desired")));
+                lines.put("Fargate running", doubles(g.path("fargate").path("running")));
+            }
+            String name = g.path("service").asText() + (g.path("replicas").asInt() > 1
+                    ? " (" + g.path("replicas").asInt() + " replicas, summed)" : "");
+            chart(b, "chart-scaling-" + i++, "Service Auto Scaling: " + name + ", desired and running tasks",
+                    Svg.lines(t, lines, "tasks", false));
+            if (g.has("fargateUnavailable")) {
+                b.append("<p>No Fargate twin: ").append(Svg.esc(g.path("fargateUnavailable").asText()))
+                        .append("</p>");
+            }
+            b.append("<table><tr><th class=\"l\">side</th><th>scale-out activities</th><th>scale-in activities</th>"
+                    + "<th class=\"l\">first activities</th></tr>");
+            for (String side : List.of("managedInstances", "fargate")) {
+                JsonNode s = g.path(side);
+                if (s.isMissingNode()) {
+                    continue;
+                }
+                StringBuilder first = new StringBuilder();
+                int n = 0;
+                for (JsonNode a : s.path("firstActivities")) {
+                    if (n++ == 5) {
+                        break;
+                    }
+                    first.append(Svg.esc(a.path("at").asText().replace("T", " ").replace("Z", ""))).append(": ")
+                            .append(Svg.esc(a.path("description").asText())).append(" (")
+                            .append(Svg.esc(a.path("cause").asText())).append(")<br>");
+                }
+                b.append("<tr><td class=\"l\">").append(side).append("</td><td>")
+                        .append(s.path("activities").path("scaleOut").asInt()).append("</td><td>")
+                        .append(s.path("activities").path("scaleIn").asInt()).append("</td><td class=\"l\">")
+                        .append(first).append("</td></tr>");
+            }
+            b.append("</table>\n");
         }
     }
 

@@ -74,10 +74,31 @@ public final class TextSummary {
         JsonNode a = r.path("availability");
         out.printf("Service availability: %.3f%% (lowest sample %.1f%%)%n", 100 * a.path("overall").asDouble(),
                 100 * a.path("lowestSample").asDouble());
+        for (JsonNode g : r.path("autoScaling")) {
+            out.printf("Service Auto Scaling %s: MI %d out / %d in, peak desired %d", g.path("service").asText(),
+                    g.path("managedInstances").path("activities").path("scaleOut").asInt(),
+                    g.path("managedInstances").path("activities").path("scaleIn").asInt(),
+                    peak(g.path("managedInstances").path("desired")));
+            if (g.has("fargate")) {
+                out.printf("; Fargate %d out / %d in, peak desired %d",
+                        g.path("fargate").path("activities").path("scaleOut").asInt(),
+                        g.path("fargate").path("activities").path("scaleIn").asInt(),
+                        peak(g.path("fargate").path("desired")));
+            }
+            out.println();
+        }
         for (JsonNode f : r.path("faults")) {
             out.printf("Fault at %d s: %s: %s%n", f.path("atSeconds").asLong(), f.path("type").asText(),
                     f.path("detail").asText());
         }
+    }
+
+    private static int peak(JsonNode series) {
+        int max = 0;
+        for (JsonNode v : series) {
+            max = Math.max(max, v.asInt());
+        }
+        return max;
     }
 
     private static void row(PrintWriter out, String label, JsonNode p) {

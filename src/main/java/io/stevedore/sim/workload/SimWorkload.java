@@ -58,14 +58,48 @@ public record SimWorkload(String name, String region, Duration duration, List<Pr
      * @param placementConstraints    ECS PlacementConstraint list JSON, or null
      * @param deployments             fixed deployment times
      * @param dailyDeployFraction     share of the replicas that deploy each day at a seeded time (0 = none)
+     * @param scaling                 Service Auto Scaling of each replica, or null
+     * @param cpuLoad                 the service's whole CPU demand over time, in percent of one task (the
+     *                                {@code stevedore:cpu-load} tag the control plane turns into AWS/ECS
+     *                                CPUUtilization), or null
+     * @param queue                   a queue of work the service's running tasks drain, published as a custom
+     *                                metric each minute, or null
      */
     public record ServiceSpec(String name, String taskDefinition, int replicas, DesiredCount desired,
                               String capacityProvider, ObjectNode deploymentConfiguration,
                               com.fasterxml.jackson.databind.node.ArrayNode placementConstraints,
-                              List<Duration> deployments, double dailyDeployFraction, int line) {
+                              List<Duration> deployments, double dailyDeployFraction, ScalingSpec scaling,
+                              DesiredCount cpuLoad, QueueSpec queue, int line) {
         public ServiceSpec {
             deployments = List.copyOf(deployments);
         }
+    }
+
+    /**
+     * Application Auto Scaling of a service: its range and, in the API's own request shapes (validated by the
+     * API when the simulator makes the calls), its policies ({@code PutScalingPolicy} without the target's
+     * fields), the CloudWatch alarms that trigger step policies ({@code PutMetricAlarm}; {@code AlarmActions}
+     * name policies by their {@code PolicyName}) and scheduled actions ({@code PutScheduledAction} likewise).
+     */
+    public record ScalingSpec(int minCapacity, int maxCapacity, List<ObjectNode> policies, List<ObjectNode> alarms,
+                              List<ObjectNode> scheduledActions, int line) {
+        public ScalingSpec {
+            policies = List.copyOf(policies);
+            alarms = List.copyOf(alarms);
+            scheduledActions = List.copyOf(scheduledActions);
+        }
+    }
+
+    /**
+     * A queue in front of a service: messages arrive as a Poisson process whose rate per hour follows
+     * {@code perHour} (a constant, or base, steps and daily pattern as a desired count), each running task drains
+     * {@code drainPerTaskPerMinute} a minute, and the depth is published each minute with PutMetricData as
+     * {@code Stevedore/Queue QueueDepth} with the dimension {@code QueueName} = {@code name}.
+     */
+    public record QueueSpec(String name, DesiredCount perHour, double drainPerTaskPerMinute, int line) {
+        public static final String NAMESPACE = "Stevedore/Queue";
+        public static final String METRIC = "QueueDepth";
+        public static final String DIMENSION = "QueueName";
     }
 
     /** A stream of RunTask jobs of one task definition. */

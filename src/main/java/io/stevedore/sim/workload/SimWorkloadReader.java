@@ -27,7 +27,8 @@ public final class SimWorkloadReader {
     private static final Set<String> PROVIDER = Set.of("name", "capacityOptionType", "instanceRequirements",
             "subnets", "infrastructureOptimization");
     static final Set<String> SERVICE = Set.of("name", "taskDefinition", "replicas", "desiredCount",
-            "capacityProvider", "deploymentConfiguration", "placementConstraints", "deployments");
+            "capacityProvider", "deploymentConfiguration", "placementConstraints", "deployments", "autoScaling",
+            "cpuLoad", "queue");
     static final Set<String> JOB = Set.of("name", "taskDefinition", "arrivals", "duration",
             "capacityProvider");
     private static final Set<String> FAULT = Set.of("at", "type", "count", "fraction", "instanceTypes",
@@ -242,8 +243,41 @@ public final class SimWorkloadReader {
                 ? (ObjectNode) doc.object(at + "/deploymentConfiguration").deepCopy() : null;
         ArrayNode pc = doc.has(at + "/placementConstraints")
                 ? (ArrayNode) doc.list(at + "/placementConstraints", true).deepCopy() : null;
+        SimWorkload.ScalingSpec scaling = doc.has(at + "/autoScaling") ? scaling(at + "/autoScaling") : null;
+        DesiredCount cpuLoad = doc.has(at + "/cpuLoad") ? desired(at + "/cpuLoad") : null;
+        SimWorkload.QueueSpec queue = null;
+        if (doc.has(at + "/queue")) {
+            String q = at + "/queue";
+            doc.known(q, Set.of("name", "perHour", "drainPerTaskPerMinute"));
+            queue = new SimWorkload.QueueSpec(doc.text(q + "/name", name), desired(q + "/perHour"),
+                    doc.number(q + "/drainPerTaskPerMinute", 0, 1e9, null), doc.line(q));
+        }
+        if (scaling != null && (dc != null || desired.varies() || !desired.steps().isEmpty())) {
+            throw doc.error(at + "/autoScaling", "a scaled service takes a constant desiredCount (its start) and"
+                    + " no deploymentConfiguration: Service Auto Scaling sets its desired count");
+        }
         return new SimWorkload.ServiceSpec(name, td, replicas, desired, provider(at, providers), dc, pc,
-                deployments, daily, doc.line(at));
+                deployments, daily, scaling, cpuLoad, queue, doc.line(at));
+    }
+
+    private SimWorkload.ScalingSpec scaling(String at) {
+        doc.known(at, Set.of("minCapacity", "maxCapacity", "policies", "alarms", "scheduledActions"));
+        int min = (int) doc.integer(at + "/minCapacity", 0, 100_000, null);
+        int max = (int) doc.integer(at + "/maxCapacity", 0, 100_000, null);
+        if (min > max) {
+            throw doc.error(at + "/minCapacity", "must not be greater than maxCapacity (" + max + ")");
+        }
+        return new SimWorkload.ScalingSpec(min, max, objects(at + "/policies"), objects(at + "/alarms"),
+                objects(at + "/scheduledActions"), doc.line(at));
+    }
+
+    private List<ObjectNode> objects(String at) {
+        List<ObjectNode> out = new ArrayList<>();
+        JsonNode l = doc.list(at, false);
+        for (int i = 0; i < l.size(); i++) {
+            out.add((ObjectNode) doc.object(at + "/" + i).deepCopy());
+        }
+        return out;
     }
 
     private DesiredCount desired(String at) {
@@ -427,6 +461,6 @@ public final class SimWorkloadReader {
         ArrayNode pc = doc.has(at + "/placementConstraints")
                 ? (ArrayNode) doc.list(at + "/placementConstraints", true).deepCopy() : null;
         return new SimWorkload.ServiceSpec(name, name, 1, DesiredCount.constant(count), provider(at, providers),
-                null, pc, List.of(), 0, doc.line(at));
+                null, pc, List.of(), 0, null, null, null, doc.line(at));
     }
 }

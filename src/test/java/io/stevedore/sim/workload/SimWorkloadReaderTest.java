@@ -36,6 +36,9 @@ class SimWorkloadReaderTest {
         "negative rate|jobs:\\n  - name: j\\n    taskDefinition: web\\n    arrivals: {perHour: -1}\\n    duration: 5s|line 13, column 16: jobs.0.arrivals.perHour: must be between",
         "unknown fault|services:\\n  - {name: s, taskDefinition: web, desiredCount: 1}\\nfaults:\\n  - {at: 1h, type: meteor}|line 13, column 14: faults.0.type: must be one of",
         "amplitude above 1|services:\\n  - name: s\\n    taskDefinition: web\\n    desiredCount: {base: 3, daily: {amplitude: 2}}|line 13, column 37: services.0.desiredCount.daily.amplitude: must be between",
+        "scaling range upside down|services:\\n  - name: s\\n    taskDefinition: web\\n    desiredCount: 1\\n    autoScaling: {minCapacity: 5, maxCapacity: 2}|services.0.autoScaling.minCapacity: must not be greater than maxCapacity (2)",
+        "scaled service with a varying count|services:\\n  - name: s\\n    taskDefinition: web\\n    desiredCount: {base: 3, daily: {amplitude: 0.2}}\\n    autoScaling: {minCapacity: 1, maxCapacity: 2}|services.0.autoScaling: a scaled service takes a constant desiredCount",
+        "queue without a drain rate|services:\\n  - name: s\\n    taskDefinition: web\\n    desiredCount: 1\\n    queue: {perHour: 10}|services.0.queue.drainPerTaskPerMinute",
         "zone outside the region|services:\\n  - {name: s, taskDefinition: web, desiredCount: 1}\\nregion: eu-west-1|line 3, column 15: capacityProviders.0.subnets.0: the simulated eu-west-1 has the zones"})
     void read_invalid_errorNamesFieldLineAndColumn(String name, String extra, String expected) {
         String text = BASE + extra.replace("\\n", "\n") + "\n";

@@ -1,0 +1,475 @@
+package io.stevedore.control.scaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stevedore.catalog.JsonTrees;
+import io.stevedore.control.state.Context;
+import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.ScalableTarget;
+import io.stevedore.control.state.ScalingPolicy;
+import io.stevedore.control.state.ScheduledAction;
+import io.stevedore.ecs.SimulatedRun;
+import io.stevedore.ecs.Statuses;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.StateValue;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * Service Auto Scaling, a stage of the tick: Application Auto Scaling and the CloudWatch alarms it relies on, on the
+ * injected clock (so the simulator replays it as the server runs it). Every tick runs the scheduled actions that are
+ * due; at each minute boundary it
+ * <ol>
+ *   <li>publishes the minute's AWS/ECS {@code CPUUtilization} and {@code MemoryUtilization} of each service whose
+ *       workload declares its utilization (the conventions of {@link SimulatedRun}: a container environment
+ *       variable per task, or a service tag with the whole service's load),</li>
+ *   <li>evaluates every metric alarm (target tracking's AlarmHigh / AlarmLow and PutMetricAlarm's) on the periods
+ *       that ended, and</li>
+ *   <li>runs the scaling policies named by alarms in ALARM (AWS runs Auto Scaling actions once a minute while the
+ *       alarm stays in ALARM), within cooldowns, the target's range and its suspended switches.</li>
+ * </ol>
+ * The choices are documented in docs/decisions.md, "Service Auto Scaling".
+ */
+public final class ServiceAutoScaling {
+    private static final String CPU_ENV = SimulatedRun.CPU_UTILIZATION;
+    private static final String MEMORY_ENV = SimulatedRun.MEMORY_UTILIZATION;
+    private static final String CPU_TAG = SimulatedRun.CPU_LOAD_TAG;
+    private static final String MEMORY_TAG = SimulatedRun.MEMORY_LOAD_TAG;
+    /** ECS's default target-tracking cooldowns (seconds). */
+    public static final int DEFAULT_COOLDOWN = 300;
+    /** Boundaries caught up at once after a late tick (the server's wall clock), beyond which periods are lost. */
+    private static final int MAX_CATCH_UP = 10;
+
+    /** One policy's wish for a target's capacity. */
+    private record Proposal(ScalingPolicy policy, int desired, boolean out, int adjustment, String cause) {
+    }
+
+    private final Context ctx;
+    private final MetricStore metrics;
+    /** Declared {cpu, memory} percent per task definition ARN (NaN = none). */
+    private final Map<String, double[]> declared = new HashMap<>();
+    /** Parsed policy configurations by their JSON text (a policy's configuration changes only by PutScalingPolicy). */
+    private final Map<String, JsonNode> configs = new HashMap<>();
+    /** One metric period ("minute") on the clock: 60 s divided by the server's speed. */
+    private final long minute;
+    private final double speed;
+    private long lastMinute = Long.MIN_VALUE;
+
+    public ServiceAutoScaling(Context ctx, MetricStore metrics) {
+        this.ctx = ctx;
+        this.metrics = metrics;
+        this.speed = ctx.config().speed();
+        this.minute = Math.max(1, Math.round(MetricStore.MINUTE / speed));
+    }
+
+    /** Seconds of AWS time as milliseconds on this plane's clock (divided by the speed). */
+    private long scaled(long seconds) {
+        return Math.round(seconds * 1000 / speed);
+    }
+
+    public MetricStore metrics() {
+        return metrics;
+    }
+
+    /** The stage: scheduled actions, then at a minute boundary metrics, alarms and policies. */
+    public void run() {
+        long now = ctx.now().toEpochMilli();
+        runScheduledActions(now);
+        long boundary = Math.floorDiv(now, minute) * minute;
+        if (lastMinute == Long.MIN_VALUE) {
+            lastMinute = boundary;
+            return;
+        }
+        if (boundary <= lastMinute) {
+            return;
+        }
+        long from = Math.max(lastMinute + minute, boundary - (MAX_CATCH_UP - 1) * minute);
+        lastMinute = boundary;
+        for (long b = from; b <= boundary; b += minute) {
+            publishServiceMetrics(b - minute);
+            evaluate(b);
+        }
+    }
+
+    /** When this stage next has work: the next minute boundary while anything scales, the next scheduled action. */
+    public long nextCheckMillis() {
+        EcsState st = ctx.state();
+        long next = Long.MAX_VALUE;
+        if ((st.scalableTargets.size() > 0 || st.metricAlarms.size() > 0) && lastMinute != Long.MIN_VALUE) {
+            next = lastMinute + minute;
+        }
+        for (ScheduledAction a : st.scheduledActions.values()) {
+            next = Math.min(next, a.nextRunMillis());
+        }
+        return next;
+    }
+
+    // ---- scheduled actions ---------------------------------------------------------------------------------------
+
+    private void runScheduledActions(long now) {
+        EcsState st = ctx.state();
+        List<ScheduledAction> due = st.scheduledActions.values(a -> a.nextRunMillis() <= now);
+        due.sort(java.util.Comparator.comparingLong(ScheduledAction::nextRunMillis).thenComparing(ScheduledAction::key));
+        for (ScheduledAction a : due) {
+            long next = Schedules.next(a.schedule(), a.timezone(), now, a.createdMillis(), a.startMillis(),
+                    a.endMillis());
+            st.scheduledActions.put(a.key(), a.withNextRun(next));
+            Optional<ScalableTarget> t = st.scalableTargets.get(a.targetKey());
+            if (t.isEmpty() || t.get().scheduledSuspended()) {
+                continue;
+            }
+            int min = a.minCapacity() != null ? a.minCapacity() : t.get().minCapacity();
+            int max = a.maxCapacity() != null ? a.maxCapacity() : t.get().maxCapacity();
+            if (min > max) { // a half-given range that crosses the other bound moves it (AWS's rule)
+                if (a.minCapacity() != null) {
+                    max = min;
+                } else {
+                    min = max;
+                }
+            }
+            ScalableTarget updated = t.get().withCapacity(min, max);
+            st.scalableTargets.put(updated.key(), updated);
+            Capacity.clamp(ctx, updated, "scheduled action name " + a.name() + " was triggered");
+        }
+    }
+
+    // ---- metrics -------------------------------------------------------------------------------------------------
+
+    private void publishServiceMetrics(long periodStart) {
+        EcsState st = ctx.state();
+        java.util.TreeSet<String> arns = new java.util.TreeSet<>();
+        st.servicesDeclaringUtilization.values(Boolean.TRUE).forEach(s -> arns.add(s.serviceArn()));
+        st.loadTags.values(Boolean.TRUE).forEach(t -> arns.add(t.arn()));
+        for (String arn : arns) {
+            Service s = st.services.get(arn).orElse(null);
+            if (s == null || !Statuses.SERVICE_ACTIVE.equals(s.status())) {
+                continue;
+            }
+            Map<String, String> tags = st.tagsOf(s.serviceArn());
+            double cpuLoad = number(tags.get(CPU_TAG));
+            double memLoad = number(tags.get(MEMORY_TAG));
+            double[] own = declared(s.taskDefinition());
+            boolean single = s.deployments().size() <= 1;
+            if (Double.isNaN(cpuLoad) && Double.isNaN(memLoad) && single && Double.isNaN(own[0])
+                    && Double.isNaN(own[1])) {
+                continue; // nothing declared: no datapoint, as for a service without running tasks
+            }
+            List<Task> running = st.tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:"
+                    + s.serviceName()), t -> Statuses.TASK_RUNNING.equals(t.lastStatus()));
+            if (running.isEmpty()) {
+                continue;
+            }
+            String cluster = Context.clusterName(s.clusterArn());
+            // one sample per running task: SampleCount = tasks, Sum = their utilizations, Average = the metric
+            double[] sum = new double[2];
+            double[] min = {Double.MAX_VALUE, Double.MAX_VALUE};
+            double[] max = {0, 0};
+            int[] n = new int[2];
+            double[] load = {cpuLoad, memLoad};
+            for (Task t : running) {
+                double[] d = declared(t.taskDefinitionArn());
+                for (int i = 0; i < 2; i++) {
+                    double v = !Double.isNaN(load[i]) ? load[i] / running.size() : d[i];
+                    if (!Double.isNaN(v)) {
+                        sum[i] += v;
+                        min[i] = Math.min(min[i], v);
+                        max[i] = Math.max(max[i], v);
+                        n[i]++;
+                    }
+                }
+            }
+            String[] names = {"CPUUtilization", "MemoryUtilization"};
+            for (int i = 0; i < 2; i++) {
+                if (n[i] > 0) {
+                    metrics.put(ecsMetric(names[i], cluster, s.serviceName()), periodStart,
+                            new MetricStore.Stat(n[i], sum[i], min[i], max[i]), "Percent");
+                }
+            }
+        }
+    }
+
+    /** The AWS/ECS service metric's identity. */
+    public static MetricStore.MetricKey ecsMetric(String name, String cluster, String service) {
+        TreeMap<String, String> dims = new TreeMap<>();
+        dims.put("ClusterName", cluster);
+        dims.put("ServiceName", service);
+        return new MetricStore.MetricKey("AWS/ECS", name, dims);
+    }
+
+    private double[] declared(String taskDefinitionArn) {
+        if (taskDefinitionArn == null) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        return declared.computeIfAbsent(taskDefinitionArn, arn -> {
+            Optional<TaskDefinition> td = ctx.state().taskDefinitions.get(arn);
+            if (td.isEmpty()) {
+                return new double[] {Double.NaN, Double.NaN};
+            }
+            Map<String, String> env = SimulatedRun.environment(td.get(), null);
+            return new double[] {number(env.get(CPU_ENV)), number(env.get(MEMORY_ENV))};
+        });
+    }
+
+    private static double number(String s) {
+        if (s == null) {
+            return Double.NaN;
+        }
+        try {
+            double v = Double.parseDouble(s.trim());
+            return Double.isFinite(v) && v >= 0 ? v : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    // ---- alarms and policies -------------------------------------------------------------------------------------
+
+    private void evaluate(long boundary) {
+        EcsState st = ctx.state();
+        Map<String, List<Proposal>> byTarget = new TreeMap<>();
+        for (MetricAlarm a : st.metricAlarms.values()) {
+            double[] last = {Double.NaN, Double.NaN};
+            StateValue state = alarmState(a, boundary, last);
+            if (state != a.stateValue()) {
+                String reason = state == StateValue.INSUFFICIENT_DATA ? "Insufficient Data: no datapoints were"
+                        + " received for " + a.evaluationPeriods() + " periods."
+                        : "Threshold Crossed: the latest datapoint [" + last[0] + "] was "
+                        + (state == StateValue.ALARM ? "" : "not ") + comparisonWords(a.comparisonOperator())
+                        + " the threshold (" + a.threshold() + ").";
+                st.metricAlarms.put(a.alarmName(), a.toBuilder().stateValue(state).stateReason(reason)
+                        .stateUpdatedTimestamp(Instant.ofEpochMilli(boundary)).build());
+            }
+            if (state != StateValue.ALARM || Boolean.FALSE.equals(a.actionsEnabled()) || Double.isNaN(last[0])) {
+                continue;
+            }
+            for (String action : a.alarmActions()) {
+                st.scalingPolicies.get(action).flatMap(p -> propose(p, a, last[0], last[1], boundary))
+                        .ifPresent(pr -> byTarget.computeIfAbsent(pr.policy.targetKey(), k -> new ArrayList<>())
+                                .add(pr));
+            }
+        }
+        byTarget.forEach((key, proposals) -> apply(key, proposals, boundary));
+    }
+
+    /**
+     * The alarm's state at {@code boundary}; {@code last[0]} gets the latest period's value, {@code last[1]} its
+     * sample count.
+     */
+    private StateValue alarmState(MetricAlarm a, long boundary, double[] last) {
+        MetricStore.MetricKey key = alarmMetric(a);
+        long period = scaled(Math.max(60, a.period() == null ? 60 : a.period()));
+        int n = a.evaluationPeriods() == null ? 1 : a.evaluationPeriods();
+        int needed = a.datapointsToAlarm() == null ? n : a.datapointsToAlarm();
+        String statistic = a.statisticAsString() == null ? "Average" : a.statisticAsString();
+        int present = 0;
+        int breaching = 0;
+        // the n periods in one pass over the series, newest first
+        for (MetricStore.Stat s : metrics.periods(key, boundary - n * period, boundary, period).descendingMap()
+                .values()) {
+            double v = s.get(statistic);
+            if (present == 0) {
+                last[0] = v;
+                last[1] = s.sampleCount();
+            }
+            present++;
+            if (breaches(a.comparisonOperator(), v, a.threshold())) {
+                breaching++;
+            }
+        }
+        if (present == 0) {
+            String missing = a.treatMissingData() == null ? "missing" : a.treatMissingData();
+            return switch (missing) {
+                case "breaching" -> StateValue.ALARM;
+                case "notBreaching" -> StateValue.OK;
+                case "ignore" -> a.stateValue() == null ? StateValue.INSUFFICIENT_DATA : a.stateValue();
+                default -> StateValue.INSUFFICIENT_DATA;
+            };
+        }
+        return breaching >= needed ? StateValue.ALARM : StateValue.OK;
+    }
+
+    /** The metric an alarm watches. */
+    public static MetricStore.MetricKey alarmMetric(MetricAlarm a) {
+        TreeMap<String, String> dims = new TreeMap<>();
+        for (Dimension d : a.dimensions()) {
+            dims.put(d.name(), d.value());
+        }
+        return new MetricStore.MetricKey(a.namespace(), a.metricName(), dims);
+    }
+
+    private static boolean breaches(ComparisonOperator op, double v, double threshold) {
+        return switch (op) {
+            case GREATER_THAN_THRESHOLD -> v > threshold;
+            case GREATER_THAN_OR_EQUAL_TO_THRESHOLD -> v >= threshold;
+            case LESS_THAN_THRESHOLD -> v < threshold;
+            case LESS_THAN_OR_EQUAL_TO_THRESHOLD -> v <= threshold;
+            default -> false;
+        };
+    }
+
+    private static String comparisonWords(ComparisonOperator op) {
+        return switch (op) {
+            case GREATER_THAN_THRESHOLD -> "greater than";
+            case GREATER_THAN_OR_EQUAL_TO_THRESHOLD -> "greater than or equal to";
+            case LESS_THAN_THRESHOLD -> "less than";
+            case LESS_THAN_OR_EQUAL_TO_THRESHOLD -> "less than or equal to";
+            default -> String.valueOf(op);
+        };
+    }
+
+    private Optional<Proposal> propose(ScalingPolicy p, MetricAlarm alarm, double value, double samples, long now) {
+        EcsState st = ctx.state();
+        Optional<ScalableTarget> t = st.scalableTargets.get(p.targetKey());
+        Optional<Service> s = t.flatMap(x -> Capacity.service(ctx, x.resourceId()));
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode c = parsed(p);
+        int desired = s.get().desiredCount();
+        String cause = "monitor alarm " + alarm.alarmName() + " in state ALARM triggered policy " + p.name();
+        if (ScalingPolicy.TARGET_TRACKING.equals(p.type())) {
+            double target = c.path("TargetValue").asDouble();
+            if (target <= 0) {
+                return Optional.empty();
+            }
+            // the tasks that produced the datapoint: its sample count for the AWS/ECS metrics (one sample per task)
+            int base = "AWS/ECS".equals(alarm.namespace()) && samples >= 1 ? (int) samples
+                    : s.get().runningCount() > 0 ? s.get().runningCount() : Math.max(1, desired);
+            int want = (int) Math.min(Integer.MAX_VALUE, Math.ceil(base * value / target - 1e-9));
+            boolean high = alarm.alarmName().contains("-AlarmHigh-");
+            if (high && want > desired) {
+                return Optional.of(new Proposal(p, want, true, want - desired, cause));
+            }
+            if (!high && want < desired && !c.path("DisableScaleIn").asBoolean(false)) {
+                long inCool = scaled(c.path("ScaleInCooldown").asLong(DEFAULT_COOLDOWN));
+                long outCool = scaled(c.path("ScaleOutCooldown").asLong(DEFAULT_COOLDOWN));
+                if (now >= t.get().lastScaleInMillis() + inCool && now >= t.get().lastScaleOutMillis() + outCool) {
+                    return Optional.of(new Proposal(p, Math.max(want, 0), false, want - desired, cause));
+                }
+            }
+            return Optional.empty();
+        }
+        // step scaling: the step whose interval (relative to the alarm threshold) holds the breach
+        double breach = value - alarm.threshold();
+        JsonNode step = null;
+        for (JsonNode a : c.path("StepAdjustments")) {
+            double lo = a.has("MetricIntervalLowerBound") ? a.get("MetricIntervalLowerBound").asDouble()
+                    : Double.NEGATIVE_INFINITY;
+            double hi = a.has("MetricIntervalUpperBound") ? a.get("MetricIntervalUpperBound").asDouble()
+                    : Double.POSITIVE_INFINITY;
+            boolean in = breach >= 0 ? breach >= lo && breach < hi : breach > lo && breach <= hi;
+            if (in) {
+                step = a;
+                break;
+            }
+        }
+        if (step == null) {
+            return Optional.empty();
+        }
+        int adj = step.path("ScalingAdjustment").asInt();
+        String type = c.path("AdjustmentType").asText("ChangeInCapacity");
+        int want;
+        if ("ExactCapacity".equals(type)) {
+            want = adj;
+        } else if ("PercentChangeInCapacity".equals(type)) {
+            double change = desired * adj / 100.0;
+            int rounded = (int) (Math.abs(change) < 1 && change != 0 ? Math.signum(change) : (long) change);
+            int minMag = c.path("MinAdjustmentMagnitude").asInt(0);
+            if (rounded != 0 && Math.abs(rounded) < minMag) {
+                rounded = (int) Math.signum(rounded) * minMag;
+            }
+            want = desired + rounded;
+        } else {
+            want = desired + adj;
+        }
+        int change = want - desired;
+        long cooldown = scaled(c.path("Cooldown").asLong(DEFAULT_COOLDOWN));
+        boolean cooling = p.lastRunMillis() > 0 && now < p.lastRunMillis() + cooldown;
+        if (cooling) {
+            // during the cooldown only a larger scale-out than the one that started it goes on, by the difference
+            if (change <= 0 || change <= p.lastAdjustment()) {
+                return Optional.empty();
+            }
+            want = desired + (change - Math.max(0, p.lastAdjustment()));
+        }
+        if (want == desired) {
+            return Optional.empty();
+        }
+        return Optional.of(new Proposal(p, want, want > desired, change, cause));
+    }
+
+    private void apply(String targetKey, List<Proposal> proposals, long now) {
+        EcsState st = ctx.state();
+        Optional<ScalableTarget> ot = st.scalableTargets.get(targetKey);
+        if (ot.isEmpty()) {
+            return;
+        }
+        ScalableTarget t = ot.get();
+        Optional<Service> s = Capacity.service(ctx, t.resourceId());
+        if (s.isEmpty()) {
+            return;
+        }
+        int desired = s.get().desiredCount();
+        Proposal out = null;
+        for (Proposal p : proposals) {
+            if (p.out && (out == null || p.desired > out.desired)) {
+                out = p;
+            }
+        }
+        Proposal chosen = null;
+        if (out != null) {
+            chosen = t.scaleOutSuspended() ? null : out;
+        } else if (!t.scaleInSuspended()) {
+            // scale in only when every target tracking policy that may scale in asks to (AWS's rule)
+            long ttIn = proposals.stream().filter(p -> ScalingPolicy.TARGET_TRACKING.equals(p.policy.type()))
+                    .map(p -> p.policy.arn()).distinct().count();
+            long ttMayScaleIn = st.policiesByTarget.values(targetKey, p -> ScalingPolicy.TARGET_TRACKING.equals(p.type())
+                    && !parsed(p).path("DisableScaleIn").asBoolean(false)).size();
+            for (Proposal p : proposals) {
+                boolean tt = ScalingPolicy.TARGET_TRACKING.equals(p.policy.type());
+                if (!p.out && (!tt || ttIn >= ttMayScaleIn) && (chosen == null || p.desired > chosen.desired)) {
+                    chosen = p;
+                }
+            }
+        }
+        if (chosen == null) {
+            return;
+        }
+        int want = Math.max(t.minCapacity(), Math.min(t.maxCapacity(), chosen.desired));
+        if (want == desired || (chosen.out && want < desired) || (!chosen.out && want > desired)) {
+            return;
+        }
+        Capacity.set(ctx, t, s.get(), want, chosen.cause);
+        ScalableTarget scaled = t.withScaled(chosen.out, now);
+        st.scalableTargets.put(scaled.key(), scaled);
+        if (ScalingPolicy.STEP.equals(chosen.policy.type())) {
+            st.scalingPolicies.put(chosen.policy.arn(), chosen.policy.withRun(now, chosen.adjustment));
+        }
+    }
+
+    /** A policy's configuration, parsed once per distinct configuration (read only). */
+    private JsonNode parsed(ScalingPolicy p) {
+        String text = p.configJson() == null ? "{}" : p.configJson();
+        return configs.computeIfAbsent(text, k -> config(p));
+    }
+
+    /** A policy's configuration JSON. */
+    public static JsonNode config(ScalingPolicy p) {
+        try {
+            return JsonTrees.read(p.configJson() == null ? "{}" : p.configJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
