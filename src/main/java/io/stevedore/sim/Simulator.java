@@ -88,16 +88,25 @@ public final class Simulator {
         while (true) {
             long next = Math.min(queue.isEmpty() ? Long.MAX_VALUE : queue.peek().at, recorder.nextDue(now,
                     RETRY_MILLIS));
-            next = Math.min(next, plane.reconciler().nextCheckMillis());
+            next = Math.min(next, plane.reconciler().nextFleetCheckMillis());
             next = Math.min(Math.min(next, now + heartbeat), nextSample);
             next = Math.max(now + tick, (next + tick - 1) / tick * tick);
+            long scaling = plane.reconciler().nextAutoScalingMillis();
+            scaling = scaling == Long.MAX_VALUE ? scaling : Math.max(now + tick, (scaling + tick - 1) / tick * tick);
+            boolean scalingOnly = scaling < next; // only Service Auto Scaling has work at that tick
+            next = Math.min(next, scaling);
             if (next > end) {
                 break;
             }
             clock.set(Instant.ofEpochMilli(next));
             now = next;
             runDue(now);
-            tick();
+            if (scalingOnly) {
+                plane.reconciler().tickAutoScaling();
+                ticks++;
+            } else {
+                tick();
+            }
             if (now >= nextSample) {
                 nextSample = sample(now, nextSample);
             }

@@ -65,6 +65,8 @@ public final class ServiceAutoScaling {
     private final long minute;
     private final double speed;
     private long lastMinute = Long.MIN_VALUE;
+    /** Desired counts this stage set (scheduled actions and policies), ever: tells a caller whether a run changed one. */
+    private long changes;
 
     public ServiceAutoScaling(Context ctx, MetricStore metrics) {
         this.ctx = ctx;
@@ -76,6 +78,11 @@ public final class ServiceAutoScaling {
     /** Seconds of AWS time as milliseconds on this plane's clock (divided by the speed). */
     private long scaled(long seconds) {
         return Math.round(seconds * 1000 / speed);
+    }
+
+    /** How many times this stage has set a desired count (a run that leaves it unchanged set none). */
+    public long changes() {
+        return changes;
     }
 
     public MetricStore metrics() {
@@ -141,6 +148,7 @@ public final class ServiceAutoScaling {
             ScalableTarget updated = t.get().withCapacity(min, max);
             st.scalableTargets.put(updated.key(), updated);
             Capacity.clamp(ctx, updated, "scheduled action name " + a.name() + " was triggered");
+            changes++;
         }
     }
 
@@ -451,6 +459,7 @@ public final class ServiceAutoScaling {
             return;
         }
         Capacity.set(ctx, t, s.get(), want, chosen.cause);
+        changes++;
         ScalableTarget scaled = t.withScaled(chosen.out, now);
         st.scalableTargets.put(scaled.key(), scaled);
         if (ScalingPolicy.STEP.equals(chosen.policy.type())) {
