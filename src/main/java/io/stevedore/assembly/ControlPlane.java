@@ -121,6 +121,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         this.reconciler = new Reconciler(ctx, timings, offerings);
         this.api = new EcsApi(db);
         StateChangeEvents.attach(state, reconciler.events(), clock);
+        restoreCustomMetrics();
         this.faults = new FaultInjector(db, cloud, reconciler, state, config.speed());
         new ClusterOps(ctx).register(api);
         new CapacityProviderOps(ctx, offerings).register(api);
@@ -133,6 +134,20 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new AccountOps(ctx).register(api);
         this.autoScaling = new AutoScalingApi(db, ctx);
         this.cloudWatch = new CloudWatchApi(db, ctx, reconciler.autoScaling().metrics());
+    }
+
+    /** PutMetricData's stored datapoints back into the metric store that scaling alarms read. */
+    private void restoreCustomMetrics() {
+        var store = reconciler.autoScaling().metrics();
+        db.transaction(() -> {
+            for (io.stevedore.control.state.CustomDatapoint d : state.customDatapoints.values()) {
+                store.put(new io.stevedore.control.scaling.MetricStore.MetricKey(d.namespace(), d.name(),
+                        new java.util.TreeMap<>(d.dimensions())), d.atMillis(),
+                        new io.stevedore.control.scaling.MetricStore.Stat(d.sampleCount(), d.sum(), d.minimum(),
+                                d.maximum()), d.unit());
+            }
+            return null;
+        });
     }
 
     /** Opens (or creates) the state in {@code dataDir}. */

@@ -72,6 +72,27 @@ final class CloudWatchOps {
         api.register("DeleteAlarms", DeleteAlarmsRequest::builder, DeleteAlarmsRequest.class, this::deleteAlarms);
     }
 
+    /**
+     * A datapoint into the metric store and into the state (so an acknowledged PutMetricData survives a restart);
+     * stored datapoints older than the retention are dropped once many have piled up.
+     */
+    private void record(MetricStore.MetricKey key, long at, MetricStore.Stat stat, String unit) {
+        metrics.put(key, at, stat, unit);
+        var rows = ctx.state().customDatapoints;
+        String id = ctx.state().newId("datapoint");
+        rows.put(id, new io.stevedore.control.state.CustomDatapoint(id, key.namespace(), key.name(), key.dimensions(), at,
+                stat.sampleCount(), stat.sum(), stat.minimum(), stat.maximum(), unit));
+        if (rows.size() > MAX_STORED) {
+            long oldest = ctx.now().toEpochMilli() - metrics.retentionMillis();
+            for (var d : rows.values(d -> d.atMillis() < oldest)) {
+                rows.remove(d.id());
+            }
+        }
+    }
+
+    /** Stored datapoints beyond which those past the retention are dropped. */
+    static final int MAX_STORED = 20_000;
+
     private PutMetricDataResponse putMetricData(PutMetricDataRequest r) {
         if (r.namespace().startsWith("AWS/")) {
             throw invalid("The value " + r.namespace() + " for parameter Namespace is invalid.");
@@ -90,13 +111,13 @@ final class CloudWatchOps {
             String unit = d.unitAsString();
             if (d.value() != null) {
                 finite(d.value(), "Value");
-                metrics.put(key, at, d.value(), unit);
+                record(key, at, new MetricStore.Stat(1, d.value(), d.value(), d.value()), unit);
             } else if (d.statisticValues() != null) {
                 var s = d.statisticValues();
                 for (Double v : List.of(s.sampleCount(), s.sum(), s.minimum(), s.maximum())) {
                     finite(v, "StatisticValues");
                 }
-                metrics.put(key, at, new MetricStore.Stat(s.sampleCount(), s.sum(), s.minimum(), s.maximum()), unit);
+                record(key, at, new MetricStore.Stat(s.sampleCount(), s.sum(), s.minimum(), s.maximum()), unit);
             } else if (d.hasValues() && !d.values().isEmpty()) {
                 if (d.hasCounts() && d.counts().size() != d.values().size()) {
                     throw invalid("The parameters Values and Counts must be of the same size.");
@@ -104,7 +125,7 @@ final class CloudWatchOps {
                 for (int i = 0; i < d.values().size(); i++) {
                     double v = finite(d.values().get(i), "Values");
                     double c = d.hasCounts() ? d.counts().get(i) : 1;
-                    metrics.put(key, at, new MetricStore.Stat(c, v * c, v, v), unit);
+                    record(key, at, new MetricStore.Stat(c, v * c, v, v), unit);
                 }
             } else {
                 throw new AwsException("InvalidParameterCombinationException", 400, "One of the parameters Value,"

@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * CloudWatch's metric data, as far as Service Auto Scaling needs it: per metric (namespace, name, dimensions), one
  * aggregate per timestamp (sample count, sum, minimum, maximum; PutMetricData's timestamps to the second), kept
  * for a day divided by the server's speed (at least ten minutes). The AWS/ECS
- * service metrics are written by {@link ServiceAutoScaling}; custom metrics by PutMetricData. Held in memory
- * (docs/decisions.md, "Service Auto Scaling"): each series an ordered map, listings sorted, so that every reading
+ * service metrics are written by {@link ServiceAutoScaling}; custom metrics by PutMetricData. Held in memory,
+ * PutMetricData's datapoints also stored (rebuilt at start; docs/decisions.md, "Service Auto Scaling"): each series
+ * an ordered map, listings sorted, so that every reading
  * is deterministic.
  */
 public final class MetricStore {
@@ -22,6 +23,11 @@ public final class MetricStore {
     /** {@code speed}: the server's speed (1 = real time); datapoints are kept for a day divided by it. */
     public MetricStore(double speed) {
         this.retentionMillis = Math.max(10 * MINUTE, (long) (24 * 3600_000L / Math.max(speed, 1e-9)));
+    }
+
+    /** How long datapoints are kept (ms of the plane's clock). */
+    public long retentionMillis() {
+        return retentionMillis;
     }
 
     /** A metric's identity; dimensions sorted by name. Equal, hashed and ordered by one text built once. */

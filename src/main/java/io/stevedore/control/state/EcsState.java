@@ -84,6 +84,8 @@ public final class EcsState {
     public final Index<ScalingActivity, String> activitiesByResource;
     /** CloudWatch metric alarms (PutMetricAlarm and target tracking's own), by alarm name. */
     public final Table<MetricAlarm> metricAlarms;
+    /** PutMetricData's datapoints (custom metrics), so that a restart rebuilds them. */
+    public final Table<CustomDatapoint> customDatapoints;
     /** Services whose task definition declares its utilization ({@link SimulatedRun}), under {@code TRUE}. */
     public final Index<Service, Boolean> servicesDeclaringUtilization;
     /** Tag sets with a load tag ({@link SimulatedRun#CPU_LOAD_TAG}, …), under {@code TRUE}. */
@@ -152,6 +154,7 @@ public final class EcsState {
         this.policiesByTarget = scalingPolicies.index(ScalingPolicy::targetKey);
         this.metricAlarms = db.table(RowKind.METRIC_ALARM.table(), new SdkCodec<>(MetricAlarm::builder,
                 MetricAlarm.class));
+        this.customDatapoints = db.table(RowKind.CUSTOM_DATAPOINT.table(), new JsonCodec<>(CustomDatapoint.class));
         this.servicesDeclaringUtilization = services.index(s -> s.taskDefinition() != null
                 && taskDefinitions.get(s.taskDefinition()).map(SimulatedRun::declaresUtilization).orElse(false)
                 ? Boolean.TRUE : null);

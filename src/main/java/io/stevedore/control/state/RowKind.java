@@ -54,6 +54,9 @@ public final class RowKind<T> {
     /** CloudWatch metric alarms (PutMetricAlarm's and target tracking's own). */
     public static final RowKind<software.amazon.awssdk.services.cloudwatch.model.MetricAlarm> METRIC_ALARM =
             new RowKind<>("cloudwatch.metric-alarm", s -> s.metricAlarms);
+    /** PutMetricData's acknowledged datapoints (custom metrics), kept for the metrics' retention. */
+    public static final RowKind<CustomDatapoint> CUSTOM_DATAPOINT =
+            new RowKind<>("cloudwatch.datapoint", s -> s.customDatapoints);
     /**
      * An instance as the cloud provider reports it. Kept by the provider, not by {@link EcsState}: committed changes
      * only (the simulated provider's rows).

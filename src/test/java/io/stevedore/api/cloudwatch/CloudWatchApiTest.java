@@ -60,6 +60,36 @@ class CloudWatchApiTest {
 
     private static final Dimension QUEUE = Dimension.builder().name("QueueName").value("jobs").build();
 
+    private CloudWatchClient client() {
+        return CloudWatchClient.builder().endpointOverride(f.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none())).build();
+    }
+
+    @Test
+    void putMetricData_acknowledged_survivesARestart() throws Exception {
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        cw.putMetricData(b -> b.namespace("Stevedore/Queue").metricData(
+                d -> d.metricName("QueueDepth").dimensions(QUEUE).timestamp(t0).value(12.0).unit(StandardUnit.COUNT),
+                d -> d.metricName("QueueDepth").dimensions(QUEUE).timestamp(t0.plusSeconds(5)).value(4.0)
+                        .unit(StandardUnit.COUNT)));
+        cw.close();
+        f.crash(); // the edge stops; the plane then releases its data directory, and a new one opens it
+        f.plane.close();
+        f = new EcsServerFixture(dir);
+        cw = client();
+        List<Datapoint> points = cw.getMetricStatistics(b -> b.namespace("Stevedore/Queue").metricName("QueueDepth")
+                .dimensions(QUEUE).startTime(t0).endTime(t0.plusSeconds(60)).period(60)
+                .statistics(Statistic.SUM, Statistic.SAMPLE_COUNT)).datapoints();
+        assertThat(points).singleElement().satisfies(p -> {
+            assertThat(p.sum()).isEqualTo(16.0);
+            assertThat(p.sampleCount()).isEqualTo(2.0);
+        });
+        assertThat(cw.listMetrics(b -> b.namespace("Stevedore/Queue")).metrics())
+                .extracting(m -> m.metricName()).containsExactly("QueueDepth");
+    }
+
     @Test
     void putMetricData_thenStatisticsDataAndList() {
         Instant t0 = Instant.parse("2026-01-05T10:00:00Z");
