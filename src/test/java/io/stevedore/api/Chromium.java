@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Headless Chromium (Debian's package) driven over the DevTools protocol with the JDK's own WebSocket client: open
  * a page, evaluate script in it, wait for a condition, take screenshots, and collect what the page logged as errors.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final Process process;
     private final WebSocket socket;
@@ -34,7 +34,8 @@ final class Chromium implements AutoCloseable {
     private final Map<Integer, CompletableFuture<JsonNode>> calls = new ConcurrentHashMap<>();
     private final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    static Path binary() {
+    /** Debian's headless Chromium (or {@code STEVEDORE_CHROMIUM}); fails the test with how to install it. */
+    public static Path binary() {
         String env = System.getenv("STEVEDORE_CHROMIUM");
         for (String c : new String[] {env, "/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
             if (c != null && Files.isExecutable(Path.of(c))) {

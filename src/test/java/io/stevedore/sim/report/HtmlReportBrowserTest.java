@@ -48,14 +48,7 @@ class HtmlReportBrowserTest {
     }
 
     static Path chromium() {
-        String env = System.getenv("STEVEDORE_CHROMIUM");
-        for (String c : new String[] {env, "/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
-            if (c != null && Files.isExecutable(Path.of(c))) {
-                return Path.of(c);
-            }
-        }
-        throw new AssertionError("headless Chromium not found: apt-get install -y chromium (or set"
-                + " STEVEDORE_CHROMIUM)");
+        return io.stevedore.api.Chromium.binary();
     }
 
     static Browser open(Path html, Path profile, String... extra) throws IOException, InterruptedException {
