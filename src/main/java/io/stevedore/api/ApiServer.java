@@ -314,13 +314,16 @@ public final class ApiServer implements AutoCloseable {
     /** Application Auto Scaling (JSON 1.1, signed for application-autoscaling). */
     private Answer autoScaling(HttpExchange ex, String target, byte[] body, String[] operation) {
         try {
-            String key = verifier.verify(signed(ex, body), AutoScalingApi.SIGNING_NAME);
+            SigV4Verifier.Verified caller = verifier.verifyScoped(signed(ex, body), AutoScalingApi.SIGNING_NAME);
             operation[0] = target.substring(AutoScalingApi.TARGET_PREFIX.length());
-            if (!options.limiter().tryAcquire(key, ThrottleCategory.ofEcs(operation[0]))) {
+            if (!options.limiter().tryAcquire(caller.accessKeyId(), ThrottleCategory.ofEcs(operation[0]))) {
                 return Answer.json(new AwsException("ThrottlingException", 400, "Rate exceeded"));
             }
+            Backend backend = regions.backend(caller.region()); // the region's own services and targets
             return new Answer(200, "application/x-amz-json-1.1",
-                    plane.autoScaling().handle(target, new String(body, StandardCharsets.UTF_8)), null);
+                    backend.autoScaling().handle(target, new String(body, StandardCharsets.UTF_8)), null);
+        } catch (Regions.RegionRefused e) {
+            return Answer.json(new AwsException(e.ecsType(), 400, e.getMessage()));
         } catch (AuthException e) {
             operation[0] = "auth";
             return Answer.json(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()));
@@ -332,16 +335,19 @@ public final class ApiServer implements AutoCloseable {
     /** CloudWatch, signed for monitoring: JSON 1.0 (awsQuery-compatible) or Smithy RPC v2 CBOR. */
     private Answer cloudWatch(HttpExchange ex, String op, byte[] body, boolean cbor, String[] operation) {
         try {
-            String key = verifier.verify(signed(ex, body), CloudWatchApi.SIGNING_NAME);
+            SigV4Verifier.Verified caller = verifier.verifyScoped(signed(ex, body), CloudWatchApi.SIGNING_NAME);
             operation[0] = op;
-            if (!options.limiter().tryAcquire(key, ThrottleCategory.ofEcs(op))) {
+            if (!options.limiter().tryAcquire(caller.accessKeyId(), ThrottleCategory.ofEcs(op))) {
                 throw new AwsException("ThrottlingException", 400, "Rate exceeded");
             }
-            return cbor ? new Answer(200, "application/cbor", null, null, plane.cloudWatch().handleCbor(op, body),
+            Backend backend = regions.backend(caller.region()); // the region's own metrics and alarms
+            return cbor ? new Answer(200, "application/cbor", null, null, backend.cloudWatch().handleCbor(op, body),
                     Map.of("smithy-protocol", "rpc-v2-cbor"))
                     : new Answer(200, "application/x-amz-json-1.0",
-                    plane.cloudWatch().handleJson(CloudWatchApi.TARGET_PREFIX + op,
+                    backend.cloudWatch().handleJson(CloudWatchApi.TARGET_PREFIX + op,
                             new String(body, StandardCharsets.UTF_8)), null);
+        } catch (Regions.RegionRefused e) {
+            return cloudWatchError(new AwsException(e.ecsType(), 400, e.getMessage()), cbor);
         } catch (AuthException e) {
             operation[0] = "auth";
             return cloudWatchError(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()), cbor);

@@ -138,6 +138,27 @@ class RegionsApiTest {
         }
     }
 
+    static software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch(URI at, Region region) {
+        return software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder().endpointOverride(at).region(region)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+    }
+
+    @Test
+    void cloudWatch_metricsBelongToTheRegionOfTheCall() {
+        try (var east = cloudWatch(endpoint, EAST); var west = cloudWatch(endpoint, WEST)) {
+            west.putMetricData(b -> b.namespace("Stevedore/Regions").metricData(d -> d.metricName("WestOnly")
+                    .value(1.0)));
+            east.putMetricData(b -> b.namespace("Stevedore/Regions").metricData(d -> d.metricName("EastOnly")
+                    .value(2.0)));
+            assertThat(west.listMetrics(b -> b.namespace("Stevedore/Regions")).metrics())
+                    .extracting(m -> m.metricName()).containsExactly("WestOnly");
+            assertThat(east.listMetrics(b -> b.namespace("Stevedore/Regions")).metrics())
+                    .extracting(m -> m.metricName()).containsExactly("EastOnly");
+        }
+    }
+
     @Test
     void ec2View_eachRegionHasItsOwnDefaultVpcSubnetsAndZones() {
         try (Ec2Client east = ec2(endpoint, EAST); Ec2Client west = ec2(endpoint, WEST)) {
