@@ -289,39 +289,31 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private Answer ecs(HttpExchange ex, String target, byte[] body, String[] operation) {
-        try {
-            SigV4Verifier.Verified caller = verifier.verifyScoped(signed(ex, body), "ecs");
-            String key = caller.accessKeyId();
-            String op = target != null && target.startsWith(EcsApi.TARGET_PREFIX)
-                    ? target.substring(EcsApi.TARGET_PREFIX.length()) : null;
-            operation[0] = op == null ? "other" : op;
-            if (!options.limiter().tryAcquire(key, ThrottleCategory.ofEcs(operation[0]))) {
-                return Answer.json(new AwsException("ThrottlingException", 400, "Rate exceeded"));
-            }
-            Backend backend = regions.backend(caller.region());
-            return new Answer(200, "application/x-amz-json-1.1",
-                    backend.api().handle(target, new String(body, StandardCharsets.UTF_8)), null);
-        } catch (Regions.RegionRefused e) {
-            return Answer.json(new AwsException(e.ecsType(), 400, e.getMessage()));
-        } catch (AuthException e) {
-            operation[0] = "auth";
-            return Answer.json(new AwsException(ecsAuthType(e.kind()), 400, e.getMessage()));
-        } catch (AwsException e) {
-            return Answer.json(e);
-        }
+        String op = target != null && target.startsWith(EcsApi.TARGET_PREFIX)
+                ? target.substring(EcsApi.TARGET_PREFIX.length()) : "other";
+        return json11(ex, body, "ecs", op, operation,
+                backend -> backend.api().handle(target, new String(body, StandardCharsets.UTF_8)));
     }
 
     /** Application Auto Scaling (JSON 1.1, signed for application-autoscaling). */
     private Answer autoScaling(HttpExchange ex, String target, byte[] body, String[] operation) {
+        return json11(ex, body, AutoScalingApi.SIGNING_NAME, target.substring(AutoScalingApi.TARGET_PREFIX.length()),
+                operation, backend -> backend.autoScaling().handle(target, new String(body, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * One AWS JSON 1.1 call: verified for {@code signingName}, throttled per access key, answered by the backend of
+     * the region its credential scope names; errors as AWS JSON bodies.
+     */
+    private Answer json11(HttpExchange ex, byte[] body, String signingName, String op, String[] operation,
+                          java.util.function.Function<Backend, String> call) {
         try {
-            SigV4Verifier.Verified caller = verifier.verifyScoped(signed(ex, body), AutoScalingApi.SIGNING_NAME);
-            operation[0] = target.substring(AutoScalingApi.TARGET_PREFIX.length());
-            if (!options.limiter().tryAcquire(caller.accessKeyId(), ThrottleCategory.ofEcs(operation[0]))) {
+            SigV4Verifier.Verified caller = verifier.verifyScoped(signed(ex, body), signingName);
+            operation[0] = op;
+            if (!options.limiter().tryAcquire(caller.accessKeyId(), ThrottleCategory.ofEcs(op))) {
                 return Answer.json(new AwsException("ThrottlingException", 400, "Rate exceeded"));
             }
-            Backend backend = regions.backend(caller.region()); // the region's own services and targets
-            return new Answer(200, "application/x-amz-json-1.1",
-                    backend.autoScaling().handle(target, new String(body, StandardCharsets.UTF_8)), null);
+            return new Answer(200, "application/x-amz-json-1.1", call.apply(regions.backend(caller.region())), null);
         } catch (Regions.RegionRefused e) {
             return Answer.json(new AwsException(e.ecsType(), 400, e.getMessage()));
         } catch (AuthException e) {

@@ -9,6 +9,7 @@ import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
 import io.stevedore.control.fleet.ProviderPolicies;
 import io.stevedore.control.state.ContainerInstances;
+import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.InstanceLifecycleState;
 import io.stevedore.control.state.ManagedInstance;
@@ -498,18 +499,19 @@ final class ConsoleViews {
         if (t.group() == null || !t.group().startsWith("service:")) {
             return null;
         }
-        String name = t.group().substring("service:".length());
-        for (Service s : state().services.values()) {
-            if (s.clusterArn().equals(t.clusterArn()) && s.serviceName().equals(name)) {
-                for (ServiceEvent e : state().withEvents(s).events().stream().limit(10).toList()) {
-                    if (t.createdAt() != null && e.createdAt() != null && e.createdAt().isBefore(t.createdAt())) {
-                        break; // newest first: the rest are older than the task
-                    }
-                    int at = e.message().indexOf("was unable to place a task");
-                    if (at >= 0) {
-                        return e.message().substring(at);
-                    }
-                }
+        String arn = plane.config().arnPrefix() + "service/" + Context.clusterName(t.clusterArn()) + "/"
+                + t.group().substring("service:".length()); // the services table's key, as ServiceOps builds it
+        Service s = state().services.get(arn).orElse(null);
+        if (s == null) {
+            return null;
+        }
+        for (ServiceEvent e : state().withEvents(s).events().stream().limit(10).toList()) {
+            if (t.createdAt() != null && e.createdAt() != null && e.createdAt().isBefore(t.createdAt())) {
+                break; // newest first: the rest are older than the task
+            }
+            int at = e.message().indexOf("was unable to place a task");
+            if (at >= 0) {
+                return e.message().substring(at);
             }
         }
         return null;

@@ -1,5 +1,6 @@
 package io.stevedore.api.observe;
 
+import io.stevedore.control.events.EventJson;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Map;
@@ -39,24 +40,6 @@ public enum LogFormat {
     }
 
     static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        sb.append(EventJson.q(s));
     }
 }

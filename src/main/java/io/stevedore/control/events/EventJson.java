@@ -1,6 +1,6 @@
 package io.stevedore.control.events;
 
-/** JSON string literals for the event details the control plane writes by hand. */
+/** JSON string literals for the event details the control plane writes by hand (and the server's JSON log lines). */
 public final class EventJson {
     private EventJson() {
     }
@@ -16,6 +16,8 @@ public final class EventJson {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");
                 case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
                 default -> {
                     if (c < 0x20) {
                         b.append(String.format("\\u%04x", (int) c));
