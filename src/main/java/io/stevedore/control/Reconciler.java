@@ -69,8 +69,8 @@ public final class Reconciler {
                 d.maxLifetime(), d.hardDrain(), d.lifetimeGrace(), timings.defaultScaleInAfter(), d.repairDeadline(),
                 d.compactionTimeout(), d.budgetPercent(), d.spotNotice(), d.backoffBase(), d.backoffMax()), events);
         TaskStarter starter = new TaskStarter(ctx, timings);
-        this.booted = new RegisterBootedInstances(ctx, starter);
         this.agents = new Agents(ctx);
+        this.booted = new RegisterBootedInstances(ctx, starter, agents);
         this.external = new ExternalPlacement(ctx, starter);
         PlaceTasks placement = new PlaceTasks(ctx, inputs, view, new Scheduler(), starter,
                 new Launcher(ctx, fleet.backoffs()), lifecycle, services, external);
