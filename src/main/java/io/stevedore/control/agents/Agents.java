@@ -314,7 +314,11 @@ public final class Agents {
         }
         TaskRuntime rt = ctx.state().runtimes.get(t.taskArn()).orElseThrow();
         switch (status) {
-            case "PENDING" -> b.lastStatus(Statuses.TASK_PENDING);
+            case "PENDING" -> {
+                if (Statuses.isStarting(t.lastStatus())) { // never back from RUNNING
+                    b.lastStatus(Statuses.TASK_PENDING);
+                }
+            }
             case "RUNNING" -> {
                 b.lastStatus(Statuses.TASK_RUNNING).connectivity(Connectivity.CONNECTED).connectivityAt(now);
                 if (t.startedAt() == null) {
