@@ -77,8 +77,10 @@ public final class Reconciler {
         PurgeStoppedTasks purge = new PurgeStoppedTasks(ctx);
         this.autoScaling = new ServiceAutoScaling(ctx, new MetricStore(ctx.config().speed()));
         this.stages = List.of(
-                new Stage("register booted instances", booted::run),
-                new Stage("agent heartbeats", agents::watch),
+                new Stage("register booted instances", () -> {
+                    booted.run();
+                    agents.watch(); // and the agents of agent-backed instances: heartbeats, lost agents
+                }),
                 new Stage(AUTO_SCALING_STAGE, autoScaling::run),
                 new Stage("service scheduler", services::reconcile),
                 new Stage("advance tasks", lifecycle::advanceAll),
