@@ -143,6 +143,17 @@ final class AgentChannel implements AutoCloseable {
         return backend.config().arnPrefix() + "container-instance/" + name + "/" + arn;
     }
 
+    /** How many polls are held now. */
+    int held() {
+        int n = 0;
+        for (Map<String, Set<Waiter>> byArn : held.values()) {
+            for (Set<Waiter> ws : byArn.values()) {
+                n += ws.size();
+            }
+        }
+        return n;
+    }
+
     /** Committed task and container instance changes of {@code backend} wake the polls held for their instance. */
     private void listen(Backend backend) {
         if (!listening.add(backend)) {

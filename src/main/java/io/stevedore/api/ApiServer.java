@@ -186,6 +186,11 @@ public final class ApiServer implements AutoCloseable {
         return metrics;
     }
 
+    /** How many agent polls the server holds now (docs/execution.md). */
+    int heldAgentPolls() {
+        return agents.held();
+    }
+
     /**
      * One answer: status, content type, body and the error type when it is an error; a binary body ({@code raw},
      * CBOR) replaces the text one, and {@code headers} are added.

@@ -487,6 +487,45 @@ class AgentApiTest extends EcsServerTestBase {
     }
 
     @Test
+    void heldPolls_occupyNoApiWorker_andGoToTheRegionOfTheirSignature() throws Exception {
+        cluster();
+        String ci = registerExternal(1024, 1024).containerInstanceArn();
+        long version = poll(ci, 0, 0).path("version").asLong();
+        List<CompletableFuture<JsonNode>> held = new java.util.ArrayList<>();
+        int n = ApiServer.WORKERS + 4; // more holds than the API has workers
+        java.util.concurrent.ExecutorService agents = java.util.concurrent.Executors.newFixedThreadPool(n);
+        for (int i = 0; i < n; i++) {
+            held.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return poll(ci, version, 20);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, agents));
+        }
+        await("every poll held by the server", () -> f.server.heldAgentPolls() == n);
+        long start = System.nanoTime();
+        assertThat(f.ecs.listClusters().clusterArns()).hasSize(1); // answered while every poll is held
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(held).noneMatch(CompletableFuture::isDone);
+        f.register(bridge("job", null, false));
+        String task = runExternal("job").taskArn();
+        for (CompletableFuture<JsonNode> h : held) { // one change wakes them all
+            assertThat(h.get(10, TimeUnit.SECONDS).path("tasks").get(0).path("taskArn").asText()).isEqualTo(task);
+        }
+        agents.shutdown();
+        assertThat(f.server.heldAgentPolls()).isZero();
+        // signed for a region this server does not serve: refused as the API refuses it
+        ObjectNode body = JSON.createObjectNode().put("cluster", CLUSTER).put("containerInstanceArn", ci)
+                .put("seen", 0).put("waitSeconds", 0);
+        RawClient.Response west = RawClient.send(RawClient.sign(URI.create(f.endpoint() + "/agent/v1/poll"),
+                Map.of("Content-Type", "application/json"), body.toString(),
+                RawClient.Signing.ecs("test", "test").region("us-west-2")), body.toString());
+        assertThat(west.status()).isEqualTo(400);
+        assertThat(west.body()).contains("InvalidSignatureException").contains("us-west-2");
+    }
+
+    @Test
     void registration_survivesARestart() throws Exception {
         cluster();
         String ci = registerExternal(2048, 4096).containerInstanceArn();
