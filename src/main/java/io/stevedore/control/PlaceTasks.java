@@ -82,8 +82,8 @@ final class PlaceTasks {
             String providerName = t.capacityProviderName();
             if (ExternalPlacement.handles(t)) {
                 String refused = external.place(t, rt);
-                if (refused != null) {
-                    unplaced(t, refused);
+                if (refused != null) { // the service event adds its own full stop
+                    unplaced(t, refused.endsWith(".") ? refused.substring(0, refused.length() - 1) : refused);
                 }
                 continue;
             }
