@@ -1,5 +1,6 @@
 package io.stevedore.control;
 
+import io.stevedore.control.daemons.DaemonController;
 import io.stevedore.control.events.EventRing;
 import io.stevedore.control.fleet.FleetLifecycle;
 import io.stevedore.control.fleet.Launcher;
@@ -68,12 +69,14 @@ public final class Reconciler {
         PlaceTasks placement = new PlaceTasks(ctx, inputs, view, new Scheduler(), starter,
                 new Launcher(ctx, fleet.backoffs()), lifecycle, services);
         PurgeStoppedTasks purge = new PurgeStoppedTasks(ctx);
+        DaemonController daemons = new DaemonController(ctx, factory, starter, lifecycle, d);
         this.autoScaling = new ServiceAutoScaling(ctx, new MetricStore(ctx.config().speed()));
         this.stages = List.of(
                 new Stage("register booted instances", booted::run),
                 new Stage(AUTO_SCALING_STAGE, autoScaling::run),
                 new Stage("service scheduler", services::reconcile),
                 new Stage("advance tasks", lifecycle::advanceAll),
+                new Stage("daemon tasks", daemons::run),
                 new Stage("place waiting tasks", placement::run),
                 new Stage("advance placed tasks", lifecycle::advanceAll),
                 new Stage("fleet lifecycle", fleet::tick),

@@ -1,5 +1,6 @@
 package io.stevedore.control.state;
 
+import io.stevedore.ecs.DaemonDefinitions;
 import io.stevedore.ecs.SdkCodec;
 import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.ecs.Statuses;
@@ -13,11 +14,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.DaemonDeployment;
+import software.amazon.awssdk.services.ecs.model.DaemonRevision;
+import software.amazon.awssdk.services.ecs.model.DaemonTaskDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.Setting;
@@ -55,6 +60,14 @@ public final class EcsState {
     public final Table<Task> tasks;
     public final Table<ContainerInstance> containerInstances;
     public final Table<TagSet> tags;
+    /** Daemon task definitions, by ARN ({@code daemon-task-definition/family:revision}). */
+    public final Table<DaemonTaskDefinition> daemonTaskDefinitions;
+    /** Daemons, by ARN. */
+    public final Table<Daemon> daemons;
+    /** Daemon revisions (immutable snapshots taken at each deployment), by ARN. */
+    public final Table<DaemonRevision> daemonRevisions;
+    /** Daemon deployments, by ARN. */
+    public final Table<DaemonDeployment> daemonDeployments;
     public final Table<Setting> accountSettings;
     public final Table<TaskRuntime> runtimes;
     public final Table<ManagedInstance> instances;
@@ -126,6 +139,13 @@ public final class EcsState {
         this.containerInstances = db.table(RowKind.CONTAINER_INSTANCE.table(),
                 new SdkCodec<>(ContainerInstance::builder, ContainerInstance.class));
         this.tags = db.table(RowKind.TAGS.table(), new JsonCodec<>(TagSet.class));
+        this.daemonTaskDefinitions = db.table(RowKind.DAEMON_TASK_DEFINITION.table(),
+                new SdkCodec<>(DaemonTaskDefinition::builder, DaemonTaskDefinition.class));
+        this.daemons = db.table(RowKind.DAEMON.table(), new JsonCodec<>(Daemon.class));
+        this.daemonRevisions = db.table(RowKind.DAEMON_REVISION.table(),
+                new SdkCodec<>(DaemonRevision::builder, DaemonRevision.class));
+        this.daemonDeployments = db.table(RowKind.DAEMON_DEPLOYMENT.table(),
+                new SdkCodec<>(DaemonDeployment::builder, DaemonDeployment.class));
         this.accountSettings = db.table("ecs.account-setting", new SdkCodec<>(Setting::builder, Setting.class));
         this.runtimes = db.table(RowKind.TASK_RUNTIME.table(), new JsonCodec<>(TaskRuntime.class));
         this.instances = db.table(RowKind.MANAGED_INSTANCE.table(), new JsonCodec<>(ManagedInstance.class));
@@ -161,6 +181,20 @@ public final class EcsState {
         this.loadTags = tags.index(t -> t.tags().containsKey(SimulatedRun.CPU_LOAD_TAG)
                 || t.tags().containsKey(SimulatedRun.MEMORY_LOAD_TAG) ? Boolean.TRUE : null);
         this.feed = new ChangeFeed(this);
+    }
+
+    /**
+     * The definition a task runs, as the engine reads it: its task definition, or for a daemon's task its daemon task
+     * definition in the task definition's shape ({@link DaemonDefinitions#asTaskDefinition}).
+     */
+    public Optional<TaskDefinition> definitionOf(String taskDefinitionArn) {
+        if (taskDefinitionArn == null) {
+            return Optional.empty();
+        }
+        if (DaemonDefinitions.isDaemonDefinition(taskDefinitionArn)) {
+            return daemonTaskDefinitions.get(taskDefinitionArn).map(DaemonDefinitions::asTaskDefinition);
+        }
+        return taskDefinitions.get(taskDefinitionArn);
     }
 
     /** The key of {@link #tasksByDesiredStatus}. */

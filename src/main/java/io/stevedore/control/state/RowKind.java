@@ -7,6 +7,9 @@ import java.util.function.Function;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.DaemonDeployment;
+import software.amazon.awssdk.services.ecs.model.DaemonRevision;
+import software.amazon.awssdk.services.ecs.model.DaemonTaskDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
@@ -30,6 +33,14 @@ public final class RowKind<T> {
     public static final RowKind<EcsState.TagSet> TAGS = new RowKind<>("ecs.tags", s -> s.tags);
     public static final RowKind<EcsState.Protection> TASK_PROTECTION =
             new RowKind<>("ecs.task-protection", s -> s.protections);
+    /** Managed Daemons (RegisterDaemonTaskDefinition, CreateDaemon, its revisions and deployments). */
+    public static final RowKind<DaemonTaskDefinition> DAEMON_TASK_DEFINITION =
+            new RowKind<>("ecs.daemon-task-definition", s -> s.daemonTaskDefinitions);
+    public static final RowKind<Daemon> DAEMON = new RowKind<>("ecs.daemon", s -> s.daemons);
+    public static final RowKind<DaemonRevision> DAEMON_REVISION =
+            new RowKind<>("ecs.daemon-revision", s -> s.daemonRevisions);
+    public static final RowKind<DaemonDeployment> DAEMON_DEPLOYMENT =
+            new RowKind<>("ecs.daemon-deployment", s -> s.daemonDeployments);
     /** The engine's side of a task: its phase, due time and placement. */
     public static final RowKind<TaskRuntime> TASK_RUNTIME = new RowKind<>("engine.task", s -> s.runtimes);
     /** A managed instance the control plane launched (the engine's side of an EC2 instance). */
