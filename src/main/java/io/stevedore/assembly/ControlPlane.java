@@ -10,6 +10,8 @@ import io.stevedore.api.scaling.AutoScalingApi;
 import io.stevedore.api.ops.CapacityProviderOps;
 import io.stevedore.api.ops.ClusterOps;
 import io.stevedore.api.ops.ContainerInstanceOps;
+import io.stevedore.api.ops.DaemonOps;
+import io.stevedore.api.ops.DaemonTaskDefinitionOps;
 import io.stevedore.api.ops.EdgeOps;
 import io.stevedore.api.ops.ServiceOps;
 import io.stevedore.api.ops.TagOps;
@@ -126,6 +128,8 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new ClusterOps(ctx).register(api);
         new CapacityProviderOps(ctx, offerings).register(api);
         new TaskDefinitionOps(ctx).register(api);
+        new DaemonTaskDefinitionOps(ctx).register(api);
+        new DaemonOps(ctx).register(api);
         new TaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
         new ContainerInstanceOps(ctx, reconciler).register(api);
