@@ -106,4 +106,43 @@ class DaemonFleetApiTest extends EcsServerTestBase {
         assertThat(f.ecs.describeDaemon(b -> b.daemonArn("arn:aws:ecs:us-east-1:000000000000:daemon/c/otel"))
                 .daemon().currentRevisions().get(0).totalRunningCount()).isEqualTo(activeInstances().size());
     }
+
+    @Test
+    void updateDaemon_rollsOutByDrainingAndReplacingInstances_untilEveryInstanceRunsTheNewRevision() {
+        String provider = f.miCluster("c").capacityProviderArn();
+        String v1 = f.ecs.registerDaemonTaskDefinition(DaemonApiTest.agent("otel").build()).daemonTaskDefinitionArn();
+        String v2 = f.ecs.registerDaemonTaskDefinition(DaemonApiTest.agent("otel").memory("768").build())
+                .daemonTaskDefinitionArn();
+        String daemon = f.ecs.createDaemon(b -> b.daemonName("otel").clusterArn("c").daemonTaskDefinitionArn(v1)
+                .capacityProviderArns(provider)).daemonArn();
+        f.register(EcsServerFixture.nginx("web"));
+        f.ecs.createService(b -> b.cluster("c").serviceName("web").taskDefinition("web").desiredCount(30)
+                .networkConfiguration(f.awsvpc()));
+        eventually(this::checkFleet);
+        List<String> before = activeInstances().stream().map(ContainerInstance::containerInstanceArn).toList();
+        assertThat(before).hasSizeGreaterThan(1);
+
+        String deployment = f.ecs.updateDaemon(b -> b.daemonArn(daemon).daemonTaskDefinitionArn(v2)
+                .capacityProviderArns(provider).deploymentConfiguration(c -> c.drainPercent(50.0)))
+                .deploymentArn();
+        eventually(() -> assertThat(f.ecs.describeDaemonDeployments(b -> b.daemonDeploymentArns(deployment))
+                .daemonDeployments().get(0).status().toString()).isEqualTo("SUCCESSFUL"));
+        eventually(() -> {
+            List<ContainerInstance> active = activeInstances();
+            assertThat(active).extracting(ContainerInstance::containerInstanceArn).doesNotContainAnyElementsOf(before);
+            for (ContainerInstance ci : active) {
+                assertThat(tasksOn(ci.containerInstanceArn()).stream().filter(t -> GROUP.equals(t.group())))
+                        .singleElement().satisfies(t -> {
+                            assertThat(t.taskDefinitionArn()).isEqualTo(v2);
+                            assertThat(t.lastStatus()).isEqualTo("RUNNING");
+                        });
+            }
+            assertThat(f.ecs.describeServices(b -> b.cluster("c").services("web")).services().get(0).runningCount())
+                    .isEqualTo(30);
+        });
+        var dep = f.ecs.describeDaemonDeployments(b -> b.daemonDeploymentArns(deployment)).daemonDeployments().get(0);
+        assertThat(dep.sourceDaemonRevisions()).hasSize(1);
+        assertThat(dep.targetDaemonRevision().totalRunningInstanceCount()).isEqualTo(activeInstances().size());
+        assertThat(dep.finishedAt()).isNotNull();
+    }
 }
