@@ -267,4 +267,24 @@ class DaemonApiTest extends EcsServerTestBase {
         assertThatThrownBy(() -> f.ecs.deleteDaemon(b -> b.daemonArn(daemon)))
                 .isInstanceOf(DaemonNotFoundException.class);
     }
+
+    @Test
+    void daemonRows_acknowledged_surviveARestart() throws Exception {
+        String dtd = register("otel");
+        String daemon = f.ecs.createDaemon(b -> b.daemonName("otel").clusterArn("c").daemonTaskDefinitionArn(dtd)
+                .capacityProviderArns(provider)).daemonArn();
+        DaemonDetail before = f.ecs.describeDaemon(b -> b.daemonArn(daemon)).daemon();
+        f.crash();
+        f.plane.close();
+        f = new EcsServerFixture(dir);
+        assertThat(f.ecs.describeDaemonTaskDefinition(b -> b.daemonTaskDefinition(dtd)).daemonTaskDefinition()
+                .containerDefinitions()).hasSize(1);
+        DaemonDetail after = f.ecs.describeDaemon(b -> b.daemonArn(daemon)).daemon();
+        assertThat(after.deploymentArn()).isEqualTo(before.deploymentArn());
+        assertThat(after.currentRevisions()).extracting(r -> r.arn())
+                .containsExactlyElementsOf(before.currentRevisions().stream().map(r -> r.arn()).toList());
+        assertThat(f.ecs.describeDaemonDeployments(b -> b.daemonDeploymentArns(before.deploymentArn()))
+                .daemonDeployments()).hasSize(1);
+        assertThat(register("otel")).endsWith("daemon-task-definition/otel:2"); // the revision sequence too
+    }
 }
