@@ -151,7 +151,7 @@ class LogsApiTest {
                 .put("logStreamNamePrefix", "a")), "InvalidParameterException",
                 "Cannot order by LastEventTime with a logStreamNamePrefix.");
         assertError(logs.call("DescribeLogStreams", obj().put("logGroupName", "g").put("orderBy", "Size")),
-                "InvalidParameterException", "Member must satisfy enum value set: [LogStreamName, LastEventTime]");
+                "InvalidParameterException", "Member must satisfy enum value set: [LogStreamName,LastEventTime]");
         assertError(logs.call("DescribeLogStreams", obj().put("logGroupName", "g").put("logGroupIdentifier", "g")),
                 "InvalidParameterException", "mutually exclusive");
 
