@@ -32,6 +32,13 @@ import org.sqlite.SQLiteDataSource;
  * {@link #purgeExpired}; readers filter them out until then.
  */
 public final class LogStore implements AutoCloseable {
+    /** Held so the level sticks: Flyway's INFO lines are noise on every start. */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
+    static {
+        FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     /** The size PutLogEvents counts per event on top of its message's UTF-8 bytes. */
     public static final int EVENT_OVERHEAD = 26;
 
@@ -87,6 +94,8 @@ public final class LogStore implements AutoCloseable {
     public record Page(List<Event> events, boolean more, Position resume) {
     }
 
+    /** Appends waiting for the next group commit ({@link #append}). */
+    private final java.util.ArrayDeque<PendingAppend> queue = new java.util.ArrayDeque<>();
     private final Connection connection;
     private final boolean postgres;
     private final Limits limits;
@@ -336,57 +345,117 @@ public final class LogStore implements AutoCloseable {
     // ---- events ----------------------------------------------------------------------------------------------
 
     /**
-     * Appends a chronological batch to a stream in one transaction and trims the stream to its {@link Limits};
-     * returns the stream after the append, or empty when the stream no longer exists (nothing written).
+     * Appends a chronological batch to a stream and trims the stream to its {@link Limits}; returns the stream after
+     * the append, or empty when the stream no longer exists (nothing written). Durable when it returns.
+     *
+     * <p>Group commit: appends that arrive while another commits wait for the store's lock, and the first of them to
+     * get it commits every waiting append in one SQL transaction (one disk sync for all), so that many containers
+     * shipping at once share the cost of a durable commit. A failed transaction fails every append in it; none of
+     * them is written.
      */
-    public synchronized Optional<Stream> append(long streamId, List<Input> events, long ingestedMillis) {
-        return write(() -> {
-            long bytes = 0;
-            long first = Long.MAX_VALUE;
-            long last = Long.MIN_VALUE;
-            for (Input e : events) {
-                bytes += utf8Length(e.message()) + EVENT_OVERHEAD;
-                first = Math.min(first, e.timestamp());
-                last = Math.max(last, e.timestamp());
-            }
-            int updated;
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE log_streams SET"
-                    + " first_event = CASE WHEN first_event IS NULL OR first_event > ? THEN ? ELSE first_event END,"
-                    + " last_event = CASE WHEN last_event IS NULL OR last_event < ? THEN ? ELSE last_event END,"
-                    + " last_ingestion = ?, stored_bytes = stored_bytes + ?, stored_events = stored_events + ?,"
-                    + " uploads = uploads + 1 WHERE id = ?")) {
-                ps.setLong(1, first);
-                ps.setLong(2, first);
-                ps.setLong(3, last);
-                ps.setLong(4, last);
-                ps.setLong(5, ingestedMillis);
-                ps.setLong(6, bytes);
-                ps.setLong(7, events.size());
-                ps.setLong(8, streamId);
-                updated = ps.executeUpdate();
-            }
-            if (updated == 0) {
-                return Optional.empty();
-            }
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO log_events (stream_id, ts, ingested,"
-                    + " bytes, message) VALUES (?, ?, ?, ?, ?)")) {
-                for (Input e : events) {
-                    ps.setLong(1, streamId);
-                    ps.setLong(2, e.timestamp());
-                    ps.setLong(3, ingestedMillis);
-                    ps.setInt(4, utf8Length(e.message()) + EVENT_OVERHEAD);
-                    ps.setString(5, postgres ? e.message().replace('\0', '\uFFFD') : e.message());
-                    ps.addBatch();
+    public Optional<Stream> append(long streamId, List<Input> events, long ingestedMillis) {
+        PendingAppend mine = new PendingAppend(streamId, events, ingestedMillis);
+        synchronized (queue) {
+            queue.add(mine);
+        }
+        synchronized (this) {
+            if (!mine.done) {
+                List<PendingAppend> batch;
+                synchronized (queue) {
+                    batch = new ArrayList<>(queue);
+                    queue.clear();
                 }
-                ps.executeBatch();
+                commitAppends(batch);
             }
-            Stream s = streamById(streamId).orElseThrow();
-            if (s.storedBytes() > limits.maxStreamBytes() || s.storedEvents() > limits.maxStreamEvents()) {
-                trim(s);
-                s = streamById(streamId).orElseThrow();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.result;
+    }
+
+    /** One append waiting for a group commit, and its outcome. */
+    private static final class PendingAppend {
+        final long streamId;
+        final List<Input> events;
+        final long ingestedMillis;
+        boolean done;
+        Optional<Stream> result;
+        RuntimeException failure;
+
+        PendingAppend(long streamId, List<Input> events, long ingestedMillis) {
+            this.streamId = streamId;
+            this.events = events;
+            this.ingestedMillis = ingestedMillis;
+        }
+    }
+
+    /** Commits {@code batch} in one transaction (the caller holds the store's lock). */
+    private void commitAppends(List<PendingAppend> batch) {
+        try {
+            List<Optional<Stream>> results = write(() -> {
+                List<Optional<Stream>> out = new ArrayList<>(batch.size());
+                for (PendingAppend p : batch) {
+                    out.add(appendOne(p.streamId, p.events, p.ingestedMillis));
+                }
+                return out;
+            });
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result = results.get(i);
             }
-            return Optional.of(s);
-        });
+        } catch (RuntimeException e) {
+            batch.forEach(p -> p.failure = e);
+        } finally {
+            batch.forEach(p -> p.done = true);
+        }
+    }
+
+    private Optional<Stream> appendOne(long streamId, List<Input> events, long ingestedMillis) throws SQLException {
+        long bytes = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (Input e : events) {
+            bytes += utf8Length(e.message()) + EVENT_OVERHEAD;
+            first = Math.min(first, e.timestamp());
+            last = Math.max(last, e.timestamp());
+        }
+        int updated;
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE log_streams SET"
+                + " first_event = CASE WHEN first_event IS NULL OR first_event > ? THEN ? ELSE first_event END,"
+                + " last_event = CASE WHEN last_event IS NULL OR last_event < ? THEN ? ELSE last_event END,"
+                + " last_ingestion = ?, stored_bytes = stored_bytes + ?, stored_events = stored_events + ?,"
+                + " uploads = uploads + 1 WHERE id = ?")) {
+            ps.setLong(1, first);
+            ps.setLong(2, first);
+            ps.setLong(3, last);
+            ps.setLong(4, last);
+            ps.setLong(5, ingestedMillis);
+            ps.setLong(6, bytes);
+            ps.setLong(7, events.size());
+            ps.setLong(8, streamId);
+            updated = ps.executeUpdate();
+        }
+        if (updated == 0) {
+            return Optional.empty();
+        }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO log_events (stream_id, ts, ingested,"
+                + " bytes, message) VALUES (?, ?, ?, ?, ?)")) {
+            for (Input e : events) {
+                ps.setLong(1, streamId);
+                ps.setLong(2, e.timestamp());
+                ps.setLong(3, ingestedMillis);
+                ps.setInt(4, utf8Length(e.message()) + EVENT_OVERHEAD);
+                ps.setString(5, postgres ? e.message().replace('\0', '\uFFFD') : e.message());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        Stream s = streamById(streamId).orElseThrow();
+        if (s.storedBytes() > limits.maxStreamBytes() || s.storedEvents() > limits.maxStreamEvents()) {
+            trim(s);
+            s = streamById(streamId).orElseThrow();
+        }
+        return Optional.of(s);
     }
 
     /** Drops a stream's oldest events down to 90 % of both bounds. */
