@@ -280,7 +280,8 @@ public final class ApiServer implements AutoCloseable {
                     "Stevedore answers the ECS API on POST / (got " + method + " " + path + ")"));
         }
         if (logs) {
-            return json11(ex, body, LogsApi.SIGNING_NAME, target.substring(LogsApi.TARGET_PREFIX.length()), operation,
+            String op = target.substring(LogsApi.TARGET_PREFIX.length());
+            return json11(ex, body, LogsApi.SIGNING_NAME, op, ThrottleCategory.ofLogs(op), operation,
                     backend -> backend.logs().handle(target, new String(body, StandardCharsets.UTF_8)));
         }
         if (target != null && target.startsWith(AutoScalingApi.TARGET_PREFIX)) {
@@ -315,10 +316,16 @@ public final class ApiServer implements AutoCloseable {
      */
     private Answer json11(HttpExchange ex, byte[] body, String signingName, String op, String[] operation,
                           java.util.function.Function<Backend, String> call) {
+        return json11(ex, body, signingName, op, ThrottleCategory.ofEcs(op), operation, call);
+    }
+
+    /** As above, throttled in {@code category}. */
+    private Answer json11(HttpExchange ex, byte[] body, String signingName, String op, ThrottleCategory category,
+                          String[] operation, java.util.function.Function<Backend, String> call) {
         try {
             SigV4Verifier.Verified caller = verifier.verifyScoped(signed(ex, body), signingName);
             operation[0] = op;
-            if (!options.limiter().tryAcquire(caller.accessKeyId(), ThrottleCategory.ofEcs(op))) {
+            if (!options.limiter().tryAcquire(caller.accessKeyId(), category)) {
                 return Answer.json(new AwsException("ThrottlingException", 400, "Rate exceeded"));
             }
             return new Answer(200, "application/x-amz-json-1.1", call.apply(regions.backend(caller.region())), null);

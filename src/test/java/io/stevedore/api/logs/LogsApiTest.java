@@ -431,6 +431,25 @@ class LogsApiTest {
     }
 
     @Test
+    void rateLimits_putLogEventsHasCloudWatchLogsOwnBucket() throws Exception {
+        group("busy");
+        stream("busy", "s");
+        var options = new io.stevedore.api.ApiServer.Options(io.stevedore.api.auth.AccessKeys.localDefault(),
+                io.stevedore.api.limits.RateLimiter.scaled(io.stevedore.time.Clock.system(), 1),
+                io.stevedore.api.observe.LogFormat.PLAIN, false);
+        try (var limited = new io.stevedore.api.ApiServer(f.plane, "127.0.0.1", 0, options)) {
+            limited.start();
+            LogsClient client = new LogsClient(java.net.URI.create("http://127.0.0.1:" + limited.port()));
+            long t = System.currentTimeMillis();
+            for (int i = 0; i < 300; i++) { // ECS's default bucket (50, then 20 a second) would throttle these
+                client.ok("PutLogEvents", put("busy", "s", t + i, "line " + i));
+            }
+        }
+        assertThat(logs.ok("DescribeLogStreams", obj().put("logGroupName", "busy")).get("logStreams").get(0)
+                .get("uploadSequenceToken").asText()).isEqualTo(String.format("%056d", 300));
+    }
+
+    @Test
     void unknownOperation_andTheAdminReset() throws Exception {
         assertError(logs.call("StartQuery", obj().put("queryString", "fields @message")),
                 "UnknownOperationException", "Stevedore's CloudWatch Logs answers");
