@@ -450,6 +450,22 @@ class LogsApiTest {
     }
 
     @Test
+    void docsApiTable_listsExactlyTheOperationsAnswered() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("docs/api.md"));
+        int start = doc.indexOf("## CloudWatch Logs (same endpoint)");
+        String section = doc.substring(start, doc.indexOf("\n## ", start + 5));
+        Set<String> done = new java.util.TreeSet<>();
+        for (String line : section.split("\n")) {
+            if (line.startsWith("| ") && line.contains("| done |")) {
+                for (String op : line.substring(2, line.indexOf(" |")).split(", ")) {
+                    done.add(op.strip());
+                }
+            }
+        }
+        assertThat(done).hasSize(17).isEqualTo(f.plane.logs().operations());
+    }
+
+    @Test
     void unknownOperation_andTheAdminReset() throws Exception {
         assertError(logs.call("StartQuery", obj().put("queryString", "fields @message")),
                 "UnknownOperationException", "Stevedore's CloudWatch Logs answers");
