@@ -99,13 +99,11 @@ public final class LogStore implements AutoCloseable {
     private final Connection connection;
     private final boolean postgres;
     private final Limits limits;
-    private final Runnable onClose;
 
-    private LogStore(Connection connection, boolean postgres, Limits limits, Runnable onClose) {
+    private LogStore(Connection connection, boolean postgres, Limits limits) {
         this.connection = connection;
         this.postgres = postgres;
         this.limits = limits;
-        this.onClose = onClose;
     }
 
     /** The embedded store: {@code file} (SQLite, WAL, synchronous=FULL), created and migrated if need be. */
@@ -115,29 +113,46 @@ public final class LogStore implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create " + file.getParent(), e);
         }
-        return sqliteAt("jdbc:sqlite:" + file.toAbsolutePath(), limits, () -> { });
-    }
-
-    /** A store in memory only (the simulator and tests): the same SQL on an in-memory SQLite database. */
-    public static LogStore memory(Limits limits) {
-        String url = "jdbc:sqlite:file:logs-" + java.util.UUID.randomUUID() + "?mode=memory&cache=shared";
-        return sqliteAt(url, limits, () -> { });
-    }
-
-    private static LogStore sqliteAt(String url, Limits limits, Runnable onClose) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(10_000);
         SQLiteDataSource ds = new SQLiteDataSource(config);
-        ds.setUrl(url);
+        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Flyway.configure().dataSource(ds).locations("classpath:db/logs-sqlite").load().migrate();
         try {
-            Connection c = ds.getConnection(); // opened first: an in-memory database lives while it is open
-            Flyway.configure().dataSource(ds).locations("classpath:db/logs-sqlite").load().migrate();
+            Connection c = ds.getConnection();
             c.setAutoCommit(false);
-            return new LogStore(c, false, limits, onClose);
+            return new LogStore(c, false, limits);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the log store " + url, e);
+            throw new IllegalStateException("cannot open the log store " + file, e);
+        }
+    }
+
+    /**
+     * A store in memory only (the simulator and tests): the same schema and SQL on an in-memory SQLite database,
+     * created from the migration scripts directly (no Flyway: a simulation opens many planes).
+     */
+    public static LogStore memory(Limits limits) {
+        try {
+            Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+            for (String script : List.of("V1__log_events.sql")) {
+                String sql;
+                try (var in = LogStore.class.getResourceAsStream("/db/logs-sqlite/" + script)) {
+                    sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                try (java.sql.Statement st = c.createStatement()) {
+                    for (String statement : sql.split(";")) {
+                        if (!statement.replaceAll("(?m)^--.*$", "").isBlank()) {
+                            st.executeUpdate(statement);
+                        }
+                    }
+                }
+            }
+            c.setAutoCommit(false);
+            return new LogStore(c, false, limits);
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("cannot create an in-memory log store", e);
         }
     }
 
@@ -157,7 +172,7 @@ public final class LogStore implements AutoCloseable {
             Connection c = DriverManager.getConnection(url.jdbcUrl(), p);
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             c.setAutoCommit(false);
-            return new LogStore(c, true, limits, () -> { });
+            return new LogStore(c, true, limits);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to " + url, e);
         }
@@ -608,7 +623,6 @@ public final class LogStore implements AutoCloseable {
         } catch (SQLException ignored) {
             // closing is best effort
         }
-        onClose.run();
     }
 
     // ---- SQL helpers -----------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The log store's bounds and reads on SQLite (a file, as {@code serve} keeps it) and on a real PostgreSQL: a
+ * The log store's bounds and reads on SQLite (a file, as {@code serve} keeps it; in memory, as the simulator's
+ * planes do) and on a real PostgreSQL: a
  * stream over its event or byte bound loses its oldest events down to 90 % of the bound with its totals kept
  * right, reads page in both directions by (timestamp, id), and the retention purge deletes what is past it.
  */
@@ -37,7 +38,8 @@ class LogStoreTest {
     }
 
     private List<Supplier<LogStore>> stores() {
-        return List.of(() -> track(LogStore.sqlite(dir.resolve("logs.db"), SMALL)), () -> {
+        return List.of(() -> track(LogStore.sqlite(dir.resolve("logs.db"), SMALL)),
+                () -> track(LogStore.memory(SMALL)), () -> {
             try {
                 return track(LogStore.postgres(new DatabaseUrl(PG.newDatabase(), "stevedore", null), SMALL));
             } catch (Exception e) {
