@@ -393,7 +393,11 @@ final class LogsOps {
                 throw invalid("The specified nextToken is invalid.");
             }
             forward = "f".equals(m.group(1));
-            position = new Position(Long.parseLong(m.group(2)) - 1, Long.parseLong(m.group(3)));
+            try {
+                position = new Position(Long.parseLong(m.group(2)) - 1, Long.parseLong(m.group(3)));
+            } catch (NumberFormatException e) {
+                throw invalid("The specified nextToken is invalid.");
+            }
         } else {
             forward = r.path("startFromHead").asBoolean(false);
             position = forward ? Position.START : new Position(Long.MAX_VALUE - 1, Long.MAX_VALUE);

@@ -268,6 +268,9 @@ class LogsApiTest {
         assertThat(messages(byArn)).containsExactly("later");
         assertError(logs.call("GetLogEvents", obj().put("logGroupName", "g").put("logStreamName", "s")
                 .put("nextToken", "f/123")), "InvalidParameterException", "The specified nextToken is invalid.");
+        assertError(logs.call("GetLogEvents", obj().put("logGroupName", "g").put("logStreamName", "s")
+                .put("nextToken", "f/" + "9".repeat(56) + "/s")), "InvalidParameterException",
+                "The specified nextToken is invalid.");
 
         // an empty stream: following its first forward token sees the first events
         stream("g", "empty");
