@@ -11,6 +11,7 @@ import io.stevedore.api.ops.CapacityProviderOps;
 import io.stevedore.api.ops.ClusterOps;
 import io.stevedore.api.ops.ContainerInstanceOps;
 import io.stevedore.api.ops.EdgeOps;
+import io.stevedore.api.ops.ServiceDeploymentOps;
 import io.stevedore.api.ops.ServiceOps;
 import io.stevedore.api.ops.TagOps;
 import io.stevedore.api.ops.TaskDefinitionOps;
@@ -128,6 +129,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new TaskDefinitionOps(ctx).register(api);
         new TaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
+        new ServiceDeploymentOps(ctx).register(api);
         new ContainerInstanceOps(ctx, reconciler).register(api);
         new TagOps(ctx).register(api);
         new EdgeOps(ctx).register(api);
