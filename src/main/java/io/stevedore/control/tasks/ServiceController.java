@@ -27,7 +27,9 @@ import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 /**
  * The service scheduler: keeps each service's primary deployment at its desired count and replaces older
  * deployments' tasks in a rolling fashion within {@code maximumPercent} (tasks in flight) and
- * {@code minimumHealthyPercent} (RUNNING tasks kept), then marks the rollout COMPLETED.
+ * {@code minimumHealthyPercent} (RUNNING tasks kept), then marks the rollout COMPLETED. A deployment the circuit
+ * breaker failed ({@link DeploymentWatch}) launches no more tasks and replaces no old ones; with the breaker on, a new
+ * task counts as healthy (an old one may stop for it) only once it has stayed RUNNING for the breaker's window.
  *
  * <p>Above 300 lines on purpose: one service's pass (scale, roll, move off draining instances) is one algorithm
  * whose steps share the counts they change; the counts themselves are {@link ServiceCounts}.
