@@ -127,12 +127,11 @@ class ServiceDeploymentApiTest extends EcsServerTestBase {
                 && s.deployments().get(0).id().equals(v1Deployment) && s.runningCount() == 3);
         assertThat(back.taskDefinition()).isEqualTo(good);
         assertThat(back.deployments().get(0).taskDefinition()).isEqualTo(good);
-        List<Task> running = f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
+        // (a task on an instance the fleet drains meanwhile may be replaced: more than 3 may be desired RUNNING)
+        List<Task> live = f.ecs.describeTasks(b -> b.cluster("c").tasks(f.ecs.listTasks(l -> l.cluster("c")
                 .serviceName("api").desiredStatus("RUNNING")).taskArns())).tasks();
-        assertThat(running).hasSize(3).allSatisfy(t -> {
-            assertThat(t.taskDefinitionArn()).isEqualTo(good);
-            assertThat(t.lastStatus()).isEqualTo("RUNNING");
-        });
+        assertThat(live).allSatisfy(t -> assertThat(t.taskDefinitionArn()).isEqualTo(good))
+                .filteredOn(t -> t.lastStatus().equals("RUNNING")).hasSizeGreaterThanOrEqualTo(3);
 
         String failedEvent = "(service api) (deployment " + v2Deployment + ") deployment failed: tasks failed to start.";
         String rollbackEvent = "(service api) rolling back to deployment " + v1Deployment + ".";

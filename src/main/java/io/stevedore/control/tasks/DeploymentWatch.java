@@ -39,15 +39,16 @@ final class DeploymentWatch {
     }
 
     /**
-     * When a RUNNING task's essential container is due to exit (its start plus the simulated run's length),
-     * MAX_VALUE when not known (it runs until stopped, or the agent reports its exit).
+     * When a task's essential container is (or was) due to exit: its start plus the simulated run's length;
+     * MAX_VALUE when not known (it runs until stopped, or an agent reports its exit).
      */
     long exitsAt(Task t) {
         TaskRuntime rt = ctx.state().runtimes.get(t.taskArn()).orElse(null);
-        if (rt == null || rt.phase() != TaskRuntime.Phase.RUN || rt.runMillis() < 0 || t.startedAt() == null) {
+        if (rt == null || rt.runMillis() < 0 || t.startedAt() == null) {
             return Long.MAX_VALUE;
         }
-        // from the planned run length, not the deadline: a busy clock may have moved on between the two readings
+        // from the planned run length, not from the deadline or the stop time: on a busy machine the clock moves on
+        // between the readings of one transition, and the tick that stops the task may come well after the exit
         return t.startedAt().toEpochMilli() + Math.max(1, rt.runMillis());
     }
 
@@ -64,24 +65,25 @@ final class DeploymentWatch {
      */
     Service watch(Service s, List<Task> tasks, List<String> events) {
         Deployment primary = s.deployments().get(0);
-        if (primary.rolloutState() != DeploymentRolloutState.IN_PROGRESS) {
+        if (primary.rolloutState() == DeploymentRolloutState.FAILED) {
             return s;
         }
         DeploymentBook book = ctx.state().deploymentBooks.get(primary.id()).orElse(null);
-        if (book == null) {
-            return s;
+        ServiceDeployment sd = book == null ? null
+                : ctx.state().serviceDeployments.get(book.serviceDeploymentArn()).orElse(null);
+        if (sd == null) {
+            return s; // a deployment stored before service deployments were kept
         }
-        ServiceDeployment sd = ctx.state().serviceDeployments.get(book.serviceDeploymentArn()).orElse(null);
-        if (sd == null || sd.status() != ServiceDeploymentStatus.IN_PROGRESS
-                && sd.status() != ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS
-                && sd.status() != ServiceDeploymentStatus.ROLLBACK_REQUESTED) {
-            return s; // a completed deployment scaling (or one stored before service deployments were kept)
-        }
-        if (sd.status() == ServiceDeploymentStatus.ROLLBACK_REQUESTED) {
+        if (sd.status() == ServiceDeploymentStatus.ROLLBACK_REQUESTED) { // even if it completed since the request
             Deployment stopped = primary.toBuilder().rolloutState(DeploymentRolloutState.FAILED)
                     .rolloutStateReason("ECS deployment " + primary.id() + " stopped by StopServiceDeployment.")
                     .updatedAt(ctx.now()).build();
             return rollBack(s, stopped, sd, "Service deployment stopped by StopServiceDeployment.", false, events);
+        }
+        if (primary.rolloutState() != DeploymentRolloutState.IN_PROGRESS
+                || sd.status() != ServiceDeploymentStatus.IN_PROGRESS
+                && sd.status() != ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS) {
+            return s; // a completed deployment, or one scaling after it completed
         }
         DeploymentCircuitBreaker cb = s.deploymentConfiguration().deploymentCircuitBreaker();
         boolean reset = cb == null || !Boolean.FALSE.equals(cb.resetOnHealthyTask());
