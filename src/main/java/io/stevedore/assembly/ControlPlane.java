@@ -14,6 +14,7 @@ import io.stevedore.api.ops.ContainerInstanceOps;
 import io.stevedore.api.ops.DaemonOps;
 import io.stevedore.api.ops.DaemonTaskDefinitionOps;
 import io.stevedore.api.ops.EdgeOps;
+import io.stevedore.api.ops.ServiceDeploymentOps;
 import io.stevedore.api.ops.ServiceOps;
 import io.stevedore.api.ops.TagOps;
 import io.stevedore.api.ops.TaskDefinitionOps;
@@ -142,6 +143,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new DaemonOps(ctx).register(api);
         new TaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
+        new ServiceDeploymentOps(ctx).register(api);
         new ContainerInstanceOps(ctx, reconciler).register(api);
         new TagOps(ctx).register(api);
         new EdgeOps(ctx).register(api);

@@ -44,6 +44,7 @@ public final class Reconciler {
     private final EventRing events = new EventRing(EVENT_RING_SIZE);
     private final FleetLifecycle fleet;
     private final ServiceAutoScaling autoScaling;
+    private final ServiceController services;
     static final String AUTO_SCALING_STAGE = "service auto scaling";
     private final List<Stage> stages;
 
@@ -57,7 +58,7 @@ public final class Reconciler {
         this.timings = timings;
         this.factory = new TaskFactory(ctx, timings);
         this.lifecycle = new TaskLifecycle(ctx, timings);
-        ServiceController services = new ServiceController(ctx, factory, lifecycle);
+        this.services = new ServiceController(ctx, factory, lifecycle);
         SchedulingInputs inputs = new SchedulingInputs(ctx, offerings);
         SchedulerView view = new SchedulerView(ctx, inputs);
         LifecycleSettings d = LifecycleSettings.defaults();
@@ -116,7 +117,7 @@ public final class Reconciler {
 
     /** When the control plane next has work no task or instance event announces (see {@link FleetLifecycle}). */
     public long nextCheckMillis() {
-        return Math.min(fleet.nextCheckMillis(), autoScaling.nextCheckMillis());
+        return Math.min(Math.min(fleet.nextCheckMillis(), autoScaling.nextCheckMillis()), services.nextCheckMillis());
     }
 
     /** When the fleet lifecycle next has work no task or instance event announces (Service Auto Scaling aside). */

@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.ecs.model.DaemonDeployment;
 import software.amazon.awssdk.services.ecs.model.DaemonRevision;
 import software.amazon.awssdk.services.ecs.model.DaemonTaskDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.ServiceRevision;
 import software.amazon.awssdk.services.ecs.model.Setting;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
@@ -77,6 +79,16 @@ public final class EcsState {
      * so that the scheduler's count updates do not copy a hundred events each time; responses put them back.
      */
     public final Table<ServiceEventLog> serviceEvents;
+    /** Service deployments (ListServiceDeployments, DescribeServiceDeployments), by ARN; kept after they end. */
+    public final Table<ServiceDeployment> serviceDeployments;
+    /** Service revisions (DescribeServiceRevisions), by ARN: what a rollback deploys again. */
+    public final Table<ServiceRevision> serviceRevisions;
+    /** The control plane's notes on each service {@code Deployment}, by deployment id. */
+    public final Table<DeploymentBook> deploymentBooks;
+    /** Service deployments by service ARN. */
+    public final Index<ServiceDeployment, String> serviceDeploymentsByService;
+    /** Deployment books by the service deployment they belong to. */
+    public final Index<DeploymentBook, String> deploymentBooksByServiceDeployment;
     /** Each instance's disruption state (drain, Spot notice, impairment, image use), by EC2 id. */
     public final Table<InstanceLifecycleState> instanceLifecycle;
     /** Launch backoff per capacity provider after insufficient-capacity failures. */
@@ -151,6 +163,13 @@ public final class EcsState {
         this.instances = db.table(RowKind.MANAGED_INSTANCE.table(), new JsonCodec<>(ManagedInstance.class));
         this.protections = db.table(RowKind.TASK_PROTECTION.table(), new JsonCodec<>(Protection.class));
         this.serviceEvents = db.table("ecs.service-events", ServiceEventLog.CODEC);
+        this.serviceDeployments = db.table(RowKind.SERVICE_DEPLOYMENT.table(),
+                new SdkCodec<>(ServiceDeployment::builder, ServiceDeployment.class));
+        this.serviceRevisions = db.table(RowKind.SERVICE_REVISION.table(),
+                new SdkCodec<>(ServiceRevision::builder, ServiceRevision.class));
+        this.deploymentBooks = db.table(RowKind.DEPLOYMENT_BOOK.table(), new JsonCodec<>(DeploymentBook.class));
+        this.serviceDeploymentsByService = serviceDeployments.index(ServiceDeployment::serviceArn);
+        this.deploymentBooksByServiceDeployment = deploymentBooks.index(DeploymentBook::serviceDeploymentArn);
         this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
         this.idSeed = config.region() + "/" + config.accountId();
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);

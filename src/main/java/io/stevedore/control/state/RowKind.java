@@ -11,6 +11,8 @@ import software.amazon.awssdk.services.ecs.model.DaemonDeployment;
 import software.amazon.awssdk.services.ecs.model.DaemonRevision;
 import software.amazon.awssdk.services.ecs.model.DaemonTaskDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceRevision;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
@@ -27,6 +29,14 @@ public final class RowKind<T> {
     public static final RowKind<TaskDefinition> TASK_DEFINITION =
             new RowKind<>("ecs.task-definition", s -> s.taskDefinitions);
     public static final RowKind<Service> SERVICE = new RowKind<>("ecs.service", s -> s.services);
+    /** A service deployment (the SDK's {@code ServiceDeployment}): its status, circuit breaker and rollback. */
+    public static final RowKind<ServiceDeployment> SERVICE_DEPLOYMENT =
+            new RowKind<>("ecs.service-deployment", s -> s.serviceDeployments);
+    public static final RowKind<ServiceRevision> SERVICE_REVISION =
+            new RowKind<>("ecs.service-revision", s -> s.serviceRevisions);
+    /** The control plane's notes on a service's {@code Deployment} (revision, service deployment, breaker tally). */
+    public static final RowKind<DeploymentBook> DEPLOYMENT_BOOK =
+            new RowKind<>("ecs.deployment-book", s -> s.deploymentBooks);
     public static final RowKind<Task> TASK = new RowKind<>("ecs.task", s -> s.tasks);
     public static final RowKind<ContainerInstance> CONTAINER_INSTANCE =
             new RowKind<>("ecs.container-instance", s -> s.containerInstances);
