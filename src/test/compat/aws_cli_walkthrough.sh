@@ -49,6 +49,15 @@ ecs update-service --cluster "$cluster" --service test-ecs-service --desired-cou
 ecs wait services-stable --cluster "$cluster" --services test-ecs-service
 running=$(ecs describe-services --cluster "$cluster" --services test-ecs-service --query 'services[0].runningCount' --output text)
 [[ "$running" == 30 ]] || fail "runningCount $running, expected 30"
+# The deployment as a service deployment (ListServiceDeployments, DescribeServiceDeployments/Revisions).
+sd=$(ecs list-service-deployments --cluster "$cluster" --service test-ecs-service \
+  --query 'serviceDeployments[0].[status,serviceDeploymentArn]' --output text)
+[[ "$sd" == SUCCESSFUL*service-deployment/$cluster/test-ecs-service/* ]] || fail "service deployment '$sd'"
+revision=$(ecs describe-service-deployments --service-deployment-arns "${sd##*[[:space:]]}" \
+  --query 'serviceDeployments[0].targetServiceRevision.arn' --output text)
+td=$(ecs describe-service-revisions --service-revision-arns "$revision" --query 'serviceRevisions[0].taskDefinition' \
+  --output text)
+[[ "$td" == *task-definition/test-ecs-task:* ]] || fail "service revision task definition '$td'"
 
 echo "fleet for 30 tasks (512 cpu / 1024 MiB, ARM64, awsvpc):"
 fleet=$(ec2 describe-instances --filters "Name=tag:aws:ecs:clusterName,Values=$cluster" \

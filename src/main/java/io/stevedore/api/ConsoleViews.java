@@ -634,6 +634,7 @@ final class ConsoleViews {
             case MAX_LIFETIME -> "maximum-lifetime replacement (patching)";
             case REPAIR -> "auto repair of an impaired instance";
             case SPOT_INTERRUPTION -> "Spot interruption notice";
+            case DAEMON_DEPLOYMENT -> "daemon deployment: replaced by an instance running the daemon's revision";
         };
     }
 

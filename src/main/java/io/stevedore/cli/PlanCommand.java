@@ -114,7 +114,8 @@ public final class PlanCommand implements Callable<Integer> {
             for (Map.Entry<String, List<PendingGroup>> e : parts.entrySet()) {
                 GroupPlacement gp = placements.get(e.getKey());
                 List<Offering> offerings = gp.offerings();
-                LaunchPlan plan = new Provisioner().plan(new ProvisioningRequest(e.getValue(), offerings, gp.zones()));
+                LaunchPlan plan = new Provisioner().plan(new ProvisioningRequest(e.getValue(), offerings, gp.zones(),
+                        w.overhead(p.name())));
                 if (offerings.isEmpty() && selection.noMatchReason().isPresent()) {
                     plan = withReason(plan, selection.noMatchReason().get());
                 }

@@ -41,6 +41,12 @@ final class PlanFormat {
             Workload.Provider p = pp.provider();
             out.printf(Locale.ROOT, "%nCapacity provider %s (%s, %d subnet(s), %d offering(s) match its requirements)%n",
                     p.name(), p.capacityOptionType(), p.zones().size(), pp.offerings());
+            var overhead = w.overhead(p.name());
+            if (overhead.cpu() > 0 || overhead.memoryMiB() > 0) {
+                out.printf(Locale.ROOT, "Daemons %s reserve %d CPU units and %d MiB on every instance%n",
+                        w.daemons().stream().filter(d -> d.providers().contains(p.name())).map(Workload.Daemon::name)
+                                .toList(), overhead.cpu(), overhead.memoryMiB());
+            }
             fleetTable(out, p.zones(), pp.plan());
         }
         out.println();

@@ -29,7 +29,9 @@ import software.amazon.awssdk.services.ecs.model.PlacementStrategy;
  */
 public final class WorkloadReader {
     static final int MAX_CPU = 196_608;
-    private static final Set<String> TOP = Set.of("region", "capacityProviders", "taskGroups");
+    private static final Set<String> TOP = Set.of("region", "capacityProviders", "taskGroups", "daemons");
+    /** {@code image} is the simulator's (the plan needs only what the daemon reserves). */
+    private static final Set<String> DAEMON = Set.of("name", "cpu", "memory", "image", "capacityProviders");
     private static final Set<String> PROVIDER = Set.of("name", "capacityOptionType", "instanceRequirements",
             "subnets");
     private static final Set<String> GROUP = Set.of("name", "count", "cpu", "memory", "gpu", "networkMode",
@@ -56,7 +58,37 @@ public final class WorkloadReader {
             }
             groups.add(g);
         }
-        return new Workload(region, providers, groups);
+        return new Workload(region, providers, groups, daemons(providers));
+    }
+
+    /** The optional daemons: each on the named providers (all of them when none are named). */
+    private List<Workload.Daemon> daemons(Map<String, Workload.Provider> providers) {
+        List<Workload.Daemon> out = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        JsonNode list = doc.list("/daemons", false);
+        for (int i = 0; i < list.size(); i++) {
+            String at = "/daemons/" + i;
+            doc.known(at, DAEMON);
+            String name = doc.text(at + "/name");
+            if (!names.add(name)) {
+                throw error(at + "/name", "duplicate daemon name " + name);
+            }
+            int cpu = (int) doc.integer(at + "/cpu", 0, MAX_CPU, null);
+            int memory = (int) doc.integer(at + "/memory", 1, Integer.MAX_VALUE, null);
+            List<String> on = new ArrayList<>();
+            JsonNode cps = doc.list(at + "/capacityProviders", false);
+            for (int j = 0; j < cps.size(); j++) {
+                String p = doc.text(at + "/capacityProviders/" + j);
+                if (!providers.containsKey(p)) {
+                    throw error(at + "/capacityProviders/" + j, "no capacity provider named " + p + "; declared: "
+                            + providers.keySet());
+                }
+                on.add(p);
+            }
+            out.add(new Workload.Daemon(name, cpu, memory, on.isEmpty() ? new ArrayList<>(providers.keySet()) : on,
+                    doc.line(at)));
+        }
+        return out;
     }
 
     /** An error about the field at {@code pointer} of the file read last, with its line and column. */

@@ -7,6 +7,7 @@ import io.stevedore.control.scheduling.SchedulerView;
 import io.stevedore.control.scheduling.Scheduling;
 import io.stevedore.control.scheduling.SchedulingInputs;
 import io.stevedore.control.state.Context;
+import io.stevedore.control.state.DaemonCoverage;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.control.state.TaskRuntime;
@@ -148,10 +149,13 @@ final class PlaceTasks {
         }
     }
 
-    /** Puts a task on an instance: it starts at once on a registered one, or waits for a booting one. */
+    /**
+     * Puts a task on an instance: it starts at once on a registered one, or waits for a booting one, or for the
+     * daemon tasks of a registered one to be RUNNING (the daemon stage then starts it).
+     */
     private void assign(Task t, TaskRuntime rt, ManagedInstance mi) {
         TaskRuntime placed = rt.placed(mi.instanceId(), !mi.hasImage(rt.image()));
-        if (mi.containerInstanceArn() == null) {
+        if (mi.containerInstanceArn() == null || !DaemonCoverage.gateOpen(ctx.state(), mi)) {
             ctx.state().runtimes.put(rt.taskArn(), placed.to(Phase.WAIT_INSTANCE, 0));
         } else {
             ctx.state().instances.put(mi.instanceId(), mi.idleSince(-1));

@@ -2,6 +2,7 @@ package io.stevedore.control;
 
 import io.stevedore.control.agents.Agents;
 import io.stevedore.control.agents.ExternalPlacement;
+import io.stevedore.control.daemons.DaemonController;
 import io.stevedore.control.events.EventRing;
 import io.stevedore.control.fleet.FleetLifecycle;
 import io.stevedore.control.fleet.Launcher;
@@ -48,6 +49,7 @@ public final class Reconciler {
     private final Agents agents;
     private final ExternalPlacement external;
     private final RegisterBootedInstances booted;
+    private final ServiceController services;
     static final String AUTO_SCALING_STAGE = "service auto scaling";
     private final List<Stage> stages;
 
@@ -61,7 +63,7 @@ public final class Reconciler {
         this.timings = timings;
         this.factory = new TaskFactory(ctx, timings);
         this.lifecycle = new TaskLifecycle(ctx, timings);
-        ServiceController services = new ServiceController(ctx, factory, lifecycle);
+        this.services = new ServiceController(ctx, factory, lifecycle);
         SchedulingInputs inputs = new SchedulingInputs(ctx, offerings);
         SchedulerView view = new SchedulerView(ctx, inputs);
         LifecycleSettings d = LifecycleSettings.defaults();
@@ -75,6 +77,7 @@ public final class Reconciler {
         PlaceTasks placement = new PlaceTasks(ctx, inputs, view, new Scheduler(), starter,
                 new Launcher(ctx, fleet.backoffs()), lifecycle, services, external);
         PurgeStoppedTasks purge = new PurgeStoppedTasks(ctx);
+        DaemonController daemons = new DaemonController(ctx, factory, starter, lifecycle, d);
         this.autoScaling = new ServiceAutoScaling(ctx, new MetricStore(ctx.config().speed()));
         this.stages = List.of(
                 new Stage("register booted instances", () -> {
@@ -84,6 +87,7 @@ public final class Reconciler {
                 new Stage(AUTO_SCALING_STAGE, autoScaling::run),
                 new Stage("service scheduler", services::reconcile),
                 new Stage("advance tasks", lifecycle::advanceAll),
+                new Stage("daemon tasks", daemons::run),
                 new Stage("place waiting tasks", placement::run),
                 new Stage("advance placed tasks", lifecycle::advanceAll),
                 new Stage("fleet lifecycle", fleet::tick),
@@ -123,7 +127,7 @@ public final class Reconciler {
 
     /** When the control plane next has work no task or instance event announces (see {@link FleetLifecycle}). */
     public long nextCheckMillis() {
-        return Math.min(fleet.nextCheckMillis(), autoScaling.nextCheckMillis());
+        return Math.min(Math.min(fleet.nextCheckMillis(), autoScaling.nextCheckMillis()), services.nextCheckMillis());
     }
 
     /** When the fleet lifecycle next has work no task or instance event announces (Service Auto Scaling aside). */

@@ -250,7 +250,7 @@ public final class Compaction {
     private List<?> plannedFor = List.of();
 
     private Optional<ReplacementPlan> newCapacity(Provider p, Map<TaskDemand, Integer> rest) {
-        List<Object> inputs = List.of(p.offerings(), p.zones());
+        List<Object> inputs = List.of(p.offerings(), p.zones(), p.daemonOverhead());
         if (!inputs.equals(plannedFor)) {
             plans.clear();
             plannedFor = inputs;
@@ -261,7 +261,8 @@ public final class Compaction {
             for (Map.Entry<TaskDemand, Integer> e : k) {
                 groups.add(new PendingGroup("g" + i++, e.getKey(), e.getValue()));
             }
-            LaunchPlan plan = provisioner.plan(new ProvisioningRequest(groups, p.offerings(), p.zones()));
+            LaunchPlan plan = provisioner.plan(new ProvisioningRequest(groups, p.offerings(), p.zones(),
+                    p.daemonOverhead()));
             return plan.unplaceable().isEmpty() ? Optional.of(new ReplacementPlan(plan.ec2PerHour(), plan.fleet()))
                     : Optional.empty();
         });

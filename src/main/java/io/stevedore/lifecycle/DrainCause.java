@@ -11,7 +11,12 @@ public enum DrainCause {
     /** Auto repair of an IMPAIRED instance. */
     REPAIR(false),
     /** A Spot interruption notice. */
-    SPOT_INTERRUPTION(false);
+    SPOT_INTERRUPTION(false),
+    /**
+     * A daemon deployment (CreateDaemon on existing instances, UpdateDaemon, DeleteDaemon) replacing instances in
+     * batches of its drain percentage; paced by the deployment, not the disruption budget.
+     */
+    DAEMON_DEPLOYMENT(false);
 
     private final boolean voluntary;
 

@@ -37,10 +37,19 @@ public record FleetSnapshot(Instant now, Map<String, Provider> providers, List<M
      * @param zones             its subnets
      * @param settled           none of its tasks waits for capacity (PROVISIONING): compaction only acts then, so it
      *                          never takes room a waiting task is about to get
+     * @param daemonOverhead    what its daemons reserve on every instance (new capacity is planned with it)
      */
     public record Provider(String name, long scaleInAfterMillis, boolean autoRepair, Optional<EventWindow> window,
-                           DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled) {
+                           DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled,
+                           Resources daemonOverhead) {
+        /** A provider without daemons. */
+        public Provider(String name, long scaleInAfterMillis, boolean autoRepair, Optional<EventWindow> window,
+                        DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled) {
+            this(name, scaleInAfterMillis, autoRepair, window, budget, offerings, zones, settled, Resources.ZERO);
+        }
+
         public Provider {
+            daemonOverhead = daemonOverhead == null ? Resources.ZERO : daemonOverhead;
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(window, "window");
             Objects.requireNonNull(budget, "budget");

@@ -208,6 +208,7 @@ public final class LifecycleController {
             case MAX_LIFETIME -> "maximum lifetime";
             case REPAIR -> "auto repair";
             case SPOT_INTERRUPTION -> "Spot interruption";
+            case DAEMON_DEPLOYMENT -> "daemon deployment";
         };
     }
 }

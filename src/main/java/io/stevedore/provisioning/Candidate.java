@@ -8,15 +8,26 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** An offering as the packer sees it: what it registers, which architectures it runs, what an hour costs. */
+/**
+ * An offering as the packer sees it: what it registers less the per-instance overhead (what is left for tasks), which
+ * architectures it runs, what an hour costs.
+ */
 record Candidate(Offering offering, Resources capacity, int archMask, double cost) {
 
     static Candidate of(Offering o) {
+        return of(o, Resources.ZERO);
+    }
+
+    /** The offering with {@code overhead} (the daemons) taken off its registered resources, never below zero. */
+    static Candidate of(Offering o, Resources overhead) {
         int mask = 0;
         for (Architecture a : o.type().architectures()) {
             mask |= archBit(a);
         }
-        return new Candidate(o, InstanceReservation.registered(o.type()), mask, o.effectivePerHour());
+        Resources left = InstanceReservation.registered(o.type()).minus(overhead);
+        left = new Resources(Math.max(0, left.cpu()), Math.max(0, left.memoryMiB()), Math.max(0, left.gpus()),
+                Math.max(0, left.enis()));
+        return new Candidate(o, left, mask, o.effectivePerHour());
     }
 
     static int archBit(Architecture a) {
@@ -41,9 +52,14 @@ record Candidate(Offering offering, Resources capacity, int archMask, double cos
      * architecture): they can never be part of a cheapest fleet. Result in {@link #ORDER}.
      */
     static List<Candidate> undominated(List<Offering> offerings) {
+        return undominated(offerings, Resources.ZERO);
+    }
+
+    /** {@link #undominated(List)} of the offerings with {@code overhead} taken off each. */
+    static List<Candidate> undominated(List<Offering> offerings, Resources overhead) {
         List<Candidate> all = new ArrayList<>();
         for (Offering o : offerings) {
-            Candidate c = of(o);
+            Candidate c = of(o, overhead);
             if (c.capacity.cpu() > 0 && c.capacity.memoryMiB() > 0) {
                 all.add(c);
             }

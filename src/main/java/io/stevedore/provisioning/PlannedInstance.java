@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param zone       subnet and Availability Zone
  * @param tasks      the tasks it receives, by group
  * @param registered what the instance will register with ECS
- * @param allocated  what its tasks reserve (never more than {@code registered})
+ * @param allocated  what its tasks and the provider's daemons (the request's per-instance overhead) reserve, never
+ *                   more than {@code registered}
  */
 public record PlannedInstance(Offering offering, Zone zone, List<TaskAssignment> tasks, Resources registered,
                               Resources allocated) {

@@ -1,6 +1,7 @@
 package io.stevedore.provisioning;
 
 import io.stevedore.catalog.Offering;
+import io.stevedore.placement.InstanceReservation;
 import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import java.util.ArrayDeque;
@@ -17,6 +18,9 @@ import java.util.Optional;
  * Chooses the cheapest set of new instances (EC2 price + management fee per hour) for pending tasks.
  *
  * <ol>
+ *   <li>Every offering's capacity is what it registers less the request's per-instance overhead (the daemons of
+ *       the provider), so the packing, its costs and the unplaceable verdicts all see only what is left for
+ *       tasks; each planned instance's allocation includes the overhead.</li>
  *   <li>Groups no allowed type can run are reported as {@link Unplaceable} with the deciding dimension.</li>
  *   <li>Each group is split evenly over the provider's zones (counts differ by at most one; the zones that get
  *       the remainder rotate from group to group so the zones stay balanced overall).</li>
@@ -33,7 +37,7 @@ public final class Provisioner {
     public LaunchPlan plan(ProvisioningRequest request) {
         List<Candidate> all = new ArrayList<>();
         for (Offering o : request.offerings()) {
-            all.add(Candidate.of(o));
+            all.add(Candidate.of(o, request.overhead()));
         }
         List<Unplaceable> unplaceable = new ArrayList<>();
         List<PendingGroup> feasible = new ArrayList<>();
@@ -80,13 +84,14 @@ public final class Provisioner {
         }
         List<PlannedInstance> instances = new ArrayList<>();
         if (shapes.size() > 0) {
-            Packer packer = new Packer(shapes, Candidate.undominated(request.offerings()));
+            Packer packer = new Packer(shapes, Candidate.undominated(request.offerings(),
+                    request.overhead()));
             for (int z = 0; z < zones.size(); z++) {
                 List<Bin> bins = packer.pack(demand[z]);
                 bins.sort(Comparator.comparing((Bin b) -> packer.candidates().get(b.cand).name())
                         .thenComparing(b -> -b.total()));
                 for (Bin b : bins) {
-                    instances.add(instance(b, zones.get(z), packer, queues.get(z), feasible));
+                    instances.add(instance(b, zones.get(z), packer, queues.get(z), feasible, request.overhead()));
                 }
             }
         }
@@ -94,7 +99,7 @@ public final class Provisioner {
     }
 
     private static PlannedInstance instance(Bin b, Zone zone, Packer packer, List<Deque<int[]>> queues,
-                                            List<PendingGroup> groups) {
+                                            List<PendingGroup> groups, Resources overhead) {
         Candidate c = packer.candidates().get(b.cand);
         Map<Integer, Integer> byGroup = new LinkedHashMap<>();
         for (int s = 0; s < b.counts.length; s++) {
@@ -113,7 +118,8 @@ public final class Provisioner {
         }
         List<TaskAssignment> tasks = new ArrayList<>();
         byGroup.forEach((g, n) -> tasks.add(new TaskAssignment(groups.get(g).key(), n)));
-        Resources allocated = new Resources((int) b.cpu, b.mem, (int) b.gpu, (int) b.eni);
-        return new PlannedInstance(c.offering(), zone, tasks, c.capacity(), allocated);
+        Resources allocated = new Resources((int) b.cpu, b.mem, (int) b.gpu, (int) b.eni).plus(overhead);
+        return new PlannedInstance(c.offering(), zone, tasks, InstanceReservation.registered(c.offering().type()),
+                allocated);
     }
 }

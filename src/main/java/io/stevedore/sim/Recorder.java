@@ -8,6 +8,7 @@ import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.ecs.DaemonDefinitions;
 import io.stevedore.ecs.Statuses;
 import io.stevedore.ecs.fargate.FargateQuote;
 import io.stevedore.sim.billing.FargateTaskBill;
@@ -61,6 +62,8 @@ final class Recorder {
         long pullStarted = -1;
         long started = -1;
         boolean allocated;
+        /** A daemon's task: it holds room on its instance (allocation) but is no workload task (latency, Fargate). */
+        boolean daemon;
 
         TaskLife(long created, String taskDefinitionArn, String provider, int cpu, long memoryMiB) {
             this.created = created;
@@ -165,12 +168,22 @@ final class Recorder {
             l = new TaskLife(t.createdAt().toEpochMilli(), t.taskDefinitionArn(), t.capacityProviderName(),
                     parse(t.cpu()), parse(t.memory()));
             tasks.put(arn, l);
-            FargateView v = fargateView(l);
+            l.daemon = DaemonDefinitions.isDaemonGroup(t.group());
+            FargateView v = l.daemon ? null : fargateView(l);
             if (v != null && v.quote() instanceof FargateQuote.Unrunnable) {
                 unrunnableTasks.merge(v.family(), 1, Integer::sum);
             }
         }
         String s = t.lastStatus();
+        if (l.daemon) { // a daemon's task is the instance's: no start latency, no stop cause, no Fargate twin
+            if (Statuses.isStopped(s)) {
+                tasks.remove(arn);
+                if (l.allocated) {
+                    release(l);
+                }
+            }
+            return;
+        }
         boolean isPending = Statuses.isRunning(t.desiredStatus()) && Statuses.isStarting(s);
         if (isPending) {
             pending.add(arn);

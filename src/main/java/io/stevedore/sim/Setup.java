@@ -71,6 +71,17 @@ final class Setup {
             SimWorkload.TaskDefinitionSpec td = workload.taskDefinitions().get(i);
             call("RegisterTaskDefinition", td.request().deepCopy(), "taskDefinitions." + i, td.line());
         }
+        for (int i = 0; i < workload.daemons().size(); i++) {
+            SimWorkload.DaemonSpec d = workload.daemons().get(i);
+            String arn = call("RegisterDaemonTaskDefinition", d.request().deepCopy(), "daemons." + i, d.line())
+                    .path("daemonTaskDefinitionArn").asText();
+            ObjectNode create = JSON.objectNode().put("daemonName", d.name()).put("clusterArn", CLUSTER)
+                    .put("daemonTaskDefinitionArn", arn);
+            ArrayNode providers = JSON.arrayNode();
+            d.providers().forEach(providers::add);
+            create.set("capacityProviderArns", providers);
+            call("CreateDaemon", create, "daemons." + i, d.line());
+        }
     }
 
     private ObjectNode provider(SimWorkload.Provider p) {

@@ -17,7 +17,7 @@ class ReconcilerStagesTest {
             names = kit.plane().reconciler().stages().stream().map(Reconciler.Stage::name).toList();
         }
         assertThat(names).containsExactly("register booted instances", "service auto scaling", "service scheduler",
-                "advance tasks",
+                "advance tasks", "daemon tasks",
                 "place waiting tasks", "advance placed tasks", "fleet lifecycle", "purge stopped tasks");
         String doc = Files.readString(Path.of("docs/architecture.md"));
         int at = doc.indexOf("## The tick");

@@ -5,6 +5,7 @@ import static io.stevedore.ecs.Errors.require;
 import io.stevedore.api.EcsApi;
 import io.stevedore.api.Pages;
 import io.stevedore.control.state.Context;
+import io.stevedore.control.tasks.ServiceDeployments;
 import io.stevedore.ecs.Errors;
 import io.stevedore.ecs.PlacementModelMapper;
 import io.stevedore.ecs.Statuses;
@@ -34,15 +35,19 @@ import software.amazon.awssdk.services.ecs.model.PropagateTags;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.ecs.model.ThresholdConfiguration;
+import software.amazon.awssdk.services.ecs.model.ThresholdType;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /** CreateService, UpdateService, DeleteService, DescribeServices, ListServices. */
 public final class ServiceOps {
     private final Context ctx;
+    private final ServiceDeployments history;
 
     public ServiceOps(Context ctx) {
         this.ctx = ctx;
+        this.history = new ServiceDeployments(ctx);
     }
 
     public void register(EcsApi api) {
@@ -72,7 +77,10 @@ public final class ServiceOps {
                 b.minimumHealthyPercent(given.minimumHealthyPercent());
             }
             if (given.deploymentCircuitBreaker() != null) {
-                b.deploymentCircuitBreaker(given.deploymentCircuitBreaker());
+                b.deploymentCircuitBreaker(breaker(given.deploymentCircuitBreaker()));
+            }
+            if (given.alarms() != null) {
+                b.alarms(given.alarms()); // stored and shown; not evaluated (docs/decisions.md)
             }
         }
         DeploymentConfiguration dc = b.build();
@@ -82,10 +90,19 @@ public final class ServiceOps {
         return dc;
     }
 
+    /** The circuit breaker as given, its threshold configuration checked. */
+    private static DeploymentCircuitBreaker breaker(DeploymentCircuitBreaker cb) {
+        ThresholdConfiguration tc = cb.thresholdConfiguration();
+        if (tc != null) {
+            require(tc.type() != null && tc.type() != ThresholdType.UNKNOWN_TO_SDK_VERSION,
+                    "thresholdConfiguration.type must be one of COUNT, BOUNDED_PERCENT, UNBOUNDED_PERCENT.");
+            require(tc.value() != null && tc.value() >= 1, "thresholdConfiguration.value must be at least 1.");
+        }
+        return cb;
+    }
+
     private Deployment newDeployment(TaskDefinition td, LaunchTargets targets, NetworkConfiguration nc, int desired) {
-        String hex = ctx.state().newId("deployment");
-        String digits = String.format("%019d", Long.parseUnsignedLong(hex.substring(0, 15), 16) % 10_000_000_000_000_000L);
-        String id = "ecs-svc/" + digits;
+        String id = ServiceDeployments.newDeploymentId(ctx.state());
         return Deployment.builder().id(id).status(Statuses.DEPLOYMENT_PRIMARY).taskDefinition(td.taskDefinitionArn())
                 .desiredCount(desired).pendingCount(0).runningCount(0).failedTasks(0).createdAt(ctx.now())
                 .updatedAt(ctx.now()).launchType(targets.launchType())
@@ -146,6 +163,8 @@ public final class ServiceOps {
                         ? AvailabilityZoneRebalancing.ENABLED.toString()
                         : r.availabilityZoneRebalancingAsString())
                 .build();
+        history.forget(arn); // a service made again under an old name starts without its old deployments
+        s = s.toBuilder().currentServiceDeployment(history.started(s, s.deployments().get(0), td)).build();
         ctx.state().services.put(arn, s);
         ctx.state().serviceEvents.remove(arn); // a service made again under an old name starts without events
         ctx.state().tags.remove(arn);
@@ -200,10 +219,14 @@ public final class ServiceOps {
         } else {
             deployments.addAll(s.deployments());
             deployments.set(0, primary.toBuilder().desiredCount(desired).rolloutState(
-                    desired == primary.runningCount() ? primary.rolloutStateAsString()
-                            : DeploymentRolloutState.IN_PROGRESS.toString()).build());
+                    desired == primary.runningCount() || primary.rolloutState() == DeploymentRolloutState.FAILED
+                            ? primary.rolloutStateAsString() : DeploymentRolloutState.IN_PROGRESS.toString())
+                    .build());
         }
         b.deployments(deployments);
+        if (redeploy) {
+            b.currentServiceDeployment(history.started(b.build(), deployments.get(0), td));
+        }
         if (r.enableExecuteCommand() != null) {
             b.enableExecuteCommand(r.enableExecuteCommand());
         }
@@ -236,6 +259,7 @@ public final class ServiceOps {
         }
         Service u = s.toBuilder().status(Statuses.SERVICE_DRAINING).desiredCount(0).build();
         ctx.state().services.put(u.serviceArn(), u);
+        history.serviceDeleted(u.serviceArn());
         return DeleteServiceResponse.builder().service(ctx.state().withEvents(u)).build();
     }
 

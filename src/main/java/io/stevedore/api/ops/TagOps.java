@@ -62,6 +62,10 @@ public final class TagOps {
             return s.tasks.contains(arn);
         } else if (arn.contains(":task-definition/")) {
             return s.taskDefinitions.contains(arn);
+        } else if (arn.contains(":daemon-task-definition/")) {
+            return s.daemonTaskDefinitions.contains(arn);
+        } else if (arn.contains(":daemon/")) {
+            return s.daemons.contains(arn);
         } else if (arn.contains(":container-instance/")) {
             return s.containerInstances.contains(arn);
         } else if (arn.contains(":capacity-provider/")) {

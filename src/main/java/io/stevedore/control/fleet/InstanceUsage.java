@@ -4,6 +4,7 @@ import io.stevedore.control.state.Context;
 import io.stevedore.control.state.InstanceLifecycleState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.ecs.DaemonDefinitions;
 import io.stevedore.store.Table;
 import java.time.Duration;
 import java.util.Collection;
@@ -57,10 +58,12 @@ final class InstanceUsage {
                 continue;
             }
             List<TaskRuntime> on = ctx.state().runtimesByInstance.values(id);
+            boolean busy = ctx.state().daemons.size() == 0 ? !on.isEmpty() : on.stream().anyMatch(rt -> !ctx.state()
+                    .tasks.get(rt.taskArn()).map(t -> DaemonDefinitions.isDaemonGroup(t.group())).orElse(false));
             ManagedInstance u = mi;
-            if (!on.isEmpty() && mi.idleSinceMillis() >= 0) {
+            if (busy && mi.idleSinceMillis() >= 0) {
                 u = u.idleSince(-1);
-            } else if (on.isEmpty() && mi.idleSinceMillis() < 0) {
+            } else if (!busy && mi.idleSinceMillis() < 0) {
                 u = u.idleSince(now);
             }
             InstanceLifecycleState l = life.get(id).orElse(InstanceLifecycleState.of(id));

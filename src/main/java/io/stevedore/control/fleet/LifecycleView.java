@@ -10,6 +10,7 @@ import io.stevedore.control.state.InstanceLifecycleState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.WindowSetting;
+import io.stevedore.ecs.DaemonDefinitions;
 import io.stevedore.ecs.Statuses;
 import io.stevedore.lifecycle.DisruptionBudget;
 import io.stevedore.lifecycle.DrainCause;
@@ -305,7 +306,7 @@ final class LifecycleView {
         }
         boolean settled = unsettled.count(clusterArn + "/" + p.name()) == 0;
         return new FleetSnapshot.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones(),
-                settled);
+                settled, cap.daemonOverhead());
     }
 
     private Cached member(ManagedInstance mi, ContainerInstance ci, Instance ec2, FleetSnapshot.Provider p, long now) {
@@ -335,6 +336,12 @@ final class LifecycleView {
             }
             if (tw.protectedUntilMillis() != Long.MAX_VALUE) {
                 validUntil = Math.min(validUntil, tw.protectedUntilMillis());
+            }
+            if (DaemonDefinitions.isDaemonGroup(t.group())) {
+                // a daemon task is the instance's, not work to move: what it holds is not the tasks' to use
+                Resources held = tw.work().map(w -> w.demand().resources()).orElse(Resources.ZERO);
+                registered = registered.minus(held);
+                continue;
             }
             tw.work().ifPresent(work::add);
         }

@@ -4,6 +4,7 @@ import io.stevedore.cloud.Instance;
 import io.stevedore.control.agents.Agents;
 import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
+import io.stevedore.control.state.DaemonCoverage;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.control.state.TaskRuntime;
@@ -13,7 +14,7 @@ import java.util.Optional;
 
 /**
  * The tick's first stage: an instance the cloud reports running registers as an ACTIVE container instance and the
- * tasks placed on it while it booted start; an instance that never came up frees its tasks for placement again.
+ * tasks placed on it while it booted start (after its daemon tasks, when daemons cover its provider); an instance that never came up frees its tasks for placement again.
  */
 public final class RegisterBootedInstances {
     private final Context ctx;
@@ -45,6 +46,9 @@ public final class RegisterBootedInstances {
             ctx.state().containerInstances.put(arn, ContainerInstances.register(ctx, mi, ec2.get(), arn));
             ctx.state().instances.put(mi.instanceId(), mi.registered(arn).idleSince(ctx.now().toEpochMilli()));
             agents.registered(mi.clusterArn(), arn, mi.instanceId());
+            if (!DaemonCoverage.covering(ctx.state(), mi.clusterArn(), mi.capacityProvider()).isEmpty()) {
+                continue; // its daemon tasks start first; the daemon stage starts the rest once they are RUNNING
+            }
             for (TaskRuntime rt : waitingFor(mi)) {
                 ctx.state().tasks.get(rt.taskArn()).ifPresent(t -> starter.start(t, rt, ctx.state().instances
                         .get(mi.instanceId()).orElseThrow(), ec2.get()));

@@ -154,7 +154,8 @@ final class LaunchPlanner {
             groups.add(new PendingGroup(key, g.demand(), tasks.size()));
             queues.put(key, new ArrayDeque<>(tasks));
         });
-        LaunchPlan plan = provisioner.plan(new ProvisioningRequest(groups, b.offerings, b.zones));
+        LaunchPlan plan = provisioner.plan(new ProvisioningRequest(groups, b.offerings, b.zones,
+                b.provider.daemonOverhead()));
         for (PlannedInstance pi : plan.instances()) {
             List<String> arns = new ArrayList<>();
             Set<Architecture> archs = EnumSet.noneOf(Architecture.class);

@@ -5,6 +5,8 @@ import io.stevedore.catalog.InstanceType;
 import io.stevedore.cloud.Instance;
 import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
+import io.stevedore.control.state.Daemon;
+import io.stevedore.control.state.DaemonCoverage;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.RowKind;
@@ -106,6 +108,7 @@ public final class SchedulerView {
                 .on(RowKind.CONTAINER_INSTANCE, (id, before, after) -> s.instancesByContainerInstance.ids(id)
                         .forEach(this::touch))
                 .on(RowKind.TASK_DEFINITION, (id, before, after) -> voidAll())
+                .on(RowKind.DAEMON, (id, before, after) -> voidAll())
                 .onReset(this::voidAll);
     }
 
@@ -275,7 +278,7 @@ public final class SchedulerView {
     private Optional<InstanceView> view(ManagedInstance mi, Instance ec2, InstanceType type, Usage u) {
         Architecture arch = type.architectures().iterator().next();
         Resources registered = InstanceReservation.registered(type);
-        Resources remaining = clamp(registered.minus(u.used));
+        Resources remaining = clamp(registered.minus(u.used).minus(missingDaemons(mi, u)));
         if (mi.containerInstanceArn() == null) {
             Map<String, String> attrs = InstanceView.standardAttributes(type, arch, ec2.availabilityZone(),
                     ec2.subnetId(), Map.of());
@@ -303,6 +306,20 @@ public final class SchedulerView {
                 ci.versionInfo() == null ? ContainerInstances.AGENT_VERSION : ci.versionInfo().agentVersion(),
                 ci.registeredAt() == null ? Instant.EPOCH : ci.registeredAt(), attrs, registered, remaining, u.ports,
                 u.groups));
+    }
+
+    /**
+     * What the instance holds for daemons of its provider whose task is not on it yet (all of them while it boots):
+     * their tasks start there before any other, so no other task may take that room.
+     */
+    private Resources missingDaemons(ManagedInstance mi, Usage u) {
+        Resources r = Resources.ZERO;
+        for (Daemon d : DaemonCoverage.covering(ctx.state(), mi.clusterArn(), mi.capacityProvider())) {
+            if (mi.containerInstanceArn() == null || !u.groups.containsKey(d.group())) {
+                r = r.plus(DaemonCoverage.demand(ctx.state(), d).map(TaskDemand::resources).orElse(Resources.ZERO));
+            }
+        }
+        return r;
     }
 
     /** Never negative: a task definition edited under running tasks must not stop the whole tick. */

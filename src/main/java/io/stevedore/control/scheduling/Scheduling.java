@@ -3,6 +3,7 @@ package io.stevedore.control.scheduling;
 import io.stevedore.catalog.Offering;
 import io.stevedore.placement.PlacementConstraint;
 import io.stevedore.placement.PlacementStrategy;
+import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.Zone;
 import java.util.List;
@@ -52,10 +53,18 @@ public final class Scheduling {
      * @param offerings     priced offerings of its instance requirements and capacity option, cheapest first
      * @param zones         its subnets and their zones
      * @param noMatchReason why there are no offerings (empty when there are)
+     * @param daemonOverhead what the provider's daemons reserve on each of its instances (one task of each)
      */
     public record ProviderCapacity(String name, List<Offering> offerings, List<Zone> zones,
-                                   Optional<String> noMatchReason) {
+                                   Optional<String> noMatchReason, Resources daemonOverhead) {
+        /** A provider without daemons. */
+        public ProviderCapacity(String name, List<Offering> offerings, List<Zone> zones,
+                                Optional<String> noMatchReason) {
+            this(name, offerings, zones, noMatchReason, Resources.ZERO);
+        }
+
         public ProviderCapacity {
+            daemonOverhead = daemonOverhead == null ? Resources.ZERO : daemonOverhead;
             Objects.requireNonNull(name, "name");
             offerings = List.copyOf(offerings);
             zones = List.copyOf(zones);

@@ -4,6 +4,7 @@ import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.catalog.Selection;
 import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.control.state.Context;
+import io.stevedore.control.state.DaemonCoverage;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.ecs.PurchaseOptions;
 import io.stevedore.ecs.TaskDemandMapper;
@@ -54,7 +55,7 @@ public final class SchedulingInputs {
         if (plain && demandByDefinition.containsKey(t.taskDefinitionArn())) {
             return Optional.of(demandByDefinition.get(t.taskDefinitionArn()));
         }
-        Optional<TaskDefinition> td = ctx.state().taskDefinitions.get(t.taskDefinitionArn());
+        Optional<TaskDefinition> td = ctx.state().definitionOf(t.taskDefinitionArn());
         if (td.isEmpty()) {
             return Optional.empty();
         }
@@ -82,7 +83,10 @@ public final class SchedulingInputs {
         PurchaseOption option = PurchaseOptions.of(p);
         try {
             Selection sel = selection(lt.instanceRequirements(), option);
-            return new ProviderCapacity(p.name(), sel.offerings(), zones, sel.noMatchMessage());
+            return new ProviderCapacity(p.name(), sel.offerings(), zones, sel.noMatchMessage(),
+                    DaemonCoverage.overhead(ctx.state(), p.cluster() == null ? null
+                            : ctx.clusterArn(Context.clusterName(p.cluster())),
+                            p.name()));
         } catch (RuntimeException e) {
             return new ProviderCapacity(p.name(), List.of(), zones, Optional.of(String.valueOf(e.getMessage())));
         }

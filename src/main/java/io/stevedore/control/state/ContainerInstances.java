@@ -122,7 +122,7 @@ public final class ContainerInstances {
             running += Statuses.isRunning(t.lastStatus()) ? 1 : 0;
             starting += Statuses.isStarting(t.lastStatus()) ? 1 : 0;
             TaskDefinition td = tds.computeIfAbsent(t.taskDefinitionArn(),
-                    a -> state.taskDefinitions.get(a).orElse(null));
+                    a -> state.definitionOf(a).orElse(null));
             if (td != null) {
                 try {
                     TaskDemand d = TaskDemandMapper.toDemand(td, t.overrides());

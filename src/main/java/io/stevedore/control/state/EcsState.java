@@ -1,5 +1,6 @@
 package io.stevedore.control.state;
 
+import io.stevedore.ecs.DaemonDefinitions;
 import io.stevedore.ecs.SdkCodec;
 import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.ecs.Statuses;
@@ -13,13 +14,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.DaemonDeployment;
+import software.amazon.awssdk.services.ecs.model.DaemonRevision;
+import software.amazon.awssdk.services.ecs.model.DaemonTaskDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.ServiceRevision;
 import software.amazon.awssdk.services.ecs.model.Setting;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
@@ -55,6 +62,14 @@ public final class EcsState {
     public final Table<Task> tasks;
     public final Table<ContainerInstance> containerInstances;
     public final Table<TagSet> tags;
+    /** Daemon task definitions, by ARN ({@code daemon-task-definition/family:revision}). */
+    public final Table<DaemonTaskDefinition> daemonTaskDefinitions;
+    /** Daemons, by ARN. */
+    public final Table<Daemon> daemons;
+    /** Daemon revisions (immutable snapshots taken at each deployment), by ARN. */
+    public final Table<DaemonRevision> daemonRevisions;
+    /** Daemon deployments, by ARN. */
+    public final Table<DaemonDeployment> daemonDeployments;
     public final Table<Setting> accountSettings;
     public final Table<TaskRuntime> runtimes;
     public final Table<ManagedInstance> instances;
@@ -64,6 +79,16 @@ public final class EcsState {
      * so that the scheduler's count updates do not copy a hundred events each time; responses put them back.
      */
     public final Table<ServiceEventLog> serviceEvents;
+    /** Service deployments (ListServiceDeployments, DescribeServiceDeployments), by ARN; kept after they end. */
+    public final Table<ServiceDeployment> serviceDeployments;
+    /** Service revisions (DescribeServiceRevisions), by ARN: what a rollback deploys again. */
+    public final Table<ServiceRevision> serviceRevisions;
+    /** The control plane's notes on each service {@code Deployment}, by deployment id. */
+    public final Table<DeploymentBook> deploymentBooks;
+    /** Service deployments by service ARN. */
+    public final Index<ServiceDeployment, String> serviceDeploymentsByService;
+    /** Deployment books by the service deployment they belong to. */
+    public final Index<DeploymentBook, String> deploymentBooksByServiceDeployment;
     /** Each instance's disruption state (drain, Spot notice, impairment, image use), by EC2 id. */
     public final Table<InstanceLifecycleState> instanceLifecycle;
     /** Launch backoff per capacity provider after insufficient-capacity failures. */
@@ -130,11 +155,25 @@ public final class EcsState {
         this.containerInstances = db.table(RowKind.CONTAINER_INSTANCE.table(),
                 new SdkCodec<>(ContainerInstance::builder, ContainerInstance.class));
         this.tags = db.table(RowKind.TAGS.table(), new JsonCodec<>(TagSet.class));
+        this.daemonTaskDefinitions = db.table(RowKind.DAEMON_TASK_DEFINITION.table(),
+                new SdkCodec<>(DaemonTaskDefinition::builder, DaemonTaskDefinition.class));
+        this.daemons = db.table(RowKind.DAEMON.table(), new JsonCodec<>(Daemon.class));
+        this.daemonRevisions = db.table(RowKind.DAEMON_REVISION.table(),
+                new SdkCodec<>(DaemonRevision::builder, DaemonRevision.class));
+        this.daemonDeployments = db.table(RowKind.DAEMON_DEPLOYMENT.table(),
+                new SdkCodec<>(DaemonDeployment::builder, DaemonDeployment.class));
         this.accountSettings = db.table("ecs.account-setting", new SdkCodec<>(Setting::builder, Setting.class));
         this.runtimes = db.table(RowKind.TASK_RUNTIME.table(), new JsonCodec<>(TaskRuntime.class));
         this.instances = db.table(RowKind.MANAGED_INSTANCE.table(), new JsonCodec<>(ManagedInstance.class));
         this.protections = db.table(RowKind.TASK_PROTECTION.table(), new JsonCodec<>(Protection.class));
         this.serviceEvents = db.table("ecs.service-events", ServiceEventLog.CODEC);
+        this.serviceDeployments = db.table(RowKind.SERVICE_DEPLOYMENT.table(),
+                new SdkCodec<>(ServiceDeployment::builder, ServiceDeployment.class));
+        this.serviceRevisions = db.table(RowKind.SERVICE_REVISION.table(),
+                new SdkCodec<>(ServiceRevision::builder, ServiceRevision.class));
+        this.deploymentBooks = db.table(RowKind.DEPLOYMENT_BOOK.table(), new JsonCodec<>(DeploymentBook.class));
+        this.serviceDeploymentsByService = serviceDeployments.index(ServiceDeployment::serviceArn);
+        this.deploymentBooksByServiceDeployment = deploymentBooks.index(DeploymentBook::serviceDeploymentArn);
         this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
         this.idSeed = config.region() + "/" + config.accountId();
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
@@ -167,6 +206,20 @@ public final class EcsState {
         this.agents = db.table(RowKind.AGENT_INSTANCE.table(), new JsonCodec<>(AgentInstance.class));
         this.agentsByInstance = agents.index(AgentInstance::instanceId);
         this.feed = new ChangeFeed(this);
+    }
+
+    /**
+     * The definition a task runs, as the engine reads it: its task definition, or for a daemon's task its daemon task
+     * definition in the task definition's shape ({@link DaemonDefinitions#asTaskDefinition}).
+     */
+    public Optional<TaskDefinition> definitionOf(String taskDefinitionArn) {
+        if (taskDefinitionArn == null) {
+            return Optional.empty();
+        }
+        if (DaemonDefinitions.isDaemonDefinition(taskDefinitionArn)) {
+            return daemonTaskDefinitions.get(taskDefinitionArn).map(DaemonDefinitions::asTaskDefinition);
+        }
+        return taskDefinitions.get(taskDefinitionArn);
     }
 
     /** The key of {@link #tasksByDesiredStatus}. */

@@ -7,7 +7,12 @@ import java.util.function.Function;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.DaemonDeployment;
+import software.amazon.awssdk.services.ecs.model.DaemonRevision;
+import software.amazon.awssdk.services.ecs.model.DaemonTaskDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceRevision;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
@@ -24,12 +29,28 @@ public final class RowKind<T> {
     public static final RowKind<TaskDefinition> TASK_DEFINITION =
             new RowKind<>("ecs.task-definition", s -> s.taskDefinitions);
     public static final RowKind<Service> SERVICE = new RowKind<>("ecs.service", s -> s.services);
+    /** A service deployment (the SDK's {@code ServiceDeployment}): its status, circuit breaker and rollback. */
+    public static final RowKind<ServiceDeployment> SERVICE_DEPLOYMENT =
+            new RowKind<>("ecs.service-deployment", s -> s.serviceDeployments);
+    public static final RowKind<ServiceRevision> SERVICE_REVISION =
+            new RowKind<>("ecs.service-revision", s -> s.serviceRevisions);
+    /** The control plane's notes on a service's {@code Deployment} (revision, service deployment, breaker tally). */
+    public static final RowKind<DeploymentBook> DEPLOYMENT_BOOK =
+            new RowKind<>("ecs.deployment-book", s -> s.deploymentBooks);
     public static final RowKind<Task> TASK = new RowKind<>("ecs.task", s -> s.tasks);
     public static final RowKind<ContainerInstance> CONTAINER_INSTANCE =
             new RowKind<>("ecs.container-instance", s -> s.containerInstances);
     public static final RowKind<EcsState.TagSet> TAGS = new RowKind<>("ecs.tags", s -> s.tags);
     public static final RowKind<EcsState.Protection> TASK_PROTECTION =
             new RowKind<>("ecs.task-protection", s -> s.protections);
+    /** Managed Daemons (RegisterDaemonTaskDefinition, CreateDaemon, its revisions and deployments). */
+    public static final RowKind<DaemonTaskDefinition> DAEMON_TASK_DEFINITION =
+            new RowKind<>("ecs.daemon-task-definition", s -> s.daemonTaskDefinitions);
+    public static final RowKind<Daemon> DAEMON = new RowKind<>("ecs.daemon", s -> s.daemons);
+    public static final RowKind<DaemonRevision> DAEMON_REVISION =
+            new RowKind<>("ecs.daemon-revision", s -> s.daemonRevisions);
+    public static final RowKind<DaemonDeployment> DAEMON_DEPLOYMENT =
+            new RowKind<>("ecs.daemon-deployment", s -> s.daemonDeployments);
     /** The engine's side of a task: its phase, due time and placement. */
     public static final RowKind<TaskRuntime> TASK_RUNTIME = new RowKind<>("engine.task", s -> s.runtimes);
     /** A managed instance the control plane launched (the engine's side of an EC2 instance). */

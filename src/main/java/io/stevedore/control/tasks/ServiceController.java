@@ -12,12 +12,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskStopCode;
@@ -25,7 +27,9 @@ import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 /**
  * The service scheduler: keeps each service's primary deployment at its desired count and replaces older
  * deployments' tasks in a rolling fashion within {@code maximumPercent} (tasks in flight) and
- * {@code minimumHealthyPercent} (RUNNING tasks kept), then marks the rollout COMPLETED.
+ * {@code minimumHealthyPercent} (RUNNING tasks kept), then marks the rollout COMPLETED. A deployment the circuit
+ * breaker failed ({@link DeploymentWatch}) launches no more tasks and replaces no old ones; with the breaker on, a new
+ * task counts as healthy (an old one may stop for it) only once it has stayed RUNNING for the breaker's window.
  *
  * <p>Above 300 lines on purpose: one service's pass (scale, roll, move off draining instances) is one algorithm
  * whose steps share the counts they change; the counts themselves are {@link ServiceCounts}.
@@ -37,6 +41,7 @@ public final class ServiceController {
     private final Context ctx;
     private final TaskFactory factory;
     private final TaskLifecycle lifecycle;
+    private final DeploymentWatch watch;
     /** Container instances that are DRAINING this tick: their service tasks move elsewhere (start-before-stop). */
     private Map<String, String> draining = Map.of();
 
@@ -44,10 +49,16 @@ public final class ServiceController {
         this.ctx = ctx;
         this.factory = factory;
         this.lifecycle = lifecycle;
+        this.watch = new DeploymentWatch(ctx);
         ctx.state().feed.committed()
                 .on(RowKind.SERVICE, (id, before, after) -> {
                     if (after == null || savedByPass.get(id) != after) { // not this pass's own write (counts, events)
                         dirtyServices.add(id);
+                    }
+                })
+                .on(RowKind.SERVICE_DEPLOYMENT, ServiceDeployment::status, (id, before, after) -> {
+                    if (after != null) {
+                        dirtyServices.add(after.serviceArn()); // a rollback StopServiceDeployment asked for
                     }
                 })
                 .on(RowKind.CONTAINER_INSTANCE, (id, before, after) ->
@@ -73,6 +84,8 @@ public final class ServiceController {
     private final Set<String> dirtyInstances = new HashSet<>();
     /** The service rows the last pass wrote, by ARN (their commit does not call for another pass). */
     private final Map<String, Service> savedByPass = new HashMap<>();
+    /** Services to visit again at a time (ms): a deployment whose tasks' stability window ends then. */
+    private final TreeMap<Long, Set<String>> wakeUps = new TreeMap<>();
     private boolean everything = true;
 
     /**
@@ -104,6 +117,9 @@ public final class ServiceController {
                 .forEach(ci -> draining.put(ci.containerInstanceArn(), ci.statusReason() == null ? ""
                         : ci.statusReason()));
         boolean full = everything || ctx.state().db.isShared();
+        if (full) {
+            wakeUps.clear(); // a full pass visits every service and sets them again
+        }
         everything = true; // until this pass succeeds
         savedByPass.clear();
         List<Service> todo;
@@ -118,6 +134,9 @@ public final class ServiceController {
                 }
             }
             Set<String> arns = new TreeSet<>(dirtyServices);
+            var due = wakeUps.headMap(ctx.now().toEpochMilli(), true);
+            due.values().forEach(arns::addAll);
+            due.clear();
             for (String g : dirtyGroups) {
                 int space = g.indexOf(" service:");
                 if (space > 0) {
@@ -140,6 +159,11 @@ public final class ServiceController {
         everything = false;
     }
 
+    /** When a service next needs a pass that no change announces (a stability window ending); MAX_VALUE if never. */
+    public long nextCheckMillis() {
+        return wakeUps.isEmpty() ? Long.MAX_VALUE : wakeUps.firstKey();
+    }
+
     /** How many of {@code tasks} are RUNNING. */
     private static int running(List<Task> tasks) {
         int n = 0;
@@ -151,27 +175,52 @@ public final class ServiceController {
         return n;
     }
 
+    /**
+     * How many of {@code tasks} are RUNNING and, with a window, have stayed so for {@code settleMillis} without being
+     * due to exit before then.
+     */
+    private long settled(List<Task> tasks, long settleMillis) {
+        if (settleMillis <= 0) {
+            return running(tasks);
+        }
+        long now = ctx.now().toEpochMilli();
+        int n = 0;
+        for (Task t : tasks) {
+            if (Statuses.isRunning(t.lastStatus()) && t.startedAt() != null) {
+                long settles = t.startedAt().toEpochMilli() + settleMillis;
+                if (settles <= now && settles <= watch.exitsAt(t)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** The service's tasks in ARN order (current values; tasks created during this pass included). */
     private List<Task> tasksOf(Service s) {
         return ctx.state().tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:" + s.serviceName()));
     }
 
-    private void reconcile(Service s) {
+    private void reconcile(Service stored) {
         List<Task> live = new ArrayList<>();
-        for (Task t : tasksOf(s)) {
+        List<Task> all = tasksOf(stored);
+        for (Task t : all) {
             if (Statuses.isRunning(t.desiredStatus())) {
                 live.add(t);
             }
         }
         List<String> events = new ArrayList<>();
-        if (Statuses.SERVICE_DRAINING.equals(s.status())) {
+        if (Statuses.SERVICE_DRAINING.equals(stored.status())) {
             live.forEach(t -> lifecycle.requestStop(t, BY_SCHEDULER, "Service is being deleted"));
-            boolean anyLeft = tasksOf(s).stream().anyMatch(t -> !Statuses.isStopped(t.lastStatus()));
-            save(s, anyLeft ? s : s.toBuilder().status(Statuses.SERVICE_INACTIVE).runningCount(0).pendingCount(0)
-                    .build(), events);
+            boolean anyLeft = tasksOf(stored).stream().anyMatch(t -> !Statuses.isStopped(t.lastStatus()));
+            save(stored, anyLeft ? stored : stored.toBuilder().status(Statuses.SERVICE_INACTIVE).runningCount(0)
+                    .pendingCount(0).build(), events);
             return;
         }
+        Service s = watch.watch(stored, all, events);
         Deployment primary = s.deployments().get(0);
+        // a deployment the circuit breaker failed launches no new tasks and replaces no old ones
+        boolean halted = primary.rolloutState() == DeploymentRolloutState.FAILED;
         int desired = s.desiredCount();
         DeploymentConfiguration dc = s.deploymentConfiguration();
         int maxTotal = Math.max(desired, (int) Math.floor(desired * (dc.maximumPercent() == null ? 200
@@ -207,7 +256,7 @@ public final class ServiceController {
         }
         int room = old.isEmpty() && moving.isEmpty() ? desired - mine.size() : Math.min(desired - mine.size(),
                 maxTotal - mine.size() - old.size() - moving.size());
-        if (room > 0) {
+        if (room > 0 && !halted) {
             TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
             Cluster cluster = ctx.state().clusters.get(s.clusterArn()).orElse(null);
             if (td != null && cluster != null) {
@@ -229,11 +278,13 @@ public final class ServiceController {
                         + paren(started) + ".");
             }
         }
-        long healthy = running(mine) + running(old) + running(moving);
+        // with the breaker on, a new task counts as healthy (an old one may stop for it) once it has settled
+        long settle = ServiceDeployments.breakerOn(s.deploymentConfiguration()) ? watch.healthyAfterMillis(s) : 0;
+        long healthy = settled(mine, settle) + running(old) + running(moving);
         healthy = drain(s, moving, healthy, maxTotal > desired ? Math.max(minHealthy, desired) : minHealthy, events);
         old.sort(stopOrder);
         List<String> stoppedOld = new ArrayList<>();
-        for (Task t : old) {
+        for (Task t : halted ? List.<Task>of() : old) {
             boolean running = Statuses.isRunning(t.lastStatus());
             if (!running || healthy - 1 >= minHealthy) {
                 lifecycle.requestStop(t, BY_SCHEDULER, "Task replaced by deployment " + primary.id());
@@ -247,7 +298,17 @@ public final class ServiceController {
             events.add("(service " + s.serviceName() + ") has stopped " + stoppedOld.size() + " running tasks: "
                     + paren(stoppedOld) + ".");
         }
-        save(s, ServiceCounts.withCounts(s, primary, tasksOf(s), ctx.now()), events);
+        List<Task> now = tasksOf(s);
+        Service counted = ServiceCounts.withCounts(s, primary, now, ctx.now(), settle, watch::exitsAt);
+        Deployment first = counted.deployments().get(0);
+        if (first.rolloutState() == DeploymentRolloutState.IN_PROGRESS && settle > 0) {
+            long at = ServiceCounts.settledAt(first, now, settle, watch::exitsAt);
+            if (at > ctx.now().toEpochMilli() && at != Long.MAX_VALUE) {
+                wakeUps.computeIfAbsent(at, k -> new TreeSet<>()).add(s.serviceArn()); // to complete it then
+            }
+        }
+        watch.settled(counted);
+        save(stored, counted, events);
     }
 
     /**

@@ -4,15 +4,19 @@ import io.stevedore.ecs.Statuses;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
+import software.amazon.awssdk.services.ecs.model.HealthStatus;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
  * A service's counts as ECS shows them: running and pending per deployment and in all, the primary's desired count,
  * old deployments dropped once they have no task left, and the primary's rollout COMPLETED once it alone runs the
- * desired count.
+ * desired count (a FAILED rollout stays FAILED). With the deployment circuit breaker on, its tasks must also have stayed
+ * RUNNING, and not UNHEALTHY, for the breaker's stability window first: a task that exits at start has been RUNNING
+ * too, and its deployment must not look done (docs/decisions.md "Deployment circuit breaker").
  */
 final class ServiceCounts {
     private ServiceCounts() {
@@ -22,7 +26,8 @@ final class ServiceCounts {
      * The service with its counts from its {@code tasks} (the service's task group); the same object when nothing
      * changed (spares copying the service).
      */
-    static Service withCounts(Service s, Deployment primary, List<Task> tasks, Instant now) {
+    static Service withCounts(Service s, Deployment primary, List<Task> tasks, Instant now, long settleMillis,
+                              ToLongFunction<Task> exitsAt) {
         List<Task> all = new ArrayList<>();
         for (Task t : tasks) {
             if (Statuses.isRunning(t.desiredStatus())) {
@@ -61,7 +66,8 @@ final class ServiceCounts {
         }
         Deployment first = deployments.get(0);
         if (deployments.size() == 1 && first.runningCount().intValue() == s.desiredCount().intValue()
-                && first.pendingCount() == 0 && first.rolloutState() != DeploymentRolloutState.COMPLETED) {
+                && first.pendingCount() == 0 && first.rolloutState() == DeploymentRolloutState.IN_PROGRESS
+                && settledAt(first, all, settleMillis, exitsAt) <= now.toEpochMilli()) {
             deployments.set(0, first.toBuilder().rolloutState(DeploymentRolloutState.COMPLETED)
                     .rolloutStateReason("ECS deployment " + first.id() + " completed.").build());
         }
@@ -70,6 +76,33 @@ final class ServiceCounts {
             return s; // nothing to write: spares copying the service (and its 100 events)
         }
         return s.toBuilder().deployments(deployments).runningCount(running).pendingCount(pending).build();
+    }
+
+    /**
+     * When every RUNNING task of {@code d} among {@code tasks} will have stayed RUNNING for {@code settleMillis}
+     * (the latest start plus the window); with a window, {@link Long#MAX_VALUE} while one of them is UNHEALTHY or
+     * will exit ({@code exitsAt}: when its essential container is due to exit, MAX_VALUE if not known) before its
+     * window ends. The exit time matters because the scheduler's pass may run before the pass that stops a task
+     * whose container already exited.
+     */
+    static long settledAt(Deployment d, List<Task> tasks, long settleMillis, ToLongFunction<Task> exitsAt) {
+        long at = Long.MIN_VALUE;
+        for (Task t : tasks) {
+            if (d.id().equals(t.startedBy()) && Statuses.isRunning(t.desiredStatus())
+                    && Statuses.isRunning(t.lastStatus())) {
+                if (settleMillis > 0 && t.healthStatus() == HealthStatus.UNHEALTHY) {
+                    return Long.MAX_VALUE;
+                }
+                if (settleMillis > 0 && t.startedAt() != null) {
+                    long settles = t.startedAt().toEpochMilli() + settleMillis;
+                    if (settles > exitsAt.applyAsLong(t)) {
+                        return Long.MAX_VALUE;
+                    }
+                    at = Math.max(at, settles);
+                }
+            }
+        }
+        return at;
     }
 
 }

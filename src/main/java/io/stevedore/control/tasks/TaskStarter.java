@@ -91,7 +91,7 @@ public final class TaskStarter {
     }
 
     private boolean isAwsvpc(Task t) {
-        return ctx.state().taskDefinitions.get(t.taskDefinitionArn())
+        return ctx.state().definitionOf(t.taskDefinitionArn())
                 .map(td -> !"host".equals(td.networkModeAsString()) && !"bridge".equals(td.networkModeAsString())
                         && !"none".equals(td.networkModeAsString()))
                 .orElse(true);

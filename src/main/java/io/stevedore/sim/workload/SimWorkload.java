@@ -18,11 +18,20 @@ import java.util.Objects;
  * @param jobs            batch job streams (RunTask), file order
  * @param faults          fault injections, file order
  * @param fargate         the Fargate comparison's assumptions
+ * @param daemons         Managed Daemons, file order: one task of each on every instance of their providers
  */
 public record SimWorkload(String name, String region, Duration duration, List<Provider> providers,
                           List<TaskDefinitionSpec> taskDefinitions, List<ServiceSpec> services, List<JobSpec> jobs,
-                          List<FaultSpec> faults, FargateAssumptions fargate) {
+                          List<FaultSpec> faults, FargateAssumptions fargate, List<DaemonSpec> daemons) {
+    /** A workload without daemons. */
+    public SimWorkload(String name, String region, Duration duration, List<Provider> providers,
+                       List<TaskDefinitionSpec> taskDefinitions, List<ServiceSpec> services, List<JobSpec> jobs,
+                       List<FaultSpec> faults, FargateAssumptions fargate) {
+        this(name, region, duration, providers, taskDefinitions, services, jobs, faults, fargate, List.of());
+    }
+
     public SimWorkload {
+        daemons = daemons == null ? List.of() : List.copyOf(daemons);
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(region, "region");
         providers = List.copyOf(providers);
@@ -44,6 +53,17 @@ public record SimWorkload(String name, String region, Duration duration, List<Pr
                            List<String> zones, Integer scaleInAfter, int line) {
         public Provider {
             zones = List.copyOf(zones);
+        }
+    }
+
+    /**
+     * A daemon: its RegisterDaemonTaskDefinition request (family = the daemon's name) and the providers it covers.
+     *
+     * @param providers capacity provider names (all of the workload's when the file names none)
+     */
+    public record DaemonSpec(String name, ObjectNode request, List<String> providers, int line) {
+        public DaemonSpec {
+            providers = List.copyOf(providers);
         }
     }
 

@@ -23,7 +23,10 @@ import software.amazon.awssdk.services.ecs.model.Compatibility;
  */
 public final class SimWorkloadReader {
     static final Set<String> TOP = Set.of("region", "duration", "capacityProviders", "taskDefinitions",
-            "services", "jobs", "faults", "fargate", "taskGroups");
+            "services", "jobs", "faults", "fargate", "taskGroups", "daemons");
+    private static final Set<String> DAEMON = Set.of("name", "cpu", "memory", "image", "capacityProviders");
+    /** The image of a daemon whose file names none (a log router, the typical daemon). */
+    static final String DAEMON_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable";
     private static final Set<String> PROVIDER = Set.of("name", "capacityOptionType", "instanceRequirements",
             "subnets", "infrastructureOptimization");
     static final Set<String> SERVICE = Set.of("name", "taskDefinition", "replicas", "desiredCount",
@@ -87,7 +90,40 @@ public final class SimWorkloadReader {
             throw doc.error("", "nothing to run: declare services, jobs or taskGroups");
         }
         return new SimWorkload(name, region, duration, List.copyOf(providers.values()), List.copyOf(tds.values()),
-                services, jobs, faults, fargate());
+                services, jobs, faults, fargate(), daemons(providers));
+    }
+
+    /** The optional daemons: name, cpu, memory, image; on the named providers (all of them when none are named). */
+    private List<SimWorkload.DaemonSpec> daemons(Map<String, SimWorkload.Provider> providers) {
+        List<SimWorkload.DaemonSpec> out = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        JsonNode list = doc.list("/daemons", false);
+        for (int i = 0; i < list.size(); i++) {
+            String at = "/daemons/" + i;
+            doc.known(at, DAEMON);
+            String name = doc.text(at + "/name");
+            if (!names.add(name)) {
+                throw doc.error(at + "/name", "duplicate daemon name " + name);
+            }
+            ObjectNode req = JSON.objectNode().put("family", name)
+                    .put("cpu", Long.toString(doc.integer(at + "/cpu", 0, 196_608, null)))
+                    .put("memory", Long.toString(doc.integer(at + "/memory", 1, Integer.MAX_VALUE, null)));
+            req.set("containerDefinitions", JSON.arrayNode().add(JSON.objectNode().put("name", name)
+                    .put("image", doc.text(at + "/image", DAEMON_IMAGE)).put("essential", true)));
+            List<String> on = new ArrayList<>();
+            JsonNode cps = doc.list(at + "/capacityProviders", false);
+            for (int j = 0; j < cps.size(); j++) {
+                String p = doc.text(at + "/capacityProviders/" + j);
+                if (!providers.containsKey(p)) {
+                    throw doc.error(at + "/capacityProviders/" + j, "no capacity provider named " + p
+                            + "; declared: " + providers.keySet());
+                }
+                on.add(p);
+            }
+            out.add(new SimWorkload.DaemonSpec(name, req, on.isEmpty() ? new ArrayList<>(providers.keySet()) : on,
+                    doc.line(at)));
+        }
+        return out;
     }
 
     private Map<String, SimWorkload.Provider> providers() {
