@@ -37,15 +37,25 @@ public record FleetSnapshot(Instant now, Map<String, Provider> providers, List<M
      * @param zones             its subnets
      * @param settled           none of its tasks waits for capacity (PROVISIONING): compaction only acts then, so it
      *                          never takes room a waiting task is about to get
+     * @param consolidation     whether and when it consolidates by replacement ({@link Consolidation})
      */
     public record Provider(String name, long scaleInAfterMillis, boolean autoRepair, Optional<EventWindow> window,
-                           DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled) {
+                           DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled,
+                           ConsolidationPolicy consolidation) {
         public Provider {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(window, "window");
             Objects.requireNonNull(budget, "budget");
+            Objects.requireNonNull(consolidation, "consolidation");
             offerings = List.copyOf(offerings);
             zones = List.copyOf(zones);
+        }
+
+        /** A provider without consolidation by replacement (the default). */
+        public Provider(String name, long scaleInAfterMillis, boolean autoRepair, Optional<EventWindow> window,
+                        DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled) {
+            this(name, scaleInAfterMillis, autoRepair, window, budget, offerings, zones, settled,
+                    ConsolidationPolicy.off());
         }
     }
 

@@ -24,10 +24,25 @@ import java.util.TreeMap;
 public final class LifecycleController {
     private final LifecycleSettings settings;
     private final Compaction compaction;
+    private final Consolidation consolidation;
 
     public LifecycleController(LifecycleSettings settings, Compaction compaction) {
+        this(settings, compaction, new Consolidation(new io.stevedore.provisioning.Provisioner()));
+    }
+
+    /** With {@code consolidation} for the providers that enable consolidation by replacement. */
+    public LifecycleController(LifecycleSettings settings, Compaction compaction, Consolidation consolidation) {
         this.settings = settings;
         this.compaction = compaction;
+        this.consolidation = consolidation;
+    }
+
+    /**
+     * When the last pass saw an instance about to become a consolidation candidate (its quiet period ends);
+     * {@code Long.MAX_VALUE} = none.
+     */
+    public long nextConsolidationMillis() {
+        return consolidation.nextDueMillis();
     }
 
     public LifecycleSettings settings() {
@@ -40,6 +55,7 @@ public final class LifecycleController {
             byProvider.computeIfAbsent(m.provider(), k -> new ArrayList<>()).add(m);
         }
         List<Decision> out = new ArrayList<>();
+        consolidation.startPass();
         byProvider.forEach((name, members) -> {
             Provider p = fleet.providers().get(name);
             if (p != null) {
@@ -100,8 +116,16 @@ public final class LifecycleController {
             }
         }
         boolean compacting = drainingNow.stream().anyMatch(m -> m.drain().map(x -> x.cause()
-                == DrainCause.UNDERUTILIZED).orElse(false));
+                == DrainCause.UNDERUTILIZED || x.cause() == DrainCause.REPLACEMENT).orElse(false));
         if (!compacting && inFlight < allowed && p.scaleInAfterMillis() >= 0) {
+            Optional<Consolidation.Move> move = consolidation.pick(now, p, stay, drainingNow, allowed - inFlight);
+            if (move.isPresent()) {
+                for (String id : move.get().instanceIds()) {
+                    out.add(new StartDrain(id, DrainCause.REPLACEMENT, now + settings.compactionTimeout().toMillis(),
+                            move.get().reason()));
+                }
+                return;
+            }
             compaction.pick(now, p, stay, drainingNow).ifPresent(c -> out.add(new StartDrain(c.instanceId(),
                     DrainCause.UNDERUTILIZED, now + settings.compactionTimeout().toMillis(), c.reason())));
         }
@@ -115,8 +139,9 @@ public final class LifecycleController {
         }
         Optional<FleetSnapshot.Drain> d = m.drain();
         if (d.isPresent() && now >= d.get().deadlineMillis()) {
-            if (d.get().cause() == DrainCause.UNDERUTILIZED) {
-                return new CancelDrain(m.instanceId(), "compaction did not finish within "
+            if (d.get().cause() == DrainCause.UNDERUTILIZED || d.get().cause() == DrainCause.REPLACEMENT) {
+                return new CancelDrain(m.instanceId(), (d.get().cause() == DrainCause.UNDERUTILIZED
+                        ? "compaction" : "consolidation by replacement") + " did not finish within "
                         + settings.compactionTimeout().toMinutes() + " minutes; the instance is ACTIVE again");
             }
             return new Retire(m.instanceId(), true, "the drain deadline passed (" + describe(d.get().cause())
@@ -205,6 +230,7 @@ public final class LifecycleController {
         return switch (c) {
             case USER -> "drained by the user";
             case UNDERUTILIZED -> "infrastructure optimization";
+            case REPLACEMENT -> "consolidation by replacement";
             case MAX_LIFETIME -> "maximum lifetime";
             case REPAIR -> "auto repair";
             case SPOT_INTERRUPTION -> "Spot interruption";

@@ -81,6 +81,25 @@ final class Room {
         return hosts;
     }
 
+    /**
+     * Places {@code tasks} for good, largest first, best fit (consolidation: the tasks of the instances it replaces);
+     * those that fit nowhere are counted in {@code rest}. Returns how many were placed.
+     */
+    int place(List<Work> tasks, Map<TaskDemand, Integer> rest) {
+        int placed = 0;
+        for (Work w : largestFirst(tasks)) {
+            int target = bestFit(w.demand().resources());
+            if (target >= 0) {
+                take(target, w.demand().resources());
+                placed++;
+            } else {
+                rest.merge(w.demand(), 1, Integer::sum);
+            }
+        }
+        undo.clear();
+        return placed;
+    }
+
     /** How many of {@code m}'s tasks would fit elsewhere; the others are counted in {@code rest}. Changes nothing. */
     int tryMove(Member m, Map<TaskDemand, Integer> rest) {
         int[] moved = {0};
