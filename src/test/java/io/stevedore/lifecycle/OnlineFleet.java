@@ -146,7 +146,7 @@ public final class OnlineFleet implements AutoCloseable {
     }
 
     /** The instances with their container instance status, and every task's place and status: a change detector. */
-    private String fleetShape() {
+    public String fleetShape() {
         return kit.inTx(() -> {
             StringBuilder b = new StringBuilder();
             for (ManagedInstance m : kit.state().instances.values()) {
