@@ -26,18 +26,21 @@ import java.util.TreeMap;
  * Consolidation by replacement (Karpenter's multi-node consolidation; beyond the real service, which drains one
  * underutilized instance at a time): when a cheaper set of instances can hold the tasks of several current ones,
  * those instances are drained together. Their service tasks are then replaced start-before-stop within each
- * service's {@code minimumHealthyPercent} and {@code maximumPercent}: the replacements go first onto the free room of
- * the provider's other instances, the rest wait for new capacity, which the scheduler plans with the same
- * {@link Provisioner} for all of them at once, so the replacement instances are launched before any old task stops;
- * each old instance is retired once empty.
+ * service's {@code minimumHealthyPercent} and {@code maximumPercent}: the replacement tasks wait for capacity, which
+ * the scheduler plans with the same {@link Provisioner} for all of them at once (after any free room on the other
+ * instances), so the replacement instances are launched before any old task stops; each old instance is retired once
+ * empty.
  *
  * <p>Candidates are the instances compaction could drain (every task a RUNNING, unprotected, unconstrained service
  * task whose service did not opt out; quiet for {@code scaleInAfter}; the provider settled), least used first (the
  * mean of their CPU and memory shares: the instances whose drain wastes least work and frees most money). Sets are
  * prefixes of that order: the largest the disruption budget allows ({@code slots}, at most {@link #MAX_SET}), then
- * half of it, down to two instances (one instance is compaction's case). For each, the set's tasks are placed on the
- * other instances' free room (best fit, largest first, after the tasks of drains in progress), the rest planned on
- * new capacity; the set with the largest saving that clears the {@link ConsolidationPolicy} thresholds is drained.
+ * half of it, down to two instances (one instance is compaction's case); instances about to take the tasks of a
+ * drain in progress are left out. For each, all the set's tasks are planned on new capacity — the free room of the
+ * other instances is not counted on: the scheduler may use it, which only makes the replacement cheaper, whereas a
+ * simulation of it that the placement engine does not follow (host ports, ENIs, its own order) promised savings the
+ * moves did not deliver. The set with the largest saving that clears the {@link ConsolidationPolicy} thresholds is
+ * drained.
  * A set is never replaced by instances of the same types, and a fleet that no set can improve by the threshold stays
  * put. Prices include the Managed Instances management fee.
  */
@@ -136,7 +139,7 @@ public final class Consolidation {
         Map<String, Double> prices = prices(p);
         Move best = null;
         for (int k = Math.min(Math.min(slots, MAX_SET), order.size()); k >= 2; k /= 2) {
-            Optional<Move> m = evaluate(p, active, draining, order.subList(0, k), prices);
+            Optional<Move> m = evaluate(p, order.subList(0, k), prices);
             if (m.isPresent() && (best == null || m.get().savingPerHour() > best.savingPerHour() + 1e-9)) {
                 best = m.get();
             }
@@ -157,55 +160,32 @@ public final class Consolidation {
         return hosts;
     }
 
-    private Optional<Move> evaluate(Provider p, List<Member> active, List<Member> draining, List<Member> set,
-                                    Map<String, Double> prices) {
-        Set<String> ids = new HashSet<>();
-        List<Work> tasks = new ArrayList<>();
+    private Optional<Move> evaluate(Provider p, List<Member> set, Map<String, Double> prices) {
         double before = 0;
         Map<String, Integer> oldTypes = new TreeMap<>();
+        Map<TaskDemand, Integer> demand = new LinkedHashMap<>();
         for (Member m : set) {
-            ids.add(m.instanceId());
-            tasks.addAll(m.tasks());
             before += prices.getOrDefault(m.instanceType(), m.pricePerHour());
             oldTypes.merge(m.instanceType(), 1, Integer::sum);
+            m.tasks().forEach(w -> demand.merge(w.demand(), 1, Integer::sum));
         }
-        List<Member> others = new ArrayList<>();
-        for (Member m : active) {
-            if (!ids.contains(m.instanceId())) {
-                others.add(m);
-            }
+        List<PendingGroup> groups = new ArrayList<>();
+        for (Map.Entry<TaskDemand, Integer> e : demand.entrySet()) {
+            groups.add(new PendingGroup("g" + groups.size(), e.getKey(), e.getValue()));
         }
-        List<Member> movers = new ArrayList<>(set);
-        movers.addAll(draining);
-        Room room = Room.of(others, Member::used, smallest(movers));
-        for (Member d : draining) {
-            room.reserve(d.tasks());
+        LaunchPlan plan = provisioner.plan(new ProvisioningRequest(groups, p.offerings(), p.zones()));
+        if (!plan.unplaceable().isEmpty()) {
+            return Optional.empty();
         }
-        Map<TaskDemand, Integer> rest = new LinkedHashMap<>();
-        int moved = room.place(tasks, rest);
-        double after = 0;
-        Map<String, Integer> fleet = Map.of();
-        if (!rest.isEmpty()) {
-            List<PendingGroup> groups = new ArrayList<>();
-            int i = 0;
-            for (Map.Entry<TaskDemand, Integer> e : rest.entrySet()) {
-                groups.add(new PendingGroup("g" + i++, e.getKey(), e.getValue()));
-            }
-            LaunchPlan plan = provisioner.plan(new ProvisioningRequest(groups, p.offerings(), p.zones()));
-            if (!plan.unplaceable().isEmpty()) {
-                return Optional.empty();
-            }
-            after = plan.totalPerHour();
-            fleet = new TreeMap<>(plan.fleet());
-        }
+        double after = plan.totalPerHour();
+        Map<String, Integer> fleet = new TreeMap<>(plan.fleet());
         if (fleet.equals(oldTypes) || !p.consolidation().worthIt(before, after)) {
             return Optional.empty();
         }
         List<String> replaced = set.stream().map(Member::instanceId).sorted().toList();
-        String reason = String.format(Locale.ROOT, "consolidation by replacement: %d instance(s) %s replaced by %s"
-                + "%s; saves %.4f USD/h (%.1f%%)", set.size(), oldTypes, fleet.isEmpty() ? "no new instance"
-                : fleet, moved > 0 ? " and room on other instances for " + moved + " task(s)" : "",
-                before - after, 100 * (before - after) / before);
+        String reason = String.format(Locale.ROOT, "consolidation by replacement: %d instance(s) %s replaced by %s;"
+                + " saves %.4f USD/h (%.1f%%)", set.size(), oldTypes, fleet, before - after,
+                100 * (before - after) / before);
         return Optional.of(new Move(replaced, before, after, fleet, reason));
     }
 

@@ -25,6 +25,7 @@ public final class LifecycleController {
     private final LifecycleSettings settings;
     private final Compaction compaction;
     private final Consolidation consolidation;
+    private final MoveLedger ledger = new MoveLedger();
 
     public LifecycleController(LifecycleSettings settings, Compaction compaction) {
         this(settings, compaction, new Consolidation(new io.stevedore.provisioning.Provisioner()));
@@ -43,6 +44,14 @@ public final class LifecycleController {
      */
     public long nextConsolidationMillis() {
         return consolidation.nextDueMillis();
+    }
+
+    /**
+     * Whether moves of {@code kind} (REPLACEMENT or UNDERUTILIZED) in a provider stopped because one did not deliver
+     * its saving ({@link MoveLedger}).
+     */
+    public boolean optimizationBlocked(String provider, DrainCause kind) {
+        return ledger.blocked(provider, kind);
     }
 
     public LifecycleSettings settings() {
@@ -117,17 +126,33 @@ public final class LifecycleController {
         }
         boolean compacting = drainingNow.stream().anyMatch(m -> m.drain().map(x -> x.cause()
                 == DrainCause.UNDERUTILIZED || x.cause() == DrainCause.REPLACEMENT).orElse(false));
+        boolean guarded = p.consolidation().enabled();
+        List<Member> fleet = new ArrayList<>(active);
+        fleet.addAll(drainingNow.stream().filter(m -> m.state() == State.DRAINING).toList());
+        if (guarded) {
+            ledger.settle(p, fleet, compacting);
+        }
         if (!compacting && inFlight < allowed && p.scaleInAfterMillis() >= 0) {
-            Optional<Consolidation.Move> move = consolidation.pick(now, p, stay, drainingNow, allowed - inFlight);
+            // a kind of move that did not deliver its saving waits until the provider's tasks change (MoveLedger)
+            Optional<Consolidation.Move> move = guarded && !ledger.may(p, fleet, DrainCause.REPLACEMENT)
+                    ? Optional.empty() : consolidation.pick(now, p, stay, drainingNow, allowed - inFlight);
             if (move.isPresent()) {
                 for (String id : move.get().instanceIds()) {
                     out.add(new StartDrain(id, DrainCause.REPLACEMENT, now + settings.compactionTimeout().toMillis(),
                             move.get().reason()));
                 }
+                ledger.moved(p, fleet, DrainCause.REPLACEMENT, move.get().savingPerHour());
                 return;
             }
-            compaction.pick(now, p, stay, drainingNow).ifPresent(c -> out.add(new StartDrain(c.instanceId(),
-                    DrainCause.UNDERUTILIZED, now + settings.compactionTimeout().toMillis(), c.reason())));
+            Optional<Compaction.Candidate> c = guarded && !ledger.may(p, fleet, DrainCause.UNDERUTILIZED)
+                    ? Optional.empty() : compaction.pick(now, p, stay, drainingNow);
+            if (c.isPresent()) {
+                out.add(new StartDrain(c.get().instanceId(), DrainCause.UNDERUTILIZED, now
+                        + settings.compactionTimeout().toMillis(), c.get().reason()));
+                if (guarded) {
+                    ledger.moved(p, fleet, DrainCause.UNDERUTILIZED, c.get().savingPerHour());
+                }
+            }
         }
     }
 
