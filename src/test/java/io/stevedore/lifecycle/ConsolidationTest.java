@@ -122,6 +122,23 @@ class ConsolidationTest {
                 .as("a saving of at least 1000 USD/h").isEmpty();
     }
 
+    /**
+     * A move whose fleet costs no less once it finished (here: the same two instances, ACTIVE, nothing waiting) stops
+     * consolidation of the provider until its tasks change.
+     */
+    @Test
+    void moveThatDidNotDeliver_blocksConsolidationUntilTheTasksChange() {
+        FleetSnapshot.Provider p = provider(ConsolidationPolicy.on(), "10");
+        assertThat(replacements(run(p, complementary()))).hasSize(2);
+        assertThat(controller.optimizationBlocked("mi", DrainCause.REPLACEMENT)).isFalse();
+        assertThat(replacements(run(p, complementary()))).isEmpty();
+        assertThat(controller.optimizationBlocked("mi", DrainCause.REPLACEMENT)).isTrue();
+        List<FleetSnapshot.Member> changed = List.of(member("i-1", "c7g.xlarge", CPU_BOUND, 2),
+                member("i-2", "r7g.large", MEMORY_BOUND, 2));
+        assertThat(replacements(run(p, changed))).as("a task fewer: moves again").hasSize(2);
+        assertThat(controller.optimizationBlocked("mi", DrainCause.REPLACEMENT)).isFalse();
+    }
+
     @Test
     void disabledOrBudgetOfOne_noMove() {
         assertThat(replacements(run(provider(ConsolidationPolicy.off(), "10"), complementary()))).isEmpty();
