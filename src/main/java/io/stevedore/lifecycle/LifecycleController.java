@@ -7,6 +7,7 @@ import io.stevedore.lifecycle.Decision.StartDrain;
 import io.stevedore.lifecycle.FleetSnapshot.Member;
 import io.stevedore.lifecycle.FleetSnapshot.Provider;
 import io.stevedore.lifecycle.FleetSnapshot.State;
+import io.stevedore.provisioning.Provisioner;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.TreeMap;
  * The fleet's disruption controller: {@code reconcile(fleet) → decisions}, pure and deterministic (instance-id
  * order, time only from the snapshot). Per provider, in order: finish or force drains in progress; involuntary
  * drains (Spot notice, auto repair); idle scale-in; maximum lifetime inside maintenance windows; compaction of
- * underutilized instances, one at a time ({@link Compaction}, room kept for the tasks of every drain in progress).
+ * underutilized instances, one at a time ({@link Compaction}, room kept for the tasks of every drain in progress),
+ * after consolidation by replacement of a set of instances where the provider enabled it ({@link Consolidation};
+ * its moves and compaction's are then held to account by a {@link MoveLedger}).
  * Voluntary drains respect the provider's disruption budget.
  */
 public final class LifecycleController {
@@ -28,7 +31,7 @@ public final class LifecycleController {
     private final MoveLedger ledger = new MoveLedger();
 
     public LifecycleController(LifecycleSettings settings, Compaction compaction) {
-        this(settings, compaction, new Consolidation(new io.stevedore.provisioning.Provisioner()));
+        this(settings, compaction, new Consolidation(new Provisioner()));
     }
 
     /** With {@code consolidation} for the providers that enable consolidation by replacement. */
