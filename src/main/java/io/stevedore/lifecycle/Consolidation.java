@@ -32,9 +32,10 @@ import java.util.TreeMap;
  * empty.
  *
  * <p>Candidates are the instances compaction could drain (every task a RUNNING, unprotected, unconstrained service
- * task whose service did not opt out; quiet for {@code scaleInAfter}; the provider settled), least used first (the
- * mean of their CPU and memory shares: the instances whose drain wastes least work and frees most money). Sets are
- * prefixes of that order: the largest the disruption budget allows ({@code slots}, at most {@link #MAX_SET}), then
+ * task whose service did not opt out; quiet for {@code scaleInAfter}; the provider settled), ranked by how much
+ * more they cost than their tasks would in one plan of all the provider's tasks (each planned instance's price
+ * shared among its tasks by their mean CPU and memory share): the instances whose replacement gains most first. Sets
+ * are prefixes of that order: the largest the disruption budget allows ({@code slots}, at most {@link #MAX_SET}), then
  * half of it, down to two instances (one instance is compaction's case); instances about to take the tasks of a
  * drain in progress are left out. For each, all the set's tasks are planned on new capacity — the free room of the
  * other instances is not counted on: the scheduler may use it, which only makes the replacement cheaper, whereas a
@@ -45,8 +46,8 @@ import java.util.TreeMap;
  * put. Prices include the Managed Instances management fee.
  */
 public final class Consolidation {
-    /** The largest set evaluated (ours: bounds a pass's planning work on a large fleet). */
-    public static final int MAX_SET = 64;
+    /** The largest set evaluated (Karpenter's multi-node consolidation also looks at 100 candidates at most). */
+    public static final int MAX_SET = 100;
 
     private final Provisioner provisioner;
     private long nextDueMillis = Long.MAX_VALUE;
@@ -135,8 +136,18 @@ public final class Consolidation {
                 order.add(m);
             }
         }
-        order.sort(LEAST_USED);
         Map<String, Double> prices = prices(p);
+        Map<TaskDemand, Double> fair = fairCosts(p, active);
+        Map<String, Double> excess = new HashMap<>();
+        for (Member m : order) {
+            double value = 0;
+            for (Work w : m.tasks()) {
+                value += fair.getOrDefault(w.demand(), 0.0);
+            }
+            excess.put(m.instanceId(), prices.getOrDefault(m.instanceType(), m.pricePerHour()) - value);
+        }
+        order.sort(Comparator.comparingDouble((Member m) -> -excess.get(m.instanceId()))
+                .thenComparing(Member::instanceId));
         Move best = null;
         for (int k = Math.min(Math.min(slots, MAX_SET), order.size()); k >= 2; k /= 2) {
             Optional<Move> m = evaluate(p, order.subList(0, k), prices);
@@ -189,6 +200,50 @@ public final class Consolidation {
         return Optional.of(new Move(replaced, before, after, fleet, reason));
     }
 
+    /**
+     * What each task costs in one plan of all the provider's tasks (each planned instance's price shared among its
+     * tasks by their mean share of its CPU and memory): an instance whose price exceeds the sum of its tasks' costs
+     * most is the one whose replacement gains most. Empty when the plan fails.
+     */
+    private Map<TaskDemand, Double> fairCosts(Provider p, List<Member> active) {
+        Map<TaskDemand, Integer> all = new LinkedHashMap<>();
+        for (Member m : active) {
+            m.tasks().forEach(w -> all.merge(w.demand(), 1, Integer::sum));
+        }
+        List<PendingGroup> groups = new ArrayList<>();
+        Map<String, TaskDemand> byKey = new HashMap<>();
+        for (Map.Entry<TaskDemand, Integer> e : all.entrySet()) {
+            String key = "g" + groups.size();
+            groups.add(new PendingGroup(key, e.getKey(), e.getValue()));
+            byKey.put(key, e.getKey());
+        }
+        Map<TaskDemand, Double> sum = new HashMap<>();
+        Map<TaskDemand, Integer> count = new HashMap<>();
+        LaunchPlan plan = provisioner.plan(new ProvisioningRequest(groups, p.offerings(), p.zones()));
+        for (io.stevedore.provisioning.PlannedInstance pi : plan.instances()) {
+            double price = pi.offering().pricePerHour() + pi.offering().feePerHour();
+            double shares = 0;
+            for (io.stevedore.provisioning.TaskAssignment a : pi.tasks()) {
+                shares += a.count() * share(byKey.get(a.groupKey()), pi.registered());
+            }
+            for (io.stevedore.provisioning.TaskAssignment a : pi.tasks()) {
+                TaskDemand d = byKey.get(a.groupKey());
+                double each = shares <= 0 ? 0 : price * share(d, pi.registered()) / shares;
+                sum.merge(d, each * a.count(), Double::sum);
+                count.merge(d, a.count(), Integer::sum);
+            }
+        }
+        Map<TaskDemand, Double> out = new HashMap<>();
+        sum.forEach((d, v) -> out.put(d, v / count.get(d)));
+        return out;
+    }
+
+    private static double share(TaskDemand d, Resources registered) {
+        double cpu = registered.cpu() <= 0 ? 0 : (double) d.cpu() / registered.cpu();
+        double mem = registered.memoryMiB() <= 0 ? 0 : (double) d.memoryMiB() / registered.memoryMiB();
+        return (cpu + mem) / 2;
+    }
+
     /** Each type's price with the management fee (the first offering of a type, as the fleet's prices). */
     private static Map<String, Double> prices(Provider p) {
         Map<String, Double> out = new HashMap<>();
@@ -207,18 +262,6 @@ public final class Consolidation {
             }
         }
         return smallest;
-    }
-
-    /** Least used first: the mean of the CPU and memory shares in use, then fewer tasks, then instance id. */
-    private static final Comparator<Member> LEAST_USED = Comparator.comparingDouble(Consolidation::meanUse)
-            .thenComparingInt(m -> m.tasks().size()).thenComparing(Member::instanceId);
-
-    private static double meanUse(Member m) {
-        Resources u = m.used();
-        Resources r = m.registered();
-        double cpu = r.cpu() <= 0 ? 1 : (double) u.cpu() / r.cpu();
-        double mem = r.memoryMiB() <= 0 ? 1 : (double) u.memoryMiB() / r.memoryMiB();
-        return (cpu + mem) / 2;
     }
 
     /** The previous pick and its inputs, compared by identity as {@link Compaction} does. */
