@@ -125,6 +125,14 @@ public final class Reconciler {
         return fleet.nextCheckMillis();
     }
 
+    /**
+     * When the fleet lifecycle next evaluates consolidation by replacement because an instance becomes a candidate
+     * (part of {@link #nextFleetCheckMillis()}); task and instance changes trigger an evaluation anyway.
+     */
+    public long nextConsolidationMillis() {
+        return fleet.nextConsolidationMillis();
+    }
+
     /** When Service Auto Scaling next has work: a minute boundary while anything scales, a scheduled action. */
     public long nextAutoScalingMillis() {
         return autoScaling.nextCheckMillis();

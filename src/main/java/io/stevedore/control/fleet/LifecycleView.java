@@ -306,7 +306,7 @@ final class LifecycleView {
         }
         boolean settled = unsettled.count(clusterArn + "/" + p.name()) == 0;
         return new FleetSnapshot.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones(),
-                settled, cap.daemonOverhead());
+                settled, policies.consolidation(tags), cap.daemonOverhead());
     }
 
     private Cached member(ManagedInstance mi, ContainerInstance ci, Instance ec2, FleetSnapshot.Provider p, long now) {
