@@ -50,9 +50,10 @@ class ArchitectureTest {
                     "placement", "catalog", "time")),
             Map.entry("assembly", Set.of("api", "control", "ecs", "wire", "store", "lifecycle", "cloud",
                     "provisioning", "placement", "catalog", "time")),
+            Map.entry("agent", Set.of("wire", "catalog", "time")),
             Map.entry("sim", Set.of("assembly", "api", "control", "ecs", "wire", "store", "lifecycle", "cloud",
                     "provisioning", "placement", "catalog", "time")),
-            Map.entry("cli", Set.of("sim", "assembly", "api", "control", "ecs", "wire", "store", "lifecycle", "cloud",
+            Map.entry("cli", Set.of("agent", "sim", "assembly", "api", "control", "ecs", "wire", "store", "lifecycle", "cloud",
                     "provisioning", "placement", "catalog", "time")));
 
     /** Packages that run on both clocks (server and simulator): no wall clock, no sleeping, no unseeded randomness. */
