@@ -184,8 +184,8 @@ final class ContainerConfig {
     }
 
     private static void ports(CreateContainerCmd cmd, HostConfig host, TaskSpec task, ContainerDefinition c) {
-        if (!c.hasPortMappings() || c.portMappings().isEmpty()) {
-            return;
+        if (!"bridge".equals(task.networkMode()) || !c.hasPortMappings() || c.portMappings().isEmpty()) {
+            return; // host and awsvpc: the container's ports are the namespace's own, nothing to publish
         }
         List<ExposedPort> exposed = new ArrayList<>();
         Ports bindings = new Ports();
@@ -196,16 +196,12 @@ final class ContainerConfig {
             ExposedPort port = new ExposedPort(p.containerPort(),
                     "udp".equals(p.protocolAsString()) ? InternetProtocol.UDP : InternetProtocol.TCP);
             exposed.add(port);
-            if ("bridge".equals(task.networkMode())) {
-                Integer hostPort = p.hostPort();
-                bindings.bind(port, hostPort == null || hostPort == 0 ? Ports.Binding.empty()
-                        : Ports.Binding.bindPort(hostPort));
-            }
+            Integer hostPort = p.hostPort();
+            bindings.bind(port, hostPort == null || hostPort == 0 ? Ports.Binding.empty()
+                    : Ports.Binding.bindPort(hostPort));
         }
         cmd.withExposedPorts(exposed);
-        if ("bridge".equals(task.networkMode())) {
-            host.withPortBindings(bindings);
-        }
+        host.withPortBindings(bindings);
     }
 
     private static Capability capability(String name) {

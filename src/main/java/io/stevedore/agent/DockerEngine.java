@@ -7,7 +7,6 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -152,13 +151,27 @@ public final class DockerEngine implements AutoCloseable {
         return name;
     }
 
-    /** The gateway address of a Docker network (for bridge mode: docker0's), or null. */
+    /**
+     * The gateway address of a Docker network (for bridge mode: docker0's), or null. An IPAM entry without a
+     * gateway (the default bridge on some engines) means the subnet's first address, which the engine gives the
+     * bridge.
+     */
     public String gatewayOf(String network) {
         try {
             Network n = client.inspectNetworkCmd().withNetworkId(network).exec();
-            return n.getIpam() == null || n.getIpam().getConfig() == null ? null : n.getIpam().getConfig().stream()
-                    .map(Network.Ipam.Config::getGateway).filter(g -> g != null && g.indexOf(':') < 0)
-                    .findFirst().orElse(null);
+            if (n.getIpam() == null || n.getIpam().getConfig() == null) {
+                return null;
+            }
+            for (Network.Ipam.Config c : n.getIpam().getConfig()) {
+                if (c.getGateway() != null && c.getGateway().indexOf(':') < 0) {
+                    return c.getGateway();
+                }
+                if (c.getSubnet() != null && c.getSubnet().indexOf(':') < 0) {
+                    String[] octets = c.getSubnet().substring(0, c.getSubnet().indexOf('/')).split("\\.");
+                    return octets[0] + "." + octets[1] + "." + octets[2] + "." + (Integer.parseInt(octets[3]) + 1);
+                }
+            }
+            return null;
         } catch (NotFoundException e) {
             return null;
         }
@@ -183,10 +196,29 @@ public final class DockerEngine implements AutoCloseable {
      */
     public String pauseImage() {
         if (!hasImage(PAUSE_IMAGE)) {
-            byte[] tar = PauseProgram.rootFilesystemTar(architecture());
-            client.createImageCmd("stevedore/pause", new ByteArrayInputStream(tar)).withTag("1").exec();
+            importImage("stevedore/pause", "1", PauseProgram.rootFilesystemTar(architecture()));
         }
         return PAUSE_IMAGE;
+    }
+
+    /**
+     * Imports a root filesystem (a tar archive) as image {@code repository:tag}, as {@code docker import} does.
+     * The archive goes with its length (docker-java's import streams it chunked, which this engine cut short).
+     */
+    public void importImage(String repository, String tag, byte[] tar) {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST)
+                .path("/images/create?fromSrc=-&repo=" + java.net.URLEncoder.encode(repository, StandardCharsets.UTF_8)
+                        + "&tag=" + java.net.URLEncoder.encode(tag, StandardCharsets.UTF_8))
+                .putHeader("Content-Type", "application/x-tar").bodyBytes(tar).build();
+        try (DockerHttpClient.Response response = http.execute(request); InputStream body = response.getBody()) {
+            String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            if (response.getStatusCode() / 100 != 2 || text.contains("\"error\"")) {
+                throw new IllegalStateException("docker import " + repository + ":" + tag + ": " + text);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("docker import " + repository + ":" + tag + ": " + e.getMessage(), e);
+        }
     }
 
     /** GET of an engine path whose JSON is returned as it is (e.g. one stats sample). */
