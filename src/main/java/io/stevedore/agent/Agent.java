@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.model.Container;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -559,6 +560,26 @@ public final class Agent implements AutoCloseable {
             run.cleanUp();
         }
         close();
+    }
+
+    /**
+     * Removes the containers an agent left behind in {@code dataDir} (its instance ended while no agent ran) and
+     * forgets its tasks; returns how many containers were removed.
+     */
+    public static int removeLeftovers(Path dataDir, DockerEngine docker) throws IOException {
+        try (StateFile state = StateFile.open(dataDir)) {
+            String instance = state.containerInstanceArn();
+            int removed = 0;
+            if (instance != null) {
+                for (Container c : docker.client().listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(ContainerConfig.INSTANCE, instance)).exec()) {
+                    docker.client().removeContainerCmd(c.getId()).withForce(true).exec();
+                    removed++;
+                }
+            }
+            state.removeAll(state.tasks().keySet());
+            return removed;
+        }
     }
 
     /** Stops polling and reporting; the containers keep running (a restarted agent adopts them). */
