@@ -5,6 +5,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.ec2.Ec2QueryApi;
 import io.stevedore.api.ec2.Ec2QueryRequest;
 import io.stevedore.api.ops.AccountOps;
+import io.stevedore.api.ops.AgentOps;
 import io.stevedore.api.cloudwatch.CloudWatchApi;
 import io.stevedore.api.scaling.AutoScalingApi;
 import io.stevedore.api.ops.CapacityProviderOps;
@@ -129,6 +130,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new TaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
         new ContainerInstanceOps(ctx, reconciler).register(api);
+        new AgentOps(ctx, reconciler).register(api);
         new TagOps(ctx).register(api);
         new EdgeOps(ctx).register(api);
         new AccountOps(ctx).register(api);
@@ -277,6 +279,11 @@ public final class ControlPlane implements Backend, AutoCloseable {
     public void reset() {
         db.wipe();
         reconciler.autoScaling().metrics().clear();
+    }
+
+    @Override
+    public io.stevedore.control.agents.Agents agents() {
+        return reconciler.agents();
     }
 
     @Override
