@@ -6,6 +6,7 @@ import io.stevedore.api.limits.RateLimiter;
 import io.stevedore.api.observe.LogFormat;
 import io.stevedore.assembly.ControlPlane;
 import io.stevedore.assembly.RegionalPlanes;
+import io.stevedore.control.agents.Agents;
 import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.store.DatabaseUrl;
 import io.stevedore.time.Clock;
@@ -78,6 +79,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--speed", defaultValue = "1",
             description = "Simulated delays elapse this many times faster (default ${DEFAULT-VALUE}).")
     double speed;
+
+    @Option(names = "--agent-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "A container instance whose agent has not polled for this long shows agentConnected false"
+                    + " (default ${DEFAULT-VALUE}; docs/execution.md).")
+    long agentTimeoutSeconds;
+
+    @Option(names = "--agent-grace", defaultValue = "300", paramLabel = "SECONDS",
+            description = "After a further silence this long, the agent's tasks stop as lost and services replace"
+                    + " them (default ${DEFAULT-VALUE}).")
+    long agentGraceSeconds;
 
     @Option(names = "--database-url", paramLabel = "URL",
             description = "Keep the state in PostgreSQL instead of --data-dir: jdbc:postgresql://host:port/database "
@@ -164,6 +175,14 @@ public final class ServeCommand implements Callable<Integer> {
             plane = open(config);
         } catch (RuntimeException e) { // bad options, a locked data directory, an unreachable database
             System.err.println("stevedore serve: cannot open the state: " + e.getMessage());
+            return 2;
+        }
+        try {
+            plane.configureAgents(new Agents.Settings(java.time.Duration.ofSeconds(agentTimeoutSeconds),
+                    java.time.Duration.ofSeconds(agentGraceSeconds)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("stevedore serve: " + e.getMessage() + " (--agent-timeout, --agent-grace)");
+            plane.close();
             return 2;
         }
         ApiServer server = new ApiServer(plane, host, port, options);

@@ -69,16 +69,18 @@ public final class Reconciler {
                 d.maxLifetime(), d.hardDrain(), d.lifetimeGrace(), timings.defaultScaleInAfter(), d.repairDeadline(),
                 d.compactionTimeout(), d.budgetPercent(), d.spotNotice(), d.backoffBase(), d.backoffMax()), events);
         TaskStarter starter = new TaskStarter(ctx, timings);
-        this.booted = new RegisterBootedInstances(ctx, starter);
         this.agents = new Agents(ctx);
+        this.booted = new RegisterBootedInstances(ctx, starter, agents);
         this.external = new ExternalPlacement(ctx, starter);
         PlaceTasks placement = new PlaceTasks(ctx, inputs, view, new Scheduler(), starter,
                 new Launcher(ctx, fleet.backoffs()), lifecycle, services, external);
         PurgeStoppedTasks purge = new PurgeStoppedTasks(ctx);
         this.autoScaling = new ServiceAutoScaling(ctx, new MetricStore(ctx.config().speed()));
         this.stages = List.of(
-                new Stage("register booted instances", booted::run),
-                new Stage("agent heartbeats", agents::watch),
+                new Stage("register booted instances", () -> {
+                    booted.run();
+                    agents.watch(); // and the agents of agent-backed instances: heartbeats, lost agents
+                }),
                 new Stage(AUTO_SCALING_STAGE, autoScaling::run),
                 new Stage("service scheduler", services::reconcile),
                 new Stage("advance tasks", lifecycle::advanceAll),

@@ -462,6 +462,31 @@ class AgentApiTest extends EcsServerTestBase {
     }
 
     @Test
+    void managedByAgents_aNewInstancesTasksWaitForItsAgent_evenBeforeItAttaches() throws Exception {
+        f.plane.agents().configure(Agents.Settings.defaults().managedByAgents(true));
+        f.miCluster(CLUSTER);
+        f.register(EcsServerFixture.nginx("web").cpu("256").memory("256"));
+        Task t = f.ecs.runTask(b -> b.cluster(CLUSTER).taskDefinition("web").networkConfiguration(f.awsvpc()))
+                .tasks().get(0);
+        await("the task placed on a registered instance", () -> describe(t.taskArn()).containerInstanceArn() != null
+                && describe(t.taskArn()).lastStatus().equals("PENDING"));
+        Thread.sleep(300); // the instance booted at this speed long ago: still no timer starts the task
+        Task waiting = describe(t.taskArn());
+        assertThat(waiting.lastStatus()).isEqualTo("PENDING");
+        assertThat(waiting.pullStartedAt()).isNull();
+        String arn = waiting.containerInstanceArn();
+        String doc = JSON.createObjectNode().put("instanceId", describeInstance(arn).ec2InstanceId())
+                .put("region", "us-east-1").toString();
+        assertThat(f.ecs.registerContainerInstance(b -> b.cluster(CLUSTER).instanceIdentityDocument(doc))
+                .containerInstance().containerInstanceArn()).isEqualTo(arn);
+        JsonNode p = poll(arn, 0, 0);
+        assertThat(p.path("tasks")).extracting(n -> n.path("taskArn").asText()).contains(t.taskArn());
+        report(t.taskArn(), "PENDING");
+        report(t.taskArn(), "RUNNING");
+        assertThat(describe(t.taskArn()).lastStatus()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void registration_survivesARestart() throws Exception {
         cluster();
         String ci = registerExternal(2048, 4096).containerInstanceArn();

@@ -45,12 +45,25 @@ public final class Agents {
     /**
      * How agents are watched.
      *
-     * @param timeout silence after which a container instance shows {@code agentConnected: false}
-     * @param grace   further silence after which its tasks stop as lost (services replace them elsewhere)
+     * @param timeout          silence after which a container instance shows {@code agentConnected: false}
+     * @param grace            further silence after which its tasks stop as lost (services replace them elsewhere)
+     * @param managedByAgents  every Managed Instance's tasks wait for an agent from its registration on (serve with
+     *                         real execution: an agent attaches to each instance); false = the simulated timers run
+     *                         them until an agent attaches
      */
-    public record Settings(Duration timeout, Duration grace) {
+    public record Settings(Duration timeout, Duration grace, boolean managedByAgents) {
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
         public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
+
+        /** Agents attach to Managed Instances one by one (the simulated timers run the others). */
+        public Settings(Duration timeout, Duration grace) {
+            this(timeout, grace, false);
+        }
+
+        /** The same timeouts with every Managed Instance run by an agent, or not. */
+        public Settings managedByAgents(boolean on) {
+            return new Settings(timeout, grace, on);
+        }
 
         public Settings {
             Objects.requireNonNull(timeout, "timeout");
@@ -301,7 +314,11 @@ public final class Agents {
         }
         TaskRuntime rt = ctx.state().runtimes.get(t.taskArn()).orElseThrow();
         switch (status) {
-            case "PENDING" -> b.lastStatus(Statuses.TASK_PENDING);
+            case "PENDING" -> {
+                if (Statuses.isStarting(t.lastStatus())) { // never back from RUNNING
+                    b.lastStatus(Statuses.TASK_PENDING);
+                }
+            }
             case "RUNNING" -> {
                 b.lastStatus(Statuses.TASK_RUNNING).connectivity(Connectivity.CONNECTED).connectivityAt(now);
                 if (t.startedAt() == null) {
@@ -446,13 +463,21 @@ public final class Agents {
         }
         Settings s = settings;
         for (AgentInstance ai : ctx.state().agents.values()) {
+            ContainerInstance ci = ctx.state().containerInstances.get(ai.containerInstanceArn()).orElse(null);
+            if (ci == null || !Statuses.isRegistered(ci.status())) {
+                // the instance went away (terminated, retired): no agent will report its tasks any more
+                stopAll(ai, TaskStopCode.TERMINATION_NOTICE, ci != null && ci.statusReason() != null
+                        ? ci.statusReason() : "Container instance " + ai.instanceId() + " was deregistered.");
+                ctx.state().agents.remove(ai.containerInstanceArn());
+                continue;
+            }
             long silent = now - Math.max(ai.lastPollMillis(), watchingSince);
             if (ai.connected() && silent > s.timeout().toMillis()) {
                 ctx.state().agents.put(ai.containerInstanceArn(), ai.disconnected());
-                ctx.state().containerInstances.get(ai.containerInstanceArn())
-                        .filter(ci -> !Boolean.FALSE.equals(ci.agentConnected()))
-                        .ifPresent(ci -> ctx.state().containerInstances.put(ci.containerInstanceArn(),
-                                ci.toBuilder().agentConnected(false).version(ci.version() + 1).build()));
+                if (!Boolean.FALSE.equals(ci.agentConnected())) {
+                    ctx.state().containerInstances.put(ci.containerInstanceArn(), ci.toBuilder()
+                            .agentConnected(false).version(ci.version() + 1).build());
+                }
                 ai = ai.disconnected();
             }
             if (!ai.lost() && silent > s.timeout().plus(s.grace()).toMillis()) {
@@ -461,6 +486,17 @@ public final class Agents {
                 stopAll(ai, TaskStopCode.TERMINATION_NOTICE, reason);
                 ctx.state().agents.put(ai.containerInstanceArn(), ai.lostHandled());
             }
+        }
+    }
+
+    /**
+     * A Managed Instance just registered as a container instance: with {@link Settings#managedByAgents}, its tasks
+     * wait for the agent that will attach to it (counted as heard from now, so the timeout bounds the wait).
+     */
+    public void registered(String clusterArn, String containerInstanceArn, String instanceId) {
+        if (settings.managedByAgents() && ctx.state().agents.get(containerInstanceArn).isEmpty()) {
+            ctx.state().agents.put(containerInstanceArn, new AgentInstance(containerInstanceArn, clusterArn,
+                    instanceId, false, now(), true, false));
         }
     }
 
