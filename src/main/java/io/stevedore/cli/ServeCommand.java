@@ -179,7 +179,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         try {
             plane.configureAgents(new Agents.Settings(java.time.Duration.ofSeconds(agentTimeoutSeconds),
-                    java.time.Duration.ofSeconds(agentGraceSeconds)));
+                    java.time.Duration.ofSeconds(agentGraceSeconds)).managedByAgents(docker != null));
         } catch (IllegalArgumentException e) {
             System.err.println("stevedore serve: " + e.getMessage() + " (--agent-timeout, --agent-grace)");
             plane.close();
