@@ -14,6 +14,7 @@ import io.stevedore.api.limits.ThrottleCategory;
 import io.stevedore.api.observe.ApiMetrics;
 import io.stevedore.api.observe.LogFormat;
 import io.stevedore.api.cloudwatch.CloudWatchApi;
+import io.stevedore.api.logs.LogsApi;
 import io.stevedore.api.scaling.AutoScalingApi;
 import io.stevedore.wire.AwsException;
 import java.io.ByteArrayOutputStream;
@@ -152,6 +153,7 @@ public final class ApiServer implements AutoCloseable {
         java.util.Set<String> ops = new java.util.TreeSet<>(plane.api().operations());
         ops.addAll(plane.autoScaling().operations());
         ops.addAll(plane.cloudWatch().operations());
+        ops.addAll(plane.logs().operations());
         ops.addAll(java.util.List.of("auth", "DescribeInstances", "DescribeInstanceTypes", "DescribeVpcs", "DescribeSubnets",
                 "DescribeSecurityGroups"));
         return ops;
@@ -258,9 +260,12 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         boolean form = isForm(ex);
-        byte[] body = readLimited(ex);
+        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        boolean logs = target != null && target.startsWith(LogsApi.TARGET_PREFIX);
+        int limit = logs ? LogsApi.MAX_REQUEST_BYTES : MAX_BODY_BYTES;
+        byte[] body = readLimited(ex, limit);
         if (body == null) {
-            String msg = "The request body exceeds " + MAX_BODY_BYTES + " bytes.";
+            String msg = "The request body exceeds " + limit + " bytes.";
             return form ? Answer.ec2(413, "RequestEntityTooLarge", msg)
                     : Answer.json(new AwsException("RequestEntityTooLargeException", 413, msg));
         }
@@ -277,7 +282,11 @@ public final class ApiServer implements AutoCloseable {
             return Answer.json(new AwsException("UnknownOperationException", 404,
                     "Stevedore answers the ECS API on POST / (got " + method + " " + path + ")"));
         }
-        String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+        if (logs) {
+            String op = target.substring(LogsApi.TARGET_PREFIX.length());
+            return json11(ex, body, LogsApi.SIGNING_NAME, op, ThrottleCategory.ofLogs(op), operation,
+                    backend -> backend.logs().handle(target, new String(body, StandardCharsets.UTF_8)));
+        }
         if (target != null && target.startsWith(AutoScalingApi.TARGET_PREFIX)) {
             return autoScaling(ex, target, body, operation);
         }
@@ -316,10 +325,16 @@ public final class ApiServer implements AutoCloseable {
      */
     private Answer json11(HttpExchange ex, byte[] body, String signingName, String op, String[] operation,
                           java.util.function.Function<Backend, String> call) {
+        return json11(ex, body, signingName, op, ThrottleCategory.ofEcs(op), operation, call);
+    }
+
+    /** As above, throttled in {@code category}. */
+    private Answer json11(HttpExchange ex, byte[] body, String signingName, String op, ThrottleCategory category,
+                          String[] operation, java.util.function.Function<Backend, String> call) {
         try {
             SigV4Verifier.Verified caller = verifier.verifyScoped(signed(ex, body), signingName);
             operation[0] = op;
-            if (!options.limiter().tryAcquire(caller.accessKeyId(), ThrottleCategory.ofEcs(op))) {
+            if (!options.limiter().tryAcquire(caller.accessKeyId(), category)) {
                 return Answer.json(new AwsException("ThrottlingException", 400, "Rate exceeded"));
             }
             return new Answer(200, "application/x-amz-json-1.1", call.apply(regions.backend(caller.region())), null);
@@ -456,15 +471,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * The body, or null when it exceeds {@link #MAX_BODY_BYTES} (declared or actual). An oversized body of up to
+     * The body, or null when it exceeds {@code limit} bytes (declared or actual). An oversized body of up to
      * {@link #MAX_DRAIN_BYTES} is read and discarded so that the client, still sending, receives the 413 instead of
      * a connection reset; beyond that the connection is closed after the answer.
      */
-    private static byte[] readLimited(HttpExchange ex) throws IOException {
+    private static byte[] readLimited(HttpExchange ex, int limit) throws IOException {
         InputStream in = ex.getRequestBody();
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
         if (declared != null && declared.strip().matches("\\d{1,18}")
-                && Long.parseLong(declared.strip()) > MAX_BODY_BYTES) {
+                && Long.parseLong(declared.strip()) > limit) {
             drain(in, Long.parseLong(declared.strip()));
             return null;
         }
@@ -472,7 +487,7 @@ public final class ApiServer implements AutoCloseable {
         byte[] buf = new byte[8192];
         int n;
         while ((n = in.read(buf)) > 0) {
-            if (out.size() + n > MAX_BODY_BYTES) {
+            if (out.size() + n > limit) {
                 drain(in, MAX_DRAIN_BYTES);
                 return null;
             }

@@ -28,6 +28,9 @@ public interface Backend {
     /** The CloudWatch operations. */
     io.stevedore.api.cloudwatch.CloudWatchApi cloudWatch();
 
+    /** The CloudWatch Logs operations. */
+    io.stevedore.api.logs.LogsApi logs();
+
     /** One EC2 Query API call (form-encoded body), answered inside the state lock. */
     io.stevedore.api.ec2.Ec2QueryApi.Response ec2(String formBody);
 

@@ -7,6 +7,7 @@ import io.stevedore.api.ec2.Ec2QueryRequest;
 import io.stevedore.api.ops.AccountOps;
 import io.stevedore.api.ops.AgentOps;
 import io.stevedore.api.cloudwatch.CloudWatchApi;
+import io.stevedore.api.logs.LogsApi;
 import io.stevedore.api.scaling.AutoScalingApi;
 import io.stevedore.api.ops.CapacityProviderOps;
 import io.stevedore.api.ops.ClusterOps;
@@ -32,6 +33,7 @@ import io.stevedore.store.Fence;
 import io.stevedore.store.FencedException;
 import io.stevedore.store.InMemoryResourceStore;
 import io.stevedore.store.Leadership;
+import io.stevedore.store.LogStore;
 import io.stevedore.store.PostgresLeaderLease;
 import io.stevedore.store.PostgresResourceStore;
 import io.stevedore.store.SqliteResourceStore;
@@ -60,6 +62,8 @@ public final class ControlPlane implements Backend, AutoCloseable {
     private final EcsApi api;
     private final AutoScalingApi autoScaling;
     private final CloudWatchApi cloudWatch;
+    private final LogStore logStore;
+    private final LogsApi logs;
     private final Ec2QueryApi ec2;
     private final Leadership leadership;
     private final InstanceCatalog catalog;
@@ -97,15 +101,21 @@ public final class ControlPlane implements Backend, AutoCloseable {
         }
     }
 
-    private ControlPlane(PlaneConfig config, Clock clock, Database db, Leadership leadership) {
-        this(config, clock, db, leadership, Catalogs.load());
+    /** How often the events past their log group's retention are deleted. */
+    private static final Duration LOG_PURGE_PERIOD = Duration.ofMinutes(1);
+
+    private ControlPlane(PlaneConfig config, Clock clock, Database db, Leadership leadership, LogStore logStore) {
+        this(config, clock, db, leadership, Catalogs.load(), logStore);
     }
 
-    private ControlPlane(PlaneConfig config, Clock clock, Database db, Leadership leadership, Catalogs catalogs) {
+    private ControlPlane(PlaneConfig config, Clock clock, Database db, Leadership leadership, Catalogs catalogs,
+                         LogStore logStore) {
         this.config = config;
         this.clock = clock;
         this.db = db;
         this.leadership = leadership;
+        this.logStore = logStore;
+        this.logs = new LogsApi(logStore, config.region(), config.accountId(), clock);
         Timings timings = Timings.realistic().scaled(config.speed());
         this.state = new EcsState(db, config);
         this.catalog = catalogs.catalog();
@@ -152,15 +162,27 @@ public final class ControlPlane implements Backend, AutoCloseable {
         });
     }
 
+    /** The file of a data directory that holds CloudWatch Logs (beside {@link SqliteResourceStore#FILE}). */
+    public static final String LOGS_FILE = "logs.db";
+
     /** Opens (or creates) the state in {@code dataDir}. */
     public static ControlPlane open(Path dataDir, PlaneConfig config, Clock clock) {
-        return new ControlPlane(config, clock, new Database(SqliteResourceStore.open(dataDir)), Leadership.solo());
+        Database db = new Database(SqliteResourceStore.open(dataDir));
+        return new ControlPlane(config, clock, db, Leadership.solo(),
+                LogStore.sqlite(dataDir.resolve(LOGS_FILE), LogStore.Limits.DEFAULT));
     }
 
     /** Opens (or creates) the state in {@code dataDir}, sharing {@code catalogs} with other regions' planes. */
     public static ControlPlane open(Path dataDir, PlaneConfig config, Clock clock, Catalogs catalogs) {
-        return new ControlPlane(config, clock, new Database(SqliteResourceStore.open(dataDir)), Leadership.solo(),
-                catalogs);
+        return open(dataDir, config, clock, catalogs, LogStore.Limits.DEFAULT);
+    }
+
+    /** As {@link #open(Path, PlaneConfig, Clock, Catalogs)}, with the bounds of each log stream. */
+    public static ControlPlane open(Path dataDir, PlaneConfig config, Clock clock, Catalogs catalogs,
+                                   LogStore.Limits logLimits) {
+        Database db = new Database(SqliteResourceStore.open(dataDir));
+        return new ControlPlane(config, clock, db, Leadership.solo(), catalogs,
+                LogStore.sqlite(dataDir.resolve(LOGS_FILE), logLimits));
     }
 
     /**
@@ -168,13 +190,19 @@ public final class ControlPlane implements Backend, AutoCloseable {
      * controllers through the database lease.
      */
     public static ControlPlane open(DatabaseUrl url, LeaseSettings lease, PlaneConfig config, Clock clock) {
+        return open(url, lease, config, clock, LogStore.Limits.DEFAULT);
+    }
+
+    /** As {@link #open(DatabaseUrl, LeaseSettings, PlaneConfig, Clock)}, with the bounds of each log stream. */
+    public static ControlPlane open(DatabaseUrl url, LeaseSettings lease, PlaneConfig config, Clock clock,
+                                   LogStore.Limits logLimits) {
         Database db = new Database(PostgresResourceStore.open(url));
         Leadership leadership = new PostgresLeaderLease(url, lease.holder(), lease.ttl(), lease.renewEvery(),
                 line -> {
                     System.out.println("stevedore: " + line);
                     System.out.flush();
                 });
-        return new ControlPlane(config, clock, db, leadership);
+        return new ControlPlane(config, clock, db, leadership, LogStore.postgres(url, logLimits));
     }
 
     /**
@@ -182,7 +210,8 @@ public final class ControlPlane implements Backend, AutoCloseable {
      * transaction). Everything else is the same engine.
      */
     public static ControlPlane inMemory(PlaneConfig config, Clock clock) {
-        return new ControlPlane(config, clock, new Database(new InMemoryResourceStore()), Leadership.solo());
+        return new ControlPlane(config, clock, new Database(new InMemoryResourceStore()), Leadership.solo(),
+                LogStore.memory(LogStore.Limits.DEFAULT));
     }
 
     /** Ticks the reconciler on a wall-clock schedule until {@link #close()}. */
@@ -197,6 +226,16 @@ public final class ControlPlane implements Backend, AutoCloseable {
         });
         long period = reconciler.timings().tick().toMillis();
         loop.scheduleWithFixedDelay(this::tickSafely, period, period, TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(this::purgeLogs, 0, LOG_PURGE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Deletes the log events past their group's retention (readers already no longer see them). */
+    private void purgeLogs() {
+        try {
+            logs.purgeExpired();
+        } catch (RuntimeException e) {
+            System.err.println("stevedore: cannot purge expired log events: " + e.getMessage());
+        }
     }
 
     private void tickSafely() {
@@ -278,6 +317,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
     @Override
     public void reset() {
         db.wipe();
+        logs.wipe();
         reconciler.autoScaling().metrics().clear();
     }
 
@@ -294,6 +334,11 @@ public final class ControlPlane implements Backend, AutoCloseable {
     @Override
     public CloudWatchApi cloudWatch() {
         return cloudWatch;
+    }
+
+    @Override
+    public LogsApi logs() {
+        return logs;
     }
 
     @Override
@@ -364,5 +409,6 @@ public final class ControlPlane implements Backend, AutoCloseable {
         }
         leadership.close();
         db.close();
+        logStore.close();
     }
 }

@@ -62,11 +62,18 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
      * {@code dataDir/regions/<region>}; regions already there are opened now.
      */
     public static RegionalPlanes open(Path dataDir, PlaneConfig home, Clock clock) {
+        return open(dataDir, home, clock, io.stevedore.store.LogStore.Limits.DEFAULT);
+    }
+
+    /** As {@link #open(Path, PlaneConfig, Clock)}, with the bounds of each CloudWatch Logs stream. */
+    public static RegionalPlanes open(Path dataDir, PlaneConfig home, Clock clock,
+                                      io.stevedore.store.LogStore.Limits logLimits) {
         checkHomeRegion(dataDir, home.region());
-        ControlPlane homePlane = ControlPlane.open(dataDir, home, clock);
+        ControlPlane.Catalogs catalogs = ControlPlane.Catalogs.load();
+        ControlPlane homePlane = ControlPlane.open(dataDir, home, clock, catalogs, logLimits);
         ControlPlane.Catalogs shared = new ControlPlane.Catalogs(homePlane.catalog(), homePlane::offerings);
         RegionalPlanes r = new RegionalPlanes(homePlane, config -> ControlPlane.open(
-                dataDir.resolve(REGIONS_DIR).resolve(config.region()), config, clock, shared), null);
+                dataDir.resolve(REGIONS_DIR).resolve(config.region()), config, clock, shared, logLimits), null);
         try {
             for (String region : persistedRegions(dataDir)) {
                 if (!region.equals(home.region())) {

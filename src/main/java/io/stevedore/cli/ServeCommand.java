@@ -9,6 +9,7 @@ import io.stevedore.assembly.RegionalPlanes;
 import io.stevedore.control.agents.Agents;
 import io.stevedore.control.state.PlaneConfig;
 import io.stevedore.store.DatabaseUrl;
+import io.stevedore.store.LogStore;
 import io.stevedore.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,6 +108,16 @@ public final class ServeCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}; renewed every quarter of it). A killed leader is replaced within "
                     + "1.25 times this.")
     double leaseSeconds;
+
+    @Option(names = "--logs-max-stream-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+            description = "CloudWatch Logs: bytes one log stream keeps (messages in UTF-8 plus 26 per event; default"
+                    + " ${DEFAULT-VALUE} = 64 MiB); beyond it the stream's oldest events are dropped.")
+    long logsMaxStreamBytes;
+
+    @Option(names = "--logs-max-stream-events", defaultValue = "1000000", paramLabel = "N",
+            description = "CloudWatch Logs: events one log stream keeps (default ${DEFAULT-VALUE}); beyond it the"
+                    + " stream's oldest events are dropped.")
+    long logsMaxStreamEvents;
 
     @Option(names = "--replica-name", description = "With --database-url: this replica's name in the leader "
             + "lease (default host:pid).")
@@ -256,8 +267,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private RegionalPlanes open(PlaneConfig config) {
+        LogStore.Limits logLimits = new LogStore.Limits(logsMaxStreamBytes, logsMaxStreamEvents);
         if (databaseUrl == null) {
-            return RegionalPlanes.open(dataDir, config, Clock.system());
+            return RegionalPlanes.open(dataDir, config, Clock.system(), logLimits);
         }
         if (!(leaseSeconds >= 1) || leaseSeconds > 600) {
             throw new IllegalArgumentException("--leader-lease must be between 1 and 600 seconds: " + leaseSeconds);
@@ -268,7 +280,7 @@ public final class ServeCommand implements Callable<Integer> {
         Duration ttl = Duration.ofMillis(Math.round(leaseSeconds * 1000));
         String name = replicaName != null ? replicaName : hostName() + ":" + ProcessHandle.current().pid();
         return RegionalPlanes.postgres(ControlPlane.open(url, new ControlPlane.LeaseSettings(name, ttl,
-                ttl.dividedBy(4)), config, Clock.system()));
+                ttl.dividedBy(4)), config, Clock.system(), logLimits));
     }
 
     private String where() {

@@ -24,11 +24,25 @@ public final class ServiceModel {
     private final JsonNode model;
     private final String validationError;
     private final String missingError;
+    /** Compiled {@code pattern} constraints, when this model checks them ({@link #checkingPatterns}). */
+    private final Map<String, java.util.Optional<java.util.regex.Pattern>> patterns;
 
-    private ServiceModel(JsonNode model, String validationError, String missingError) {
+    private ServiceModel(JsonNode model, String validationError, String missingError,
+                         Map<String, java.util.Optional<java.util.regex.Pattern>> patterns) {
         this.model = model;
         this.validationError = validationError;
         this.missingError = missingError;
+        this.patterns = patterns;
+    }
+
+    /**
+     * The same model, also checking strings against their shape's {@code pattern} (the whole string must match,
+     * as AWS's validation does): "Member must satisfy regular expression pattern: ...". A pattern Java cannot
+     * compile is not checked.
+     */
+    public ServiceModel checkingPatterns() {
+        return new ServiceModel(model, validationError, missingError,
+                new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     /** Loads a model from the class path ({@code /stevedore/api/models/NAME.json}); one error type for all. */
@@ -44,7 +58,7 @@ public final class ServiceModel {
                 throw new IllegalStateException("missing model " + path);
             }
             return new ServiceModel(JsonTrees.read(new String(in.readAllBytes(), StandardCharsets.UTF_8)),
-                    validationError, missingError);
+                    validationError, missingError, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -168,6 +182,11 @@ public final class ServiceModel {
                     add(errors, count, "Value at '" + path + "' failed to satisfy constraint: Member must have length"
                             + " less than or equal to " + shape.get("max").asLong());
                 }
+                if (patterns != null && shape.has("pattern") && patterns.computeIfAbsent(shapeName,
+                        n -> compile(shape.get("pattern").asText())).map(p -> !p.matcher(s).matches()).orElse(false)) {
+                    add(errors, count, "Value '" + s + "' at '" + path + "' failed to satisfy constraint: Member must"
+                            + " satisfy regular expression pattern: " + shape.get("pattern").asText());
+                }
             }
             case "integer", "long" -> {
                 if (!v.isIntegralNumber() || !v.canConvertToLong()
@@ -194,6 +213,14 @@ public final class ServiceModel {
             default -> {
                 // blobs are not used by these services' operations
             }
+        }
+    }
+
+    private static java.util.Optional<java.util.regex.Pattern> compile(String pattern) {
+        try {
+            return java.util.Optional.of(java.util.regex.Pattern.compile(pattern));
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return java.util.Optional.empty();
         }
     }
 

@@ -35,7 +35,11 @@ public enum ThrottleCategory {
     SERVICE_DEPLOYMENTS(50, 20, "DescribeServiceDeployments", "ListServiceDeployments",
             "DescribeServiceRevisions"),
     OTHER(50, 20),
-    EC2_DESCRIBE(100, 20);
+    EC2_DESCRIBE(100, 20),
+    /** CloudWatch Logs' PutLogEvents: 5,000 per second per account and region, CloudWatch Logs' quota. */
+    LOGS_PUT(5000, 5000),
+    /** Every other CloudWatch Logs operation (Stevedore's choice: generous for CreateLogStream at task starts). */
+    LOGS_OTHER(100, 50);
 
     private static final Map<String, ThrottleCategory> BY_ACTION = new HashMap<>();
 
@@ -67,6 +71,11 @@ public enum ThrottleCategory {
 
     public List<String> actions() {
         return actions;
+    }
+
+    /** The category of a CloudWatch Logs operation (its names overlap ECS's, e.g. TagResource). */
+    public static ThrottleCategory ofLogs(String operation) {
+        return "PutLogEvents".equals(operation) ? LOGS_PUT : LOGS_OTHER;
     }
 
     /** The category of an ECS action ({@link #OTHER} when the published table does not list it). */

@@ -1,0 +1,45 @@
+-- CloudWatch Logs of the region this database holds, shared by every replica: log groups, their tags, log
+-- streams with running totals, and the events. Versioned apart from the resources schema (history table
+-- logs_schema_history) and written without the resources' advisory lock, so ingestion never waits for the
+-- control loop (docs/decisions.md, "CloudWatch Logs").
+CREATE TABLE log_groups (
+    name            VARCHAR(512) NOT NULL PRIMARY KEY,
+    created         BIGINT       NOT NULL,
+    retention_days  INTEGER,
+    log_group_class VARCHAR(32)  NOT NULL,
+    kms_key_id      VARCHAR(256)
+);
+
+CREATE TABLE log_group_tags (
+    group_name VARCHAR(512) NOT NULL,
+    tag_key    VARCHAR(128) NOT NULL,
+    tag_value  VARCHAR(256) NOT NULL,
+    PRIMARY KEY (group_name, tag_key)
+);
+
+-- stored_bytes counts each event as its message's UTF-8 bytes plus 26, the size PutLogEvents' quota counts.
+CREATE TABLE log_streams (
+    id             BIGSERIAL    PRIMARY KEY,
+    group_name     VARCHAR(512) NOT NULL,
+    name           VARCHAR(512) NOT NULL,
+    created        BIGINT       NOT NULL,
+    first_event    BIGINT,
+    last_event     BIGINT,
+    last_ingestion BIGINT,
+    stored_bytes   BIGINT       NOT NULL DEFAULT 0,
+    stored_events  BIGINT       NOT NULL DEFAULT 0,
+    uploads        BIGINT       NOT NULL DEFAULT 0,
+    UNIQUE (group_name, name)
+);
+
+-- id grows with ingestion and is never reused (a sequence): read positions and event ids rest on it.
+CREATE TABLE log_events (
+    id        BIGSERIAL PRIMARY KEY,
+    stream_id BIGINT    NOT NULL,
+    ts        BIGINT    NOT NULL,
+    ingested  BIGINT    NOT NULL,
+    bytes     INTEGER   NOT NULL,
+    message   TEXT      NOT NULL
+);
+
+CREATE INDEX log_events_by_stream ON log_events (stream_id, ts, id);
