@@ -186,6 +186,36 @@ class AgentEndToEndTest {
     }
 
     @Test
+    void awslogsContainer_outputShippedToCloudWatchLogs() throws Exception {
+        agent("a");
+        register("talk", "128", busybox("talker", "sh", "-c", "echo hello-out; echo hello-err >&2; sleep 300")
+                .stopTimeout(1).logConfiguration(l -> l.logDriver("awslogs").options(Map.of("awslogs-group",
+                        "/ecs/talk", "awslogs-region", "us-east-1", "awslogs-stream-prefix", "ecs",
+                        "awslogs-create-group", "true"))));
+        String task = run("talk");
+        String taskId = task.substring(task.lastIndexOf('/') + 1);
+        SignedHttp logs = new SignedHttp(f.endpoint(), "us-east-1",
+                software.amazon.awssdk.identity.spi.AwsCredentialsIdentity.create("test", "test"));
+        var request = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("logGroupName", "/ecs/talk").put("logStreamName", "ecs/talker/" + taskId)
+                .put("startFromHead", true);
+        List<String> messages = new ArrayList<>();
+        await("both lines in the log stream", () -> {
+            try {
+                messages.clear();
+                logs.post("/", "logs", null, "Logs_20140328.GetLogEvents", request, Duration.ofSeconds(10))
+                        .path("events").forEach(e -> messages.add(e.path("message").asText()));
+                return messages.containsAll(List.of("hello-out", "hello-err"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(messages).containsExactlyInAnyOrder("hello-out", "hello-err");
+        f.ecs.stopTask(b -> b.cluster(CLUSTER).task(task));
+        await("STOPPED", () -> "STOPPED".equals(describe(task).lastStatus()));
+    }
+
+    @Test
     void failingHealthCheck_serviceReplacesTheTask() throws Exception {
         agent("a");
         register("sick", "128", busybox("app", "sleep", "300").stopTimeout(1)
