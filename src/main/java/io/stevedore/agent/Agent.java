@@ -158,7 +158,8 @@ public final class Agent implements AutoCloseable {
 
     private List<Resource> resources() {
         int cpu = config.cpu() != null ? config.cpu() : Runtime.getRuntime().availableProcessors() * 1024;
-        int memory = config.memoryMiB() != null ? config.memoryMiB() : machineMemoryMiB() - AgentConfig.RESERVED_MEMORY_MIB;
+        int memory = config.memoryMiB() != null ? config.memoryMiB()
+                : machineMemoryMiB() - AgentConfig.RESERVED_MEMORY_MIB;
         List<String> ports = new ArrayList<>(List.of("22", "2375", "2376", "51678", "51679"));
         if (!ports.contains(String.valueOf(metadata.port()))) {
             ports.add(String.valueOf(metadata.port()));
@@ -454,7 +455,8 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Submits state changes in order on one thread, retrying what failed for a reason that may pass (the server
-     * unreachable, throttling); a STOPPED task acknowledged is forgotten and its containers removed.
+     * unreachable, throttling); a STOPPED task acknowledged (or refused for good) is forgotten and its containers
+     * removed.
      */
     private final class Reporter {
         private final ExecutorService thread = Executors.newSingleThreadExecutor(daemon("stevedore-agent-report"));
@@ -476,7 +478,9 @@ public final class Agent implements AutoCloseable {
                     .containers(containers).pullStartedAt(run.pullStartedAt).pullStoppedAt(run.pullStoppedAt)
                     .executionStoppedAt(run.executionStoppedAt).build();
             thread.execute(() -> {
-                if (submit(() -> ecs.submitTaskStateChange(request)) && "STOPPED".equals(status)) {
+                boolean acknowledged = submit(() -> ecs.submitTaskStateChange(request));
+                // a STOPPED refused for good (the server no longer knows the task) ends the task here all the same
+                if ("STOPPED".equals(status) && (acknowledged || !closed)) {
                     finished.add(run.taskArn());
                     runs.remove(run.taskArn());
                     reported.remove(run.taskArn());

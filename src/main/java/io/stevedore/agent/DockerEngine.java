@@ -103,10 +103,11 @@ public final class DockerEngine implements AutoCloseable {
             return;
         }
         try {
-            boolean done = client.pullImageCmd(image).start().awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            boolean done = client.pullImageCmd(image).start()
+                    .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done || !hasImage(image)) {
-                throw new CannotPullException("CannotPullContainerError: pull image manifest has been retried 1 time(s):"
-                        + " failed to resolve ref " + image + ": " + (done ? "not found" : "timed out after "
+                throw new CannotPullException("CannotPullContainerError: pull image manifest has been retried 1"
+                        + " time(s): failed to resolve ref " + image + ": " + (done ? "not found" : "timed out after "
                         + timeout.toSeconds() + " s"));
             }
         } catch (InterruptedException e) {
@@ -190,8 +191,8 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     /**
-     * The pause image: a root filesystem holding one static program of under 150 bytes, {@code /pause}, that waits in the
-     * pause(2) system call forever (arm64: ppoll with no descriptors and no timeout). Built by import on first use,
+     * The pause image: a root filesystem holding one static program of under 150 bytes, {@code /pause}, that waits in
+     * the pause(2) system call forever (arm64: ppoll with no descriptors and no timeout). Built by import on first use,
      * so no registry is needed; the ECS agent likewise loads its pause image from a tarball it ships.
      */
     public String pauseImage() {
