@@ -97,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
     private final OperatorEndpoints operator;
     private final AdminLifecycle admin;
     private final Console console;
+    private final AgentChannel agents;
 
     public ApiServer(Backend plane, String host, int port) throws IOException {
         this(plane, host, port, Options.localDefaults());
@@ -144,6 +145,8 @@ public final class ApiServer implements AutoCloseable {
         http.createContext("/", this::handle);
         this.console = new Console(plane, options.keys());
         http.createContext("/console", console::handle);
+        this.agents = new AgentChannel(regions, verifier);
+        http.createContext(AgentChannel.PATH, agents::handle);
     }
 
     private static java.util.Set<String> knownOperations(Backend plane) {
@@ -300,8 +303,14 @@ public final class ApiServer implements AutoCloseable {
     private Answer ecs(HttpExchange ex, String target, byte[] body, String[] operation) {
         String op = target != null && target.startsWith(EcsApi.TARGET_PREFIX)
                 ? target.substring(EcsApi.TARGET_PREFIX.length()) : "other";
-        return json11(ex, body, "ecs", op, operation,
-                backend -> backend.api().handle(target, new String(body, StandardCharsets.UTF_8)));
+        return json11(ex, body, "ecs", op, operation, backend -> EcsApi.atEndpoint(baseUrl(ex),
+                () -> backend.api().handle(target, new String(body, StandardCharsets.UTF_8))));
+    }
+
+    /** The base URL the client reached this server at (its Host header), for DiscoverPollEndpoint. */
+    private String baseUrl(HttpExchange ex) {
+        String host = ex.getRequestHeaders().getFirst("Host");
+        return "http://" + (host == null || host.isBlank() ? "127.0.0.1:" + port() : host.strip());
     }
 
     /** Application Auto Scaling (JSON 1.1, signed for application-autoscaling). */
@@ -542,6 +551,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        agents.close();
         console.close();
         workers.shutdownNow();
     }

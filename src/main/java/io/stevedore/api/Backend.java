@@ -34,6 +34,9 @@ public interface Backend {
     /** One EC2 Query API call (form-encoded body), answered inside the state lock. */
     io.stevedore.api.ec2.Ec2QueryApi.Response ec2(String formBody);
 
+    /** The agents of agent-backed container instances (their poll channel, docs/execution.md). */
+    io.stevedore.control.agents.Agents agents();
+
     /** The admin reset: wipes every resource. */
     void reset();
 

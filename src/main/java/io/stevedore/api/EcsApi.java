@@ -22,6 +22,8 @@ public final class EcsApi {
                               Function<I, ? extends SdkPojo> fn) {
     }
 
+    /** The base URL the current call reached the server at (DiscoverPollEndpoint answers it), per worker thread. */
+    private static final ThreadLocal<String> ENDPOINT = new ThreadLocal<>();
     private final AwsJsonCodec codec = new AwsJsonCodec();
     private final Database db;
     private final Map<String, Handler<?>> handlers = new TreeMap<>();
@@ -35,6 +37,26 @@ public final class EcsApi {
         if (handlers.put(operation, new Handler<>(builder, type, fn)) != null) {
             throw new IllegalArgumentException("operation registered twice: " + operation);
         }
+    }
+
+    /**
+     * Runs {@code call} with {@code endpoint} (e.g. {@code http://127.0.0.1:8080}) as the base URL the caller
+     * reached: the edge sets it from the request's Host header.
+     */
+    public static <T> T atEndpoint(String endpoint, Supplier<T> call) {
+        String before = ENDPOINT.get();
+        ENDPOINT.set(endpoint);
+        try {
+            return call.get();
+        } finally {
+            ENDPOINT.set(before);
+        }
+    }
+
+    /** The base URL the current call reached the server at, or {@code http://localhost} for in-process calls. */
+    public static String endpoint() {
+        String e = ENDPOINT.get();
+        return e == null ? "http://localhost" : e;
     }
 
     public Set<String> operations() {

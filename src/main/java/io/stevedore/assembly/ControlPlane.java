@@ -5,6 +5,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.ec2.Ec2QueryApi;
 import io.stevedore.api.ec2.Ec2QueryRequest;
 import io.stevedore.api.ops.AccountOps;
+import io.stevedore.api.ops.AgentOps;
 import io.stevedore.api.cloudwatch.CloudWatchApi;
 import io.stevedore.api.logs.LogsApi;
 import io.stevedore.api.scaling.AutoScalingApi;
@@ -145,6 +146,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new ServiceOps(ctx).register(api);
         new ServiceDeploymentOps(ctx).register(api);
         new ContainerInstanceOps(ctx, reconciler).register(api);
+        new AgentOps(ctx, reconciler).register(api);
         new TagOps(ctx).register(api);
         new EdgeOps(ctx).register(api);
         new AccountOps(ctx).register(api);
@@ -323,6 +325,11 @@ public final class ControlPlane implements Backend, AutoCloseable {
         db.wipe();
         logs.wipe();
         reconciler.autoScaling().metrics().clear();
+    }
+
+    @Override
+    public io.stevedore.control.agents.Agents agents() {
+        return reconciler.agents();
     }
 
     @Override

@@ -40,6 +40,8 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
     private final String onlyHomeReason;
     /** Guarded by this; {@link #byRegion} is its copy for lock-free look-ups on every call. */
     private final Map<String, ControlPlane> planes = new LinkedHashMap<>();
+    /** The agent settings of every region (null: the defaults). */
+    private io.stevedore.control.agents.Agents.Settings agentSettings;
     private final Map<String, ControlPlane> byRegion = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile List<Backend> opened;
     private boolean looping;
@@ -172,6 +174,9 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
         planes.put(region, plane);
         byRegion.put(region, plane);
         opened = List.copyOf(planes.values());
+        if (agentSettings != null) {
+            plane.agents().configure(agentSettings);
+        }
         if (looping) {
             plane.startLoop();
         }
@@ -226,6 +231,12 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
         for (ControlPlane p : planes()) {
             p.reset();
         }
+    }
+
+    /** How every opened region, and every region opened from now on, watches its agents (docs/execution.md). */
+    public synchronized void configureAgents(io.stevedore.control.agents.Agents.Settings settings) {
+        agentSettings = settings;
+        planes.values().forEach(p -> p.agents().configure(settings));
     }
 
     /** Starts the control loop of every opened region, and of every region opened from now on. */

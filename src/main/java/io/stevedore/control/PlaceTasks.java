@@ -1,5 +1,6 @@
 package io.stevedore.control;
 
+import io.stevedore.control.agents.ExternalPlacement;
 import io.stevedore.control.fleet.Launcher;
 import io.stevedore.control.scheduling.Scheduler;
 import io.stevedore.control.scheduling.SchedulerView;
@@ -47,9 +48,11 @@ final class PlaceTasks {
     private final Launcher launcher;
     private final TaskLifecycle lifecycle;
     private final ServiceController services;
+    private final ExternalPlacement external;
 
     PlaceTasks(Context ctx, SchedulingInputs inputs, SchedulerView view, Scheduler scheduler, TaskStarter starter,
-               Launcher launcher, TaskLifecycle lifecycle, ServiceController services) {
+               Launcher launcher, TaskLifecycle lifecycle, ServiceController services, ExternalPlacement external) {
+        this.external = external;
         this.ctx = ctx;
         this.inputs = inputs;
         this.view = view;
@@ -78,8 +81,15 @@ final class PlaceTasks {
             Task t = w.task();
             TaskRuntime rt = w.runtime();
             String providerName = t.capacityProviderName();
+            if (ExternalPlacement.handles(t)) {
+                String refused = external.place(t, rt);
+                if (refused != null) {
+                    unplaced(t, refused);
+                }
+                continue;
+            }
             if (providerName == null && t.launchType() != LaunchType.FARGATE) {
-                continue; // EC2 / EXTERNAL launch types: Stevedore registers no self-managed container instances
+                continue; // EC2 launch type: Stevedore registers no self-managed EC2 container instances
             }
             if (providerName == null || providerName.startsWith(CapacityProviderType.FARGATE.toString())) {
                 starter.startServerless(t, rt);

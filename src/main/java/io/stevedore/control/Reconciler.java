@@ -1,6 +1,8 @@
 package io.stevedore.control;
 
 import io.stevedore.control.daemons.DaemonController;
+import io.stevedore.control.agents.Agents;
+import io.stevedore.control.agents.ExternalPlacement;
 import io.stevedore.control.events.EventRing;
 import io.stevedore.control.fleet.FleetLifecycle;
 import io.stevedore.control.fleet.Launcher;
@@ -45,6 +47,9 @@ public final class Reconciler {
     private final FleetLifecycle fleet;
     private final ServiceAutoScaling autoScaling;
     private final ServiceController services;
+    private final Agents agents;
+    private final ExternalPlacement external;
+    private final RegisterBootedInstances booted;
     static final String AUTO_SCALING_STAGE = "service auto scaling";
     private final List<Stage> stages;
 
@@ -66,14 +71,19 @@ public final class Reconciler {
                 d.maxLifetime(), d.hardDrain(), d.lifetimeGrace(), timings.defaultScaleInAfter(), d.repairDeadline(),
                 d.compactionTimeout(), d.budgetPercent(), d.spotNotice(), d.backoffBase(), d.backoffMax()), events);
         TaskStarter starter = new TaskStarter(ctx, timings);
-        RegisterBootedInstances booted = new RegisterBootedInstances(ctx, starter);
+        this.agents = new Agents(ctx);
+        this.booted = new RegisterBootedInstances(ctx, starter, agents);
+        this.external = new ExternalPlacement(ctx, starter);
         PlaceTasks placement = new PlaceTasks(ctx, inputs, view, new Scheduler(), starter,
-                new Launcher(ctx, fleet.backoffs()), lifecycle, services);
+                new Launcher(ctx, fleet.backoffs()), lifecycle, services, external);
         PurgeStoppedTasks purge = new PurgeStoppedTasks(ctx);
         DaemonController daemons = new DaemonController(ctx, factory, starter, lifecycle, d);
         this.autoScaling = new ServiceAutoScaling(ctx, new MetricStore(ctx.config().speed()));
         this.stages = List.of(
-                new Stage("register booted instances", booted::run),
+                new Stage("register booted instances", () -> {
+                    booted.run();
+                    agents.watch(); // and the agents of agent-backed instances: heartbeats, lost agents
+                }),
                 new Stage(AUTO_SCALING_STAGE, autoScaling::run),
                 new Stage("service scheduler", services::reconcile),
                 new Stage("advance tasks", lifecycle::advanceAll),
@@ -161,6 +171,24 @@ public final class Reconciler {
     /** Service Auto Scaling (its metric store serves CloudWatch's API). */
     public ServiceAutoScaling autoScaling() {
         return autoScaling;
+    }
+
+    /** The agents of agent-backed container instances (docs/execution.md). */
+    public Agents agents() {
+        return agents;
+    }
+
+    /** Placement of EXTERNAL launch-type tasks (RunTask places them at once, as ECS does). */
+    public ExternalPlacement external() {
+        return external;
+    }
+
+    /**
+     * Registers the booted instances the cloud reports running now (the tick's first stage): an agent attaching to
+     * an instance the plane has not registered yet registers it first.
+     */
+    public void registerBootedInstances() {
+        booted.run();
     }
 
     /** Requests a task stop (StopTask, the service scheduler, draining). */

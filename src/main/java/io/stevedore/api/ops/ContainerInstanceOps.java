@@ -82,7 +82,9 @@ public final class ContainerInstanceOps {
         String type = ci.attributes().stream().filter(a -> "ecs.instance-type".equals(a.name()))
                 .map(Attribute::value).findFirst().orElse(null);
         Optional<InstanceType> it = type == null ? Optional.empty() : ctx.catalog().find(type);
-        Resources registered = it.map(InstanceReservation::registered).orElse(Resources.ZERO);
+        // an instance an agent registered without an identity document has no type: its own totalResources
+        Resources registered = it.map(InstanceReservation::registered).orElseGet(() ->
+                ContainerInstances.registered(ci));
         ContainerInstance.Builder b = ci.toBuilder()
                 .runningTasksCount(held.running()).pendingTasksCount(held.starting())
                 .remainingResources(ContainerInstances.resources(registered.minus(held.resources()),

@@ -65,6 +65,10 @@ record LaunchTargets(String launchType, List<CapacityProviderStrategyItem> strat
                 : Compatibility.EC2.toString();
         require(td.compatibilitiesAsStrings().contains(needed), "Task definition does not support launch_type "
                 + needed + ".");
+        // ECS Anywhere runs bridge, host and none network modes; awsvpc needs an ENI only a VPC instance has
+        require(!Compatibility.EXTERNAL.toString().equals(needed) || !"awsvpc".equals(td.networkModeAsString()),
+                "The awsvpc network mode is not supported for tasks with the EXTERNAL launch type: use the bridge,"
+                        + " host or none network mode.");
         Networks.validate(ctx, td, nc, first);
         return new LaunchTargets(t.launchType, t.strategy, needed);
     }

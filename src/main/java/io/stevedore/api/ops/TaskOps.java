@@ -5,6 +5,8 @@ import static io.stevedore.ecs.Errors.require;
 import io.stevedore.api.EcsApi;
 import io.stevedore.api.Pages;
 import io.stevedore.control.Reconciler;
+import io.stevedore.control.agents.ExternalPlacement;
+import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.PlacementRules;
@@ -89,7 +91,10 @@ public final class TaskOps {
                 r.capacityProviderStrategy(), td, r.networkConfiguration());
         List<Task> started = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
-        if (targets.strategy().isEmpty() && !LaunchType.FARGATE.toString().equals(targets.launchType())) {
+        boolean external = targets.strategy().isEmpty() && LaunchType.EXTERNAL.toString()
+                .equals(targets.launchType());
+        if (targets.strategy().isEmpty() && !LaunchType.FARGATE.toString().equals(targets.launchType())
+                && !external) {
             for (int i = 0; i < count; i++) {
                 failures.add(Failure.builder().arn(cluster.clusterArn()).reason("No Container Instances were found"
                         + " in your cluster.").build());
@@ -117,6 +122,18 @@ public final class TaskOps {
                     provider == null ? targets.launchType() : null,
                     r.group() != null ? r.group() : "family:" + td.family(), r.startedBy(), r.overrides(), subnets,
                     Boolean.TRUE.equals(r.enableExecuteCommand()), placement));
+            if (external) { // placed at once, as ECS places tasks on container instances
+                TaskRuntime rt = ctx.state().runtimes.get(t.taskArn()).orElseThrow();
+                ExternalPlacement.Choice choice = reconciler.external().choose(t, rt);
+                if (choice.instance() == null) {
+                    ctx.state().tasks.remove(t.taskArn());
+                    ctx.state().runtimes.remove(t.taskArn());
+                    failures.add(Failure.builder().arn(cluster.clusterArn()).reason(choice.failure()).build());
+                    continue;
+                }
+                reconciler.external().assign(t, rt, choice.instance());
+                t = ctx.state().tasks.get(t.taskArn()).orElseThrow();
+            }
             TagOps.setTags(ctx, t.taskArn(), tags);
             current.add(t);
             started.add(t.toBuilder().tags(tags).build());

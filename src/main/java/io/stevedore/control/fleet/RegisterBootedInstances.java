@@ -1,6 +1,7 @@
 package io.stevedore.control.fleet;
 
 import io.stevedore.cloud.Instance;
+import io.stevedore.control.agents.Agents;
 import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.DaemonCoverage;
@@ -18,10 +19,13 @@ import java.util.Optional;
 public final class RegisterBootedInstances {
     private final Context ctx;
     private final TaskStarter starter;
+    private final Agents agents;
 
-    public RegisterBootedInstances(Context ctx, TaskStarter starter) {
+    /** {@code agents}: told of each registration (their tasks may wait for an agent, docs/execution.md). */
+    public RegisterBootedInstances(Context ctx, TaskStarter starter, Agents agents) {
         this.ctx = ctx;
         this.starter = starter;
+        this.agents = agents;
     }
 
     public void run() {
@@ -41,6 +45,7 @@ public final class RegisterBootedInstances {
             String arn = ctx.arn("container-instance/" + cluster + "/" + ctx.state().newId("container-instance"));
             ctx.state().containerInstances.put(arn, ContainerInstances.register(ctx, mi, ec2.get(), arn));
             ctx.state().instances.put(mi.instanceId(), mi.registered(arn).idleSince(ctx.now().toEpochMilli()));
+            agents.registered(mi.clusterArn(), arn, mi.instanceId());
             if (!DaemonCoverage.covering(ctx.state(), mi.clusterArn(), mi.capacityProvider()).isEmpty()) {
                 continue; // its daemon tasks start first; the daemon stage starts the rest once they are RUNNING
             }

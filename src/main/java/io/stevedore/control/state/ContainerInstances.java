@@ -2,6 +2,7 @@ package io.stevedore.control.state;
 
 import io.stevedore.catalog.InstanceType;
 import io.stevedore.cloud.Instance;
+import io.stevedore.ecs.LaunchTypeDemand;
 import io.stevedore.ecs.Statuses;
 import io.stevedore.ecs.TaskDemandMapper;
 import io.stevedore.placement.TaskDemand;
@@ -59,6 +60,27 @@ public final class ContainerInstances {
                 .build();
     }
 
+    /** The registered CPU, memory and GPUs of a container instance, read from its {@code registeredResources}. */
+    public static Resources registered(ContainerInstance ci) {
+        int cpu = 0;
+        long memory = 0;
+        int gpus = 0;
+        for (Resource r : ci.registeredResources()) {
+            if (r.integerValue() == null) {
+                continue;
+            }
+            switch (r.name()) {
+                case "CPU" -> cpu = r.integerValue();
+                case "MEMORY" -> memory = r.integerValue();
+                case "GPU" -> gpus = r.integerValue();
+                default -> {
+                    // ports are no countable resource
+                }
+            }
+        }
+        return new Resources(cpu, memory, gpus, 0);
+    }
+
     /** ECS resource list: CPU, MEMORY, PORTS, PORTS_UDP (and GPU when present). */
     public static List<Resource> resources(Resources r, Set<Integer> usedPorts) {
         List<Resource> out = new ArrayList<>();
@@ -107,7 +129,10 @@ public final class ContainerInstances {
                     used = used.plus(d.resources());
                     ports.addAll(d.hostPorts());
                 } catch (AwsException e) {
-                    // nothing it could account for
+                    // a network mode Managed Instances do not run (bridge, none): an agent-registered instance's task
+                    LaunchTypeDemand d = LaunchTypeDemand.of(td, t.overrides());
+                    used = used.plus(d.resources());
+                    ports.addAll(d.hostPorts());
                 }
             }
         }

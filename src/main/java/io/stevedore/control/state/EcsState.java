@@ -115,6 +115,10 @@ public final class EcsState {
     public final Index<Service, Boolean> servicesDeclaringUtilization;
     /** Tag sets with a load tag ({@link SimulatedRun#CPU_LOAD_TAG}, …), under {@code TRUE}. */
     public final Index<TagSet, Boolean> loadTags;
+    /** Container instances whose tasks a real agent runs, by container instance ARN (docs/execution.md). */
+    public final Table<AgentInstance> agents;
+    /** Agent-backed container instances by the EC2 or {@code mi-} instance id their tasks' runtimes record. */
+    public final Index<AgentInstance, String> agentsByInstance;
     /** What changed, typed: the one change-tracking mechanism of the control plane. */
     public final ChangeFeed feed;
     private final Table<Sequence> sequences;
@@ -199,6 +203,8 @@ public final class EcsState {
                 ? Boolean.TRUE : null);
         this.loadTags = tags.index(t -> t.tags().containsKey(SimulatedRun.CPU_LOAD_TAG)
                 || t.tags().containsKey(SimulatedRun.MEMORY_LOAD_TAG) ? Boolean.TRUE : null);
+        this.agents = db.table(RowKind.AGENT_INSTANCE.table(), new JsonCodec<>(AgentInstance.class));
+        this.agentsByInstance = agents.index(AgentInstance::instanceId);
         this.feed = new ChangeFeed(this);
     }
 

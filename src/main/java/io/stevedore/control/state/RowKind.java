@@ -78,6 +78,8 @@ public final class RowKind<T> {
     /** PutMetricData's acknowledged datapoints (custom metrics), kept for the metrics' retention. */
     public static final RowKind<CustomDatapoint> CUSTOM_DATAPOINT =
             new RowKind<>("cloudwatch.datapoint", s -> s.customDatapoints);
+    /** A container instance whose tasks a real agent runs (docs/execution.md). */
+    public static final RowKind<AgentInstance> AGENT_INSTANCE = new RowKind<>("agent.instance", s -> s.agents);
     /**
      * An instance as the cloud provider reports it. Kept by the provider, not by {@link EcsState}: committed changes
      * only (the simulated provider's rows).

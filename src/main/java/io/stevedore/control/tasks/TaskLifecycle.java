@@ -1,5 +1,6 @@
 package io.stevedore.control.tasks;
 
+import io.stevedore.control.state.AgentInstance;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime.Phase;
@@ -122,6 +123,9 @@ public final class TaskLifecycle {
     }
 
     private void advance(Task t, TaskRuntime rt) {
+        if (AgentInstance.drives(ctx.state(), rt.instanceId())) {
+            return; // its agent's state changes move it (control.agents.Agents), not deadlines
+        }
         boolean stopWanted = Statuses.isStopped(t.desiredStatus());
         if (stopWanted && BEFORE_RUN.contains(rt.phase())) {
             if (hasEni(t) && rt.phase() != Phase.UNPLACED && rt.phase() != Phase.WAIT_INSTANCE) {

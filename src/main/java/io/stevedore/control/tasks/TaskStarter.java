@@ -2,11 +2,13 @@ package io.stevedore.control.tasks;
 
 import io.stevedore.cloud.Instance;
 import io.stevedore.cloud.Network;
+import io.stevedore.control.state.AgentInstance;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.Timings;
+import io.stevedore.ecs.Statuses;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.Attachment;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
@@ -31,6 +33,11 @@ public final class TaskStarter {
      * the start-latency model gives from the instance's type, the image's size and whether the instance has it cached.
      */
     public void start(Task t, TaskRuntime rt, ManagedInstance mi, Instance ec2) {
+        if (AgentInstance.drives(ctx.state(), mi.instanceId())) {
+            startOnAgent(t, rt.placed(mi.instanceId(), !mi.hasImage(rt.image())), mi.containerInstanceArn(),
+                    ec2.availabilityZone(), isAwsvpc(t) ? ec2.subnetId() : null);
+            return;
+        }
         Task.Builder b = t.toBuilder().containerInstanceArn(mi.containerInstanceArn())
                 .availabilityZone(ec2.availabilityZone());
         long now = ctx.now().toEpochMilli();
@@ -50,6 +57,22 @@ public final class TaskStarter {
                     .version(t.version() + 1).build());
             ctx.state().runtimes.put(rt.taskArn(), placed.to(Phase.PULL, now + placed.pullMillis()));
         }
+    }
+
+    /**
+     * Hands a placed task to the agent of its container instance (docs/execution.md): PENDING, no timer; the agent's
+     * state changes move it from here. An awsvpc task gets its network interface at once ({@code subnetId}).
+     */
+    public void startOnAgent(Task t, TaskRuntime placed, String containerInstanceArn, String availabilityZone,
+                             String subnetId) {
+        Task.Builder b = t.toBuilder().containerInstanceArn(containerInstanceArn).availabilityZone(availabilityZone)
+                .lastStatus(Statuses.TASK_PENDING).version(t.version() + 1);
+        if (subnetId != null) {
+            b.attachments(eniAttachment(subnetId).stream().map(a -> a.toBuilder().status("ATTACHED").build())
+                    .toList());
+        }
+        ctx.state().tasks.put(t.taskArn(), b.build());
+        ctx.state().runtimes.put(placed.taskArn(), placed.to(Phase.PULL, 0));
     }
 
     /** Fargate and launch-type tasks: no instance; Fargate's own provisioning takes an instance boot time. */
