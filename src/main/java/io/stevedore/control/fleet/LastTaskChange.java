@@ -24,6 +24,10 @@ final class LastTaskChange implements RowObserver<Task> {
 
     @Override
     public void changed(String id, Task before, Task after) {
+        if (before != null && after != null && java.util.Objects.equals(before.containerInstanceArn(),
+                after.containerInstanceArn()) && latest(before) == latest(after)) {
+            return; // same instance, same time: nothing to move
+        }
         if (before != null && before.containerInstanceArn() != null) {
             TreeMap<Long, Integer> times = byContainerInstance.get(before.containerInstanceArn());
             times.merge(latest(before), -1, (a, b) -> a + b == 0 ? null : a + b);

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -137,11 +138,19 @@ final class LifecycleView {
                 })
                 .on(RowKind.TASK_DEFINITION, (id, before, after) -> everything = true)
                 .on(RowKind.TAGS, (id, before, after) -> {
-                    if (!id.contains(":task/")) {
-                        everything = true; // service (opt-out) and provider (window, budget) tags; task tags not read
+                    // provider tags (window, budget) and a service's opt-out tag; task tags and a service's other
+                    // tags (e.g. its declared load, changed every few minutes by a simulation) are not read
+                    if (!id.contains(":task/") && !(id.contains(":service/")
+                            && Objects.equals(optOutTag(before), optOutTag(after)))) {
+                        everything = true;
                     }
                 })
                 .onReset(() -> everything = true);
+    }
+
+    /** A service's opt-out tag in a tag row (null: none, or no row). */
+    private static String optOutTag(EcsState.TagSet tags) {
+        return tags == null ? null : tags.tags().get(FleetLifecycle.OPT_OUT_TAG);
     }
 
     private void touch(String instanceId) {
