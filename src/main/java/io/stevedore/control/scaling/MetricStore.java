@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * for a day divided by the server's speed (at least ten minutes). The AWS/ECS
  * service metrics are written by {@link ServiceAutoScaling}; custom metrics by PutMetricData. Held in memory,
  * PutMetricData's datapoints also stored (rebuilt at start; docs/decisions.md, "Service Auto Scaling"): each series
- * an ordered map, listings sorted, so that every reading
+ * in time order, listings sorted, so that every reading
  * is deterministic.
  */
 public final class MetricStore {
