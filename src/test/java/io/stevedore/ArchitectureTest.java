@@ -50,10 +50,11 @@ class ArchitectureTest {
                     "placement", "catalog", "time")),
             Map.entry("assembly", Set.of("api", "control", "ecs", "wire", "store", "lifecycle", "cloud",
                     "provisioning", "placement", "catalog", "time")),
+            Map.entry("agent", Set.of("wire", "catalog", "time")),
             Map.entry("sim", Set.of("assembly", "api", "control", "ecs", "wire", "store", "lifecycle", "cloud",
                     "provisioning", "placement", "catalog", "time")),
-            Map.entry("cli", Set.of("sim", "assembly", "api", "control", "ecs", "wire", "store", "lifecycle", "cloud",
-                    "provisioning", "placement", "catalog", "time")));
+            Map.entry("cli", Set.of("agent", "sim", "assembly", "api", "control", "ecs", "wire", "store", "lifecycle",
+                    "cloud", "provisioning", "placement", "catalog", "time")));
 
     /** Packages that run on both clocks (server and simulator): no wall clock, no sleeping, no unseeded randomness. */
     private static final Set<String> TWO_CLOCKS = Set.of("catalog", "placement", "provisioning", "lifecycle", "control");

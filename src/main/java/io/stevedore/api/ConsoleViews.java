@@ -631,6 +631,7 @@ final class ConsoleViews {
         return switch (c) {
             case USER -> "drained by a user (UpdateContainerInstancesState DRAINING)";
             case UNDERUTILIZED -> "compaction: its tasks fit on fewer instances";
+            case REPLACEMENT -> "consolidation: a cheaper set of instances takes its tasks";
             case MAX_LIFETIME -> "maximum-lifetime replacement (patching)";
             case REPAIR -> "auto repair of an impaired instance";
             case SPOT_INTERRUPTION -> "Spot interruption notice";

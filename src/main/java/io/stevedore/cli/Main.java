@@ -8,7 +8,8 @@ import picocli.CommandLine;
 @Command(name = "stevedore", mixinStandardHelpOptions = true, version = "stevedore 0.1.0",
         description = "An open-source implementation of Amazon ECS Managed Instances.",
         subcommands = {CommandLine.HelpCommand.class, InstanceTypesCommand.class, PlanCommand.class,
-                ServeCommand.class, SimulateCommand.class, EventsCommand.class, FaultCommand.class})
+                ServeCommand.class, SimulateCommand.class, EventsCommand.class, FaultCommand.class,
+                AgentCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

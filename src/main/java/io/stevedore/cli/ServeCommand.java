@@ -123,6 +123,12 @@ public final class ServeCommand implements Callable<Integer> {
             + "lease (default host:pid).")
     String replicaName;
 
+    @Option(names = "--execution", defaultValue = "simulated",
+            description = "How tasks run: 'simulated' (a task is a timer) or 'docker' (each managed instance is backed"
+                    + " by an in-process container agent running its tasks on this machine's Docker Engine;"
+                    + " docs/execution.md). Default ${DEFAULT-VALUE}.")
+    String execution;
+
     private ApiServer.Options options() throws java.io.IOException {
         String envKeys = System.getenv("STEVEDORE_CREDENTIALS");
         if (anyAccessKey && (credentialsFile != null || (envKeys != null && !envKeys.isBlank()))) {
@@ -162,6 +168,19 @@ public final class ServeCommand implements Callable<Integer> {
                     + " STEVEDORE_CREDENTIALS=accessKeyId:secretAccessKey.");
             return 2;
         }
+        if (!"simulated".equals(execution) && !"docker".equals(execution)) {
+            System.err.println("stevedore serve: --execution is 'simulated' or 'docker', not '" + execution + "'");
+            return 2;
+        }
+        io.stevedore.agent.DockerEngine docker = null;
+        if ("docker".equals(execution)) {
+            docker = io.stevedore.agent.DockerEngine.connectIfAvailable();
+            if (docker == null) {
+                System.err.println("stevedore serve: --execution docker but no Docker Engine answers (DOCKER_HOST,"
+                        + " else unix:///var/run/docker.sock); start dockerd or serve with --execution simulated.");
+                return 2;
+            }
+        }
         RegionalPlanes plane;
         try {
             plane = open(config);
@@ -171,7 +190,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         try {
             plane.configureAgents(new Agents.Settings(java.time.Duration.ofSeconds(agentTimeoutSeconds),
-                    java.time.Duration.ofSeconds(agentGraceSeconds)));
+                    java.time.Duration.ofSeconds(agentGraceSeconds)).managedByAgents(docker != null));
         } catch (IllegalArgumentException e) {
             System.err.println("stevedore serve: " + e.getMessage() + " (--agent-timeout, --agent-grace)");
             plane.close();
@@ -198,12 +217,27 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (opened on first use)" : "one region (" + region + "): PostgreSQL state holds one"));
             System.out.println("stevedore: web console on " + url + "/console/");
         }
+        ManagedAgents agents = null;
+        if (docker != null) {
+            java.util.Map.Entry<String, String> key = options.keys().keys().isEmpty()
+                    ? java.util.Map.entry(AccessKeys.DEFAULT_ID, AccessKeys.DEFAULT_SECRET)
+                    : options.keys().keys().entrySet().iterator().next();
+            String loopback = java.net.InetAddress.getByName(host).isAnyLocalAddress() ? "127.0.0.1" : host;
+            agents = ManagedAgents.start(java.net.URI.create("http://" + loopback + ":" + server.port()), region,
+                    key.getKey(), key.getValue(), dataDir.resolve("agents"), docker);
+            System.out.println("stevedore: tasks of managed instances run on this machine's Docker Engine ("
+                    + docker.version() + ")");
+        }
         System.out.flush();
         if (openConsole) {
             openInBrowser(url + "/console/");
         }
         CountDownLatch done = new CountDownLatch(1);
+        ManagedAgents managed = agents;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (managed != null) {
+                managed.close(); // containers keep running: the next serve adopts them
+            }
             server.close();
             plane.close();
             done.countDown();

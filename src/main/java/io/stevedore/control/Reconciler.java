@@ -1,8 +1,8 @@
 package io.stevedore.control;
 
+import io.stevedore.control.daemons.DaemonController;
 import io.stevedore.control.agents.Agents;
 import io.stevedore.control.agents.ExternalPlacement;
-import io.stevedore.control.daemons.DaemonController;
 import io.stevedore.control.events.EventRing;
 import io.stevedore.control.fleet.FleetLifecycle;
 import io.stevedore.control.fleet.Launcher;
@@ -46,10 +46,10 @@ public final class Reconciler {
     private final EventRing events = new EventRing(EVENT_RING_SIZE);
     private final FleetLifecycle fleet;
     private final ServiceAutoScaling autoScaling;
+    private final ServiceController services;
     private final Agents agents;
     private final ExternalPlacement external;
     private final RegisterBootedInstances booted;
-    private final ServiceController services;
     static final String AUTO_SCALING_STAGE = "service auto scaling";
     private final List<Stage> stages;
 
@@ -133,6 +133,14 @@ public final class Reconciler {
     /** When the fleet lifecycle next has work no task or instance event announces (Service Auto Scaling aside). */
     public long nextFleetCheckMillis() {
         return fleet.nextCheckMillis();
+    }
+
+    /**
+     * When the fleet lifecycle next evaluates consolidation by replacement because an instance becomes a candidate
+     * (part of {@link #nextFleetCheckMillis()}); task and instance changes trigger an evaluation anyway.
+     */
+    public long nextConsolidationMillis() {
+        return fleet.nextConsolidationMillis();
     }
 
     /** When Service Auto Scaling next has work: a minute boundary while anything scales, a scheduled action. */

@@ -124,7 +124,7 @@ public final class Compaction {
     }
 
     /** Whether every task may move: RUNNING service tasks without protection, opt-out or constraints. */
-    private static boolean movable(Member m) {
+    static boolean movable(Member m) {
         if (m.tasks().isEmpty() || m.impaired() || m.spotNoticeMillis() >= 0) {
             return false;
         }

@@ -6,6 +6,8 @@ public enum DrainCause {
     USER(false),
     /** Infrastructure optimization: its tasks fit better elsewhere. */
     UNDERUTILIZED(true),
+    /** Consolidation by replacement: a cheaper set of instances takes the tasks of several ({@link Consolidation}). */
+    REPLACEMENT(true),
     /** Maximum lifetime (patching) replacement. */
     MAX_LIFETIME(true),
     /** Auto repair of an IMPAIRED instance. */

@@ -37,24 +37,27 @@ public record FleetSnapshot(Instant now, Map<String, Provider> providers, List<M
      * @param zones             its subnets
      * @param settled           none of its tasks waits for capacity (PROVISIONING): compaction only acts then, so it
      *                          never takes room a waiting task is about to get
+     * @param consolidation     whether and when it consolidates by replacement ({@link Consolidation})
      * @param daemonOverhead    what its daemons reserve on every instance (new capacity is planned with it)
      */
     public record Provider(String name, long scaleInAfterMillis, boolean autoRepair, Optional<EventWindow> window,
                            DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled,
-                           Resources daemonOverhead) {
-        /** A provider without daemons. */
-        public Provider(String name, long scaleInAfterMillis, boolean autoRepair, Optional<EventWindow> window,
-                        DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled) {
-            this(name, scaleInAfterMillis, autoRepair, window, budget, offerings, zones, settled, Resources.ZERO);
-        }
-
+                           ConsolidationPolicy consolidation, Resources daemonOverhead) {
         public Provider {
             daemonOverhead = daemonOverhead == null ? Resources.ZERO : daemonOverhead;
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(window, "window");
             Objects.requireNonNull(budget, "budget");
+            Objects.requireNonNull(consolidation, "consolidation");
             offerings = List.copyOf(offerings);
             zones = List.copyOf(zones);
+        }
+
+        /** A provider without consolidation by replacement (the default) and without daemons. */
+        public Provider(String name, long scaleInAfterMillis, boolean autoRepair, Optional<EventWindow> window,
+                        DisruptionBudget budget, List<Offering> offerings, List<Zone> zones, boolean settled) {
+            this(name, scaleInAfterMillis, autoRepair, window, budget, offerings, zones, settled,
+                    ConsolidationPolicy.off(), Resources.ZERO);
         }
     }
 

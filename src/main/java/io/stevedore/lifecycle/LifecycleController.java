@@ -7,6 +7,7 @@ import io.stevedore.lifecycle.Decision.StartDrain;
 import io.stevedore.lifecycle.FleetSnapshot.Member;
 import io.stevedore.lifecycle.FleetSnapshot.Provider;
 import io.stevedore.lifecycle.FleetSnapshot.State;
+import io.stevedore.provisioning.Provisioner;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,16 +19,42 @@ import java.util.TreeMap;
  * The fleet's disruption controller: {@code reconcile(fleet) → decisions}, pure and deterministic (instance-id
  * order, time only from the snapshot). Per provider, in order: finish or force drains in progress; involuntary
  * drains (Spot notice, auto repair); idle scale-in; maximum lifetime inside maintenance windows; compaction of
- * underutilized instances, one at a time ({@link Compaction}, room kept for the tasks of every drain in progress).
+ * underutilized instances, one at a time ({@link Compaction}, room kept for the tasks of every drain in progress),
+ * after consolidation by replacement of a set of instances where the provider enabled it ({@link Consolidation};
+ * its moves and compaction's are then held to account by a {@link MoveLedger}).
  * Voluntary drains respect the provider's disruption budget.
  */
 public final class LifecycleController {
     private final LifecycleSettings settings;
     private final Compaction compaction;
+    private final Consolidation consolidation;
+    private final MoveLedger ledger = new MoveLedger();
 
     public LifecycleController(LifecycleSettings settings, Compaction compaction) {
+        this(settings, compaction, new Consolidation(new Provisioner()));
+    }
+
+    /** With {@code consolidation} for the providers that enable consolidation by replacement. */
+    public LifecycleController(LifecycleSettings settings, Compaction compaction, Consolidation consolidation) {
         this.settings = settings;
         this.compaction = compaction;
+        this.consolidation = consolidation;
+    }
+
+    /**
+     * When the last pass saw an instance about to become a consolidation candidate (its quiet period ends);
+     * {@code Long.MAX_VALUE} = none.
+     */
+    public long nextConsolidationMillis() {
+        return consolidation.nextDueMillis();
+    }
+
+    /**
+     * Whether moves of {@code kind} (REPLACEMENT or UNDERUTILIZED) in a provider stopped because one did not deliver
+     * its saving ({@link MoveLedger}).
+     */
+    public boolean optimizationBlocked(String provider, DrainCause kind) {
+        return ledger.blocked(provider, kind);
     }
 
     public LifecycleSettings settings() {
@@ -40,6 +67,7 @@ public final class LifecycleController {
             byProvider.computeIfAbsent(m.provider(), k -> new ArrayList<>()).add(m);
         }
         List<Decision> out = new ArrayList<>();
+        consolidation.startPass();
         byProvider.forEach((name, members) -> {
             Provider p = fleet.providers().get(name);
             if (p != null) {
@@ -100,10 +128,34 @@ public final class LifecycleController {
             }
         }
         boolean compacting = drainingNow.stream().anyMatch(m -> m.drain().map(x -> x.cause()
-                == DrainCause.UNDERUTILIZED).orElse(false));
+                == DrainCause.UNDERUTILIZED || x.cause() == DrainCause.REPLACEMENT).orElse(false));
+        boolean guarded = p.consolidation().enabled();
+        List<Member> fleet = new ArrayList<>(active);
+        fleet.addAll(drainingNow.stream().filter(m -> m.state() == State.DRAINING).toList());
+        if (guarded) {
+            ledger.settle(p, fleet, compacting);
+        }
         if (!compacting && inFlight < allowed && p.scaleInAfterMillis() >= 0) {
-            compaction.pick(now, p, stay, drainingNow).ifPresent(c -> out.add(new StartDrain(c.instanceId(),
-                    DrainCause.UNDERUTILIZED, now + settings.compactionTimeout().toMillis(), c.reason())));
+            // a kind of move that did not deliver its saving waits until the provider's tasks change (MoveLedger)
+            Optional<Consolidation.Move> move = guarded && !ledger.may(p, fleet, DrainCause.REPLACEMENT)
+                    ? Optional.empty() : consolidation.pick(now, p, stay, drainingNow, allowed - inFlight);
+            if (move.isPresent()) {
+                for (String id : move.get().instanceIds()) {
+                    out.add(new StartDrain(id, DrainCause.REPLACEMENT, now + settings.compactionTimeout().toMillis(),
+                            move.get().reason()));
+                }
+                ledger.moved(p, fleet, DrainCause.REPLACEMENT, move.get().savingPerHour());
+                return;
+            }
+            Optional<Compaction.Candidate> c = guarded && !ledger.may(p, fleet, DrainCause.UNDERUTILIZED)
+                    ? Optional.empty() : compaction.pick(now, p, stay, drainingNow);
+            if (c.isPresent()) {
+                out.add(new StartDrain(c.get().instanceId(), DrainCause.UNDERUTILIZED, now
+                        + settings.compactionTimeout().toMillis(), c.get().reason()));
+                if (guarded) {
+                    ledger.moved(p, fleet, DrainCause.UNDERUTILIZED, c.get().savingPerHour());
+                }
+            }
         }
     }
 
@@ -115,8 +167,9 @@ public final class LifecycleController {
         }
         Optional<FleetSnapshot.Drain> d = m.drain();
         if (d.isPresent() && now >= d.get().deadlineMillis()) {
-            if (d.get().cause() == DrainCause.UNDERUTILIZED) {
-                return new CancelDrain(m.instanceId(), "compaction did not finish within "
+            if (d.get().cause() == DrainCause.UNDERUTILIZED || d.get().cause() == DrainCause.REPLACEMENT) {
+                return new CancelDrain(m.instanceId(), (d.get().cause() == DrainCause.UNDERUTILIZED
+                        ? "compaction" : "consolidation by replacement") + " did not finish within "
                         + settings.compactionTimeout().toMinutes() + " minutes; the instance is ACTIVE again");
             }
             return new Retire(m.instanceId(), true, "the drain deadline passed (" + describe(d.get().cause())
@@ -205,6 +258,7 @@ public final class LifecycleController {
         return switch (c) {
             case USER -> "drained by the user";
             case UNDERUTILIZED -> "infrastructure optimization";
+            case REPLACEMENT -> "consolidation by replacement";
             case MAX_LIFETIME -> "maximum lifetime";
             case REPAIR -> "auto repair";
             case SPOT_INTERRUPTION -> "Spot interruption";

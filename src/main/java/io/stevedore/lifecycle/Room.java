@@ -16,9 +16,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The free resources of the instances that can take moved tasks, for compaction's simulation: best fit is the
- * instance left with the least CPU, then memory, then the first in fleet order — found in a sorted set, not by
- * scanning every instance for every task. Moves are tried and undone; room set aside for drains in progress stays.
+ * The free resources and host ports of the instances that can take moved tasks, for compaction's simulation: best
+ * fit is the instance left with the least CPU, then memory, then the first in fleet order, among those where none
+ * of the task's host ports is in use — found in a sorted set, not by scanning every instance for every task. Moves
+ * are tried and undone; room set aside for drains in progress stays.
  */
 final class Room {
     private record Slot(int cpu, long memoryMiB, int index) {
@@ -33,6 +34,10 @@ final class Room {
     private final TreeSet<Slot> order = new TreeSet<>(ORDER);
     /** Undo log of the move being tried: index and free resources before. */
     private final Deque<Map.Entry<Integer, Resources>> undo = new ArrayDeque<>();
+    /** The host ports in use on each instance (host-network tasks hold theirs exclusively). */
+    private final List<Set<Integer>> ports = new ArrayList<>();
+    /** Undo log of the host ports the move being tried took: index and port. */
+    private final Deque<Map.Entry<Integer, Integer>> undoPorts = new ArrayDeque<>();
 
     /**
      * The usable hosts among {@code active}: neither impaired nor under a Spot notice. Those without room for
@@ -48,6 +53,9 @@ final class Room {
                     r.position.put(m.instanceId(), r.ids.size());
                     r.ids.add(m.instanceId());
                     r.free.add(f);
+                    Set<Integer> taken = new java.util.HashSet<>();
+                    m.tasks().forEach(w -> taken.addAll(w.demand().hostPorts()));
+                    r.ports.add(taken);
                     r.order.add(new Slot(f.cpu(), f.memoryMiB(), r.ids.size() - 1));
                 }
             }
@@ -70,14 +78,15 @@ final class Room {
         Set<String> hosts = new LinkedHashSet<>();
         for (Work w : largestFirst(tasks)) {
             if (w.service() != null) {
-                int target = bestFit(w.demand().resources());
+                int target = bestFit(w.demand());
                 if (target >= 0) {
-                    take(target, w.demand().resources());
+                    take(target, w.demand());
                     hosts.add(ids.get(target));
                 }
             }
         }
         undo.clear();
+        undoPorts.clear();
         return hosts;
     }
 
@@ -110,9 +119,9 @@ final class Room {
         }
         try {
             for (Work w : largestFirst(m.tasks())) {
-                int target = bestFit(w.demand().resources());
+                int target = bestFit(w.demand());
                 if (target >= 0) {
-                    take(target, w.demand().resources());
+                    take(target, w.demand());
                 }
                 if (!step.placed(w, target)) {
                     return false;
@@ -127,6 +136,10 @@ final class Room {
     }
 
     private void rollback() {
+        while (!undoPorts.isEmpty()) {
+            Map.Entry<Integer, Integer> e = undoPorts.pop();
+            ports.get(e.getKey()).remove(e.getValue());
+        }
         while (!undo.isEmpty()) {
             Map.Entry<Integer, Resources> e = undo.pop();
             order.remove(slot(e.getKey()));
@@ -140,21 +153,39 @@ final class Room {
         return new Slot(f.cpu(), f.memoryMiB(), i);
     }
 
-    private void take(int i, Resources demand) {
+    private void take(int i, TaskDemand demand) {
         order.remove(slot(i));
         undo.push(Map.entry(i, free.get(i)));
-        free.set(i, free.get(i).minus(demand));
+        free.set(i, free.get(i).minus(demand.resources()));
         order.add(slot(i));
+        for (int port : demand.hostPorts()) {
+            if (ports.get(i).add(port)) {
+                undoPorts.push(Map.entry(i, port));
+            }
+        }
     }
 
-    /** The instance left with the least CPU (then memory, then fleet order) after taking {@code demand}; -1: none. */
-    private int bestFit(Resources demand) {
-        for (Slot s : order.tailSet(new Slot(demand.cpu(), Long.MIN_VALUE, Integer.MIN_VALUE), true)) {
-            if (free.get(s.index()).fits(demand)) {
+    /**
+     * The instance left with the least CPU (then memory, then fleet order) after taking {@code demand}, with none of
+     * its host ports in use; -1: none.
+     */
+    private int bestFit(TaskDemand demand) {
+        Resources need = demand.resources();
+        for (Slot s : order.tailSet(new Slot(need.cpu(), Long.MIN_VALUE, Integer.MIN_VALUE), true)) {
+            if (free.get(s.index()).fits(need) && free(s.index(), demand.hostPorts())) {
                 return s.index();
             }
         }
         return -1;
+    }
+
+    private boolean free(int i, Set<Integer> hostPorts) {
+        for (int port : hostPorts) {
+            if (ports.get(i).contains(port)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<Work> largestFirst(List<Work> tasks) {

@@ -1,8 +1,6 @@
 package io.stevedore.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.sim.workload.DesiredCount;
 import io.stevedore.sim.workload.SimWorkload;
@@ -11,6 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
+import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskOverride;
 
 /**
  * Turns the workload into timed ECS calls: CreateService at the start, UpdateService when a desired count
@@ -129,26 +134,24 @@ final class Schedule {
         SplittableRandom r = random("job", index);
         List<Duration> times = j.arrivals().times(Duration.ofMillis(end - start), r);
         String container = setup.containerName(j.taskDefinition());
-        ObjectNode net = setup.network(j.taskDefinition(), providers.get(j.capacityProvider()));
+        NetworkConfiguration net = setup.networkConfiguration(j.taskDefinition(),
+                providers.get(j.capacityProvider()));
+        CapacityProviderStrategyItem strategy = CapacityProviderStrategyItem.builder()
+                .capacityProvider(j.capacityProvider()).weight(1).build();
         for (Duration t : times) {
             Duration run = j.duration().sample(r);
             at.at(start + t.toMillis(), () -> {
-                ObjectNode b = JSON.objectNode().put("cluster", Setup.CLUSTER).put("taskDefinition",
-                        j.taskDefinition()).put("startedBy", j.name());
-                b.set("capacityProviderStrategy", setup.strategy(j.capacityProvider()));
+                KeyValuePair env = KeyValuePair.builder().name(SimulatedRun.RUN_SECONDS).value(
+                        String.format(Locale.ROOT, "%.3f", run.toMillis() / 1000.0)).build();
+                RunTaskRequest.Builder b = RunTaskRequest.builder().cluster(Setup.CLUSTER)
+                        .taskDefinition(j.taskDefinition()).startedBy(j.name()).capacityProviderStrategy(strategy)
+                        .overrides(TaskOverride.builder().containerOverrides(ContainerOverride.builder()
+                                .name(container).environment(env).build()).build());
                 if (net != null) {
-                    b.set("networkConfiguration", net.deepCopy());
+                    b.networkConfiguration(net);
                 }
-                ObjectNode env = JSON.objectNode().put("name", SimulatedRun.RUN_SECONDS).put("value",
-                        String.format(Locale.ROOT, "%.3f", run.toMillis() / 1000.0));
-                ObjectNode co = JSON.objectNode().put("name", container);
-                co.set("environment", JSON.arrayNode().add(env));
-                ObjectNode ov = JSON.objectNode();
-                ov.set("containerOverrides", JSON.arrayNode().add(co));
-                b.set("overrides", ov);
-                JsonNode resp = setup.call("RunTask", b);
-                for (JsonNode task : resp.path("tasks")) {
-                    recorder.jobStarted(task.path("taskArn").asText(), run.toMillis());
+                for (Task task : setup.runTask(b.build()).tasks()) {
+                    recorder.jobStarted(task.taskArn(), run.toMillis());
                 }
             });
         }

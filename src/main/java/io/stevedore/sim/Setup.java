@@ -9,12 +9,16 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.assembly.ControlPlane;
 import io.stevedore.cloud.Network;
 import io.stevedore.control.state.PlaneConfig;
+import io.stevedore.ecs.SdkCodec;
 import io.stevedore.sim.workload.SimWorkload;
 import io.stevedore.sim.workload.WorkloadError;
 import io.stevedore.wire.AwsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
+import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
 
 /**
  * Creates the workload's resources through the ECS operations, exactly as a user's API calls would: a cluster,
@@ -46,6 +50,18 @@ final class Setup {
     void scale(String service, int desiredCount) {
         plane.api().invoke("UpdateService", software.amazon.awssdk.services.ecs.model.UpdateServiceRequest.builder()
                 .cluster(CLUSTER).service(service).desiredCount(desiredCount).build());
+    }
+
+    /** RunTask (a job arrival: the most frequent call of a batch workload, no JSON round trip). */
+    RunTaskResponse runTask(RunTaskRequest request) {
+        return (RunTaskResponse) plane.api().invoke("RunTask", request);
+    }
+
+    /** {@link #network} as the SDK's object (null in host mode), read by the same codec as the wire path. */
+    NetworkConfiguration networkConfiguration(String family, SimWorkload.Provider provider) {
+        ObjectNode n = network(family, provider);
+        return n == null ? null : new SdkCodec<>(NetworkConfiguration::builder, NetworkConfiguration.class)
+                .read(n.toString());
     }
 
     private JsonNode call(String operation, ObjectNode body, String field, int line) {

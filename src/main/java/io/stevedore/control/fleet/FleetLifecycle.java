@@ -7,6 +7,7 @@ import io.stevedore.control.state.LaunchBackoff;
 import io.stevedore.control.state.WindowSetting;
 import io.stevedore.control.tasks.TaskLifecycle;
 import io.stevedore.lifecycle.Compaction;
+import io.stevedore.lifecycle.Consolidation;
 import io.stevedore.lifecycle.Decision;
 import io.stevedore.lifecycle.EventWindow;
 import io.stevedore.lifecycle.FleetSnapshot;
@@ -32,6 +33,11 @@ public final class FleetLifecycle {
     public static final String BUDGET_TAG = "stevedore:disruption-budget";
     /** Service tag: {@code disabled} keeps the service's instances out of compaction. */
     public static final String OPT_OUT_TAG = "stevedore:optimization";
+    /**
+     * Provider tag: consolidation by replacement, {@code enabled} (optionally with thresholds, e.g.
+     * {@code enabled 3% 0.05/h}) or {@code disabled} (the default); see {@link io.stevedore.lifecycle.Consolidation}.
+     */
+    public static final String CONSOLIDATION_TAG = "stevedore:consolidation";
 
     private final Context ctx;
     private final LifecycleController controller;
@@ -48,7 +54,9 @@ public final class FleetLifecycle {
     public FleetLifecycle(Context ctx, TaskLifecycle tasks, SchedulingInputs inputs, LifecycleSettings settings,
                           EventRing events) {
         this.ctx = ctx;
-        this.controller = new LifecycleController(settings, new Compaction(new Provisioner()));
+        Provisioner provisioner = new Provisioner();
+        this.controller = new LifecycleController(settings, new Compaction(provisioner),
+                new Consolidation(provisioner));
         this.view = new LifecycleView(ctx, inputs, settings, ctx.state().instanceLifecycle,
                 ctx.state().maintenanceWindows);
         this.committer = new FleetCommitter(ctx, tasks, events);
@@ -85,6 +93,14 @@ public final class FleetLifecycle {
      */
     public long nextCheckMillis() {
         return nextCheckMillis;
+    }
+
+    /**
+     * When an instance next becomes a candidate for consolidation by replacement (its quiet period ends), as the last
+     * tick saw it; {@code Long.MAX_VALUE} = none. Already part of {@link #nextCheckMillis()}.
+     */
+    public long nextConsolidationMillis() {
+        return controller.nextConsolidationMillis();
     }
 
     /** The lifecycle's view of the fleet now (call inside a transaction). */

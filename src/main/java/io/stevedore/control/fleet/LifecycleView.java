@@ -22,12 +22,12 @@ import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.store.Index;
 import io.stevedore.store.Table;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -63,6 +63,10 @@ final class LifecycleView {
     private final ProviderPolicies policies;
     /** Tasks waiting for capacity (PROVISIONING), by cluster ARN and provider: a provider without any is settled. */
     private final Index<Task, String> unsettled;
+    /** Tasks not stopped, by container instance: what a member's work is made of. */
+    private final Index<Task, String> liveTasks;
+    /** The latest task time on each container instance (stopped tasks included): a member's last change. */
+    private final LastTaskChange lastChanges = new LastTaskChange();
 
     private record Cached(FleetSnapshot.Member member, long validUntilMillis) {
     }
@@ -109,6 +113,9 @@ final class LifecycleView {
         this.unsettled = s.tasks.index(t -> t.capacityProviderName() != null
                 && Statuses.TASK_PROVISIONING.equals(t.lastStatus())
                 && Statuses.isRunning(t.desiredStatus()) ? t.clusterArn() + "/" + t.capacityProviderName() : null);
+        this.liveTasks = s.tasks.index(t -> Statuses.isStopped(t.lastStatus()) ? null : t.containerInstanceArn());
+        s.tasks.values().forEach(t -> lastChanges.changed(t.taskArn(), null, t));
+        s.tasks.observe(lastChanges);
         s.feed.live()
                 .on(RowKind.MANAGED_INSTANCE, (id, before, after) -> touch(id))
                 .on(RowKind.INSTANCE_LIFECYCLE, (id, before, after) -> touch(id))
@@ -132,11 +139,19 @@ final class LifecycleView {
                 })
                 .on(RowKind.TASK_DEFINITION, (id, before, after) -> everything = true)
                 .on(RowKind.TAGS, (id, before, after) -> {
-                    if (!id.contains(":task/")) {
-                        everything = true; // service (opt-out) and provider (window, budget) tags; task tags not read
+                    // provider tags (window, budget) and a service's opt-out tag; task tags and a service's other
+                    // tags (e.g. its declared load, changed every few minutes by a simulation) are not read
+                    if (!id.contains(":task/") && !(id.contains(":service/")
+                            && Objects.equals(optOutTag(before), optOutTag(after)))) {
+                        everything = true;
                     }
                 })
                 .onReset(() -> everything = true);
+    }
+
+    /** A service's opt-out tag in a tag row (null: none, or no row). */
+    private static String optOutTag(EcsState.TagSet tags) {
+        return tags == null ? null : tags.tags().get(FleetLifecycle.OPT_OUT_TAG);
     }
 
     private void touch(String instanceId) {
@@ -306,7 +321,7 @@ final class LifecycleView {
         }
         boolean settled = unsettled.count(clusterArn + "/" + p.name()) == 0;
         return new FleetSnapshot.Provider(p.name(), scaleIn, repair, window, budget, cap.offerings(), cap.zones(),
-                settled, cap.daemonOverhead());
+                settled, policies.consolidation(tags), cap.daemonOverhead());
     }
 
     private Cached member(ManagedInstance mi, ContainerInstance ci, Instance ec2, FleetSnapshot.Provider p, long now) {
@@ -321,14 +336,9 @@ final class LifecycleView {
         Resources registered = ctx.catalog().find(mi.instanceType()).map(InstanceReservation::registered)
                 .orElse(Resources.ZERO);
         List<FleetSnapshot.Work> work = new ArrayList<>();
-        long lastChange = -1;
+        long lastChange = lastChanges.of(mi.containerInstanceArn());
         long validUntil = Long.MAX_VALUE;
-        for (Task t : ctx.state().tasksByContainerInstance.values(mi.containerInstanceArn())) {
-            lastChange = Math.max(lastChange, Math.max(millis(t.startedAt()), Math.max(millis(t.stoppedAt()),
-                    millis(t.createdAt()))));
-            if (Statuses.isStopped(t.lastStatus())) {
-                continue;
-            }
+        for (Task t : liveTasks.values(mi.containerInstanceArn())) {
             TaskWork tw = works.get(t.taskArn());
             if (tw == null || tw.task() != t || now >= tw.protectedUntilMillis()) {
                 tw = work(t, now);
@@ -386,9 +396,5 @@ final class LifecycleView {
         return new TaskWork(t, d.map(dd -> new FleetSnapshot.Work(t.taskArn(), service, dd,
                 Statuses.isRunning(t.lastStatus()) && Statuses.isRunning(t.desiredStatus()), prot, out, constrained)),
                 prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE);
-    }
-
-    private static long millis(Instant t) {
-        return t == null ? -1 : t.toEpochMilli();
     }
 }

@@ -3,6 +3,7 @@ package io.stevedore.control.fleet;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.Timings;
 import io.stevedore.control.state.WindowSetting;
+import io.stevedore.lifecycle.ConsolidationPolicy;
 import io.stevedore.lifecycle.DisruptionBudget;
 import io.stevedore.lifecycle.EventWindow;
 import io.stevedore.lifecycle.LifecycleSettings;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.ecs.model.CapacityProvider;
  * How the lifecycle reads a Managed Instances provider's settings: its maintenance window (attached through the
  * admin API, else the provider's {@link FleetLifecycle#WINDOW_TAG} tag), its disruption budget (tag, else the
  * default percentage), its scale-in time (infrastructureOptimization.scaleInAfter, scaled by the plane's speed) and
- * whether auto repair acts; and whether a service opted out of compaction (its {@link FleetLifecycle#OPT_OUT_TAG}).
+ * whether auto repair acts, whether it consolidates by replacement; and whether a service opted out of compaction (its {@link FleetLifecycle#OPT_OUT_TAG}).
  */
 public final class ProviderPolicies {
     private final Context ctx;
@@ -55,6 +56,19 @@ public final class ProviderPolicies {
             }
         }
         return budget;
+    }
+
+    /** The provider's consolidation by replacement ({@link FleetLifecycle#CONSOLIDATION_TAG}); off by default. */
+    ConsolidationPolicy consolidation(Map<String, String> tags) {
+        String v = tags.get(FleetLifecycle.CONSOLIDATION_TAG);
+        if (v != null) {
+            try {
+                return ConsolidationPolicy.parse(v);
+            } catch (IllegalArgumentException e) {
+                // keep the default
+            }
+        }
+        return ConsolidationPolicy.off();
     }
 
     /** The provider's scale-in time in ms; -1 = never scale in. */

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * for a day divided by the server's speed (at least ten minutes). The AWS/ECS
  * service metrics are written by {@link ServiceAutoScaling}; custom metrics by PutMetricData. Held in memory,
  * PutMetricData's datapoints also stored (rebuilt at start; docs/decisions.md, "Service Auto Scaling"): each series
- * an ordered map, listings sorted, so that every reading
+ * in time order, listings sorted, so that every reading
  * is deterministic.
  */
 public final class MetricStore {
@@ -100,20 +100,82 @@ public final class MetricStore {
         }
     }
 
-    private final Map<MetricKey, TreeMap<Long, Stat>> data = new java.util.HashMap<>();
+    /**
+     * One metric's aggregates in time order: parallel arrays of timestamps and aggregates in {@code [lo, hi)}. The
+     * AWS/ECS metrics arrive every minute in time order, so a put is an append and the retention a moving start;
+     * a datapoint with an earlier time is merged or inserted in place. Range reads are two binary searches.
+     */
+    private static final class Points {
+        long[] times = new long[16];
+        Stat[] stats = new Stat[16];
+        int lo;
+        int hi;
+
+        /** The first index in {@code [lo, hi)} whose time is at least {@code t} ({@code hi} when none). */
+        int from(long t) {
+            int a = lo;
+            int b = hi;
+            while (a < b) {
+                int m = (a + b) >>> 1;
+                if (times[m] < t) {
+                    a = m + 1;
+                } else {
+                    b = m;
+                }
+            }
+            return a;
+        }
+
+        /** Adds {@code stat} at {@code t} (merged into an aggregate at the same time, after it). */
+        void merge(long t, Stat stat) {
+            int i = from(t);
+            if (i < hi && times[i] == t) {
+                stats[i] = stats[i].plus(stat);
+                return;
+            }
+            if (hi == times.length) {
+                int size = hi - lo;
+                int capacity = size * 2 <= times.length ? times.length : times.length * 2;
+                long[] nt = new long[capacity];
+                Stat[] ns = new Stat[capacity];
+                System.arraycopy(times, lo, nt, 0, size);
+                System.arraycopy(stats, lo, ns, 0, size);
+                times = nt;
+                stats = ns;
+                i -= lo;
+                lo = 0;
+                hi = size;
+            }
+            System.arraycopy(times, i, times, i + 1, hi - i);
+            System.arraycopy(stats, i, stats, i + 1, hi - i);
+            times[i] = t;
+            stats[i] = stat;
+            hi++;
+        }
+
+        /** Drops the aggregates before {@code t}. */
+        void dropBefore(long t) {
+            int end = from(t);
+            java.util.Arrays.fill(stats, lo, end, null);
+            lo = end;
+        }
+
+        long last() {
+            return times[hi - 1];
+        }
+    }
+
+    private final Map<MetricKey, Points> data = new java.util.HashMap<>();
     private final Map<MetricKey, String> units = new java.util.HashMap<>();
 
     /** Adds an aggregate at a time (ms). */
     public synchronized void put(MetricKey key, long atMillis, Stat stat, String unit) {
-        TreeMap<Long, Stat> series = data.computeIfAbsent(key, k -> new TreeMap<>());
-        series.merge(atMillis, stat, Stat::plus);
+        Points series = data.computeIfAbsent(key, k -> new Points());
+        series.merge(atMillis, stat);
         if (unit != null) {
             units.put(key, unit);
         }
-        SortedMap<Long, Stat> old = series.headMap(series.lastKey() - retentionMillis);
-        if (!old.isEmpty()) {
-            old.clear();
-        }
+        series.dropBefore(series.last() - retentionMillis);
     }
 
     /** One value as a single sample. */
@@ -123,13 +185,13 @@ public final class MetricStore {
 
     /** The aggregate of {@code [from, to)} (ms), or null without data. */
     public synchronized Stat aggregate(MetricKey key, long fromMillis, long toMillis) {
-        TreeMap<Long, Stat> series = data.get(key);
+        Points series = data.get(key);
         if (series == null) {
             return null;
         }
         Stat out = null;
-        for (Stat s : series.subMap(fromMillis, true, toMillis, false).values()) {
-            out = out == null ? s : out.plus(s);
+        for (int i = series.from(fromMillis), end = series.from(toMillis); i < end; i++) {
+            out = out == null ? series.stats[i] : out.plus(series.stats[i]);
         }
         return out;
     }
@@ -138,14 +200,39 @@ public final class MetricStore {
     public synchronized NavigableMap<Long, Stat> periods(MetricKey key, long fromMillis, long toMillis,
                                                          long periodMillis) {
         TreeMap<Long, Stat> out = new TreeMap<>();
-        TreeMap<Long, Stat> series = data.get(key);
+        Points series = data.get(key);
         if (series == null) {
             return out;
         }
-        for (Map.Entry<Long, Stat> e : series.subMap(fromMillis, true, toMillis, false).entrySet()) {
-            long p = fromMillis + Math.floorDiv(e.getKey() - fromMillis, periodMillis) * periodMillis;
-            out.merge(p, e.getValue(), Stat::plus);
+        for (int i = series.from(fromMillis), end = series.from(toMillis); i < end; i++) {
+            long p = fromMillis + Math.floorDiv(series.times[i] - fromMillis, periodMillis) * periodMillis;
+            out.merge(p, series.stats[i], Stat::plus);
         }
+        return out;
+    }
+
+    /**
+     * The same aggregates as {@link #periods}, newest period first, as a list (an alarm's evaluation reads a few
+     * periods every minute: no map to build). Entries of a period are added in time order, as there.
+     */
+    public synchronized List<Stat> periodsNewestFirst(MetricKey key, long fromMillis, long toMillis,
+                                                      long periodMillis) {
+        Points series = data.get(key);
+        if (series == null) {
+            return List.of();
+        }
+        List<Stat> out = new ArrayList<>();
+        long current = Long.MIN_VALUE;
+        for (int i = series.from(fromMillis), end = series.from(toMillis); i < end; i++) {
+            long p = fromMillis + Math.floorDiv(series.times[i] - fromMillis, periodMillis) * periodMillis;
+            if (p == current) {
+                out.set(out.size() - 1, out.get(out.size() - 1).plus(series.stats[i]));
+            } else {
+                out.add(series.stats[i]);
+                current = p;
+            }
+        }
+        java.util.Collections.reverse(out);
         return out;
     }
 

@@ -197,10 +197,12 @@ public final class ServiceAutoScaling {
                     }
                 }
             }
-            String[] names = {"CPUUtilization", "MemoryUtilization"};
+            MetricStore.MetricKey[] keys = serviceMetrics.computeIfAbsent(s.serviceArn(), k -> new MetricStore
+                    .MetricKey[] {ecsMetric("CPUUtilization", cluster, s.serviceName()), ecsMetric(
+                    "MemoryUtilization", cluster, s.serviceName())});
             for (int i = 0; i < 2; i++) {
                 if (n[i] > 0) {
-                    metrics.put(ecsMetric(names[i], cluster, s.serviceName()), periodStart,
+                    metrics.put(keys[i], periodStart,
                             new MetricStore.Stat(n[i], sum[i], min[i], max[i]), "Percent");
                 }
             }
@@ -275,7 +277,12 @@ public final class ServiceAutoScaling {
      * sample count.
      */
     private StateValue alarmState(MetricAlarm a, long boundary, double[] last) {
-        MetricStore.MetricKey key = alarmMetric(a);
+        WatchedMetric w = watched.get(a.alarmName());
+        if (w == null || w.alarm() != a) {
+            w = new WatchedMetric(a, alarmMetric(a));
+            watched.put(a.alarmName(), w);
+        }
+        MetricStore.MetricKey key = w.key();
         long period = scaled(Math.max(60, a.period() == null ? 60 : a.period()));
         int n = a.evaluationPeriods() == null ? 1 : a.evaluationPeriods();
         int needed = a.datapointsToAlarm() == null ? n : a.datapointsToAlarm();
@@ -283,8 +290,7 @@ public final class ServiceAutoScaling {
         int present = 0;
         int breaching = 0;
         // the n periods in one pass over the series, newest first
-        for (MetricStore.Stat s : metrics.periods(key, boundary - n * period, boundary, period).descendingMap()
-                .values()) {
+        for (MetricStore.Stat s : metrics.periodsNewestFirst(key, boundary - n * period, boundary, period)) {
             double v = s.get(statistic);
             if (present == 0) {
                 last[0] = v;
@@ -306,6 +312,15 @@ public final class ServiceAutoScaling {
         }
         return breaching >= needed ? StateValue.ALARM : StateValue.OK;
     }
+
+    /** An alarm row and the metric it watches (rows are immutable: a new row is looked at again). */
+    private record WatchedMetric(MetricAlarm alarm, MetricStore.MetricKey key) {
+    }
+
+    /** The metric each alarm watches, by alarm name. */
+    private final Map<String, WatchedMetric> watched = new HashMap<>();
+    /** The AWS/ECS metrics of each service, by service ARN: {CPUUtilization, MemoryUtilization}. */
+    private final Map<String, MetricStore.MetricKey[]> serviceMetrics = new HashMap<>();
 
     /** The metric an alarm watches. */
     public static MetricStore.MetricKey alarmMetric(MetricAlarm a) {

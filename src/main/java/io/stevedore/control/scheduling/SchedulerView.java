@@ -7,7 +7,6 @@ import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.Daemon;
 import io.stevedore.control.state.DaemonCoverage;
-import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime.Phase;
@@ -171,17 +170,18 @@ public final class SchedulerView {
             dirty.removeAll(gone);
             gone.clear();
         }
-        return ClusterSnapshot.of(out, group -> instancesRunning(clusterArn, group));
+        return ClusterSnapshot.of(out, this::instancesRunning);
     }
 
-    /** The EC2 instances with a task of the group placed and not done (the snapshot's spread counts ask). */
-    private List<String> instancesRunning(String clusterArn, String group) {
-        List<String> out = new ArrayList<>();
-        for (Task t : ctx.state().tasksByGroup.values(EcsState.groupKey(clusterArn, group))) {
-            ctx.state().runtimes.get(t.taskArn()).filter(r -> r.phase() != Phase.DONE && r.instanceId() != null)
-                    .ifPresent(r -> out.add(r.instanceId()));
-        }
-        return out;
+    /**
+     * The EC2 instances with a task of the group placed and not done (the snapshot's spread counts ask): read from
+     * the running sums, so the answer costs the group's instances, not every task the group ever had (stopped tasks
+     * stay in the group until they are purged).
+     */
+    private List<String> instancesRunning(String group) {
+        recountNow();
+        Map<String, Integer> on = byGroup.get(group);
+        return on == null ? List.of() : new ArrayList<>(on.keySet());
     }
 
     /*
@@ -216,17 +216,30 @@ public final class SchedulerView {
 
     private final Map<String, Share> shares = new HashMap<>();
     private final Map<String, Sum> sums = new HashMap<>();
+    /** The same shares by group: group → instance → how many of the group's tasks are on it. */
+    private final Map<String, Map<String, Integer>> byGroup = new HashMap<>();
     /** Tasks whose share is to be counted again. */
     private final Set<String> recount = new HashSet<>();
     private boolean recountAll = true;
 
     /** What the tasks placed on an instance (and not done) use: resources, host ports, groups. */
     private Usage usage(String instanceId) {
+        recountNow();
+        Sum sum = sums.get(instanceId);
+        if (sum == null) {
+            return new Usage(Resources.ZERO, Set.of(), Map.of());
+        }
+        return new Usage(sum.used, sum.ports.keySet(), sum.groups);
+    }
+
+    /** Brings the sums up to date: every task whose share may have changed is counted again. */
+    private void recountNow() {
         if (recountAll) {
             recountAll = false;
             recount.clear();
             shares.clear();
             sums.clear();
+            byGroup.clear();
             for (TaskRuntime rt : ctx.state().runtimes.values()) {
                 count(rt.taskArn());
             }
@@ -235,11 +248,6 @@ public final class SchedulerView {
             count(taskArn);
         }
         recount.clear();
-        Sum sum = sums.get(instanceId);
-        if (sum == null) {
-            return new Usage(Resources.ZERO, Set.of(), Map.of());
-        }
-        return new Usage(sum.used, sum.ports.keySet(), sum.groups);
     }
 
     /** Takes a task's old share off its instance and adds its current one. */
@@ -251,11 +259,17 @@ public final class SchedulerView {
             if (sum.isEmpty()) {
                 sums.remove(old.instanceId());
             }
+            Map<String, Integer> on = byGroup.get(old.group());
+            on.merge(old.instanceId(), -1, (a, b) -> a + b == 0 ? null : a + b);
+            if (on.isEmpty()) {
+                byGroup.remove(old.group());
+            }
         }
         Share now = share(taskArn);
         if (now != null) {
             shares.put(taskArn, now);
             sums.computeIfAbsent(now.instanceId(), i -> new Sum()).add(now, 1);
+            byGroup.computeIfAbsent(now.group(), g -> new HashMap<>()).merge(now.instanceId(), 1, Integer::sum);
         }
     }
 

@@ -130,8 +130,6 @@ public final class EcsState {
     public final Index<Task, String> tasksByDesiredStatus;
     /** Tasks by {@link #groupKey} (cluster ARN and task group, e.g. {@code service:web}). */
     public final Index<Task, String> tasksByGroup;
-    /** STOPPED tasks, under {@code TRUE} (the purge reads them; a task moving through other statuses is not in it). */
-    public final Index<Task, Boolean> stoppedTasks;
     /** Engine runtimes waiting for placement (phase UNPLACED, under {@code TRUE}). */
     public final Index<TaskRuntime, Boolean> unplacedRuntimes;
     /** Engine runtimes of tasks not yet done, by the EC2 instance they are placed on. */
@@ -179,7 +177,6 @@ public final class EcsState {
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
         this.tasksByDesiredStatus = tasks.index(t -> desiredKey(t.clusterArn(), t.desiredStatus()));
         this.tasksByGroup = tasks.index(t -> t.group() == null ? null : groupKey(t.clusterArn(), t.group()));
-        this.stoppedTasks = tasks.index(t -> Statuses.isStopped(t.lastStatus()) ? Boolean.TRUE : null);
         this.unplacedRuntimes = runtimes.index(r -> r.phase() == TaskRuntime.Phase.UNPLACED ? Boolean.TRUE : null);
         this.runtimesByInstance = runtimes.index(r -> r.phase() == TaskRuntime.Phase.DONE ? null : r.instanceId());
         this.containerInstancesByStatus = containerInstances.index(ContainerInstance::status);

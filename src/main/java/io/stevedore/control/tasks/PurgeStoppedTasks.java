@@ -1,7 +1,13 @@
 package io.stevedore.control.tasks;
 
 import io.stevedore.control.state.Context;
+import io.stevedore.ecs.Statuses;
+import io.stevedore.store.RowObserver;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
@@ -15,9 +21,40 @@ public final class PurgeStoppedTasks {
 
     private final Context ctx;
     private long lastPurgeMillis = Long.MIN_VALUE / 2;
+    /**
+     * The stopped tasks (with a stop time) by stop time, kept current by the task table on every write, rollback,
+     * load and refresh: a purge reads those past the retention, not every stopped task.
+     */
+    private final TreeMap<Long, Set<String>> byStop = new TreeMap<>();
 
     public PurgeStoppedTasks(Context ctx) {
         this.ctx = ctx;
+        RowObserver<Task> observer = RowObserver.of(this::changed, byStop::clear);
+        ctx.state().tasks.values().forEach(t -> changed(t.taskArn(), null, t));
+        ctx.state().tasks.observe(observer);
+    }
+
+    private void changed(String arn, Task before, Task after) {
+        long was = stopTime(before);
+        long is = stopTime(after);
+        if (was == is) {
+            return;
+        }
+        if (was != Long.MIN_VALUE) {
+            Set<String> s = byStop.get(was);
+            if (s != null && s.remove(arn) && s.isEmpty()) {
+                byStop.remove(was);
+            }
+        }
+        if (is != Long.MIN_VALUE) {
+            byStop.computeIfAbsent(is, k -> new HashSet<>()).add(arn);
+        }
+    }
+
+    /** A stopped task's stop time, {@code Long.MIN_VALUE} for a task that is not stopped or has none. */
+    private static long stopTime(Task t) {
+        return t != null && Statuses.isStopped(t.lastStatus()) && t.stoppedAt() != null
+                ? t.stoppedAt().toEpochMilli() : Long.MIN_VALUE;
     }
 
     public void run() {
@@ -27,12 +64,13 @@ public final class PurgeStoppedTasks {
         }
         lastPurgeMillis = nowMillis;
         long cutoff = ctx.now().minus(STOPPED_TASK_RETENTION).toEpochMilli();
-        for (Task t : ctx.state().stoppedTasks.values(Boolean.TRUE, x -> x.stoppedAt() != null
-                && x.stoppedAt().toEpochMilli() < cutoff)) {
-            ctx.state().tasks.remove(t.taskArn());
-            ctx.state().runtimes.remove(t.taskArn());
-            ctx.state().protections.remove(t.taskArn());
-            ctx.state().tags.remove(t.taskArn());
+        Set<String> due = new TreeSet<>(); // in ARN order, the order of the table
+        byStop.headMap(cutoff, false).values().forEach(due::addAll);
+        for (String arn : due) {
+            ctx.state().tasks.remove(arn);
+            ctx.state().runtimes.remove(arn);
+            ctx.state().protections.remove(arn);
+            ctx.state().tags.remove(arn);
         }
     }
 }
