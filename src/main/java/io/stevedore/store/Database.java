@@ -407,7 +407,9 @@ public final class Database implements AutoCloseable {
             }
             List<ResourceStore.Change> changes = new ArrayList<>(rows.size());
             rows.forEach((k, v) -> changes.add(new ResourceStore.Change(k.table.kind(), k.id, k.table.encode(v))));
-            store.apply(changes);
+            if (!changes.isEmpty()) {
+                store.apply(changes);
+            }
         } catch (RuntimeException | Error e) {
             fail(batch, e);
             return;

@@ -52,10 +52,11 @@ public final class CrashHarness implements AutoCloseable {
         Options o = parse(args);
         Path work = Files.createTempDirectory("stevedore-crash-");
         CrashHarness h = new CrashHarness(o, work);
+        io.stevedore.bench.BenchSection section = new io.stevedore.bench.BenchSection(Report.HEADING); // load now
         List<TrialResult> results = h.runAll();
         Report.print(o, results, work);
         if (o.write() != null) {
-            Report.section(o, results).write(o.write());
+            Report.section(section, o, results).write(o.write());
         }
         System.exit(results.stream().anyMatch(r -> !r.violations().isEmpty()) ? 1 : 0);
     }

@@ -25,9 +25,11 @@ final class Report {
         System.out.print(table(o, results));
     }
 
-    /** The section for docs/benchmarks.md: provenance, options, the table and each violation. */
-    static BenchSection section(CrashHarness.Options o, List<TrialResult> results) {
-        BenchSection s = new BenchSection(HEADING);
+    /**
+     * Fills the section for docs/benchmarks.md ({@code s}, created with {@link #HEADING} before the trials so that
+     * its load average is the one they started with): provenance, options, the table and each violation.
+     */
+    static BenchSection section(BenchSection s, CrashHarness.Options o, List<TrialResult> results) {
         s.provenance(o.command());
         s.line("- trials %d, store %s, replicas (PostgreSQL) %d, seed %d, speed %s, leader lease %s s, region %s",
                 o.trials(), o.store(), o.replicas(), o.seed(), o.speed(), o.lease(), o.region());

@@ -14,7 +14,8 @@ import java.util.List;
  * {@code --write FILE} also written as the section {@link #HEADING} of docs/benchmarks.md through
  * {@link BenchSection}, with its provenance.
  *
- * <p>Usage: {@code LoadReport --command "bench/load ..." [--write FILE] run.json...}
+ * <p>Usage: {@code LoadReport --command "bench/load ..." --load-at-start "a / b / c" [--write FILE] run.json...}
+ * (the script reads the load average before its runs: this report starts after them).
  */
 public final class LoadReport {
     /** The section this report writes (the prose of "## API load" stays as it is). */
@@ -26,12 +27,14 @@ public final class LoadReport {
     public static void main(String[] args) throws Exception {
         String command = "bench/load";
         Path write = null;
+        String loadAtStart = BenchSection.loadAverage();
         List<JsonNode> runs = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--command" -> command = args[++i];
                 case "--write" -> write = Path.of(args[++i]);
+                case "--load-at-start" -> loadAtStart = args[++i];
                 default -> {
                     if (Files.exists(Path.of(args[i]))) {
                         runs.add(json.readTree(Path.of(args[i]).toFile()));
@@ -39,7 +42,7 @@ public final class LoadReport {
                 }
             }
         }
-        BenchSection s = new BenchSection(HEADING);
+        BenchSection s = new BenchSection(HEADING, loadAtStart);
         s.provenance(command);
         if (runs.isEmpty()) {
             s.line("").line("No run finished.");
