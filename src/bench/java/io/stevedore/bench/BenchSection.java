@@ -21,11 +21,19 @@ public final class BenchSection {
 
     /** Starts a section; reads the load average now, so create it before the measured work begins. */
     public BenchSection(String heading) {
+        this(heading, loadAverage());
+    }
+
+    /**
+     * Starts a section whose measured work began earlier, in another process (a bench script that reports at the
+     * end): {@code loadAtStart} is the load average it read then ({@link #loadAverage()}'s form).
+     */
+    public BenchSection(String heading, String loadAtStart) {
         if (!heading.startsWith("## ")) {
             throw new IllegalArgumentException("a section heading starts with '## ': " + heading);
         }
         this.heading = heading;
-        this.loadAtStart = loadAverage();
+        this.loadAtStart = loadAtStart;
     }
 
     public String heading() {

@@ -13,13 +13,24 @@ import software.amazon.awssdk.core.SdkPojo;
 
 /**
  * The ECS operation table: parses the request body into the operation's SDK request object, runs the handler
- * inside one database transaction (persisted before the answer is sent) and serializes the SDK response.
+ * inside one database transaction (persisted before the answer is sent) and serializes the SDK response. The
+ * operations of {@link #SNAPSHOT_READS} only read tables: they run with {@link Database#read}, on the durable
+ * snapshot and without the write lock, so they neither wait for writes nor make writes wait.
  */
 public final class EcsApi {
     public static final String TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
 
+    /**
+     * The operations that read nothing but the state's tables (no controller, cloud or catalog state), answered
+     * from the durable snapshot. A handler among them that writes after all runs again as a transaction.
+     */
+    public static final Set<String> SNAPSHOT_READS = Set.of("DescribeTasks", "ListTasks", "DescribeClusters",
+            "ListClusters", "DescribeServices", "ListServices", "DescribeTaskDefinition", "ListTaskDefinitions",
+            "ListTaskDefinitionFamilies", "ListContainerInstances", "ListTagsForResource", "GetTaskProtection",
+            "ListAccountSettings");
+
     private record Handler<I>(Supplier<? extends SdkPojo> builder, Class<I> type,
-                              Function<I, ? extends SdkPojo> fn) {
+                              Function<I, ? extends SdkPojo> fn, boolean reads) {
     }
 
     /** The base URL the current call reached the server at (DiscoverPollEndpoint answers it), per worker thread. */
@@ -34,7 +45,7 @@ public final class EcsApi {
 
     public <I> void register(String operation, Supplier<? extends SdkPojo> builder, Class<I> type,
                              Function<I, ? extends SdkPojo> fn) {
-        if (handlers.put(operation, new Handler<>(builder, type, fn)) != null) {
+        if (handlers.put(operation, new Handler<>(builder, type, fn, SNAPSHOT_READS.contains(operation))) != null) {
             throw new IllegalArgumentException("operation registered twice: " + operation);
         }
     }
@@ -96,10 +107,11 @@ public final class EcsApi {
         I request = h.type.cast(message);
         // The operation's own checks speak first (with ECS's wording); a nested required member none of them
         // looked at still fails the call, and the transaction rolls back whatever the handler did.
-        return db.transaction(() -> {
+        Supplier<SdkPojo> work = () -> {
             SdkPojo answer = h.fn.apply(request);
             RequiredMembers.ecs().checkNested((SdkPojo) request);
             return answer;
-        });
+        };
+        return h.reads ? db.read(work) : db.transaction(work);
     }
 }

@@ -12,58 +12,78 @@ import java.util.function.Function;
  * A secondary index of a {@link Table}: its row ids grouped by a key computed from each row ({@code null} leaves the
  * row out). The table keeps it current on every write, load, rollback and wipe, so a controller can ask "the tasks
  * on this instance" or "the runtimes waiting for placement" without scanning every row. Ids come back in id order,
- * the order of {@link Table#values()}, so switching a scan to an index changes no result.
+ * the order of {@link Table#values()}, so switching a scan to an index changes no result. Inside
+ * {@link Database#read} it answers from the durable snapshot, as the table does.
  *
  * @param <T> the row type
  * @param <K> the key type (equals/hashCode by value)
  */
 public final class Index<T, K> implements RowObserver<T> {
     private final Function<? super T, ? extends K> key;
-    private final Map<K, TreeMap<String, Row<T>>> rows = new HashMap<>();
-    /**
-     * Each indexed row's entry, by id: a write that keeps the row's key replaces the value in place (no search of
-     * the key's id-ordered map, whose ids are long ARNs with a shared prefix).
-     */
-    private final Map<String, Row<T>> byId = new HashMap<>();
+    private final Map<K, TreeMap<String, T>> rows = new HashMap<>();
+    private final Table<T> table;
+    private final int slot;
 
-    /** One indexed row: the key it is filed under and its current value. */
-    private static final class Row<T> {
-        final Object key;
-        T value;
-
-        Row(Object key, T value) {
-            this.key = key;
-            this.value = value;
-        }
+    Index(Function<? super T, ? extends K> key, Table<T> table, int slot) {
+        this.key = Objects.requireNonNull(key, "key");
+        this.table = table;
+        this.slot = slot;
     }
 
-    Index(Function<? super T, ? extends K> key) {
-        this.key = Objects.requireNonNull(key, "key");
+    /** The key of a row ({@code null}: not in the index). */
+    K keyOf(T row) {
+        return row == null ? null : key.apply(row);
+    }
+
+    /** The live rows by key (the caller holds the write lock). */
+    Map<K, TreeMap<String, T>> live() {
+        return rows;
+    }
+
+    /**
+     * The rows with key {@code k} in the snapshot read on this thread ({@code null} when reading live rows, an
+     * empty tree when no row has that key).
+     */
+    @SuppressWarnings("unchecked")
+    private PersistentTree<String, T> snapshot(Object k) {
+        Snapshot s = table.database().reading();
+        if (s == null) {
+            return null;
+        }
+        PersistentTree<String, Object> bucket = k == null ? null : view(s).get(k);
+        return (PersistentTree<String, T>) (PersistentTree<String, ?>) (bucket == null
+                ? PersistentTree.<String, Object>empty(String::compareTo) : bucket);
+    }
+
+    private PersistentTree<Object, PersistentTree<String, Object>> view(Snapshot s) {
+        PersistentTree<Object, PersistentTree<String, Object>> v = s.index(table.slot(), slot);
+        if (v == null) {
+            throw table.database().needsLock();
+        }
+        return v;
     }
 
     /** The rows with {@code k}, in id order (a snapshot: safe to modify the table while iterating it). */
     public List<T> values(K k) {
-        TreeMap<String, Row<T>> s = rows.get(k);
-        if (s == null) {
-            return List.of();
+        PersistentTree<String, T> snap = snapshot(k);
+        if (snap != null) {
+            return snap.values();
         }
-        List<T> out = new ArrayList<>(s.size());
-        for (Row<T> r : s.values()) {
-            out.add(r.value);
-        }
-        return out;
+        TreeMap<String, T> s = rows.get(k);
+        return s == null ? List.of() : new ArrayList<>(s.values());
     }
 
     /** The rows with {@code k} that pass {@code filter}, in id order (a snapshot, as {@link #values(Object)}). */
     public List<T> values(K k, java.util.function.Predicate<? super T> filter) {
-        TreeMap<String, Row<T>> s = rows.get(k);
-        if (s == null) {
+        PersistentTree<String, T> snap = snapshot(k);
+        TreeMap<String, T> s = snap == null ? rows.get(k) : null;
+        if (snap == null && s == null) {
             return List.of();
         }
         List<T> out = new ArrayList<>();
-        for (Row<T> r : s.values()) {
-            if (filter.test(r.value)) {
-                out.add(r.value);
+        for (T v : snap == null ? s.values() : snap.values()) {
+            if (filter.test(v)) {
+                out.add(v);
             }
         }
         return out;
@@ -71,46 +91,51 @@ public final class Index<T, K> implements RowObserver<T> {
 
     /** The ids of the rows with {@code k}, in id order (a copy). */
     public List<String> ids(K k) {
-        TreeMap<String, Row<T>> s = rows.get(k);
+        PersistentTree<String, T> snap = snapshot(k);
+        if (snap != null) {
+            return snap.keys();
+        }
+        TreeMap<String, T> s = rows.get(k);
         return s == null ? List.of() : new ArrayList<>(s.keySet());
     }
 
     /** How many rows have {@code k}. */
     public int count(K k) {
-        TreeMap<String, Row<T>> s = rows.get(k);
+        PersistentTree<String, T> snap = snapshot(k);
+        if (snap != null) {
+            return snap.size();
+        }
+        TreeMap<String, T> s = rows.get(k);
         return s == null ? 0 : s.size();
     }
 
     /** The keys some row has (a copy, no order). */
+    @SuppressWarnings("unchecked")
     public List<K> keys() {
+        Snapshot snap = table.database().reading();
+        if (snap != null) {
+            return (List<K>) view(snap).keys();
+        }
         return new ArrayList<>(rows.keySet());
     }
 
     @Override
     public void changed(String id, T old, T now) {
+        K a = old == null ? null : key.apply(old);
         K b = now == null ? null : key.apply(now);
-        Row<T> filed = byId.get(id);
-        if (filed != null && filed.key.equals(b)) {
-            filed.value = now; // same key: the row's current value in place
-            return;
-        }
-        if (filed != null) {
-            TreeMap<String, Row<T>> s = rows.get(filed.key);
-            if (s.remove(id) != null && s.isEmpty()) {
-                rows.remove(filed.key);
+        if (a != null && !a.equals(b)) {
+            TreeMap<String, T> s = rows.get(a);
+            if (s != null && s.remove(id) != null && s.isEmpty()) {
+                rows.remove(a);
             }
-            byId.remove(id);
         }
         if (b != null) {
-            Row<T> r = new Row<>(b, now);
-            rows.computeIfAbsent(b, x -> new TreeMap<>()).put(id, r);
-            byId.put(id, r);
+            rows.computeIfAbsent(b, x -> new TreeMap<>()).put(id, now); // the row's current value, key unchanged or not
         }
     }
 
     @Override
     public void cleared() {
         rows.clear();
-        byId.clear();
     }
 }

@@ -19,7 +19,8 @@ import org.flywaydb.core.Flyway;
  * transactions commit one after another and the revisions visible in any snapshot are a prefix of the
  * sequence; readers take no lock. One connection, used under this object's lock; a connection that failed is
  * replaced on the next call (and the caller reloads everything, since the outcome of the failed call is
- * unknown).
+ * unknown). A second connection, under its own lock, answers {@link #newestRevision} while the first one is in
+ * the middle of a transaction.
  */
 public final class PostgresResourceStore implements SharedResourceStore {
     /** The advisory lock key of all writes ("Stevedore" in ASCII, truncated to 8 bytes). */
@@ -40,6 +41,8 @@ public final class PostgresResourceStore implements SharedResourceStore {
     private final DatabaseUrl url;
     private Connection connection;
     private long commits;
+    private final Object probeLock = new Object();
+    private Connection probe;
 
     private PostgresResourceStore(DatabaseUrl url) {
         this.url = url;
@@ -251,6 +254,38 @@ public final class PostgresResourceStore implements SharedResourceStore {
     }
 
     @Override
+    public long newestRevision() {
+        synchronized (probeLock) {
+            try {
+                if (probe == null) {
+                    probe = connect(url);
+                    probe.setAutoCommit(true);
+                }
+                try (Statement st = probe.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(revision), 0) FROM resources")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            } catch (SQLException e) {
+                closeProbe();
+                throw new StoreException("cannot read the newest revision from " + url.redacted() + " (PostgreSQL: "
+                        + e.getMessage() + ")", e);
+            }
+        }
+    }
+
+    private void closeProbe() {
+        try {
+            if (probe != null) {
+                probe.close();
+            }
+        } catch (SQLException ignored) {
+            // the probe connection is dropped either way
+        }
+        probe = null;
+    }
+
+    @Override
     public synchronized void wipe() {
         begin(Long.MAX_VALUE, true);
         try (Statement st = connection().createStatement()) {
@@ -264,6 +299,9 @@ public final class PostgresResourceStore implements SharedResourceStore {
 
     @Override
     public synchronized void close() {
+        synchronized (probeLock) {
+            closeProbe();
+        }
         if (connection != null) {
             try {
                 connection.close();

@@ -47,4 +47,10 @@ public interface SharedResourceStore extends ResourceStore {
 
     /** Ends the open transaction without writing. */
     void rollback();
+
+    /**
+     * The newest revision committed by any process (0 when none), read outside the open transaction and without
+     * the write lock: a reader compares it with the revision its snapshot is as of.
+     */
+    long newestRevision();
 }

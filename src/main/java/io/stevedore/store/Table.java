@@ -12,19 +12,62 @@ import java.util.function.Predicate;
 
 /**
  * One kind of resource held in memory in id order, written through to the {@link ResourceStore} when the
- * enclosing {@link Database#transaction} commits. Only use it inside a transaction.
+ * enclosing {@link Database#transaction} commits. Only use it inside a transaction, or read it inside
+ * {@link Database#read}, where every read method answers from the database's durable snapshot instead of the live
+ * rows (and a write makes the read run again as a transaction).
  */
 public final class Table<T> {
     private final String kind;
     private final Codec<T> codec;
     private final Database db;
+    private final int slot;
     private final TreeMap<String, T> rows = new TreeMap<>();
     private final List<RowObserver<? super T>> observers = new ArrayList<>();
+    private final List<Index<T, ?>> indexes = new ArrayList<>();
 
-    Table(String kind, Codec<T> codec, Database db) {
+    Table(String kind, Codec<T> codec, Database db, int slot) {
         this.kind = kind;
         this.codec = codec;
         this.db = db;
+        this.slot = slot;
+    }
+
+    /** This table's place among the database's tables (its place in a {@link Snapshot}). */
+    int slot() {
+        return slot;
+    }
+
+    Database database() {
+        return db;
+    }
+
+    /** The indexes, in the order they were declared (their places in a {@link Snapshot}). */
+    List<Index<T, ?>> indexes() {
+        return indexes;
+    }
+
+    /** Visits the live rows in id order (the caller holds the write lock). */
+    void forEachLive(java.util.function.BiConsumer<String, ? super T> visit) {
+        rows.forEach(visit);
+    }
+
+    /** The live value of a row, whatever the thread reads (the caller holds the write lock). */
+    T live(String id) {
+        return rows.get(id);
+    }
+
+    /** The rows of this table in the snapshot being read on this thread, or null when reading live rows. */
+    @SuppressWarnings("unchecked")
+    private PersistentTree<String, T> snapshot() {
+        Snapshot s = db.reading();
+        if (s == null) {
+            return null;
+        }
+        PersistentTree<String, ?> rows = s.rows(slot);
+        if (rows == null) {
+            throw db.needsLock();
+        }
+        return (PersistentTree<String, T>) rows;
     }
 
     public String kind() {
@@ -36,9 +79,10 @@ public final class Table<T> {
      * and kept current from then on. The key must be a function of the row alone.
      */
     public <K> Index<T, K> index(Function<? super T, ? extends K> key) {
-        Index<T, K> index = new Index<>(key);
+        Index<T, K> index = db.declared(() -> new Index<>(key, this, indexes.size()));
         rows.forEach((id, v) -> index.changed(id, null, v));
         observers.add(index);
+        indexes.add(index);
         return index;
     }
 
@@ -74,21 +118,24 @@ public final class Table<T> {
         return codec.read(json);
     }
 
-    String encode(String id) {
-        T v = rows.get(id);
-        return v == null ? null : codec.write(v);
+    @SuppressWarnings("unchecked")
+    String encode(Object value) {
+        return value == null ? null : codec.write((T) value);
     }
 
     public Optional<T> get(String id) {
-        return Optional.ofNullable(rows.get(id));
+        PersistentTree<String, T> s = snapshot();
+        return Optional.ofNullable(s == null ? rows.get(id) : s.get(id));
     }
 
     public boolean contains(String id) {
-        return rows.containsKey(id);
+        PersistentTree<String, T> s = snapshot();
+        return s == null ? rows.containsKey(id) : s.get(id) != null;
     }
 
     /** Stores {@code value}; storing a value equal to the current one writes nothing. */
     public void put(String id, T value) {
+        db.writing();
         T old = rows.get(id);
         if (old != null && old.equals(value)) {
             return;
@@ -98,6 +145,7 @@ public final class Table<T> {
     }
 
     public void remove(String id) {
+        db.writing();
         if (rows.containsKey(id)) {
             db.touch(this, id, rows.get(id));
             set(id, null);
@@ -106,12 +154,14 @@ public final class Table<T> {
 
     /** All values in id order (a snapshot: safe to modify the table while iterating it). */
     public List<T> values() {
-        return new ArrayList<>(rows.values());
+        PersistentTree<String, T> s = snapshot();
+        return s == null ? new ArrayList<>(rows.values()) : s.values();
     }
 
     public List<T> values(Predicate<? super T> filter) {
+        PersistentTree<String, T> s = snapshot();
         List<T> out = new ArrayList<>();
-        for (T v : rows.values()) {
+        for (T v : s == null ? rows.values() : s.values()) {
             if (filter.test(v)) {
                 out.add(v);
             }
@@ -120,10 +170,12 @@ public final class Table<T> {
     }
 
     public Collection<String> ids() {
-        return Collections.unmodifiableCollection(new ArrayList<>(rows.keySet()));
+        PersistentTree<String, T> s = snapshot();
+        return Collections.unmodifiableCollection(s == null ? new ArrayList<>(rows.keySet()) : s.keys());
     }
 
     public int size() {
-        return rows.size();
+        PersistentTree<String, T> s = snapshot();
+        return s == null ? rows.size() : s.size();
     }
 }

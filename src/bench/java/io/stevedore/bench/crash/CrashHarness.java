@@ -33,7 +33,10 @@ public final class CrashHarness implements AutoCloseable {
 
     /** @param region the region every call is signed for: a region other than the server's home region puts the
      *               load on its own plane and database (SQLite only), which the restarted server must reopen */
-    record Options(int trials, String store, int replicas, long seed, double speed, double lease, String region) {
+    /** @param write the file to write the report's section into ({@code --write}, e.g. docs/benchmarks.md), or null
+     *  @param command the command line, for the section's provenance */
+    record Options(int trials, String store, int replicas, long seed, double speed, double lease, String region,
+                   Path write, String command) {
     }
 
     private final Options options;
@@ -49,8 +52,12 @@ public final class CrashHarness implements AutoCloseable {
         Options o = parse(args);
         Path work = Files.createTempDirectory("stevedore-crash-");
         CrashHarness h = new CrashHarness(o, work);
+        io.stevedore.bench.BenchSection section = new io.stevedore.bench.BenchSection(Report.HEADING); // load now
         List<TrialResult> results = h.runAll();
         Report.print(o, results, work);
+        if (o.write() != null) {
+            Report.section(section, o, results).write(o.write());
+        }
         System.exit(results.stream().anyMatch(r -> !r.violations().isEmpty()) ? 1 : 0);
     }
 
@@ -62,6 +69,7 @@ public final class CrashHarness implements AutoCloseable {
         double speed = 500;
         double lease = 4;
         String region = "us-east-1";
+        Path write = null;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -72,9 +80,10 @@ public final class CrashHarness implements AutoCloseable {
                 case "--speed" -> speed = Double.parseDouble(v);
                 case "--leader-lease" -> lease = Double.parseDouble(v);
                 case "--region" -> region = v;
+                case "--write" -> write = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --trials N "
                         + "--store sqlite|postgres|both --replicas 1|2 --seed S --speed X --leader-lease SECONDS"
-                        + " --region R)");
+                        + " --region R --write FILE)");
             }
             i++;
         }
@@ -85,7 +94,8 @@ public final class CrashHarness implements AutoCloseable {
             throw new IllegalArgumentException("--region other than us-east-1 needs --store sqlite (PostgreSQL state"
                     + " holds the home region only)");
         }
-        return new Options(trials, store, replicas, seed, speed, lease, region);
+        return new Options(trials, store, replicas, seed, speed, lease, region, write,
+                ("bench/crash " + String.join(" ", args)).trim());
     }
 
     List<TrialResult> runAll() throws Exception {

@@ -20,7 +20,8 @@ import java.util.function.Function;
  *       shared store's refresh alike. For views that must be current within the transaction that changes them.</li>
  *   <li>{@link #committed()}: after each commit, every row the transaction changed once, in the order the rows
  *       were first touched, with the value before the transaction and after it. For what must see only committed
- *       state.</li>
+ *       state. Over a server's store the commit is the one in memory, before the group's flush to disk; a flush
+ *       that fails undoes the transaction and runs the reset (see {@link Database}).</li>
  * </ul>
  * A subscription's reset runs when whatever it derived is void: every row dropped (a wipe or a full reload), or,
  * for committed subscriptions, a transaction rolled back.

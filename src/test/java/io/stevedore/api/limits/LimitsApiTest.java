@@ -90,7 +90,8 @@ class LimitsApiTest {
             try {
                 java.util.List<java.util.concurrent.Future<RawClient.Response>> answers = new java.util.ArrayList<>();
                 for (int i = 0; i < calls; i++) {
-                    answers.add(pool.submit(() -> RawClient.ecs(endpoint, "ListClusters", "{}",
+                    // an operation that runs under the state lock (ListClusters reads the snapshot and would not wait)
+                    answers.add(pool.submit(() -> RawClient.ecs(endpoint, "DescribeCapacityProviders", "{}",
                             RawClient.Signing.ecs("test", "test"))));
                 }
                 // 8 workers block on the held state lock, 1 call waits in the queue: the rest are refused at once,
