@@ -49,6 +49,10 @@ public final class CrashHarness implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--execution")) {
+            ExecutionCrash.main(args);
+            return;
+        }
         Options o = parse(args);
         Path work = Files.createTempDirectory("stevedore-crash-");
         CrashHarness h = new CrashHarness(o, work);

@@ -40,11 +40,17 @@ final class ServeProcess implements AutoCloseable {
         return p;
     }
 
-    /** Starts the process without waiting for it to serve (start several, then {@link #awaitReady} each). */
+    /**
+     * Starts the process without waiting for it to serve (start several, then {@link #awaitReady} each); on any
+     * free port unless {@code serveArgs} names one with {@code --port}.
+     */
     static ServeProcess launch(List<String> serveArgs, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "io.stevedore.cli.Main", "serve", "--port", "0"));
+                "io.stevedore.cli.Main", "serve"));
+        if (!serveArgs.contains("--port")) {
+            cmd.addAll(List.of("--port", "0"));
+        }
         cmd.addAll(serveArgs);
         ServeProcess p = new ServeProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         Files.createDirectories(log.getParent());
