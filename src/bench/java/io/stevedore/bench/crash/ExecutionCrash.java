@@ -122,7 +122,29 @@ final class ExecutionCrash {
         return b.toString();
     }
 
+    /** One trial; whatever happens, its processes are killed, its containers removed, its data deleted. */
     private List<Step> trial(int trial, Random random) throws Exception {
+        List<Object> started = new ArrayList<>();
+        String[] instance = new String[1];
+        try {
+            return trial(trial, random, started, instance);
+        } finally {
+            for (Object p : started) {
+                if (p instanceof Process agent) {
+                    agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                } else {
+                    ((ServeProcess) p).kill9();
+                }
+            }
+            if (instance[0] != null) {
+                removeLabelled(instance[0]);
+            }
+            deleteTree(work.resolve("serve-" + trial));
+            deleteTree(work.resolve("agent-" + trial));
+        }
+    }
+
+    private List<Step> trial(int trial, Random random, List<Object> started, String[] instanceOut) throws Exception {
         Path logs = work.resolve("logs");
         Path data = work.resolve("serve-" + trial);
         Path agentData = work.resolve("agent-" + trial);
@@ -133,6 +155,7 @@ final class ExecutionCrash {
         List<String> serveArgs = List.of("--port", String.valueOf(port), "--data-dir", data.toString(),
                 "--rate-limits", "off");
         ServeProcess serve = ServeProcess.start(serveArgs, logs.resolve("exec-" + trial + "-serve.log"));
+        started.add(serve);
         Process agent = null;
         String instance = null;
         List<Step> steps = new ArrayList<>();
@@ -140,7 +163,9 @@ final class ExecutionCrash {
             ecs.createCluster(b -> b.clusterName(CLUSTER));
             Path agentLog = logs.resolve("exec-" + trial + "-agent.log");
             agent = startAgent(serve.endpoint(), agentData, agentLog);
+            started.add(agent);
             instance = registeredArn(agentLog);
+            instanceOut[0] = instance;
             ecs.registerTaskDefinition(b -> b.family("sleeper").cpu("128").memory("32").networkMode("bridge")
                     .requiresCompatibilitiesWithStrings("EXTERNAL").containerDefinitions(ContainerDefinition.builder()
                             .name("app").image(DockerTests.IMAGE).essential(true).command("sleep", "3600")
@@ -164,6 +189,7 @@ final class ExecutionCrash {
         List<String> violations = new ArrayList<>();
         long restart = System.nanoTime();
         serve = ServeProcess.start(serveArgs, logs.resolve("exec-" + trial + "-serve-restart.log"));
+        started.add(serve);
         steps.add(check(trial, "server", delay, serve.endpoint(), instance, before, desired, restart, violations));
 
         // step 2: the agent killed while its tasks run
@@ -180,15 +206,12 @@ final class ExecutionCrash {
         restart = System.nanoTime();
         Path agentLog = logs.resolve("exec-" + trial + "-agent-restart.log");
         agent = startAgent(serve.endpoint(), agentData, agentLog);
+        started.add(agent);
         if (!instance.equals(registeredArn(agentLog))) {
             violations.add("the restarted agent registered as another instance: " + registeredArn(agentLog));
         }
         steps.add(check(trial, "agent", agentDelay, serve.endpoint(), instance, before, desired, restart,
                 violations));
-
-        agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        serve.kill9();
-        removeLabelled(instance);
         return steps;
     }
 
@@ -320,6 +343,14 @@ final class ExecutionCrash {
         DockerTests.removeUnusedAgentNetworks();
     }
 
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     private static Process startAgent(URI endpoint, Path data, Path log) throws IOException, InterruptedException {
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
@@ -327,7 +358,12 @@ final class ExecutionCrash {
                 "io.stevedore.cli.Main", "agent", "--endpoint", endpoint.toString(), "--cluster", CLUSTER,
                 "--data-dir", data.toString(), "--poll-wait", "5", "--memory", "1024", "--cpu", "2048")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        await("the agent registered (" + log + ")", () -> read(log).contains("registered arn:"));
+        try {
+            await("the agent registered (" + log + ")", () -> read(log).contains("registered arn:"));
+        } catch (IllegalStateException | InterruptedException e) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            throw e;
+        }
         return p;
     }
 
