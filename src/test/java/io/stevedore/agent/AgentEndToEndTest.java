@@ -262,7 +262,9 @@ class AgentEndToEndTest {
             List<Task> now = running.get();
             return now.size() == 3 && now.stream().allMatch(t -> !t.containerInstanceArn().equals(victim));
         });
-        for (Task t : running.get()) {
+        List<Task> moved = running.get();
+        assertThat(moved).as("the service's tasks after the move").hasSize(3);
+        for (Task t : moved) {
             int port = t.containers().get(0).networkBindings().get(0).hostPort();
             assertThat(get("http://127.0.0.1:" + port + "/index.html")).isEqualTo(200);
         }

@@ -241,7 +241,11 @@ class TaskRunDockerTest {
         }
         assertThat(probe.exitCode).as("the probe reached the web container on localhost").isEqualTo(0);
         assertThat(logs(probe.dockerId)).contains("stevedore");
+        assertThat(run.awaitFinished(Duration.ofSeconds(3))).as("a non-essential exit does not end the task").isFalse();
         assertThat(run.knownStatus).as("a non-essential exit leaves the task running").isEqualTo("RUNNING");
+        assertThat(docker.client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(ContainerConfig.TASK_ARN, run.taskArn(),
+                        ContainerConfig.CONTAINER_NAME, TaskRun.PAUSE_NAME)).exec()).as("a pause container").hasSize(1);
         assertThat(changes).contains("probe:STOPPED");
         run.requestStop("");
         assertThat(run.awaitFinished(Duration.ofSeconds(30))).isTrue();

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * to the store. A {@link GatedStore} holds a commit inside the store until the test lets it go, so nothing depends
  * on timing (the waits for futures only guard against a hang).
  */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a failure while a writer is held at the
+// gate fails the test instead of hanging the run (the held writer keeps the flush lock that close() waits for)
 class GroupCommitTest {
     record Doc(String id, int n) {
     }
