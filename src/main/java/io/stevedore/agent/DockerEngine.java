@@ -314,38 +314,10 @@ public final class DockerEngine implements AutoCloseable {
 
         /** A tar archive with the single executable file {@code pause}. */
         static byte[] rootFilesystemTar(String architecture) {
-            byte[] file = elf(architecture);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] header = new byte[512];
-            put(header, 0, "pause");
-            put(header, 100, "0000755");
-            put(header, 108, "0000000");
-            put(header, 116, "0000000");
-            put(header, 124, String.format("%011o", file.length));
-            put(header, 136, "00000000000");
-            for (int i = 148; i < 156; i++) {
-                header[i] = ' ';
-            }
-            header[156] = '0';
-            put(header, 257, "ustar");
-            put(header, 263, "00");
-            int sum = 0;
-            for (byte x : header) {
-                sum += x & 0xff;
-            }
-            put(header, 148, String.format("%06o", sum));
-            header[154] = 0;
-            header[155] = ' ';
-            out.writeBytes(header);
-            out.writeBytes(file);
-            out.writeBytes(new byte[(512 - file.length % 512) % 512]);
-            out.writeBytes(new byte[1024]);
+            Tar.entry(out, "pause", '0', 0755, elf(architecture), null);
+            Tar.end(out);
             return out.toByteArray();
-        }
-
-        private static void put(byte[] header, int at, String s) {
-            byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(b, 0, header, at, b.length);
         }
     }
 }

@@ -305,23 +305,6 @@ class AgentEndToEndTest {
 
     /** The output of an exited container (its log stream ends). */
     private String logs(String containerId) throws Exception {
-        StringBuilder out = new StringBuilder();
-        try (var response = docker.openLogs(containerId, 0);
-             var in = new java.io.DataInputStream(response.getBody())) {
-            byte[] header = new byte[8];
-            while (true) {
-                try {
-                    in.readFully(header);
-                } catch (java.io.EOFException end) {
-                    break;
-                }
-                int n = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)
-                        | (header[7] & 0xff);
-                byte[] p = new byte[n];
-                in.readFully(p);
-                out.append(new String(p, java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        return out.toString();
+        return DockerTests.logs(docker, containerId, false);
     }
 }

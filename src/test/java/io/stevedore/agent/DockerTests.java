@@ -99,52 +99,43 @@ public final class DockerTests {
         }
         p.waitFor();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        entry(out, "bin/", '5', 0755, new byte[0], null);
-        entry(out, "tmp/", '5', 01777, new byte[0], null);
-        entry(out, "etc/", '5', 0755, new byte[0], null);
-        entry(out, "www/", '5', 0755, new byte[0], null);
-        entry(out, "bin/busybox", '0', 0755, Files.readAllBytes(BUSYBOX), null);
-        entry(out, "etc/passwd", '0', 0644, "root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n"
+        Tar.entry(out, "bin/", '5', 0755, new byte[0], null);
+        Tar.entry(out, "tmp/", '5', 01777, new byte[0], null);
+        Tar.entry(out, "etc/", '5', 0755, new byte[0], null);
+        Tar.entry(out, "www/", '5', 0755, new byte[0], null);
+        Tar.entry(out, "bin/busybox", '0', 0755, Files.readAllBytes(BUSYBOX), null);
+        Tar.entry(out, "etc/passwd", '0', 0644, "root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n"
                 .getBytes(StandardCharsets.US_ASCII), null);
-        entry(out, "www/index.html", '0', 0644, "stevedore\n".getBytes(StandardCharsets.US_ASCII), null);
+        Tar.entry(out, "www/index.html", '0', 0644, "stevedore\n".getBytes(StandardCharsets.US_ASCII), null);
         for (String applet : applets) {
-            entry(out, "bin/" + applet, '2', 0777, new byte[0], "busybox");
+            Tar.entry(out, "bin/" + applet, '2', 0777, new byte[0], "busybox");
         }
-        out.write(new byte[1024]);
+        Tar.end(out);
         return out.toByteArray();
     }
 
-    private static void entry(ByteArrayOutputStream out, String name, char type, int mode, byte[] data, String link) {
-        byte[] h = new byte[512];
-        put(h, 0, name);
-        put(h, 100, String.format("%07o", mode));
-        put(h, 108, "0000000");
-        put(h, 116, "0000000");
-        put(h, 124, String.format("%011o", data.length));
-        put(h, 136, "00000000000");
-        h[156] = (byte) type;
-        if (link != null) {
-            put(h, 157, link);
+    /**
+     * The output of an exited container: Docker's multiplexed log stream (8-byte frame headers) read to its end;
+     * {@code dropTimestamps} cuts the timestamp Docker puts before each frame's text.
+     */
+    static String logs(DockerEngine docker, String containerId, boolean dropTimestamps) throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (var response = docker.openLogs(containerId, 0); var in = new java.io.DataInputStream(response.getBody())) {
+            byte[] header = new byte[8];
+            while (true) {
+                try {
+                    in.readFully(header);
+                } catch (java.io.EOFException end) {
+                    break;
+                }
+                int n = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)
+                        | (header[7] & 0xff);
+                byte[] p = new byte[n];
+                in.readFully(p);
+                String text = new String(p, StandardCharsets.UTF_8);
+                out.append(dropTimestamps ? text.substring(text.indexOf(' ') + 1) : text);
+            }
         }
-        put(h, 257, "ustar");
-        put(h, 263, "00");
-        for (int i = 148; i < 156; i++) {
-            h[i] = ' ';
-        }
-        int sum = 0;
-        for (byte b : h) {
-            sum += b & 0xff;
-        }
-        put(h, 148, String.format("%06o", sum));
-        h[154] = 0;
-        h[155] = ' ';
-        out.writeBytes(h);
-        out.writeBytes(data);
-        out.writeBytes(new byte[(512 - data.length % 512) % 512]);
-    }
-
-    private static void put(byte[] h, int at, String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(b, 0, h, at, b.length);
+        return out.toString();
     }
 }

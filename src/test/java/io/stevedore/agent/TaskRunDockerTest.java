@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -319,23 +318,6 @@ class TaskRunDockerTest {
     }
 
     private static String logs(String containerId) throws IOException {
-        StringBuilder out = new StringBuilder();
-        try (var response = docker.openLogs(containerId, 0); var in = new java.io.DataInputStream(response.getBody())) {
-            byte[] header = new byte[8];
-            while (true) {
-                try {
-                    in.readFully(header);
-                } catch (java.io.EOFException end) {
-                    break;
-                }
-                int n = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)
-                        | (header[7] & 0xff);
-                byte[] p = new byte[n];
-                in.readFully(p);
-                String line = new String(p, StandardCharsets.UTF_8);
-                out.append(line.substring(line.indexOf(' ') + 1));
-            }
-        }
-        return out.toString();
+        return DockerTests.logs(docker, containerId, true);
     }
 }
