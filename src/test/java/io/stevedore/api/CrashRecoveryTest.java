@@ -2,16 +2,11 @@ package io.stevedore.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import io.stevedore.testkit.ServeChild;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
@@ -25,53 +20,26 @@ import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
  * directory: everything acknowledged is there and the service converges.
  */
 class CrashRecoveryTest {
-    private static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path dataDir;
 
-    private record Server(Process process, URI endpoint) {
+
+    private ServeChild start() throws Exception {
+        return ServeChild.start("--data-dir", dataDir.toString(), "--speed", "100");
     }
 
-    private Server start() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.stevedore.cli.Main", "serve", "--port", "0",
-                "--data-dir", dataDir.toString(), "--speed", "100");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            Matcher m = URL.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // keep the pipe empty
-                        }
-                    } catch (Exception ignored) {
-                        // process gone
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return new Server(p, URI.create(m.group()));
-            }
-        }
-        throw new IllegalStateException("server did not start");
-    }
-
-    private static void kill9(Server s) throws Exception {
-        s.process.destroyForcibly(); // SIGKILL on Linux
-        assertThat(s.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    private static void kill9(ServeChild s) throws Exception {
+        s.process().destroyForcibly(); // SIGKILL on Linux
+        assertThat(s.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
     void killDashNineWhileScaling_restartOnSameDataDir_everythingThereAndConverges() throws Exception {
-        Server first = start();
+        ServeChild first = start();
         List<String> taskArnsBefore;
         String instanceBefore;
-        try (EcsClient ecs = EcsServerFixture.client(first.endpoint)) {
+        try (EcsClient ecs = EcsServerFixture.client(first.endpoint())) {
             ecs.createCluster(b -> b.clusterName("ec2-managed"));
             String subnet = defaultSubnets().get(0);
             ecs.createCapacityProvider(b -> b.name("mi").cluster("ec2-managed").managedInstancesProvider(m -> m
@@ -92,8 +60,8 @@ class CrashRecoveryTest {
         }
         kill9(first);
 
-        Server second = start();
-        try (EcsClient ecs = EcsServerFixture.client(second.endpoint)) {
+        ServeChild second = start();
+        try (EcsClient ecs = EcsServerFixture.client(second.endpoint())) {
             assertThat(ecs.listClusters().clusterArns()).singleElement().asString().endsWith("/ec2-managed");
             assertThat(ecs.describeCapacityProviders(b -> b.capacityProviders("mi")).capacityProviders().get(0)
                     .statusAsString()).isEqualTo("ACTIVE");

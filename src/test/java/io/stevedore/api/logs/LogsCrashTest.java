@@ -5,18 +5,13 @@ import static io.stevedore.api.logs.LogsClient.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import io.stevedore.testkit.ServeChild;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,45 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
  * flight), then a restart on the same data directory: every event of every acknowledged PutLogEvents is there.
  */
 class LogsCrashTest {
-    private static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path dataDir;
 
-    private record Server(Process process, URI endpoint) {
-    }
 
-    private Server start() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.stevedore.cli.Main", "serve", "--port", "0",
-                "--data-dir", dataDir.toString(), "--rate-limits", "off");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            Matcher m = URL.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // keep the pipe empty
-                        }
-                    } catch (Exception ignored) {
-                        // process gone
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return new Server(p, URI.create(m.group()));
-            }
-        }
-        throw new IllegalStateException("server did not start");
+    private ServeChild start() throws Exception {
+        return ServeChild.start("--data-dir", dataDir.toString(), "--rate-limits", "off");
     }
 
     @Test
     void killDashNineWhileShipping_everyAcknowledgedEventIsThereAfterARestart() throws Exception {
-        Server first = start();
+        ServeChild first = start();
         LogsClient logs = new LogsClient(first.endpoint());
         logs.ok("CreateLogGroup", obj().put("logGroupName", "/ecs/crash"));
         for (int w = 0; w < 4; w++) {
@@ -103,7 +71,7 @@ class LogsCrashTest {
             t.join(20_000);
         }
 
-        Server second = start();
+        ServeChild second = start();
         try {
             LogsClient again = new LogsClient(second.endpoint());
             Set<String> stored = ConcurrentHashMap.newKeySet();
