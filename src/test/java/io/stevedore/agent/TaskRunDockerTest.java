@@ -48,12 +48,18 @@ class TaskRunDockerTest {
 
     @AfterAll
     static void cleanUp() {
-        if (docker != null) {
-            DockerTests.removeLabelled(ContainerConfig.INSTANCE, INSTANCE);
-            DockerTests.removeUnusedAgentNetworks();
-            metadata.close();
+        try {
+            if (docker != null) {
+                try {
+                    DockerTests.removeLabelled(ContainerConfig.INSTANCE, INSTANCE);
+                    DockerTests.removeUnusedAgentNetworks();
+                } finally {
+                    metadata.close();
+                }
+            }
+        } finally {
+            THREADS.shutdownNow();
         }
-        THREADS.shutdownNow();
     }
 
     private final TaskRun.Host host = new TaskRun.Host() {

@@ -494,26 +494,29 @@ class AgentApiTest extends EcsServerTestBase {
         List<CompletableFuture<JsonNode>> held = new java.util.ArrayList<>();
         int n = ApiServer.WORKERS + 4; // more holds than the API has workers
         java.util.concurrent.ExecutorService agents = java.util.concurrent.Executors.newFixedThreadPool(n);
-        for (int i = 0; i < n; i++) {
-            held.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return poll(ci, version, 20);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, agents));
+        try {
+            for (int i = 0; i < n; i++) {
+                held.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return poll(ci, version, 20);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, agents));
+            }
+            await("every poll held by the server", () -> f.server.heldAgentPolls() == n);
+            long start = System.nanoTime();
+            assertThat(f.ecs.listClusters().clusterArns()).hasSize(1); // answered while every poll is held
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(held).noneMatch(CompletableFuture::isDone);
+            f.register(bridge("job", null, false));
+            String task = runExternal("job").taskArn();
+            for (CompletableFuture<JsonNode> h : held) { // one change wakes them all
+                assertThat(h.get(10, TimeUnit.SECONDS).path("tasks").get(0).path("taskArn").asText()).isEqualTo(task);
+            }
+        } finally {
+            agents.shutdownNow();
         }
-        await("every poll held by the server", () -> f.server.heldAgentPolls() == n);
-        long start = System.nanoTime();
-        assertThat(f.ecs.listClusters().clusterArns()).hasSize(1); // answered while every poll is held
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-        assertThat(held).noneMatch(CompletableFuture::isDone);
-        f.register(bridge("job", null, false));
-        String task = runExternal("job").taskArn();
-        for (CompletableFuture<JsonNode> h : held) { // one change wakes them all
-            assertThat(h.get(10, TimeUnit.SECONDS).path("tasks").get(0).path("taskArn").asText()).isEqualTo(task);
-        }
-        agents.shutdown();
         assertThat(f.server.heldAgentPolls()).isZero();
         // signed for a region this server does not serve: refused as the API refuses it
         ObjectNode body = JSON.createObjectNode().put("cluster", CLUSTER).put("containerInstanceArn", ci)
