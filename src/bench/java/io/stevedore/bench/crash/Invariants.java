@@ -65,8 +65,15 @@ final class Invariants {
                 String state = ec2State.getOrDefault(ci.ec2InstanceId(), "missing");
                 for (Task t : on) {
                     if (STARTED.contains(t.lastStatus()) && !"running".equals(state)) {
-                        out.add("task " + t.taskArn() + " is " + t.lastStatus() + " on instance " + ci.ec2InstanceId()
-                                + " which is " + state);
+                        // EC2 and ECS are separate: a Spot reclaim or a terminate fault ends the instance first
+                        // and ECS stops its tasks on its next pass (as the real ECS does), and the tasks were read
+                        // before the instance. A task still started 2 s after its instance was seen terminated is
+                        // the violation.
+                        Task now = stillStarted(ecs, cluster, t.taskArn(), Duration.ofSeconds(2));
+                        if (STARTED.contains(now.lastStatus())) {
+                            out.add("task " + t.taskArn() + " is " + now.lastStatus() + " on instance "
+                                    + ci.ec2InstanceId() + " which is " + state);
+                        }
                     }
                 }
                 long cpu = on.stream().mapToLong(t -> Long.parseLong(t.cpu())).sum();
@@ -80,6 +87,23 @@ final class Invariants {
             }
         }
         return out;
+    }
+
+    /** The task as it stands when it left the started states, or when the bound passed. */
+    private static Task stillStarted(EcsClient ecs, String cluster, String taskArn, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            Task now = ecs.describeTasks(b -> b.cluster(cluster).tasks(taskArn)).tasks().get(0);
+            if (!STARTED.contains(now.lastStatus()) || System.nanoTime() > deadline) {
+                return now;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return now;
+            }
+        }
     }
 
     private static long registered(ContainerInstance ci, String name) {

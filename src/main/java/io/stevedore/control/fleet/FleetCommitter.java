@@ -56,7 +56,7 @@ final class FleetCommitter {
         } else if (d instanceof Decision.Retire r) {
             if (r.force()) {
                 for (Task t : ctx.state().tasksOnInstance(mi.instanceId())) {
-                    tasks.requestStop(t, TaskStopCode.SERVICE_SCHEDULER_INITIATED, "Container instance "
+                    tasks.hostGone(t, TaskStopCode.SERVICE_SCHEDULER_INITIATED, "Container instance "
                             + mi.instanceId() + " is being replaced: " + r.reason());
                 }
             }

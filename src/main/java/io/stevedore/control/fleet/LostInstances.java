@@ -3,7 +3,6 @@ package io.stevedore.control.fleet;
 import io.stevedore.cloud.Instance;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.ManagedInstance;
-import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.control.tasks.TaskLifecycle;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,9 +59,7 @@ final class LostInstances {
             String reason = spot ? "Spot instance " + mi.instanceId() + " was interrupted (reclaimed by EC2)"
                     : "Host EC2 (instance " + mi.instanceId() + ") terminated.";
             for (Task t : ctx.state().tasksOnInstance(mi.instanceId())) {
-                tasks.requestStop(t, spot ? TaskStopCode.SPOT_INTERRUPTION : TaskStopCode.TERMINATION_NOTICE, reason);
-                ctx.state().runtimes.get(t.taskArn()).ifPresent(rt -> ctx.state().runtimes.put(t.taskArn(),
-                        rt.to(rt.phase() == Phase.RUN ? Phase.STOP : rt.phase(), ctx.now().toEpochMilli())));
+                tasks.hostGone(t, spot ? TaskStopCode.SPOT_INTERRUPTION : TaskStopCode.TERMINATION_NOTICE, reason);
             }
             committer.retire(mi, reason, false);
         }

@@ -88,6 +88,17 @@ public final class TaskLifecycle {
         stopWanted.add(t.taskArn());
     }
 
+    /**
+     * The task's instance is gone (terminated by EC2 or retired by the lifecycle): the stop is requested and a
+     * running task is already STOPPING, because its containers died with the host; it never shows RUNNING on a
+     * terminated instance.
+     */
+    public void hostGone(Task t, TaskStopCode stopCode, String reason) {
+        requestStop(t, stopCode, reason);
+        ctx.state().runtimes.get(t.taskArn()).ifPresent(rt -> ctx.state().runtimes.put(t.taskArn(),
+                rt.to(rt.phase() == Phase.RUN ? Phase.STOP : rt.phase(), ctx.now().toEpochMilli())));
+    }
+
     public void advanceAll() {
         boolean full = everything || ctx.state().db.isShared();
         everything = true; // until this pass succeeds
