@@ -144,8 +144,9 @@ class TaskSetApiTest extends EcsServerTestBase {
         List<String> aArns = aTasks.stream().map(Task::taskArn).toList();
         assertThat(f.ecs.describeTasks(r -> r.cluster("c").tasks(aArns)).tasks())
                 .hasSize(2).allSatisfy(t -> assertThat(t.lastStatus()).isEqualTo("STOPPED"));
-        assertThat(tasks("web", "RUNNING")).hasSize(2)
-                .allSatisfy(t -> assertThat(t.startedBy()).isEqualTo(b.id()));
+        // (a task on an instance the fleet drains meanwhile may be replaced: more than 2 may be desired RUNNING)
+        assertThat(tasks("web", "RUNNING")).allSatisfy(t -> assertThat(t.startedBy()).isEqualTo(b.id()))
+                .filteredOn(t -> t.lastStatus().equals("RUNNING")).hasSizeGreaterThanOrEqualTo(2);
         DescribeTaskSetsResponse gone = f.ecs.describeTaskSets(r -> r.cluster("c").service("web")
                 .taskSets(a.taskSetArn()));
         assertThat(gone.taskSets()).isEmpty();
