@@ -240,6 +240,10 @@ class TaskSetApiTest extends EcsServerTestBase {
         assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("c").serviceName("x").taskDefinition(v1)
                 .desiredCount(1).deploymentController(d -> d.type("EXTERNAL"))))
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("TaskDefinition must be blank.");
+        assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("c").serviceName("x").taskDefinition("")
+                .desiredCount(1).deploymentController(d -> d.type("EXTERNAL"))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("Family should not be null or empty.");
         assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("c").serviceName("x").launchType("FARGATE")
                 .desiredCount(1).deploymentController(d -> d.type("EXTERNAL"))))
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("LaunchType must be blank.");

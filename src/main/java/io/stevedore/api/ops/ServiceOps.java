@@ -132,6 +132,8 @@ public final class ServiceOps {
         DeploymentControllerType controller = r.deploymentController() == null
                 || r.deploymentController().type() == null ? DeploymentControllerType.ECS
                 : r.deploymentController().type();
+        require(controller == DeploymentControllerType.ECS || !"DAEMON".equals(r.schedulingStrategyAsString()),
+                "The " + controller + " deployment controller does not support the DAEMON scheduling strategy.");
         if (controller == DeploymentControllerType.EXTERNAL) {
             return createExternal(r, cluster, arn);
         }
@@ -198,7 +200,8 @@ public final class ServiceOps {
      * (CreateTaskSet), so those members must be blank, and it starts no task until a task set does.
      */
     private CreateServiceResponse createExternal(CreateServiceRequest r, Cluster cluster, String arn) {
-        require(r.taskDefinition() == null || r.taskDefinition().isEmpty(), "TaskDefinition must be blank.");
+        require(r.taskDefinition() == null || !r.taskDefinition().isEmpty(), "Family should not be null or empty.");
+        require(r.taskDefinition() == null, "TaskDefinition must be blank.");
         require(r.launchType() == null, "LaunchType must be blank.");
         require(!r.hasCapacityProviderStrategy() || r.capacityProviderStrategy().isEmpty(),
                 "CapacityProviderStrategy must be blank.");
