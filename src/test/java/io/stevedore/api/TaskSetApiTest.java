@@ -207,6 +207,27 @@ class TaskSetApiTest extends EcsServerTestBase {
         assertThat(f.ecs.listTagsForResource(b -> b.resourceArn(a.taskSetArn())).tags()).hasSize(2);
     }
 
+    /** Task sets are rows of their service: they survive a restart with their scale, status and tags. */
+    @Test
+    void taskSets_surviveARestart() throws Exception {
+        external("web", 4);
+        TaskSet a = f.ecs.createTaskSet(b -> b.cluster("c").service("web").taskDefinition(v1)
+                .networkConfiguration(f.awsvpc()).scale(s -> s.value(25.0).unit("PERCENT"))
+                .tags(t -> t.key("k").value("v"))).taskSet();
+        f.ecs.updateServicePrimaryTaskSet(b -> b.cluster("c").service("web").primaryTaskSet(a.id()));
+        f.crash();
+        f.plane.close();
+        f = new EcsServerFixture(dir);
+        TaskSet back = f.ecs.describeTaskSets(b -> b.cluster("c").service("web").include(TaskSetField.TAGS))
+                .taskSets().get(0);
+        assertThat(back.id()).isEqualTo(a.id());
+        assertThat(back.status()).isEqualTo("PRIMARY");
+        assertThat(back.scale().value()).isEqualTo(25.0);
+        assertThat(back.computedDesiredCount()).isEqualTo(1);
+        assertThat(back.tags()).containsExactly(Tag.builder().key("k").value("v").build());
+        assertThat(describe("web").taskDefinition()).isEqualTo(v1);
+    }
+
     /** Where task sets are refused: services of the ECS controller, unknown services and clusters, limits. */
     @Test
     void createTaskSet_errors() {
