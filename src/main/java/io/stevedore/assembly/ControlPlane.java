@@ -20,6 +20,7 @@ import io.stevedore.api.ops.ServiceOps;
 import io.stevedore.api.ops.TagOps;
 import io.stevedore.api.ops.TaskDefinitionOps;
 import io.stevedore.api.ops.TaskOps;
+import io.stevedore.api.ops.TaskSetOps;
 import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.cloud.simulated.SimulatedEc2;
 import io.stevedore.control.FaultInjector;
@@ -145,6 +146,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new TaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
         new ServiceDeploymentOps(ctx).register(api);
+        new TaskSetOps(ctx).register(api);
         new ContainerInstanceOps(ctx, reconciler).register(api);
         new AgentOps(ctx, reconciler).register(api);
         new TagOps(ctx).register(api);

@@ -6,6 +6,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.Pages;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.tasks.ServiceDeployments;
+import io.stevedore.control.tasks.TaskSetController;
 import io.stevedore.ecs.Errors;
 import io.stevedore.ecs.PlacementModelMapper;
 import io.stevedore.ecs.Statuses;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DeploymentCircuitBreaker;
 import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
 import software.amazon.awssdk.services.ecs.model.DeploymentController;
+import software.amazon.awssdk.services.ecs.model.DeploymentControllerType;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
@@ -35,6 +37,7 @@ import software.amazon.awssdk.services.ecs.model.PropagateTags;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.ecs.model.TaskSet;
 import software.amazon.awssdk.services.ecs.model.ThresholdConfiguration;
 import software.amazon.awssdk.services.ecs.model.ThresholdType;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
@@ -126,8 +129,14 @@ public final class ServiceOps {
         }
         require(!"DAEMON".equals(r.schedulingStrategyAsString()), "The DAEMON scheduling strategy is not"
                 + " supported for Amazon ECS Managed Instances or Fargate capacity; Stevedore supports REPLICA.");
-        require(r.deploymentController() == null || "ECS".equals(r.deploymentController().typeAsString()),
-                "Only the ECS deployment controller is supported.");
+        DeploymentControllerType controller = r.deploymentController() == null
+                || r.deploymentController().type() == null ? DeploymentControllerType.ECS
+                : r.deploymentController().type();
+        require(controller == DeploymentControllerType.ECS || !"DAEMON".equals(r.schedulingStrategyAsString()),
+                "The " + controller + " deployment controller does not support the DAEMON scheduling strategy.");
+        if (controller == DeploymentControllerType.EXTERNAL) {
+            return createExternal(r, cluster, arn);
+        }
         require(r.desiredCount() != null, "desiredCount is required when schedulingStrategy is REPLICA.");
         require(r.desiredCount() >= 0, "desiredCount must be >= 0.");
         require(r.taskDefinition() != null && !r.taskDefinition().isEmpty(), "taskDefinition must be specified.");
@@ -153,7 +162,7 @@ public final class ServiceOps {
                 .roleArn(r.role()).createdAt(ctx.now()).placementConstraints(r.placementConstraints())
                 .placementStrategy(r.placementStrategy()).networkConfiguration(r.networkConfiguration())
                 .healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds()).schedulingStrategy("REPLICA")
-                .deploymentController(DeploymentController.builder().type("ECS").build())
+                .deploymentController(DeploymentController.builder().type(controller).build())
                 .createdBy("arn:aws:iam::" + ctx.config().accountId() + ":root")
                 .enableECSManagedTags(Boolean.TRUE.equals(r.enableECSManagedTags()))
                 .propagateTags(r.propagateTagsAsString() == null ? PropagateTags.NONE.toString()
@@ -164,13 +173,89 @@ public final class ServiceOps {
                         : r.availabilityZoneRebalancingAsString())
                 .build();
         history.forget(arn); // a service made again under an old name starts without its old deployments
+        if (controller == DeploymentControllerType.CODE_DEPLOY) { // its first task set runs the tasks, as PRIMARY
+            s = s.toBuilder().deployments(List.of()).taskSets(TaskSetOps.newTaskSet(ctx, cluster, s, td, targets,
+                    r.networkConfiguration(), r.loadBalancers(), r.serviceRegistries(), r.platformVersion(), null,
+                    null, TaskSetController.PRIMARY)).build();
+            return stored(s, r);
+        }
         s = s.toBuilder().currentServiceDeployment(history.started(s, s.deployments().get(0), td)).build();
+        return stored(s, r);
+    }
+
+    /** Stores a new service with its tags and no events; the answer. */
+    private CreateServiceResponse stored(Service s, CreateServiceRequest r) {
+        String arn = s.serviceArn();
         ctx.state().services.put(arn, s);
         ctx.state().serviceEvents.remove(arn); // a service made again under an old name starts without events
         ctx.state().tags.remove(arn);
         TagOps.setTags(ctx, arn, r.tags());
         return CreateServiceResponse.builder().service(r.hasTags() ? s.toBuilder().tags(r.tags()).build() : s)
                 .build();
+    }
+
+    /**
+     * A service with the EXTERNAL deployment controller: only its name, desired count (0 when not given), deployment
+     * configuration, placement, tagging and health check grace period; what its tasks run is each task set's
+     * (CreateTaskSet), so those members must be blank, and it starts no task until a task set does.
+     */
+    private CreateServiceResponse createExternal(CreateServiceRequest r, Cluster cluster, String arn) {
+        require(r.taskDefinition() == null || !r.taskDefinition().isEmpty(), "Family should not be null or empty.");
+        require(r.taskDefinition() == null, "TaskDefinition must be blank.");
+        require(r.launchType() == null, "LaunchType must be blank.");
+        require(!r.hasCapacityProviderStrategy() || r.capacityProviderStrategy().isEmpty(),
+                "CapacityProviderStrategy must be blank.");
+        require(r.platformVersion() == null, "PlatformVersion must be blank.");
+        require(r.networkConfiguration() == null, "NetworkConfiguration must be blank.");
+        require(!r.hasLoadBalancers() || r.loadBalancers().isEmpty(), "LoadBalancers must be blank.");
+        require(!r.hasServiceRegistries() || r.serviceRegistries().isEmpty(), "ServiceRegistries must be blank.");
+        int desired = r.desiredCount() == null ? 0 : r.desiredCount();
+        require(desired >= 0, "desiredCount must be >= 0.");
+        Checks.maxItems(r.placementConstraints(), 10, "placementConstraints");
+        Checks.maxItems(r.placementStrategy(), 5, "placementStrategy");
+        PlacementModelMapper.constraints(r.placementConstraints());
+        PlacementModelMapper.strategies(r.placementStrategy());
+        Service s = Service.builder().serviceArn(arn).serviceName(r.serviceName()).clusterArn(cluster.clusterArn())
+                .status(Statuses.SERVICE_ACTIVE).desiredCount(desired).runningCount(0).pendingCount(0)
+                .deploymentConfiguration(deploymentConfiguration(r.deploymentConfiguration(), null))
+                .deployments(List.of()).taskSets(List.of()).roleArn(r.role()).createdAt(ctx.now())
+                .placementConstraints(r.placementConstraints()).placementStrategy(r.placementStrategy())
+                .healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds()).schedulingStrategy("REPLICA")
+                .deploymentController(DeploymentController.builder().type(DeploymentControllerType.EXTERNAL).build())
+                .createdBy("arn:aws:iam::" + ctx.config().accountId() + ":root")
+                .enableECSManagedTags(Boolean.TRUE.equals(r.enableECSManagedTags()))
+                .propagateTags(r.propagateTagsAsString() == null ? PropagateTags.NONE.toString()
+                        : r.propagateTagsAsString())
+                .enableExecuteCommand(Boolean.TRUE.equals(r.enableExecuteCommand()))
+                .availabilityZoneRebalancing(r.availabilityZoneRebalancingAsString() == null
+                        ? AvailabilityZoneRebalancing.ENABLED.toString()
+                        : r.availabilityZoneRebalancingAsString())
+                .build();
+        history.forget(arn);
+        return stored(s, r);
+    }
+
+    /**
+     * UpdateService on a service whose task sets run its tasks: what a task set defines (task definition, network,
+     * platform version, capacity, load balancers, registries) is refused, as ECS refuses it; the rest as usual.
+     */
+    private void checkTaskSetUpdate(Service s, UpdateServiceRequest r) {
+        boolean codeDeploy = s.deploymentController().type() == DeploymentControllerType.CODE_DEPLOY;
+        String how = codeDeploy ? "Use AWS CodeDeploy to trigger a new deployment."
+                : "Create a new task set (CreateTaskSet) and make it the primary task set.";
+        String kind = codeDeploy ? "a CODE_DEPLOY" : "an EXTERNAL";
+        require(r.taskDefinition() == null || r.taskDefinition().equals(s.taskDefinition()),
+                "Unable to update task definition on services with " + kind + " deployment controller. " + how);
+        require(r.networkConfiguration() == null, "Unable to update network configuration on services with "
+                + kind + " deployment controller. " + how);
+        require(r.platformVersion() == null, "Unable to update platform version on services with " + kind
+                + " deployment controller. " + how);
+        require(!r.hasCapacityProviderStrategy(), "Unable to update capacity provider strategy on services with "
+                + kind + " deployment controller. " + how);
+        require(!r.hasLoadBalancers(), "Unable to update load balancers on services with " + kind
+                + " deployment controller. " + how);
+        require(!r.hasServiceRegistries(), "Unable to update service registries on services with " + kind
+                + " deployment controller. " + how);
     }
 
     private Service active(Cluster cluster, String ref) {
@@ -193,6 +278,19 @@ public final class ServiceOps {
         }
         int desired = r.desiredCount() != null ? r.desiredCount() : s.desiredCount();
         b.deploymentConfiguration(deploymentConfiguration(r.deploymentConfiguration(), s.deploymentConfiguration()));
+        if (TaskSetController.usesTaskSets(s)) {
+            checkTaskSetUpdate(s, r);
+            if (r.desiredCount() != null) { // each set's computed desired count follows (the scheduler's pass too)
+                List<TaskSet> sets = new ArrayList<>();
+                for (TaskSet ts : s.taskSets()) {
+                    sets.add(TaskSetController.DRAINING.equals(ts.status()) ? ts : ts.toBuilder()
+                            .computedDesiredCount(TaskSetController.computedDesiredCount(desired, ts.scale()))
+                            .build());
+                }
+                b.taskSets(sets);
+            }
+            return finishUpdate(r, b);
+        }
         Deployment primary = s.deployments().get(0);
         TaskDefinition td = r.taskDefinition() == null ? ctx.state().taskDefinitions.get(s.taskDefinition())
                 .orElseThrow(() -> Errors.invalid("TaskDefinition not found."))
@@ -227,6 +325,11 @@ public final class ServiceOps {
         if (redeploy) {
             b.currentServiceDeployment(history.started(b.build(), deployments.get(0), td));
         }
+        return finishUpdate(r, b);
+    }
+
+    /** The members every deployment controller updates alike; stores the service and answers it. */
+    private UpdateServiceResponse finishUpdate(UpdateServiceRequest r, Service.Builder b) {
         if (r.enableExecuteCommand() != null) {
             b.enableExecuteCommand(r.enableExecuteCommand());
         }

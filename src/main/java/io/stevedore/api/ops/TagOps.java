@@ -66,6 +66,10 @@ public final class TagOps {
             return s.daemonTaskDefinitions.contains(arn);
         } else if (arn.contains(":daemon/")) {
             return s.daemons.contains(arn);
+        } else if (arn.contains(":task-set/")) { // task-set/CLUSTER/SERVICE/ecs-svc/ID, kept on its service
+            String[] p = arn.substring(arn.indexOf(":task-set/") + ":task-set/".length()).split("/", 3);
+            return p.length == 3 && s.services.get(ctx.arn("service/" + p[0] + "/" + p[1]))
+                    .filter(x -> x.taskSets().stream().anyMatch(ts -> arn.equals(ts.taskSetArn()))).isPresent();
         } else if (arn.contains(":container-instance/")) {
             return s.containerInstances.contains(arn);
         } else if (arn.contains(":capacity-provider/")) {

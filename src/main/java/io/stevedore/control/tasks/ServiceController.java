@@ -42,6 +42,7 @@ public final class ServiceController {
     private final TaskFactory factory;
     private final TaskLifecycle lifecycle;
     private final DeploymentWatch watch;
+    private final TaskSetController taskSets;
     /** Container instances that are DRAINING this tick: their service tasks move elsewhere (start-before-stop). */
     private Map<String, String> draining = Map.of();
 
@@ -50,6 +51,7 @@ public final class ServiceController {
         this.factory = factory;
         this.lifecycle = lifecycle;
         this.watch = new DeploymentWatch(ctx);
+        this.taskSets = new TaskSetController(ctx, factory, lifecycle);
         ctx.state().feed.committed()
                 .on(RowKind.SERVICE, (id, before, after) -> {
                     if (after == null || savedByPass.get(id) != after) { // not this pass's own write (counts, events)
@@ -165,7 +167,7 @@ public final class ServiceController {
     }
 
     /** How many of {@code tasks} are RUNNING. */
-    private static int running(List<Task> tasks) {
+    static int running(List<Task> tasks) {
         int n = 0;
         for (Task t : tasks) {
             if (Statuses.isRunning(t.lastStatus())) {
@@ -215,6 +217,10 @@ public final class ServiceController {
             boolean anyLeft = tasksOf(stored).stream().anyMatch(t -> !Statuses.isStopped(t.lastStatus()));
             save(stored, anyLeft ? stored : stored.toBuilder().status(Statuses.SERVICE_INACTIVE).runningCount(0)
                     .pendingCount(0).build(), events);
+            return;
+        }
+        if (TaskSetController.usesTaskSets(stored)) { // EXTERNAL, CODE_DEPLOY: the task sets carry the tasks
+            save(stored, taskSets.reconcile(stored, draining, events), events);
             return;
         }
         Service s = watch.watch(stored, all, events);
@@ -364,11 +370,8 @@ public final class ServiceController {
 
     private void save(Service before, Service after, List<String> messages) {
         Service s = after;
-        boolean steadyNow = s.deployments().size() == 1 && s.deployments().get(0)
-                .rolloutState() == DeploymentRolloutState.COMPLETED && s.runningCount().equals(s.desiredCount());
-        boolean steadyBefore = before.deployments().size() == 1 && before.deployments().get(0)
-                .rolloutState() == DeploymentRolloutState.COMPLETED
-                && before.runningCount().equals(before.desiredCount());
+        boolean steadyNow = steady(s);
+        boolean steadyBefore = steady(before);
         List<String> all = new ArrayList<>(messages);
         if (Statuses.SERVICE_ACTIVE.equals(s.status()) && steadyNow && !steadyBefore) {
             all.add("(service " + s.serviceName() + ") has reached a steady state.");
@@ -386,11 +389,20 @@ public final class ServiceController {
         savedByPass.put(s.serviceArn(), s);
     }
 
-    private static String id(Task t) {
+    /** Whether the service has reached a steady state (its deployment, or its task sets, done and at count). */
+    private static boolean steady(Service s) {
+        if (TaskSetController.usesTaskSets(s)) {
+            return TaskSetController.steady(s);
+        }
+        return s.deployments().size() == 1 && s.deployments().get(0).rolloutState()
+                == DeploymentRolloutState.COMPLETED && s.runningCount().equals(s.desiredCount());
+    }
+
+    static String id(Task t) {
         return t.taskArn().substring(t.taskArn().lastIndexOf('/') + 1);
     }
 
-    private static String paren(List<String> ids) {
+    static String paren(List<String> ids) {
         StringBuilder b = new StringBuilder();
         for (String i : ids) {
             b.append(b.length() == 0 ? "" : " ").append("(task ").append(i).append(")");
