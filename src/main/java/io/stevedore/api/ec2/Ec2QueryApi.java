@@ -75,6 +75,10 @@ public final class Ec2QueryApi {
                 case "CreateSecurityGroup" -> created(() -> new Ec2Xml().el("return", true).el("groupId",
                         cloud.createSecurityGroup(request.get("VpcId").orElse(null), required(request, "GroupName"),
                                 required(request, "GroupDescription")).id()));
+                case "DescribeVolumes" -> new Ec2Volumes(cloud, accountId).describe(request);
+                case "CreateInstanceEventWindow", "AssociateInstanceEventWindow", "DisassociateInstanceEventWindow",
+                     "DescribeInstanceEventWindows", "ModifyInstanceEventWindow", "DeleteInstanceEventWindow" ->
+                        new Ec2EventWindows(cloud).handle(action, request);
                 case "RunInstances" -> throw new Ec2Exception("UnsupportedOperation", "Stevedore's simulated EC2 only"
                         + " runs instances that ECS Managed Instances launches; create a capacity provider instead.");
                 case "" -> throw new Ec2Exception("MissingAction", "The request must contain the parameter Action.");
@@ -177,6 +181,7 @@ public final class Ec2QueryApi {
                 .el("subnetId", i.subnetId()).el("vpcId", vpc).el("privateIpAddress", i.privateIp())
                 .el("architecture", type.map(t -> t.architectures().iterator().next().ec2Name()).orElse(null))
                 .el("rootDeviceType", "ebs").el("hypervisor", "xen").el("virtualizationType", "hvm");
+        Ec2Volumes.instanceFields(x, i);
         x.open("tagSet");
         i.tags().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> x.open("item").el("key", e.getKey()).el("value", e.getValue()).close("item"));
@@ -198,6 +203,10 @@ public final class Ec2QueryApi {
     }
 
     private List<String> instanceValues(Instance i, String filter) {
+        Optional<List<String>> volumes = Ec2Volumes.filterValues(i, filter);
+        if (volumes.isPresent()) {
+            return volumes.get();
+        }
         if (filter.startsWith("tag:")) {
             String v = i.tags().get(filter.substring(4));
             return v == null ? List.of() : List.of(v);
