@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * The EC2 view on the same endpoint (EC2 Query API, version 2016-11-15): the managed fleet through
- * DescribeInstances, the catalog through DescribeInstanceTypes, and the simulated network through DescribeVpcs,
- * DescribeSubnets and DescribeSecurityGroups. Managed instances belong to ECS: mutating calls on them are refused,
+ * DescribeInstances (Spot lifecycle and root volumes: {@link Ec2Volumes}, also DescribeVolumes), the catalog through
+ * DescribeInstanceTypes, the simulated network through DescribeVpcs, DescribeSubnets and DescribeSecurityGroups,
+ * and instance event windows ({@link Ec2EventWindows}). Managed instances belong to ECS: mutating calls on them are refused,
  * as on the real service ("customers do not have permissions to directly terminate these instances").
  */
 public final class Ec2QueryApi {
