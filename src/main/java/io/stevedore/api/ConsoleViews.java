@@ -3,6 +3,7 @@ package io.stevedore.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stevedore.catalog.InstanceRate;
 import io.stevedore.catalog.Offering;
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
@@ -12,6 +13,7 @@ import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.InstanceLifecycleState;
+import io.stevedore.control.state.InstancePrices;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.ecs.PurchaseOptions;
@@ -268,10 +270,9 @@ final class ConsoleViews {
             if (!clusterArn.equals(mi.clusterArn())) {
                 continue;
             }
-            PurchaseOption option = PurchaseOptions.of(state().capacityProviders.get(mi.capacityProvider())
-                    .orElse(null));
-            double price = prices.price(region, mi.instanceType(), option).orElse(0);
-            double fee = prices.managementFee(region, mi.instanceType()).orElse(0);
+            Optional<InstanceRate> rate = InstancePrices.rate(state(), prices, region, mi);
+            double price = rate.map(InstanceRate::ec2PerHour).orElse(0.0);
+            double fee = rate.map(InstanceRate::feePerHour).orElse(0.0);
             ec2 += price;
             fees += fee;
             Group g = fleet.computeIfAbsent(mi.instanceType(), k -> new Group());

@@ -97,17 +97,28 @@ public final class PriceBook {
         return option == PurchaseOption.SPOT ? spotEstimate(region, type) : onDemand(region, type);
     }
 
+    /**
+     * What an hour of an instance of {@code type} bought as {@code option} costs on Managed Instances: the EC2 price
+     * of that option ({@link #price}) plus the management fee; empty when either has no data (never a zero price).
+     * Every figure that prices instances goes through here: offerings, {@code /metrics}, the console's fleet cost
+     * and the simulator's bills.
+     */
+    public Optional<InstanceRate> instanceRate(String region, String type, PurchaseOption option) {
+        OptionalDouble price = price(region, type, option);
+        OptionalDouble fee = managementFee(region, type);
+        if (price.isEmpty() || fee.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new InstanceRate(option, price.getAsDouble(), fee.getAsDouble()));
+    }
+
     /** The offering of a type, or empty when it has no price there or is not sold that way (e.g. no Spot). */
     public Optional<Offering> offering(InstanceType type, String region, PurchaseOption option) {
         if (option == PurchaseOption.SPOT && !type.usageClasses().contains("spot")) {
             return Optional.empty();
         }
-        OptionalDouble price = price(region, type.name(), option);
-        OptionalDouble fee = managementFee(region, type.name());
-        if (price.isEmpty() || fee.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Offering(type, region, option, price.getAsDouble(), fee.getAsDouble()));
+        return instanceRate(region, type.name(), option)
+                .map(r -> new Offering(type, region, option, r.ec2PerHour(), r.feePerHour()));
     }
 
     /** Offerings of the given types, cheapest effective price (EC2 + fee) first, ties by name. */

@@ -65,4 +65,26 @@ public interface CloudProvider {
 
     /** A free private IPv4 address of the subnet for a task network interface. */
     String allocatePrivateIp(String subnetId);
+
+    // ---- instance event windows (EC2's maintenance windows; the lifecycle honours them) ----------------------
+
+    /** The region's instance event windows, id order; none by default. */
+    default List<InstanceEventWindow> eventWindows() {
+        return List.of();
+    }
+
+    /** Creates or replaces an event window (its id from {@link #newEventWindowId}). */
+    default void putEventWindow(InstanceEventWindow window) {
+        throw new CloudException(CloudException.Reason.INVALID_REQUEST, "this cloud keeps no event windows");
+    }
+
+    /** Deletes an event window; deleting an unknown one is not an error. */
+    default void deleteEventWindow(String id) {
+        throw new CloudException(CloudException.Reason.INVALID_REQUEST, "this cloud keeps no event windows");
+    }
+
+    /** A new, unused event window id ({@code iew-…}). */
+    default String newEventWindowId() {
+        throw new CloudException(CloudException.Reason.INVALID_REQUEST, "this cloud keeps no event windows");
+    }
 }

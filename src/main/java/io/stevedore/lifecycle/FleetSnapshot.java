@@ -14,15 +14,33 @@ import java.util.Optional;
  * What the lifecycle controller sees: a snapshot of the providers, their instances and the tasks on them, built
  * by the control plane from its state (the controller never reads state itself).
  *
- * @param now       the time of the snapshot
- * @param providers the Managed Instances providers by name
- * @param instances every registered instance, instance-id order
+ * @param now             the time of the snapshot
+ * @param providers       the Managed Instances providers by name
+ * @param instances       every registered instance, instance-id order
+ * @param instanceWindows the EC2 instance event window associated with an instance (by instance id or one of its
+ *                        tags), by instance id; it takes precedence over the provider's window
  */
-public record FleetSnapshot(Instant now, Map<String, Provider> providers, List<Member> instances) {
+public record FleetSnapshot(Instant now, Map<String, Provider> providers, List<Member> instances,
+                            Map<String, EventWindow> instanceWindows) {
     public FleetSnapshot {
         Objects.requireNonNull(now, "now");
         providers = Map.copyOf(providers);
         instances = List.copyOf(instances);
+        instanceWindows = Map.copyOf(instanceWindows);
+    }
+
+    /** A fleet without EC2 instance event windows (every instance keeps its provider's window, if any). */
+    public FleetSnapshot(Instant now, Map<String, Provider> providers, List<Member> instances) {
+        this(now, providers, instances, Map.of());
+    }
+
+    /**
+     * The maintenance window of an instance: the EC2 instance event window associated with it, else its provider's
+     * (the {@code stevedore:event-window} tag or the admin API), else none.
+     */
+    public Optional<EventWindow> window(Provider p, Member m) {
+        EventWindow own = instanceWindows.get(m.instanceId());
+        return own != null ? Optional.of(own) : p.window();
     }
 
     /**

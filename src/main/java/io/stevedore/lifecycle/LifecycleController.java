@@ -71,13 +71,14 @@ public final class LifecycleController {
         byProvider.forEach((name, members) -> {
             Provider p = fleet.providers().get(name);
             if (p != null) {
-                reconcile(fleet.now().toEpochMilli(), p, members, out);
+                reconcile(fleet, p, members, out);
             }
         });
         return out;
     }
 
-    private void reconcile(long now, Provider p, List<Member> members, List<Decision> out) {
+    private void reconcile(FleetSnapshot snapshot, Provider p, List<Member> members, List<Decision> out) {
+        long now = snapshot.now().toEpochMilli();
         int inFlight = 0;
         List<Member> active = new ArrayList<>();
         List<Member> drainingNow = new ArrayList<>();
@@ -114,13 +115,14 @@ public final class LifecycleController {
         int allowed = p.budget().allowed(members.size());
         List<Member> stay = new ArrayList<>();
         for (Member m : candidates) {
-            long due = lifetimeDue(now, p, m);
+            Optional<EventWindow> window = snapshot.window(p, m);
+            long due = lifetimeDue(now, window, m);
             boolean urgent = now >= m.launchedAtMillis() + settings.maxLifetime().toMillis()
                     - settings.lifetimeGrace().toMillis();
             if (due >= 0 && (inFlight < allowed || urgent)) {
                 out.add(new StartDrain(m.instanceId(), DrainCause.MAX_LIFETIME, Math.min(now
                         + settings.hardDrain().toMillis(), m.launchedAtMillis() + settings.maxLifetime().toMillis()),
-                        lifetimeReason(now, p, m, urgent)));
+                        lifetimeReason(now, window, m, urgent)));
                 inFlight++;
                 drainingNow.add(m);
             } else {
@@ -211,20 +213,21 @@ public final class LifecycleController {
     }
 
     /**
-     * When the maximum-lifetime drain is due: {@code now} inside a maintenance window once the window is due, or
+     * When the maximum-lifetime drain is due: {@code now} inside the instance's maintenance window ({@link
+     * FleetSnapshot#window}) once the window is due, or
      * at the default age without a window, or just before the deadline when no window fits; -1 = not yet.
      */
-    long lifetimeDue(long now, Provider p, Member m) {
+    long lifetimeDue(long now, Optional<EventWindow> window, Member m) {
         long launch = m.launchedAtMillis();
         long drainAt = launch + settings.drainAfter().toMillis();
         long lastChance = launch + settings.maxLifetime().toMillis() - settings.lifetimeGrace().toMillis();
         if (now >= lastChance) {
             return now;
         }
-        if (p.window().isEmpty()) {
+        if (window.isEmpty()) {
             return now >= drainAt ? now : -1;
         }
-        EventWindow w = p.window().get();
+        EventWindow w = window.get();
         long opening = windowOpening(w, launch, drainAt, lastChance);
         if (opening < 0 || now < opening) {
             return -1;
@@ -242,15 +245,15 @@ public final class LifecycleController {
         return before > launch ? before : -1;
     }
 
-    private String lifetimeReason(long now, Provider p, Member m, boolean urgent) {
+    private String lifetimeReason(long now, Optional<EventWindow> window, Member m, boolean urgent) {
         long ageDays = (now - m.launchedAtMillis()) / 86_400_000L;
         if (urgent) {
-            return "maximum lifetime: " + (p.window().isPresent() ? "no maintenance window before the "
+            return "maximum lifetime: " + (window.isPresent() ? "no maintenance window before the "
                     + settings.maxLifetime().toDays() + "-day deadline; replacing at the deadline"
                     : "replacing before the " + settings.maxLifetime().toDays() + "-day deadline")
                     + " (age " + ageDays + " days)";
         }
-        return "maximum lifetime: scheduled replacement at age " + ageDays + " days" + (p.window().isPresent()
+        return "maximum lifetime: scheduled replacement at age " + ageDays + " days" + (window.isPresent()
                 ? " inside the maintenance window" : "");
     }
 

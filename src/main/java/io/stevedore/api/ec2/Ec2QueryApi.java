@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * The EC2 view on the same endpoint (EC2 Query API, version 2016-11-15): the managed fleet through
- * DescribeInstances, the catalog through DescribeInstanceTypes, and the simulated network through DescribeVpcs,
- * DescribeSubnets and DescribeSecurityGroups. Managed instances belong to ECS: mutating calls on them are refused,
+ * DescribeInstances (Spot lifecycle and root volumes: {@link Ec2Volumes}, also DescribeVolumes), the catalog through
+ * DescribeInstanceTypes, the simulated network through DescribeVpcs, DescribeSubnets and DescribeSecurityGroups,
+ * and instance event windows ({@link Ec2EventWindows}). Managed instances belong to ECS: mutating calls on them are refused,
  * as on the real service ("customers do not have permissions to directly terminate these instances").
  */
 public final class Ec2QueryApi {
@@ -75,6 +76,10 @@ public final class Ec2QueryApi {
                 case "CreateSecurityGroup" -> created(() -> new Ec2Xml().el("return", true).el("groupId",
                         cloud.createSecurityGroup(request.get("VpcId").orElse(null), required(request, "GroupName"),
                                 required(request, "GroupDescription")).id()));
+                case "DescribeVolumes" -> new Ec2Volumes(cloud, accountId).describe(request);
+                case "CreateInstanceEventWindow", "AssociateInstanceEventWindow", "DisassociateInstanceEventWindow",
+                     "DescribeInstanceEventWindows", "ModifyInstanceEventWindow", "DeleteInstanceEventWindow" ->
+                        new Ec2EventWindows(cloud).handle(action, request);
                 case "RunInstances" -> throw new Ec2Exception("UnsupportedOperation", "Stevedore's simulated EC2 only"
                         + " runs instances that ECS Managed Instances launches; create a capacity provider instead.");
                 case "" -> throw new Ec2Exception("MissingAction", "The request must contain the parameter Action.");
@@ -177,6 +182,7 @@ public final class Ec2QueryApi {
                 .el("subnetId", i.subnetId()).el("vpcId", vpc).el("privateIpAddress", i.privateIp())
                 .el("architecture", type.map(t -> t.architectures().iterator().next().ec2Name()).orElse(null))
                 .el("rootDeviceType", "ebs").el("hypervisor", "xen").el("virtualizationType", "hvm");
+        Ec2Volumes.instanceFields(x, i);
         x.open("tagSet");
         i.tags().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> x.open("item").el("key", e.getKey()).el("value", e.getValue()).close("item"));
@@ -198,6 +204,10 @@ public final class Ec2QueryApi {
     }
 
     private List<String> instanceValues(Instance i, String filter) {
+        Optional<List<String>> volumes = Ec2Volumes.filterValues(i, filter);
+        if (volumes.isPresent()) {
+            return volumes.get();
+        }
         if (filter.startsWith("tag:")) {
             String v = i.tags().get(filter.substring(4));
             return v == null ? List.of() : List.of(v);

@@ -46,6 +46,16 @@ public final class Ec2QueryRequest {
         return params.getOrDefault("Action", "");
     }
 
+    /** Whether any parameter name starts with {@code prefix} (a member of a numbered structure list is present). */
+    public boolean keysStartWith(String prefix) {
+        for (String k : params.keySet()) {
+            if (k.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code Prefix.1}, {@code Prefix.2}, … in index order. */
     public List<String> list(String prefix) {
         TreeMap<Integer, String> byIndex = new TreeMap<>();

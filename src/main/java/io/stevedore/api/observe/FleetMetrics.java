@@ -1,20 +1,21 @@
 package io.stevedore.api.observe;
 
+import io.stevedore.catalog.InstanceRate;
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.control.state.EcsState;
+import io.stevedore.control.state.InstancePrices;
 import io.stevedore.control.state.ManagedInstance;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * Fleet and task metrics read from the state at scrape time: managed instances and their hourly cost (On-Demand
- * price + Managed Instances management fee) by capacity provider and instance type, tasks by last status, and the
+ * Fleet and task metrics read from the state at scrape time: managed instances and their hourly cost (EC2 price at
+ * their purchase option + Managed Instances management fee, {@link InstancePrices}) by capacity provider and instance type, tasks by last status, and the
  * scheduling latency of every task seen placed (RunTask to the start of its image pull). Several regions write into
  * the same families ({@link #write(PrometheusText, List)}); a region other than the home one labels its samples
  * with {@code region}.
@@ -23,7 +24,11 @@ public final class FleetMetrics {
     static final double[] SCHEDULING_BOUNDS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800};
     private static PriceBook sharedPrices;
 
-    private record Group(String capacityProvider, String instanceType) {
+    /**
+     * One sample's group (ordered by provider and type: a provider buys all its instances one way, so one provider
+     * and type have one price); {@code perHour} is one instance's hourly cost, 0 when the region has no price for it.
+     */
+    private record Group(String capacityProvider, String instanceType, double perHour) {
     }
 
     private record Snapshot(FleetMetrics source, Map<Group, Integer> fleet, Map<String, Integer> tasks) {
@@ -54,20 +59,21 @@ public final class FleetMetrics {
 
     /** Reads each region's state (one transaction each) and writes every family once, with each region's samples. */
     public static void write(PrometheusText out, List<FleetMetrics> regions) {
-        List<Snapshot> snapshots = regions.stream().map(FleetMetrics::collect).toList();
         PriceBook prices = prices();
+        List<Snapshot> snapshots = regions.stream().map(r -> r.collect(prices)).toList();
         out.family("stevedore_fleet_instances", "gauge",
                 "Managed instances (launched, not yet terminated) by capacity provider and instance type.");
         for (Snapshot s : snapshots) {
             s.fleet().forEach((g, n) -> out.sample("stevedore_fleet_instances", s.source().labels(g), n));
         }
-        out.family("stevedore_fleet_hourly_cost_usd", "gauge", "Hourly cost of the managed fleet in USD (On-Demand"
-                + " price + Managed Instances management fee) by capacity provider and instance type.");
+        out.family("stevedore_fleet_hourly_cost_usd", "gauge", "Hourly cost of the managed fleet in USD (EC2 price"
+                + " at the instances' purchase option, On-Demand or Spot, + Managed Instances management fee) by"
+                + " capacity provider and instance type.");
         double[] totals = new double[snapshots.size()];
         for (int i = 0; i < snapshots.size(); i++) {
             Snapshot s = snapshots.get(i);
             for (Map.Entry<Group, Integer> e : s.fleet().entrySet()) {
-                double perHour = s.source().hourly(prices, e.getKey().instanceType());
+                double perHour = e.getKey().perHour();
                 totals[i] += perHour * e.getValue();
                 out.sample("stevedore_fleet_hourly_cost_usd", s.source().labels(e.getKey()), perHour * e.getValue());
             }
@@ -91,7 +97,7 @@ public final class FleetMetrics {
         }
     }
 
-    private synchronized Snapshot collect() {
+    private synchronized Snapshot collect(PriceBook prices) {
         Map<Group, Integer> fleet = new TreeMap<>((a, b) -> {
             int c = a.capacityProvider().compareTo(b.capacityProvider());
             return c != 0 ? c : a.instanceType().compareTo(b.instanceType());
@@ -99,8 +105,9 @@ public final class FleetMetrics {
         Map<String, Integer> tasks = new TreeMap<>();
         state.db.transaction(() -> {
             for (ManagedInstance mi : state.instances.values()) {
-                fleet.merge(new Group(String.valueOf(mi.capacityProvider()), String.valueOf(mi.instanceType())), 1,
-                        Integer::sum);
+                double perHour = InstancePrices.rate(state, prices, region, mi).map(InstanceRate::perHour).orElse(0.0);
+                fleet.merge(new Group(String.valueOf(mi.capacityProvider()), String.valueOf(mi.instanceType()),
+                        perHour), 1, Integer::sum);
             }
             Set<String> present = new HashSet<>();
             for (Task t : state.tasks.values()) {
@@ -122,12 +129,6 @@ public final class FleetMetrics {
             sharedPrices = PriceBook.load();
         }
         return sharedPrices;
-    }
-
-    private double hourly(PriceBook prices, String type) {
-        OptionalDouble od = prices.onDemand(region, type);
-        OptionalDouble fee = prices.managementFee(region, type);
-        return od.orElse(0) + fee.orElse(0);
     }
 
     private String labels(Group g) {

@@ -4,6 +4,7 @@ import io.stevedore.cloud.Cidr;
 import io.stevedore.cloud.CloudException;
 import io.stevedore.cloud.CloudProvider;
 import io.stevedore.cloud.Instance;
+import io.stevedore.cloud.InstanceEventWindow;
 import io.stevedore.cloud.LaunchRequest;
 import io.stevedore.cloud.Network;
 import io.stevedore.store.Database;
@@ -54,6 +55,7 @@ public final class SimulatedEc2 implements CloudProvider {
     private final Table<Network.Vpc> vpcs;
     private final Table<Network.Subnet> subnets;
     private final Table<Network.SecurityGroup> groups;
+    private final SimulatedEventWindows eventWindows;
     private final Set<String> unavailableTypes = new HashSet<>();
     private final Set<String> unavailableInZone = new HashSet<>();
 
@@ -93,6 +95,7 @@ public final class SimulatedEc2 implements CloudProvider {
         this.vpcs = db.table("ec2.vpc", new JsonCodec<>(Network.Vpc.class));
         this.subnets = db.table("ec2.subnet", new JsonCodec<>(Network.Subnet.class));
         this.groups = db.table("ec2.security-group", new JsonCodec<>(Network.SecurityGroup.class));
+        this.eventWindows = new SimulatedEventWindows(region, db, counters);
     }
 
     /** The availability zones of a region (us-east-1 has six, others three in this simulation). */
@@ -276,7 +279,8 @@ public final class SimulatedEc2 implements CloudProvider {
             long seq = next("instance");
             String id = "i-0" + String.format("%016x", seq * 0x9E3779B97F4A7C15L ^ region.hashCode());
             Instance i = new Instance(id, type, subnet.id(), subnet.availabilityZone(),
-                    allocatePrivateIp(subnet.id()), "pending", clock.now().toEpochMilli(), request.tags());
+                    allocatePrivateIp(subnet.id()), "pending", clock.now().toEpochMilli(), request.tags(),
+                    request.marketType(), request.rootVolumeGiB());
             instances.put(id, i);
             return i;
         }
@@ -334,6 +338,26 @@ public final class SimulatedEc2 implements CloudProvider {
         Cidr block = Cidr.parse(s.cidrBlock());
         long usable = Math.max(1, Math.min(4000, block.size() - 5)); // AWS reserves the first four and the last
         return block.address(4 + (next("ip/" + subnetId) - 1) % usable);
+    }
+
+    @Override
+    public List<InstanceEventWindow> eventWindows() {
+        return eventWindows.list();
+    }
+
+    @Override
+    public void putEventWindow(InstanceEventWindow window) {
+        eventWindows.put(window);
+    }
+
+    @Override
+    public void deleteEventWindow(String id) {
+        eventWindows.delete(id);
+    }
+
+    @Override
+    public String newEventWindowId() {
+        return eventWindows.newId();
     }
 
     private long next(String name) {

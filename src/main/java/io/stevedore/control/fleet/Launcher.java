@@ -1,21 +1,26 @@
 package io.stevedore.control.fleet;
 
+import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.cloud.CloudException;
 import io.stevedore.cloud.Instance;
 import io.stevedore.cloud.LaunchRequest;
 import io.stevedore.control.scheduling.Scheduling;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.ManagedInstance;
+import io.stevedore.ecs.PurchaseOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.InstanceLaunchTemplate;
 
 /**
  * Launches the instances the scheduler planned, through the cloud provider, with the tags ECS puts on Managed
  * Instances; insufficient capacity for every offered type starts the provider's {@link LaunchBackoffs}.
  */
 public final class Launcher {
+    /** The root volume size a provider without {@code storageConfiguration} shows (CapacityProviderOps' default). */
+    static final int DEFAULT_STORAGE_GIB = 80;
     private final Context ctx;
     private final LaunchBackoffs backoffs;
 
@@ -31,9 +36,11 @@ public final class Launcher {
             return Optional.empty(); // backing off after launch failures: the tasks wait
         }
         try {
+            InstanceLaunchTemplate t = p.managedInstancesProvider().instanceLaunchTemplate();
             Instance i = ctx.cloud().launch(new LaunchRequest(l.offerings().stream().map(o -> o.type().name())
-                    .toList(), l.zone().subnetId(), p.managedInstancesProvider().instanceLaunchTemplate()
-                    .networkConfiguration().securityGroups(), instanceTags(p, clusterArn)));
+                    .toList(), l.zone().subnetId(), t.networkConfiguration().securityGroups(),
+                    instanceTags(p, clusterArn), PurchaseOptions.of(p) == PurchaseOption.SPOT ? Instance.SPOT : null,
+                    rootVolumeGiB(t)));
             ManagedInstance mi = new ManagedInstance(i.id(), clusterArn, p.name(), i.instanceType(), null, -1, "");
             ctx.state().instances.put(i.id(), mi);
             backoffs.succeeded(p.name());
@@ -45,6 +52,12 @@ public final class Launcher {
             backoffs.failed(p.name(), clusterArn, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The root volume of the provider's instances: {@code storageConfiguration.storageSizeGiB}, 80 GiB by default. */
+    static int rootVolumeGiB(InstanceLaunchTemplate t) {
+        Integer size = t.storageConfiguration() == null ? null : t.storageConfiguration().storageSizeGiB();
+        return size == null ? DEFAULT_STORAGE_GIB : size;
     }
 
     private Map<String, String> instanceTags(CapacityProvider p, String clusterArn) {

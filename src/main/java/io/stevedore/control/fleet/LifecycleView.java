@@ -304,7 +304,9 @@ final class LifecycleView {
         List<FleetSnapshot.Member> out = listed;
         Map<String, FleetSnapshot.Provider> providers = new TreeMap<>();
         byName.forEach((n, p) -> p.ifPresent(x -> providers.put(n, x)));
-        return new FleetSnapshot(ctx.now(), providers, out);
+        Map<String, EventWindow> instanceWindows = InstanceEventWindows.byInstance(ctx.cloud().eventWindows(),
+                members.keySet(), id -> ctx.cloud().describe(id).map(Instance::tags).orElse(Map.of()));
+        return new FleetSnapshot(ctx.now(), providers, out, instanceWindows);
     }
 
     private FleetSnapshot.Provider provider(CapacityProvider p, String clusterArn) {

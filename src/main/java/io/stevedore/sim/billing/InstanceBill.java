@@ -1,5 +1,6 @@
 package io.stevedore.sim.billing;
 
+import io.stevedore.catalog.InstanceRate;
 import io.stevedore.catalog.PriceBook;
 import io.stevedore.catalog.PurchaseOption;
 
@@ -31,10 +32,8 @@ public record InstanceBill(String instanceType, PurchaseOption option, double ec
 
     /** The bill for {@code millis} of life; fails when the price book has no price for the type. */
     public static InstanceBill of(PriceBook prices, String region, String type, PurchaseOption option, long millis) {
-        double ec2 = prices.price(region, type, option).orElseThrow(() -> new IllegalArgumentException(
-                "no " + option + " price for " + type + " in " + region));
-        double fee = prices.managementFee(region, type).orElseThrow(() -> new IllegalArgumentException(
-                "no management fee for " + type + " in " + region));
-        return new InstanceBill(type, option, ec2, fee, Billing.billedSeconds(millis));
+        InstanceRate rate = prices.instanceRate(region, type, option).orElseThrow(() -> new IllegalArgumentException(
+                "no " + option + " price or no management fee for " + type + " in " + region));
+        return new InstanceBill(type, option, rate.ec2PerHour(), rate.feePerHour(), Billing.billedSeconds(millis));
     }
 }
