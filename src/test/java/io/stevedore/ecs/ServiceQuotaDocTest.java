@@ -35,4 +35,14 @@ class ServiceQuotaDocTest {
         }
         assertThat(documented).containsExactlyEntriesOf(table);
     }
+
+    @Test
+    void workloadSchema_namesEveryQuota() throws Exception {
+        var schema = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                Path.of("docs/simulation-workload.schema.json").toFile());
+        java.util.List<String> names = new java.util.ArrayList<>();
+        schema.path("properties").path("quotas").path("properties").fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly(java.util.Arrays.stream(ServiceQuota.values()).map(ServiceQuota::key)
+                .toArray(String[]::new));
+    }
 }
