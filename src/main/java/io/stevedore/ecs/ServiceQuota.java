@@ -49,6 +49,12 @@ public enum ServiceQuota {
             "developer guide table (deregistered revisions count)", "RegisterTaskDefinition",
             limit -> Errors.of("LimitExceededException", "The maximum number of revisions per task definition"
                     + " family has been exceeded.")),
+    SUBNETS_PER_AWSVPC_CONFIGURATION("Subnets specified in an awsvpcConfiguration", 16, false,
+            "developer guide table", "subnets of a task's or service's awsvpcConfiguration",
+            limit -> Errors.invalid("subnets can have at most " + limit + " items.")),
+    SECURITY_GROUPS_PER_AWSVPC_CONFIGURATION("Security groups specified in an awsvpcConfiguration", 5, false,
+            "developer guide table", "securityGroups of a task's or service's awsvpcConfiguration",
+            limit -> Errors.invalid("securityGroups can have at most " + limit + " items.")),
     TAGS_PER_RESOURCE("Tags per resource", 50, false, "facts §7 BC; D-TS",
             "tags of a cluster, service, task, task definition, container instance, Auto Scaling group capacity"
                     + " provider or daemon; every call that tags",

@@ -23,6 +23,8 @@ class ServiceQuotaTest {
         "CONTAINER_INSTANCES_PER_START_TASK, container-instances-per-start-task, 10, false",
         "TASKS_PER_RUN_TASK, tasks-per-run-task, 10, false",
         "REVISIONS_PER_TASK_DEFINITION_FAMILY, revisions-per-task-definition-family, 1000000, false",
+        "SUBNETS_PER_AWSVPC_CONFIGURATION, subnets-per-awsvpc-configuration, 16, false",
+        "SECURITY_GROUPS_PER_AWSVPC_CONFIGURATION, security-groups-per-awsvpc-configuration, 5, false",
         "TAGS_PER_RESOURCE, tags-per-resource, 50, false",
         "TAGS_PER_MANAGED_INSTANCES_CAPACITY_PROVIDER, tags-per-managed-instances-capacity-provider, 45, false",
     })
@@ -38,7 +40,7 @@ class ServiceQuotaTest {
 
     @Test
     void everyQuota_isInTheTableAbove() {
-        assertThat(Arrays.stream(ServiceQuota.values()).map(ServiceQuota::key)).hasSize(11);
+        assertThat(Arrays.stream(ServiceQuota.values()).map(ServiceQuota::key)).hasSize(13);
     }
 
     @Test

@@ -159,6 +159,22 @@ class ServiceQuotaApiTest {
     }
 
     @Test
+    void subnetsPerAwsvpcConfiguration_atOne_twoSubnetsRefused_oneRuns() throws Exception {
+        try (EcsServerFixture f = serve(Map.of(ServiceQuota.SUBNETS_PER_AWSVPC_CONFIGURATION, 1), false)) {
+            f.miCluster("a");
+            f.register(EcsServerFixture.nginx("web"));
+            assertThat(f.awsvpc().awsvpcConfiguration().subnets()).hasSize(2);
+            assertThatThrownBy(() -> f.ecs.runTask(b -> b.cluster("a").taskDefinition("web")
+                    .networkConfiguration(f.awsvpc()))).satisfies(t -> assertError(t,
+                    InvalidParameterException.class, "InvalidParameterException",
+                    "subnets can have at most 1 items."));
+            assertThat(f.ecs.runTask(b -> b.cluster("a").taskDefinition("web").networkConfiguration(n -> n
+                    .awsvpcConfiguration(a -> a.subnets(f.subnets().get(0)).securityGroups(f.securityGroup()))))
+                    .tasks()).hasSize(1);
+        }
+    }
+
+    @Test
     void revisionsPerFamily_atTwo_thirdRefusedEvenAfterDeregistering() throws Exception {
         try (EcsServerFixture f = serve(Map.of(ServiceQuota.REVISIONS_PER_TASK_DEFINITION_FAMILY, 2), false)) {
             f.register(EcsServerFixture.nginx("web"));
