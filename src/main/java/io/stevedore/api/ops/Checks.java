@@ -37,10 +37,28 @@ final class Checks {
 
     /** Tags as ECS checks them (keys 1-128, values 0-256, no aws: prefix, unique keys, at most the quota's). */
     static void tags(Context ctx, List<Tag> tags, ServiceQuota quota) {
+        if (tags != null) {
+            ctx.config().quotas().check(quota, tags.size());
+        }
+        tagsWithin(tags, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Tags checked against a fixed bound instead of the configured quota: kept for call sites written before the
+     * quota table (other branches); use {@link #tags(Context, List)}.
+     */
+    @Deprecated
+    static void tags(List<Tag> tags, int max) {
+        tagsWithin(tags, max);
+    }
+
+    private static void tagsWithin(List<Tag> tags, int max) {
         if (tags == null) {
             return;
         }
-        ctx.config().quotas().check(quota, tags.size());
+        if (tags.size() > max) {
+            throw ServiceQuota.TAGS_PER_RESOURCE.exceeded(max);
+        }
         Set<String> keys = new HashSet<>();
         for (Tag t : tags) {
             require(t != null && t.key() != null, "Tags can not be null or have null elements");
