@@ -170,7 +170,7 @@ public final class RegionalPlanes implements Regions, AutoCloseable {
         }
         refuseUnserved(region);
         PlaneConfig c = home.config();
-        plane = opener.apply(new PlaneConfig(region, c.accountId(), c.speed()));
+        plane = opener.apply(c.inRegion(region));
         planes.put(region, plane);
         byRegion.put(region, plane);
         opened = List.copyOf(planes.values());

@@ -56,6 +56,15 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Multiplies every bucket's burst and refill (default ${DEFAULT-VALUE}).")
     double rateLimitScale;
 
+    @Option(names = "--quota", paramLabel = "NAME=VALUE",
+            description = "Sets an ECS service quota (repeatable), e.g. --quota services-per-cluster=3; the names,"
+                    + " AWS's defaults and what each counts are in docs/operations.md \"Service quotas\".")
+    java.util.List<String> quota = new java.util.ArrayList<>();
+
+    @Option(names = "--quota-file", paramLabel = "FILE",
+            description = "Service quotas, one NAME=VALUE a line ('#' comments); --quota options apply after it.")
+    Path quotaFile;
+
     @Option(names = "--log-format", defaultValue = "plain",
             description = "Server log lines on stderr: plain or json (default ${DEFAULT-VALUE}).")
     LogFormat logFormat;
@@ -129,6 +138,26 @@ public final class ServeCommand implements Callable<Integer> {
                     + " docs/execution.md). Default ${DEFAULT-VALUE}.")
     String execution;
 
+    /** AWS's default service quotas with the --quota-file lines, then the --quota options, applied. */
+    io.stevedore.ecs.Quotas quotas() throws java.io.IOException {
+        io.stevedore.ecs.Quotas q = io.stevedore.ecs.Quotas.defaults();
+        if (quotaFile != null) {
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (String line : java.nio.file.Files.readAllLines(quotaFile)) {
+                String l = line.strip();
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    lines.add(l);
+                }
+            }
+            try {
+                q = q.with(lines);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--quota-file " + quotaFile + ": " + e.getMessage(), e);
+            }
+        }
+        return q.with(quota);
+    }
+
     private ApiServer.Options options() throws java.io.IOException {
         String envKeys = System.getenv("STEVEDORE_CREDENTIALS");
         if (anyAccessKey && (credentialsFile != null || (envKeys != null && !envKeys.isBlank()))) {
@@ -148,8 +177,8 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PlaneConfig config;
         try {
-            config = new PlaneConfig(region, accountId, speed);
-        } catch (IllegalArgumentException e) {
+            config = new PlaneConfig(region, accountId, speed, quotas());
+        } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("stevedore serve: " + e.getMessage());
             return 2;
         }
@@ -209,6 +238,7 @@ public final class ServeCommand implements Callable<Integer> {
             f.put("speed", speed);
             f.put("data", where());
             f.put("console", url + "/console/");
+            f.put("serviceQuotas", config.quotas().toString());
             logFormat.log(System.out, java.time.Instant.now(), "INFO", "serving the ECS API", f);
         } else {
             System.out.println("stevedore: serving the ECS API on " + url + " (region " + region + ", account "
@@ -216,6 +246,9 @@ public final class ServeCommand implements Callable<Integer> {
             System.out.println("stevedore: " + (databaseUrl == null ? "other regions by the SigV4 scope of each call"
                     + " (opened on first use)" : "one region (" + region + "): PostgreSQL state holds one"));
             System.out.println("stevedore: web console on " + url + "/console/");
+            if (!config.quotas().configured().isEmpty()) {
+                System.out.println("stevedore: service quotas other than AWS's defaults: " + config.quotas());
+            }
         }
         ManagedAgents agents = null;
         if (docker != null) {

@@ -1,6 +1,7 @@
 package io.stevedore.control;
 
 import io.stevedore.control.agents.ExternalPlacement;
+import io.stevedore.control.fleet.InstanceQuota;
 import io.stevedore.control.fleet.Launcher;
 import io.stevedore.control.scheduling.Scheduler;
 import io.stevedore.control.scheduling.SchedulerView;
@@ -14,6 +15,7 @@ import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.tasks.ServiceController;
 import io.stevedore.control.tasks.TaskLifecycle;
 import io.stevedore.control.tasks.TaskStarter;
+import io.stevedore.ecs.ServiceQuota;
 import io.stevedore.ecs.Statuses;
 import io.stevedore.placement.PlacementValidationException;
 import io.stevedore.placement.TaskDemand;
@@ -140,9 +142,22 @@ final class PlaceTasks {
             Waiting w = byArn.get(pl.taskArn());
             assign(w.task(), w.runtime(), ctx.state().instances.get(pl.ec2InstanceId()).orElseThrow());
         }
+        // the container-instances-per-cluster quota: launches beyond it do not happen, their tasks wait
+        int room = d.launches().isEmpty() ? 0 : InstanceQuota.room(ctx, clusterArn);
         for (Scheduling.Launch l : d.launches()) {
-            launcher.launch(clusterArn, l).ifPresent(mi -> l.taskArns().forEach(a -> assign(byArn.get(a).task(),
-                    byArn.get(a).runtime(), mi)));
+            if (room <= 0) {
+                String reason = "the cluster has reached its quota of " + ctx.config().quotas()
+                        .get(ServiceQuota.CONTAINER_INSTANCES_PER_CLUSTER) + " container instances";
+                l.taskArns().stream().map(a -> byArn.get(a).task())
+                        .filter(t -> t.group() != null && t.group().startsWith("service:"))
+                        .forEach(t -> services.unableToPlace(t, reason));
+                continue;
+            }
+            Optional<ManagedInstance> launched = launcher.launch(clusterArn, l);
+            if (launched.isPresent()) {
+                room--;
+                l.taskArns().forEach(a -> assign(byArn.get(a).task(), byArn.get(a).runtime(), launched.get()));
+            }
         }
         for (Scheduling.Unplaced u : d.unplaced()) {
             unplaced(byArn.get(u.taskArn()).task(), u.reason());

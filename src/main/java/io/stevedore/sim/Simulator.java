@@ -55,7 +55,8 @@ public final class Simulator {
         this.workload = workload;
         this.options = options;
         workload.providers().forEach(p -> providers.put(p.name(), p));
-        this.plane = ControlPlane.inMemory(new PlaneConfig(workload.region(), PlaneConfig.DEFAULT_ACCOUNT, 1), clock);
+        this.plane = ControlPlane.inMemory(new PlaneConfig(workload.region(), PlaneConfig.DEFAULT_ACCOUNT, 1,
+                workload.quotas()), clock);
         PriceBook prices = PriceBook.load();
         FargatePricing fargate = options.fargate() ? prices.fargate(workload.region()).map(FargatePricing::new)
                 .orElse(null) : null;

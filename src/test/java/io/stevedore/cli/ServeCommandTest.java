@@ -51,4 +51,39 @@ class ServeCommandTest {
             System.setErr(old);
         }
     }
+
+    @ParameterizedTest
+    @CsvSource({"services-per-cluster=0,at least 1", "services=3,no service quota named 'services'",
+        "tasks-per-service=lots,whole number"})
+    void serve_badQuota_refusedWithExit2BeforeAnyStateExists(String quota, String message) {
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(bytes, true));
+        try {
+            int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "serve",
+                    "--port", "0", "--data-dir", dir.resolve("data").toString(), "--quota", quota);
+            assertThat(code).isEqualTo(2);
+            assertThat(bytes.toString()).contains(message);
+            assertThat(Files.exists(dir.resolve("data"))).as("no state created").isFalse();
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    @Test
+    void quotas_fileThenOptions_optionsWin() throws Exception {
+        Path file = dir.resolve("quotas.txt");
+        Files.writeString(file, "# test quotas\nservices-per-cluster=3\n\ntasks-per-service=7\n");
+        ServeCommand cmd = new ServeCommand();
+        new picocli.CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--quota-file", file.toString(), "--quota", "tasks-per-service=9",
+                "--quota", "clusters-per-account=2");
+        io.stevedore.ecs.Quotas q = cmd.quotas();
+        assertThat(q.get(io.stevedore.ecs.ServiceQuota.SERVICES_PER_CLUSTER)).isEqualTo(3);
+        assertThat(q.get(io.stevedore.ecs.ServiceQuota.TASKS_PER_SERVICE)).isEqualTo(9);
+        assertThat(q.get(io.stevedore.ecs.ServiceQuota.CLUSTERS_PER_ACCOUNT)).isEqualTo(2);
+        assertThat(q.get(io.stevedore.ecs.ServiceQuota.TAGS_PER_RESOURCE)).isEqualTo(50);
+        ServeCommand none = new ServeCommand();
+        new picocli.CommandLine(none).setCaseInsensitiveEnumValuesAllowed(true).parseArgs();
+        assertThat(none.quotas()).isEqualTo(io.stevedore.ecs.Quotas.defaults());
+    }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.api.EcsApi;
 import io.stevedore.control.Reconciler;
 import io.stevedore.control.agents.Agents;
+import io.stevedore.control.fleet.InstanceQuota;
 import io.stevedore.control.state.AgentInstance;
 import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
@@ -100,7 +101,7 @@ public final class AgentOps {
 
     RegisterContainerInstanceResponse registerInstance(RegisterContainerInstanceRequest r) {
         Cluster c = ctx.cluster(r.cluster());
-        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        Checks.tags(ctx, r.tags());
         if (r.attributes() != null) {
             Checks.maxItems(r.attributes(), 10, "attributes");
         }
@@ -192,6 +193,7 @@ public final class AgentOps {
         }
         require(cpu > 0 && memory > 0, "totalResources must include CPU and MEMORY as positive INTEGER values"
                 + " (CPU in units of 1/1024 vCPU, MEMORY in MiB).");
+        InstanceQuota.check(ctx, c.clusterArn(), 1);
         String id = ctx.state().newId("container-instance");
         String arn = ctx.arn("container-instance/" + c.clusterName() + "/" + id);
         String miId = "mi-" + ctx.state().newId("external-instance").substring(0, 17);

@@ -10,6 +10,7 @@ import io.stevedore.cloud.Network;
 import io.stevedore.control.scheduling.CapacityOfferings;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.ServiceQuota;
 import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,7 +51,6 @@ import software.amazon.awssdk.services.ecs.model.UpdateManagedInstancesProviderC
 
 /** CreateCapacityProvider, DescribeCapacityProviders, UpdateCapacityProvider, DeleteCapacityProvider. */
 public final class CapacityProviderOps {
-    static final int MI_MAX_TAGS = 45;
     private static final Pattern ROLE = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     private static final Pattern PROFILE =
             Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:instance-profile/[\\w+=,.@/-]{1,512}");
@@ -92,7 +92,7 @@ public final class CapacityProviderOps {
         if (r.autoScalingGroupProvider() != null) {
             require(r.cluster() == null, "The cluster parameter must be omitted for an Auto Scaling group"
                     + " capacity provider.");
-            Checks.tags(r.tags(), Checks.MAX_TAGS);
+            Checks.tags(ctx, r.tags());
             require(r.autoScalingGroupProvider().autoScalingGroupArn() != null
                     && r.autoScalingGroupProvider().autoScalingGroupArn().startsWith("arn:aws"),
                     "autoScalingGroupProvider.autoScalingGroupArn must be an Auto Scaling group ARN.");
@@ -111,13 +111,15 @@ public final class CapacityProviderOps {
         Cluster cluster = ctx.cluster(r.cluster());
         require(r.managedInstancesProvider() != null, "The Amazon ECS Managed Instances provider details are"
                 + " required when creating a Amazon ECS Managed Instances capacity provider");
-        Checks.tags(r.tags(), MI_MAX_TAGS);
+        Checks.tags(ctx, r.tags(), ServiceQuota.TAGS_PER_MANAGED_INSTANCES_CAPACITY_PROVIDER);
         if (existing.isPresent()) {
             throw Errors.client(cluster.clusterName().equals(existing.get().cluster())
                     ? "The specified capacity provider already exists with cluster scope"
                     : "The specified capacity provider already exists with account or a different cluster");
         }
         ManagedInstancesProvider mip = validateCreate(r.managedInstancesProvider());
+        ctx.config().quotas().check(ServiceQuota.CAPACITY_PROVIDERS_PER_CLUSTER,
+                cluster.capacityProviders().size() + 1L);
         CapacityProvider p = CapacityProvider.builder().name(r.name()).cluster(cluster.clusterName())
                 .capacityProviderArn(ctx.arn("capacity-provider/" + r.name())).status(CapacityProviderStatus.ACTIVE)
                 .type(CapacityProviderType.MANAGED_INSTANCES).managedInstancesProvider(mip).build();

@@ -2,7 +2,9 @@ package io.stevedore.api.ops;
 
 import static io.stevedore.ecs.Errors.require;
 
+import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.ServiceQuota;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +13,11 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 
 /** Validations shared by several operations. */
 final class Checks {
-    static final int MAX_TAGS = 50;
+    /**
+     * AWS's default tags per resource, for code that has no {@link Context}; operations check the configured value
+     * with {@link #tags(Context, List)}.
+     */
+    static final int MAX_TAGS = ServiceQuota.TAGS_PER_RESOURCE.defaultValue();
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,255}");
     private static final Pattern TAG_CHARS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
 
@@ -24,12 +30,35 @@ final class Checks {
                 + " and lowercase), numbers, hyphens, and underscores are allowed.");
     }
 
-    /** Tags as ECS checks them (keys 1-128, values 0-256, no aws: prefix, unique keys, at most {@code max}). */
+    /** {@link #tags(Context, List, ServiceQuota)} against the configured tags per resource. */
+    static void tags(Context ctx, List<Tag> tags) {
+        tags(ctx, tags, ServiceQuota.TAGS_PER_RESOURCE);
+    }
+
+    /** Tags as ECS checks them (keys 1-128, values 0-256, no aws: prefix, unique keys, at most the quota's). */
+    static void tags(Context ctx, List<Tag> tags, ServiceQuota quota) {
+        if (tags != null) {
+            ctx.config().quotas().check(quota, tags.size());
+        }
+        tagsWithin(tags, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Tags checked against a fixed bound instead of the configured quota: kept for call sites written before the
+     * quota table (other branches); use {@link #tags(Context, List)}.
+     */
+    @Deprecated
     static void tags(List<Tag> tags, int max) {
+        tagsWithin(tags, max);
+    }
+
+    private static void tagsWithin(List<Tag> tags, int max) {
         if (tags == null) {
             return;
         }
-        require(tags.size() <= max, "Tags cannot have number of tags exceeding maximum allowed value (" + max + ").");
+        if (tags.size() > max) {
+            throw ServiceQuota.TAGS_PER_RESOURCE.exceeded(max);
+        }
         Set<String> keys = new HashSet<>();
         for (Tag t : tags) {
             require(t != null && t.key() != null, "Tags can not be null or have null elements");

@@ -6,6 +6,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.Pages;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.ServiceQuota;
 import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -59,12 +60,14 @@ public final class ClusterOps {
     CreateClusterResponse create(CreateClusterRequest r) {
         String name = r.clusterName() == null ? "default" : r.clusterName();
         Checks.name(name, "clusterName");
-        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        Checks.tags(ctx, r.tags());
         settings(r.settings());
         Optional<Cluster> existing = ctx.findCluster(name).filter(c -> Statuses.CLUSTER_ACTIVE.equals(c.status()));
         if (existing.isPresent()) {
             return CreateClusterResponse.builder().cluster(view(existing.get(), Set.of("SETTINGS"))).build();
         }
+        ctx.config().quotas().check(ServiceQuota.CLUSTERS_PER_ACCOUNT, 1 + ctx.state().clusters.values(c ->
+                Statuses.CLUSTER_ACTIVE.equals(c.status()) || Statuses.CLUSTER_PROVISIONING.equals(c.status())).size());
         Cluster base = Cluster.builder().clusterName(name).clusterArn(ctx.clusterArn(name))
                 .status(Statuses.CLUSTER_ACTIVE).build();
         List<String> providers = r.capacityProviders() == null ? List.of() : r.capacityProviders();
@@ -73,8 +76,9 @@ public final class ClusterOps {
                     .filter(cp -> !CapacityProviderStrategies.isManagedInstances(cp)).isPresent(),
                     "The specified capacity provider '" + p + "' does not exist.");
         }
-        Cluster withProviders = base.toBuilder().capacityProviders(new ArrayList<>(new LinkedHashSet<>(providers)))
-                .build();
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(providers));
+        ctx.config().quotas().check(ServiceQuota.CAPACITY_PROVIDERS_PER_CLUSTER, distinct.size());
+        Cluster withProviders = base.toBuilder().capacityProviders(distinct).build();
         CapacityProviderStrategies.validate(ctx, withProviders, r.defaultCapacityProviderStrategy(),
                 "defaultCapacityProviderStrategy", true);
         Cluster c = withProviders.toBuilder()
@@ -267,12 +271,12 @@ public final class ClusterOps {
                 associated.add(p.name());
             }
         }
-        Checks.maxItems(associated, 20, "capacityProviders");
         List<String> all = new ArrayList<>(associated);
         for (CapacityProvider p : ctx.state().capacityProviders.values(p -> c.clusterName().equals(p.cluster())
                 && p.status() != CapacityProviderStatus.INACTIVE)) {
             all.add(p.name());
         }
+        ctx.config().quotas().check(ServiceQuota.CAPACITY_PROVIDERS_PER_CLUSTER, all.size());
         Cluster u = c.toBuilder().capacityProviders(all).defaultCapacityProviderStrategy(
                 r.defaultCapacityProviderStrategy()).build();
         CapacityProviderStrategies.validate(ctx, u, r.defaultCapacityProviderStrategy(), "defaultCapacityProviderStrategy", true);

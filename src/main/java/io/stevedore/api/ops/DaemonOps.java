@@ -104,7 +104,7 @@ public final class DaemonOps {
 
     CreateDaemonResponse create(CreateDaemonRequest r) {
         Checks.name(r.daemonName(), "daemonName");
-        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        Checks.tags(ctx, r.tags());
         Cluster cluster = ctx.cluster(r.clusterArn());
         String arn = ctx.arn("daemon/" + cluster.clusterName() + "/" + r.daemonName());
         if (ctx.state().daemons.contains(arn)) {

@@ -54,7 +54,7 @@ public final class DaemonTaskDefinitionOps {
     RegisterDaemonTaskDefinitionResponse registerDtd(RegisterDaemonTaskDefinitionRequest r) {
         require(r.family() != null && !r.family().isEmpty(), "Family should not be null or empty.");
         Checks.name(r.family(), "family");
-        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        Checks.tags(ctx, r.tags());
         require(r.hasContainerDefinitions() && !r.containerDefinitions().isEmpty(),
                 "The daemon task definition must contain at least one container definition.");
         Set<String> names = new HashSet<>();

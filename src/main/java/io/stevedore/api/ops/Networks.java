@@ -5,6 +5,7 @@ import static io.stevedore.ecs.Errors.require;
 import io.stevedore.cloud.Network;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.ServiceQuota;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
@@ -27,8 +28,9 @@ final class Networks {
         }
         require(a != null, "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
         require(a.hasSubnets() && !a.subnets().isEmpty(), "subnets can not be empty.");
-        Checks.maxItems(a.subnets(), 16, "subnets");
-        Checks.maxItems(a.securityGroups(), 5, "securityGroups");
+        ctx.config().quotas().check(ServiceQuota.SUBNETS_PER_AWSVPC_CONFIGURATION, a.subnets().size());
+        ctx.config().quotas().check(ServiceQuota.SECURITY_GROUPS_PER_AWSVPC_CONFIGURATION,
+                a.securityGroups().size());
         String vpc = null;
         for (String s : a.subnets()) {
             Network.Subnet subnet = ctx.cloud().subnet(s).orElseThrow(() -> Errors.invalid(

@@ -9,6 +9,7 @@ import io.stevedore.control.tasks.ServiceDeployments;
 import io.stevedore.control.tasks.TaskSetController;
 import io.stevedore.ecs.Errors;
 import io.stevedore.ecs.PlacementModelMapper;
+import io.stevedore.ecs.ServiceQuota;
 import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -118,7 +119,7 @@ public final class ServiceOps {
         require(r.serviceName() != null && !r.serviceName().isEmpty(), "serviceName must be specified.");
         Checks.name(r.serviceName(), "serviceName");
         Cluster cluster = ctx.cluster(r.cluster());
-        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        Checks.tags(ctx, r.tags());
         String arn = serviceArn(cluster, r.serviceName());
         Optional<Service> existing = ctx.state().services.get(arn);
         if (existing.isPresent() && Statuses.SERVICE_ACTIVE.equals(existing.get().status())) {
@@ -139,6 +140,10 @@ public final class ServiceOps {
         }
         require(r.desiredCount() != null, "desiredCount is required when schedulingStrategy is REPLICA.");
         require(r.desiredCount() >= 0, "desiredCount must be >= 0.");
+        ctx.config().quotas().check(ServiceQuota.TASKS_PER_SERVICE, r.desiredCount());
+        String clusterArn = cluster.clusterArn();
+        ctx.config().quotas().check(ServiceQuota.SERVICES_PER_CLUSTER, 1 + ctx.state().services.values(x ->
+                clusterArn.equals(x.clusterArn()) && !Statuses.SERVICE_INACTIVE.equals(x.status())).size());
         require(r.taskDefinition() != null && !r.taskDefinition().isEmpty(), "taskDefinition must be specified.");
         TaskDefinition td = TaskDefinitionOps.resolve(ctx, r.taskDefinition())
                 .orElseThrow(() -> Errors.invalid("TaskDefinition not found."));
@@ -274,6 +279,7 @@ public final class ServiceOps {
         Service.Builder b = s.toBuilder();
         if (r.desiredCount() != null) {
             require(r.desiredCount() >= 0, "desiredCount must be >= 0.");
+            ctx.config().quotas().check(ServiceQuota.TASKS_PER_SERVICE, r.desiredCount());
             b.desiredCount(r.desiredCount());
         }
         int desired = r.desiredCount() != null ? r.desiredCount() : s.desiredCount();

@@ -6,6 +6,7 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.ServiceQuota;
 import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,13 +93,16 @@ public final class TagOps {
     TagResourceResponse tag(TagResourceRequest r) {
         String arn = resource(r.resourceArn());
         require(r.tags() != null, "tags must be specified.");
-        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        Checks.tags(ctx, r.tags());
         Map<String, String> m = new LinkedHashMap<>(ctx.state().tagsOf(arn));
         for (Tag t : r.tags()) {
             m.put(t.key(), t.value() == null ? "" : t.value());
         }
-        int max = arn.contains(":capacity-provider/") ? 45 : Checks.MAX_TAGS;
-        require(m.size() <= max, "Tags cannot have number of tags exceeding maximum allowed value (" + max + ").");
+        boolean managedInstances = arn.contains(":capacity-provider/") && ctx.state().capacityProviders
+                .get(arn.substring(arn.indexOf(":capacity-provider/") + 19))
+                .filter(CapacityProviderStrategies::isManagedInstances).isPresent();
+        ctx.config().quotas().check(managedInstances ? ServiceQuota.TAGS_PER_MANAGED_INSTANCES_CAPACITY_PROVIDER
+                : ServiceQuota.TAGS_PER_RESOURCE, m.size());
         ctx.state().tags.put(arn, new EcsState.TagSet(arn, m));
         return TagResourceResponse.builder().build();
     }

@@ -7,6 +7,7 @@ import io.stevedore.api.Pages;
 import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Errors;
 import io.stevedore.ecs.ImageSizes;
+import io.stevedore.ecs.ServiceQuota;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -77,14 +78,14 @@ public final class TaskDefinitionOps {
     RegisterTaskDefinitionResponse registerTd(RegisterTaskDefinitionRequest r) {
         require(r.family() != null && !r.family().isEmpty(), "Family should not be null or empty.");
         Checks.name(r.family(), "family");
-        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        Checks.tags(ctx, r.tags());
         Set<Compatibility> requires = new LinkedHashSet<>(r.requiresCompatibilities());
         String networkMode = r.networkModeAsString();
         if (networkMode == null) {
             networkMode = (requires.contains(Compatibility.MANAGED_INSTANCES)
                     || requires.contains(Compatibility.FARGATE) ? NetworkMode.AWSVPC : NetworkMode.BRIDGE).toString();
         }
-        TaskDefinitionRules.common(r, networkMode);
+        TaskDefinitionRules.common(r, networkMode, ctx.config().quotas());
         imageSizes(r);
         List<Compatibility> compatible = new ArrayList<>();
         for (Compatibility c : List.of(Compatibility.EC2, Compatibility.EXTERNAL, Compatibility.FARGATE,
@@ -103,7 +104,9 @@ public final class TaskDefinitionOps {
         }
         Integer cpu = TaskDefinitionRules.cpu(r.cpu());
         Integer mem = TaskDefinitionRules.memory(r.memory());
-        int revision = (int) ctx.state().next("td/" + r.family());
+        long next = ctx.state().next("td/" + r.family()); // deregistered revisions count too
+        ctx.config().quotas().check(ServiceQuota.REVISIONS_PER_TASK_DEFINITION_FAMILY, next);
+        int revision = (int) next;
         String arn = ctx.arn("task-definition/" + r.family() + ":" + revision);
         TaskDefinition td = TaskDefinition.builder().taskDefinitionArn(arn).family(r.family()).revision(revision)
                 .status(TaskDefinitionStatus.ACTIVE).containerDefinitions(r.containerDefinitions())

@@ -1,6 +1,8 @@
 package io.stevedore.api.ops;
 
 import io.stevedore.ecs.Errors;
+import io.stevedore.ecs.Quotas;
+import io.stevedore.ecs.ServiceQuota;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -91,9 +93,9 @@ final class TaskDefinitionRules {
     }
 
     /** Checks that hold for every launch type. */
-    static void common(RegisterTaskDefinitionRequest r, String networkMode) {
+    static void common(RegisterTaskDefinitionRequest r, String networkMode, Quotas quotas) {
         Checks.nonEmpty(r.containerDefinitions(), "containerDefinitions");
-        Checks.maxItems(r.containerDefinitions(), 10, "containerDefinitions");
+        quotas.check(ServiceQuota.CONTAINERS_PER_TASK_DEFINITION, r.containerDefinitions().size());
         Set<String> names = new HashSet<>();
         for (ContainerDefinition c : r.containerDefinitions()) {
             Errors.require(c != null && c.name() != null && !c.name().isEmpty(),

@@ -1,5 +1,6 @@
 package io.stevedore.control.state;
 
+import io.stevedore.ecs.Quotas;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -9,8 +10,9 @@ import java.util.regex.Pattern;
  * @param region    the AWS region the endpoint pretends to be (default us-east-1)
  * @param accountId the 12-digit account in every ARN (default 000000000000, as moto and LocalStack use)
  * @param speed     how many times faster than real time every simulated delay elapses (default 1)
+ * @param quotas    the ECS service quotas enforced (default AWS's: {@link Quotas#defaults()})
  */
-public record PlaneConfig(String region, String accountId, double speed) {
+public record PlaneConfig(String region, String accountId, double speed, Quotas quotas) {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT = "000000000000";
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
@@ -19,6 +21,7 @@ public record PlaneConfig(String region, String accountId, double speed) {
     public PlaneConfig {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(quotas, "quotas");
         if (!REGION.matcher(region).matches()) {
             throw new IllegalArgumentException("not a region name: " + region);
         }
@@ -30,8 +33,23 @@ public record PlaneConfig(String region, String accountId, double speed) {
         }
     }
 
+    /** With AWS's default service quotas. */
+    public PlaneConfig(String region, String accountId, double speed) {
+        this(region, accountId, speed, Quotas.defaults());
+    }
+
     public static PlaneConfig defaults() {
         return new PlaneConfig(DEFAULT_REGION, DEFAULT_ACCOUNT, 1);
+    }
+
+    /** The same settings in another region (the planes of one endpoint share account, speed and quotas). */
+    public PlaneConfig inRegion(String otherRegion) {
+        return new PlaneConfig(otherRegion, accountId, speed, quotas);
+    }
+
+    /** The same settings with other service quotas. */
+    public PlaneConfig withQuotas(Quotas q) {
+        return new PlaneConfig(region, accountId, speed, q);
     }
 
     public String arnPrefix() {

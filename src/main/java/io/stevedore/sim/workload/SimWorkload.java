@@ -1,6 +1,7 @@
 package io.stevedore.sim.workload;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stevedore.ecs.Quotas;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -22,7 +23,16 @@ import java.util.Objects;
  */
 public record SimWorkload(String name, String region, Duration duration, List<Provider> providers,
                           List<TaskDefinitionSpec> taskDefinitions, List<ServiceSpec> services, List<JobSpec> jobs,
-                          List<FaultSpec> faults, FargateAssumptions fargate, List<DaemonSpec> daemons) {
+                          List<FaultSpec> faults, FargateAssumptions fargate, List<DaemonSpec> daemons,
+                          Quotas quotas) {
+    /** A workload under AWS's default service quotas. */
+    public SimWorkload(String name, String region, Duration duration, List<Provider> providers,
+                       List<TaskDefinitionSpec> taskDefinitions, List<ServiceSpec> services, List<JobSpec> jobs,
+                       List<FaultSpec> faults, FargateAssumptions fargate, List<DaemonSpec> daemons) {
+        this(name, region, duration, providers, taskDefinitions, services, jobs, faults, fargate, daemons,
+                Quotas.defaults());
+    }
+
     /** A workload without daemons. */
     public SimWorkload(String name, String region, Duration duration, List<Provider> providers,
                        List<TaskDefinitionSpec> taskDefinitions, List<ServiceSpec> services, List<JobSpec> jobs,
@@ -32,6 +42,7 @@ public record SimWorkload(String name, String region, Duration duration, List<Pr
 
     public SimWorkload {
         daemons = daemons == null ? List.of() : List.copyOf(daemons);
+        quotas = quotas == null ? Quotas.defaults() : quotas;
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(region, "region");
         providers = List.copyOf(providers);

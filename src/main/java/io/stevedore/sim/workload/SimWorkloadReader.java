@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stevedore.cloud.simulated.SimulatedEc2;
 import io.stevedore.ecs.ImageSizes;
+import io.stevedore.ecs.Quotas;
+import io.stevedore.ecs.ServiceQuota;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,7 @@ import software.amazon.awssdk.services.ecs.model.Compatibility;
  */
 public final class SimWorkloadReader {
     static final Set<String> TOP = Set.of("region", "duration", "capacityProviders", "taskDefinitions",
-            "services", "jobs", "faults", "fargate", "taskGroups", "daemons");
+            "services", "jobs", "faults", "fargate", "taskGroups", "daemons", "quotas");
     private static final Set<String> DAEMON = Set.of("name", "cpu", "memory", "image", "capacityProviders");
     /** The image of a daemon whose file names none (a log router, the typical daemon). */
     static final String DAEMON_IMAGE = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable";
@@ -90,7 +92,27 @@ public final class SimWorkloadReader {
             throw doc.error("", "nothing to run: declare services, jobs or taskGroups");
         }
         return new SimWorkload(name, region, duration, List.copyOf(providers.values()), List.copyOf(tds.values()),
-                services, jobs, faults, fargate(), daemons(providers));
+                services, jobs, faults, fargate(), daemons(providers), quotas());
+    }
+
+    /** {@code quotas: {services-per-cluster: 10000}}: the account's ECS service quotas the workload assumes. */
+    private Quotas quotas() {
+        Quotas q = Quotas.defaults();
+        if (!doc.has("/quotas")) {
+            return q;
+        }
+        java.util.Iterator<String> names = doc.object("/quotas").fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            ServiceQuota quota;
+            try {
+                quota = ServiceQuota.ofKey(name);
+            } catch (IllegalArgumentException e) {
+                throw doc.error("/quotas/" + name, e.getMessage());
+            }
+            q = q.with(quota, (int) doc.integer("/quotas/" + name, 1, Integer.MAX_VALUE, null));
+        }
+        return q;
     }
 
     /** The optional daemons: name, cpu, memory, image; on the named providers (all of them when none are named). */
