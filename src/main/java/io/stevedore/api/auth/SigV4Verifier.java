@@ -56,6 +56,7 @@ public final class SigV4Verifier {
     public record Verified(String accessKeyId, String region) {
     }
 
+    private static final java.util.regex.Pattern EIGHT_DIGITS = java.util.regex.Pattern.compile("\\d{8}");
     private static final java.util.regex.Pattern REGION_NAME = java.util.regex.Pattern.compile(
             "[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
@@ -167,7 +168,7 @@ public final class SigV4Verifier {
         }
         String[] cred = parts.get("Credential").split("/", -1);
         if (cred.length != 5 || !"aws4_request".equals(cred[4]) || cred[0].isEmpty()
-                || !cred[1].matches("\\d{8}")) {
+                || !EIGHT_DIGITS.matcher(cred[1]).matches()) {
             throw new AuthException(Kind.INCOMPLETE, "Credential should be of the form"
                     + " '<accessKeyId>/<yyyyMMdd>/<region>/<service>/aws4_request', not '" + parts.get("Credential")
                     + "'.");
