@@ -483,10 +483,14 @@ public final class ApiServer implements AutoCloseable {
     private static byte[] readLimited(HttpExchange ex, int limit) throws IOException {
         InputStream in = ex.getRequestBody();
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null && declared.strip().matches("\\d{1,18}")
-                && Long.parseLong(declared.strip()) > limit) {
-            drain(in, Long.parseLong(declared.strip()));
+        long length = declared == null ? -1 : contentLength(declared.strip());
+        if (length > limit) {
+            drain(in, length);
             return null;
+        }
+        if (length >= 0) {
+            // the usual case: one array of the declared size (the server's stream ends at the declared length)
+            return in.readNBytes((int) length);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
@@ -499,6 +503,19 @@ public final class ApiServer implements AutoCloseable {
             out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /** A Content-Length of 1 to 18 digits, or -1. */
+    private static long contentLength(String value) {
+        if (value.isEmpty() || value.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(value);
     }
 
     private static void drain(InputStream in, long declared) throws IOException {

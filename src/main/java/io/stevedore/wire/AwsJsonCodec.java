@@ -178,11 +178,84 @@ public final class AwsJsonCodec {
         return out;
     }
 
+    /**
+     * The JSON text of a model object: the same text as {@link #write} serialized, written straight to the text
+     * (no tree in between: this is every API answer's serialization).
+     */
     public String writeString(SdkPojo pojo) {
         try {
-            return mapper().writeValueAsString(write(pojo));
+            java.io.StringWriter out = new java.io.StringWriter(512);
+            try (com.fasterxml.jackson.core.JsonGenerator g = mapper().getFactory().createGenerator(out)) {
+                stream(g, pojo);
+            }
+            return out.toString();
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void stream(com.fasterxml.jackson.core.JsonGenerator g, SdkPojo pojo) throws java.io.IOException {
+        g.writeStartObject();
+        for (SdkField<?> field : pojo.sdkFields()) {
+            Object value = field.getValueOrDefault(pojo);
+            if (written(field, value)) {
+                g.writeFieldName(field.locationName());
+                streamValue(g, field, value);
+            }
+        }
+        g.writeEndObject();
+    }
+
+    /** Whether {@link #writeValue} gives a node for {@code value} (else the member is left out). */
+    private static boolean written(SdkField<?> field, Object value) {
+        if (value == null || value instanceof SdkAutoConstructList || value instanceof SdkAutoConstructMap) {
+            return false;
+        }
+        MarshallingType<?> t = field.marshallingType();
+        return t == MarshallingType.STRING || t == MarshallingType.INTEGER || t == MarshallingType.LONG
+                || t == MarshallingType.DOUBLE || t == MarshallingType.FLOAT || t == MarshallingType.BOOLEAN
+                || t == MarshallingType.INSTANT || t == MarshallingType.SDK_POJO || t == MarshallingType.LIST
+                || t == MarshallingType.MAP;
+    }
+
+    private void streamValue(com.fasterxml.jackson.core.JsonGenerator g, SdkField<?> field, Object value)
+            throws java.io.IOException {
+        if (!written(field, value)) {
+            g.writeNull(); // a list or map element writeValue has no node for
+            return;
+        }
+        MarshallingType<?> t = field.marshallingType();
+        if (t == MarshallingType.STRING) {
+            g.writeString(value.toString());
+        } else if (t == MarshallingType.INTEGER) {
+            g.writeNumber((Integer) value);
+        } else if (t == MarshallingType.LONG) {
+            g.writeNumber((Long) value);
+        } else if (t == MarshallingType.DOUBLE) {
+            g.writeNumber((Double) value);
+        } else if (t == MarshallingType.FLOAT) {
+            g.writeNumber((Float) value);
+        } else if (t == MarshallingType.BOOLEAN) {
+            g.writeBoolean((Boolean) value);
+        } else if (t == MarshallingType.INSTANT) {
+            g.writeTree(writeValue(field, value)); // the node factory's decimal form, exactly as the tree has it
+        } else if (t == MarshallingType.SDK_POJO) {
+            stream(g, (SdkPojo) value);
+        } else if (t == MarshallingType.LIST) {
+            SdkField<?> member = field.getTrait(ListTrait.class).memberFieldInfo();
+            g.writeStartArray();
+            for (Object e : (Collection<?>) value) {
+                streamValue(g, member, e);
+            }
+            g.writeEndArray();
+        } else {
+            SdkField<?> valueField = field.getTrait(MapTrait.class).valueFieldInfo();
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                streamValue(g, valueField, e.getValue());
+            }
+            g.writeEndObject();
         }
     }
 

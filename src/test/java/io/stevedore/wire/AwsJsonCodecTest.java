@@ -19,6 +19,26 @@ class AwsJsonCodecTest {
     private final AwsJsonCodec codec = new AwsJsonCodec();
 
     @Test
+    void writeString_streamed_isTheTextOfTheTree() throws Exception {
+        Task task = Task.builder().taskArn("arn:aws:ecs:us-east-1:000000000000:task/c/abc").lastStatus("RUNNING")
+                .createdAt(Instant.ofEpochSecond(1_700_000_000L, 123_000_000)).startedAt(Instant.ofEpochSecond(5))
+                .cpu("256").memory("512").launchType(LaunchType.FARGATE).version(7L).enableExecuteCommand(false)
+                .containers(c -> c.name("app").exitCode(0).networkInterfaces(n -> n.privateIpv4Address("10.0.0.1")),
+                        c -> c.name("side"))
+                .overrides(o -> o.containerOverrides(c -> c.name("app").environment(e -> e.name("A").value("\"é\""))))
+                .tags(t -> t.key("k").value("v")).attributes(java.util.List.of()).build();
+        RegisterTaskDefinitionRequest withMap = RegisterTaskDefinitionRequest.builder().family("f")
+                .containerDefinitions(c -> c.name("a").dockerLabels(java.util.Map.of("x", "1"))
+                        .logConfiguration(l -> l.logDriver("awslogs").options(java.util.Map.of("k", "v"))))
+                .build();
+        for (software.amazon.awssdk.core.SdkPojo pojo : java.util.List.of(task, withMap, Task.builder().build())) {
+            assertThat(codec.writeString(pojo)).isEqualTo(codec.mapper().writeValueAsString(codec.write(pojo)));
+        }
+        assertThat(codec.writeString(task)).contains("\"createdAt\":1700000000.123", "\"startedAt\":5",
+                "\"attributes\":[]", "\"version\":7");
+    }
+
+    @Test
     void read_nestedStructuresListsAndMaps_populateSdkModel() {
         RunTaskRequest r = codec.read("""
                 {"cluster":"c1","count":3,"taskDefinition":"web:1",

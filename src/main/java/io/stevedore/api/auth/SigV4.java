@@ -21,18 +21,32 @@ public final class SigV4 {
     private SigV4() {
     }
 
-    /** Lower-case hex SHA-256 of {@code data}. */
-    public static String sha256Hex(byte[] data) {
+    /** One SHA-256 digest and one HMAC-SHA256 per thread: looking them up costs more than using them. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            return MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
+    });
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    });
+
+    /** Lower-case hex SHA-256 of {@code data}. */
+    public static String sha256Hex(byte[] data) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return HEX.formatHex(md.digest(data));
     }
 
     static byte[] hmac(byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
@@ -110,9 +124,22 @@ public final class SigV4 {
             if (sb.length() > 0) {
                 sb.append(',');
             }
-            sb.append(v.trim().replaceAll("\\s+", " "));
+            String t = v.trim();
+            sb.append(needsCollapse(t) ? t.replaceAll("\\s+", " ") : t);
         }
         return sb.toString();
+    }
+
+    /** Whether {@code s} holds whitespace other than single spaces (the regex is skipped for the common case). */
+    private static boolean needsCollapse(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c) && (c != ' ' || (i + 1 < s.length()
+                    && Character.isWhitespace(s.charAt(i + 1))))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** RFC 3986 encoding of everything but unreserved characters (and '/' unless {@code slash}). */

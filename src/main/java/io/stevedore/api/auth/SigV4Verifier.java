@@ -56,6 +56,7 @@ public final class SigV4Verifier {
     public record Verified(String accessKeyId, String region) {
     }
 
+    private static final java.util.regex.Pattern EIGHT_DIGITS = java.util.regex.Pattern.compile("\\d{8}");
     private static final java.util.regex.Pattern REGION_NAME = java.util.regex.Pattern.compile(
             "[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
@@ -81,10 +82,11 @@ public final class SigV4Verifier {
         Authorization auth = parse(header.strip());
         Instant signedAt = requestDate(request, header);
         checkSkew(signedAt);
-        if (!auth.date().equals(AMZ_DATE.format(signedAt).substring(0, 8))) {
+        String amzDate = AMZ_DATE.format(signedAt);
+        if (!auth.date().equals(amzDate.substring(0, 8))) {
             throw new AuthException(Kind.BAD_SIGNATURE, "Date in Credential scope does not match YYYYMMDD from"
                     + " ISO-8601 version of date from HTTP: '" + auth.date() + "' != '"
-                    + AMZ_DATE.format(signedAt).substring(0, 8) + "', from 'x-amz-date'.");
+                    + amzDate.substring(0, 8) + "', from 'x-amz-date'.");
         }
         if (!auth.service().equals(service)) {
             throw new AuthException(Kind.BAD_SIGNATURE, "Credential should be scoped to correct service: '"
@@ -119,7 +121,7 @@ public final class SigV4Verifier {
             }
         }
         String canonical = SigV4.canonicalRequest(request, auth.signedHeaders(), payloadHash);
-        String toSign = SigV4.stringToSign(AMZ_DATE.format(signedAt), auth.scope(), canonical);
+        String toSign = SigV4.stringToSign(amzDate, auth.scope(), canonical);
         String expected = SigV4.signature(signingKey(auth, secret), toSign);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 auth.signature().toLowerCase().getBytes(StandardCharsets.US_ASCII))) {
@@ -166,7 +168,7 @@ public final class SigV4Verifier {
         }
         String[] cred = parts.get("Credential").split("/", -1);
         if (cred.length != 5 || !"aws4_request".equals(cred[4]) || cred[0].isEmpty()
-                || !cred[1].matches("\\d{8}")) {
+                || !EIGHT_DIGITS.matcher(cred[1]).matches()) {
             throw new AuthException(Kind.INCOMPLETE, "Credential should be of the form"
                     + " '<accessKeyId>/<yyyyMMdd>/<region>/<service>/aws4_request', not '" + parts.get("Credential")
                     + "'.");
@@ -180,7 +182,8 @@ public final class SigV4Verifier {
         String amz = request.header("x-amz-date");
         try {
             if (amz != null) {
-                return AMZ_DATE.parse(amz.strip(), Instant::from);
+                Instant fast = basicDate(amz.strip());
+                return fast != null ? fast : AMZ_DATE.parse(amz.strip(), Instant::from);
             }
             String date = request.header("date");
             if (date != null) {
@@ -194,14 +197,41 @@ public final class SigV4Verifier {
                 + " 'X-Amz-Date' or a 'Date' header. Authorization=" + header);
     }
 
+    /**
+     * {@code yyyyMMdd'T'HHmmss'Z'} read without the formatter (every call carries one), or null when the text is
+     * not plainly that shape (the formatter then decides, with its error message).
+     */
+    static Instant basicDate(String s) {
+        if (s.length() != 16 || s.charAt(8) != 'T' || s.charAt(15) != 'Z') {
+            return null;
+        }
+        for (int i = 0; i < 15; i++) {
+            if (i != 8 && (s.charAt(i) < '0' || s.charAt(i) > '9')) {
+                return null;
+            }
+        }
+        int month = Integer.parseInt(s, 4, 6, 10);
+        int day = Integer.parseInt(s, 6, 8, 10);
+        int hour = Integer.parseInt(s, 9, 11, 10);
+        int minute = Integer.parseInt(s, 11, 13, 10);
+        int second = Integer.parseInt(s, 13, 15, 10);
+        int year = Integer.parseInt(s, 0, 4, 10);
+        if (year < 1 || month < 1 || month > 12 || day < 1 || day > java.time.YearMonth.of(year, month).lengthOfMonth()
+                || hour > 23 || minute > 59 || second > 59) {
+            return null;
+        }
+        return java.time.LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+    }
+
     private void checkSkew(Instant signedAt) {
         Instant now = clock.now();
-        String at = AMZ_DATE.format(signedAt);
         if (signedAt.isBefore(now.minus(MAX_SKEW))) {
+            String at = AMZ_DATE.format(signedAt);
             throw new AuthException(Kind.EXPIRED, "Signature expired: " + at + " is now earlier than "
                     + AMZ_DATE.format(now.minus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " - 15 min.)");
         }
         if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+            String at = AMZ_DATE.format(signedAt);
             throw new AuthException(Kind.EXPIRED, "Signature not yet current: " + at + " is still later than "
                     + AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " + 15 min.)");
         }

@@ -17,6 +17,34 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 /** The SigV4 computations against AWS's published example and the SDK's own signer. */
 class SigV4Test {
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"20261206T031500Z", "20240229T235959Z",
+            "20230231T000000Z", "20230101T240000Z", "20230101T000060Z", "2023010 T000000Z", "20230101T000000",
+            "20231301T000000Z", "00000101T000000Z"})
+    void basicDate_readsWhatTheFormatterReads(String text) {
+        Instant fast = SigV4Verifier.basicDate(text);
+        Instant formatter;
+        try {
+            formatter = SigV4Verifier.AMZ_DATE.parse(text, Instant::from);
+        } catch (java.time.DateTimeException e) {
+            formatter = null;
+        }
+        // the fast path answers only plain, valid dates; the rest go to the formatter (fast == null)
+        if (fast != null) {
+            assertThat(fast).isEqualTo(formatter);
+        } else {
+            assertThat(text).isNotIn("20261206T031500Z", "20240229T235959Z");
+        }
+    }
+
+    @Test
+    void canonicalHeaderValue_collapsesOnlyRunsOfWhitespace() {
+        assertThat(SigV4.canonicalHeaderValue(List.of("  a b  c\t d ", "x"))).isEqualTo("a b c d,x");
+        assertThat(SigV4.canonicalHeaderValue(List.of("application/x-amz-json-1.1"))).isEqualTo(
+                "application/x-amz-json-1.1");
+        assertThat(SigV4.canonicalHeaderValue(List.of("a\tb"))).isEqualTo("a b");
+    }
+
     @Test
     void signingKey_publishedExample_matches() {
         // The key-derivation example of the SigV4 documentation (IAM, us-east-1, 2015-08-30).
