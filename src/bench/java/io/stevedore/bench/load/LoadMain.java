@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  * test/test (by {@link #request}, cheaply: the generator shares the machine with the server it measures). Prints
  * one JSON object with the figures.
  *
- * <p>{@code --endpoint URL --seconds N --read-rate R --write-rate W --concurrency C --label NAME --subnet ID}
+ * <p>{@code --endpoint URL --seconds N --warmup N --read-rate R --write-rate W --concurrency C --label NAME
+ * --subnet ID}. {@code --warmup N} first runs the same schedule for N seconds and forgets its figures (a JVM server
+ * compiles its hot paths then; moto gets the same warm-up), so the figures are of the sustained load.
  */
 public final class LoadMain {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,11 +36,11 @@ public final class LoadMain {
     private final String host;
     private final LoadClient http;
     private final Semaphore slots;
-    private final Recorder reads = new Recorder();
-    private final Recorder writes = new Recorder();
+    private Recorder reads = new Recorder();
+    private Recorder writes = new Recorder();
     private final ConcurrentLinkedQueue<String> running = new ConcurrentLinkedQueue<>();
-    private final LongAdder notSent = new LongAdder();
-    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private LongAdder notSent = new LongAdder();
+    private Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final AtomicLong readSeq = new AtomicLong();
     private final AtomicLong writeSeq = new AtomicLong();
     private String taskDefinition;
@@ -279,6 +281,7 @@ public final class LoadMain {
     public static void main(String[] args) throws Exception {
         String endpoint = "http://127.0.0.1:8080";
         int seconds = 60;
+        int warmup = 0;
         double readRate = 2000;
         double writeRate = 200;
         int concurrency = 256;
@@ -289,6 +292,7 @@ public final class LoadMain {
             switch (args[i]) {
                 case "--endpoint" -> endpoint = args[++i];
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--read-rate" -> readRate = Double.parseDouble(args[++i]);
                 case "--write-rate" -> writeRate = Double.parseDouble(args[++i]);
                 case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
@@ -299,15 +303,15 @@ public final class LoadMain {
             }
         }
         try {
-            run(endpoint, seconds, readRate, writeRate, concurrency, label, subnet, securityGroup);
+            run(endpoint, seconds, warmup, readRate, writeRate, concurrency, label, subnet, securityGroup);
         } catch (Exception e) {
             e.printStackTrace();
             System.exit(1);
         }
     }
 
-    private static void run(String endpoint, int seconds, double readRate, double writeRate, int concurrency,
-                            String label, String subnet, String securityGroup) throws Exception {
+    private static void run(String endpoint, int seconds, int warmup, double readRate, double writeRate,
+                            int concurrency, String label, String subnet, String securityGroup) throws Exception {
         LoadMain load = new LoadMain(URI.create(endpoint), concurrency);
         load.concurrency = concurrency;
         if (subnet != null) {
@@ -315,10 +319,18 @@ public final class LoadMain {
         }
         load.securityGroup = securityGroup;
         load.setup();
+        if (warmup > 0) {
+            load.run(warmup, readRate, writeRate);
+            load.reads = new Recorder(); // calls in flight at the switch were drained by run: nothing crosses over
+            load.writes = new Recorder();
+            load.notSent = new LongAdder();
+            load.errors = new ConcurrentHashMap<>();
+        }
         load.run(seconds, readRate, writeRate);
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("label", label);
         out.put("seconds", seconds);
+        out.put("warmup_seconds", warmup);
         out.put("target_read_rate", readRate);
         out.put("target_write_rate", writeRate);
         out.put("concurrency", concurrency);

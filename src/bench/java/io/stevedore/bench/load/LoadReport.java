@@ -48,10 +48,13 @@ public final class LoadReport {
             s.line("").line("No run finished.");
         } else {
             JsonNode first = runs.get(0);
+            int warmup = first.path("warmup_seconds").asInt();
             s.line("- %d s open-loop, target %d reads/s + %d writes/s, at most %d in flight; the load generator in its "
-                            + "own JVM on the same machine", first.path("seconds").asInt(),
+                            + "own JVM on the same machine%s", first.path("seconds").asInt(),
                     first.path("target_read_rate").asInt(), first.path("target_write_rate").asInt(),
-                    first.path("concurrency").asInt());
+                    first.path("concurrency").asInt(), warmup == 0 ? "" : "; measured after " + warmup + " s of the "
+                            + "same load against each server (its figures not counted; the server CPU column counts "
+                            + "it)");
             s.line("");
             s.line("| Server | Reads ok/s | Read p50 ms | Read p99 ms | Writes ok/s | Write p50 ms | Write p99 ms "
                     + "| Errors | Not sent | Server CPU s |");
