@@ -19,6 +19,7 @@ import io.stevedore.api.ops.ServiceDeploymentOps;
 import io.stevedore.api.ops.ServiceOps;
 import io.stevedore.api.ops.TagOps;
 import io.stevedore.api.ops.TaskDefinitionOps;
+import io.stevedore.api.ops.StartTaskOps;
 import io.stevedore.api.ops.TaskOps;
 import io.stevedore.catalog.InstanceCatalog;
 import io.stevedore.cloud.simulated.SimulatedEc2;
@@ -143,6 +144,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new DaemonTaskDefinitionOps(ctx).register(api);
         new DaemonOps(ctx).register(api);
         new TaskOps(ctx, reconciler).register(api);
+        new StartTaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
         new ServiceDeploymentOps(ctx).register(api);
         new ContainerInstanceOps(ctx, reconciler).register(api);

@@ -314,4 +314,77 @@ class Ec2LaunchTypeApiTest {
         awaitStatus("ec2d", task, "STOPPED");
         assertThat(f.ecs.listContainerInstances(b -> b.cluster("ec2d")).containerInstanceArns()).isEmpty();
     }
+
+    @Test
+    void startTask_onChosenInstances_failuresPerInstance() {
+        f.ecs.createCluster(b -> b.clusterName("ec2st"));
+        launch("ec2st", "m5.large", 2);
+        List<ContainerInstance> cis = awaitInstances("ec2st", 2);
+        String a = cis.get(0).containerInstanceArn();
+        String b2 = cis.get(1).containerInstanceArn();
+        f.register(bridge("ec2fill", 256, 6000));
+        // fill the second instance's memory first, then ask for both
+        assertThat(f.ecs.startTask(b -> b.cluster("ec2st").taskDefinition("ec2fill").containerInstances(b2))
+                .failures()).isEmpty();
+        var r = f.ecs.startTask(b -> b.cluster("ec2st").taskDefinition("ec2fill").group("batch").startedBy("me")
+                .containerInstances(a.substring(a.lastIndexOf('/') + 1), b2, "0123456789abcdef0123456789abcdef")
+                .tags(t -> t.key("k").value("v")).enableECSManagedTags(true));
+        assertThat(r.tasks()).singleElement().satisfies(t -> {
+            assertThat(t.containerInstanceArn()).isEqualTo(a);
+            assertThat(t.group()).isEqualTo("batch");
+            assertThat(t.startedBy()).isEqualTo("me");
+            assertThat(t.launchTypeAsString()).isEqualTo("EC2");
+            assertThat(t.tags()).extracting(x -> x.key()).containsExactlyInAnyOrder("k", "aws:ecs:clusterName");
+        });
+        assertThat(r.failures()).extracting(Failure::arn, Failure::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(b2, "RESOURCE:MEMORY"),
+                org.assertj.core.groups.Tuple.tuple(f.plane.config().arnPrefix()
+                        + "container-instance/ec2st/0123456789abcdef0123456789abcdef", "MISSING"));
+        awaitStatus("ec2st", r.tasks().get(0).taskArn(), "RUNNING");
+    }
+
+    @Test
+    void startTask_errors() {
+        f.ecs.createCluster(b -> b.clusterName("ec2se"));
+        launch("ec2se", "m5.large", 1);
+        String ci = awaitInstances("ec2se", 1).get(0).containerInstanceArn();
+        f.register(bridge("ec2se", 128, 128));
+        List<String> eleven = java.util.stream.IntStream.range(0, 11).mapToObj(i -> ci).toList();
+        assertThatThrownBy(() -> f.ecs.startTask(b -> b.cluster("ec2se").taskDefinition("ec2se")
+                .containerInstances(eleven))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("at most 10");
+        assertThatThrownBy(() -> f.ecs.startTask(b -> b.cluster("ec2se").taskDefinition("ec2se")))
+                .isInstanceOf(InvalidParameterException.class);
+        assertThatThrownBy(() -> f.ecs.startTask(b -> b.cluster("ec2se").taskDefinition("nope:1")
+                .containerInstances(ci))).isInstanceOf(InvalidParameterException.class);
+        f.register(EcsServerFixture.nginx("ec2seMi"));
+        assertThatThrownBy(() -> f.ecs.startTask(b -> b.cluster("ec2se").taskDefinition("ec2seMi")
+                .containerInstances(ci))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("Network Configuration must be provided");
+        assertThatThrownBy(() -> f.ecs.startTask(b -> b.cluster("nocluster").taskDefinition("ec2se")
+                .containerInstances(ci))).isInstanceOf(software.amazon.awssdk.services.ecs.model
+                .ClusterNotFoundException.class);
+    }
+
+    @Test
+    void registerContainerInstance_identityDocumentOfAUserInstance_registersItThere() {
+        f.ecs.createCluster(b -> b.clusterName("ec2r"));
+        String id = ec2.runInstances(b -> b.imageId(AMI).instanceType("m5.large").minCount(1).maxCount(1))
+                .instances().get(0).instanceId(); // no user data: its agent joins no cluster by itself
+        String doc = "{\"instanceId\":\"" + id + "\",\"region\":\"us-east-1\",\"instanceType\":\"m5.large\"}";
+        DaemonApiTest.eventually(() -> assertThat(ec2.describeInstances(b -> b.instanceIds(id)).reservations().get(0)
+                .instances().get(0).state().nameAsString()).isEqualTo("running"));
+        assertThat(f.ecs.listContainerInstances(b -> b.cluster("ec2r")).containerInstanceArns()).isEmpty();
+        ContainerInstance ci = f.ecs.registerContainerInstance(b -> b.cluster("ec2r").instanceIdentityDocument(doc)
+                .attributes(Attribute.builder().name("team").value("a").build())).containerInstance();
+        assertThat(ci.ec2InstanceId()).isEqualTo(id);
+        assertThat(ci.status()).isEqualTo("ACTIVE");
+        assertThat(ci.attributes()).extracting(Attribute::name).contains("team", "ecs.instance-type");
+        assertThat(f.ecs.registerContainerInstance(b -> b.cluster("ec2r").instanceIdentityDocument(doc))
+                .containerInstance().containerInstanceArn()).isEqualTo(ci.containerInstanceArn());
+        f.register(bridge("ec2reg", 128, 128));
+        assertThat(f.ecs.runTask(b -> b.cluster("ec2r").taskDefinition("ec2reg").launchType("EC2")
+                .placementConstraints(c -> c.type("memberOf").expression("attribute:team == a"))).failures())
+                .isEmpty();
+    }
 }

@@ -119,8 +119,10 @@ public final class AgentOps {
         } else if (ci == null) {
             ci = external(c, r.totalResources());
         }
-        AgentInstance ai = ctx.state().agents.get(ci.containerInstanceArn()).orElseThrow();
-        ctx.state().agents.put(ai.containerInstanceArn(), ai.polled(ctx.now().toEpochMilli()));
+        AgentInstance ai = ctx.state().agents.get(ci.containerInstanceArn()).orElse(null);
+        if (ai != null) { // a user's EC2 instance has none: its tasks run in the simulated way
+            ctx.state().agents.put(ai.containerInstanceArn(), ai.polled(ctx.now().toEpochMilli()));
+        }
         ContainerInstance.Builder b = ci.toBuilder().agentConnected(true).version(ci.version() + 1)
                 .attributes(attributes(ci, r.attributes()));
         if (r.versionInfo() != null) {
@@ -149,6 +151,10 @@ public final class AgentOps {
         String region = doc.path("region").asText(ctx.config().region());
         require(ctx.config().region().equals(region), "The instance identity document is for region " + region
                 + ", not " + ctx.config().region() + ".");
+        if (ctx.cloud().userLaunch(instanceId).isPresent()) { // an instance the user launched: EC2 launch type
+            return reconciler.ec2Agents().registerNow(c, instanceId).orElseThrow(() -> Errors.client("Instance "
+                    + instanceId + " is not running; start it and retry the registration."));
+        }
         ManagedInstance mi = ctx.state().instances.get(instanceId).orElseThrow(() -> Errors.invalid("Instance "
                 + instanceId + " is not a Managed Instance of this account in " + region + ": Stevedore runs"
                 + " agents on its own Managed Instances, or on external instances (register without an instance"

@@ -158,7 +158,7 @@ public final class TaskOps {
         return io.stevedore.control.tasks.ProviderChoice.choose(targets.named(), current);
     }
 
-    private static void overrides(TaskDefinition td, RunTaskRequest r) {
+    static void overrides(TaskDefinition td, RunTaskRequest r) {
         if (r.overrides() == null) {
             return;
         }
