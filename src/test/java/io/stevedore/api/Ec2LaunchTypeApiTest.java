@@ -387,4 +387,97 @@ class Ec2LaunchTypeApiTest {
                 .placementConstraints(c -> c.type("memberOf").expression("attribute:team == a"))).failures())
                 .isEmpty();
     }
+
+    /** The service's tasks not STOPPED, by container instance. */
+    static Map<String, Long> tasksByInstance(String cluster, String service) {
+        List<String> arns = f.ecs.listTasks(b -> b.cluster(cluster).serviceName(service)).taskArns();
+        if (arns.isEmpty()) {
+            return Map.of();
+        }
+        return f.ecs.describeTasks(b -> b.cluster(cluster).tasks(arns)).tasks().stream()
+                .filter(t -> "RUNNING".equals(t.lastStatus()))
+                .collect(Collectors.groupingBy(Task::containerInstanceArn, Collectors.counting()));
+    }
+
+    @Test
+    void daemonService_oneTaskPerInstance_andANewInstanceGetsItsTask() {
+        f.ecs.createCluster(b -> b.clusterName("ec2dm"));
+        launch("ec2dm", "m5.large", 2);
+        List<ContainerInstance> cis = awaitInstances("ec2dm", 2);
+        f.register(bridge("ec2agent", 128, 128));
+        var created = f.ecs.createService(b -> b.cluster("ec2dm").serviceName("logs").taskDefinition("ec2agent")
+                .schedulingStrategy("DAEMON").launchType("EC2")).service();
+        assertThat(created.schedulingStrategyAsString()).isEqualTo("DAEMON");
+        assertThat(created.deploymentConfiguration().minimumHealthyPercent()).isZero();
+        DaemonApiTest.eventually(() -> assertThat(tasksByInstance("ec2dm", "logs")).containsOnlyKeys(cis.stream()
+                .map(ContainerInstance::containerInstanceArn).toList()).allSatisfy((k, v) -> assertThat(v)
+                .isEqualTo(1L)));
+        DaemonApiTest.eventually(() -> assertThat(f.ecs.describeServices(b -> b.cluster("ec2dm").services("logs"))
+                .services().get(0)).satisfies(sv -> {
+                    assertThat(sv.desiredCount()).isEqualTo(2);
+                    assertThat(sv.runningCount()).isEqualTo(2);
+                }));
+        String added = launch("ec2dm", "t3.medium", 1).get(0);
+        awaitInstances("ec2dm", 3);
+        DaemonApiTest.eventually(() -> assertThat(tasksByInstance("ec2dm", "logs")).hasSize(3)
+                .allSatisfy((k, v) -> assertThat(v).isEqualTo(1L)));
+        DaemonApiTest.eventually(() -> assertThat(f.ecs.describeServices(b -> b.cluster("ec2dm").services("logs"))
+                .services().get(0).desiredCount()).isEqualTo(3));
+        ec2.terminateInstances(b -> b.instanceIds(added));
+        DaemonApiTest.eventually(() -> assertThat(f.ecs.describeServices(b -> b.cluster("ec2dm").services("logs"))
+                .services().get(0).desiredCount()).isEqualTo(2));
+        assertThat(tasksByInstance("ec2dm", "logs")).hasSize(2);
+    }
+
+    @Test
+    void daemonService_placementConstraint_onlyMatchingInstances_andANewRevisionReplacesEachTask() {
+        f.ecs.createCluster(b -> b.clusterName("ec2dc"));
+        launch("ec2dc", "m5.large", 3);
+        List<ContainerInstance> cis = awaitInstances("ec2dc", 3);
+        String tagged = cis.get(2).containerInstanceArn();
+        f.ecs.putAttributes(b -> b.cluster("ec2dc").attributes(Attribute.builder().name("role").value("edge")
+                .targetId(tagged).build()));
+        String v1 = f.register(bridge("ec2edge", 128, 128)).taskDefinitionArn();
+        f.ecs.createService(b -> b.cluster("ec2dc").serviceName("edge").taskDefinition(v1)
+                .schedulingStrategy("DAEMON").launchType("EC2")
+                .placementConstraints(c -> c.type("memberOf").expression("attribute:role == edge")));
+        DaemonApiTest.eventually(() -> assertThat(tasksByInstance("ec2dc", "edge")).containsOnlyKeys(tagged));
+        String v2 = f.register(bridge("ec2edge", 256, 128)).taskDefinitionArn();
+        f.ecs.updateService(b -> b.cluster("ec2dc").service("edge").taskDefinition(v2));
+        DaemonApiTest.eventually(() -> {
+            List<String> arns = f.ecs.listTasks(b -> b.cluster("ec2dc").serviceName("edge")).taskArns();
+            assertThat(arns).isNotEmpty();
+            assertThat(f.ecs.describeTasks(b -> b.cluster("ec2dc").tasks(arns)).tasks()).singleElement()
+                    .satisfies(t -> {
+                        assertThat(t.taskDefinitionArn()).isEqualTo(v2);
+                        assertThat(t.lastStatus()).isEqualTo("RUNNING");
+                        assertThat(t.containerInstanceArn()).isEqualTo(tagged);
+                    });
+        });
+    }
+
+    @Test
+    void daemonService_errors() {
+        f.ecs.createCluster(b -> b.clusterName("ec2de"));
+        f.register(bridge("ec2de", 128, 128));
+        assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("ec2de").serviceName("d").taskDefinition("ec2de")
+                .schedulingStrategy("DAEMON").desiredCount(2))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("does not support a desired count");
+        assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("ec2de").serviceName("d").taskDefinition("ec2de")
+                .schedulingStrategy("DAEMON").placementStrategy(p -> p.type("spread").field("instanceId"))))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("does not support placement"
+                        + " strategies");
+        f.miCluster("ec2demi");
+        f.register(EcsServerFixture.nginx("ec2demi"));
+        assertThatThrownBy(() -> f.ecs.createService(b -> b.cluster("ec2demi").serviceName("d")
+                .taskDefinition("ec2demi").schedulingStrategy("DAEMON").networkConfiguration(f.awsvpc())))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("Specifying a capacity provider"
+                        + " strategy is not supported");
+        f.ecs.createService(b -> b.cluster("ec2de").serviceName("d").taskDefinition("ec2de")
+                .schedulingStrategy("DAEMON"));
+        assertThatThrownBy(() -> f.ecs.updateService(b -> b.cluster("ec2de").service("d").desiredCount(3)))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("desired count");
+        assertThat(f.ecs.deleteService(b -> b.cluster("ec2de").service("d")).service().status())
+                .isEqualTo("DRAINING");
+    }
 }

@@ -7,7 +7,12 @@ import io.stevedore.control.state.Context;
 import io.stevedore.control.state.Ec2Registration;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.TaskRuntime;
+import io.stevedore.control.state.PlacementRules;
+import io.stevedore.control.tasks.DaemonPlacement;
 import io.stevedore.control.tasks.TaskStarter;
+import io.stevedore.placement.MemberOfFilter;
+import io.stevedore.placement.PlacementConstraint;
+import software.amazon.awssdk.services.ecs.model.Service;
 import io.stevedore.ecs.Statuses;
 import io.stevedore.placement.ClusterSnapshot;
 import io.stevedore.placement.InstanceStatus;
@@ -43,7 +48,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * …); a cluster without any EC2 container instance answers {@link #NO_INSTANCES}. A placed task starts at once, as
  * on a registered Managed Instance ({@link TaskStarter#start}).
  */
-public final class Ec2Placement {
+public final class Ec2Placement implements DaemonPlacement {
     /** ECS's RunTask failure when a cluster has no container instance for the launch type. */
     public static final String NO_INSTANCES = "No Container Instances were found in your cluster.";
     /** The ports the ECS agent reserves on every instance (SSH, Docker, the agent's own). */
@@ -120,6 +125,48 @@ public final class Ec2Placement {
     /** Places a waiting task (the tick's placement stage); the failure reason when none fits. */
     public String place(Task t, TaskRuntime rt) {
         Choice c = choose(t, rt);
+        if (c.containerInstanceArn() == null) {
+            return c.failure();
+        }
+        assign(t, rt, c.containerInstanceArn());
+        return null;
+    }
+
+    @Override
+    public List<String> eligible(Service s, TaskDefinition td) {
+        TaskDemand demand = Ec2Demand.of(td, null);
+        List<PlacementConstraint> constraints;
+        try {
+            constraints = PlacementRules.of(s.placementConstraints(), List.of())
+                    .placementConstraints(td.placementConstraints());
+        } catch (PlacementValidationException e) {
+            return List.of();
+        }
+        PlacementRequest request = new PlacementRequest("service:" + s.serviceName(), demand, Set.of(), constraints,
+                List.of(), 0L);
+        boolean anyArchitecture = Ec2Demand.architecture(td).isEmpty();
+        List<InstanceView> views = new ArrayList<>();
+        for (Ec2Registration reg : ctx.state().ec2Registrations.values(r -> !r.deregistered()
+                && r.clusterArn().equals(s.clusterArn()))) {
+            view(reg, anyArchitecture ? demand.architecture() : null).ifPresent(views::add);
+        }
+        ClusterSnapshot snapshot = ClusterSnapshot.of(views);
+        PlanState plan = snapshot.newPlan();
+        MemberOfFilter memberOf = new MemberOfFilter();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < snapshot.size(); i++) {
+            InstanceView v = snapshot.instance(i);
+            if (v.status() == InstanceStatus.ACTIVE && v.agentConnected()
+                    && v.architecture() == demand.architecture() && memberOf.check(plan, i, request) == null) {
+                out.add(v.containerInstanceId());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String placeOn(Task t, TaskRuntime rt, String containerInstanceArn) {
+        Choice c = choose(t, rt, Set.of(containerInstanceArn));
         if (c.containerInstanceArn() == null) {
             return c.failure();
         }

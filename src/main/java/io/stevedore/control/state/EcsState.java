@@ -123,6 +123,8 @@ public final class EcsState {
     public final Table<Ec2Registration> ec2Registrations;
     /** The same by container instance ARN. */
     public final Index<Ec2Registration, String> ec2ByContainerInstance;
+    /** Services with the DAEMON scheduling strategy, by cluster ARN. */
+    public final Index<Service, String> daemonServicesByCluster;
     /** What changed, typed: the one change-tracking mechanism of the control plane. */
     public final ChangeFeed feed;
     private final Table<Sequence> sequences;
@@ -208,6 +210,8 @@ public final class EcsState {
         this.agentsByInstance = agents.index(AgentInstance::instanceId);
         this.ec2Registrations = db.table(RowKind.EC2_REGISTRATION.table(), new JsonCodec<>(Ec2Registration.class));
         this.ec2ByContainerInstance = ec2Registrations.index(Ec2Registration::containerInstanceArn);
+        this.daemonServicesByCluster = services.index(s -> "DAEMON".equals(s.schedulingStrategyAsString())
+                ? s.clusterArn() : null);
         this.feed = new ChangeFeed(this);
     }
 
