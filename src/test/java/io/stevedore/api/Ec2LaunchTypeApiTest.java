@@ -480,4 +480,24 @@ class Ec2LaunchTypeApiTest {
         assertThat(f.ecs.deleteService(b -> b.cluster("ec2de").service("d")).service().status())
                 .isEqualTo("DRAINING");
     }
+
+    @Test
+    void replicaServiceEc2_spreadsOverTheInstances_andWaitsWhenNothingFits() {
+        f.ecs.createCluster(b -> b.clusterName("ec2rs"));
+        launch("ec2rs", "m5.large", 2);
+        List<ContainerInstance> cis = awaitInstances("ec2rs", 2);
+        f.register(bridge("ec2rs", 512, 512));
+        f.ecs.createService(b -> b.cluster("ec2rs").serviceName("web").taskDefinition("ec2rs").desiredCount(4)
+                .launchType("EC2").placementStrategy(p -> p.type("spread").field("instanceId")));
+        f.waiter.waitUntilServicesStable(b -> b.cluster("ec2rs").services("web"));
+        assertThat(tasksByInstance("ec2rs", "web")).containsOnlyKeys(cis.stream()
+                .map(ContainerInstance::containerInstanceArn).toList()).allSatisfy((k, v) -> assertThat(v)
+                .isEqualTo(2L));
+        f.register(bridge("ec2rsbig", 512, 60_000));
+        f.ecs.createService(b -> b.cluster("ec2rs").serviceName("big").taskDefinition("ec2rsbig").desiredCount(1)
+                .launchType("EC2"));
+        DaemonApiTest.eventually(() -> assertThat(f.ecs.describeServices(b -> b.cluster("ec2rs").services("big"))
+                .services().get(0).events()).anySatisfy(e -> assertThat(e.message())
+                .contains("was unable to place a task").contains("RESOURCE:MEMORY")));
+    }
 }
