@@ -500,4 +500,30 @@ class Ec2LaunchTypeApiTest {
                 .services().get(0).events()).anySatisfy(e -> assertThat(e.message())
                 .contains("was unable to place a task").contains("RESOURCE:MEMORY")));
     }
+
+    @Test
+    void drainingAnEc2Instance_movesReplicaTasks_andStopsItsDaemonTask() {
+        f.ecs.createCluster(b -> b.clusterName("ec2dr"));
+        launch("ec2dr", "m5.large", 2);
+        List<ContainerInstance> cis = awaitInstances("ec2dr", 2);
+        String drained = cis.get(0).containerInstanceArn();
+        String kept = cis.get(1).containerInstanceArn();
+        f.register(bridge("ec2drweb", 256, 256));
+        f.register(bridge("ec2drlog", 128, 128));
+        f.ecs.createService(b -> b.cluster("ec2dr").serviceName("web").taskDefinition("ec2drweb").desiredCount(2)
+                .launchType("EC2").placementStrategy(p -> p.type("spread").field("instanceId")));
+        f.ecs.createService(b -> b.cluster("ec2dr").serviceName("log").taskDefinition("ec2drlog")
+                .schedulingStrategy("DAEMON").launchType("EC2"));
+        DaemonApiTest.eventually(() -> {
+            assertThat(tasksByInstance("ec2dr", "web")).containsOnlyKeys(drained, kept);
+            assertThat(tasksByInstance("ec2dr", "log")).containsOnlyKeys(drained, kept);
+        });
+        f.ecs.updateContainerInstancesState(b -> b.cluster("ec2dr").containerInstances(drained).status("DRAINING"));
+        DaemonApiTest.eventually(() -> {
+            assertThat(tasksByInstance("ec2dr", "web")).containsOnlyKeys(kept).containsEntry(kept, 2L);
+            assertThat(tasksByInstance("ec2dr", "log")).containsOnlyKeys(kept);
+            assertThat(f.ecs.describeServices(b -> b.cluster("ec2dr").services("log")).services().get(0)
+                    .desiredCount()).isEqualTo(1);
+        });
+    }
 }
