@@ -184,7 +184,8 @@ public final class Ec2QueryApi {
         Page<Instance> page = Page.of(matching, r, ids.isEmpty() ? 1000 : Integer.MAX_VALUE);
         Ec2Xml x = new Ec2Xml().open("reservationSet");
         for (Instance i : page.items()) {
-            x.open("item").el("reservationId", cloud.userLaunch(i.id()).map(io.stevedore.cloud.UserLaunch::reservationId)
+            x.open("item").el("reservationId", cloud.userLaunch(i.id())
+                            .map(io.stevedore.cloud.UserLaunch::reservationId)
                             .orElse("r-" + i.id().substring(2))).el("ownerId", accountId)
                     .raw("<groupSet/>").open("instancesSet");
             instance(x, i);

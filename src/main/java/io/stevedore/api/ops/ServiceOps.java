@@ -172,7 +172,8 @@ public final class ServiceOps {
                 .deployments(List.of(newDeployment(td, targets, r.networkConfiguration(), desiredCount)))
                 .roleArn(r.role()).createdAt(ctx.now()).placementConstraints(r.placementConstraints())
                 .placementStrategy(r.placementStrategy()).networkConfiguration(r.networkConfiguration())
-                .healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds()).schedulingStrategy(daemon ? "DAEMON" : "REPLICA")
+                .healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds())
+                .schedulingStrategy(daemon ? "DAEMON" : "REPLICA")
                 .deploymentController(DeploymentController.builder().type("ECS").build())
                 .createdBy("arn:aws:iam::" + ctx.config().accountId() + ":root")
                 .enableECSManagedTags(Boolean.TRUE.equals(r.enableECSManagedTags()))
@@ -288,7 +289,8 @@ public final class ServiceOps {
     DeleteServiceResponse delete(DeleteServiceRequest r) {
         Cluster cluster = ctx.cluster(r.cluster());
         Service s = active(cluster, r.service());
-        if (s.desiredCount() > 0 && !Boolean.TRUE.equals(r.force()) && !"DAEMON".equals(s.schedulingStrategyAsString())) {
+        if (s.desiredCount() > 0 && !Boolean.TRUE.equals(r.force())
+                && !"DAEMON".equals(s.schedulingStrategyAsString())) { // a daemon service is deleted as it runs
             throw Errors.invalid("The service cannot be stopped while it is scaled above 0.");
         }
         Service u = s.toBuilder().status(Statuses.SERVICE_DRAINING).desiredCount(0).build();

@@ -98,7 +98,8 @@ public final class Ec2Placement implements DaemonPlacement {
         boolean anyArchitecture = Ec2Demand.architecture(td).isEmpty();
         List<InstanceView> views = new ArrayList<>();
         for (Ec2Registration reg : ctx.state().ec2Registrations.values(r -> !r.deregistered()
-                && r.clusterArn().equals(t.clusterArn()) && (only == null || only.contains(r.containerInstanceArn())))) {
+                && r.clusterArn().equals(t.clusterArn())
+                && (only == null || only.contains(r.containerInstanceArn())))) {
             view(reg, anyArchitecture ? demand.architecture() : null).ifPresent(views::add);
         }
         if (views.isEmpty()) {
