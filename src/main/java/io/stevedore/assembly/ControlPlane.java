@@ -19,6 +19,7 @@ import io.stevedore.api.ops.ServiceDeploymentOps;
 import io.stevedore.api.ops.ServiceOps;
 import io.stevedore.api.ops.TagOps;
 import io.stevedore.api.ops.TaskDefinitionOps;
+import io.stevedore.api.ops.StartTaskOps;
 import io.stevedore.api.ops.TaskOps;
 import io.stevedore.api.ops.TaskSetOps;
 import io.stevedore.catalog.InstanceCatalog;
@@ -144,6 +145,7 @@ public final class ControlPlane implements Backend, AutoCloseable {
         new DaemonTaskDefinitionOps(ctx).register(api);
         new DaemonOps(ctx).register(api);
         new TaskOps(ctx, reconciler).register(api);
+        new StartTaskOps(ctx, reconciler).register(api);
         new ServiceOps(ctx).register(api);
         new ServiceDeploymentOps(ctx).register(api);
         new TaskSetOps(ctx).register(api);

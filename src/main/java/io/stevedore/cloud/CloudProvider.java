@@ -87,4 +87,36 @@ public interface CloudProvider {
     default String newEventWindowId() {
         throw new CloudException(CloudException.Reason.INVALID_REQUEST, "this cloud keeps no event windows");
     }
+
+    // ---- instances a user launches through EC2's API (no capacity provider manages them) -----------------------
+
+    /**
+     * Launches {@code count} instances of one type for a user (EC2's RunInstances), all {@code pending}, recording
+     * each one's {@link UserLaunch}; {@link CloudException} (INSUFFICIENT_CAPACITY, NOT_FOUND) as {@link #launch}.
+     * By default refused: the provider runs only the instances Stevedore launches itself.
+     */
+    default List<Instance> runUserInstances(String instanceType, String subnetId, int count,
+                                            java.util.Map<String, String> tags, UserLaunch template) {
+        throw new CloudException(CloudException.Reason.INVALID_REQUEST, "this cloud provider runs no user instances");
+    }
+
+    /** The launch record of an instance a user launched, or empty for one Stevedore launched (a managed one). */
+    default Optional<UserLaunch> userLaunch(String instanceId) {
+        return Optional.empty();
+    }
+
+    /** Every instance a user launched (terminated ones included while the provider keeps them), id order. */
+    default List<UserLaunch> userLaunches() {
+        return List.of();
+    }
+
+    /** Stops a user's running instance ({@code stopped}); a stopped one stays so. Returns the instance now. */
+    default Instance stopUserInstance(String instanceId) {
+        throw new CloudException(CloudException.Reason.INVALID_REQUEST, "this cloud provider runs no user instances");
+    }
+
+    /** Starts a user's stopped instance again ({@code pending}, new launch time); a running one stays so. */
+    default Instance startUserInstance(String instanceId) {
+        throw new CloudException(CloudException.Reason.INVALID_REQUEST, "this cloud provider runs no user instances");
+    }
 }

@@ -1,6 +1,7 @@
 package io.stevedore.control;
 
 import io.stevedore.control.agents.ExternalPlacement;
+import io.stevedore.control.ec2.Ec2Placement;
 import io.stevedore.control.fleet.InstanceQuota;
 import io.stevedore.control.fleet.Launcher;
 import io.stevedore.control.scheduling.Scheduler;
@@ -51,10 +52,13 @@ final class PlaceTasks {
     private final TaskLifecycle lifecycle;
     private final ServiceController services;
     private final ExternalPlacement external;
+    private final Ec2Placement ec2;
 
     PlaceTasks(Context ctx, SchedulingInputs inputs, SchedulerView view, Scheduler scheduler, TaskStarter starter,
-               Launcher launcher, TaskLifecycle lifecycle, ServiceController services, ExternalPlacement external) {
+               Launcher launcher, TaskLifecycle lifecycle, ServiceController services, ExternalPlacement external,
+               Ec2Placement ec2) {
         this.external = external;
+        this.ec2 = ec2;
         this.ctx = ctx;
         this.inputs = inputs;
         this.view = view;
@@ -90,8 +94,15 @@ final class PlaceTasks {
                 }
                 continue;
             }
+            if (Ec2Placement.handles(t)) { // EC2 launch type: users' EC2 container instances
+                String refused = ec2.place(t, rt);
+                if (refused != null) {
+                    unplaced(t, refused.endsWith(".") ? refused.substring(0, refused.length() - 1) : refused);
+                }
+                continue;
+            }
             if (providerName == null && t.launchType() != LaunchType.FARGATE) {
-                continue; // EC2 launch type: Stevedore registers no self-managed EC2 container instances
+                continue;
             }
             if (providerName == null || providerName.startsWith(CapacityProviderType.FARGATE.toString())) {
                 starter.startServerless(t, rt);

@@ -1,6 +1,8 @@
 package io.stevedore.control;
 
 import io.stevedore.control.daemons.DaemonController;
+import io.stevedore.control.ec2.Ec2Agents;
+import io.stevedore.control.ec2.Ec2Placement;
 import io.stevedore.control.agents.Agents;
 import io.stevedore.control.agents.ExternalPlacement;
 import io.stevedore.control.events.EventRing;
@@ -50,6 +52,8 @@ public final class Reconciler {
     private final Agents agents;
     private final ExternalPlacement external;
     private final RegisterBootedInstances booted;
+    private final Ec2Agents ec2Agents;
+    private final Ec2Placement ec2Placement;
     static final String AUTO_SCALING_STAGE = "service auto scaling";
     private final List<Stage> stages;
 
@@ -74,8 +78,11 @@ public final class Reconciler {
         this.agents = new Agents(ctx);
         this.booted = new RegisterBootedInstances(ctx, starter, agents);
         this.external = new ExternalPlacement(ctx, starter);
+        this.ec2Agents = new Ec2Agents(ctx, lifecycle);
+        this.ec2Placement = new Ec2Placement(ctx, starter);
+        services.daemonPlacement(ec2Placement); // DAEMON services place on users' EC2 container instances
         PlaceTasks placement = new PlaceTasks(ctx, inputs, view, new Scheduler(), starter,
-                new Launcher(ctx, fleet.backoffs()), lifecycle, services, external);
+                new Launcher(ctx, fleet.backoffs()), lifecycle, services, external, ec2Placement);
         PurgeStoppedTasks purge = new PurgeStoppedTasks(ctx);
         DaemonController daemons = new DaemonController(ctx, factory, starter, lifecycle, d);
         this.autoScaling = new ServiceAutoScaling(ctx, new MetricStore(ctx.config().speed()));
@@ -83,6 +90,7 @@ public final class Reconciler {
                 new Stage("register booted instances", () -> {
                     booted.run();
                     agents.watch(); // and the agents of agent-backed instances: heartbeats, lost agents
+                    ec2Agents.run(); // and the emulated ECS agents of users' EC2 instances (launch type EC2)
                 }),
                 new Stage(AUTO_SCALING_STAGE, autoScaling::run),
                 new Stage("service scheduler", services::reconcile),
@@ -176,6 +184,16 @@ public final class Reconciler {
     /** The agents of agent-backed container instances (docs/execution.md). */
     public Agents agents() {
         return agents;
+    }
+
+    /** The emulated ECS agents of users' EC2 instances (launch type EC2). */
+    public Ec2Agents ec2Agents() {
+        return ec2Agents;
+    }
+
+    /** Placement of EC2 launch-type tasks on users' EC2 instances (RunTask and StartTask place them at once). */
+    public Ec2Placement ec2Placement() {
+        return ec2Placement;
     }
 
     /** Placement of EXTERNAL launch-type tasks (RunTask places them at once, as ECS does). */

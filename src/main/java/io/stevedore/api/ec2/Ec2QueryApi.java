@@ -40,6 +40,8 @@ public final class Ec2QueryApi {
     private final InstanceCatalog catalog;
     private final String accountId;
     private final java.util.function.Predicate<String> offered;
+    /** RunInstances and the state changes of the instances users launch. */
+    private final UserInstanceActions users;
 
     public Ec2QueryApi(CloudProvider cloud, InstanceCatalog catalog, String accountId) {
         this(cloud, catalog, accountId, type -> true);
@@ -55,6 +57,7 @@ public final class Ec2QueryApi {
         this.catalog = catalog;
         this.accountId = accountId;
         this.offered = offered;
+        this.users = new UserInstanceActions(cloud, catalog, offered);
     }
 
     public Response handle(Ec2QueryRequest request) {
@@ -80,8 +83,8 @@ public final class Ec2QueryApi {
                 case "CreateInstanceEventWindow", "AssociateInstanceEventWindow", "DisassociateInstanceEventWindow",
                      "DescribeInstanceEventWindows", "ModifyInstanceEventWindow", "DeleteInstanceEventWindow" ->
                         new Ec2EventWindows(cloud).handle(action, request);
-                case "RunInstances" -> throw new Ec2Exception("UnsupportedOperation", "Stevedore's simulated EC2 only"
-                        + " runs instances that ECS Managed Instances launches; create a capacity provider instead.");
+                case "RunInstances" -> runInstances(request);
+                case "TerminateInstances", "StopInstances", "StartInstances" -> stateChanges(action, request);
                 case "" -> throw new Ec2Exception("MissingAction", "The request must contain the parameter Action.");
                 default -> {
                     if (MUTATING_INSTANCE_ACTIONS.contains(action)) {
@@ -95,7 +98,7 @@ public final class Ec2QueryApi {
                     + "<requestId>" + requestId + "</requestId>" + body + "</" + action + "Response>";
             return new Response(200, xml);
         } catch (Ec2Exception e) {
-            return error(400, e.code(), e.getMessage(), requestId);
+            return error("DryRunOperation".equals(e.code()) ? 412 : 400, e.code(), e.getMessage(), requestId);
         }
     }
 
@@ -140,6 +143,33 @@ public final class Ec2QueryApi {
                 + " capacity provider settings).");
     }
 
+    // ---- instances a user launches (RunInstances, TerminateInstances, StopInstances, StartInstances) ---------
+
+    private Ec2Xml runInstances(Ec2QueryRequest r) {
+        List<Instance> launched = users.run(r);
+        String reservation = cloud.userLaunch(launched.get(0).id()).map(io.stevedore.cloud.UserLaunch::reservationId)
+                .orElse("r-" + launched.get(0).id().substring(2));
+        Ec2Xml x = new Ec2Xml().el("reservationId", reservation).el("ownerId", accountId).raw("<groupSet/>")
+                .open("instancesSet");
+        for (Instance i : launched) {
+            instance(x, i);
+        }
+        return x.close("instancesSet");
+    }
+
+    private Ec2Xml stateChanges(String action, Ec2QueryRequest r) {
+        List<UserInstanceActions.Change> changes = users.change(action, r, a -> refuseManaged(a, r));
+        Ec2Xml x = new Ec2Xml().open("instancesSet");
+        for (UserInstanceActions.Change c : changes) {
+            x.open("item").el("instanceId", c.instanceId())
+                    .open("currentState").el("code", stateCode(c.current())).el("name", c.current())
+                    .close("currentState")
+                    .open("previousState").el("code", stateCode(c.previous())).el("name", c.previous())
+                    .close("previousState").close("item");
+        }
+        return x.close("instancesSet");
+    }
+
     // ---- DescribeInstances ------------------------------------------------------------------------------------
 
     private Ec2Xml describeInstances(Ec2QueryRequest r) {
@@ -159,7 +189,9 @@ public final class Ec2QueryApi {
         Page<Instance> page = Page.of(matching, r, ids.isEmpty() ? 1000 : Integer.MAX_VALUE);
         Ec2Xml x = new Ec2Xml().open("reservationSet");
         for (Instance i : page.items()) {
-            x.open("item").el("reservationId", "r-" + i.id().substring(2)).el("ownerId", accountId)
+            x.open("item").el("reservationId", cloud.userLaunch(i.id())
+                            .map(io.stevedore.cloud.UserLaunch::reservationId)
+                            .orElse("r-" + i.id().substring(2))).el("ownerId", accountId)
                     .raw("<groupSet/>").open("instancesSet");
             instance(x, i);
             x.close("instancesSet").close("item");
@@ -172,7 +204,8 @@ public final class Ec2QueryApi {
     private void instance(Ec2Xml x, Instance i) {
         Optional<InstanceType> type = catalog.find(i.instanceType());
         String vpc = cloud.subnet(i.subnetId()).map(Network.Subnet::vpcId).orElse(null);
-        x.open("item").el("instanceId", i.id()).el("imageId", MANAGED_AMI)
+        Optional<io.stevedore.cloud.UserLaunch> user = cloud.userLaunch(i.id()); // launched by a user, not by ECS
+        x.open("item").el("instanceId", i.id()).el("imageId", user.map(u -> u.imageId()).orElse(MANAGED_AMI))
                 .open("instanceState").el("code", stateCode(i.state())).el("name", i.state()).close("instanceState")
                 .el("privateDnsName", "ip-" + i.privateIp().replace('.', '-') + ".ec2.internal")
                 .el("instanceType", i.instanceType())
@@ -187,8 +220,23 @@ public final class Ec2QueryApi {
         i.tags().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> x.open("item").el("key", e.getKey()).el("value", e.getValue()).close("item"));
         x.close("tagSet");
-        x.open("operator").el("managed", true).el("principal", "ecs.amazonaws.com").close("operator");
+        if (user.isPresent()) {
+            userLaunchMembers(x, user.get());
+        } else {
+            x.open("operator").el("managed", true).el("principal", "ecs.amazonaws.com").close("operator");
+        }
         x.close("item");
+    }
+
+    /** What a user's instance adds: launch index, key, groups, Spot lifecycle; no operator (the user manages it). */
+    private void userLaunchMembers(Ec2Xml x, io.stevedore.cloud.UserLaunch u) {
+        x.el("amiLaunchIndex", u.launchIndex()).el("keyName", u.keyName()); // Spot lifecycle: on the Instance
+        x.open("groupSet");
+        for (String g : u.securityGroups()) {
+            x.open("item").el("groupId", g).el("groupName", cloud.securityGroup(g).map(Network.SecurityGroup::name)
+                    .orElse(null)).close("item");
+        }
+        x.close("groupSet").open("operator").el("managed", false).close("operator");
     }
 
     private static int stateCode(String state) {
@@ -217,6 +265,9 @@ public final class Ec2QueryApi {
             case "instance-state-name" -> List.of(i.state());
             case "instance-state-code" -> List.of(String.valueOf(stateCode(i.state())));
             case "instance-type" -> List.of(i.instanceType());
+            case "image-id" -> List.of(cloud.userLaunch(i.id()).map(u -> u.imageId()).orElse(MANAGED_AMI));
+            case "reservation-id" -> List.of(cloud.userLaunch(i.id()).map(u -> u.reservationId())
+                    .orElse("r-" + i.id().substring(2)));
             case "availability-zone" -> List.of(i.availabilityZone());
             case "subnet-id" -> List.of(i.subnetId());
             case "vpc-id" -> cloud.subnet(i.subnetId()).map(s -> List.of(s.vpcId())).orElse(List.of());

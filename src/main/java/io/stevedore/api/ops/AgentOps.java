@@ -11,6 +11,7 @@ import io.stevedore.control.fleet.InstanceQuota;
 import io.stevedore.control.state.AgentInstance;
 import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
+import io.stevedore.control.state.Ec2Registration;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.ecs.Errors;
 import io.stevedore.ecs.Statuses;
@@ -119,8 +120,10 @@ public final class AgentOps {
         } else if (ci == null) {
             ci = external(c, r.totalResources());
         }
-        AgentInstance ai = ctx.state().agents.get(ci.containerInstanceArn()).orElseThrow();
-        ctx.state().agents.put(ai.containerInstanceArn(), ai.polled(ctx.now().toEpochMilli()));
+        AgentInstance ai = ctx.state().agents.get(ci.containerInstanceArn()).orElse(null);
+        if (ai != null) { // a user's EC2 instance has none: its tasks run in the simulated way
+            ctx.state().agents.put(ai.containerInstanceArn(), ai.polled(ctx.now().toEpochMilli()));
+        }
         ContainerInstance.Builder b = ci.toBuilder().agentConnected(true).version(ci.version() + 1)
                 .attributes(attributes(ci, r.attributes()));
         if (r.versionInfo() != null) {
@@ -149,6 +152,10 @@ public final class AgentOps {
         String region = doc.path("region").asText(ctx.config().region());
         require(ctx.config().region().equals(region), "The instance identity document is for region " + region
                 + ", not " + ctx.config().region() + ".");
+        if (ctx.cloud().userLaunch(instanceId).isPresent()) { // an instance the user launched: EC2 launch type
+            return reconciler.ec2Agents().registerNow(c, instanceId).orElseThrow(() -> Errors.client("Instance "
+                    + instanceId + " is not running; start it and retry the registration."));
+        }
         ManagedInstance mi = ctx.state().instances.get(instanceId).orElseThrow(() -> Errors.invalid("Instance "
                 + instanceId + " is not a Managed Instance of this account in " + region + ": Stevedore runs"
                 + " agents on its own Managed Instances, or on external instances (register without an instance"
@@ -253,17 +260,21 @@ public final class AgentOps {
         Cluster c = ctx.cluster(r.cluster());
         ContainerInstance ci = registered(c, r.containerInstance());
         AgentInstance ai = ctx.state().agents.get(ci.containerInstanceArn()).orElse(null);
+        List<Ec2Registration> ec2 = ctx.state().ec2ByContainerInstance.values(ci.containerInstanceArn());
+        if (ai == null && !ec2.isEmpty()) { // a user's EC2 instance: its agent stops registering it
+            requireIdle(ci, r.force());
+            reconciler.ec2Agents().deregister(ec2.get(0), "Container instance " + ci.ec2InstanceId()
+                    + " was deregistered.");
+            ContainerInstance out = ctx.state().containerInstances.get(ci.containerInstanceArn()).orElseThrow();
+            return DeregisterContainerInstanceResponse.builder().containerInstance(instances.view(out, false, false))
+                    .build();
+        }
         if (ai == null || !ai.external()) {
             throw Errors.invalid("Container instance " + ci.containerInstanceArn() + " is a Managed Instance:"
                     + " Amazon ECS deregisters it when it terminates the instance. Drain it with"
                     + " UpdateContainerInstancesState to move its tasks.");
         }
-        boolean busy = !ctx.state().tasksByContainerInstance.values(ci.containerInstanceArn(),
-                t -> !Statuses.isStopped(t.lastStatus())).isEmpty();
-        if (busy && !Boolean.TRUE.equals(r.force())) {
-            throw Errors.invalid("Found running tasks on container instance " + ci.containerInstanceArn()
-                    + ". Stop them first, or deregister with force.");
-        }
+        requireIdle(ci, r.force());
         agents.stopAll(ai, TaskStopCode.TERMINATION_NOTICE, "Container instance " + ci.ec2InstanceId()
                 + " was deregistered.");
         ctx.state().agents.remove(ai.containerInstanceArn());
@@ -272,6 +283,16 @@ public final class AgentOps {
         ctx.state().containerInstances.put(out.containerInstanceArn(), out);
         return DeregisterContainerInstanceResponse.builder().containerInstance(instances.view(out, false, false))
                 .build();
+    }
+
+    /** ECS refuses to deregister an instance with tasks that are not STOPPED unless {@code force} is set. */
+    private void requireIdle(ContainerInstance ci, Boolean force) {
+        boolean busy = !ctx.state().tasksByContainerInstance.values(ci.containerInstanceArn(),
+                t -> !Statuses.isStopped(t.lastStatus())).isEmpty();
+        if (busy && !Boolean.TRUE.equals(force)) {
+            throw Errors.invalid("Found running tasks on container instance " + ci.containerInstanceArn()
+                    + ". Stop them first, or deregister with force.");
+        }
     }
 
     DiscoverPollEndpointResponse discover(DiscoverPollEndpointRequest r) {

@@ -30,7 +30,9 @@ import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.CapacityProviderStrategyItem;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
+import software.amazon.awssdk.services.ecs.model.PlacementStrategy;
 import software.amazon.awssdk.services.ecs.model.ListServicesRequest;
 import software.amazon.awssdk.services.ecs.model.ListServicesResponse;
 import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
@@ -128,19 +130,24 @@ public final class ServiceOps {
         if (existing.isPresent() && Statuses.SERVICE_DRAINING.equals(existing.get().status())) {
             throw Errors.invalid("Unable to Start a service that is still Draining.");
         }
-        require(!"DAEMON".equals(r.schedulingStrategyAsString()), "The DAEMON scheduling strategy is not"
-                + " supported for Amazon ECS Managed Instances or Fargate capacity; Stevedore supports REPLICA.");
+        boolean daemon = "DAEMON".equals(r.schedulingStrategyAsString());
         DeploymentControllerType controller = r.deploymentController() == null
                 || r.deploymentController().type() == null ? DeploymentControllerType.ECS
                 : r.deploymentController().type();
-        require(controller == DeploymentControllerType.ECS || !"DAEMON".equals(r.schedulingStrategyAsString()),
+        require(controller == DeploymentControllerType.ECS || !daemon,
                 "The " + controller + " deployment controller does not support the DAEMON scheduling strategy.");
         if (controller == DeploymentControllerType.EXTERNAL) {
             return createExternal(r, cluster, arn);
         }
-        require(r.desiredCount() != null, "desiredCount is required when schedulingStrategy is REPLICA.");
-        require(r.desiredCount() >= 0, "desiredCount must be >= 0.");
-        ctx.config().quotas().check(ServiceQuota.TASKS_PER_SERVICE, r.desiredCount());
+        if (daemon) {
+            daemonChecks(r.desiredCount(), r.placementStrategy(), r.capacityProviderStrategy());
+            require(!LaunchType.FARGATE.equals(r.launchType()), "The daemon scheduling strategy is not supported"
+                    + " for the FARGATE launch type.");
+        } else {
+            require(r.desiredCount() != null, "desiredCount is required when schedulingStrategy is REPLICA.");
+            require(r.desiredCount() >= 0, "desiredCount must be >= 0.");
+            ctx.config().quotas().check(ServiceQuota.TASKS_PER_SERVICE, r.desiredCount());
+        }
         String clusterArn = cluster.clusterArn();
         ctx.config().quotas().check(ServiceQuota.SERVICES_PER_CLUSTER, 1 + ctx.state().services.values(x ->
                 clusterArn.equals(x.clusterArn()) && !Statuses.SERVICE_INACTIVE.equals(x.status())).size());
@@ -155,18 +162,32 @@ public final class ServiceOps {
         LaunchTargets targets = LaunchTargets.resolve(ctx, cluster, r.launchTypeAsString(), r.capacityProviderStrategy(), td,
                 r.networkConfiguration());
         targets.checkConstraints(r.placementConstraints());
+        if (daemon) {
+            // a cluster's default capacity provider strategy applies too: ECS then refuses (launchType EC2 helps);
+            // Managed Instances capacity runs Managed Daemons instead (docs/decisions.md "EC2 launch type")
+            daemonChecks(null, null, targets.strategy());
+            require(LaunchType.EC2.toString().equals(targets.launchType()), "The daemon scheduling strategy runs"
+                    + " on EC2 container instances in Stevedore: use launchType EC2.");
+        }
+        int desiredCount = daemon ? 0 : r.desiredCount();
         DeploymentConfiguration dc = deploymentConfiguration(r.deploymentConfiguration(), null);
+        if (daemon && (r.deploymentConfiguration() == null
+                || r.deploymentConfiguration().minimumHealthyPercent() == null)) {
+            dc = dc.toBuilder().minimumHealthyPercent(0).maximumPercent(dc.maximumPercent() == null ? 100
+                    : Math.min(100, dc.maximumPercent())).build(); // ECS's defaults for daemon services
+        }
         Service s = Service.builder().serviceArn(arn).serviceName(r.serviceName()).clusterArn(cluster.clusterArn())
                 .loadBalancers(r.loadBalancers()).serviceRegistries(r.serviceRegistries())
                 .status(Statuses.SERVICE_ACTIVE)
-                .desiredCount(r.desiredCount()).runningCount(0).pendingCount(0).launchType(targets.launchType())
+                .desiredCount(desiredCount).runningCount(0).pendingCount(0).launchType(targets.launchType())
                 .capacityProviderStrategy(targets.strategy().isEmpty() ? null : targets.named())
                 .platformVersion(r.platformVersion()).taskDefinition(td.taskDefinitionArn())
                 .deploymentConfiguration(dc)
-                .deployments(List.of(newDeployment(td, targets, r.networkConfiguration(), r.desiredCount())))
+                .deployments(List.of(newDeployment(td, targets, r.networkConfiguration(), desiredCount)))
                 .roleArn(r.role()).createdAt(ctx.now()).placementConstraints(r.placementConstraints())
                 .placementStrategy(r.placementStrategy()).networkConfiguration(r.networkConfiguration())
-                .healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds()).schedulingStrategy("REPLICA")
+                .healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds())
+                .schedulingStrategy(daemon ? "DAEMON" : "REPLICA")
                 .deploymentController(DeploymentController.builder().type(controller).build())
                 .createdBy("arn:aws:iam::" + ctx.config().accountId() + ":root")
                 .enableECSManagedTags(Boolean.TRUE.equals(r.enableECSManagedTags()))
@@ -263,6 +284,17 @@ public final class ServiceOps {
                 + " deployment controller. " + how);
     }
 
+    /** What ECS refuses for a service with the DAEMON scheduling strategy, with its messages. */
+    private static void daemonChecks(Integer desiredCount, List<PlacementStrategy> strategies,
+                                     List<CapacityProviderStrategyItem> capacity) {
+        require(desiredCount == null, "The daemon scheduling strategy does not support a desired count for"
+                + " services. Remove the desired count value and try again");
+        require(strategies == null || strategies.isEmpty(), "The daemon scheduling strategy does not support"
+                + " placement strategies. Remove the placement strategy and try again");
+        require(capacity == null || capacity.isEmpty(), "Specifying a capacity provider strategy is not supported"
+                + " when you create a service using the DAEMON scheduling strategy.");
+    }
+
     private Service active(Cluster cluster, String ref) {
         require(ref != null && !ref.isEmpty(), "service must be specified.");
         Service s = ctx.state().services.get(serviceArn(cluster, ref))
@@ -277,6 +309,9 @@ public final class ServiceOps {
         Cluster cluster = ctx.cluster(r.cluster());
         Service s = active(cluster, r.service());
         Service.Builder b = s.toBuilder();
+        if ("DAEMON".equals(s.schedulingStrategyAsString())) {
+            daemonChecks(r.desiredCount(), r.placementStrategy(), r.capacityProviderStrategy());
+        }
         if (r.desiredCount() != null) {
             require(r.desiredCount() >= 0, "desiredCount must be >= 0.");
             ctx.config().quotas().check(ServiceQuota.TASKS_PER_SERVICE, r.desiredCount());
@@ -363,7 +398,8 @@ public final class ServiceOps {
     DeleteServiceResponse delete(DeleteServiceRequest r) {
         Cluster cluster = ctx.cluster(r.cluster());
         Service s = active(cluster, r.service());
-        if (s.desiredCount() > 0 && !Boolean.TRUE.equals(r.force())) {
+        if (s.desiredCount() > 0 && !Boolean.TRUE.equals(r.force())
+                && !"DAEMON".equals(s.schedulingStrategyAsString())) { // a daemon service is deleted as it runs
             throw Errors.invalid("The service cannot be stopped while it is scaled above 0.");
         }
         Service u = s.toBuilder().status(Statuses.SERVICE_DRAINING).desiredCount(0).build();

@@ -6,6 +6,8 @@ import io.stevedore.api.EcsApi;
 import io.stevedore.api.Pages;
 import io.stevedore.control.Reconciler;
 import io.stevedore.control.agents.ExternalPlacement;
+import io.stevedore.control.ec2.Ec2Placement;
+import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.PlacementRules;
@@ -95,8 +97,9 @@ public final class TaskOps {
         List<Failure> failures = new ArrayList<>();
         boolean external = targets.strategy().isEmpty() && LaunchType.EXTERNAL.toString()
                 .equals(targets.launchType());
+        boolean ec2 = targets.strategy().isEmpty() && LaunchType.EC2.toString().equals(targets.launchType());
         if (targets.strategy().isEmpty() && !LaunchType.FARGATE.toString().equals(targets.launchType())
-                && !external) {
+                && !external && !ec2) {
             for (int i = 0; i < count; i++) {
                 failures.add(Failure.builder().arn(cluster.clusterArn()).reason("No Container Instances were found"
                         + " in your cluster.").build());
@@ -135,6 +138,17 @@ public final class TaskOps {
                 }
                 reconciler.external().assign(t, rt, choice.instance());
                 t = ctx.state().tasks.get(t.taskArn()).orElseThrow();
+            } else if (ec2) { // users' EC2 container instances: placed at once as well
+                TaskRuntime rt = ctx.state().runtimes.get(t.taskArn()).orElseThrow();
+                Ec2Placement.Choice choice = reconciler.ec2Placement().choose(t, rt);
+                if (choice.containerInstanceArn() == null) {
+                    ctx.state().tasks.remove(t.taskArn());
+                    ctx.state().runtimes.remove(t.taskArn());
+                    failures.add(Failure.builder().arn(cluster.clusterArn()).reason(choice.failure()).build());
+                    continue;
+                }
+                reconciler.ec2Placement().assign(t, rt, choice.containerInstanceArn());
+                t = ctx.state().tasks.get(t.taskArn()).orElseThrow();
             }
             TagOps.setTags(ctx, t.taskArn(), tags);
             current.add(t);
@@ -147,7 +161,7 @@ public final class TaskOps {
         return io.stevedore.control.tasks.ProviderChoice.choose(targets.named(), current);
     }
 
-    private static void overrides(TaskDefinition td, RunTaskRequest r) {
+    static void overrides(TaskDefinition td, RunTaskRequest r) {
         if (r.overrides() == null) {
             return;
         }

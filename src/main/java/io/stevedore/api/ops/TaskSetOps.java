@@ -167,7 +167,7 @@ public final class TaskSetOps {
     CreateTaskSetResponse create(CreateTaskSetRequest r) {
         Cluster cluster = ctx.cluster(r.cluster());
         Service s = external(cluster, r.service());
-        Checks.tags(r.tags(), Checks.MAX_TAGS);
+        Checks.tags(ctx, r.tags());
         require(s.taskSets().size() < MAX_TASK_SETS, s.taskSets().size() + " deployments exist on the service."
                 + " Unable to create new TaskSet since this exceeds the maximum limit.");
         require(!r.hasLoadBalancers() || r.loadBalancers().size() <= 1,

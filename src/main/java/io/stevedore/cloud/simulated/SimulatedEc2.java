@@ -7,6 +7,7 @@ import io.stevedore.cloud.Instance;
 import io.stevedore.cloud.InstanceEventWindow;
 import io.stevedore.cloud.LaunchRequest;
 import io.stevedore.cloud.Network;
+import io.stevedore.cloud.UserLaunch;
 import io.stevedore.store.Database;
 import io.stevedore.store.JsonCodec;
 import io.stevedore.store.Table;
@@ -56,6 +57,8 @@ public final class SimulatedEc2 implements CloudProvider {
     private final Table<Network.Subnet> subnets;
     private final Table<Network.SecurityGroup> groups;
     private final SimulatedEventWindows eventWindows;
+    /** The launch records of the instances users launched through RunInstances (no capacity provider's). */
+    private final Table<UserLaunch> userLaunches;
     private final Set<String> unavailableTypes = new HashSet<>();
     private final Set<String> unavailableInZone = new HashSet<>();
 
@@ -96,6 +99,7 @@ public final class SimulatedEc2 implements CloudProvider {
         this.subnets = db.table("ec2.subnet", new JsonCodec<>(Network.Subnet.class));
         this.groups = db.table("ec2.security-group", new JsonCodec<>(Network.SecurityGroup.class));
         this.eventWindows = new SimulatedEventWindows(region, db, counters);
+        this.userLaunches = db.table("ec2.user-launch", new JsonCodec<>(UserLaunch.class));
     }
 
     /** The availability zones of a region (us-east-1 has six, others three in this simulation). */
@@ -276,17 +280,85 @@ public final class SimulatedEc2 implements CloudProvider {
             if (unavailableTypes.contains(type) || unavailableInZone.contains(type + "@" + subnet.availabilityZone())) {
                 continue;
             }
-            long seq = next("instance");
-            String id = "i-0" + String.format("%016x", seq * 0x9E3779B97F4A7C15L ^ region.hashCode());
-            Instance i = new Instance(id, type, subnet.id(), subnet.availabilityZone(),
-                    allocatePrivateIp(subnet.id()), "pending", clock.now().toEpochMilli(), request.tags(),
-                    request.marketType(), request.rootVolumeGiB());
-            instances.put(id, i);
-            return i;
+            return newInstance(type, subnet, request.tags(), request.marketType(), request.rootVolumeGiB());
         }
         throw new CloudException(CloudException.Reason.INSUFFICIENT_CAPACITY,
                 "We currently do not have sufficient capacity for " + request.instanceTypes() + " in "
                         + subnet.availabilityZone());
+    }
+
+    private Instance newInstance(String type, Network.Subnet subnet, Map<String, String> tags, String lifecycle,
+                                 int rootVolumeGiB) {
+        long seq = next("instance");
+        String id = "i-0" + String.format("%016x", seq * 0x9E3779B97F4A7C15L ^ region.hashCode());
+        Instance i = new Instance(id, type, subnet.id(), subnet.availabilityZone(),
+                allocatePrivateIp(subnet.id()), "pending", clock.now().toEpochMilli(), tags, lifecycle, rootVolumeGiB);
+        instances.put(id, i);
+        return i;
+    }
+
+    @Override
+    public List<Instance> runUserInstances(String instanceType, String subnetId, int count, Map<String, String> tags,
+                                           UserLaunch template) {
+        Network.Subnet subnet = subnet(subnetId).orElseThrow(() -> new CloudException(
+                CloudException.Reason.NOT_FOUND, "The subnet ID '" + subnetId + "' does not exist"));
+        if (unavailableTypes.contains(instanceType)
+                || unavailableInZone.contains(instanceType + "@" + subnet.availabilityZone())) {
+            throw new CloudException(CloudException.Reason.INSUFFICIENT_CAPACITY, "We currently do not have"
+                    + " sufficient " + instanceType + " capacity in the Availability Zone you requested ("
+                    + subnet.availabilityZone() + ").");
+        }
+        String reservation = "r-0" + String.format("%016x", next("reservation") * 0xC2B2AE3D27D4EB4FL
+                ^ region.hashCode());
+        List<Instance> out = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            // the root volume of the ECS-optimized Amazon Linux AMIs: 30 GiB
+            Instance i = newInstance(instanceType, subnet, tags, template.spot() ? Instance.SPOT : null, 30);
+            userLaunches.put(i.id(), new UserLaunch(i.id(), reservation, template.imageId(), template.userData(),
+                    template.keyName(), template.securityGroups(), template.spot(), k));
+            out.add(i);
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<UserLaunch> userLaunch(String instanceId) {
+        return userLaunches.get(instanceId);
+    }
+
+    @Override
+    public List<UserLaunch> userLaunches() {
+        return userLaunches.values();
+    }
+
+    @Override
+    public Instance stopUserInstance(String instanceId) {
+        Instance i = userInstance(instanceId);
+        if ("pending".equals(i.state()) || "running".equals(i.state())) {
+            i = i.withState("stopped");
+            instances.put(instanceId, i);
+        }
+        return i;
+    }
+
+    @Override
+    public Instance startUserInstance(String instanceId) {
+        Instance i = userInstance(instanceId);
+        if ("stopped".equals(i.state())) {
+            i = new Instance(i.id(), i.instanceType(), i.subnetId(), i.availabilityZone(), i.privateIp(), "pending",
+                    clock.now().toEpochMilli(), i.tags());
+            instances.put(instanceId, i);
+        }
+        return i;
+    }
+
+    private Instance userInstance(String instanceId) {
+        if (userLaunches.get(instanceId).isEmpty()) {
+            throw new CloudException(CloudException.Reason.INVALID_REQUEST, "The instance '" + instanceId
+                    + "' is not one a user launched");
+        }
+        return describe(instanceId).orElseThrow(() -> new CloudException(CloudException.Reason.NOT_FOUND,
+                "The instance ID '" + instanceId + "' does not exist"));
     }
 
     @Override

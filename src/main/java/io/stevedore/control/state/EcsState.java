@@ -119,6 +119,12 @@ public final class EcsState {
     public final Table<AgentInstance> agents;
     /** Agent-backed container instances by the EC2 or {@code mi-} instance id their tasks' runtimes record. */
     public final Index<AgentInstance, String> agentsByInstance;
+    /** Users' EC2 instances registered as container instances (launch type EC2), by EC2 instance id. */
+    public final Table<Ec2Registration> ec2Registrations;
+    /** The same by container instance ARN. */
+    public final Index<Ec2Registration, String> ec2ByContainerInstance;
+    /** Services with the DAEMON scheduling strategy, by cluster ARN. */
+    public final Index<Service, String> daemonServicesByCluster;
     /** What changed, typed: the one change-tracking mechanism of the control plane. */
     public final ChangeFeed feed;
     private final Table<Sequence> sequences;
@@ -202,6 +208,10 @@ public final class EcsState {
                 || t.tags().containsKey(SimulatedRun.MEMORY_LOAD_TAG) ? Boolean.TRUE : null);
         this.agents = db.table(RowKind.AGENT_INSTANCE.table(), new JsonCodec<>(AgentInstance.class));
         this.agentsByInstance = agents.index(AgentInstance::instanceId);
+        this.ec2Registrations = db.table(RowKind.EC2_REGISTRATION.table(), new JsonCodec<>(Ec2Registration.class));
+        this.ec2ByContainerInstance = ec2Registrations.index(Ec2Registration::containerInstanceArn);
+        this.daemonServicesByCluster = services.index(s -> "DAEMON".equals(s.schedulingStrategyAsString())
+                ? s.clusterArn() : null);
         this.feed = new ChangeFeed(this);
     }
 

@@ -78,6 +78,9 @@ public final class RowKind<T> {
     /** PutMetricData's acknowledged datapoints (custom metrics), kept for the metrics' retention. */
     public static final RowKind<CustomDatapoint> CUSTOM_DATAPOINT =
             new RowKind<>("cloudwatch.datapoint", s -> s.customDatapoints);
+    /** A user's EC2 instance registered as a container instance (launch type EC2). */
+    public static final RowKind<Ec2Registration> EC2_REGISTRATION =
+            new RowKind<>("ecs.ec2-registration", s -> s.ec2Registrations);
     /** A container instance whose tasks a real agent runs (docs/execution.md). */
     public static final RowKind<AgentInstance> AGENT_INSTANCE = new RowKind<>("agent.instance", s -> s.agents);
     /**

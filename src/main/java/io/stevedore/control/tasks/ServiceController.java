@@ -64,7 +64,8 @@ public final class ServiceController {
                     }
                 })
                 .on(RowKind.CONTAINER_INSTANCE, (id, before, after) ->
-                        dirtyInstances.add(id)) // a drain (or its end) concerns every service with tasks on it
+                        dirtyInstances.add(id)) // a drain (or its end) concerns every service with tasks on it,
+                                                // and a new or changed instance every DAEMON service of its cluster
                 .on(RowKind.TASK, TaskFacts::of, (id, before, after) -> {
                     if (after != null && after.group() != null) {
                         dirtyGroups.add(EcsState.groupKey(after.clusterArn(), after.group()));
@@ -128,12 +129,21 @@ public final class ServiceController {
         if (full) {
             todo = ctx.state().services.values(s -> Statuses.isServiceLive(s.status()));
         } else {
+            Set<String> clusters = new TreeSet<>();
             for (String ci : dirtyInstances) {
                 for (Task t : ctx.state().tasksByContainerInstance.values(ci)) {
                     if (t.group() != null) {
                         dirtyGroups.add(EcsState.groupKey(t.clusterArn(), t.group()));
                     }
                 }
+                int at = ci.indexOf(":container-instance/");
+                int slash = at < 0 ? -1 : ci.indexOf('/', at + 20);
+                if (slash > 0) {
+                    clusters.add(ctx.arn("cluster/" + ci.substring(at + 20, slash)));
+                }
+            }
+            for (String c : clusters) {
+                ctx.state().daemonServicesByCluster.ids(c).forEach(dirtyServices::add);
             }
             Set<String> arns = new TreeSet<>(dirtyServices);
             var due = wakeUps.headMap(ctx.now().toEpochMilli(), true);
@@ -221,6 +231,10 @@ public final class ServiceController {
         }
         if (TaskSetController.usesTaskSets(stored)) { // EXTERNAL, CODE_DEPLOY: the task sets carry the tasks
             save(stored, taskSets.reconcile(stored, draining, events), events);
+            return;
+        }
+        if ("DAEMON".equals(stored.schedulingStrategyAsString())) {
+            reconcileDaemon(stored, all, events);
             return;
         }
         Service s = watch.watch(stored, all, events);
@@ -313,6 +327,104 @@ public final class ServiceController {
                 wakeUps.computeIfAbsent(at, k -> new TreeSet<>()).add(s.serviceArn()); // to complete it then
             }
         }
+        watch.settled(counted);
+        save(stored, counted, events);
+    }
+
+    /** Where DAEMON services' tasks go (the EC2 launch type's placement), or null: they get none. */
+    private DaemonPlacement daemons;
+
+    public void daemonPlacement(DaemonPlacement placement) {
+        this.daemons = placement;
+    }
+
+    /**
+     * The DAEMON scheduling strategy: one task of the primary deployment on every container instance
+     * {@link DaemonPlacement#eligible} names; tasks elsewhere (an instance drained, deregistered, or no longer
+     * meeting the constraints) stop; a task of an older deployment stops first and its instance gets the new one once
+     * it stopped (ECS's daemon deployments, minimum healthy 0 %); the desired count is the number of instances.
+     */
+    private void reconcileDaemon(Service stored, List<Task> all, List<String> events) {
+        Service s = watch.watch(stored, all, events);
+        Deployment primary = s.deployments().get(0);
+        TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
+        Cluster cluster = ctx.state().clusters.get(s.clusterArn()).orElse(null);
+        if (td == null || cluster == null || daemons == null) {
+            save(stored, s, events);
+            return;
+        }
+        List<String> eligible = daemons.eligible(s, td);
+        Map<String, List<Task>> occupying = new HashMap<>(); // not STOPPED yet, by container instance
+        for (Task t : all) {
+            if (!Statuses.isStopped(t.lastStatus())) {
+                occupying.computeIfAbsent(t.containerInstanceArn() == null ? "" : t.containerInstanceArn(),
+                        k -> new ArrayList<>()).add(t);
+            }
+        }
+        List<String> stopped = new ArrayList<>();
+        occupying.forEach((ci, on) -> {
+            if (!eligible.contains(ci)) {
+                for (Task t : on) {
+                    if (Statuses.isRunning(t.desiredStatus())) {
+                        lifecycle.requestStop(t, BY_SCHEDULER, "Container instance no longer meets the service's"
+                                + " requirements (deployment " + primary.id() + ")");
+                        stopped.add(id(t));
+                    }
+                }
+            }
+        });
+        List<String> started = new ArrayList<>();
+        for (String ci : eligible) {
+            List<Task> on = occupying.getOrDefault(ci, List.of());
+            boolean current = false;
+            for (Task t : on) {
+                if (!Statuses.isRunning(t.desiredStatus())) {
+                    continue;
+                }
+                if (primary.id().equals(t.startedBy()) && !current) {
+                    current = true;
+                } else {
+                    lifecycle.requestStop(t, BY_SCHEDULER, "Task replaced by deployment " + primary.id());
+                    stopped.add(id(t));
+                }
+            }
+            if (!on.isEmpty() || primary.rolloutState() == DeploymentRolloutState.FAILED) {
+                continue; // its task runs, or the old one is still stopping
+            }
+            Task t = factory.create(new TaskFactory.Spec(cluster, td, null, primary.launchTypeAsString(),
+                    "service:" + s.serviceName(), primary.id(), null, subnets(primary),
+                    Boolean.TRUE.equals(s.enableExecuteCommand()), PlacementRules.of(s.placementConstraints(),
+                    List.of())));
+            String refused = daemons.placeOn(t, ctx.state().runtimes.get(t.taskArn()).orElseThrow(), ci);
+            if (refused != null) {
+                ctx.state().tasks.remove(t.taskArn());
+                ctx.state().runtimes.remove(t.taskArn());
+                String message = "(service " + s.serviceName() + ") was unable to place a task on container instance "
+                        + ci.substring(ci.lastIndexOf('/') + 1) + ". Reason: " + refused + ".";
+                if (!ctx.state().recentEventMessages(s, RECENT_EVENTS).contains(message)) {
+                    events.add(message);
+                }
+                continue;
+            }
+            Map<String, String> tags = TaskTags.ofServiceTask(ctx.state(), s, td, cluster.clusterName());
+            if (!tags.isEmpty()) {
+                ctx.state().tags.put(t.taskArn(), new EcsState.TagSet(t.taskArn(), tags));
+            }
+            started.add(id(t));
+        }
+        if (!started.isEmpty()) {
+            events.add("(service " + s.serviceName() + ") has started " + started.size() + " tasks: "
+                    + paren(started) + ".");
+        }
+        if (!stopped.isEmpty()) {
+            events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks: "
+                    + paren(stopped) + ".");
+        }
+        int desired = eligible.size();
+        List<Deployment> deployments = new ArrayList<>(s.deployments());
+        deployments.set(0, primary.toBuilder().desiredCount(desired).build());
+        s = s.toBuilder().desiredCount(desired).deployments(deployments).build();
+        Service counted = ServiceCounts.withCounts(s, deployments.get(0), tasksOf(s), ctx.now(), 0, watch::exitsAt);
         watch.settled(counted);
         save(stored, counted, events);
     }
