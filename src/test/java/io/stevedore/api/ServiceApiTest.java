@@ -33,6 +33,28 @@ class ServiceApiTest extends EcsServerTestBase {
                 .desiredCount(desired).networkConfiguration(f.awsvpc())).service();
     }
 
+    /**
+     * The lists ECS always answers on a service come back empty rather than absent (the aws CLI's create-service
+     * examples: loadBalancers, serviceRegistries, events, placementConstraints, placementStrategy); the SDK tells an
+     * empty list from an absent one with has*().
+     */
+    @Test
+    void createService_answersTheListsEcsAlwaysAnswers() {
+        Service created = create("lists", 0);
+        Service described = describe("lists");
+        for (Service s : List.of(created, described)) {
+            assertThat(s.hasLoadBalancers() && s.hasServiceRegistries() && s.hasEvents()
+                    && s.hasPlacementConstraints() && s.hasPlacementStrategy())
+                    .as("loadBalancers, serviceRegistries, events, placementConstraints, placementStrategy answered")
+                    .isTrue();
+            assertThat(s.loadBalancers()).isEmpty();
+            assertThat(s.serviceRegistries()).isEmpty();
+            assertThat(s.placementConstraints()).isEmpty();
+            assertThat(s.placementStrategy()).isEmpty();
+        }
+        assertThat(created.events()).isEmpty();
+    }
+
     @Test
     void createService_seed_steadyWithClusterDefaultStrategy() {
         Service s = create("test-ecs-service", 1);
