@@ -240,8 +240,12 @@ class ServiceApiTest extends EcsServerTestBase {
         var first = f.ecs.listServices(b -> b.cluster("c"));
         assertThat(first.serviceArns()).hasSize(10);
         assertThat(f.ecs.listServicesPaginator(b -> b.cluster("c")).serviceArns()).hasSize(12);
-        var r = f.ecs.describeServices(b -> b.cluster("c").services("svc1", "nope").includeWithStrings("TAGS"));
+        String other = "arn:aws:ecs:us-east-1:000000000000:service/c/gone";
+        var r = f.ecs.describeServices(b -> b.cluster("c").services("svc1", "nope", other)
+                .includeWithStrings("TAGS"));
         assertThat(r.services()).hasSize(1);
-        assertThat(r.failures()).singleElement().satisfies(x -> assertThat(x.reason()).isEqualTo("MISSING"));
+        // a missing name is named by the ARN without the cluster, as ECS answers; a missing ARN as given
+        assertThat(r.failures()).extracting(x -> x.arn() + " " + x.reason()).containsExactly(
+                "arn:aws:ecs:us-east-1:000000000000:service/nope MISSING", other + " MISSING");
     }
 }

@@ -281,7 +281,11 @@ public final class ServiceOps {
                 Service shown = ctx.state().withEvents(s.get());
                 found.add(tags ? shown.toBuilder().tags(TagOps.sdkTags(ctx, arn)).build() : shown);
             } else {
-                failures.add(Failure.builder().arn(arn).reason("MISSING").build());
+                // ECS names a missing service by the ARN given, or for a bare name by the ARN without the
+                // cluster ("arn:aws:ecs:us-east-2:…:service/pawebapp-service is MISSING" in
+                // aws-actions/amazon-ecs-deploy-task-definition issue 312, which passes a name and a cluster)
+                failures.add(Failure.builder().arn(ref.startsWith("arn:") ? ref : ctx.arn("service/" + ref))
+                        .reason("MISSING").build());
             }
         }
         return DescribeServicesResponse.builder().services(found).failures(failures).build();
