@@ -132,6 +132,33 @@ class CapacityProviderApiTest extends EcsServerTestBase {
                 .hasMessageContaining("propagateTags");
     }
 
+    /**
+     * An Auto Scaling group provider names its group by ARN or by name (AutoScalingGroupProvider, ECS API reference),
+     * and its managed scaling gets the documented defaults (step sizes 1 and 10000, warm-up 300 s), on create and on
+     * update; a blank group is refused.
+     */
+    @Test
+    void createCapacityProvider_autoScalingGroupByName_storedWithScalingDefaults() {
+        CapacityProvider p = f.ecs.createCapacityProvider(b -> b.name("by-name").autoScalingGroupProvider(a -> a
+                .autoScalingGroupArn("my-asg").managedScaling(m -> m.status("ENABLED").targetCapacity(5)
+                        .maximumScalingStepSize(2)))).capacityProvider();
+        for (CapacityProvider q : List.of(p, f.ecs.describeCapacityProviders(b -> b.capacityProviders("by-name"))
+                .capacityProviders().get(0))) {
+            assertThat(q.autoScalingGroupProvider().autoScalingGroupArn()).isEqualTo("my-asg");
+            var m = q.autoScalingGroupProvider().managedScaling();
+            assertThat(List.of(m.minimumScalingStepSize(), m.maximumScalingStepSize(), m.instanceWarmupPeriod(),
+                    m.targetCapacity())).containsExactly(1, 2, 300, 5);
+        }
+        var updated = f.ecs.updateCapacityProvider(b -> b.name("by-name").autoScalingGroupProvider(a -> a
+                .managedScaling(m -> m.status("ENABLED").targetCapacity(50)))).capacityProvider()
+                .autoScalingGroupProvider().managedScaling();
+        assertThat(List.of(updated.minimumScalingStepSize(), updated.maximumScalingStepSize(),
+                updated.instanceWarmupPeriod(), updated.targetCapacity())).containsExactly(1, 10000, 300, 50);
+        assertThatThrownBy(() -> f.ecs.createCapacityProvider(b -> b.name("blank").autoScalingGroupProvider(a -> a
+                .autoScalingGroupArn(" ")))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("autoScalingGroupArn");
+    }
+
     @Test
     void createCapacityProvider_duplicate_clientExceptionByScope() {
         f.ecs.createCapacityProvider(f.miProvider("mi", "c").build());
