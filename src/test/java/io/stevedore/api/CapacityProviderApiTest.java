@@ -134,8 +134,8 @@ class CapacityProviderApiTest extends EcsServerTestBase {
 
     /**
      * An Auto Scaling group provider names its group by ARN or by name (AutoScalingGroupProvider, ECS API reference),
-     * and its managed scaling gets the documented defaults (step sizes 1 and 10000, warm-up 300 s), on create and on
-     * update; a blank group is refused.
+     * and gets the documented defaults (termination protection off; in managed scaling step sizes 1 and 10000,
+     * warm-up 300 s, target capacity 100), on create and on update; a blank group is refused.
      */
     @Test
     void createCapacityProvider_autoScalingGroupByName_storedWithScalingDefaults() {
@@ -149,11 +149,12 @@ class CapacityProviderApiTest extends EcsServerTestBase {
             assertThat(List.of(m.minimumScalingStepSize(), m.maximumScalingStepSize(), m.instanceWarmupPeriod(),
                     m.targetCapacity())).containsExactly(1, 2, 300, 5);
         }
+        assertThat(p.autoScalingGroupProvider().managedTerminationProtectionAsString()).isEqualTo("DISABLED");
         var updated = f.ecs.updateCapacityProvider(b -> b.name("by-name").autoScalingGroupProvider(a -> a
-                .managedScaling(m -> m.status("ENABLED").targetCapacity(50)))).capacityProvider()
+                .managedScaling(m -> m.status("ENABLED").instanceWarmupPeriod(0)))).capacityProvider()
                 .autoScalingGroupProvider().managedScaling();
         assertThat(List.of(updated.minimumScalingStepSize(), updated.maximumScalingStepSize(),
-                updated.instanceWarmupPeriod(), updated.targetCapacity())).containsExactly(1, 10000, 300, 50);
+                updated.instanceWarmupPeriod(), updated.targetCapacity())).containsExactly(1, 10000, 0, 100);
         assertThatThrownBy(() -> f.ecs.createCapacityProvider(b -> b.name("blank").autoScalingGroupProvider(a -> a
                 .autoScalingGroupArn(" ")))).isInstanceOf(InvalidParameterException.class)
                 .hasMessageContaining("autoScalingGroupArn");

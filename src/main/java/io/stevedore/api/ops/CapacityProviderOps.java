@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.ecs.model.CapacityOptionType;
 import software.amazon.awssdk.services.ecs.model.AutoScalingGroupProvider;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.ManagedScaling;
+import software.amazon.awssdk.services.ecs.model.ManagedTerminationProtection;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderType;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderUpdateStatus;
@@ -132,15 +133,23 @@ public final class CapacityProviderOps {
     }
 
     /**
-     * Managed scaling as ECS stores it: the step sizes and the warm-up period it documents as defaults ("If this
-     * parameter is omitted, the default value of 1 / 10000 / 300 … is used", ManagedScaling, ECS API reference).
+     * An Auto Scaling group provider as ECS stores it, with the defaults the API reference documents: managed
+     * termination protection off ("The default is off.", AutoScalingGroupProvider); in managed scaling, the step
+     * sizes, the warm-up period ("If this parameter is omitted, the default value of 1 / 10000 / 300 … is used") and
+     * the target capacity ("The default value of 100 percent", ManagedScaling).
      */
     static AutoScalingGroupProvider withScalingDefaults(AutoScalingGroupProvider p) {
+        if (p.managedTerminationProtection() == null) {
+            p = p.toBuilder().managedTerminationProtection(ManagedTerminationProtection.DISABLED).build();
+        }
         ManagedScaling m = p.managedScaling();
         if (m == null) {
             return p;
         }
         ManagedScaling.Builder b = m.toBuilder();
+        if (m.targetCapacity() == null) {
+            b.targetCapacity(100);
+        }
         if (m.minimumScalingStepSize() == null) {
             b.minimumScalingStepSize(1);
         }
@@ -366,6 +375,7 @@ public final class CapacityProviderOps {
             var asg = p.autoScalingGroupProvider().toBuilder();
             if (u.managedScaling() != null) {
                 asg.managedScaling(withScalingDefaults(AutoScalingGroupProvider.builder()
+                        .managedTerminationProtection(ManagedTerminationProtection.DISABLED)
                         .managedScaling(u.managedScaling()).build()).managedScaling());
             }
             if (u.managedTerminationProtection() != null) {
