@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -302,7 +303,31 @@ public final class ApiServer implements AutoCloseable {
             return Answer.ec2(400, "InvalidAction", "Stevedore answers CloudWatch in the JSON 1.0 protocol"
                     + " (aws CLI, boto3) and Smithy RPC v2 CBOR (AWS SDK for Java v2), not the Query protocol.");
         }
+        String other = target == null && form ? unservedQueryService(ex) : null;
+        if (other != null) {
+            return Answer.ec2(400, "InvalidAction", "Stevedore does not serve '" + other + "' (the service this"
+                    + " request is signed for): it answers ECS, EC2, Application Auto Scaling, CloudWatch and"
+                    + " CloudWatch Logs at this endpoint.");
+        }
         return target == null && form ? ec2(ex, body, operation) : ecs(ex, target, body, operation);
+    }
+
+    /** The services answered at this endpoint, by SigV4 signing name. */
+    private static final Set<String> SERVED = Set.of("ec2", "ecs", AutoScalingApi.SIGNING_NAME,
+            CloudWatchApi.SIGNING_NAME, LogsApi.SIGNING_NAME);
+
+    /**
+     * The signing name of a Query-protocol call signed for a service Stevedore does not answer (CloudFormation,
+     * IAM, STS, Elastic Load Balancing … as other emulators' test suites call them), or null.
+     */
+    private static String unservedQueryService(HttpExchange ex) {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        int at = auth == null ? -1 : auth.indexOf("Credential=");
+        if (at < 0) {
+            return null;
+        }
+        String[] scope = auth.substring(at + 11).split("[,\\s]", 2)[0].split("/");
+        return scope.length == 5 && !SERVED.contains(scope[3]) ? scope[3] : null;
     }
 
     private Answer ecs(HttpExchange ex, String target, byte[] body, String[] operation) {

@@ -132,6 +132,34 @@ class CapacityProviderApiTest extends EcsServerTestBase {
                 .hasMessageContaining("propagateTags");
     }
 
+    /**
+     * An Auto Scaling group provider names its group by ARN or by name (AutoScalingGroupProvider, ECS API reference),
+     * and gets the documented defaults (termination protection off; in managed scaling step sizes 1 and 10000,
+     * warm-up 300 s, target capacity 100), on create and on update; a blank group is refused.
+     */
+    @Test
+    void createCapacityProvider_autoScalingGroupByName_storedWithScalingDefaults() {
+        CapacityProvider p = f.ecs.createCapacityProvider(b -> b.name("by-name").autoScalingGroupProvider(a -> a
+                .autoScalingGroupArn("my-asg").managedScaling(m -> m.status("ENABLED").targetCapacity(5)
+                        .maximumScalingStepSize(2)))).capacityProvider();
+        for (CapacityProvider q : List.of(p, f.ecs.describeCapacityProviders(b -> b.capacityProviders("by-name"))
+                .capacityProviders().get(0))) {
+            assertThat(q.autoScalingGroupProvider().autoScalingGroupArn()).isEqualTo("my-asg");
+            var m = q.autoScalingGroupProvider().managedScaling();
+            assertThat(List.of(m.minimumScalingStepSize(), m.maximumScalingStepSize(), m.instanceWarmupPeriod(),
+                    m.targetCapacity())).containsExactly(1, 2, 300, 5);
+        }
+        assertThat(p.autoScalingGroupProvider().managedTerminationProtectionAsString()).isEqualTo("DISABLED");
+        var updated = f.ecs.updateCapacityProvider(b -> b.name("by-name").autoScalingGroupProvider(a -> a
+                .managedScaling(m -> m.status("ENABLED").instanceWarmupPeriod(0)))).capacityProvider()
+                .autoScalingGroupProvider().managedScaling();
+        assertThat(List.of(updated.minimumScalingStepSize(), updated.maximumScalingStepSize(),
+                updated.instanceWarmupPeriod(), updated.targetCapacity())).containsExactly(1, 10000, 0, 100);
+        assertThatThrownBy(() -> f.ecs.createCapacityProvider(b -> b.name("blank").autoScalingGroupProvider(a -> a
+                .autoScalingGroupArn(" ")))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("autoScalingGroupArn");
+    }
+
     @Test
     void createCapacityProvider_duplicate_clientExceptionByScope() {
         f.ecs.createCapacityProvider(f.miProvider("mi", "c").build());

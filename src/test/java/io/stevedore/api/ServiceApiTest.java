@@ -33,6 +33,28 @@ class ServiceApiTest extends EcsServerTestBase {
                 .desiredCount(desired).networkConfiguration(f.awsvpc())).service();
     }
 
+    /**
+     * The lists ECS always answers on a service come back empty rather than absent (the aws CLI's create-service
+     * examples: loadBalancers, serviceRegistries, events, placementConstraints, placementStrategy); the SDK tells an
+     * empty list from an absent one with has*().
+     */
+    @Test
+    void createService_answersTheListsEcsAlwaysAnswers() {
+        Service created = create("lists", 0);
+        Service described = describe("lists");
+        for (Service s : List.of(created, described)) {
+            assertThat(s.hasLoadBalancers() && s.hasServiceRegistries() && s.hasEvents()
+                    && s.hasPlacementConstraints() && s.hasPlacementStrategy())
+                    .as("loadBalancers, serviceRegistries, events, placementConstraints, placementStrategy answered")
+                    .isTrue();
+            assertThat(s.loadBalancers()).isEmpty();
+            assertThat(s.serviceRegistries()).isEmpty();
+            assertThat(s.placementConstraints()).isEmpty();
+            assertThat(s.placementStrategy()).isEmpty();
+        }
+        assertThat(created.events()).isEmpty();
+    }
+
     @Test
     void createService_seed_steadyWithClusterDefaultStrategy() {
         Service s = create("test-ecs-service", 1);
@@ -218,8 +240,12 @@ class ServiceApiTest extends EcsServerTestBase {
         var first = f.ecs.listServices(b -> b.cluster("c"));
         assertThat(first.serviceArns()).hasSize(10);
         assertThat(f.ecs.listServicesPaginator(b -> b.cluster("c")).serviceArns()).hasSize(12);
-        var r = f.ecs.describeServices(b -> b.cluster("c").services("svc1", "nope").includeWithStrings("TAGS"));
+        String other = "arn:aws:ecs:us-east-1:000000000000:service/c/gone";
+        var r = f.ecs.describeServices(b -> b.cluster("c").services("svc1", "nope", other)
+                .includeWithStrings("TAGS"));
         assertThat(r.services()).hasSize(1);
-        assertThat(r.failures()).singleElement().satisfies(x -> assertThat(x.reason()).isEqualTo("MISSING"));
+        // a missing name is named by the ARN without the cluster, as ECS answers; a missing ARN as given
+        assertThat(r.failures()).extracting(x -> x.arn() + " " + x.reason()).containsExactly(
+                "arn:aws:ecs:us-east-1:000000000000:service/nope MISSING", other + " MISSING");
     }
 }

@@ -34,6 +34,25 @@ class TagsAndAccountApiTest extends EcsServerTestBase {
                 .value("1").build()))).isInstanceOf(InvalidParameterException.class).hasMessageContaining("aws:");
     }
 
+    /**
+     * Without effectiveSettings only the principal's own values are listed ("If false, the account settings for the
+     * principalArn are returned if they're set. Otherwise, no account settings are returned.", ListAccountSettings
+     * API reference); with it, every setting.
+     */
+    @Test
+    void listAccountSettings_withoutEffectiveSettings_onlyValuesSet() {
+        assertThat(f.ecs.listAccountSettings(b -> { }).settings()).isEmpty();
+        assertThat(f.ecs.listAccountSettings(b -> b.effectiveSettings(true)).settings()).hasSizeGreaterThan(3);
+        f.ecs.putAccountSetting(b -> b.name("containerInsights").value("enabled"));
+        f.ecs.putAccountSettingDefault(b -> b.name("awsvpcTrunking").value("enabled"));
+        assertThat(f.ecs.listAccountSettings(b -> { }).settings()).singleElement().satisfies(s -> {
+            assertThat(s.nameAsString()).isEqualTo("containerInsights");
+            assertThat(s.value()).isEqualTo("enabled");
+        });
+        f.ecs.deleteAccountSetting(b -> b.name("containerInsights"));
+        assertThat(f.ecs.listAccountSettings(b -> { }).settings()).isEmpty();
+    }
+
     @Test
     void accountSettings_putAndList() {
         Setting s = f.ecs.putAccountSetting(b -> b.name("containerInsights").value("enabled")).setting();
@@ -43,7 +62,7 @@ class TagsAndAccountApiTest extends EcsServerTestBase {
         f.ecs.putAccountSettingDefault(b -> b.name("awsvpcTrunking").value("enabled"));
         assertThat(f.ecs.listAccountSettings(b -> b.name("awsvpcTrunking").effectiveSettings(true)).settings()
                 .get(0).value()).isEqualTo("enabled");
-        assertThat(f.ecs.listAccountSettings(b -> b.maxResults(3)).nextToken()).isNotNull();
+        assertThat(f.ecs.listAccountSettings(b -> b.effectiveSettings(true).maxResults(3)).nextToken()).isNotNull();
         assertThatThrownBy(() -> f.ecs.putAccountSetting(b -> b.name("containerInsights").value("sometimes")))
                 .isInstanceOf(InvalidParameterException.class);
         assertThatThrownBy(() -> f.ecs.putAccountSetting(b -> b.name("noSuchSetting").value("enabled")))

@@ -35,6 +35,54 @@ class TaskDefinitionApiTest extends EcsServerTestBase {
                 .isEqualTo(2);
     }
 
+    /**
+     * The lists ECS always answers come back empty rather than absent, a container without cpu shows 0 and without
+     * essential true, and an EFS volume without a root directory shows "/" (the aws CLI's register-task-definition
+     * example; the SDK tells an empty list from an absent one with has*()).
+     */
+    @Test
+    void register_minimalDefinition_answersAsEcsRegistersIt() {
+        f.register(RegisterTaskDefinitionRequest.builder().family("minimal").containerDefinitions(
+                ContainerDefinition.builder().name("sleep").image("busybox").memory(10).build())
+                .volumes(v -> v.name("shared").efsVolumeConfiguration(e -> e.fileSystemId("fs-1"))));
+        for (TaskDefinition td : java.util.List.of(
+                f.ecs.describeTaskDefinition(b -> b.taskDefinition("minimal")).taskDefinition(),
+                f.ecs.deregisterTaskDefinition(b -> b.taskDefinition("minimal:1")).taskDefinition())) {
+            assertThat(td.hasPlacementConstraints()).isTrue();
+            assertThat(td.placementConstraints()).isEmpty();
+            assertThat(td.volumes()).singleElement().satisfies(v ->
+                    assertThat(v.efsVolumeConfiguration().rootDirectory()).isEqualTo("/"));
+            ContainerDefinition c = td.containerDefinitions().get(0);
+            assertThat(c.hasPortMappings() && c.hasEnvironment() && c.hasMountPoints() && c.hasVolumesFrom())
+                    .as("portMappings, environment, mountPoints and volumesFrom answered").isTrue();
+            assertThat(c.portMappings()).isEmpty();
+            assertThat(c.environment()).isEmpty();
+            assertThat(c.mountPoints()).isEmpty();
+            assertThat(c.volumesFrom()).isEmpty();
+            assertThat(c.cpu()).isZero();
+            assertThat(c.essential()).isTrue();
+            assertThat(c.memory()).isEqualTo(10);
+        }
+        TaskDefinition noVolumes = f.register(RegisterTaskDefinitionRequest.builder().family("bare")
+                .containerDefinitions(ContainerDefinition.builder().name("sleep").image("busybox").memory(10)
+                        .essential(false).cpu(10).build()));
+        assertThat(noVolumes.hasVolumes()).isTrue();
+        assertThat(noVolumes.volumes()).isEmpty();
+        assertThat(noVolumes.containerDefinitions().get(0).essential()).isFalse();
+        assertThat(noVolumes.containerDefinitions().get(0).cpu()).isEqualTo(10);
+    }
+
+    /** A container without a name or an image is a ClientException, with ECS's words. */
+    @Test
+    void register_containerWithoutNameOrImage_clientException() {
+        assertThatThrownBy(() -> f.ecs.registerTaskDefinition(b -> b.family("x").containerDefinitions(
+                ContainerDefinition.builder().name("web").memory(10).build())))
+                .isInstanceOf(ClientException.class).hasMessageContaining("Container.image should not be null or empty.");
+        assertThatThrownBy(() -> f.ecs.registerTaskDefinition(b -> b.family("x").containerDefinitions(
+                ContainerDefinition.builder().image("nginx").memory(10).build())))
+                .isInstanceOf(ClientException.class).hasMessageContaining("Container.name should not be null or empty.");
+    }
+
     @Test
     void register_cpuInVcpuAndMemoryInGb_normalized() {
         TaskDefinition td = f.register(RegisterTaskDefinitionRequest.builder().family("f").cpu("1 vCPU")
@@ -109,7 +157,7 @@ class TaskDefinitionApiTest extends EcsServerTestBase {
                 .isInstanceOf(InvalidParameterException.class).hasMessageContaining("Family");
         assertThatThrownBy(() -> f.ecs.registerTaskDefinition(b -> b.family("x").containerDefinitions(
                 ContainerDefinition.builder().name("a").build())))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("image");
+                .isInstanceOf(ClientException.class).hasMessageContaining("image");
         assertThatThrownBy(() -> f.ecs.registerTaskDefinition(b -> b.family("x").containerDefinitions(web().build(),
                 web().build()))).isInstanceOf(InvalidParameterException.class).hasMessageContaining("Duplicate");
     }
@@ -133,7 +181,11 @@ class TaskDefinitionApiTest extends EcsServerTestBase {
             f.register(EcsServerFixture.nginx("alpha"));
         }
         f.register(EcsServerFixture.nginx("beta"));
-        assertThat(f.ecs.listTaskDefinitions(b -> b.familyPrefix("alp")).taskDefinitionArns()).hasSize(3);
+        // familyPrefix is "the full family name" (ListTaskDefinitions API reference), not a prefix
+        assertThat(f.ecs.listTaskDefinitions(b -> b.familyPrefix("alpha")).taskDefinitionArns()).hasSize(3)
+                .allSatisfy(a -> assertThat(a).contains(":task-definition/alpha:"));
+        assertThat(f.ecs.listTaskDefinitions(b -> b.familyPrefix("alp")).taskDefinitionArns()).isEmpty();
+        assertThat(f.ecs.listTaskDefinitionFamilies(b -> b.familyPrefix("alp")).families()).containsExactly("alpha");
         var desc = f.ecs.listTaskDefinitions(b -> b.sort("DESC").maxResults(2));
         assertThat(desc.taskDefinitionArns()).first().asString().endsWith("beta:1");
         assertThat(desc.nextToken()).isNotNull();

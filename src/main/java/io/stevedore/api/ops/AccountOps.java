@@ -118,6 +118,11 @@ public final class AccountOps {
                 .orElse(DEFAULTS.getOrDefault(name, "disabled"));
     }
 
+    /**
+     * Without {@code effectiveSettings} only the values set for the principal are listed ("If false, the account
+     * settings for the principalArn are returned if they're set. Otherwise, no account settings are returned.",
+     * ListAccountSettings API reference); with it, every setting's effective value.
+     */
     ListAccountSettingsResponse list(ListAccountSettingsRequest r) {
         String principal = r.principalArn() == null ? root() : r.principalArn();
         boolean effective = Boolean.TRUE.equals(r.effectiveSettings());
@@ -130,7 +135,7 @@ public final class AccountOps {
             Setting s;
             if (explicit != null) {
                 s = explicit;
-            } else if (effective || r.principalArn() == null) {
+            } else if (effective) {
                 String v = effective(ctx, principal, name);
                 s = Setting.builder().name(name).value(v).principalArn(principal).type("aws_managed").build();
             } else {

@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ecs.model.AutoRepairActionsStatus;
 import software.amazon.awssdk.services.ecs.model.AutoRepairConfiguration;
 import software.amazon.awssdk.services.ecs.model.CapacityOptionType;
+import software.amazon.awssdk.services.ecs.model.AutoScalingGroupProvider;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
+import software.amazon.awssdk.services.ecs.model.ManagedScaling;
+import software.amazon.awssdk.services.ecs.model.ManagedTerminationProtection;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderStatus;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderType;
 import software.amazon.awssdk.services.ecs.model.CapacityProviderUpdateStatus;
@@ -93,17 +96,19 @@ public final class CapacityProviderOps {
             require(r.cluster() == null, "The cluster parameter must be omitted for an Auto Scaling group"
                     + " capacity provider.");
             Checks.tags(ctx, r.tags());
+            // "The Amazon Resource Name (ARN) that identifies the Auto Scaling group, or the Auto Scaling group
+            // name." (AutoScalingGroupProvider, ECS API reference); Stevedore has no Auto Scaling groups to look up
             require(r.autoScalingGroupProvider().autoScalingGroupArn() != null
-                    && r.autoScalingGroupProvider().autoScalingGroupArn().startsWith("arn:aws"),
-                    "autoScalingGroupProvider.autoScalingGroupArn must be an Auto Scaling group ARN.");
+                    && !r.autoScalingGroupProvider().autoScalingGroupArn().isBlank(),
+                    "autoScalingGroupProvider.autoScalingGroupArn must be an Auto Scaling group ARN or name.");
             if (existing.isPresent()) {
                 throw Errors.client("The specified capacity provider already exists. To change the configuration"
                         + " of an existing capacity provider, update the capacity provider.");
             }
             CapacityProvider p = CapacityProvider.builder().name(r.name())
                     .capacityProviderArn(ctx.arn("capacity-provider/" + r.name())).status(CapacityProviderStatus.ACTIVE)
-                    .type(CapacityProviderType.EC2_AUTOSCALING).autoScalingGroupProvider(r.autoScalingGroupProvider())
-                    .build();
+                    .type(CapacityProviderType.EC2_AUTOSCALING)
+                    .autoScalingGroupProvider(withScalingDefaults(r.autoScalingGroupProvider())).build();
             return store(p, r);
         }
         require(r.cluster() != null && !r.cluster().isEmpty(),
@@ -127,6 +132,36 @@ public final class CapacityProviderOps {
         providers.add(p.name());
         ctx.state().clusters.put(cluster.clusterArn(), cluster.toBuilder().capacityProviders(providers).build());
         return store(p, r);
+    }
+
+    /**
+     * An Auto Scaling group provider as ECS stores it, with the defaults the API reference documents: managed
+     * termination protection off ("The default is off.", AutoScalingGroupProvider); in managed scaling, the step
+     * sizes, the warm-up period ("If this parameter is omitted, the default value of 1 / 10000 / 300 … is used") and
+     * the target capacity ("The default value of 100 percent", ManagedScaling).
+     */
+    static AutoScalingGroupProvider withScalingDefaults(AutoScalingGroupProvider p) {
+        if (p.managedTerminationProtection() == null) {
+            p = p.toBuilder().managedTerminationProtection(ManagedTerminationProtection.DISABLED).build();
+        }
+        ManagedScaling m = p.managedScaling();
+        if (m == null) {
+            return p;
+        }
+        ManagedScaling.Builder b = m.toBuilder();
+        if (m.targetCapacity() == null) {
+            b.targetCapacity(100);
+        }
+        if (m.minimumScalingStepSize() == null) {
+            b.minimumScalingStepSize(1);
+        }
+        if (m.maximumScalingStepSize() == null) {
+            b.maximumScalingStepSize(10000);
+        }
+        if (m.instanceWarmupPeriod() == null) {
+            b.instanceWarmupPeriod(300);
+        }
+        return p.toBuilder().managedScaling(b.build()).build();
     }
 
     private CreateCapacityProviderResponse store(CapacityProvider p, CreateCapacityProviderRequest r) {
@@ -341,7 +376,9 @@ public final class CapacityProviderOps {
             var u = r.autoScalingGroupProvider();
             var asg = p.autoScalingGroupProvider().toBuilder();
             if (u.managedScaling() != null) {
-                asg.managedScaling(u.managedScaling());
+                asg.managedScaling(withScalingDefaults(AutoScalingGroupProvider.builder()
+                        .managedTerminationProtection(ManagedTerminationProtection.DISABLED)
+                        .managedScaling(u.managedScaling()).build()).managedScaling());
             }
             if (u.managedTerminationProtection() != null) {
                 asg.managedTerminationProtection(u.managedTerminationProtectionAsString());

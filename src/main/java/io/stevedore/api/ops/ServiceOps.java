@@ -177,15 +177,19 @@ public final class ServiceOps {
                     : Math.min(100, dc.maximumPercent())).build(); // ECS's defaults for daemon services
         }
         Service s = Service.builder().serviceArn(arn).serviceName(r.serviceName()).clusterArn(cluster.clusterArn())
-                .loadBalancers(r.loadBalancers()).serviceRegistries(r.serviceRegistries())
+                // lists ECS always answers, empty when unset (the aws CLI's create-service examples)
+                .loadBalancers(r.hasLoadBalancers() ? r.loadBalancers() : List.of())
+                .serviceRegistries(r.hasServiceRegistries() ? r.serviceRegistries() : List.of()).events(List.of())
                 .status(Statuses.SERVICE_ACTIVE)
                 .desiredCount(desiredCount).runningCount(0).pendingCount(0).launchType(targets.launchType())
                 .capacityProviderStrategy(targets.strategy().isEmpty() ? null : targets.named())
                 .platformVersion(r.platformVersion()).taskDefinition(td.taskDefinitionArn())
                 .deploymentConfiguration(dc)
                 .deployments(List.of(newDeployment(td, targets, r.networkConfiguration(), desiredCount)))
-                .roleArn(r.role()).createdAt(ctx.now()).placementConstraints(r.placementConstraints())
-                .placementStrategy(r.placementStrategy()).networkConfiguration(r.networkConfiguration())
+                .roleArn(r.role()).createdAt(ctx.now())
+                .placementConstraints(r.hasPlacementConstraints() ? r.placementConstraints() : List.of())
+                .placementStrategy(r.hasPlacementStrategy() ? r.placementStrategy() : List.of())
+                .networkConfiguration(r.networkConfiguration())
                 .healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds())
                 .schedulingStrategy(daemon ? "DAEMON" : "REPLICA")
                 .deploymentController(DeploymentController.builder().type(controller).build())
@@ -423,7 +427,11 @@ public final class ServiceOps {
                 Service shown = ctx.state().withEvents(s.get());
                 found.add(tags ? shown.toBuilder().tags(TagOps.sdkTags(ctx, arn)).build() : shown);
             } else {
-                failures.add(Failure.builder().arn(arn).reason("MISSING").build());
+                // ECS names a missing service by the ARN given, or for a bare name by the ARN without the
+                // cluster ("arn:aws:ecs:us-east-2:…:service/pawebapp-service is MISSING" in
+                // aws-actions/amazon-ecs-deploy-task-definition issue 312, which passes a name and a cluster)
+                failures.add(Failure.builder().arn(ref.startsWith("arn:") ? ref : ctx.arn("service/" + ref))
+                        .reason("MISSING").build());
             }
         }
         return DescribeServicesResponse.builder().services(found).failures(failures).build();

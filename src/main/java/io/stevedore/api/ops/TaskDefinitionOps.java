@@ -16,12 +16,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.DeleteTaskDefinitionsRequest;
 import software.amazon.awssdk.services.ecs.model.DeleteTaskDefinitionsResponse;
 import software.amazon.awssdk.services.ecs.model.DeregisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.DeregisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
+import software.amazon.awssdk.services.ecs.model.EFSVolumeConfiguration;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionFamiliesRequest;
 import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionFamiliesResponse;
@@ -33,6 +35,7 @@ import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionFamilyStatus;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.ecs.model.Volume;
 
 /** RegisterTaskDefinition, DescribeTaskDefinition, List*, DeregisterTaskDefinition, DeleteTaskDefinitions. */
 public final class TaskDefinitionOps {
@@ -109,10 +112,12 @@ public final class TaskDefinitionOps {
         int revision = (int) next;
         String arn = ctx.arn("task-definition/" + r.family() + ":" + revision);
         TaskDefinition td = TaskDefinition.builder().taskDefinitionArn(arn).family(r.family()).revision(revision)
-                .status(TaskDefinitionStatus.ACTIVE).containerDefinitions(r.containerDefinitions())
+                .status(TaskDefinitionStatus.ACTIVE).containerDefinitions(r.containerDefinitions().stream()
+                        .map(TaskDefinitionOps::asRegistered).toList())
                 .taskRoleArn(r.taskRoleArn())
-                .executionRoleArn(r.executionRoleArn()).networkMode(networkMode).volumes(r.volumes())
-                .placementConstraints(r.placementConstraints())
+                .executionRoleArn(r.executionRoleArn()).networkMode(networkMode)
+                .volumes(r.volumes().stream().map(TaskDefinitionOps::asRegistered).toList())
+                .placementConstraints(r.hasPlacementConstraints() ? r.placementConstraints() : List.of())
                 .requiresCompatibilitiesWithStrings(r.requiresCompatibilitiesAsStrings()).compatibilities(compatible)
                 .cpu(cpu == null ? null : cpu.toString()).memory(mem == null ? null : mem.toString())
                 .runtimePlatform(r.runtimePlatform()).pidMode(r.pidModeAsString()).ipcMode(r.ipcModeAsString())
@@ -124,6 +129,44 @@ public final class TaskDefinitionOps {
         TagOps.setTags(ctx, arn, r.tags());
         return RegisterTaskDefinitionResponse.builder().taskDefinition(td)
                 .tags(r.hasTags() ? r.tags() : null).build();
+    }
+
+    /**
+     * A container definition as ECS registers it: unset lists ECS always answers (portMappings, environment,
+     * mountPoints, volumesFrom) become empty lists, an unset cpu 0 and an unset essential true (the answers of
+     * register-task-definition and describe-task-definition in the aws CLI's examples, e.g. github.com/aws/aws-cli,
+     * file awscli/examples/ecs/register-task-definition.rst).
+     */
+    static ContainerDefinition asRegistered(ContainerDefinition c) {
+        ContainerDefinition.Builder b = c.toBuilder();
+        if (!c.hasPortMappings()) {
+            b.portMappings(List.of());
+        }
+        if (!c.hasEnvironment()) {
+            b.environment(List.of());
+        }
+        if (!c.hasMountPoints()) {
+            b.mountPoints(List.of());
+        }
+        if (!c.hasVolumesFrom()) {
+            b.volumesFrom(List.of());
+        }
+        if (c.cpu() == null) {
+            b.cpu(0);
+        }
+        if (c.essential() == null) {
+            b.essential(true);
+        }
+        return b.build();
+    }
+
+    /** An EFS volume without a root directory mounts the file system's root, and ECS registers it as "/". */
+    static Volume asRegistered(Volume v) {
+        EFSVolumeConfiguration efs = v.efsVolumeConfiguration();
+        if (efs == null || efs.rootDirectory() != null) {
+            return v;
+        }
+        return v.toBuilder().efsVolumeConfiguration(efs.toBuilder().rootDirectory("/").build()).build();
     }
 
     /** Resolves "family", "family:revision" or an ARN; family alone means its latest ACTIVE revision. */
@@ -161,11 +204,15 @@ public final class TaskDefinitionOps {
         return td.family() + "\u0000" + String.format("%010d", td.revision());
     }
 
+    /**
+     * {@code familyPrefix} is, despite its name, "the full family name" (ListTaskDefinitions API reference): only
+     * that family's revisions are listed. ListTaskDefinitionFamilies' {@code familyPrefix} is a prefix.
+     */
     ListTaskDefinitionsResponse list(ListTaskDefinitionsRequest r) {
         String status = r.statusAsString() == null ? TaskDefinitionStatus.ACTIVE.toString() : r.statusAsString();
         List<TaskDefinition> tds = new ArrayList<>(ctx.state().taskDefinitions.values(td ->
                 status.equals(td.statusAsString())
-                        && (r.familyPrefix() == null || td.family().startsWith(r.familyPrefix()))));
+                        && (r.familyPrefix() == null || td.family().equals(r.familyPrefix()))));
         tds.sort(Comparator.comparing(TaskDefinitionOps::sortKey));
         if ("DESC".equals(r.sortAsString())) {
             java.util.Collections.reverse(tds);

@@ -98,12 +98,16 @@ final class TaskDefinitionRules {
         quotas.check(ServiceQuota.CONTAINERS_PER_TASK_DEFINITION, r.containerDefinitions().size());
         Set<String> names = new HashSet<>();
         for (ContainerDefinition c : r.containerDefinitions()) {
-            Errors.require(c != null && c.name() != null && !c.name().isEmpty(),
-                    "Container.name should not be null or empty.");
+            // ECS answers these two with ClientException (e.g. github.com/convox/praxis issue 121, from AWS)
+            if (c == null || c.name() == null || c.name().isEmpty()) {
+                throw Errors.client("Container.name should not be null or empty.");
+            }
             Errors.require(Checks.NAME.matcher(c.name()).matches(), "Container name '" + c.name() + "' is invalid:"
                     + " up to 255 letters, numbers, hyphens, and underscores are allowed.");
             Errors.require(names.add(c.name()), "Duplicate container name '" + c.name() + "'.");
-            Errors.require(c.image() != null && !c.image().isBlank(), "Container.image should not be null or empty.");
+            if (c.image() == null || c.image().isBlank()) {
+                throw Errors.client("Container.image should not be null or empty.");
+            }
             Errors.require(c.memory() == null || c.memory() >= 6, "Invalid 'memory' setting for container '"
                     + c.name() + "': the minimum is 6 MiB.");
             Errors.require(c.memoryReservation() == null || c.memoryReservation() >= 6,

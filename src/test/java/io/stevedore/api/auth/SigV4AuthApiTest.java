@@ -174,6 +174,19 @@ class SigV4AuthApiTest {
         assertThat(r.body()).contains(fragment);
     }
 
+    /**
+     * A Query call signed for a service Stevedore does not answer (CloudFormation here, as moto's ECS suite calls it)
+     * is told so by name, not answered as a badly signed EC2 call.
+     */
+    @Test
+    void queryCall_forAnUnservedService_namesTheService() throws Exception {
+        RawClient.Response r = RawClient.ec2(endpoint, "Action=CreateStack&Version=2010-05-15&StackName=s",
+                new Signing("test", "test", "us-east-1", "cloudformation", Instant.now()));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("<Code>InvalidAction</Code>")
+                .contains("does not serve &apos;cloudformation&apos;");
+    }
+
     @Test
     void ec2Client_wrongSecret_signatureDoesNotMatch() {
         try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
