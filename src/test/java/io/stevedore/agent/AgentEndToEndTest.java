@@ -48,7 +48,9 @@ class AgentEndToEndTest {
     void server() throws Exception {
         docker = DockerTests.engine();
         f = new EcsServerFixture(dir.resolve("server"));
-        f.plane.agents().configure(new Agents.Settings(Duration.ofSeconds(4), Duration.ofSeconds(2)));
+        // short enough that a killed agent's tasks move within the test, long enough that a live agent's poll is
+        // never late on a loaded machine (4 s was: a live agent seen disconnected got no tasks)
+        f.plane.agents().configure(new Agents.Settings(Duration.ofSeconds(12), Duration.ofSeconds(3)));
         f.ecs.createCluster(b -> b.clusterName(CLUSTER));
     }
 
