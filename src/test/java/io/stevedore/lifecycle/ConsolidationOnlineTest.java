@@ -60,6 +60,46 @@ class ConsolidationOnlineTest {
         }
     }
 
+    /**
+     * A CPU-heavy service and a memory-heavy one, created one by one: the scheduler puts each on its own instance
+     * types and the free room left, eight instances of eight different shapes costing 13 % more than one plan that
+     * puts the two together. Moves of several instances at once replace them (with a budget of four no set saves: the
+     * budget is what would hold this small fleet); the fleet settles within 2 % of one plan, no service has fewer RUNNING tasks than its desired
+     * count while several instances drain together, and the settled fleet stays put.
+     */
+    @Test
+    void complementaryServices_settleWithinTwoPercent_neverBelowMinimumHealthy_thenStayPut() {
+        List<PendingGroup> workload = List.of(
+                new PendingGroup("cpu", TaskDemand.awsvpc(3072, 1024, Architecture.ARM64), 30),
+                new PendingGroup("memory", TaskDemand.awsvpc(512, 15360, Architecture.ARM64), 20));
+        try (OnlineFleet f = new OnlineFleet(Map.of("stevedore:consolidation", "enabled",
+                "stevedore:disruption-budget", "100"))) {
+            int[] draining = {0};
+            f.kit().invariant("instances draining at once", s -> draining[0] = Math.max(draining[0],
+                    (int) s.containerInstances.values().stream().filter(c -> "DRAINING".equals(c.status())).count()));
+            for (PendingGroup g : workload) {
+                f.createService(g);
+            }
+            double plan = f.singlePlan();
+            double built = f.cost();
+            assertThat(built).as("services created one by one leave a fleet above one plan").isGreaterThan(1.05 * plan);
+            f.settle(Duration.ofMinutes(15), Duration.ofHours(6));
+            double settled = f.cost();
+            System.out.printf("complementary online: built %.4f USD/h, settled %.4f, one plan %.4f, %d move(s), at most %d"
+                    + " draining, lowest RUNNING %s%n", built, settled, plan, f.moves().size(), draining[0],
+                    f.lowestRunningPercent());
+            assertThat(f.moves()).as("consolidation moved tasks").isNotEmpty();
+            assertThat(settled).isLessThanOrEqualTo(1.02 * plan);
+            assertThat(draining[0]).as("instances draining together").isGreaterThan(1);
+            assertThat(f.lowestRunningPercent()).hasSize(workload.size());
+            assertThat(f.lowestRunningPercent().values()).as("RUNNING never below desired while tasks moved")
+                    .allSatisfy(p -> assertThat(p).isGreaterThanOrEqualTo(100.0));
+            String shape = f.fleetShape();
+            f.kit().runFor(Duration.ofHours(2));
+            assertThat(f.fleetShape()).as("the settled fleet stays put").isEqualTo(shape);
+        }
+    }
+
     /** The whole gap is under 0.14 USD/h (built 1.5994, one plan 1.4676): no move can save 0.2 USD/h. */
     @Test
     void thresholdAboveTheSaving_noMove() {

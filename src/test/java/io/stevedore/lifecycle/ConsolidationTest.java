@@ -35,6 +35,8 @@ class ConsolidationTest {
     static final Instant NOW = Instant.parse("2026-02-02T12:00:00Z");
     static final TaskDemand CPU_BOUND = TaskDemand.awsvpc(1024, 512, Architecture.ARM64);
     static final TaskDemand MEMORY_BOUND = TaskDemand.awsvpc(256, 6144, Architecture.ARM64);
+    static final TaskDemand CPU_HEAVY = TaskDemand.awsvpc(3072, 1024, Architecture.ARM64);
+    static final TaskDemand MEMORY_HEAVY = TaskDemand.awsvpc(512, 15360, Architecture.ARM64);
     static List<Offering> offerings;
 
     @BeforeAll
@@ -186,6 +188,141 @@ class ConsolidationTest {
         assertThat(replacements(run(provider(ConsolidationPolicy.on(), "100"), members))).isEmpty();
     }
 
+    /**
+     * A CPU-bound service and a memory-bound one, each on the fleet one plan of its own tasks gives (as services
+     * created one by one leave them), with a budget of four instances at a time. Replacing instances of one service
+     * only re-plans the same types: the saving needs partners of both kinds in one set. The search used to try
+     * prefixes of one order of instances, most overpriced first, which with four slots held one kind only, and found
+     * no move; each set now also comes from the instances that differ from one plan of all the tasks, in proportion,
+     * so the fleet reaches the bound of that plan in moves of at most four instances, and then stays put.
+     */
+    @Test
+    void partnersBeyondTheBudget_movesOfFourReachTheBound_thenStayPut() {
+        List<FleetSnapshot.Member> fleet = new ArrayList<>();
+        fleet.addAll(planned("cpu", CPU_HEAVY, 30, fleet.size()));
+        fleet.addAll(planned("memory", MEMORY_HEAVY, 20, fleet.size()));
+        FleetSnapshot.Provider p = provider(ConsolidationPolicy.on(), "4");
+        double plan = onePlan(fleet);
+        double built = cost(fleet);
+        assertThat(built).as("the fleet as built, one plan %.4f", plan).isGreaterThan(1.05 * plan);
+        Consolidation consolidation = new Consolidation(new Provisioner());
+        int moves = 0;
+        Optional<Consolidation.Move> move;
+        while ((move = consolidation.pick(NOW.toEpochMilli(), p, fleet, List.of(), 4)).isPresent()) {
+            assertThat(move.get().instanceIds()).as("within the budget").hasSizeBetween(2, 4);
+            double before = cost(fleet);
+            fleet = replaced(fleet, move.get(), moves);
+            assertThat(cost(fleet)).as("each move saves what it said").isCloseTo(before - move.get().savingPerHour(),
+                    org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(++moves).as("moves end").isLessThan(20);
+        }
+        assertThat(moves).isGreaterThan(1);
+        assertThat(cost(fleet)).as("settled within 2 % of one plan").isLessThanOrEqualTo(1.02 * plan);
+    }
+
+    /**
+     * A fleet within the bound of one plan stays put even where a set could save more than the per-move threshold:
+     * one complementary pair among the instances one plan gives 1,000 other tasks. With the bound at 0 % the same
+     * fleet moves, so it is the bound that holds it.
+     */
+    @Test
+    void fleetWithinTheBound_makesNoMove() {
+        List<PendingGroup> groups = List.of(new PendingGroup("more", CPU_BOUND, 1000));
+        LaunchPlan planned = new Provisioner().plan(new ProvisioningRequest(groups, offerings,
+                List.of(new Zone("subnet-1", "us-east-1a"))));
+        List<FleetSnapshot.Member> members = new ArrayList<>(complementary());
+        for (PlannedInstance pi : planned.instances()) {
+            FleetSnapshot.Member m = member("i-p" + members.size(), pi.offering().type().name(), CPU_BOUND, 0);
+            members.add(withTasks(m, CPU_BOUND, pi.taskCount()));
+        }
+        double plan = onePlan(members);
+        assertThat(cost(members)).as("within 2 %% of one plan (%.4f)", plan).isLessThanOrEqualTo(1.02 * plan)
+                .isGreaterThan(plan);
+        assertThat(replacements(run(provider(ConsolidationPolicy.on(), "100"), members))).isEmpty();
+        assertThat(replacements(run(provider(ConsolidationPolicy.parse("enabled bound=0pct"), "100"), members)))
+                .as("without the bound the pair is replaced").isNotEmpty();
+    }
+
+    /** The instances one plan of {@code n} tasks of {@code d} gives, numbered from {@code first}. */
+    private static List<FleetSnapshot.Member> planned(String group, TaskDemand d, int n, int first) {
+        LaunchPlan plan = new Provisioner().plan(new ProvisioningRequest(List.of(new PendingGroup(group, d, n)),
+                offerings, List.of(new Zone("subnet-1", "us-east-1a"))));
+        List<FleetSnapshot.Member> out = new ArrayList<>();
+        for (PlannedInstance pi : plan.instances()) {
+            String id = String.format("i-%03d", first + out.size());
+            out.add(withTasks(member(id, pi.offering().type().name(), d, 0), d, pi.taskCount()));
+        }
+        return out;
+    }
+
+    private static final List<TaskDemand> DEMANDS = List.of(CPU_BOUND, MEMORY_BOUND, CPU_HEAVY, MEMORY_HEAVY);
+
+    /** The service (and group) name of a demand of this class. */
+    private static String name(TaskDemand d) {
+        return List.of("cpu", "memory", "cpu-heavy", "memory-heavy").get(DEMANDS.indexOf(d));
+    }
+
+    private static TaskDemand demand(String name) {
+        return DEMANDS.get(List.of("cpu", "memory", "cpu-heavy", "memory-heavy").indexOf(name));
+    }
+
+    /** {@code m} with {@code n} tasks of {@code d}. */
+    private static FleetSnapshot.Member withTasks(FleetSnapshot.Member m, TaskDemand d, int n) {
+        List<FleetSnapshot.Work> tasks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            tasks.add(FleetSnapshot.Work.running(m.instanceId() + "-t" + i, name(d), d));
+        }
+        return new FleetSnapshot.Member(m.instanceId(), "mi", m.instanceType(), m.pricePerHour(), m.registered(),
+                m.launchedAtMillis(), m.state(), m.drain(), false, -1, -1, m.lastTaskChangeMillis(), tasks);
+    }
+
+    /** EC2 price and management fee per hour of {@code members}. */
+    private static double cost(List<FleetSnapshot.Member> members) {
+        return members.stream().mapToDouble(m -> offering(m.instanceType()).pricePerHour()
+                + offering(m.instanceType()).feePerHour()).sum();
+    }
+
+    /** What one plan of all the members' tasks costs. */
+    private static double onePlan(List<FleetSnapshot.Member> members) {
+        return new Provisioner().plan(new ProvisioningRequest(groupsOf(members), offerings,
+                List.of(new Zone("subnet-1", "us-east-1a")))).totalPerHour();
+    }
+
+    private static List<PendingGroup> groupsOf(List<FleetSnapshot.Member> members) {
+        Map<TaskDemand, Integer> count = new java.util.LinkedHashMap<>();
+        members.forEach(m -> m.tasks().forEach(w -> count.merge(w.demand(), 1, Integer::sum)));
+        List<PendingGroup> groups = new ArrayList<>();
+        count.forEach((d, n) -> groups.add(new PendingGroup(name(d), d, n)));
+        return groups;
+    }
+
+    /** The fleet after {@code move}: its instances gone, their tasks on the instances the provisioner plans. */
+    private static List<FleetSnapshot.Member> replaced(List<FleetSnapshot.Member> fleet, Consolidation.Move move,
+                                                       int round) {
+        List<FleetSnapshot.Member> gone = fleet.stream().filter(m -> move.instanceIds().contains(m.instanceId()))
+                .toList();
+        List<FleetSnapshot.Member> out = new ArrayList<>(fleet);
+        out.removeAll(gone);
+        LaunchPlan plan = new Provisioner().plan(new ProvisioningRequest(groupsOf(gone), offerings,
+                List.of(new Zone("subnet-1", "us-east-1a"))));
+        assertThat(plan.fleet()).isEqualTo(move.newFleet());
+        int n = 0;
+        for (PlannedInstance pi : plan.instances()) {
+            List<FleetSnapshot.Work> tasks = new ArrayList<>();
+            String id = "i-n" + round + "-" + n++;
+            for (TaskAssignment a : pi.tasks()) {
+                TaskDemand d = demand(a.groupKey());
+                for (int i = 0; i < a.count(); i++) {
+                    tasks.add(FleetSnapshot.Work.running(id + "-" + a.groupKey() + i, a.groupKey(), d));
+                }
+            }
+            FleetSnapshot.Member m = member(id, pi.offering().type().name(), CPU_BOUND, 0);
+            out.add(new FleetSnapshot.Member(id, "mi", m.instanceType(), m.pricePerHour(), m.registered(),
+                    m.launchedAtMillis(), m.state(), m.drain(), false, -1, -1, m.lastTaskChangeMillis(), tasks));
+        }
+        return out;
+    }
+
     @Test
     void policy_parsesTagValues() {
         assertThat(ConsolidationPolicy.parse("enabled").enabled()).isTrue();
@@ -196,6 +333,13 @@ class ConsolidationTest {
         assertThatThrownBy(() -> ConsolidationPolicy.parse("sometimes")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'disabled' or 'enabled'");
         assertThatThrownBy(() -> ConsolidationPolicy.parse("enabled lots")).hasMessageContaining("3pct");
+        assertThat(ConsolidationPolicy.parse("enabled").bound()).isEqualTo(0.02);
+        assertThat(ConsolidationPolicy.parse("enabled 3pct bound=5pct").bound()).isEqualTo(0.05);
+        assertThat(ConsolidationPolicy.parse("enabled 3pct bound=5pct").minShare()).isEqualTo(0.03);
+        assertThatThrownBy(() -> ConsolidationPolicy.parse("enabled bound=100pct"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ConsolidationPolicy.on().withinBound(1.02, 1.0)).isTrue();
+        assertThat(ConsolidationPolicy.on().withinBound(1.03, 1.0)).isFalse();
         // the move must repay its double running within the payback time
         assertThat(ConsolidationPolicy.on().worthIt(1.0, 0.5)).isTrue();
         assertThat(ConsolidationPolicy.on().worthIt(1.0, 0.995)).as("0.5 % saving").isFalse();

@@ -3,7 +3,6 @@ package io.stevedore.lifecycle;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stevedore.catalog.Offering;
 import io.stevedore.control.ControlKit;
-import io.stevedore.control.events.EventRing;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.placement.NetworkMode;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -41,7 +41,11 @@ public final class OnlineFleet implements AutoCloseable {
     private final Set<String> steady = new TreeSet<>();
     /** The lowest RUNNING share of the desired count seen per steady service, in percent. */
     private final Map<String, Double> lowest = new LinkedHashMap<>();
-    private final long startMillis;
+    /**
+     * Every drain seen, instance id and start time → cause: read from the lifecycle's rows after each commit (the
+     * event ring keeps only the last 10,000 events, fewer than a large fleet's task changes).
+     */
+    private final Map<String, String> drains = new TreeMap<>();
 
     /**
      * A cluster with the provider as its default strategy.
@@ -67,8 +71,12 @@ public final class OnlineFleet implements AutoCloseable {
         check(kit.callJson("PutClusterCapacityProviders", "{\"cluster\":\"online\",\"capacityProviders\":[],"
                 + "\"defaultCapacityProviderStrategy\":[{\"capacityProvider\":\"" + PROVIDER + "\",\"weight\":1}]}"));
         clusterArn = kit.plane().config().arnPrefix() + "cluster/online";
-        startMillis = kit.clock().now().toEpochMilli();
         kit.invariant("RUNNING share of steady services", s -> watch(s));
+        kit.invariant("drains", s -> s.instanceLifecycle.values().forEach(l -> {
+            if (l.drainStartedMillis() >= 0 && l.drainCause() != null) {
+                drains.putIfAbsent(l.instanceId() + "@" + l.drainStartedMillis(), l.drainCause());
+            }
+        }));
     }
 
     private static JsonNode check(JsonNode r) {
@@ -201,26 +209,18 @@ public final class OnlineFleet implements AutoCloseable {
 
     /** The consolidation moves made since the start: sets of instances drained together, by time. */
     public Map<Long, Integer> moves() {
-        Map<Long, Integer> out = new LinkedHashMap<>();
-        for (EventRing.Event e : kit.plane().events().of("Stevedore Instance Lifecycle Action", startMillis)) {
-            String d = e.detailJson();
-            if (d.contains("\"action\":\"DRAINING\"") && d.contains("\"cause\":\"" + DrainCause.REPLACEMENT + "\"")) {
-                out.merge(e.timeMillis(), 1, Integer::sum);
+        Map<Long, Integer> out = new TreeMap<>();
+        drains.forEach((key, cause) -> {
+            if (cause.equals(DrainCause.REPLACEMENT.name())) {
+                out.merge(Long.parseLong(key.substring(key.indexOf('@') + 1)), 1, Integer::sum);
             }
-        }
+        });
         return out;
     }
 
     /** How many instances compaction (one at a time) drained since the start. */
     public int compactions() {
-        int n = 0;
-        for (EventRing.Event e : kit.plane().events().of("Stevedore Instance Lifecycle Action", startMillis)) {
-            String d = e.detailJson();
-            if (d.contains("\"action\":\"DRAINING\"") && d.contains("\"cause\":\"UNDERUTILIZED\"")) {
-                n++;
-            }
-        }
-        return n;
+        return (int) drains.values().stream().filter(c -> c.equals(DrainCause.UNDERUTILIZED.name())).count();
     }
 
     /** The lowest RUNNING share of its desired count each service showed once it had first run all its tasks. */
