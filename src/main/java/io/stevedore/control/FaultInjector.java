@@ -93,10 +93,11 @@ public final class FaultInjector {
 
     /** How long new instances take to boot (simulated time: divided by the server's speed like every delay). */
     public void launchLatency(Duration latency) {
-        if (latency == null || latency.isNegative()) {
+        if (latency != null && latency.isNegative()) {
             throw new AwsException("InvalidParameterException", 400, "launchLatency must be >= 0 seconds");
         }
-        db.run(() -> cloud.setLaunchLatency(io.stevedore.control.state.Timings.div(latency, speed)));
+        db.run(() -> cloud.setLaunchLatency(latency == null ? null
+                : io.stevedore.control.state.Timings.div(latency, speed)));
     }
 
     /** Attaches a maintenance window (ranges or cron form; null removes it) to a provider of a cluster. */

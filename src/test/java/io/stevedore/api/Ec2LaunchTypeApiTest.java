@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceStateChange;
 import software.amazon.awssdk.services.ec2.model.RunInstancesResponse;
 import software.amazon.awssdk.services.ecs.model.Attribute;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
@@ -386,6 +388,39 @@ class Ec2LaunchTypeApiTest {
         assertThat(f.ecs.runTask(b -> b.cluster("ec2r").taskDefinition("ec2reg").launchType("EC2")
                 .placementConstraints(c -> c.type("memberOf").expression("attribute:team == a"))).failures())
                 .isEmpty();
+    }
+
+    @Test
+    void registerContainerInstance_whileEc2StillShowsPending_registers_butAStoppedInstanceIsRefused() {
+        f.ecs.createCluster(b -> b.clusterName("ec2pend"));
+        f.plane.faults().launchLatency(Duration.ofHours(1)); // EC2 shows the instance pending for an hour
+        String id;
+        String doc;
+        ContainerInstance ci;
+        try {
+            id = ec2.runInstances(b -> b.imageId(AMI).instanceType("m5.large").minCount(1).maxCount(1))
+                    .instances().get(0).instanceId();
+            assertThat(ec2.describeInstances(b -> b.instanceIds(id)).reservations().get(0).instances().get(0)
+                    .state().nameAsString()).isEqualTo("pending");
+            doc = "{\"instanceId\":\"" + id + "\",\"region\":\"us-east-1\",\"instanceType\":\"m5.large\"}";
+            // the agent's call is proof enough that the instance booted: ECS checks the document, not EC2's state
+            ci = f.ecs.registerContainerInstance(b -> b.cluster("ec2pend").instanceIdentityDocument(doc))
+                    .containerInstance();
+        } finally {
+            f.plane.faults().launchLatency(null); // each type's own again
+        }
+        assertThat(ci.ec2InstanceId()).isEqualTo(id);
+        assertThat(ci.status()).isEqualTo("ACTIVE");
+
+        String other = ec2.runInstances(b -> b.imageId(AMI).instanceType("m5.large").minCount(1).maxCount(1))
+                .instances().get(0).instanceId();
+        DaemonApiTest.eventually(() -> assertThat(ec2.describeInstances(b -> b.instanceIds(other)).reservations()
+                .get(0).instances().get(0).state().nameAsString()).isEqualTo("running"));
+        ec2.stopInstances(b -> b.instanceIds(other));
+        String stoppedDoc = doc.replace(id, other);
+        assertThatThrownBy(() -> f.ecs.registerContainerInstance(b -> b.cluster("ec2pend")
+                .instanceIdentityDocument(stoppedDoc))).isInstanceOf(ClientException.class)
+                .hasMessageContaining("is not running");
     }
 
     /** The service's tasks not STOPPED, by container instance. */

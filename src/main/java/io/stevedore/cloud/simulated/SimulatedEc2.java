@@ -154,10 +154,10 @@ public final class SimulatedEc2 implements CloudProvider {
 
     /**
      * Fault injection: how long newly launched and still pending instances take to boot, whatever their type (instead
-     * of each type's own launch time).
+     * of each type's own launch time); null: each type's own again.
      */
     public void setLaunchLatency(Duration latency) {
-        if (latency.isNegative()) {
+        if (latency != null && latency.isNegative()) {
             throw new IllegalArgumentException("launch latency must not be negative");
         }
         this.bootOverride = latency;

@@ -113,14 +113,17 @@ public final class Ec2Agents {
 
     /**
      * Registers a running instance of a user in {@code c} at once (RegisterContainerInstance with its identity
-     * document), or answers the container instance it already has there; empty while the instance is not running.
+     * document), or answers the container instance it already has there; empty when the instance is stopped or gone.
      */
     public Optional<ContainerInstance> registerNow(Cluster c, String instanceId) {
         Ec2Registration reg = ctx.state().ec2Registrations.get(instanceId).orElse(null);
         if (reg != null && !reg.deregistered() && reg.clusterArn().equals(c.clusterArn())) {
             return ctx.state().containerInstances.get(reg.containerInstanceArn());
         }
-        Instance ec2 = ctx.cloud().describe(instanceId).filter(i -> "running".equals(i.state())).orElse(null);
+        // ECS trusts the signed identity document, not EC2's state: an agent that calls is on a booted instance,
+        // even when EC2 still shows it pending (a test calling right after RunInstances does that)
+        Instance ec2 = ctx.cloud().describe(instanceId).filter(i -> "running".equals(i.state())
+                || "pending".equals(i.state())).orElse(null);
         UserLaunch u = ctx.cloud().userLaunch(instanceId).orElse(null);
         if (ec2 == null || u == null) {
             return Optional.empty();
