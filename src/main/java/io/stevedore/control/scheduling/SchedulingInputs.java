@@ -5,6 +5,7 @@ import io.stevedore.catalog.Selection;
 import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.DaemonCoverage;
+import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.ecs.PurchaseOptions;
 import io.stevedore.ecs.TaskDemandMapper;
@@ -26,12 +27,14 @@ import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
- * What the scheduler needs besides the instances: each waiting task's demand (cached per task definition within a
- * tick), each Managed Instances provider's priced offerings (selected once per requirements and capacity option,
- * then cached) and zones, and the zones a task may run in.
+ * What the scheduler needs besides the instances: each waiting task's demand (cached per task definition until
+ * that definition's row changes), each Managed Instances provider's priced offerings (selected once per requirements
+ * and capacity option, then cached) and zones, and the zones a task may run in.
  */
 public final class SchedulingInputs {
     private static final int MAX_CACHED_SELECTIONS = 64;
+    private static final software.amazon.awssdk.services.ecs.model.TaskOverride NO_OVERRIDES =
+            software.amazon.awssdk.services.ecs.model.TaskOverride.builder().build();
 
     private final Context ctx;
     private final Map<String, TaskDemand> demandByDefinition = new HashMap<>();
@@ -41,6 +44,11 @@ public final class SchedulingInputs {
     public SchedulingInputs(Context ctx, Supplier<CapacityOfferings> offerings) {
         this.ctx = ctx;
         this.offerings = offerings;
+        // a definition's demand is a function of its row: forgotten when that row changes (or all rows are reset)
+        ctx.state().feed.live()
+                .on(RowKind.TASK_DEFINITION, (id, before, after) -> demandByDefinition.remove(id))
+                .on(RowKind.DAEMON_TASK_DEFINITION, (id, before, after) -> demandByDefinition.remove(id))
+                .onReset(demandByDefinition::clear);
     }
 
     /**
@@ -50,8 +58,7 @@ public final class SchedulingInputs {
      * @throws AwsException when the definition cannot run on an instance (the reason to report)
      */
     public Optional<TaskDemand> demand(Task t) {
-        boolean plain = t.overrides() == null || t.overrides().equals(software.amazon.awssdk.services.ecs.model
-                .TaskOverride.builder().build());
+        boolean plain = t.overrides() == null || t.overrides().equals(NO_OVERRIDES);
         if (plain && demandByDefinition.containsKey(t.taskDefinitionArn())) {
             return Optional.of(demandByDefinition.get(t.taskDefinitionArn()));
         }
@@ -66,9 +73,11 @@ public final class SchedulingInputs {
         return Optional.of(d);
     }
 
-    /** Forgets per-tick caches (demands); the offering selections stay. */
+    /**
+     * Called at the start of each scheduling pass. Nothing is cached per tick any more: the demands by task
+     * definition are forgotten when their definition's row changes, and the offering selections stay.
+     */
     public void newTick() {
-        demandByDefinition.clear();
     }
 
     /** What an ACTIVE Managed Instances provider may launch and where. */
