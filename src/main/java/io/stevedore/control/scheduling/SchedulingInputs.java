@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -38,17 +39,34 @@ public final class SchedulingInputs {
 
     private final Context ctx;
     private final Map<String, TaskDemand> demandByDefinition = new HashMap<>();
+    /**
+     * The demands of tasks with overrides, by task ARN, with what they were computed from: a task's overrides do not
+     * change, so a task row written again (each phase) finds its demand here; dropped when the row goes.
+     */
+    private final Map<String, ByTask> demandByTask = new HashMap<>();
     private final Map<List<Object>, Selection> selections = new HashMap<>();
     private final Supplier<CapacityOfferings> offerings;
+
+    private record ByTask(String definition,
+                          software.amazon.awssdk.services.ecs.model.TaskOverride overrides, TaskDemand demand) {
+    }
 
     public SchedulingInputs(Context ctx, Supplier<CapacityOfferings> offerings) {
         this.ctx = ctx;
         this.offerings = offerings;
         // a definition's demand is a function of its row: forgotten when that row changes (or all rows are reset)
         ctx.state().feed.live()
-                .on(RowKind.TASK_DEFINITION, (id, before, after) -> demandByDefinition.remove(id))
-                .on(RowKind.DAEMON_TASK_DEFINITION, (id, before, after) -> demandByDefinition.remove(id))
-                .onReset(demandByDefinition::clear);
+                .on(RowKind.TASK_DEFINITION, (id, before, after) -> definitionChanged(id))
+                .on(RowKind.DAEMON_TASK_DEFINITION, (id, before, after) -> definitionChanged(id))
+                .on(RowKind.TASK, (id, before, after) -> {
+                    if (after == null) {
+                        demandByTask.remove(id);
+                    }
+                })
+                .onReset(() -> {
+                    demandByDefinition.clear();
+                    demandByTask.clear();
+                });
     }
 
     /**
@@ -62,6 +80,13 @@ public final class SchedulingInputs {
         if (plain && demandByDefinition.containsKey(t.taskDefinitionArn())) {
             return Optional.of(demandByDefinition.get(t.taskDefinitionArn()));
         }
+        if (!plain) {
+            ByTask known = demandByTask.get(t.taskArn());
+            if (known != null && Objects.equals(known.definition(), t.taskDefinitionArn())
+                    && known.overrides().equals(t.overrides())) {
+                return Optional.of(known.demand());
+            }
+        }
         Optional<TaskDefinition> td = ctx.state().definitionOf(t.taskDefinitionArn());
         if (td.isEmpty()) {
             return Optional.empty();
@@ -69,8 +94,16 @@ public final class SchedulingInputs {
         TaskDemand d = TaskDemandMapper.toDemand(td.get(), t.overrides());
         if (plain) {
             demandByDefinition.put(t.taskDefinitionArn(), d);
+        } else if (t.taskArn() != null) {
+            demandByTask.put(t.taskArn(), new ByTask(t.taskDefinitionArn(), t.overrides(), d));
         }
         return Optional.of(d);
+    }
+
+    /** A definition's row changed: the demands computed from it are forgotten. */
+    private void definitionChanged(String definitionArn) {
+        demandByDefinition.remove(definitionArn);
+        demandByTask.values().removeIf(b -> Objects.equals(b.definition(), definitionArn));
     }
 
     /**
