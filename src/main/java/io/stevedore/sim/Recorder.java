@@ -113,6 +113,12 @@ final class Recorder {
     long allocatedMemory;
     int running;
     int tasksStarted;
+    private EcsState state;
+    /** Availability sums over the active services (outside the Fargate twins' cluster); see {@link #availability}. */
+    private boolean availabilityKnown;
+    private long desiredTasks;
+    private long upTasks;
+    private long servicesBelow;
 
     Recorder(SimContext sim, long seed) {
         this.sim = sim;
@@ -132,11 +138,19 @@ final class Recorder {
 
     /** Follows the control plane's committed changes from now on. */
     void attach(EcsState state) {
+        this.state = state;
         state.feed.committed()
                 .on(RowKind.TASK, (id, before, after) -> task(id, after))
                 .on(RowKind.TASK_RUNTIME, (id, before, after) -> runtime(id, after))
                 .on(RowKind.CLOUD_INSTANCE, (id, before, after) -> instance(after))
-                .on(RowKind.MANAGED_INSTANCE, (id, before, after) -> managed(after));
+                .on(RowKind.MANAGED_INSTANCE, (id, before, after) -> managed(after))
+                .on(RowKind.SERVICE, (id, before, after) -> {
+                    if (availabilityKnown) {
+                        count(before, -1);
+                        count(after, 1);
+                    }
+                })
+                .onReset(() -> availabilityKnown = false);
     }
 
     // ---- tasks -----------------------------------------------------------------------------------------------
@@ -412,22 +426,37 @@ final class Recorder {
         return instances;
     }
 
-    /** Service availability now: desired tasks and how many of them run. */
-    static long[] availability(EcsState state) {
-        long desired = 0;
-        long up = 0;
-        long below = 0;
-        for (Service s : state.services.values(s -> Statuses.SERVICE_ACTIVE.equals(s.status())
-                && !s.clusterArn().endsWith(":cluster/" + Scaling.TWIN_CLUSTER))) {
-            int d = s.desiredCount() == null ? 0 : s.desiredCount();
-            int r = s.runningCount() == null ? 0 : s.runningCount();
-            desired += d;
-            up += Math.min(d, r);
-            if (r < d) {
-                below++;
+    /**
+     * Service availability now: desired tasks, how many of them run, and the services below their desired count.
+     * Kept from the committed service changes (a sample does not visit every service); counted from the table
+     * after a reset.
+     */
+    long[] availability() {
+        if (!availabilityKnown) {
+            desiredTasks = 0;
+            upTasks = 0;
+            servicesBelow = 0;
+            for (Service s : state.services.values()) {
+                count(s, 1);
             }
+            availabilityKnown = true;
         }
-        return new long[] {desired, up, below};
+        return new long[] {desiredTasks, upTasks, servicesBelow};
+    }
+
+    /** Adds ({@code sign} 1) or takes away (-1) what one service row counts for availability. */
+    private void count(Service s, int sign) {
+        if (s == null || !Statuses.SERVICE_ACTIVE.equals(s.status())
+                || s.clusterArn().endsWith(":cluster/" + Scaling.TWIN_CLUSTER)) {
+            return;
+        }
+        int d = s.desiredCount() == null ? 0 : s.desiredCount();
+        int r = s.runningCount() == null ? 0 : s.runningCount();
+        desiredTasks += sign * (long) d;
+        upTasks += sign * (long) Math.min(d, r);
+        if (r < d) {
+            servicesBelow += sign;
+        }
     }
 
     /** Closes the books at {@code end}: instances still alive and tasks still running are billed to then. */

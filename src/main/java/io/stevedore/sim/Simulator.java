@@ -144,7 +144,7 @@ public final class Simulator {
     }
 
     private long sample(long now, long nextSample) {
-        long[] avail = Recorder.availability(plane.state());
+        long[] avail = recorder.availability();
         samples.record(recorder, avail);
         scaling.sample();
         return nextSample + context.step();

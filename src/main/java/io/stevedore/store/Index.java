@@ -20,7 +20,13 @@ import java.util.function.Function;
  */
 public final class Index<T, K> implements RowObserver<T> {
     private final Function<? super T, ? extends K> key;
-    private final Map<K, TreeMap<String, T>> rows = new HashMap<>();
+    /** The live rows by key; each bucket holds the rows' cells, in id order. */
+    private final Map<K, TreeMap<String, Cell<K, T>>> rows = new HashMap<>();
+    /**
+     * Each indexed row's cell (its key and current value), by id: a write that keeps the row's key changes the cell
+     * alone, without walking the bucket or computing the old key again.
+     */
+    private final Map<String, Cell<K, T>> cells = new HashMap<>();
     private final Table<T> table;
     private final int slot;
 
@@ -35,9 +41,34 @@ public final class Index<T, K> implements RowObserver<T> {
         return row == null ? null : key.apply(row);
     }
 
-    /** The live rows by key (the caller holds the write lock). */
+    /** A row's key and current value in this index. */
+    private static final class Cell<K, T> {
+        K key;
+        T value;
+
+        Cell(K key, T value) {
+            this.key = key;
+            this.value = value;
+        }
+    }
+
+    /** The live rows by key, a copy (the caller holds the write lock). */
     Map<K, TreeMap<String, T>> live() {
-        return rows;
+        Map<K, TreeMap<String, T>> out = new HashMap<>();
+        rows.forEach((k, bucket) -> {
+            TreeMap<String, T> copy = new TreeMap<>();
+            bucket.forEach((id, c) -> copy.put(id, c.value));
+            out.put(k, copy);
+        });
+        return out;
+    }
+
+    private static <T> List<T> valuesOf(TreeMap<String, ? extends Cell<?, T>> bucket) {
+        List<T> out = new ArrayList<>(bucket.size());
+        for (Cell<?, T> c : bucket.values()) {
+            out.add(c.value);
+        }
+        return out;
     }
 
     /**
@@ -69,21 +100,29 @@ public final class Index<T, K> implements RowObserver<T> {
         if (snap != null) {
             return snap.values();
         }
-        TreeMap<String, T> s = rows.get(k);
-        return s == null ? List.of() : new ArrayList<>(s.values());
+        TreeMap<String, Cell<K, T>> s = rows.get(k);
+        return s == null ? List.of() : valuesOf(s);
     }
 
     /** The rows with {@code k} that pass {@code filter}, in id order (a snapshot, as {@link #values(Object)}). */
     public List<T> values(K k, java.util.function.Predicate<? super T> filter) {
         PersistentTree<String, T> snap = snapshot(k);
-        TreeMap<String, T> s = snap == null ? rows.get(k) : null;
+        TreeMap<String, Cell<K, T>> s = snap == null ? rows.get(k) : null;
         if (snap == null && s == null) {
             return List.of();
         }
         List<T> out = new ArrayList<>();
-        for (T v : snap == null ? s.values() : snap.values()) {
-            if (filter.test(v)) {
-                out.add(v);
+        if (snap != null) {
+            for (T v : snap.values()) {
+                if (filter.test(v)) {
+                    out.add(v);
+                }
+            }
+            return out;
+        }
+        for (Cell<K, T> c : s.values()) {
+            if (filter.test(c.value)) {
+                out.add(c.value);
             }
         }
         return out;
@@ -95,7 +134,7 @@ public final class Index<T, K> implements RowObserver<T> {
         if (snap != null) {
             return snap.keys();
         }
-        TreeMap<String, T> s = rows.get(k);
+        TreeMap<String, Cell<K, T>> s = rows.get(k);
         return s == null ? List.of() : new ArrayList<>(s.keySet());
     }
 
@@ -105,7 +144,7 @@ public final class Index<T, K> implements RowObserver<T> {
         if (snap != null) {
             return snap.size();
         }
-        TreeMap<String, T> s = rows.get(k);
+        TreeMap<String, Cell<K, T>> s = rows.get(k);
         return s == null ? 0 : s.size();
     }
 
@@ -121,21 +160,37 @@ public final class Index<T, K> implements RowObserver<T> {
 
     @Override
     public void changed(String id, T old, T now) {
-        K a = old == null ? null : key.apply(old);
+        // the index hears every change of the table, so the cell holds the key of old
         K b = now == null ? null : key.apply(now);
-        if (a != null && !a.equals(b)) {
-            TreeMap<String, T> s = rows.get(a);
-            if (s != null && s.remove(id) != null && s.isEmpty()) {
-                rows.remove(a);
+        Cell<K, T> c = cells.get(id);
+        if (c != null) {
+            if (c.key.equals(b)) {
+                c.value = now; // key unchanged: the row's current value
+                return;
             }
+            TreeMap<String, Cell<K, T>> s = rows.get(c.key);
+            if (s != null && s.remove(id) != null && s.isEmpty()) {
+                rows.remove(c.key);
+            }
+            if (b == null) {
+                cells.remove(id);
+                return;
+            }
+            c.key = b;
+            c.value = now;
+        } else {
+            if (b == null) {
+                return;
+            }
+            c = new Cell<>(b, now);
+            cells.put(id, c);
         }
-        if (b != null) {
-            rows.computeIfAbsent(b, x -> new TreeMap<>()).put(id, now); // the row's current value, key unchanged or not
-        }
+        rows.computeIfAbsent(b, x -> new TreeMap<>()).put(id, c);
     }
 
     @Override
     public void cleared() {
         rows.clear();
+        cells.clear();
     }
 }

@@ -108,7 +108,10 @@ public final class Table<T> {
 
     /** The one place rows change in memory: the value and every index ({@code null} = absent). */
     private void set(String id, T value) {
-        T old = value == null ? rows.remove(id) : rows.put(id, value);
+        observe(id, value == null ? rows.remove(id) : rows.put(id, value), value);
+    }
+
+    private void observe(String id, T old, T value) {
         for (RowObserver<? super T> o : observers) {
             o.changed(id, old, value);
         }
@@ -136,12 +139,27 @@ public final class Table<T> {
     /** Stores {@code value}; storing a value equal to the current one writes nothing. */
     public void put(String id, T value) {
         db.writing();
-        T old = rows.get(id);
-        if (old != null && old.equals(value)) {
+        if (value == null) { // as before: a null value removes the row
+            db.touch(this, id, rows.get(id));
+            set(id, null);
             return;
         }
-        db.touch(this, id, old);
-        set(id, value);
+        T old = rows.put(id, value); // one walk of the rows; undone below when nothing is to be written
+        if (old != null && old.equals(value)) {
+            rows.put(id, old);
+            return;
+        }
+        try {
+            db.touch(this, id, old);
+        } catch (RuntimeException | Error e) {
+            if (old == null) {
+                rows.remove(id);
+            } else {
+                rows.put(id, old);
+            }
+            throw e;
+        }
+        observe(id, old, value);
     }
 
     public void remove(String id) {

@@ -25,6 +25,13 @@ public final class RequiredMembers {
     private static final RequiredMembers INSTANCE = load();
 
     private final Map<String, Set<String>> byShape;
+    /** {@link #byShape} by the SDK class of a shape (looked up once per class, not once per visited structure). */
+    private final ClassValue<Set<String>> byClass = new ClassValue<>() {
+        @Override
+        protected Set<String> computeValue(Class<?> type) {
+            return byShape.getOrDefault(type.getSimpleName(), Set.of());
+        }
+    };
 
     RequiredMembers(Map<String, Set<String>> byShape) {
         this.byShape = Map.copyOf(byShape);
@@ -70,7 +77,7 @@ public final class RequiredMembers {
 
     private void descend(Object value, Path path) {
         if (value instanceof SdkPojo pojo) {
-            Set<String> required = byShape.getOrDefault(pojo.getClass().getSimpleName(), Set.of());
+            Set<String> required = byClass.get(pojo.getClass());
             for (SdkField<?> f : pojo.sdkFields()) {
                 Object v = f.getValueOrDefault(pojo);
                 if (required.contains(f.locationName()) && isAbsent(v)) {

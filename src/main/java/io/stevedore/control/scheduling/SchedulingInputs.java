@@ -5,6 +5,7 @@ import io.stevedore.catalog.Selection;
 import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.DaemonCoverage;
+import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.ecs.PurchaseOptions;
 import io.stevedore.ecs.TaskDemandMapper;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -26,21 +28,45 @@ import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
- * What the scheduler needs besides the instances: each waiting task's demand (cached per task definition within a
- * tick), each Managed Instances provider's priced offerings (selected once per requirements and capacity option,
- * then cached) and zones, and the zones a task may run in.
+ * What the scheduler needs besides the instances: each waiting task's demand (cached per task definition until
+ * that definition's row changes), each Managed Instances provider's priced offerings (selected once per requirements
+ * and capacity option, then cached) and zones, and the zones a task may run in.
  */
 public final class SchedulingInputs {
     private static final int MAX_CACHED_SELECTIONS = 64;
+    private static final software.amazon.awssdk.services.ecs.model.TaskOverride NO_OVERRIDES =
+            software.amazon.awssdk.services.ecs.model.TaskOverride.builder().build();
 
     private final Context ctx;
     private final Map<String, TaskDemand> demandByDefinition = new HashMap<>();
+    /**
+     * The demands of tasks with overrides, by task ARN, with what they were computed from: a task's overrides do not
+     * change, so a task row written again (each phase) finds its demand here; dropped when the row goes.
+     */
+    private final Map<String, ByTask> demandByTask = new HashMap<>();
     private final Map<List<Object>, Selection> selections = new HashMap<>();
     private final Supplier<CapacityOfferings> offerings;
+
+    private record ByTask(String definition,
+                          software.amazon.awssdk.services.ecs.model.TaskOverride overrides, TaskDemand demand) {
+    }
 
     public SchedulingInputs(Context ctx, Supplier<CapacityOfferings> offerings) {
         this.ctx = ctx;
         this.offerings = offerings;
+        // a definition's demand is a function of its row: forgotten when that row changes (or all rows are reset)
+        ctx.state().feed.live()
+                .on(RowKind.TASK_DEFINITION, (id, before, after) -> definitionChanged(id))
+                .on(RowKind.DAEMON_TASK_DEFINITION, (id, before, after) -> definitionChanged(id))
+                .on(RowKind.TASK, (id, before, after) -> {
+                    if (after == null) {
+                        demandByTask.remove(id);
+                    }
+                })
+                .onReset(() -> {
+                    demandByDefinition.clear();
+                    demandByTask.clear();
+                });
     }
 
     /**
@@ -50,10 +76,16 @@ public final class SchedulingInputs {
      * @throws AwsException when the definition cannot run on an instance (the reason to report)
      */
     public Optional<TaskDemand> demand(Task t) {
-        boolean plain = t.overrides() == null || t.overrides().equals(software.amazon.awssdk.services.ecs.model
-                .TaskOverride.builder().build());
+        boolean plain = t.overrides() == null || t.overrides().equals(NO_OVERRIDES);
         if (plain && demandByDefinition.containsKey(t.taskDefinitionArn())) {
             return Optional.of(demandByDefinition.get(t.taskDefinitionArn()));
+        }
+        if (!plain) {
+            ByTask known = demandByTask.get(t.taskArn());
+            if (known != null && Objects.equals(known.definition(), t.taskDefinitionArn())
+                    && known.overrides().equals(t.overrides())) {
+                return Optional.of(known.demand());
+            }
         }
         Optional<TaskDefinition> td = ctx.state().definitionOf(t.taskDefinitionArn());
         if (td.isEmpty()) {
@@ -62,13 +94,23 @@ public final class SchedulingInputs {
         TaskDemand d = TaskDemandMapper.toDemand(td.get(), t.overrides());
         if (plain) {
             demandByDefinition.put(t.taskDefinitionArn(), d);
+        } else if (t.taskArn() != null) {
+            demandByTask.put(t.taskArn(), new ByTask(t.taskDefinitionArn(), t.overrides(), d));
         }
         return Optional.of(d);
     }
 
-    /** Forgets per-tick caches (demands); the offering selections stay. */
+    /** A definition's row changed: the demands computed from it are forgotten. */
+    private void definitionChanged(String definitionArn) {
+        demandByDefinition.remove(definitionArn);
+        demandByTask.values().removeIf(b -> Objects.equals(b.definition(), definitionArn));
+    }
+
+    /**
+     * Called at the start of each scheduling pass. Nothing is cached per tick any more: the demands by task
+     * definition are forgotten when their definition's row changes, and the offering selections stay.
+     */
     public void newTick() {
-        demandByDefinition.clear();
     }
 
     /** What an ACTIVE Managed Instances provider may launch and where. */
