@@ -52,6 +52,17 @@ class ContainerInstanceApiTest extends EcsServerTestBase {
                 .isEqualTo(1024);
     }
 
+    /**
+     * An empty list is refused as ECS refuses it: InvalidParameterException "Container instance cannot be empty."
+     * (an SDK v2 stack trace from ECS in gchq/sleeper issue 3387).
+     */
+    @Test
+    void describeContainerInstances_emptyList_refusedInEcsWords() {
+        assertThatThrownBy(() -> f.ecs.describeContainerInstances(b -> b.cluster("c").containerInstances(
+                java.util.List.of()))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageStartingWith("Container instance cannot be empty.");
+    }
+
     @Test
     void listContainerInstances_filterExpressions() {
         String type = describe().attributes().stream().filter(a -> a.name().equals("ecs.instance-type"))

@@ -93,6 +93,21 @@ class TaskApiTest extends EcsServerTestBase {
         assertThat(t.startedAt()).isNotNull();
     }
 
+    /**
+     * A subnet that does not exist is named with EC2's error code, in ECS's words ("Error retrieving subnet
+     * information for [x]: The subnet ID 'x' does not exist (ErrorCode: InvalidSubnetID.NotFound)", quoted from
+     * CreateService in eddmann/serverless-fargate issue 20).
+     */
+    @Test
+    void runTask_unknownSubnet_namesEc2ErrorCodeAsEcsDoes() {
+        assertThatThrownBy(() -> f.ecs.runTask(b -> b.cluster("c").taskDefinition("web")
+                .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("subnet-0123456789abcdef0")))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageStartingWith("Error retrieving subnet information for [subnet-0123456789abcdef0]: The"
+                        + " subnet ID 'subnet-0123456789abcdef0' does not exist (ErrorCode:"
+                        + " InvalidSubnetID.NotFound)");
+    }
+
     @Test
     void runTask_invalidRequests_rejected() {
         assertThatThrownBy(() -> f.ecs.runTask(b -> b.cluster("nope").taskDefinition("web")))

@@ -100,8 +100,9 @@ public final class ContainerInstanceOps {
 
     DescribeContainerInstancesResponse describe(DescribeContainerInstancesRequest r) {
         Cluster c = ctx.cluster(r.cluster());
+        // ECS's wording (an SDK v2 stack trace quoted in gchq/sleeper issue 3387).
         require(r.hasContainerInstances() && !r.containerInstances().isEmpty(),
-                "ContainerInstances cannot be empty.");
+                "Container instance cannot be empty.");
         Checks.maxItems(r.containerInstances(), 100, "containerInstances");
         List<String> include = r.includeAsStrings() == null ? List.of() : r.includeAsStrings();
         List<ContainerInstance> found = new ArrayList<>();

@@ -34,7 +34,8 @@ final class Networks {
         String vpc = null;
         for (String s : a.subnets()) {
             Network.Subnet subnet = ctx.cloud().subnet(s).orElseThrow(() -> Errors.invalid(
-                    "Error retrieving subnet information for [" + s + "]: The subnet ID '" + s + "' does not exist"));
+                    "Error retrieving subnet information for [" + s + "]: The subnet ID '" + s + "' does not exist"
+                            + " (ErrorCode: InvalidSubnetID.NotFound)"));
             require(vpc == null || vpc.equals(subnet.vpcId()), "All subnets must belong to the same VPC.");
             vpc = subnet.vpcId();
         }
