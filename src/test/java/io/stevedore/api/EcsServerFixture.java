@@ -73,6 +73,15 @@ public final class EcsServerFixture implements AutoCloseable {
                 .build();
     }
 
+    /** An SDK v2 EC2 client of this server's EC2 view (test/test, us-east-1, no retries); the caller closes it. */
+    public software.amazon.awssdk.services.ec2.Ec2Client ec2Client() {
+        return software.amazon.awssdk.services.ec2.Ec2Client.builder().endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(Apache5HttpClient.builder().build())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+    }
+
     public List<String> subnets() {
         return plane.cloud().network().subnets().stream().map(Network.Subnet::id).toList();
     }

@@ -187,20 +187,11 @@ public final class ServiceOps {
                 .deploymentConfiguration(dc)
                 .deployments(List.of(newDeployment(td, targets, r.networkConfiguration(), desiredCount)))
                 .roleArn(r.role()).createdAt(ctx.now())
-                .placementConstraints(r.hasPlacementConstraints() ? r.placementConstraints() : List.of())
-                .placementStrategy(r.hasPlacementStrategy() ? r.placementStrategy() : List.of())
                 .networkConfiguration(r.networkConfiguration())
                 .healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds())
                 .schedulingStrategy(daemon ? "DAEMON" : "REPLICA")
                 .deploymentController(DeploymentController.builder().type(controller).build())
-                .createdBy("arn:aws:iam::" + ctx.config().accountId() + ":root")
-                .enableECSManagedTags(Boolean.TRUE.equals(r.enableECSManagedTags()))
-                .propagateTags(r.propagateTagsAsString() == null ? PropagateTags.NONE.toString()
-                        : r.propagateTagsAsString())
-                .enableExecuteCommand(Boolean.TRUE.equals(r.enableExecuteCommand()))
-                .availabilityZoneRebalancing(r.availabilityZoneRebalancingAsString() == null
-                        ? AvailabilityZoneRebalancing.ENABLED.toString()
-                        : r.availabilityZoneRebalancingAsString())
+                .applyMutation(b -> requestMembers(b, r))
                 .build();
         history.forget(arn); // a service made again under an old name starts without its old deployments
         if (controller == DeploymentControllerType.CODE_DEPLOY) { // its first task set runs the tasks, as PRIMARY
@@ -249,17 +240,9 @@ public final class ServiceOps {
                 .status(Statuses.SERVICE_ACTIVE).desiredCount(desired).runningCount(0).pendingCount(0)
                 .deploymentConfiguration(deploymentConfiguration(r.deploymentConfiguration(), null))
                 .deployments(List.of()).taskSets(List.of()).roleArn(r.role()).createdAt(ctx.now())
-                .placementConstraints(r.placementConstraints()).placementStrategy(r.placementStrategy())
                 .healthCheckGracePeriodSeconds(r.healthCheckGracePeriodSeconds()).schedulingStrategy("REPLICA")
                 .deploymentController(DeploymentController.builder().type(DeploymentControllerType.EXTERNAL).build())
-                .createdBy("arn:aws:iam::" + ctx.config().accountId() + ":root")
-                .enableECSManagedTags(Boolean.TRUE.equals(r.enableECSManagedTags()))
-                .propagateTags(r.propagateTagsAsString() == null ? PropagateTags.NONE.toString()
-                        : r.propagateTagsAsString())
-                .enableExecuteCommand(Boolean.TRUE.equals(r.enableExecuteCommand()))
-                .availabilityZoneRebalancing(r.availabilityZoneRebalancingAsString() == null
-                        ? AvailabilityZoneRebalancing.ENABLED.toString()
-                        : r.availabilityZoneRebalancingAsString())
+                .applyMutation(b -> requestMembers(b, r))
                 .build();
         history.forget(arn);
         return stored(s, r);
@@ -286,6 +269,23 @@ public final class ServiceOps {
                 + " deployment controller. " + how);
         require(!r.hasServiceRegistries(), "Unable to update service registries on services with " + kind
                 + " deployment controller. " + how);
+    }
+
+    /**
+     * What every new service takes from its CreateService request whatever its controller: placement (empty lists
+     * when unset, as ECS answers), creator, managed tags, tag propagation, ECS Exec, AZ rebalancing.
+     */
+    private void requestMembers(Service.Builder b, CreateServiceRequest r) {
+        b.placementConstraints(r.hasPlacementConstraints() ? r.placementConstraints() : List.of())
+                .placementStrategy(r.hasPlacementStrategy() ? r.placementStrategy() : List.of())
+                .createdBy("arn:aws:iam::" + ctx.config().accountId() + ":root")
+                .enableECSManagedTags(Boolean.TRUE.equals(r.enableECSManagedTags()))
+                .propagateTags(r.propagateTagsAsString() == null ? PropagateTags.NONE.toString()
+                        : r.propagateTagsAsString())
+                .enableExecuteCommand(Boolean.TRUE.equals(r.enableExecuteCommand()))
+                .availabilityZoneRebalancing(r.availabilityZoneRebalancingAsString() == null
+                        ? AvailabilityZoneRebalancing.ENABLED.toString()
+                        : r.availabilityZoneRebalancingAsString());
     }
 
     /** What ECS refuses for a service with the DAEMON scheduling strategy, with its messages. */

@@ -12,12 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -35,10 +30,7 @@ class Ec2ViewApiTest {
     @BeforeAll
     static void start() throws Exception {
         f = new EcsServerFixture(dir);
-        ec2 = Ec2Client.builder().endpointOverride(f.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(Apache5HttpClient.builder().build())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+        ec2 = f.ec2Client();
         f.miCluster("ec2view");
         f.register(EcsServerFixture.nginx("web"));
         f.ecs.createService(b -> b.cluster("ec2view").serviceName("svc").taskDefinition("web").desiredCount(4)
