@@ -415,6 +415,27 @@ class Ec2LaunchTypeApiTest {
                 .hasMessageContaining("is not running");
     }
 
+    @Test
+    void replicaServiceEc2_clusterWithoutInstances_startsNoTask_thenRunsOnceAnInstanceRegisters() {
+        f.ecs.createCluster(b -> b.clusterName("ec2none"));
+        f.register(bridge("ec2none", 256, 256));
+        f.ecs.createService(b -> b.cluster("ec2none").serviceName("web").taskDefinition("ec2none").desiredCount(2)
+                .launchType("EC2"));
+        // as ECS: the scheduler records why it placed nothing and creates no task
+        DaemonApiTest.eventually(() -> assertThat(f.ecs.describeServices(b -> b.cluster("ec2none").services("web"))
+                .services().get(0).events()).anySatisfy(e -> assertThat(e.message()).isEqualTo("(service web) was"
+                        + " unable to place a task because no container instance met all of its requirements. Reason:"
+                        + " No Container Instances were found in your cluster.")));
+        var service = f.ecs.describeServices(b -> b.cluster("ec2none").services("web")).services().get(0);
+        assertThat(service.pendingCount()).isZero();
+        assertThat(service.runningCount()).isZero();
+        assertThat(f.ecs.listTasks(b -> b.cluster("ec2none")).taskArns()).isEmpty();
+        launch("ec2none", "m5.large", 1);
+        String ci = awaitInstances("ec2none", 1).get(0).containerInstanceArn();
+        f.waiter.waitUntilServicesStable(b -> b.cluster("ec2none").services("web"));
+        assertThat(tasksByInstance("ec2none", "web")).containsOnly(Map.entry(ci, 2L));
+    }
+
     /** The service's tasks not STOPPED, by container instance. */
     static Map<String, Long> tasksByInstance(String cluster, String service) {
         List<String> arns = f.ecs.listTasks(b -> b.cluster(cluster).serviceName(service)).taskArns();

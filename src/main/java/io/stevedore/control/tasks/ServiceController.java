@@ -276,6 +276,13 @@ public final class ServiceController {
         }
         int room = old.isEmpty() && moving.isEmpty() ? desired - mine.size() : Math.min(desired - mine.size(),
                 maxTotal - mine.size() - old.size() - moving.size());
+        if (room > 0 && !halted && noEc2Instances(s, primary)) {
+            // ECS's service scheduler creates no EC2 task it cannot place: an event, and another try later
+            unableToPlace(s, NO_CONTAINER_INSTANCES);
+            wakeUps.computeIfAbsent(ctx.now().toEpochMilli() + EC2_RETRY_MILLIS, k -> new TreeSet<>())
+                    .add(s.serviceArn());
+            room = 0;
+        }
         if (room > 0 && !halted) {
             TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
             Cluster cluster = ctx.state().clusters.get(s.clusterArn()).orElse(null);
@@ -465,14 +472,32 @@ public final class ServiceController {
     public void unableToPlace(Task t, String reason) {
         String name = t.group().substring("service:".length());
         String cluster = t.clusterArn().substring(t.clusterArn().indexOf("cluster/") + 8);
-        ctx.state().services.get(ctx.arn("service/" + cluster + "/" + name)).ifPresent(s -> {
-            String message = "(service " + name + ") was unable to place a task because no container instance met"
-                    + " all of its requirements. Reason: " + reason + ".";
-            boolean recent = ctx.state().recentEventMessages(s, RECENT_EVENTS).contains(message);
-            if (!recent) {
-                save(s, s, List.of(message));
-            }
-        });
+        ctx.state().services.get(ctx.arn("service/" + cluster + "/" + name)).ifPresent(s -> unableToPlace(s, reason));
+    }
+
+    private void unableToPlace(Service s, String reason) {
+        String message = "(service " + s.serviceName() + ") was unable to place a task because no container instance"
+                + " met all of its requirements. Reason: " + reason + ".";
+        boolean recent = ctx.state().recentEventMessages(s, RECENT_EVENTS).contains(message);
+        if (!recent) {
+            save(s, s, List.of(message));
+        }
+    }
+
+    /** ECS's reason when a cluster has no container instance for an EC2 task (its full stop added by the event). */
+    static final String NO_CONTAINER_INSTANCES = "No Container Instances were found in your cluster";
+    /** How long a service whose EC2 tasks found no container instance waits before it tries again (ms). */
+    static final long EC2_RETRY_MILLIS = 10_000;
+
+    /**
+     * Whether the deployment's tasks use the EC2 launch type (no capacity provider) in a cluster where no EC2
+     * container instance is registered: then ECS starts no task for the service, it only records the event.
+     */
+    private boolean noEc2Instances(Service s, Deployment primary) {
+        boolean ec2 = (primary.capacityProviderStrategy() == null || primary.capacityProviderStrategy().isEmpty())
+                && "EC2".equals(primary.launchTypeAsString());
+        return ec2 && ctx.state().ec2Registrations.values(r -> !r.deregistered()
+                && r.clusterArn().equals(s.clusterArn())).isEmpty();
     }
 
     private static List<String> subnets(Deployment d) {
