@@ -80,7 +80,7 @@ public final class Reconciler {
         this.external = new ExternalPlacement(ctx, starter);
         this.ec2Agents = new Ec2Agents(ctx, lifecycle);
         this.ec2Placement = new Ec2Placement(ctx, starter);
-        services.daemonPlacement(ec2Placement); // DAEMON services place on users' EC2 container instances
+        services.daemonPlacement(ec2Placement); // DAEMON and EC2 REPLICA services: users' EC2 container instances
         PlaceTasks placement = new PlaceTasks(ctx, inputs, view, new Scheduler(), starter,
                 new Launcher(ctx, fleet.backoffs()), lifecycle, services, external, ec2Placement);
         PurgeStoppedTasks purge = new PurgeStoppedTasks(ctx);

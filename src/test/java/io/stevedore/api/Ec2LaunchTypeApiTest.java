@@ -547,6 +547,10 @@ class Ec2LaunchTypeApiTest {
         DaemonApiTest.eventually(() -> assertThat(f.ecs.describeServices(b -> b.cluster("ec2rs").services("big"))
                 .services().get(0).events()).anySatisfy(e -> assertThat(e.message())
                 .contains("was unable to place a task").contains("RESOURCE:MEMORY")));
+        // as ECS: a task that fits nowhere is not created (no task waits in PROVISIONING)
+        assertThat(f.ecs.describeServices(b -> b.cluster("ec2rs").services("big")).services().get(0).pendingCount())
+                .isZero();
+        assertThat(f.ecs.listTasks(b -> b.cluster("ec2rs").serviceName("big")).taskArns()).isEmpty();
     }
 
     @Test

@@ -166,6 +166,32 @@ public final class Ec2Placement implements DaemonPlacement {
     }
 
     @Override
+    public Fit fits(Service s, TaskDefinition td, int wanted) {
+        TaskDemand demand = Ec2Demand.of(td, null);
+        PlacementRules rules = PlacementRules.of(s.placementConstraints(), s.placementStrategy());
+        PlacementRequest request;
+        try {
+            request = new PlacementRequest("service:" + s.serviceName(), demand, Set.of(),
+                    rules.placementConstraints(td.placementConstraints()), rules.placementStrategies(),
+                    s.serviceArn().hashCode());
+        } catch (PlacementValidationException e) {
+            return new Fit(0, e.getMessage());
+        }
+        boolean anyArchitecture = Ec2Demand.architecture(td).isEmpty();
+        List<InstanceView> views = new ArrayList<>();
+        for (Ec2Registration reg : ctx.state().ec2Registrations.values(r -> !r.deregistered()
+                && r.clusterArn().equals(s.clusterArn()))) {
+            view(reg, anyArchitecture ? demand.architecture() : null).ifPresent(views::add);
+        }
+        if (views.isEmpty()) {
+            return new Fit(0, NO_INSTANCES);
+        }
+        PlacementResult result = engine.place(ClusterSnapshot.of(views).newPlan(), request, wanted);
+        int placed = result.placements().size();
+        return new Fit(placed, placed >= wanted ? null : result.failure().map(f -> f.ecsReason()).orElse("MISSING"));
+    }
+
+    @Override
     public String placeOn(Task t, TaskRuntime rt, String containerInstanceArn) {
         Choice c = choose(t, rt, Set.of(containerInstanceArn));
         if (c.containerInstanceArn() == null) {

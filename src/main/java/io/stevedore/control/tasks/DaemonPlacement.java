@@ -19,4 +19,15 @@ public interface DaemonPlacement {
 
     /** Places a new task on the container instance and starts it; null when it started, else ECS's reason. */
     String placeOn(Task t, TaskRuntime rt, String containerInstanceArn);
+
+    /** How many of the tasks asked for fit now, and ECS's reason for the first that does not (null: all fit). */
+    record Fit(int count, String failure) {
+    }
+
+    /**
+     * How many of {@code wanted} new tasks of a REPLICA service of the EC2 launch type the cluster's EC2 container
+     * instances take now, with the service's placement constraints and strategies (nothing is written): ECS's
+     * service scheduler creates only those.
+     */
+    Fit fits(Service s, TaskDefinition td, int wanted);
 }

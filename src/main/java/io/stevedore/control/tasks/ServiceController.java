@@ -276,12 +276,17 @@ public final class ServiceController {
         }
         int room = old.isEmpty() && moving.isEmpty() ? desired - mine.size() : Math.min(desired - mine.size(),
                 maxTotal - mine.size() - old.size() - moving.size());
-        if (room > 0 && !halted && noEc2Instances(s, primary)) {
-            // ECS's service scheduler creates no EC2 task it cannot place: an event, and another try later
-            unableToPlace(s, NO_CONTAINER_INSTANCES);
-            wakeUps.computeIfAbsent(ctx.now().toEpochMilli() + EC2_RETRY_MILLIS, k -> new TreeSet<>())
-                    .add(s.serviceArn());
-            room = 0;
+        if (room > 0 && !halted && ec2(primary) && daemons != null) {
+            // ECS's service scheduler creates no EC2 task it cannot place now: an event, and another try later
+            TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
+            DaemonPlacement.Fit fit = td == null ? new DaemonPlacement.Fit(room, null) : daemons.fits(s, td, room);
+            if (fit.count() < room) {
+                unableToPlace(s, fit.failure().endsWith(".") ? fit.failure().substring(0, fit.failure().length() - 1)
+                        : fit.failure());
+                wakeUps.computeIfAbsent(ctx.now().toEpochMilli() + EC2_RETRY_MILLIS, k -> new TreeSet<>())
+                        .add(s.serviceArn());
+                room = fit.count();
+            }
         }
         if (room > 0 && !halted) {
             TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
@@ -484,20 +489,13 @@ public final class ServiceController {
         }
     }
 
-    /** ECS's reason when a cluster has no container instance for an EC2 task (its full stop added by the event). */
-    static final String NO_CONTAINER_INSTANCES = "No Container Instances were found in your cluster";
-    /** How long a service whose EC2 tasks found no container instance waits before it tries again (ms). */
+    /** How long a service whose EC2 tasks found no room waits before it tries again (ms). */
     static final long EC2_RETRY_MILLIS = 10_000;
 
-    /**
-     * Whether the deployment's tasks use the EC2 launch type (no capacity provider) in a cluster where no EC2
-     * container instance is registered: then ECS starts no task for the service, it only records the event.
-     */
-    private boolean noEc2Instances(Service s, Deployment primary) {
-        boolean ec2 = (primary.capacityProviderStrategy() == null || primary.capacityProviderStrategy().isEmpty())
+    /** Whether the deployment's tasks use the EC2 launch type (no capacity provider): the EC2 placement's. */
+    private static boolean ec2(Deployment primary) {
+        return (primary.capacityProviderStrategy() == null || primary.capacityProviderStrategy().isEmpty())
                 && "EC2".equals(primary.launchTypeAsString());
-        return ec2 && ctx.state().ec2Registrations.values(r -> !r.deregistered()
-                && r.clusterArn().equals(s.clusterArn())).isEmpty();
     }
 
     private static List<String> subnets(Deployment d) {
