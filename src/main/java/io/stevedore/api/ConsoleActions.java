@@ -43,8 +43,11 @@ final class ConsoleActions {
             case "deploy" -> {
                 Service s = ((UpdateServiceResponse) api.invoke("UpdateService", UpdateServiceRequest.builder()
                         .cluster(cluster).service(text(body, "service")).forceNewDeployment(true).build())).service();
-                out.put("message", "Service " + s.serviceName() + ": new deployment started ("
-                        + s.deployments().get(0).id() + ").");
+                out.put("message", s.deployments().isEmpty() // EXTERNAL / CODE_DEPLOY: the task sets deploy
+                        ? "Service " + s.serviceName() + ": its task sets carry its deployments (" + s
+                        .deploymentController().typeAsString() + " deployment controller)."
+                        : "Service " + s.serviceName() + ": new deployment started (" + s.deployments().get(0).id()
+                        + ").");
             }
             case "drain" -> {
                 UpdateContainerInstancesStateResponse r = (UpdateContainerInstancesStateResponse) api.invoke(

@@ -255,6 +255,12 @@ class Ec2LaunchTypeApiTest {
                 .tagSpecifications(t -> t.resourceType("instance").tags(x -> x.key("Name").value("w"))));
         assertThat(r.instances()).hasSize(2);
         assertThat(r.reservationId()).startsWith("r-");
+        var both = ec2.describeInstances(b -> b.instanceIds(r.instances().get(0).instanceId(),
+                r.instances().get(1).instanceId())).reservations();
+        assertThat(both).as("one reservation per RunInstances call").singleElement().satisfies(res -> {
+            assertThat(res.reservationId()).isEqualTo(r.reservationId());
+            assertThat(res.instances()).hasSize(2);
+        });
         var i = ec2.describeInstances(b -> b.instanceIds(r.instances().get(1).instanceId())).reservations().get(0)
                 .instances().get(0);
         assertThat(i.instanceTypeAsString()).isEqualTo("m1.small");
@@ -436,7 +442,7 @@ class Ec2LaunchTypeApiTest {
         assertThat(tasksByInstance("ec2none", "web")).containsOnly(Map.entry(ci, 2L));
     }
 
-    /** The service's tasks not STOPPED, by container instance. */
+    /** The service's RUNNING tasks, by container instance. */
     static Map<String, Long> tasksByInstance(String cluster, String service) {
         List<String> arns = f.ecs.listTasks(b -> b.cluster(cluster).serviceName(service)).taskArns();
         if (arns.isEmpty()) {

@@ -187,15 +187,19 @@ public final class Ec2QueryApi {
             }
         }
         Page<Instance> page = Page.of(matching, r, ids.isEmpty() ? 1000 : Integer.MAX_VALUE);
-        Ec2Xml x = new Ec2Xml().open("reservationSet");
+        // one reservation per RunInstances call (a managed instance is its own), in the page's order
+        Map<String, List<Instance>> byReservation = new java.util.LinkedHashMap<>();
         for (Instance i : page.items()) {
-            x.open("item").el("reservationId", cloud.userLaunch(i.id())
-                            .map(io.stevedore.cloud.UserLaunch::reservationId)
-                            .orElse("r-" + i.id().substring(2))).el("ownerId", accountId)
-                    .raw("<groupSet/>").open("instancesSet");
-            instance(x, i);
-            x.close("instancesSet").close("item");
+            byReservation.computeIfAbsent(cloud.userLaunch(i.id()).map(io.stevedore.cloud.UserLaunch::reservationId)
+                    .orElse("r-" + i.id().substring(2)), k -> new ArrayList<>()).add(i);
         }
+        Ec2Xml x = new Ec2Xml().open("reservationSet");
+        byReservation.forEach((reservation, instances) -> {
+            x.open("item").el("reservationId", reservation).el("ownerId", accountId).raw("<groupSet/>")
+                    .open("instancesSet");
+            instances.forEach(i -> instance(x, i));
+            x.close("instancesSet").close("item");
+        });
         x.close("reservationSet");
         page.token().ifPresent(t -> x.el("nextToken", t));
         return x;

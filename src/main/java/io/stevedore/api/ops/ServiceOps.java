@@ -136,6 +136,9 @@ public final class ServiceOps {
                 : r.deploymentController().type();
         require(controller == DeploymentControllerType.ECS || !daemon,
                 "The " + controller + " deployment controller does not support the DAEMON scheduling strategy.");
+        String clusterArn = cluster.clusterArn();
+        ctx.config().quotas().check(ServiceQuota.SERVICES_PER_CLUSTER, 1 + ctx.state().services.values(x ->
+                clusterArn.equals(x.clusterArn()) && !Statuses.SERVICE_INACTIVE.equals(x.status())).size());
         if (controller == DeploymentControllerType.EXTERNAL) {
             return createExternal(r, cluster, arn);
         }
@@ -148,9 +151,6 @@ public final class ServiceOps {
             require(r.desiredCount() >= 0, "desiredCount must be >= 0.");
             ctx.config().quotas().check(ServiceQuota.TASKS_PER_SERVICE, r.desiredCount());
         }
-        String clusterArn = cluster.clusterArn();
-        ctx.config().quotas().check(ServiceQuota.SERVICES_PER_CLUSTER, 1 + ctx.state().services.values(x ->
-                clusterArn.equals(x.clusterArn()) && !Statuses.SERVICE_INACTIVE.equals(x.status())).size());
         require(r.taskDefinition() != null && !r.taskDefinition().isEmpty(), "taskDefinition must be specified.");
         TaskDefinition td = TaskDefinitionOps.resolve(ctx, r.taskDefinition())
                 .orElseThrow(() -> Errors.invalid("TaskDefinition not found."));
@@ -232,6 +232,7 @@ public final class ServiceOps {
         require(!r.hasServiceRegistries() || r.serviceRegistries().isEmpty(), "ServiceRegistries must be blank.");
         int desired = r.desiredCount() == null ? 0 : r.desiredCount();
         require(desired >= 0, "desiredCount must be >= 0.");
+        ctx.config().quotas().check(ServiceQuota.TASKS_PER_SERVICE, desired);
         Checks.maxItems(r.placementConstraints(), 10, "placementConstraints");
         Checks.maxItems(r.placementStrategy(), 5, "placementStrategy");
         PlacementModelMapper.constraints(r.placementConstraints());

@@ -7,7 +7,6 @@ import io.stevedore.control.state.ContainerInstances;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.fleet.InstanceQuota;
 import io.stevedore.control.state.Ec2Registration;
-import io.stevedore.control.state.TaskRuntime.Phase;
 import io.stevedore.control.tasks.TaskLifecycle;
 import io.stevedore.ecs.Statuses;
 import io.stevedore.placement.InstanceReservation;
@@ -201,9 +200,7 @@ public final class Ec2Agents {
             if (Statuses.isStopped(t.lastStatus())) {
                 continue;
             }
-            tasks.requestStop(t, TaskStopCode.TERMINATION_NOTICE, reason);
-            ctx.state().runtimes.get(t.taskArn()).ifPresent(rt -> ctx.state().runtimes.put(t.taskArn(),
-                    rt.to(rt.phase() == Phase.RUN ? Phase.STOP : rt.phase(), ctx.now().toEpochMilli())));
+            tasks.hostGone(t, TaskStopCode.TERMINATION_NOTICE, reason);
         }
     }
 }

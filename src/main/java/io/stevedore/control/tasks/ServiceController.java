@@ -366,7 +366,7 @@ public final class ServiceController {
             return;
         }
         List<String> eligible = daemons.eligible(s, td);
-        Map<String, List<Task>> occupying = new HashMap<>(); // not STOPPED yet, by container instance
+        Map<String, List<Task>> occupying = new TreeMap<>(); // not STOPPED yet, by container instance
         for (Task t : all) {
             if (!Statuses.isStopped(t.lastStatus())) {
                 occupying.computeIfAbsent(t.containerInstanceArn() == null ? "" : t.containerInstanceArn(),
@@ -416,6 +416,9 @@ public final class ServiceController {
                 if (!ctx.state().recentEventMessages(s, RECENT_EVENTS).contains(message)) {
                     events.add(message);
                 }
+                // a task stopping on a user's instance changes no container instance row: try again later
+                wakeUps.computeIfAbsent(ctx.now().toEpochMilli() + EC2_RETRY_MILLIS, k -> new TreeSet<>())
+                        .add(s.serviceArn());
                 continue;
             }
             Map<String, String> tags = TaskTags.ofServiceTask(ctx.state(), s, td, cluster.clusterName());
