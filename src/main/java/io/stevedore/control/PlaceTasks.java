@@ -89,15 +89,15 @@ final class PlaceTasks {
             String providerName = t.capacityProviderName();
             if (ExternalPlacement.handles(t)) {
                 String refused = external.place(t, rt);
-                if (refused != null) { // the service event adds its own full stop
-                    unplaced(t, refused.endsWith(".") ? refused.substring(0, refused.length() - 1) : refused);
+                if (refused != null) {
+                    unplaced(t, refused);
                 }
                 continue;
             }
             if (Ec2Placement.handles(t)) { // EC2 launch type: users' EC2 container instances
                 String refused = ec2.place(t, rt);
                 if (refused != null) {
-                    unplaced(t, refused.endsWith(".") ? refused.substring(0, refused.length() - 1) : refused);
+                    unplaced(t, refused);
                 }
                 continue;
             }
@@ -196,9 +196,10 @@ final class PlaceTasks {
      */
     private void unplaced(Task t, String reason) {
         if (t.group() != null && t.group().startsWith("service:")) {
-            services.unableToPlace(t, reason);
+            services.unableToPlace(t, reason); // the service event adds its own full stop
         } else {
-            lifecycle.requestStop(t, TaskStopCode.TASK_FAILED_TO_START, "Unable to place the task: " + reason);
+            lifecycle.requestStop(t, TaskStopCode.TASK_FAILED_TO_START, "Unable to place the task: "
+                    + (reason.endsWith(".") ? reason.substring(0, reason.length() - 1) : reason));
         }
     }
 }

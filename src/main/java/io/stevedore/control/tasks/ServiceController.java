@@ -281,10 +281,8 @@ public final class ServiceController {
             TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
             DaemonPlacement.Fit fit = td == null ? new DaemonPlacement.Fit(room, null) : daemons.fits(s, td, room);
             if (fit.count() < room) {
-                unableToPlace(s, fit.failure().endsWith(".") ? fit.failure().substring(0, fit.failure().length() - 1)
-                        : fit.failure());
-                wakeUps.computeIfAbsent(ctx.now().toEpochMilli() + EC2_RETRY_MILLIS, k -> new TreeSet<>())
-                        .add(s.serviceArn());
+                unableToPlace(s, fit.failure());
+                retryLater(s);
                 room = fit.count();
             }
         }
@@ -416,9 +414,7 @@ public final class ServiceController {
                 if (!ctx.state().recentEventMessages(s, RECENT_EVENTS).contains(message)) {
                     events.add(message);
                 }
-                // a task stopping on a user's instance changes no container instance row: try again later
-                wakeUps.computeIfAbsent(ctx.now().toEpochMilli() + EC2_RETRY_MILLIS, k -> new TreeSet<>())
-                        .add(s.serviceArn());
+                retryLater(s); // a task stopping on a user's instance changes no container instance row
                 continue;
             }
             Map<String, String> tags = TaskTags.ofServiceTask(ctx.state(), s, td, cluster.clusterName());
@@ -483,9 +479,11 @@ public final class ServiceController {
         ctx.state().services.get(ctx.arn("service/" + cluster + "/" + name)).ifPresent(s -> unableToPlace(s, reason));
     }
 
+    /** The service's event for tasks it could not place; {@code reason} with or without its full stop. */
     private void unableToPlace(Service s, String reason) {
         String message = "(service " + s.serviceName() + ") was unable to place a task because no container instance"
-                + " met all of its requirements. Reason: " + reason + ".";
+                + " met all of its requirements. Reason: " + (reason.endsWith(".") ? reason.substring(0,
+                reason.length() - 1) : reason) + ".";
         boolean recent = ctx.state().recentEventMessages(s, RECENT_EVENTS).contains(message);
         if (!recent) {
             save(s, s, List.of(message));
@@ -494,6 +492,12 @@ public final class ServiceController {
 
     /** How long a service whose EC2 tasks found no room waits before it tries again (ms). */
     static final long EC2_RETRY_MILLIS = 10_000;
+
+    /** Visits the service again {@link #EC2_RETRY_MILLIS} from now (EC2 capacity may have freed by then). */
+    private void retryLater(Service s) {
+        wakeUps.computeIfAbsent(ctx.now().toEpochMilli() + EC2_RETRY_MILLIS, k -> new TreeSet<>())
+                .add(s.serviceArn());
+    }
 
     /** Whether the deployment's tasks use the EC2 launch type (no capacity provider): the EC2 placement's. */
     private static boolean ec2(Deployment primary) {
