@@ -137,8 +137,8 @@ public final class ServiceOps {
         require(controller == DeploymentControllerType.ECS || !daemon,
                 "The " + controller + " deployment controller does not support the DAEMON scheduling strategy.");
         String clusterArn = cluster.clusterArn();
-        ctx.config().quotas().check(ServiceQuota.SERVICES_PER_CLUSTER, 1 + ctx.state().services.values(x ->
-                clusterArn.equals(x.clusterArn()) && !Statuses.SERVICE_INACTIVE.equals(x.status())).size());
+        ctx.config().quotas().check(ServiceQuota.SERVICES_PER_CLUSTER,
+                1 + ctx.state().liveServicesByCluster.count(clusterArn));
         if (controller == DeploymentControllerType.EXTERNAL) {
             return createExternal(r, cluster, arn);
         }

@@ -125,6 +125,8 @@ public final class EcsState {
     public final Index<Ec2Registration, String> ec2ByContainerInstance;
     /** Services with the DAEMON scheduling strategy, by cluster ARN. */
     public final Index<Service, String> daemonServicesByCluster;
+    /** Services that are not INACTIVE, by cluster ARN (the services-per-cluster quota counts them). */
+    public final Index<Service, String> liveServicesByCluster;
     /** What changed, typed: the one change-tracking mechanism of the control plane. */
     public final ChangeFeed feed;
     private final Table<Sequence> sequences;
@@ -212,6 +214,8 @@ public final class EcsState {
         this.ec2ByContainerInstance = ec2Registrations.index(Ec2Registration::containerInstanceArn);
         this.daemonServicesByCluster = services.index(s -> "DAEMON".equals(s.schedulingStrategyAsString())
                 ? s.clusterArn() : null);
+        this.liveServicesByCluster = services.index(s -> Statuses.SERVICE_INACTIVE.equals(s.status())
+                ? null : s.clusterArn());
         this.feed = new ChangeFeed(this);
     }
 
