@@ -274,6 +274,70 @@ public final class LoadMain {
     private long scheduledWrites;
     private int concurrency;
 
+    /**
+     * Capacity: a closed loop that keeps {@code inFlight} calls going for {@code seconds}, each answer starting the
+     * next call at once, in the open loop's mix (one write for every {@code readsPerWrite} reads). What a server
+     * answers then is what it can answer on this machine with the generator beside it, whatever rate the open loop
+     * offered. Latency is measured from each call's send. Returns the figures.
+     */
+    Map<String, Object> capacity(int seconds, int inFlight, long readsPerWrite) throws InterruptedException {
+        Recorder capReads = new Recorder();
+        Recorder capWrites = new Recorder();
+        Map<String, LongAdder> capErrors = new ConcurrentHashMap<>();
+        AtomicLong seq = new AtomicLong();
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(inFlight);
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        class Loop {
+            void next() {
+                if (System.nanoTime() >= end) {
+                    stopped.countDown();
+                    return;
+                }
+                boolean write = seq.getAndIncrement() % (readsPerWrite + 1) == readsPerWrite;
+                Call c = write ? nextWrite() : nextRead();
+                Recorder rec = write ? capWrites : capReads;
+                long sent = System.nanoTime();
+                http.send(request(c.operation, c.body), (status, type, body, t) -> {
+                    rec.micros.add((System.nanoTime() - sent) / 1000);
+                    if (t != null || status != 200) {
+                        rec.failed.increment();
+                        capErrors.computeIfAbsent(c.operation + " " + (t != null ? t.getClass().getSimpleName()
+                                : type == null ? "HTTP " + status : type), k -> new LongAdder()).increment();
+                    } else {
+                        rec.ok.increment();
+                        if ("RunTask".equals(c.operation)) {
+                            try {
+                                JSON.readTree(body).path("tasks").forEach(x -> running.add(x.path("taskArn")
+                                        .asText()));
+                            } catch (Exception ignored) {
+                                // counted as ok: the server answered 200
+                            }
+                        }
+                    }
+                    next();
+                });
+            }
+        }
+        Loop loop = new Loop();
+        for (int i = 0; i < inFlight; i++) {
+            loop.next();
+        }
+        stopped.await(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("seconds", seconds);
+        out.put("in_flight", inFlight);
+        out.put("elapsed_s", Math.round(elapsed * 100) / 100.0);
+        out.put("reads", capReads.summary());
+        out.put("writes", capWrites.summary());
+        out.put("ok_per_s", Math.round((capReads.ok.sum() + capWrites.ok.sum()) / elapsed));
+        Map<String, Long> errs = new java.util.TreeMap<>();
+        capErrors.forEach((k, v) -> errs.put(k, v.sum()));
+        out.put("errors", errs);
+        return out;
+    }
+
     private int inFlight() {
         return concurrency - slots.availablePermits();
     }
@@ -288,6 +352,7 @@ public final class LoadMain {
         String label = "server";
         String subnet = null;
         String securityGroup = null;
+        int capacitySeconds = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--endpoint" -> endpoint = args[++i];
@@ -299,11 +364,13 @@ public final class LoadMain {
                 case "--label" -> label = args[++i];
                 case "--subnet" -> subnet = args[++i];
                 case "--security-group" -> securityGroup = args[++i];
+                case "--capacity-seconds" -> capacitySeconds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         try {
-            run(endpoint, seconds, warmup, readRate, writeRate, concurrency, label, subnet, securityGroup);
+            run(endpoint, seconds, warmup, readRate, writeRate, concurrency, label, subnet, securityGroup,
+                    capacitySeconds);
         } catch (Exception e) {
             e.printStackTrace();
             System.exit(1);
@@ -311,7 +378,8 @@ public final class LoadMain {
     }
 
     private static void run(String endpoint, int seconds, int warmup, double readRate, double writeRate,
-                            int concurrency, String label, String subnet, String securityGroup) throws Exception {
+                            int concurrency, String label, String subnet, String securityGroup,
+                            int capacitySeconds) throws Exception {
         LoadMain load = new LoadMain(URI.create(endpoint), concurrency);
         load.concurrency = concurrency;
         if (subnet != null) {
@@ -344,6 +412,10 @@ public final class LoadMain {
         Map<String, Long> errs = new java.util.TreeMap<>();
         load.errors.forEach((k, v) -> errs.put(k, v.sum()));
         out.put("errors", errs);
+        if (capacitySeconds > 0) {
+            out.put("capacity", load.capacity(capacitySeconds, concurrency,
+                    Math.max(1, Math.round(readRate / Math.max(writeRate, 1)))));
+        }
         System.out.println(JSON.writeValueAsString(out));
         System.exit(0);
     }

@@ -79,6 +79,9 @@ public final class LoadReport {
                         a.path("label").asText(), b.path("label").asText(), sa / Math.max(sb, 1),
                         ratio(a, b, "reads"), ratio(a, b, "writes"));
             }
+            if (runs.stream().anyMatch(d -> d.has("capacity"))) {
+                capacity(s, runs);
+            }
             for (JsonNode d : runs) {
                 if (!d.path("errors").isEmpty()) {
                     List<String> errs = new ArrayList<>();
@@ -91,6 +94,50 @@ public final class LoadReport {
         System.out.print(s.text());
         if (write != null) {
             s.write(write);
+        }
+    }
+
+    /**
+     * The closed-loop table: what each server answered when every answer started the next call, and the peer ratio
+     * of those successful calls (what the open loop cannot show once one server answers all it is offered).
+     */
+    private static void capacity(BenchSection s, List<JsonNode> runs) {
+        JsonNode first = runs.stream().filter(d -> d.has("capacity")).findFirst().orElseThrow().path("capacity");
+        s.line("");
+        s.line("Capacity, after the open loop: %d s closed loop, %d calls in flight, the same mix (one write for "
+                + "every ten reads); each answer starts the next call at once, so a server answers what it can on "
+                + "this machine with the generator beside it.", first.path("seconds").asInt(),
+                first.path("in_flight").asInt());
+        s.line("");
+        s.line("| Server | Calls ok/s | Read p50 ms | Read p99 ms | Write p50 ms | Write p99 ms | Errors |");
+        s.line("|---|---|---|---|---|---|---|");
+        for (JsonNode d : runs) {
+            JsonNode c = d.path("capacity");
+            if (c.isMissingNode()) {
+                continue;
+            }
+            JsonNode r = c.path("reads");
+            JsonNode w = c.path("writes");
+            s.line("| %s | %d | %.1f | %.1f | %.1f | %.1f | %d |", d.path("label").asText(), c.path("ok_per_s").asLong(),
+                    r.path("p50_ms").asDouble(), r.path("p99_ms").asDouble(), w.path("p50_ms").asDouble(),
+                    w.path("p99_ms").asDouble(), r.path("errors").asLong() + w.path("errors").asLong());
+        }
+        if (runs.size() == 2 && runs.get(0).has("capacity") && runs.get(1).has("capacity")) {
+            JsonNode a = runs.get(0);
+            JsonNode b = runs.get(1);
+            s.line("");
+            s.line("Peer ratio at capacity (%s / %s): successful calls %.2f×", a.path("label").asText(),
+                    b.path("label").asText(), a.path("capacity").path("ok_per_s").asDouble()
+                            / Math.max(b.path("capacity").path("ok_per_s").asDouble(), 1));
+        }
+        for (JsonNode d : runs) {
+            if (!d.path("capacity").path("errors").isEmpty()) {
+                List<String> errs = new ArrayList<>();
+                d.path("capacity").path("errors").fields().forEachRemaining(e -> errs.add(e.getKey() + ": "
+                        + e.getValue()));
+                s.line("");
+                s.line("%s errors at capacity: %s", d.path("label").asText(), String.join(", ", errs));
+            }
         }
     }
 
