@@ -44,7 +44,7 @@ public final class LoadMain {
     private final AtomicLong readSeq = new AtomicLong();
     private final AtomicLong writeSeq = new AtomicLong();
     private String taskDefinition;
-    private List<String> subnets = List.of("subnet-00000000");
+    List<String> subnets = List.of("subnet-00000000");
     private String securityGroup;
 
     LoadMain(URI endpoint, int concurrency) throws java.io.IOException {
@@ -323,12 +323,13 @@ public final class LoadMain {
         for (int i = 0; i < inFlight; i++) {
             loop.next();
         }
-        stopped.await(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
+        boolean drained = stopped.await(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("seconds", seconds);
         out.put("in_flight", inFlight);
         out.put("elapsed_s", Math.round(elapsed * 100) / 100.0);
+        out.put("drained", drained);
         out.put("reads", capReads.summary());
         out.put("writes", capWrites.summary());
         out.put("ok_per_s", Math.round((capReads.ok.sum() + capWrites.ok.sum()) / elapsed));

@@ -33,6 +33,31 @@ class LoadClientTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void capacityLoop_keepsTheMixAndEndsWithNothingInFlight() throws Exception {
+        try (EcsServerFixture f = new EcsServerFixture(dir.resolve("data"), false);
+             var ec2 = f.ec2Client()) {
+            LoadMain load = new LoadMain(f.endpoint(), 4);
+            load.subnets = List.of(ec2.describeSubnets().subnets().get(0).subnetId());
+            load.setup();
+            java.util.Map<String, Object> c = load.capacity(2, 4, 10);
+            java.util.Map<String, Object> reads = (java.util.Map<String, Object>) c.get("reads");
+            java.util.Map<String, Object> writes = (java.util.Map<String, Object>) c.get("writes");
+            long r = (Long) reads.get("ok");
+            long w = (Long) writes.get("ok");
+            assertThat((java.util.Map<String, Long>) c.get("errors")).isEmpty();
+            assertThat(w).isPositive();
+            // one write for every ten reads, give or take the calls in flight when the loop stopped
+            assertThat(r).isBetween(10 * w - 4, 10 * w + 14);
+            assertThat((Long) c.get("ok_per_s")).isEqualTo(Math.round((r + w) / (Double) c.get("elapsed_s")));
+            // every loop stopped after its last answer: nothing is left in flight for the next phase
+            assertThat(c.get("drained")).isEqualTo(true);
+            assertThat(reads.get("completed")).isEqualTo((int) r);
+            assertThat(load.call("ListClusters", "{}")).contains("cluster/load");
+        }
+    }
+
+    @Test
     void answers_byLengthChunkedAndConnectionClose_areRead() throws Exception {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         http.createContext("/", ex -> {
