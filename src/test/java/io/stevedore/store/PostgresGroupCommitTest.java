@@ -9,11 +9,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -27,9 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * way; a flush whose connection is killed fails its group and every transaction after it, memory rolled back to
  * what the database holds; a fence refused inside a group fails only the fenced transaction, the ones before it
  * committed and the ones after it run again; replicas writing the same row concurrently lose no update; a replica
- * under continuous load hands the write lock to another that waits for it. The gate of
- * {@link PostgresSnapshotReadTest.GatedStore} holds a commit until the test lets it go, so the grouping does not
- * depend on timing (the waits for futures only guard against a hang).
+ * that another replica waits for hands the write lock over before running more. Gates hold commits until
+ * the test lets them go, so the grouping does not depend on timing (the waits for futures only guard against a
+ * hang).
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PostgresGroupCommitTest {
@@ -262,37 +264,118 @@ class PostgresGroupCommitTest {
     }
 
     @Test
-    void replicaUnderContinuousLoad_handsTheWriteLockToAnotherThatWaits() throws Exception {
-        Database a = replica(PostgresResourceStore.open(url));
+    void holderThatAnotherReplicaWaitsFor_drainsItsQueueAndHandsTheLockOver_beforeRunningMore() throws Exception {
+        TurnstileStore store = new TurnstileStore(PostgresResourceStore.open(url));
+        Database a = replica(store);
         Database b = replica(PostgresResourceStore.open(url));
         Table<Doc> ta = docs(a);
         Table<Doc> tb = docs(b);
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger written = new AtomicInteger();
-        List<CompletableFuture<Void>> load = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            String id = "a" + i;
-            load.add(CompletableFuture.runAsync(() -> {
-                for (int k = 0; !stop.get(); k++) {
-                    int n = k;
-                    a.run(() -> ta.put(id, new Doc(id, n)));
-                    written.incrementAndGet();
-                }
-            }, r -> new Thread(r).start()));
+        CompletableFuture<Void> w0 = new CompletableFuture<>();
+        writer(a, ta, new Doc("w0", 0), w0);
+        store.awaitEntries(1); // a holds the write lock, its first commit held
+        CompletableFuture<Void> w1 = new CompletableFuture<>();
+        parked(writer(a, ta, new Doc("w1", 1), w1)); // queued behind it
+        CompletableFuture<Void> other = CompletableFuture.runAsync(() -> b.run(() -> tb.put("b", new Doc("b", 1))));
+        while (!waitingForTheWriteLock()) {
+            Thread.sleep(1);
         }
-        try {
-            while (written.get() < 200) {
-                Thread.sleep(5);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Database.YIELD_AFTER_NANOS) + 10); // a's streak is older
+        store.pass.release(); // w0 commits; w1 still queued and b waiting: a yields
+        store.awaitEntries(2); // w1's commit, held
+        CompletableFuture<Void> w2 = new CompletableFuture<>();
+        parked(start(() -> {
+            a.run(() -> ta.put("w2", new Doc("w2", ta.get("b").isPresent() ? 1 : 0)));
+            return null;
+        }, w2));
+        assertThat(other).isNotDone();
+        store.pass.release(1000);
+        within(w0);
+        within(w1);
+        within(other);
+        within(w2);
+        // w2 waited for the hand-over instead of running on a's streak: it ran after b's write, and saw it
+        assertThat(a.read(() -> ta.get("w2"))).contains(new Doc("w2", 1));
+        assertThat(b.read(() -> tb.ids())).containsExactly("b", "w0", "w1", "w2");
+    }
+
+    private boolean waitingForTheWriteLock() throws Exception {
+        try (Connection c = DriverManager.getConnection(url.jdbcUrl(), "stevedore", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT "
+                     + "granted")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
+
+    /** A PostgreSQL store whose commits with rows each wait for a permit of {@link #pass}, counted as they arrive. */
+    static final class TurnstileStore implements SharedResourceStore {
+        private final SharedResourceStore real;
+        final Semaphore pass = new Semaphore(0);
+        private final AtomicInteger entries = new AtomicInteger();
+
+        TurnstileStore(SharedResourceStore real) {
+            this.real = real;
+        }
+
+        void awaitEntries(int n) throws InterruptedException {
+            while (entries.get() < n) {
+                Thread.sleep(1);
             }
-            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> b.run(() -> tb.put("b", new Doc("b", 1))));
-            within(other);
-            assertThat(load).noneMatch(CompletableFuture::isDone); // a's writers were still at it
-        } finally {
-            stop.set(true);
         }
-        for (CompletableFuture<Void> f : load) {
-            within(f);
+
+        @Override
+        public long commit(List<Change> changes, Collection<Fence> fences) {
+            if (!changes.isEmpty()) {
+                entries.incrementAndGet();
+                pass.acquireUninterruptibly();
+            }
+            return real.commit(changes, fences);
         }
-        assertThat(a.read(() -> ta.get("b"))).contains(new Doc("b", 1));
+
+        @Override
+        public Delta changes(long since) {
+            return real.changes(since);
+        }
+
+        @Override
+        public Delta lock(long since) {
+            return real.lock(since);
+        }
+
+        @Override
+        public void unlock() {
+            real.unlock();
+        }
+
+        @Override
+        public boolean othersWaiting() {
+            return real.othersWaiting();
+        }
+
+        @Override
+        public long newestRevision() {
+            return real.newestRevision();
+        }
+
+        @Override
+        public SortedMap<String, String> loadAll(String kind) {
+            return real.loadAll(kind);
+        }
+
+        @Override
+        public void apply(List<Change> changes) {
+            real.apply(changes);
+        }
+
+        @Override
+        public void wipe() {
+            real.wipe();
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 }
