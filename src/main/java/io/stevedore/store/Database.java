@@ -245,6 +245,7 @@ public final class Database implements AutoCloseable {
         }
         while (true) {
             Pending wait;
+            boolean own;
             R result;
             lock.lock();
             try {
@@ -269,11 +270,13 @@ public final class Database implements AutoCloseable {
                         heldSince = System.nanoTime();
                     }
                     result = work.get();
+                    Pending before = lastQueued;
                     wait = finish(fence);
+                    own = wait != before;
                 } catch (RuntimeException | Error e) {
                     rollbackMemory();
-                    if (shared != null && e instanceof StoreException) {
-                        seen = -1; // a store failure: reload everything next time
+                    if (shared != null && !holding && e instanceof StoreException) {
+                        seen = -1; // a refresh or the lock failed with its connection: reload everything next time
                     }
                     throw e;
                 }
@@ -282,7 +285,7 @@ public final class Database implements AutoCloseable {
                 inTransaction = false;
                 lock.unlock();
             }
-            if (await(wait)) {
+            if (await(wait, own)) {
                 return result;
             }
         }
@@ -409,10 +412,12 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code p} is durable, flushing the queue when no other caller does; false when its work must run
-     * again (a transaction before it in its group was fenced off), an exception when its flush failed.
+     * Waits until {@code p} is durable, flushing the queue when no other caller does; false when the caller's work
+     * must run again (it ran on top of a transaction that was fenced off), an exception when the flush failed.
+     *
+     * @param own whether {@code p} is the caller's transaction, not the newest one before it that it waits for
      */
-    private boolean await(Pending p) {
+    private boolean await(Pending p, boolean own) {
         if (p == null) {
             return true;
         }
@@ -427,6 +432,9 @@ public final class Database implements AutoCloseable {
             }
         }
         if (p.failure instanceof FencedException) {
+            if (!own) {
+                return false; // a transaction that wrote nothing read a controller's refused rows: read again
+            }
             throw new FencedException(p.fence);
         }
         if (p.failure != null) {

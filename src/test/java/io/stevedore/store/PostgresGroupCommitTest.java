@@ -208,6 +208,8 @@ class PostgresGroupCommitTest {
             t.put("c", new Doc("c", 2));
             return null;
         }), w2));
+        CompletableFuture<Boolean> reader = new CompletableFuture<>(); // writes nothing, waits for the fenced one
+        parked(start(() -> db.transaction(() -> t.get("c").isPresent()), reader));
         CompletableFuture<Void> w3 = new CompletableFuture<>();
         parked(start(() -> db.transaction(leader, () -> {
             t.put("e", new Doc("e", 3));
@@ -225,6 +227,7 @@ class PostgresGroupCommitTest {
         within(w1);
         assertThatThrownBy(() -> within(w2)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(FencedException.class);
+        assertThat(within(reader)).isFalse(); // read again after the fenced row was rolled back
         within(w3);
         within(w4);
         assertThat(runs.get()).isGreaterThanOrEqualTo(2);
