@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * back as they were and nothing is written, and a transaction returns only once its changes are durable in the
  * store (so an acknowledged request is durable).
  *
- * <p><b>Group commit</b> (a store of one process that persists, SQLite): a write transaction releases the write lock
+ * <p><b>Group commit</b> (a store that persists, SQLite or PostgreSQL): a write transaction releases the write lock
  * as soon as its work is done and queues its changed rows; it then waits for a flush. Whichever waiting caller
  * finds no flush under way writes every queued transaction in one store transaction (one fsync) and wakes them
  * all, so the next writers run in memory while the store flushes the previous ones. Transactions are queued in the
