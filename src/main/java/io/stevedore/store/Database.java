@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
  * back as they were and nothing is written, and a transaction returns only once its changes are durable in the
  * store (so an acknowledged request is durable).
  *
- * <p><b>Group commit</b> (a store of one process that persists, SQLite): a write transaction releases the write lock
+ * <p><b>Group commit</b> (a store that persists, SQLite or PostgreSQL): a write transaction releases the write lock
  * as soon as its work is done and queues its changed rows; it then waits for a flush. Whichever waiting caller
  * finds no flush under way writes every queued transaction in one store transaction (one fsync) and wakes them
  * all, so the next writers run in memory while the store flushes the previous ones. Transactions are queued in the
@@ -31,16 +32,22 @@ import java.util.function.Supplier;
  * acknowledged, every read that starts afterwards sees it. Work that turns out to need more than the snapshot (it
  * writes, or reads a table or index the snapshot does not hold) runs again as a transaction.
  *
- * <p>Over a {@link SharedResourceStore} (several processes on one PostgreSQL database) every transaction first
- * refreshes memory with the rows other processes committed since the last revision this process saw, so no
- * answer comes from stale memory. A transaction starts without the store's write lock; if its work turns out to
- * write, memory is rolled back, the write lock is taken, memory is refreshed again and the work runs a second
- * time on the now-current state. Work must therefore be a function of the database (plus clock and request):
- * it may run twice. A fenced transaction ({@link #transaction(Fence, Supplier)}, the controllers) commits its
- * writes only while its fence is the current lease; one that writes nothing (an idle reconciler tick) takes no
- * lock at all. Its commit happens under the write lock (no group commit); the snapshot is published after it.
- * A read over a shared store first asks the store for its newest revision: when another process committed after
- * the snapshot, the read runs as a transaction (which refreshes memory and publishes a new snapshot).
+ * <p>Over a {@link SharedResourceStore} (several processes on one PostgreSQL database) writes are group-committed
+ * the same way, under the store's write lock held across groups: the first writer takes it and refreshes memory
+ * with the rows other processes committed since the last revision this process saw; while it is held no other
+ * process commits, so the writers after it run on current memory without a refresh, and each flush commits its
+ * group in one store transaction. The flusher that finds nothing queued after its commit releases the lock, and a
+ * holder that another process waits for stops taking new transactions after {@link #YIELD_AFTER_NANOS}, drains
+ * its queue and releases it, so no process holds it indefinitely. A transaction that starts without the lock
+ * refreshes memory without it; if its work turns out to write, memory is rolled back, the lock is taken and the
+ * work runs a second time. Work must therefore be a function of the database (plus clock and request): it may run
+ * twice. A fenced transaction ({@link #transaction(Fence, Supplier)}, the controllers) commits its writes only
+ * while its fence is the current lease, checked inside its group's store transaction: when it is not, the group's
+ * transactions before it are committed, it fails with {@link FencedException}, and the ones after it (which ran on
+ * top of it) are rolled back in memory and run again. One that writes nothing (an idle reconciler tick) is not
+ * checked. A read over a shared store first asks the store for its newest revision: when another process
+ * committed after the snapshot, the read runs as a transaction (which refreshes memory and publishes a new
+ * snapshot).
  *
  * <p>A store that does not persist (the simulator's {@link InMemoryResourceStore}) keeps no snapshot and no queue:
  * a read is a transaction, and a transaction commits before it returns.
@@ -68,8 +75,18 @@ public final class Database implements AutoCloseable {
     private int shape;
     /** The shape of the last snapshot built (published or queued); -1: rebuild at the next transaction. */
     private int builtShape = -1;
-    /** Rows of a shared store a refresh changed and no published snapshot holds yet. */
-    private final Set<Key> refreshed = new LinkedHashSet<>();
+    /**
+     * A shared store: this process holds the store's write lock, so memory is the store plus the queued
+     * transactions (taken by a writer, released by the flusher that finds nothing queued after its commit).
+     */
+    private boolean holding;
+    /** When ({@link System#nanoTime}) the write lock was taken, or last found wanted by no other process. */
+    private long heldSince;
+    /** Draining the queue to hand the write lock to a waiting process: transactions wait until it is released. */
+    private boolean yielding;
+    private final Condition released = lock.newCondition();
+    /** How long a process keeps the shared store's write lock under load while another process waits for it. */
+    static final long YIELD_AFTER_NANOS = 20_000_000;
     /** Transactions that ran in memory and wait for their flush, oldest first (guarded by itself). */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     /** The newest queued transaction (under the write lock); what a transaction that writes nothing waits for. */
@@ -95,15 +112,21 @@ public final class Database implements AutoCloseable {
         final List<Snapshot.RowChange> rows;
         /** A snapshot of memory right after this transaction, when one had to be built from the live tables. */
         final Snapshot full;
+        /** A shared store's controller fence the commit must check; null when none or nothing is written. */
+        final Fence fence;
         volatile boolean done;
         volatile Throwable failure;
+        /** Rolled back because a transaction before it was fenced off: its work runs again. */
+        volatile boolean retry;
 
-        Pending(Key[] keys, Object[] before, Object[] after, List<Snapshot.RowChange> rows, Snapshot full) {
+        Pending(Key[] keys, Object[] before, Object[] after, List<Snapshot.RowChange> rows, Snapshot full,
+                Fence fence) {
             this.keys = keys;
             this.before = before;
             this.after = after;
             this.rows = rows;
             this.full = full;
+            this.fence = fence;
         }
     }
 
@@ -180,8 +203,8 @@ public final class Database implements AutoCloseable {
                 throw new IllegalArgumentException("table " + kind + " declared twice");
             }
             Table<T> t = declared(() -> new Table<>(kind, codec, this, slots.size()));
-            if (shared == null) {
-                t.load(store.loadAll(kind));
+            if (shared == null || holding) {
+                t.load(store.loadAll(kind)); // holding the write lock: nobody else changes it meanwhile
             } else {
                 seen = -1; // the next transaction loads every table, this one included
             }
@@ -220,31 +243,52 @@ public final class Database implements AutoCloseable {
         if (inTransaction && lock.isHeldByCurrentThread()) {
             return work.get();
         }
-        Pending wait;
-        R result;
-        lock.lock();
-        try {
-            inTransaction = true;
-            if (!snapshots) {
-                return local(work);
-            }
-            if (shared != null) {
-                return sharedTransaction(fence, work);
-            }
+        while (true) {
+            Pending wait;
+            boolean own;
+            R result;
+            lock.lock();
             try {
-                result = work.get();
-                wait = finish();
-            } catch (RuntimeException | Error e) {
-                rollbackMemory();
-                throw e;
+                while (yielding) {
+                    released.awaitUninterruptibly();
+                }
+                inTransaction = true;
+                if (!snapshots) {
+                    return local(work);
+                }
+                try {
+                    if (shared != null && !holding) {
+                        refresh(shared.changes(seen));
+                        result = work.get();
+                        if (touched.isEmpty()) {
+                            return result; // nothing queued while the lock is not held: memory is the store
+                        }
+                        rollbackMemory();
+                        touched.clear();
+                        refresh(shared.lock(seen));
+                        holding = true;
+                        heldSince = System.nanoTime();
+                    }
+                    result = work.get();
+                    Pending before = lastQueued;
+                    wait = finish(fence);
+                    own = wait != before;
+                } catch (RuntimeException | Error e) {
+                    rollbackMemory();
+                    if (shared != null && !holding && e instanceof StoreException) {
+                        seen = -1; // a refresh or the lock failed with its connection: reload everything next time
+                    }
+                    throw e;
+                }
+            } finally {
+                touched.clear();
+                inTransaction = false;
+                lock.unlock();
             }
-        } finally {
-            touched.clear();
-            inTransaction = false;
-            lock.unlock();
+            if (await(wait, own)) {
+                return result;
+            }
         }
-        await(wait);
-        return result;
     }
 
     public void run(Runnable work) {
@@ -326,7 +370,7 @@ public final class Database implements AutoCloseable {
      * Ends a transaction's work on a store of one process (under the write lock): tells the listeners, builds what
      * the snapshot needs and queues the changes. Returns what the caller must wait for before it answers.
      */
-    private Pending finish() {
+    private Pending finish(Fence fence) {
         int n = touched.size();
         Key[] keys = new Key[n];
         Object[] before = new Object[n];
@@ -346,7 +390,7 @@ public final class Database implements AutoCloseable {
         for (i = 0; i < n; i++) {
             rows.add(rowChange(keys[i].table, keys[i].id, after[i]));
         }
-        Pending p = new Pending(keys, before, after, rows, full);
+        Pending p = new Pending(keys, before, after, rows, full, shared != null && n > 0 ? fence : null);
         if (full != null) {
             builtShape = shape;
         }
@@ -367,10 +411,15 @@ public final class Database implements AutoCloseable {
         return new Snapshot.RowChange(table.slot(), id, after, keys);
     }
 
-    /** Waits until {@code p} is durable, flushing the queue when no other caller does; throws if its flush failed. */
-    private void await(Pending p) {
+    /**
+     * Waits until {@code p} is durable, flushing the queue when no other caller does; false when the caller's work
+     * must run again (it ran on top of a transaction that was fenced off), an exception when the flush failed.
+     *
+     * @param own whether {@code p} is the caller's transaction, not the newest one before it that it waits for
+     */
+    private boolean await(Pending p, boolean own) {
         if (p == null) {
-            return;
+            return true;
         }
         while (!p.done) {
             flushLock.lock();
@@ -382,10 +431,17 @@ public final class Database implements AutoCloseable {
                 flushLock.unlock();
             }
         }
+        if (p.failure instanceof FencedException) {
+            if (!own) {
+                return false; // a transaction that wrote nothing read a controller's refused rows: read again
+            }
+            throw new FencedException(p.fence);
+        }
         if (p.failure != null) {
             throw new StoreException("the store did not take this transaction's group: " + p.failure.getMessage(),
                     p.failure);
         }
+        return !p.retry;
     }
 
     /** Writes every queued transaction in one store transaction and publishes the snapshot after them. */
@@ -396,6 +452,10 @@ public final class Database implements AutoCloseable {
             queue.clear();
         }
         if (batch.isEmpty()) {
+            return;
+        }
+        if (shared != null) {
+            flushShared(batch);
             return;
         }
         try {
@@ -444,6 +504,10 @@ public final class Database implements AutoCloseable {
             listeners.forEach(CommitListener::rolledBack);
             builtShape = -1; // a snapshot built with the failed group is gone with it
             lastQueued = null;
+            if (shared != null) {
+                seen = -1; // the outcome of the commit is unknown: reload everything under the lock
+                release();
+            }
             for (Pending t : batch) {
                 t.failure = cause;
                 t.done = true;
@@ -458,75 +522,149 @@ public final class Database implements AutoCloseable {
         ((Table) k.table).restore(k.id, value);
     }
 
-    private <R> R sharedTransaction(Fence fence, Supplier<R> work) {
-        boolean locked = false;
+    /**
+     * Commits a group over a shared store (the write lock is held): one store transaction, which checks the fences
+     * of the group's controller transactions. When a fence is refused the transactions before the first one it
+     * fences are committed alone; it and every transaction with a refused fence fail with {@link FencedException},
+     * and the others after it are rolled back in memory and run again.
+     */
+    private void flushShared(List<Pending> batch) {
+        int cut = batch.size();
+        Set<Fence> refused = new LinkedHashSet<>();
+        long revision;
         try {
-            refresh(shared.begin(seen, locked));
-            R result = work.get();
-            if (!locked && !touched.isEmpty()) {
-                rollbackMemory();
-                touched.clear();
-                refresh(shared.lock(seen));
-                result = work.get();
+            while (true) {
+                Map<Key, Object> rows = new LinkedHashMap<>();
+                Set<Fence> fences = new LinkedHashSet<>();
+                for (int p = 0; p < cut; p++) {
+                    Pending t = batch.get(p);
+                    for (int i = 0; i < t.keys.length; i++) {
+                        rows.put(t.keys[i], t.after[i]);
+                    }
+                    if (t.fence != null) {
+                        fences.add(t.fence);
+                    }
+                }
+                List<ResourceStore.Change> changes = new ArrayList<>(rows.size());
+                rows.forEach((k, v) -> changes.add(new ResourceStore.Change(k.table.kind(), k.id, k.table.encode(v))));
+                try {
+                    revision = shared.commit(changes, fences);
+                    break;
+                } catch (FencedException e) {
+                    refused.add(e.fence());
+                    int first = 0;
+                    while (!e.fence().equals(batch.get(first).fence)) {
+                        first++;
+                    }
+                    cut = first;
+                }
             }
-            List<ResourceStore.Change> changes = changes();
-            long revision = shared.commit(changes, fence);
+        } catch (RuntimeException | Error e) {
+            fail(batch, e);
+            return;
+        }
+        lock.lock();
+        try {
             if (revision >= 0) {
                 seen = revision;
             }
-            notifyCommitted();
-            publishShared();
-            return result;
-        } catch (RuntimeException | Error e) {
-            rollbackMemory();
-            try {
-                shared.rollback();
-            } catch (RuntimeException ignored) {
-                seen = -1; // the connection failed: reload everything next time
+            Snapshot s = published;
+            for (int p = 0; p < cut; p++) {
+                Pending t = batch.get(p);
+                s = t.full != null ? t.full : s == null ? null : s.with(t.rows, -1);
             }
-            if (e instanceof StoreException) {
-                seen = -1; // a store failure: the outcome of the commit is unknown
+            published = s == null ? null : s.with(List.of(), seen);
+            for (int p = 0; p < cut; p++) {
+                batch.get(p).done = true;
             }
-            throw e;
+            if (cut < batch.size()) {
+                List<Pending> undone = new ArrayList<>(batch.subList(cut, batch.size()));
+                synchronized (queue) {
+                    undone.addAll(queue);
+                    queue.clear();
+                }
+                for (int p = undone.size() - 1; p >= 0; p--) {
+                    Pending t = undone.get(p);
+                    for (int i = t.keys.length - 1; i >= 0; i--) {
+                        restore(t.keys[i], t.before[i]);
+                    }
+                }
+                listeners.forEach(CommitListener::rolledBack);
+                builtShape = -1;
+                lastQueued = null;
+                for (Pending t : undone) {
+                    if (t.fence != null && refused.contains(t.fence)) {
+                        t.failure = new FencedException(t.fence);
+                    } else {
+                        t.retry = true;
+                    }
+                    t.done = true;
+                }
+            }
+            boolean empty;
+            synchronized (queue) {
+                empty = queue.isEmpty();
+            }
+            if (empty) {
+                release();
+            } else if (System.nanoTime() - heldSince > YIELD_AFTER_NANOS) {
+                try {
+                    yielding = shared.othersWaiting();
+                } catch (StoreException e) {
+                    yielding = true; // the connection is gone with the lock: the next flush fails its group
+                }
+                heldSince = System.nanoTime();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** After a shared store's commit (memory = the store at revision {@link #seen}): the snapshot of it. */
-    private void publishShared() {
+    /** Releases a shared store's write lock (under the write lock, nothing queued) and wakes who waited for it. */
+    private void release() {
+        holding = false;
+        yielding = false;
+        released.signalAll();
+        try {
+            shared.unlock();
+        } catch (StoreException e) {
+            // the store dropped the connection, and the lock with it
+        }
+    }
+
+    /**
+     * Refreshes memory with a shared store's changes (the write lock is not held, so nothing is queued) and
+     * publishes the snapshot of it: memory is the store at {@link #seen}.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void refresh(SharedResourceStore.Delta delta) {
+        if (delta.full()) {
+            tables.values().forEach(Table::clearMemory);
+            builtShape = -1;
+        }
+        List<Key> changed = new ArrayList<>(delta.full() ? 0 : delta.rows().size());
+        for (SharedResourceStore.Row row : delta.rows()) {
+            Table t = tables.get(row.kind());
+            if (t != null) {
+                t.restore(row.id(), row.json() == null ? null : t.decode(row.json()));
+                if (!delta.full()) {
+                    changed.add(new Key(t, row.id()));
+                }
+            }
+        }
+        seen = delta.revision();
         Snapshot s = published;
         if (s == null || builtShape != shape) {
             s = Snapshot.of(slots, seen, shape);
             builtShape = shape;
         } else {
-            Set<Key> changed = new LinkedHashSet<>(refreshed);
-            changed.addAll(touched.keySet());
             List<Snapshot.RowChange> rows = new ArrayList<>(changed.size());
             for (Key k : changed) {
                 rows.add(rowChange(k.table, k.id, k.table.live(k.id)));
             }
             s = s.with(rows, seen);
         }
-        refreshed.clear();
         published = s;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private void refresh(SharedResourceStore.Delta delta) {
-        if (delta.full()) {
-            tables.values().forEach(Table::clearMemory);
-            builtShape = -1;
-            refreshed.clear();
-        }
-        for (SharedResourceStore.Row row : delta.rows()) {
-            Table t = tables.get(row.kind());
-            if (t != null) {
-                t.restore(row.id(), row.json() == null ? null : t.decode(row.json()));
-                if (!delta.full()) {
-                    refreshed.add(new Key(t, row.id()));
-                }
-            }
-        }
-        seen = delta.revision();
     }
 
     /** Deletes everything, in memory and in the store. */
@@ -535,6 +673,9 @@ public final class Database implements AutoCloseable {
         lock.lock();
         try {
             flush();
+            if (shared != null) {
+                release();
+            }
             store.wipe();
             tables.values().forEach(Table::clearMemory);
             if (shared != null) {
@@ -543,7 +684,6 @@ public final class Database implements AutoCloseable {
             builtShape = -1;
             published = null;
             lastQueued = null;
-            refreshed.clear();
             listeners.forEach(CommitListener::wiped);
         } finally {
             lock.unlock();
@@ -556,14 +696,6 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("write to " + table.kind() + " outside a transaction");
         }
         touched.putIfAbsent(new Key(table, id), old);
-    }
-
-    private List<ResourceStore.Change> changes() {
-        List<ResourceStore.Change> changes = new ArrayList<>(touched.size());
-        for (Key k : touched.keySet()) {
-            changes.add(new ResourceStore.Change(k.table.kind(), k.id, k.table.encode(k.table.live(k.id))));
-        }
-        return changes;
     }
 
     private void notifyCommitted() {
@@ -606,6 +738,9 @@ public final class Database implements AutoCloseable {
         lock.lock();
         try {
             flush();
+            if (shared != null) {
+                release();
+            }
             store.close();
         } finally {
             lock.unlock();

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.SortedMap;
@@ -15,12 +16,13 @@ import org.flywaydb.core.Flyway;
 
 /**
  * State in PostgreSQL, shared by every {@code serve} replica on the same database. Schema by Flyway migrations
- * under {@code db/postgresql}. Writers take the transaction-level advisory lock {@link #WRITE_LOCK}, so write
- * transactions commit one after another and the revisions visible in any snapshot are a prefix of the
- * sequence; readers take no lock. One connection, used under this object's lock; a connection that failed is
- * replaced on the next call (and the caller reloads everything, since the outcome of the failed call is
- * unknown). A second connection, under its own lock, answers {@link #newestRevision} while the first one is in
- * the middle of a transaction.
+ * under {@code db/postgresql}. Writers hold the advisory lock {@link #WRITE_LOCK}: a {@link Database} takes it at
+ * session level ({@link #lock}) and keeps it across the commits of its groups until nothing is queued
+ * ({@link #unlock}), so writes commit one holder after another and the revisions visible in any snapshot are a
+ * prefix of the sequence; readers take no lock. One connection, used under this object's lock; a connection that
+ * failed is replaced on the next call (and the caller reloads everything, since the outcome of the failed call is
+ * unknown), and the write lock is lost with it: {@link #commit} refuses to write until it is taken again. A second
+ * connection, under its own lock, answers {@link #newestRevision} while the first one is busy.
  */
 public final class PostgresResourceStore implements SharedResourceStore {
     /** The advisory lock key of all writes ("Stevedore" in ASCII, truncated to 8 bytes). */
@@ -40,6 +42,8 @@ public final class PostgresResourceStore implements SharedResourceStore {
 
     private final DatabaseUrl url;
     private Connection connection;
+    /** This process holds the session-level write lock on {@link #connection}. */
+    private boolean locked;
     private long commits;
     private final Object probeLock = new Object();
     private Connection probe;
@@ -97,6 +101,7 @@ public final class PostgresResourceStore implements SharedResourceStore {
             // the connection is dropped either way
         }
         connection = null;
+        locked = false;
         return new StoreException(what + " (PostgreSQL: " + e.getMessage() + ")", e);
     }
 
@@ -121,37 +126,91 @@ public final class PostgresResourceStore implements SharedResourceStore {
 
     @Override
     public synchronized void apply(List<Change> changes) {
-        begin(Long.MAX_VALUE, true);
-        commit(changes, null);
+        Connection c = connection();
+        try {
+            takeTransactionLock();
+            write(c, changes);
+            c.commit();
+        } catch (SQLException e) {
+            throw failed("cannot write " + changes.size() + " changes (outcome unknown)", e);
+        }
     }
 
     @Override
-    public synchronized Delta begin(long since, boolean lock) {
-        if (lock) {
-            takeLock();
+    public synchronized Delta changes(long since) {
+        Delta d = delta(since);
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            throw failed("cannot read changes", e);
         }
-        return delta(since);
+        return d;
     }
 
     @Override
     public synchronized Delta lock(long since) {
-        takeLock();
-        return delta(since);
+        if (!locked) {
+            try (PreparedStatement ps = connection().prepareStatement("SELECT pg_advisory_lock(?)")) {
+                ps.setLong(1, WRITE_LOCK);
+                ps.executeQuery().close();
+            } catch (SQLException e) {
+                throw failed("cannot take the write lock", e);
+            }
+            locked = true;
+        }
+        return changes(since);
     }
 
-    private void takeLock() {
+    @Override
+    public synchronized void unlock() {
+        if (!locked) {
+            return;
+        }
+        Connection c = connection;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            c.rollback();
+            ps.setLong(1, WRITE_LOCK);
+            ps.executeQuery().close();
+            c.commit();
+            locked = false;
+        } catch (SQLException e) {
+            throw failed("cannot release the write lock", e); // dropping the connection releases it
+        }
+    }
+
+    @Override
+    public synchronized boolean othersWaiting() {
+        if (!locked) {
+            return false;
+        }
+        Connection c = connection;
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE "
+                + "locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = "
+                + "current_database()) AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1 "
+                + "AND NOT granted)")) {
+            ps.setLong(1, WRITE_LOCK >>> 32);
+            ps.setLong(2, WRITE_LOCK & 0xffffffffL);
+            boolean waiting;
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                waiting = rs.getBoolean(1);
+            }
+            c.commit();
+            return waiting;
+        } catch (SQLException e) {
+            throw failed("cannot read the lock queue", e);
+        }
+    }
+
+    /** Takes the write lock for the open transaction only (a write outside {@link Database}'s groups). */
+    private void takeTransactionLock() throws SQLException {
         try (PreparedStatement ps = connection().prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             ps.setLong(1, WRITE_LOCK);
             ps.executeQuery().close();
-        } catch (SQLException e) {
-            throw failed("cannot take the write lock", e);
         }
     }
 
     private Delta delta(long since) {
-        if (since == Long.MAX_VALUE) {
-            return new Delta(false, List.of(), since);
-        }
         try {
             if (since >= 0) {
                 List<Row> rows = rows("SELECT kind, id, json, revision FROM resources WHERE revision > ? "
@@ -191,33 +250,21 @@ public final class PostgresResourceStore implements SharedResourceStore {
     }
 
     @Override
-    public synchronized long commit(List<Change> changes, Fence fence) {
-        Connection c = connection();
+    public synchronized long commit(List<Change> changes, Collection<Fence> fences) {
+        if (!locked) {
+            throw new StoreException("cannot write " + changes.size() + " changes: the write lock was lost with its "
+                    + "connection to " + url.redacted(), null);
+        }
+        Connection c = connection;
         try {
-            if (changes.isEmpty()) {
-                c.commit();
-                return -1;
-            }
-            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-                for (Change ch : changes) {
-                    ps.setString(1, ch.kind());
-                    ps.setString(2, ch.id());
-                    ps.setString(3, ch.json());
-                    ps.addBatch();
+            for (Fence fence : fences) {
+                if (!LeaseSql.holds(c, fence)) {
+                    c.rollback();
+                    throw new FencedException(fence);
                 }
-                ps.executeBatch();
             }
-            long revision;
-            try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT currval('resource_revision')")) {
-                rs.next();
-                revision = rs.getLong(1);
-            }
-            if (fence != null && !LeaseSql.holds(c, fence)) {
-                c.rollback();
-                throw new FencedException(fence);
-            }
-            if (++commits % 500 == 0) {
+            long revision = write(c, changes);
+            if (revision >= 0 && ++commits % 500 == 0) {
                 purgeTombstones(c, revision - TOMBSTONE_RETENTION);
             }
             c.commit();
@@ -225,6 +272,32 @@ public final class PostgresResourceStore implements SharedResourceStore {
         } catch (SQLException e) {
             throw failed("cannot write " + changes.size() + " changes (outcome unknown)", e);
         }
+    }
+
+    /** Upserts the changes in the open transaction: the newest revision written, -1 when there are none. */
+    private static long write(Connection c, List<Change> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return -1;
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            for (Change ch : changes) {
+                ps.setString(1, ch.kind());
+                ps.setString(2, ch.id());
+                ps.setString(3, ch.json());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT currval('resource_revision')")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** How many commits wrote rows since this store was opened. */
+    synchronized long commits() {
+        return commits;
     }
 
     private static void purgeTombstones(Connection c, long below) throws SQLException {
@@ -238,18 +311,6 @@ public final class PostgresResourceStore implements SharedResourceStore {
             del.executeUpdate();
             meta.setLong(1, below);
             meta.executeUpdate();
-        }
-    }
-
-    @Override
-    public synchronized void rollback() {
-        if (connection == null) {
-            return;
-        }
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            throw failed("cannot roll back", e);
         }
     }
 
@@ -287,8 +348,8 @@ public final class PostgresResourceStore implements SharedResourceStore {
 
     @Override
     public synchronized void wipe() {
-        begin(Long.MAX_VALUE, true);
         try (Statement st = connection().createStatement()) {
+            takeTransactionLock();
             st.executeUpdate("UPDATE resources SET json = NULL, revision = nextval('resource_revision') "
                     + "WHERE json IS NOT NULL");
             connection.commit();
@@ -309,6 +370,7 @@ public final class PostgresResourceStore implements SharedResourceStore {
                 // closing is best effort
             }
             connection = null;
+            locked = false;
         }
     }
 }

@@ -1,13 +1,14 @@
 package io.stevedore.store;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
- * A {@link ResourceStore} that several processes write (PostgreSQL). A {@link Database} over it opens a store
- * transaction with {@link #begin}, refreshes its memory with the rows other processes changed, runs the work,
- * and either {@link #commit}s or {@link #rollback}s. Writers are serialized by a store-wide write lock, and every
- * written row carries a revision from one global sequence, so "every row newer than the last revision seen"
- * is exactly what a process has missed.
+ * A {@link ResourceStore} that several processes write (PostgreSQL). Writers are serialized by a store-wide write
+ * lock, and every written row carries a revision from one global sequence, so "every row newer than the last
+ * revision seen" is exactly what a process has missed. A {@link Database} over it refreshes its memory with
+ * {@link #changes} (no lock) or {@link #lock} (the write lock, held across commits until {@link #unlock}), and
+ * while it holds the lock writes groups of transactions with {@link #commit}, one store transaction each.
  */
 public interface SharedResourceStore extends ResourceStore {
 
@@ -28,25 +29,32 @@ public interface SharedResourceStore extends ResourceStore {
         }
     }
 
-    /**
-     * Opens a transaction; with {@code lock} takes the write lock first. Returns what changed after
-     * {@code since} ({@code since < 0}: everything).
-     */
-    Delta begin(long since, boolean lock);
+    /** What changed after {@code since} ({@code since < 0}: everything), read without the write lock. */
+    Delta changes(long since);
 
-    /** Takes the write lock inside the open transaction and returns what changed after {@code since}. */
+    /**
+     * Takes the write lock for this process, waiting for another holder, and returns what changed after
+     * {@code since}. The lock stays held across {@link #commit}s until {@link #unlock}, or until the connection
+     * that holds it is lost; while it is held no other process commits a row.
+     */
     Delta lock(long since);
 
+    /** Releases the write lock; nothing happens when it is not held (a lost connection released it). */
+    void unlock();
+
     /**
-     * Writes the changes (the write lock must be held), checks the fence when one is given, and commits.
+     * Writes the changes of a group of transactions in one store transaction and commits it. Every fence is checked
+     * first, inside that transaction, and stays the current lease until the commit (a takeover waits for it).
      *
      * @return the newest revision written, or {@code -1} when there was nothing to write
-     * @throws FencedException when {@code fence} is no longer the current lease (nothing is written)
+     * @throws FencedException naming a fence that is not the current lease (nothing is written)
+     * @throws StoreException  when the write lock is not held (its connection was lost), or on any failure (the
+     *                         outcome of the commit is then unknown)
      */
-    long commit(List<Change> changes, Fence fence);
+    long commit(List<Change> changes, Collection<Fence> fences);
 
-    /** Ends the open transaction without writing. */
-    void rollback();
+    /** True when another process waits for the write lock this process holds. */
+    boolean othersWaiting();
 
     /**
      * The newest revision committed by any process (0 when none), read outside the open transaction and without

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stevedore.testkit.PostgresExtension;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
@@ -61,7 +62,7 @@ class PostgresSnapshotReadTest {
         }
 
         @Override
-        public long commit(List<Change> changes, Fence fence) {
+        public long commit(List<Change> changes, Collection<Fence> fences) {
             if (!changes.isEmpty()) {
                 entered.countDown();
                 try {
@@ -71,12 +72,12 @@ class PostgresSnapshotReadTest {
                     throw new IllegalStateException(e);
                 }
             }
-            return real.commit(changes, fence);
+            return real.commit(changes, fences);
         }
 
         @Override
-        public Delta begin(long since, boolean lock) {
-            return real.begin(since, lock);
+        public Delta changes(long since) {
+            return real.changes(since);
         }
 
         @Override
@@ -85,8 +86,13 @@ class PostgresSnapshotReadTest {
         }
 
         @Override
-        public void rollback() {
-            real.rollback();
+        public void unlock() {
+            real.unlock();
+        }
+
+        @Override
+        public boolean othersWaiting() {
+            return real.othersWaiting();
         }
 
         @Override
