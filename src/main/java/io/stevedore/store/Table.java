@@ -23,7 +23,8 @@ public final class Table<T> {
     private final Codec<T> codec;
     private final Database db;
     private final int slot;
-    private final TreeMap<String, T> rows = new TreeMap<>();
+    /** The live rows in id order; a write that keeps a row changes its {@link Row} alone, not this tree. */
+    private final TreeMap<String, Row<T>> rows = new TreeMap<>();
     /**
      * The same rows by id, for point reads and writes: a hash lookup instead of a walk of {@link #rows}, whose ids
      * (ARNs) share long prefixes that make every comparison slow. {@link #rows} keeps the id order.
@@ -77,7 +78,7 @@ public final class Table<T> {
 
     /** Visits the live rows in id order (the caller holds the write lock). */
     void forEachLive(java.util.function.BiConsumer<String, ? super T> visit) {
-        rows.forEach(visit);
+        rows.forEach((id, row) -> visit.accept(id, row.value));
     }
 
     /** The live value of a row, whatever the thread reads (the caller holds the write lock). */
@@ -113,7 +114,7 @@ public final class Table<T> {
      */
     public <K> Index<T, K> index(Function<? super T, ? extends K> key) {
         Index<T, K> index = db.declared(() -> new Index<>(key, this, indexes.size()));
-        rows.forEach((id, v) -> index.changed(byId.get(id), id, v));
+        rows.forEach((id, row) -> index.changed(row, id, row.value));
         observers.add(index);
         indexes.add(index);
         return index;
@@ -155,10 +156,10 @@ public final class Table<T> {
             if (row == null) {
                 row = new Row<>();
                 byId.put(id, row);
+                rows.put(id, row);
             }
             old = row.value;
             row.value = value;
-            rows.put(id, value);
         }
         observe(row, id, old, value);
     }
@@ -212,9 +213,9 @@ public final class Table<T> {
         if (row == null) {
             row = new Row<>();
             byId.put(id, row);
+            rows.put(id, row);
         }
         row.value = value;
-        rows.put(id, value);
         observe(row, id, old, value);
     }
 
@@ -231,15 +232,30 @@ public final class Table<T> {
     /** All values in id order (a snapshot: safe to modify the table while iterating it). */
     public List<T> values() {
         PersistentTree<String, T> s = snapshot();
-        return s == null ? new ArrayList<>(rows.values()) : s.values();
+        if (s != null) {
+            return s.values();
+        }
+        List<T> out = new ArrayList<>(rows.size());
+        for (Row<T> row : rows.values()) {
+            out.add(row.value);
+        }
+        return out;
     }
 
     public List<T> values(Predicate<? super T> filter) {
         PersistentTree<String, T> s = snapshot();
         List<T> out = new ArrayList<>();
-        for (T v : s == null ? rows.values() : s.values()) {
-            if (filter.test(v)) {
-                out.add(v);
+        if (s != null) {
+            for (T v : s.values()) {
+                if (filter.test(v)) {
+                    out.add(v);
+                }
+            }
+            return out;
+        }
+        for (Row<T> row : rows.values()) {
+            if (filter.test(row.value)) {
+                out.add(row.value);
             }
         }
         return out;
