@@ -56,16 +56,27 @@ public final class Compaction {
      * @param draining its instances draining now: their service tasks need room first
      */
     public Optional<Candidate> pick(long now, Provider p, List<Member> active, List<Member> draining) {
+        if (last != null && now >= last.at() && now < last.eligibleUntil() && last.provider().equals(p)
+                && LastPick.identical(last.active(), active) && LastPick.identical(last.draining(), draining)) {
+            // the same members as the last pick and none of them has become eligible since: the same eligible ones
+            // (an eligible member stays so while it is the same object), so the same pick
+            return last.result();
+        }
         List<Member> eligible = new ArrayList<>();
+        long eligibleUntil = Long.MAX_VALUE; // when the first member not eligible now becomes so, as time passes
         for (Member m : active) {
             if (eligible(now, p, m)) {
                 eligible.add(m);
+            } else if (p.settled() && usage(m).movable()) {
+                eligibleUntil = Math.min(eligibleUntil, Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis())
+                        + p.scaleInAfterMillis());
             }
         }
         if (eligible.isEmpty()) {
             return Optional.empty();
         }
         if (last != null && last.sameAs(p, active, draining, eligible)) {
+            last = last.at(now, eligibleUntil);
             return last.result(); // nothing it depends on changed since the last pick
         }
         List<Member> inputs = List.copyOf(eligible);
@@ -103,7 +114,8 @@ public final class Compaction {
                 best = c.get();
             }
         }
-        last = new LastPick(p, List.copyOf(active), List.copyOf(draining), inputs, Optional.ofNullable(best));
+        last = new LastPick(p, List.copyOf(active), List.copyOf(draining), inputs, Optional.ofNullable(best), now,
+                eligibleUntil);
         return last.result();
     }
 
@@ -214,7 +226,12 @@ public final class Compaction {
      * member's snapshot object until something on the instance changes, so an unchanged fleet is the same objects.
      */
     private record LastPick(Provider provider, List<Member> active, List<Member> draining, List<Member> eligible,
-                            Optional<Candidate> result) {
+                            Optional<Candidate> result, long at, long eligibleUntil) {
+        /** The same pick, found again at {@code now}, valid until {@code until}. */
+        LastPick at(long now, long until) {
+            return new LastPick(provider, active, draining, eligible, result, now, until);
+        }
+
         boolean sameAs(Provider p, List<Member> a, List<Member> d, List<Member> e) {
             return provider.equals(p) && identical(active, a) && identical(draining, d) && identical(eligible, e);
         }

@@ -62,7 +62,7 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock flushLock = new ReentrantLock();
     private final Map<String, Table<?>> tables = new LinkedHashMap<>();
     private final List<Table<?>> slots = new ArrayList<>();
-    private final Map<Key, Object> touched = new LinkedHashMap<>();
+    private Map<Key, Object> touched = new LinkedHashMap<>();
     private final List<CommitListener> listeners = new ArrayList<>();
     private boolean inTransaction;
     /** Newest revision of a shared store reflected in memory; -1 = reload everything. */
@@ -281,7 +281,7 @@ public final class Database implements AutoCloseable {
                     throw e;
                 }
             } finally {
-                touched.clear();
+                clearTouched();
                 inTransaction = false;
                 lock.unlock();
             }
@@ -688,6 +688,19 @@ public final class Database implements AutoCloseable {
         } finally {
             lock.unlock();
             flushLock.unlock();
+        }
+    }
+
+    /**
+     * Forgets the rows the transaction touched. Clearing a hash map costs its capacity, not its size, so after a
+     * transaction that touched many rows (the first tick of a large plane) a fresh map replaces it: otherwise every
+     * later transaction, however small, would pay for that one.
+     */
+    private void clearTouched() {
+        if (touched.size() > 1024) {
+            touched = new LinkedHashMap<>();
+        } else {
+            touched.clear();
         }
     }
 

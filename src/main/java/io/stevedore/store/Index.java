@@ -22,11 +22,6 @@ public final class Index<T, K> implements RowObserver<T> {
     private final Function<? super T, ? extends K> key;
     /** The live rows by key; each bucket holds the rows' cells, in id order. */
     private final Map<K, TreeMap<String, Cell<K, T>>> rows = new HashMap<>();
-    /**
-     * Each indexed row's cell (its key and current value), by id: a write that keeps the row's key changes the cell
-     * alone, without walking the bucket or computing the old key again.
-     */
-    private final Map<String, Cell<K, T>> cells = new HashMap<>();
     private final Table<T> table;
     private final int slot;
 
@@ -158,11 +153,22 @@ public final class Index<T, K> implements RowObserver<T> {
         return new ArrayList<>(rows.keySet());
     }
 
+    /** The table tells its indexes through {@link #changed(Table.Row, String, Object)}. */
     @Override
     public void changed(String id, T old, T now) {
-        // the index hears every change of the table, so the cell holds the key of old
+        throw new UnsupportedOperationException("an index hears its table's changes with the row");
+    }
+
+    /**
+     * Row {@code id} (held in {@code row}; null when it never was) now has value {@code now} ({@code null}: gone).
+     * The row keeps this index's cell for it (its key and current value): a write that keeps the row's key changes
+     * the cell alone, without walking the bucket, computing the old key again or looking the id up.
+     */
+    @SuppressWarnings("unchecked")
+    void changed(Table.Row<T> row, String id, T now) {
+        // the index hears every change of the table, so the cell holds the key of the value before
         K b = now == null ? null : key.apply(now);
-        Cell<K, T> c = cells.get(id);
+        Cell<K, T> c = row == null ? null : (Cell<K, T>) row.cell(slot);
         if (c != null) {
             if (c.key.equals(b)) {
                 c.value = now; // key unchanged: the row's current value
@@ -173,7 +179,7 @@ public final class Index<T, K> implements RowObserver<T> {
                 rows.remove(c.key);
             }
             if (b == null) {
-                cells.remove(id);
+                row.cell(slot, null);
                 return;
             }
             c.key = b;
@@ -183,14 +189,13 @@ public final class Index<T, K> implements RowObserver<T> {
                 return;
             }
             c = new Cell<>(b, now);
-            cells.put(id, c);
+            row.cell(slot, c);
         }
         rows.computeIfAbsent(b, x -> new TreeMap<>()).put(id, c);
     }
 
     @Override
     public void cleared() {
-        rows.clear();
-        cells.clear();
+        rows.clear(); // the table drops its rows, and their cells with them
     }
 }

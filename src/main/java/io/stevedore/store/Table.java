@@ -3,8 +3,10 @@ package io.stevedore.store;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -21,9 +23,37 @@ public final class Table<T> {
     private final Codec<T> codec;
     private final Database db;
     private final int slot;
-    private final TreeMap<String, T> rows = new TreeMap<>();
+    /** The live rows in id order; a write that keeps a row changes its {@link Row} alone, not this tree. */
+    private final TreeMap<String, Row<T>> rows = new TreeMap<>();
+    /**
+     * The same rows by id, for point reads and writes: a hash lookup instead of a walk of {@link #rows}, whose ids
+     * (ARNs) share long prefixes that make every comparison slow. {@link #rows} keeps the id order.
+     */
+    private final HashMap<String, Row<T>> byId = new HashMap<>();
     private final List<RowObserver<? super T>> observers = new ArrayList<>();
     private final List<Index<T, ?>> indexes = new ArrayList<>();
+
+    /** A live row: its value and its cell in each index that files it (by the index's place), or null. */
+    static final class Row<T> {
+        T value;
+        private Object[] cells = NO_CELLS;
+
+        Object cell(int index) {
+            return index < cells.length ? cells[index] : null;
+        }
+
+        void cell(int index, Object cell) {
+            if (index >= cells.length) {
+                if (cell == null) {
+                    return;
+                }
+                cells = java.util.Arrays.copyOf(cells, index + 1);
+            }
+            cells[index] = cell;
+        }
+    }
+
+    private static final Object[] NO_CELLS = new Object[0];
 
     Table(String kind, Codec<T> codec, Database db, int slot) {
         this.kind = kind;
@@ -48,12 +78,16 @@ public final class Table<T> {
 
     /** Visits the live rows in id order (the caller holds the write lock). */
     void forEachLive(java.util.function.BiConsumer<String, ? super T> visit) {
-        rows.forEach(visit);
+        rows.forEach((id, row) -> visit.accept(id, row.value));
     }
 
     /** The live value of a row, whatever the thread reads (the caller holds the write lock). */
     T live(String id) {
-        return rows.get(id);
+        return valueOf(byId.get(Objects.requireNonNull(id))); // null ids fail as the id-ordered rows made them fail
+    }
+
+    private static <T> T valueOf(Row<T> row) {
+        return row == null ? null : row.value;
     }
 
     /** The rows of this table in the snapshot being read on this thread, or null when reading live rows. */
@@ -80,7 +114,7 @@ public final class Table<T> {
      */
     public <K> Index<T, K> index(Function<? super T, ? extends K> key) {
         Index<T, K> index = db.declared(() -> new Index<>(key, this, indexes.size()));
-        rows.forEach((id, v) -> index.changed(id, null, v));
+        rows.forEach((id, row) -> index.changed(row, id, row.value));
         observers.add(index);
         indexes.add(index);
         return index;
@@ -98,6 +132,7 @@ public final class Table<T> {
 
     void clearMemory() {
         rows.clear();
+        byId.clear();
         observers.forEach(RowObserver::cleared);
     }
 
@@ -108,12 +143,36 @@ public final class Table<T> {
 
     /** The one place rows change in memory: the value and every index ({@code null} = absent). */
     private void set(String id, T value) {
-        observe(id, value == null ? rows.remove(id) : rows.put(id, value), value);
+        Row<T> row;
+        T old = null;
+        if (value == null) {
+            row = byId.remove(id);
+            if (row != null) {
+                old = row.value;
+                rows.remove(id);
+            }
+        } else {
+            row = byId.get(id);
+            if (row == null) {
+                row = new Row<>();
+                byId.put(id, row);
+                rows.put(id, row);
+            }
+            old = row.value;
+            row.value = value;
+        }
+        observe(row, id, old, value);
     }
 
-    private void observe(String id, T old, T value) {
+    /** Tells the indexes (through the row's cells) and the observers, in the order they were added. */
+    @SuppressWarnings("unchecked")
+    private void observe(Row<T> row, String id, T old, T value) {
         for (RowObserver<? super T> o : observers) {
-            o.changed(id, old, value);
+            if (o instanceof Index<?, ?> index) {
+                ((Index<T, ?>) index).changed(row, id, value);
+            } else {
+                o.changed(id, old, value);
+            }
         }
     }
 
@@ -128,44 +187,44 @@ public final class Table<T> {
 
     public Optional<T> get(String id) {
         PersistentTree<String, T> s = snapshot();
-        return Optional.ofNullable(s == null ? rows.get(id) : s.get(id));
+        return Optional.ofNullable(s == null ? valueOf(byId.get(Objects.requireNonNull(id))) : s.get(id));
     }
 
     public boolean contains(String id) {
         PersistentTree<String, T> s = snapshot();
-        return s == null ? rows.containsKey(id) : s.get(id) != null;
+        return s == null ? byId.containsKey(Objects.requireNonNull(id)) : s.get(id) != null;
     }
 
     /** Stores {@code value}; storing a value equal to the current one writes nothing. */
     public void put(String id, T value) {
         db.writing();
+        Objects.requireNonNull(id);
         if (value == null) { // as before: a null value removes the row
-            db.touch(this, id, rows.get(id));
+            db.touch(this, id, valueOf(byId.get(id)));
             set(id, null);
             return;
         }
-        T old = rows.put(id, value); // one walk of the rows; undone below when nothing is to be written
+        Row<T> row = byId.get(id);
+        T old = valueOf(row);
         if (old != null && old.equals(value)) {
-            rows.put(id, old);
             return;
         }
-        try {
-            db.touch(this, id, old);
-        } catch (RuntimeException | Error e) {
-            if (old == null) {
-                rows.remove(id);
-            } else {
-                rows.put(id, old);
-            }
-            throw e;
+        db.touch(this, id, old); // before any change: a refused write leaves the row as it was
+        if (row == null) {
+            row = new Row<>();
+            byId.put(id, row);
+            rows.put(id, row);
         }
-        observe(id, old, value);
+        row.value = value;
+        observe(row, id, old, value);
     }
 
     public void remove(String id) {
         db.writing();
-        if (rows.containsKey(id)) {
-            db.touch(this, id, rows.get(id));
+        Objects.requireNonNull(id);
+        T old = valueOf(byId.get(id));
+        if (old != null) {
+            db.touch(this, id, old);
             set(id, null);
         }
     }
@@ -173,15 +232,30 @@ public final class Table<T> {
     /** All values in id order (a snapshot: safe to modify the table while iterating it). */
     public List<T> values() {
         PersistentTree<String, T> s = snapshot();
-        return s == null ? new ArrayList<>(rows.values()) : s.values();
+        if (s != null) {
+            return s.values();
+        }
+        List<T> out = new ArrayList<>(rows.size());
+        for (Row<T> row : rows.values()) {
+            out.add(row.value);
+        }
+        return out;
     }
 
     public List<T> values(Predicate<? super T> filter) {
         PersistentTree<String, T> s = snapshot();
         List<T> out = new ArrayList<>();
-        for (T v : s == null ? rows.values() : s.values()) {
-            if (filter.test(v)) {
-                out.add(v);
+        if (s != null) {
+            for (T v : s.values()) {
+                if (filter.test(v)) {
+                    out.add(v);
+                }
+            }
+            return out;
+        }
+        for (Row<T> row : rows.values()) {
+            if (filter.test(row.value)) {
+                out.add(row.value);
             }
         }
         return out;
@@ -194,6 +268,6 @@ public final class Table<T> {
 
     public int size() {
         PersistentTree<String, T> s = snapshot();
-        return s == null ? rows.size() : s.size();
+        return s == null ? byId.size() : s.size();
     }
 }

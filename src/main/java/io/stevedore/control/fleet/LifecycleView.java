@@ -135,7 +135,12 @@ final class LifecycleView {
                 })
                 .on(RowKind.TASK_PROTECTION, (id, before, after) -> {
                     works.remove(id);
-                    s.tasks.get(id).ifPresent(t -> touchContainerInstance(t.containerInstanceArn()));
+                    s.tasks.get(id).ifPresent(t -> {
+                        touchContainerInstance(t.containerInstanceArn());
+                        if (t.containerInstanceArn() != null) { // its member's remembered works are stale too
+                            s.instancesByContainerInstance.ids(t.containerInstanceArn()).forEach(memberWorks::remove);
+                        }
+                    });
                 })
                 .on(RowKind.TASK_DEFINITION, (id, before, after) -> everything = true)
                 .on(RowKind.TAGS, (id, before, after) -> {
@@ -243,6 +248,7 @@ final class LifecycleView {
             unresolved.clear();
             optOut.clear();
             works.clear();
+            memberWorks.clear();
             registered.clear();
             providerUse.clear();
             for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
@@ -281,6 +287,7 @@ final class LifecycleView {
             }
             protectedUntil.remove(id);
             if (fp.isEmpty()) {
+                memberWorks.remove(id);
                 continue;
             }
             // rows changed: look again (an instance the cloud took away is retired before this, in the tick)
@@ -288,6 +295,7 @@ final class LifecycleView {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ci == null || ec2.isEmpty() || !"running".equals(ec2.get().state())) {
                 unresolved.add(id);
+                memberWorks.remove(id);
                 continue;
             }
             Cached c = member(mi, ci, ec2.get(), fp.get(), now);
@@ -340,12 +348,29 @@ final class LifecycleView {
         List<FleetSnapshot.Work> work = new ArrayList<>();
         long lastChange = lastChanges.of(mi.containerInstanceArn());
         long validUntil = Long.MAX_VALUE;
-        for (Task t : liveTasks.values(mi.containerInstanceArn())) {
-            TaskWork tw = works.get(t.taskArn());
+        List<Task> tasks = liveTasks.values(mi.containerInstanceArn());
+        TaskWork[] before = memberWorks.getOrDefault(mi.instanceId(), NO_WORKS);
+        TaskWork[] after = new TaskWork[tasks.size()];
+        int j = 0; // where this member's tasks were last time (same id order): most are the same objects
+        for (int i = 0; i < after.length; i++) {
+            Task t = tasks.get(i);
+            TaskWork tw = null;
+            if (j < before.length && before[j].task() == t) {
+                tw = before[j++];
+            } else if (j + 1 < before.length && before[j + 1].task() == t) {
+                tw = before[j + 1]; // the task before it left
+                j += 2;
+            } else {
+                if (j < before.length && before[j].task().taskArn().equals(t.taskArn())) {
+                    j++; // the same task, changed
+                }
+                tw = works.get(t.taskArn());
+            }
             if (tw == null || tw.task() != t || now >= tw.protectedUntilMillis()) {
                 tw = work(t, now);
                 works.put(t.taskArn(), tw);
             }
+            after[i] = tw;
             if (tw.protectedUntilMillis() != Long.MAX_VALUE) {
                 validUntil = Math.min(validUntil, tw.protectedUntilMillis());
             }
@@ -357,6 +382,7 @@ final class LifecycleView {
             }
             tw.work().ifPresent(work::add);
         }
+        memberWorks.put(mi.instanceId(), after);
         boolean draining = Statuses.INSTANCE_DRAINING.equals(ci.status());
         Optional<FleetSnapshot.Drain> drain = Optional.empty();
         if (draining) {
@@ -383,6 +409,12 @@ final class LifecycleView {
     }
 
     private final Map<String, TaskWork> works = new HashMap<>();
+    /**
+     * Each member's task works at its last build, in the order of its tasks: a rebuild finds most of them here by
+     * identity, in order, instead of looking every task up in {@link #works}.
+     */
+    private final Map<String, TaskWork[]> memberWorks = new HashMap<>();
+    private static final TaskWork[] NO_WORKS = new TaskWork[0];
 
     private TaskWork work(Task t, long now) {
         Optional<TaskDemand> d = inputs.demand(t);

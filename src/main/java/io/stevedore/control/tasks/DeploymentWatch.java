@@ -4,6 +4,7 @@ import io.stevedore.control.state.Context;
 import io.stevedore.control.state.DeploymentBook;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.ecs.Statuses;
+import io.stevedore.store.Index;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +34,19 @@ final class DeploymentWatch {
     private final Context ctx;
     private final ServiceDeployments deployments;
 
+    /**
+     * Services (by ARN) with a service deployment in progress, rolling back or asked to roll back: a service without
+     * one and without a rollout in progress has nothing to watch or settle, which spares a steady service's pass
+     * reading its deployment book and service deployment.
+     */
+    private final Index<ServiceDeployment, String> busy;
+
     DeploymentWatch(Context ctx) {
         this.ctx = ctx;
         this.deployments = new ServiceDeployments(ctx);
+        this.busy = ctx.state().serviceDeployments.index(sd -> sd.status() == ServiceDeploymentStatus.IN_PROGRESS
+                || sd.status() == ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS
+                || sd.status() == ServiceDeploymentStatus.ROLLBACK_REQUESTED ? sd.serviceArn() : null);
     }
 
     /**
@@ -67,6 +78,9 @@ final class DeploymentWatch {
         Deployment primary = s.deployments().get(0);
         if (primary.rolloutState() == DeploymentRolloutState.FAILED) {
             return s;
+        }
+        if (primary.rolloutState() != DeploymentRolloutState.IN_PROGRESS && busy.count(s.serviceArn()) == 0) {
+            return s; // no rollout in progress and no rollback asked for: as below, without reading the rows
         }
         DeploymentBook book = ctx.state().deploymentBooks.get(primary.id()).orElse(null);
         ServiceDeployment sd = book == null ? null
@@ -192,8 +206,8 @@ final class DeploymentWatch {
      */
     void settled(Service s) {
         Deployment primary = s.deployments().get(0);
-        if (primary.rolloutState() != DeploymentRolloutState.COMPLETED) {
-            return;
+        if (primary.rolloutState() != DeploymentRolloutState.COMPLETED || busy.count(s.serviceArn()) == 0) {
+            return; // nothing in progress to end
         }
         DeploymentBook book = ctx.state().deploymentBooks.get(primary.id()).orElse(null);
         ServiceDeployment sd = book == null ? null
