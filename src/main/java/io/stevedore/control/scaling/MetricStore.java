@@ -110,6 +110,12 @@ public final class MetricStore {
         Stat[] stats = new Stat[16];
         int lo;
         int hi;
+        /**
+         * How many of the last aggregates are equal to the last one and {@link #runStep} apart (1 when only the last
+         * is known to be; 0 when empty): a series that stays the same answers an alarm without reading its periods.
+         */
+        int runLength;
+        long runStep;
 
         /** The first index in {@code [lo, hi)} whose time is at least {@code t} ({@code hi} when none). */
         int from(long t) {
@@ -131,8 +137,10 @@ public final class MetricStore {
             int i = from(t);
             if (i < hi && times[i] == t) {
                 stats[i] = stats[i].plus(stat);
+                runLength = 1;
                 return;
             }
+            boolean append = i == hi;
             if (hi == times.length) {
                 int size = hi - lo;
                 int capacity = size * 2 <= times.length ? times.length : times.length * 2;
@@ -151,6 +159,16 @@ public final class MetricStore {
             times[i] = t;
             stats[i] = stat;
             hi++;
+            if (!append || hi - lo == 1 || !stat.equals(stats[hi - 2])) {
+                runLength = 1;
+            } else if (runLength == 1) {
+                runStep = t - times[hi - 2];
+                runLength = 2;
+            } else if (t - times[hi - 2] == runStep) {
+                runLength++;
+            } else {
+                runLength = 1;
+            }
         }
 
         /** Drops the aggregates before {@code t}. */
@@ -158,6 +176,7 @@ public final class MetricStore {
             int end = from(t);
             java.util.Arrays.fill(stats, lo, end, null);
             lo = end;
+            runLength = Math.min(runLength, hi - lo);
         }
 
         long last() {
@@ -234,6 +253,21 @@ public final class MetricStore {
         }
         java.util.Collections.reverse(out);
         return out;
+    }
+
+    /**
+     * The aggregate every one of the {@code n} periods of {@code [to - n * period, to)} holds when each holds exactly
+     * one datapoint, at its start, all of them equal, and the series has none at or after {@code to}: then
+     * {@link #periodsNewestFirst} would answer that aggregate {@code n} times. Null when that is not known to be the
+     * case (read the periods then). An alarm on a metric that stays the same costs no more than this look-up.
+     */
+    public synchronized Stat uniform(MetricKey key, long toMillis, long periodMillis, int n) {
+        Points series = data.get(key);
+        if (series == null || n < 1 || series.runLength < n || series.hi == series.lo
+                || series.last() != toMillis - periodMillis || (n > 1 && series.runStep != periodMillis)) {
+            return null;
+        }
+        return series.stats[series.hi - 1];
     }
 
     /** The metrics that have data, in order. */

@@ -9,6 +9,7 @@ import io.stevedore.control.state.ScalingPolicy;
 import io.stevedore.control.state.ScheduledAction;
 import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.ecs.Statuses;
+import io.stevedore.store.RowObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -73,6 +74,15 @@ public final class ServiceAutoScaling {
         this.metrics = metrics;
         this.speed = ctx.config().speed();
         this.minute = Math.max(1, Math.round(MetricStore.MINUTE / speed));
+        // a service's datapoints are a function of its row, its tags and its running tasks: computed again when
+        // one of them changes (writes, rollbacks and reloads alike), not every minute
+        EcsState st = ctx.state();
+        st.services.observe(RowObserver.of((id, before, after) -> published.remove(id), published::clear));
+        st.tags.observe(RowObserver.of((id, before, after) -> published.remove(id), published::clear));
+        st.tasks.observe(RowObserver.of((id, before, after) -> {
+            taskChanged(before);
+            taskChanged(after);
+        }, published::clear));
     }
 
     /** Seconds of AWS time as milliseconds on this plane's clock (divided by the speed). */
@@ -156,56 +166,104 @@ public final class ServiceAutoScaling {
 
     private void publishServiceMetrics(long periodStart) {
         EcsState st = ctx.state();
-        java.util.TreeSet<String> arns = new java.util.TreeSet<>();
-        st.servicesDeclaringUtilization.values(Boolean.TRUE).forEach(s -> arns.add(s.serviceArn()));
-        st.loadTags.values(Boolean.TRUE).forEach(t -> arns.add(t.arn()));
-        for (String arn : arns) {
-            Service s = st.services.get(arn).orElse(null);
-            if (s == null || !Statuses.SERVICE_ACTIVE.equals(s.status())) {
-                continue;
-            }
-            Map<String, String> tags = st.tagsOf(s.serviceArn());
-            double cpuLoad = number(tags.get(CPU_TAG));
-            double memLoad = number(tags.get(MEMORY_TAG));
-            double[] own = declared(s.taskDefinition());
-            boolean single = s.deployments().size() <= 1;
-            if (Double.isNaN(cpuLoad) && Double.isNaN(memLoad) && single && Double.isNaN(own[0])
-                    && Double.isNaN(own[1])) {
-                continue; // nothing declared: no datapoint, as for a service without running tasks
-            }
-            List<Task> running = st.tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:"
-                    + s.serviceName()), t -> Statuses.TASK_RUNNING.equals(t.lastStatus()));
-            if (running.isEmpty()) {
-                continue;
-            }
-            String cluster = Context.clusterName(s.clusterArn());
-            // one sample per running task: SampleCount = tasks, Sum = their utilizations, Average = the metric
-            double[] sum = new double[2];
-            double[] min = {Double.MAX_VALUE, Double.MAX_VALUE};
-            double[] max = {0, 0};
-            int[] n = new int[2];
-            double[] load = {cpuLoad, memLoad};
-            for (Task t : running) {
-                double[] d = declared(t.taskDefinitionArn());
-                for (int i = 0; i < 2; i++) {
-                    double v = !Double.isNaN(load[i]) ? load[i] / running.size() : d[i];
-                    if (!Double.isNaN(v)) {
-                        sum[i] += v;
-                        min[i] = Math.min(min[i], v);
-                        max[i] = Math.max(max[i], v);
-                        n[i]++;
-                    }
+        // the services declaring a utilization or carrying a load tag: both lists in ARN order, merged
+        List<String> declaring = st.servicesDeclaringUtilization.ids(Boolean.TRUE);
+        List<String> tagged = st.loadTags.ids(Boolean.TRUE);
+        int i = 0;
+        int j = 0;
+        while (i < declaring.size() || j < tagged.size()) {
+            String arn;
+            if (j == tagged.size()) {
+                arn = declaring.get(i++);
+            } else if (i == declaring.size()) {
+                arn = tagged.get(j++);
+            } else {
+                int c = declaring.get(i).compareTo(tagged.get(j));
+                arn = c <= 0 ? declaring.get(i++) : tagged.get(j++);
+                if (c == 0) {
+                    j++;
                 }
             }
-            MetricStore.MetricKey[] keys = serviceMetrics.computeIfAbsent(s.serviceArn(), k -> new MetricStore
-                    .MetricKey[] {ecsMetric("CPUUtilization", cluster, s.serviceName()), ecsMetric(
-                    "MemoryUtilization", cluster, s.serviceName())});
+            Published p = published.get(arn);
+            if (p == null) {
+                p = datapoints(arn);
+                published.put(arn, p);
+            }
+            if (p.cpu() != null) {
+                metrics.put(p.keys()[0], periodStart, p.cpu(), "Percent");
+            }
+            if (p.memory() != null) {
+                metrics.put(p.keys()[1], periodStart, p.memory(), "Percent");
+            }
+        }
+    }
+
+    /**
+     * A service's minute datapoints {CPUUtilization, MemoryUtilization} from its row, its tags and its running tasks
+     * ({@link #NONE} when it publishes none). Kept in {@link #published} until one of these changes.
+     */
+    private Published datapoints(String arn) {
+        EcsState st = ctx.state();
+        Service s = st.services.get(arn).orElse(null);
+        if (s == null || !Statuses.SERVICE_ACTIVE.equals(s.status())) {
+            return NONE;
+        }
+        Map<String, String> tags = st.tagsOf(s.serviceArn());
+        double cpuLoad = number(tags.get(CPU_TAG));
+        double memLoad = number(tags.get(MEMORY_TAG));
+        double[] own = declared(s.taskDefinition());
+        boolean single = s.deployments().size() <= 1;
+        if (Double.isNaN(cpuLoad) && Double.isNaN(memLoad) && single && Double.isNaN(own[0])
+                && Double.isNaN(own[1])) {
+            return NONE; // nothing declared: no datapoint, as for a service without running tasks
+        }
+        serviceByGroup.computeIfAbsent(s.clusterArn(), k -> new HashMap<>()).put("service:" + s.serviceName(), arn);
+        List<Task> running = st.tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:"
+                + s.serviceName()), t -> Statuses.TASK_RUNNING.equals(t.lastStatus()));
+        if (running.isEmpty()) {
+            return NONE;
+        }
+        String cluster = Context.clusterName(s.clusterArn());
+        // one sample per running task: SampleCount = tasks, Sum = their utilizations, Average = the metric
+        double[] sum = new double[2];
+        double[] min = {Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] max = {0, 0};
+        int[] n = new int[2];
+        double[] load = {cpuLoad, memLoad};
+        for (Task t : running) {
+            double[] d = declared(t.taskDefinitionArn());
             for (int i = 0; i < 2; i++) {
-                if (n[i] > 0) {
-                    metrics.put(keys[i], periodStart,
-                            new MetricStore.Stat(n[i], sum[i], min[i], max[i]), "Percent");
+                double v = !Double.isNaN(load[i]) ? load[i] / running.size() : d[i];
+                if (!Double.isNaN(v)) {
+                    sum[i] += v;
+                    min[i] = Math.min(min[i], v);
+                    max[i] = Math.max(max[i], v);
+                    n[i]++;
                 }
             }
+        }
+        MetricStore.MetricKey[] keys = serviceMetrics.computeIfAbsent(s.serviceArn(), k -> new MetricStore
+                .MetricKey[] {ecsMetric("CPUUtilization", cluster, s.serviceName()), ecsMetric(
+                "MemoryUtilization", cluster, s.serviceName())});
+        return new Published(keys, n[0] > 0 ? new MetricStore.Stat(n[0], sum[0], min[0], max[0]) : null,
+                n[1] > 0 ? new MetricStore.Stat(n[1], sum[1], min[1], max[1]) : null);
+    }
+
+    /** A service's minute datapoints (null: none) and their metrics. */
+    private record Published(MetricStore.MetricKey[] keys, MetricStore.Stat cpu, MetricStore.Stat memory) {
+    }
+
+    private static final Published NONE = new Published(null, null, null);
+
+    /** A running task changed: its service's datapoints are computed again at the next boundary. */
+    private void taskChanged(Task t) {
+        if (t == null || t.group() == null || !Statuses.TASK_RUNNING.equals(t.lastStatus())) {
+            return;
+        }
+        Map<String, String> groups = serviceByGroup.get(t.clusterArn());
+        String arn = groups == null ? null : groups.get(t.group());
+        if (arn != null) {
+            published.remove(arn);
         }
     }
 
@@ -289,6 +347,14 @@ public final class ServiceAutoScaling {
         String statistic = a.statisticAsString() == null ? "Average" : a.statisticAsString();
         int present = 0;
         int breaching = 0;
+        MetricStore.Stat same = metrics.uniform(key, boundary, period, n);
+        if (same != null) { // the n periods hold the same datapoint: what the loop below would find
+            double v = same.get(statistic);
+            last[0] = v;
+            last[1] = same.sampleCount();
+            return (breaches(a.comparisonOperator(), v, a.threshold()) ? n : 0) >= needed ? StateValue.ALARM
+                    : StateValue.OK;
+        }
         // the n periods in one pass over the series, newest first
         for (MetricStore.Stat s : metrics.periodsNewestFirst(key, boundary - n * period, boundary, period)) {
             double v = s.get(statistic);
@@ -321,6 +387,13 @@ public final class ServiceAutoScaling {
     private final Map<String, WatchedMetric> watched = new HashMap<>();
     /** The AWS/ECS metrics of each service, by service ARN: {CPUUtilization, MemoryUtilization}. */
     private final Map<String, MetricStore.MetricKey[]> serviceMetrics = new HashMap<>();
+    /**
+     * The datapoints of each service that published at a boundary, by ARN, until its row, tags or running tasks
+     * change (the row observers drop the entry).
+     */
+    private final Map<String, Published> published = new HashMap<>();
+    /** Service ARN by cluster ARN and task group ({@code service:NAME}), for the services computed so far. */
+    private final Map<String, Map<String, String>> serviceByGroup = new HashMap<>();
 
     /** The metric an alarm watches. */
     public static MetricStore.MetricKey alarmMetric(MetricAlarm a) {
@@ -360,7 +433,6 @@ public final class ServiceAutoScaling {
         }
         JsonNode c = parsed(p);
         int desired = s.get().desiredCount();
-        String cause = "monitor alarm " + alarm.alarmName() + " in state ALARM triggered policy " + p.name();
         if (ScalingPolicy.TARGET_TRACKING.equals(p.type())) {
             double target = c.path("TargetValue").asDouble();
             if (target <= 0) {
@@ -372,13 +444,13 @@ public final class ServiceAutoScaling {
             int want = (int) Math.min(Integer.MAX_VALUE, Math.ceil(base * value / target - 1e-9));
             boolean high = alarm.alarmName().contains("-AlarmHigh-");
             if (high && want > desired) {
-                return Optional.of(new Proposal(p, want, true, want - desired, cause));
+                return Optional.of(new Proposal(p, want, true, want - desired, cause(alarm, p)));
             }
             if (!high && want < desired && !c.path("DisableScaleIn").asBoolean(false)) {
                 long inCool = scaled(c.path("ScaleInCooldown").asLong(DEFAULT_COOLDOWN));
                 long outCool = scaled(c.path("ScaleOutCooldown").asLong(DEFAULT_COOLDOWN));
                 if (now >= t.get().lastScaleInMillis() + inCool && now >= t.get().lastScaleOutMillis() + outCool) {
-                    return Optional.of(new Proposal(p, Math.max(want, 0), false, want - desired, cause));
+                    return Optional.of(new Proposal(p, Math.max(want, 0), false, want - desired, cause(alarm, p)));
                 }
             }
             return Optional.empty();
@@ -429,7 +501,12 @@ public final class ServiceAutoScaling {
         if (want == desired) {
             return Optional.empty();
         }
-        return Optional.of(new Proposal(p, want, want > desired, change, cause));
+        return Optional.of(new Proposal(p, want, want > desired, change, cause(alarm, p)));
+    }
+
+    /** The activity's cause when an alarm's policy changes a desired count. */
+    private static String cause(MetricAlarm alarm, ScalingPolicy p) {
+        return "monitor alarm " + alarm.alarmName() + " in state ALARM triggered policy " + p.name();
     }
 
     private void apply(String targetKey, List<Proposal> proposals, long now) {
