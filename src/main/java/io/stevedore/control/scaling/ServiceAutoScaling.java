@@ -351,10 +351,13 @@ public final class ServiceAutoScaling {
             if (w.quiet && Double.compare(value, w.quietValue) == 0 && Double.compare(samples, w.quietSamples) == 0) {
                 continue; // in ALARM with the same latest datapoint as when its policies last proposed nothing
             }
+            if (!w.registered) {
+                a.alarmActions().forEach(action -> readsWhenQuiet(w, action));
+                w.registered = true;
+            }
             boolean quiet = true;
             for (String action : a.alarmActions()) {
                 ScalingPolicy p = st.scalingPolicies.get(action).orElse(null);
-                readsWhenQuiet(w, action);
                 if (p == null) {
                     continue;
                 }
@@ -480,6 +483,8 @@ public final class ServiceAutoScaling {
         boolean quiet;
         double quietValue;
         double quietSamples;
+        /** In {@link #quietReaders} under the ids of every row its policies read (until one of them changes). */
+        boolean registered;
 
         Watch(MetricAlarm row, MetricStore.MetricKey key, long period) {
             this.row = row;
@@ -529,7 +534,10 @@ public final class ServiceAutoScaling {
     private void rowChanged(String id) {
         Set<Watch> readers = quietReaders.remove(id);
         if (readers != null) {
-            readers.forEach(w -> w.quiet = false);
+            readers.forEach(w -> {
+                w.quiet = false;
+                w.registered = false;
+            });
         }
     }
 
