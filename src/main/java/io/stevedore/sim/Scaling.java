@@ -246,9 +246,7 @@ final class Scaling {
                 for (String name : side.names) {
                     String arn = plane.config().arnPrefix() + "service/" + side.cluster + "/" + name;
                     if (!value.equals(last.put(arn, value))) {
-                        ObjectNode b = JSON.objectNode().put("resourceArn", arn);
-                        b.putArray("tags").addObject().put("key", SimulatedRun.CPU_LOAD_TAG).put("value", value);
-                        setup.call("TagResource", b);
+                        setup.tag(arn, SimulatedRun.CPU_LOAD_TAG, value);
                     }
                 }
             }

@@ -1,6 +1,5 @@
 package io.stevedore.sim;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.sim.workload.DesiredCount;
 import io.stevedore.sim.workload.SimWorkload;
@@ -23,7 +22,6 @@ import software.amazon.awssdk.services.ecs.model.TaskOverride;
  * comes from a generator seeded by the run's seed and the entry's position, so runs replay exactly.
  */
 final class Schedule {
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private final SimWorkload workload;
     private final SimOptions options;
     private final Setup setup;
@@ -125,8 +123,7 @@ final class Schedule {
     }
 
     private void deploy(String service) {
-        setup.call("UpdateService", JSON.objectNode().put("cluster", Setup.CLUSTER).put("service", service)
-                .put("forceNewDeployment", true));
+        setup.deploy(service);
     }
 
     private void jobs(int index, SimWorkload.JobSpec j, Faults.Scheduler at, long start, long end) {

@@ -13,12 +13,18 @@ import io.stevedore.ecs.SdkCodec;
 import io.stevedore.sim.workload.SimWorkload;
 import io.stevedore.sim.workload.WorkloadError;
 import io.stevedore.wire.AwsException;
+import io.stevedore.wire.AwsJsonCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.TagResourceRequest;
 
 /**
  * Creates the workload's resources through the ECS operations, exactly as a user's API calls would: a cluster,
@@ -29,6 +35,7 @@ final class Setup {
     static final String CLUSTER = "sim";
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final AwsJsonCodec CODEC = new AwsJsonCodec();
     private final ControlPlane plane;
     private final SimWorkload workload;
 
@@ -46,10 +53,31 @@ final class Setup {
         }
     }
 
+    /**
+     * Calls one ECS operation in-process without writing and re-reading its answer: the request read from the same
+     * JSON by the wire path's codec (validation and errors alike), the same handler and transaction. For the calls
+     * whose answer the simulation does not read (CreateService of each replica, TagResource, deployments).
+     */
+    void send(String operation, ObjectNode body, Supplier<? extends SdkPojo> builder, Class<?> type) {
+        plane.api().invoke(operation, (SdkPojo) CODEC.read(body.toString(), builder, type));
+    }
+
     /** UpdateService with a new desired count (the most frequent call of a simulation: no JSON round trip). */
     void scale(String service, int desiredCount) {
         plane.api().invoke("UpdateService", software.amazon.awssdk.services.ecs.model.UpdateServiceRequest.builder()
                 .cluster(CLUSTER).service(service).desiredCount(desiredCount).build());
+    }
+
+    /** TagResource with one tag (a scaled service's declared load, each time it changes: no JSON round trip). */
+    void tag(String resourceArn, String key, String value) {
+        plane.api().invoke("TagResource", TagResourceRequest.builder().resourceArn(resourceArn)
+                .tags(Tag.builder().key(key).value(value).build()).build());
+    }
+
+    /** UpdateService with forceNewDeployment (a deployment of the workload: no JSON round trip). */
+    void deploy(String service) {
+        plane.api().invoke("UpdateService", software.amazon.awssdk.services.ecs.model.UpdateServiceRequest.builder()
+                .cluster(CLUSTER).service(service).forceNewDeployment(true).build());
     }
 
     /** RunTask (a job arrival: the most frequent call of a batch workload, no JSON round trip). */
@@ -178,7 +206,11 @@ final class Setup {
         if (s.placementConstraints() != null) {
             b.set("placementConstraints", s.placementConstraints().deepCopy());
         }
-        call("CreateService", b, "services." + index, s.line());
+        try {
+            send("CreateService", b, CreateServiceRequest::builder, CreateServiceRequest.class);
+        } catch (AwsException e) {
+            throw new WorkloadError("services." + index, s.line(), 0, "CreateService failed: " + e.getMessage());
+        }
     }
 
     /** The workload's task definitions. */
@@ -201,8 +233,16 @@ final class Setup {
         if (s.replicas() == 1) {
             out.add(s.name());
         } else {
+            StringBuilder b = new StringBuilder();
             for (int i = 1; i <= s.replicas(); i++) {
-                out.add(String.format("%s-%05d", s.name(), i));
+                // String.format("%s-%05d", name, i) without the formatter (10,000 names at start-up)
+                String digits = Integer.toString(i);
+                b.setLength(0);
+                b.append(s.name()).append('-');
+                for (int pad = digits.length(); pad < 5; pad++) {
+                    b.append('0');
+                }
+                out.add(b.append(digits).toString());
             }
         }
         return out;

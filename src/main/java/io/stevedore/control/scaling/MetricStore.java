@@ -105,11 +105,26 @@ public final class MetricStore {
      * AWS/ECS metrics arrive every minute in time order, so a put is an append and the retention a moving start;
      * a datapoint with an earlier time is merged or inserted in place. Range reads are two binary searches.
      */
-    private static final class Points {
+    static final class Points {
         long[] times = new long[16];
         Stat[] stats = new Stat[16];
         int lo;
         int hi;
+        /**
+         * How many of the last aggregates are equal to the last one and {@link #runStep} apart (1 when only the last
+         * is known to be; 0 when empty): a series that stays the same answers an alarm without reading its periods.
+         */
+        int runLength;
+        long runStep;
+        /**
+         * Changes with every write except an append that continues the run of equal aggregates (so an alarm that
+         * read a run knows it still holds); {@link #dropped} when the store forgot the series.
+         */
+        long version;
+        boolean dropped;
+        /** How many of the last aggregates are {@link #spacedStep} apart (whatever their values). */
+        int spacedLength;
+        long spacedStep;
 
         /** The first index in {@code [lo, hi)} whose time is at least {@code t} ({@code hi} when none). */
         int from(long t) {
@@ -128,11 +143,14 @@ public final class MetricStore {
 
         /** Adds {@code stat} at {@code t} (merged into an aggregate at the same time, after it). */
         void merge(long t, Stat stat) {
-            int i = from(t);
+            int i = hi > lo && t > times[hi - 1] ? hi : from(t); // the usual case, an append, without a search
             if (i < hi && times[i] == t) {
                 stats[i] = stats[i].plus(stat);
+                runLength = 1;
+                version++;
                 return;
             }
+            boolean append = i == hi;
             if (hi == times.length) {
                 int size = hi - lo;
                 int capacity = size * 2 <= times.length ? times.length : times.length * 2;
@@ -151,13 +169,41 @@ public final class MetricStore {
             times[i] = t;
             stats[i] = stat;
             hi++;
+            if (!append || hi - lo == 1) {
+                spacedLength = 1;
+            } else if (spacedLength >= 2 && t - times[hi - 2] == spacedStep) {
+                spacedLength++;
+            } else {
+                spacedStep = t - times[hi - 2];
+                spacedLength = 2;
+            }
+            if (!append || hi - lo == 1 || !stat.equals(stats[hi - 2])) {
+                runLength = 1;
+                version++;
+            } else if (runLength == 1) {
+                runStep = t - times[hi - 2];
+                runLength = 2;
+            } else if (t - times[hi - 2] == runStep) {
+                runLength++;
+            } else {
+                runLength = 1;
+                version++;
+            }
         }
 
         /** Drops the aggregates before {@code t}. */
         void dropBefore(long t) {
+            if (hi == lo || times[lo] >= t) {
+                return;
+            }
             int end = from(t);
             java.util.Arrays.fill(stats, lo, end, null);
             lo = end;
+            if (runLength > hi - lo) {
+                runLength = hi - lo;
+                version++;
+            }
+            spacedLength = Math.min(spacedLength, hi - lo);
         }
 
         long last() {
@@ -236,6 +282,59 @@ public final class MetricStore {
         return out;
     }
 
+    /**
+     * The aggregate every one of the {@code n} periods of {@code [to - n * period, to)} holds when each holds exactly
+     * one datapoint, at its start, all of them equal, and the series has none at or after {@code to}: then
+     * {@link #periodsNewestFirst} would answer that aggregate {@code n} times. Null when that is not known to be the
+     * case (read the periods then). An alarm on a metric that stays the same costs no more than this look-up.
+     */
+    public synchronized Stat uniform(MetricKey key, long toMillis, long periodMillis, int n) {
+        return uniform(data.get(key), toMillis, periodMillis, n);
+    }
+
+    /** {@link #uniform(MetricKey, long, long, int)} of a series from {@link #series}. */
+    synchronized Stat uniform(Points series, long toMillis, long periodMillis, int n) {
+        if (series == null || series.dropped || n < 1 || series.runLength < n || series.hi == series.lo
+                || series.last() != toMillis - periodMillis || (n > 1 && series.runStep != periodMillis)) {
+            return null;
+        }
+        return series.stats[series.hi - 1];
+    }
+
+    /**
+     * When the {@code n} periods of {@code [to - n * period, to)} hold exactly one datapoint each, at its start, and
+     * the series has none at or after {@code to}: their aggregates, newest first, into {@code out} (what
+     * {@link #periodsNewestFirst} would answer, without building it); false otherwise.
+     */
+    synchronized boolean lastPeriods(Points series, long toMillis, long periodMillis, int n, Stat[] out) {
+        if (series == null || series.dropped || n < 1 || series.spacedLength < n || series.hi == series.lo
+                || series.last() != toMillis - periodMillis || (n > 1 && series.spacedStep != periodMillis)) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = series.stats[series.hi - 1 - i];
+        }
+        return true;
+    }
+
+    /** A metric's series, to watch (null without data); {@link Points#dropped} once {@link #clear} forgot it. */
+    synchronized Points series(MetricKey key) {
+        return data.get(key);
+    }
+
+    /** The version of a series from {@link #series}. */
+    synchronized long version(Points series) {
+        return series.version;
+    }
+
+    /**
+     * Whether a series from {@link #series} still holds what it held at {@code version}, but for appends that
+     * continued its run of equal aggregates, the last of them at {@code lastMillis}.
+     */
+    synchronized boolean continued(Points series, long version, long lastMillis) {
+        return !series.dropped && series.version == version && series.hi > series.lo && series.last() == lastMillis;
+    }
+
     /** The metrics that have data, in order. */
     public synchronized List<MetricKey> metrics() {
         List<MetricKey> out = new ArrayList<>(data.keySet());
@@ -249,6 +348,7 @@ public final class MetricStore {
 
     /** Forgets every datapoint (the admin reset). */
     public synchronized void clear() {
+        data.values().forEach(p -> p.dropped = true);
         data.clear();
         units.clear();
     }

@@ -9,14 +9,17 @@ import io.stevedore.control.state.ScalingPolicy;
 import io.stevedore.control.state.ScheduledAction;
 import io.stevedore.ecs.SimulatedRun;
 import io.stevedore.ecs.Statuses;
+import io.stevedore.store.RowObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
@@ -73,6 +76,21 @@ public final class ServiceAutoScaling {
         this.metrics = metrics;
         this.speed = ctx.config().speed();
         this.minute = Math.max(1, Math.round(MetricStore.MINUTE / speed));
+        // a service's datapoints are a function of its row, its tags and its running tasks: computed again when
+        // one of them changes (writes, rollbacks and reloads alike), not every minute
+        EcsState st = ctx.state();
+        st.services.observe(RowObserver.of((id, before, after) -> {
+            published.remove(id);
+            rowChanged(id);
+        }, this::forget));
+        st.scalingPolicies.observe(RowObserver.of((id, before, after) -> rowChanged(id), this::forget));
+        st.scalableTargets.observe(RowObserver.of((id, before, after) -> rowChanged(id), this::forget));
+        st.metricAlarms.observe(RowObserver.of((id, before, after) -> alarmsChanged = true, this::forget));
+        st.tags.observe(RowObserver.of((id, before, after) -> published.remove(id), this::forget));
+        st.tasks.observe(RowObserver.of((id, before, after) -> {
+            taskChanged(before);
+            taskChanged(after);
+        }, this::forget));
     }
 
     /** Seconds of AWS time as milliseconds on this plane's clock (divided by the speed). */
@@ -156,56 +174,104 @@ public final class ServiceAutoScaling {
 
     private void publishServiceMetrics(long periodStart) {
         EcsState st = ctx.state();
-        java.util.TreeSet<String> arns = new java.util.TreeSet<>();
-        st.servicesDeclaringUtilization.values(Boolean.TRUE).forEach(s -> arns.add(s.serviceArn()));
-        st.loadTags.values(Boolean.TRUE).forEach(t -> arns.add(t.arn()));
-        for (String arn : arns) {
-            Service s = st.services.get(arn).orElse(null);
-            if (s == null || !Statuses.SERVICE_ACTIVE.equals(s.status())) {
-                continue;
-            }
-            Map<String, String> tags = st.tagsOf(s.serviceArn());
-            double cpuLoad = number(tags.get(CPU_TAG));
-            double memLoad = number(tags.get(MEMORY_TAG));
-            double[] own = declared(s.taskDefinition());
-            boolean single = s.deployments().size() <= 1;
-            if (Double.isNaN(cpuLoad) && Double.isNaN(memLoad) && single && Double.isNaN(own[0])
-                    && Double.isNaN(own[1])) {
-                continue; // nothing declared: no datapoint, as for a service without running tasks
-            }
-            List<Task> running = st.tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:"
-                    + s.serviceName()), t -> Statuses.TASK_RUNNING.equals(t.lastStatus()));
-            if (running.isEmpty()) {
-                continue;
-            }
-            String cluster = Context.clusterName(s.clusterArn());
-            // one sample per running task: SampleCount = tasks, Sum = their utilizations, Average = the metric
-            double[] sum = new double[2];
-            double[] min = {Double.MAX_VALUE, Double.MAX_VALUE};
-            double[] max = {0, 0};
-            int[] n = new int[2];
-            double[] load = {cpuLoad, memLoad};
-            for (Task t : running) {
-                double[] d = declared(t.taskDefinitionArn());
-                for (int i = 0; i < 2; i++) {
-                    double v = !Double.isNaN(load[i]) ? load[i] / running.size() : d[i];
-                    if (!Double.isNaN(v)) {
-                        sum[i] += v;
-                        min[i] = Math.min(min[i], v);
-                        max[i] = Math.max(max[i], v);
-                        n[i]++;
-                    }
+        // the services declaring a utilization or carrying a load tag: both lists in ARN order, merged
+        List<String> declaring = st.servicesDeclaringUtilization.ids(Boolean.TRUE);
+        List<String> tagged = st.loadTags.ids(Boolean.TRUE);
+        int i = 0;
+        int j = 0;
+        while (i < declaring.size() || j < tagged.size()) {
+            String arn;
+            if (j == tagged.size()) {
+                arn = declaring.get(i++);
+            } else if (i == declaring.size()) {
+                arn = tagged.get(j++);
+            } else {
+                int c = declaring.get(i).compareTo(tagged.get(j));
+                arn = c <= 0 ? declaring.get(i++) : tagged.get(j++);
+                if (c == 0) {
+                    j++;
                 }
             }
-            MetricStore.MetricKey[] keys = serviceMetrics.computeIfAbsent(s.serviceArn(), k -> new MetricStore
-                    .MetricKey[] {ecsMetric("CPUUtilization", cluster, s.serviceName()), ecsMetric(
-                    "MemoryUtilization", cluster, s.serviceName())});
+            Published p = published.get(arn);
+            if (p == null) {
+                p = datapoints(arn);
+                published.put(arn, p);
+            }
+            if (p.cpu() != null) {
+                metrics.put(p.keys()[0], periodStart, p.cpu(), "Percent");
+            }
+            if (p.memory() != null) {
+                metrics.put(p.keys()[1], periodStart, p.memory(), "Percent");
+            }
+        }
+    }
+
+    /**
+     * A service's minute datapoints {CPUUtilization, MemoryUtilization} from its row, its tags and its running tasks
+     * ({@link #NONE} when it publishes none). Kept in {@link #published} until one of these changes.
+     */
+    private Published datapoints(String arn) {
+        EcsState st = ctx.state();
+        Service s = st.services.get(arn).orElse(null);
+        if (s == null || !Statuses.SERVICE_ACTIVE.equals(s.status())) {
+            return NONE;
+        }
+        Map<String, String> tags = st.tagsOf(s.serviceArn());
+        double cpuLoad = number(tags.get(CPU_TAG));
+        double memLoad = number(tags.get(MEMORY_TAG));
+        double[] own = declared(s.taskDefinition());
+        boolean single = s.deployments().size() <= 1;
+        if (Double.isNaN(cpuLoad) && Double.isNaN(memLoad) && single && Double.isNaN(own[0])
+                && Double.isNaN(own[1])) {
+            return NONE; // nothing declared: no datapoint, as for a service without running tasks
+        }
+        serviceByGroup.computeIfAbsent(s.clusterArn(), k -> new HashMap<>()).put("service:" + s.serviceName(), arn);
+        List<Task> running = st.tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:"
+                + s.serviceName()), t -> Statuses.TASK_RUNNING.equals(t.lastStatus()));
+        if (running.isEmpty()) {
+            return NONE;
+        }
+        String cluster = Context.clusterName(s.clusterArn());
+        // one sample per running task: SampleCount = tasks, Sum = their utilizations, Average = the metric
+        double[] sum = new double[2];
+        double[] min = {Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] max = {0, 0};
+        int[] n = new int[2];
+        double[] load = {cpuLoad, memLoad};
+        for (Task t : running) {
+            double[] d = declared(t.taskDefinitionArn());
             for (int i = 0; i < 2; i++) {
-                if (n[i] > 0) {
-                    metrics.put(keys[i], periodStart,
-                            new MetricStore.Stat(n[i], sum[i], min[i], max[i]), "Percent");
+                double v = !Double.isNaN(load[i]) ? load[i] / running.size() : d[i];
+                if (!Double.isNaN(v)) {
+                    sum[i] += v;
+                    min[i] = Math.min(min[i], v);
+                    max[i] = Math.max(max[i], v);
+                    n[i]++;
                 }
             }
+        }
+        MetricStore.MetricKey[] keys = serviceMetrics.computeIfAbsent(s.serviceArn(), k -> new MetricStore
+                .MetricKey[] {ecsMetric("CPUUtilization", cluster, s.serviceName()), ecsMetric(
+                "MemoryUtilization", cluster, s.serviceName())});
+        return new Published(keys, n[0] > 0 ? new MetricStore.Stat(n[0], sum[0], min[0], max[0]) : null,
+                n[1] > 0 ? new MetricStore.Stat(n[1], sum[1], min[1], max[1]) : null);
+    }
+
+    /** A service's minute datapoints (null: none) and their metrics. */
+    private record Published(MetricStore.MetricKey[] keys, MetricStore.Stat cpu, MetricStore.Stat memory) {
+    }
+
+    private static final Published NONE = new Published(null, null, null);
+
+    /** A running task changed: its service's datapoints are computed again at the next boundary. */
+    private void taskChanged(Task t) {
+        if (t == null || t.group() == null || !Statuses.TASK_RUNNING.equals(t.lastStatus())) {
+            return;
+        }
+        Map<String, String> groups = serviceByGroup.get(t.clusterArn());
+        String arn = groups == null ? null : groups.get(t.group());
+        if (arn != null) {
+            published.remove(arn);
         }
     }
 
@@ -247,57 +313,136 @@ public final class ServiceAutoScaling {
 
     private void evaluate(long boundary) {
         EcsState st = ctx.state();
+        if (alarmsChanged) {
+            watchAlarms(st);
+        }
         Map<String, List<Proposal>> byTarget = new TreeMap<>();
-        for (MetricAlarm a : st.metricAlarms.values()) {
-            double[] last = {Double.NaN, Double.NaN};
-            StateValue state = alarmState(a, boundary, last);
-            if (state != a.stateValue()) {
-                String reason = state == StateValue.INSUFFICIENT_DATA ? "Insufficient Data: no datapoints were"
-                        + " received for " + a.evaluationPeriods() + " periods."
-                        : "Threshold Crossed: the latest datapoint [" + last[0] + "] was "
-                        + (state == StateValue.ALARM ? "" : "not ") + comparisonWords(a.comparisonOperator())
-                        + " the threshold (" + a.threshold() + ").";
-                st.metricAlarms.put(a.alarmName(), a.toBuilder().stateValue(state).stateReason(reason)
-                        .stateUpdatedTimestamp(Instant.ofEpochMilli(boundary)).build());
+        for (Watch w : watches) {
+            MetricAlarm a = w.row;
+            StateValue state;
+            double value;
+            double samples;
+            if (w.series != null && metrics.continued(w.series, w.version, boundary - w.period)) {
+                // the n periods hold what they held at the last evaluation: its answer, already the row's state
+                state = w.state;
+                value = w.value;
+                samples = w.samples;
+            } else {
+                double[] last = {Double.NaN, Double.NaN};
+                state = alarmState(w, boundary, last);
+                value = last[0];
+                samples = last[1];
+                if (state != a.stateValue()) {
+                    String reason = state == StateValue.INSUFFICIENT_DATA ? "Insufficient Data: no datapoints were"
+                            + " received for " + a.evaluationPeriods() + " periods."
+                            : "Threshold Crossed: the latest datapoint [" + last[0] + "] was "
+                            + (state == StateValue.ALARM ? "" : "not ") + comparisonWords(a.comparisonOperator())
+                            + " the threshold (" + a.threshold() + ").";
+                    MetricAlarm updated = a.toBuilder().stateValue(state).stateReason(reason)
+                            .stateUpdatedTimestamp(Instant.ofEpochMilli(boundary)).build();
+                    st.metricAlarms.put(a.alarmName(), updated);
+                    w.row = updated; // the row this watch now answers for (its state is the one found)
+                }
             }
-            if (state != StateValue.ALARM || Boolean.FALSE.equals(a.actionsEnabled()) || Double.isNaN(last[0])) {
+            if (state != StateValue.ALARM || Boolean.FALSE.equals(a.actionsEnabled()) || Double.isNaN(value)) {
+                w.quiet = false;
                 continue;
             }
-            for (String action : a.alarmActions()) {
-                st.scalingPolicies.get(action).flatMap(p -> propose(p, a, last[0], last[1], boundary))
-                        .ifPresent(pr -> byTarget.computeIfAbsent(pr.policy.targetKey(), k -> new ArrayList<>())
-                                .add(pr));
+            if (w.quiet && Double.compare(value, w.quietValue) == 0 && Double.compare(samples, w.quietSamples) == 0) {
+                continue; // in ALARM with the same latest datapoint as when its policies last proposed nothing
             }
+            if (!w.registered) {
+                a.alarmActions().forEach(action -> readsWhenQuiet(w, action));
+                w.registered = true;
+            }
+            boolean quiet = true;
+            for (String action : a.alarmActions()) {
+                ScalingPolicy p = st.scalingPolicies.get(action).orElse(null);
+                if (p == null) {
+                    continue;
+                }
+                timely = false;
+                Optional<Proposal> pr = propose(p, a, value, samples, boundary);
+                if (pr.isPresent()) {
+                    byTarget.computeIfAbsent(pr.get().policy.targetKey(), k -> new ArrayList<>()).add(pr.get());
+                    quiet = false;
+                } else if (timely) {
+                    quiet = false; // a cooldown decided: the answer changes with time alone
+                }
+            }
+            w.quiet = quiet;
+            w.quietValue = value;
+            w.quietSamples = samples;
         }
         byTarget.forEach((key, proposals) -> apply(key, proposals, boundary));
     }
 
+    /** The watches again, in alarm name order, from the alarm rows (a watch whose row is unchanged stays). */
+    private void watchAlarms(EcsState st) {
+        Map<String, Watch> old = new HashMap<>();
+        watches.forEach(w -> old.put(w.row.alarmName(), w));
+        watches.clear();
+        for (MetricAlarm a : st.metricAlarms.values()) {
+            Watch w = old.get(a.alarmName());
+            watches.add(w != null && w.row == a ? w : new Watch(a, alarmMetric(a),
+                    scaled(Math.max(60, a.period() == null ? 60 : a.period()))));
+        }
+        alarmsChanged = false;
+    }
+
     /**
      * The alarm's state at {@code boundary}; {@code last[0]} gets the latest period's value, {@code last[1]} its
-     * sample count.
+     * sample count. When its n periods hold one equal datapoint each, the watch keeps the series and the answer.
      */
-    private StateValue alarmState(MetricAlarm a, long boundary, double[] last) {
-        WatchedMetric w = watched.get(a.alarmName());
-        if (w == null || w.alarm() != a) {
-            w = new WatchedMetric(a, alarmMetric(a));
-            watched.put(a.alarmName(), w);
-        }
-        MetricStore.MetricKey key = w.key();
-        long period = scaled(Math.max(60, a.period() == null ? 60 : a.period()));
+    private StateValue alarmState(Watch w, long boundary, double[] last) {
+        MetricAlarm a = w.row;
+        MetricStore.MetricKey key = w.key;
+        long period = w.period;
         int n = a.evaluationPeriods() == null ? 1 : a.evaluationPeriods();
         int needed = a.datapointsToAlarm() == null ? n : a.datapointsToAlarm();
         String statistic = a.statisticAsString() == null ? "Average" : a.statisticAsString();
         int present = 0;
         int breaching = 0;
-        // the n periods in one pass over the series, newest first
-        for (MetricStore.Stat s : metrics.periodsNewestFirst(key, boundary - n * period, boundary, period)) {
-            double v = s.get(statistic);
-            if (present == 0) {
-                last[0] = v;
-                last[1] = s.sampleCount();
+        if (w.handle == null || w.handle.dropped) {
+            w.handle = metrics.series(key);
+        }
+        MetricStore.Points series = w.handle;
+        MetricStore.Stat same = metrics.uniform(series, boundary, period, n);
+        if (same != null) { // the n periods hold the same datapoint: what the loop below would find
+            double v = same.get(statistic);
+            last[0] = v;
+            last[1] = same.sampleCount();
+            StateValue state = (breaches(a.comparisonOperator(), v, a.threshold()) ? n : 0) >= needed
+                    ? StateValue.ALARM : StateValue.OK;
+            w.series = series;
+            w.version = metrics.version(series);
+            w.state = state;
+            w.value = last[0];
+            w.samples = last[1];
+            return state;
+        }
+        w.series = null;
+        if (window.length < n) {
+            window = new MetricStore.Stat[n];
+        }
+        List<MetricStore.Stat> periods = metrics.lastPeriods(series, boundary, period, n, window) ? null
+                : metrics.periodsNewestFirst(key, boundary - n * period, boundary, period);
+        // the n periods in one pass, newest first (one datapoint each, read in place; or the periods with data)
+        MetricStore.Stat previous = null;
+        boolean breach = false;
+        for (int i = 0, end = periods == null ? n : periods.size(); i < end; i++) {
+            MetricStore.Stat s = periods == null ? window[i] : periods.get(i);
+            if (s != previous) { // the same aggregate again (a service's unchanged minutes): the same answer
+                double v = s.get(statistic);
+                if (present == 0) {
+                    last[0] = v;
+                    last[1] = s.sampleCount();
+                }
+                breach = breaches(a.comparisonOperator(), v, a.threshold());
+                previous = s;
             }
             present++;
-            if (breaches(a.comparisonOperator(), v, a.threshold())) {
+            if (breach) {
                 breaching++;
             }
         }
@@ -313,14 +458,98 @@ public final class ServiceAutoScaling {
         return breaching >= needed ? StateValue.ALARM : StateValue.OK;
     }
 
-    /** An alarm row and the metric it watches (rows are immutable: a new row is looked at again). */
-    private record WatchedMetric(MetricAlarm alarm, MetricStore.MetricKey key) {
+    /**
+     * An alarm as this stage evaluates it: its row and metric, and what its last evaluation found when the alarm's
+     * periods held one equal datapoint each ({@code series} not null): the series' version then, the state, the
+     * latest value and sample count. An evaluation that finds the series continued since (same version, last
+     * datapoint one period before the boundary) would find the same and is skipped; a {@code quiet} one has nothing
+     * to run either (no proposal, for reasons that hold until a row its policies read changes).
+     */
+    private static final class Watch {
+        MetricAlarm row;
+        final MetricStore.MetricKey key;
+        final long period;
+        /** The metric's series (null while it has no data). */
+        MetricStore.Points handle;
+        MetricStore.Points series;
+        long version;
+        StateValue state;
+        double value;
+        double samples;
+        /**
+         * In ALARM, the policies proposed nothing for {@code quietValue} and {@code quietSamples}, for reasons that
+         * hold until a row they read changes ({@link #rowChanged} clears it).
+         */
+        boolean quiet;
+        double quietValue;
+        double quietSamples;
+        /** In {@link #quietReaders} under the ids of every row its policies read (until one of them changes). */
+        boolean registered;
+
+        Watch(MetricAlarm row, MetricStore.MetricKey key, long period) {
+            this.row = row;
+            this.key = key;
+            this.period = period;
+        }
     }
 
-    /** The metric each alarm watches, by alarm name. */
-    private final Map<String, WatchedMetric> watched = new HashMap<>();
+    /** The alarms' watches in alarm name order ({@link #alarmsChanged}: built again from the rows first). */
+    private final List<Watch> watches = new ArrayList<>();
+    /** The aggregates of an alarm's periods, newest first (reused). */
+    private MetricStore.Stat[] window = new MetricStore.Stat[16];
+    private boolean alarmsChanged = true;
+    /** Set by {@link #propose} when an empty answer depends on the time (a cooldown). */
+    private boolean timely;
+    /**
+     * The quiet watches by the ids of the rows their policies read (policy ARN, scalable target key, service ARN):
+     * a change of such a row makes them run their policies again.
+     */
+    private final Map<String, Set<Watch>> quietReaders = new HashMap<>();
+
+    /** The watch reads the policy {@code arn} (and its target and service, when they exist) while quiet. */
+    private void readsWhenQuiet(Watch w, String policyArn) {
+        EcsState st = ctx.state();
+        quietReaders.computeIfAbsent(policyArn, k -> new HashSet<>()).add(w);
+        ScalingPolicy p = st.scalingPolicies.get(policyArn).orElse(null);
+        if (p == null) {
+            return;
+        }
+        quietReaders.computeIfAbsent(p.targetKey(), k -> new HashSet<>()).add(w);
+        String[] cs = st.scalableTargets.get(p.targetKey()).map(t -> ScalableTarget.ecsService(t.resourceId()))
+                .orElse(null);
+        if (cs != null) {
+            quietReaders.computeIfAbsent(ctx.arn("service/" + cs[0] + "/" + cs[1]), k -> new HashSet<>()).add(w);
+        }
+    }
+
+    /** Rows were dropped from memory (a wipe, a reload): every datapoint and alarm is computed again. */
+    private void forget() {
+        published.clear();
+        quietReaders.clear();
+        watches.clear();
+        alarmsChanged = true;
+    }
+
+    /** A row a quiet watch read changed: its policies run again at the next boundary. */
+    private void rowChanged(String id) {
+        Set<Watch> readers = quietReaders.remove(id);
+        if (readers != null) {
+            readers.forEach(w -> {
+                w.quiet = false;
+                w.registered = false;
+            });
+        }
+    }
+
     /** The AWS/ECS metrics of each service, by service ARN: {CPUUtilization, MemoryUtilization}. */
     private final Map<String, MetricStore.MetricKey[]> serviceMetrics = new HashMap<>();
+    /**
+     * The datapoints of each service that published at a boundary, by ARN, until its row, tags or running tasks
+     * change (the row observers drop the entry).
+     */
+    private final Map<String, Published> published = new HashMap<>();
+    /** Service ARN by cluster ARN and task group ({@code service:NAME}), for the services computed so far. */
+    private final Map<String, Map<String, String>> serviceByGroup = new HashMap<>();
 
     /** The metric an alarm watches. */
     public static MetricStore.MetricKey alarmMetric(MetricAlarm a) {
@@ -360,7 +589,6 @@ public final class ServiceAutoScaling {
         }
         JsonNode c = parsed(p);
         int desired = s.get().desiredCount();
-        String cause = "monitor alarm " + alarm.alarmName() + " in state ALARM triggered policy " + p.name();
         if (ScalingPolicy.TARGET_TRACKING.equals(p.type())) {
             double target = c.path("TargetValue").asDouble();
             if (target <= 0) {
@@ -372,14 +600,15 @@ public final class ServiceAutoScaling {
             int want = (int) Math.min(Integer.MAX_VALUE, Math.ceil(base * value / target - 1e-9));
             boolean high = alarm.alarmName().contains("-AlarmHigh-");
             if (high && want > desired) {
-                return Optional.of(new Proposal(p, want, true, want - desired, cause));
+                return Optional.of(new Proposal(p, want, true, want - desired, cause(alarm, p)));
             }
             if (!high && want < desired && !c.path("DisableScaleIn").asBoolean(false)) {
                 long inCool = scaled(c.path("ScaleInCooldown").asLong(DEFAULT_COOLDOWN));
                 long outCool = scaled(c.path("ScaleOutCooldown").asLong(DEFAULT_COOLDOWN));
                 if (now >= t.get().lastScaleInMillis() + inCool && now >= t.get().lastScaleOutMillis() + outCool) {
-                    return Optional.of(new Proposal(p, Math.max(want, 0), false, want - desired, cause));
+                    return Optional.of(new Proposal(p, Math.max(want, 0), false, want - desired, cause(alarm, p)));
                 }
+                timely = true; // a cooldown holds it back: not for long
             }
             return Optional.empty();
         }
@@ -420,6 +649,7 @@ public final class ServiceAutoScaling {
         long cooldown = scaled(c.path("Cooldown").asLong(DEFAULT_COOLDOWN));
         boolean cooling = p.lastRunMillis() > 0 && now < p.lastRunMillis() + cooldown;
         if (cooling) {
+            timely = true; // the cooldown ends with time alone
             // during the cooldown only a larger scale-out than the one that started it goes on, by the difference
             if (change <= 0 || change <= p.lastAdjustment()) {
                 return Optional.empty();
@@ -429,7 +659,12 @@ public final class ServiceAutoScaling {
         if (want == desired) {
             return Optional.empty();
         }
-        return Optional.of(new Proposal(p, want, want > desired, change, cause));
+        return Optional.of(new Proposal(p, want, want > desired, change, cause(alarm, p)));
+    }
+
+    /** The activity's cause when an alarm's policy changes a desired count. */
+    private static String cause(MetricAlarm alarm, ScalingPolicy p) {
+        return "monitor alarm " + alarm.alarmName() + " in state ALARM triggered policy " + p.name();
     }
 
     private void apply(String targetKey, List<Proposal> proposals, long now) {

@@ -51,6 +51,82 @@ class MetricStoreTest {
         assertThat(store.unit(KEY)).isEqualTo("Count");
     }
 
+    /**
+     * The shortcuts an alarm takes answer as its periods do: {@link MetricStore#uniform} (the n periods hold one
+     * equal datapoint each), {@link MetricStore#lastPeriods} (one datapoint each, read in place) and
+     * {@link MetricStore#continued} (a series that only continued its run of equal datapoints since an answer still
+     * gives it), on a series of per-minute datapoints that repeat for a while, with gaps, late and merged ones.
+     */
+    @Test
+    void alarmShortcutsAnswerAsThePeriodsDo() {
+        MetricStore store = new MetricStore(1);
+        SplittableRandom r = new SplittableRandom(11);
+        MetricStore.Stat[] values = {new MetricStore.Stat(2, 100, 50, 50), new MetricStore.Stat(3, 90, 30, 30),
+                new MetricStore.Stat(1, 70, 70, 70)};
+        long minute = 60_000;
+        long t = 0;
+        MetricStore.Stat current = values[0];
+        int uniform = 0;
+        int spaced = 0;
+        int continued = 0;
+        long[] memoVersion = new long[3];
+        long[] memoLast = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+        MetricStore.Stat[] memo = new MetricStore.Stat[3];
+        int[] ns = {1, 3, 15};
+        for (int i = 0; i < 6_000; i++) {
+            int kind = r.nextInt(100);
+            long at;
+            if (kind < 3) {
+                at = t - r.nextLong(1, 20) * minute; // late
+            } else if (kind < 5) {
+                at = t; // merged into the last
+            } else if (kind < 7) {
+                at = t + r.nextLong(2, 4) * minute; // a gap
+            } else {
+                at = t + minute;
+            }
+            if (r.nextInt(20) == 0) {
+                current = values[r.nextInt(values.length)];
+            }
+            // equal aggregates are not always the same object
+            MetricStore.Stat s = r.nextBoolean() ? current : new MetricStore.Stat(current.sampleCount(),
+                    current.sum(), current.minimum(), current.maximum());
+            store.put(KEY, at, s, "Percent");
+            t = Math.max(t, at);
+            long to = t + minute;
+            MetricStore.Points series = store.series(KEY);
+            for (int k = 0; k < ns.length; k++) {
+                int n = ns[k];
+                long period = k == 2 && r.nextInt(4) == 0 ? 2 * minute : minute;
+                List<MetricStore.Stat> periods = store.periodsNewestFirst(KEY, to - n * period, to, period);
+                MetricStore.Stat same = store.uniform(KEY, to, period, n);
+                if (same != null) {
+                    uniform++;
+                    assertThat(periods).hasSize(n).containsOnly(same);
+                }
+                MetricStore.Stat[] out = new MetricStore.Stat[n];
+                if (store.lastPeriods(series, to, period, n, out)) {
+                    spaced++;
+                    assertThat(List.of(out)).isEqualTo(periods);
+                }
+                if (period == minute && memo[k] != null && store.continued(series, memoVersion[k], to - minute)) {
+                    continued++;
+                    assertThat(periods).hasSize(n).containsOnly(memo[k]);
+                    assertThat(to - minute).isGreaterThan(memoLast[k]);
+                } else if (period == minute && same != null) {
+                    memo[k] = same;
+                    memoVersion[k] = store.version(series);
+                    memoLast[k] = to - minute;
+                } else if (period == minute) {
+                    memo[k] = null;
+                }
+            }
+        }
+        assertThat(uniform).as("windows of one repeated datapoint").isGreaterThan(1_000);
+        assertThat(spaced).as("windows of one datapoint per period").isGreaterThan(uniform);
+        assertThat(continued).as("answers reused").isGreaterThan(1_000);
+    }
+
     private static TreeMap<Long, MetricStore.Stat> periods(TreeMap<Long, MetricStore.Stat> series, long from, long to,
                                                            long period) {
         TreeMap<Long, MetricStore.Stat> out = new TreeMap<>();
