@@ -273,11 +273,13 @@ public final class Database implements AutoCloseable {
                     Pending before = lastQueued;
                     wait = finish(fence);
                     own = wait != before;
+                    releaseIfIdle(); // its run under the lock wrote nothing
                 } catch (RuntimeException | Error e) {
                     rollbackMemory();
                     if (shared != null && !holding && e instanceof StoreException) {
                         seen = -1; // a refresh or the lock failed with its connection: reload everything next time
                     }
+                    releaseIfIdle(); // its run under the lock failed, or a refresh after taking the lock did
                     throw e;
                 }
             } finally {
@@ -617,6 +619,17 @@ public final class Database implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A shared store's write lock taken by a transaction that queued nothing (its run under the lock wrote nothing
+     * or failed) while nothing is queued or committing: no flush will release it, so it is released here (under the
+     * write lock). Otherwise the holder would keep it while idle and every other process's writer would wait.
+     */
+    private void releaseIfIdle() {
+        if (shared != null && (lastQueued == null || lastQueued.done)) {
+            release();
         }
     }
 

@@ -301,6 +301,44 @@ class PostgresGroupCommitTest {
         assertThat(b.read(() -> tb.ids())).containsExactly("b", "w0", "w1", "w2");
     }
 
+    @Test
+    void writerWhoseRunUnderTheLockWritesNothing_releasesTheLock_theOtherReplicaWrites() throws Exception {
+        BeforeLockStore store = new BeforeLockStore(PostgresResourceStore.open(url));
+        Database a = replica(store);
+        Database b = replica(PostgresResourceStore.open(url));
+        Table<Doc> ta = docs(a);
+        Table<Doc> tb = docs(b);
+        // a's first run (without the lock) creates x; before a takes the lock b creates it, so a's run under the
+        // lock finds x and writes nothing: nothing is queued, no flush will release the lock
+        store.beforeLock = () -> b.run(() -> tb.put("x", new Doc("x", 1)));
+        a.run(() -> {
+            if (ta.get("x").isEmpty()) {
+                ta.put("x", new Doc("x", 2));
+            }
+        });
+        within(CompletableFuture.runAsync(() -> b.run(() -> tb.put("y", new Doc("y", 1)))));
+        assertThat(a.<List<Doc>>read(ta::values)).containsExactly(new Doc("x", 1), new Doc("y", 1));
+    }
+
+    @Test
+    void writerWhoseRunUnderTheLockFails_releasesTheLock_theOtherReplicaWrites() throws Exception {
+        BeforeLockStore store = new BeforeLockStore(PostgresResourceStore.open(url));
+        Database a = replica(store);
+        Database b = replica(PostgresResourceStore.open(url));
+        Table<Doc> ta = docs(a);
+        Table<Doc> tb = docs(b);
+        // as an API create whose name another replica took meanwhile: the run under the lock throws
+        store.beforeLock = () -> b.run(() -> tb.put("x", new Doc("x", 1)));
+        assertThatThrownBy(() -> a.run(() -> {
+            if (ta.get("x").isPresent()) {
+                throw new IllegalStateException("x exists");
+            }
+            ta.put("x", new Doc("x", 2));
+        })).isInstanceOf(IllegalStateException.class);
+        within(CompletableFuture.runAsync(() -> b.run(() -> tb.put("y", new Doc("y", 1)))));
+        assertThat(a.<List<Doc>>read(ta::values)).containsExactly(new Doc("x", 1), new Doc("y", 1));
+    }
+
     private boolean waitingForTheWriteLock() throws Exception {
         try (Connection c = DriverManager.getConnection(url.jdbcUrl(), "stevedore", "");
              Statement st = c.createStatement();
@@ -308,6 +346,71 @@ class PostgresGroupCommitTest {
                      + "granted")) {
             rs.next();
             return rs.getInt(1) > 0;
+        }
+    }
+
+    /** A PostgreSQL store that runs {@link #beforeLock} (once) when a writer is about to take the write lock. */
+    static final class BeforeLockStore implements SharedResourceStore {
+        private final SharedResourceStore real;
+        volatile Runnable beforeLock;
+
+        BeforeLockStore(SharedResourceStore real) {
+            this.real = real;
+        }
+
+        @Override
+        public Delta lock(long since) {
+            Runnable r = beforeLock;
+            beforeLock = null;
+            if (r != null) {
+                r.run();
+            }
+            return real.lock(since);
+        }
+
+        @Override
+        public long commit(List<Change> changes, Collection<Fence> fences) {
+            return real.commit(changes, fences);
+        }
+
+        @Override
+        public Delta changes(long since) {
+            return real.changes(since);
+        }
+
+        @Override
+        public void unlock() {
+            real.unlock();
+        }
+
+        @Override
+        public boolean othersWaiting() {
+            return real.othersWaiting();
+        }
+
+        @Override
+        public long newestRevision() {
+            return real.newestRevision();
+        }
+
+        @Override
+        public SortedMap<String, String> loadAll(String kind) {
+            return real.loadAll(kind);
+        }
+
+        @Override
+        public void apply(List<Change> changes) {
+            real.apply(changes);
+        }
+
+        @Override
+        public void wipe() {
+            real.wipe();
+        }
+
+        @Override
+        public void close() {
+            real.close();
         }
     }
 
