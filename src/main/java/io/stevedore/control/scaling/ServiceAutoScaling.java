@@ -332,7 +332,7 @@ public final class ServiceAutoScaling {
                 state = alarmState(w, boundary, last);
                 value = last[0];
                 samples = last[1];
-                if (state != a.stateValue()) {
+                if (!state.toString().equals(a.stateValueAsString())) {
                     String reason = state == StateValue.INSUFFICIENT_DATA ? "Insufficient Data: no datapoints were"
                             + " received for " + a.evaluationPeriods() + " periods."
                             : "Threshold Crossed: the latest datapoint [" + last[0] + "] was "

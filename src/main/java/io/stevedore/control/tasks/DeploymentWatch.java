@@ -89,7 +89,8 @@ final class DeploymentWatch {
         if (sd == null) {
             return s; // a deployment stored before service deployments were kept
         }
-        if (sd.status() == ServiceDeploymentStatus.ROLLBACK_REQUESTED) { // even if it completed since the request
+        // even if it completed since the request
+        if (ServiceDeploymentStatus.ROLLBACK_REQUESTED.toString().equals(sd.statusAsString())) {
             Deployment stopped = primary.toBuilder().rolloutState(DeploymentRolloutState.FAILED)
                     .rolloutStateReason("ECS deployment " + primary.id() + " stopped by StopServiceDeployment.")
                     .updatedAt(ctx.now()).build();
