@@ -397,7 +397,7 @@ final class LifecycleView {
             life.put(mi.instanceId(), l);
         }
         boolean impaired = ci.healthStatus() != null
-                && ci.healthStatus().overallStatus() == InstanceHealthCheckState.IMPAIRED;
+                && InstanceHealthCheckState.IMPAIRED.toString().equals(ci.healthStatus().overallStatusAsString());
         return new Cached(new FleetSnapshot.Member(mi.instanceId(), mi.capacityProvider(), mi.instanceType(), price,
                 registered, ec2.launchedAtMillis(),
                 draining ? FleetSnapshot.State.DRAINING : FleetSnapshot.State.ACTIVE, drain, impaired,

@@ -332,7 +332,7 @@ public final class ServiceAutoScaling {
                 state = alarmState(w, boundary, last);
                 value = last[0];
                 samples = last[1];
-                if (state != a.stateValue()) {
+                if (!state.toString().equals(a.stateValueAsString())) {
                     String reason = state == StateValue.INSUFFICIENT_DATA ? "Insufficient Data: no datapoints were"
                             + " received for " + a.evaluationPeriods() + " periods."
                             : "Threshold Crossed: the latest datapoint [" + last[0] + "] was "
@@ -412,7 +412,7 @@ public final class ServiceAutoScaling {
             double v = same.get(statistic);
             last[0] = v;
             last[1] = same.sampleCount();
-            StateValue state = (breaches(a.comparisonOperator(), v, a.threshold()) ? n : 0) >= needed
+            StateValue state = (breaches(a.comparisonOperatorAsString(), v, a.threshold()) ? n : 0) >= needed
                     ? StateValue.ALARM : StateValue.OK;
             w.series = series;
             w.version = metrics.version(series);
@@ -438,7 +438,7 @@ public final class ServiceAutoScaling {
                     last[0] = v;
                     last[1] = s.sampleCount();
                 }
-                breach = breaches(a.comparisonOperator(), v, a.threshold());
+                breach = breaches(a.comparisonOperatorAsString(), v, a.threshold());
                 previous = s;
             }
             present++;
@@ -560,12 +560,13 @@ public final class ServiceAutoScaling {
         return new MetricStore.MetricKey(a.namespace(), a.metricName(), dims);
     }
 
-    private static boolean breaches(ComparisonOperator op, double v, double threshold) {
-        return switch (op) {
-            case GREATER_THAN_THRESHOLD -> v > threshold;
-            case GREATER_THAN_OR_EQUAL_TO_THRESHOLD -> v >= threshold;
-            case LESS_THAN_THRESHOLD -> v < threshold;
-            case LESS_THAN_OR_EQUAL_TO_THRESHOLD -> v <= threshold;
+    /** The operator by its wire name: the enum getter looks the name up in a map at every call (a hot path). */
+    private static boolean breaches(String op, double v, double threshold) {
+        return switch (op == null ? "" : op) {
+            case "GreaterThanThreshold" -> v > threshold;
+            case "GreaterThanOrEqualToThreshold" -> v >= threshold;
+            case "LessThanThreshold" -> v < threshold;
+            case "LessThanOrEqualToThreshold" -> v <= threshold;
             default -> false;
         };
     }

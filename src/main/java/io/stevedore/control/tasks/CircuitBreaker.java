@@ -118,7 +118,8 @@ final class CircuitBreaker {
             } else if (failed(t)) {
                 marks.add(new Mark(stopMillis(t, now), true, t.taskArn()));
             }
-            if (resetOnHealthy && t.startedAt() != null && t.healthStatus() != HealthStatus.UNHEALTHY) {
+            if (resetOnHealthy && t.startedAt() != null
+                    && !HealthStatus.UNHEALTHY.toString().equals(t.healthStatusAsString())) {
                 long healthyAt = t.startedAt().toEpochMilli() + healthyAfterMillis;
                 boolean ranThrough = (!stopping || stopMillis(t, now) > healthyAt)
                         && exitsAt.applyAsLong(t) > healthyAt;

@@ -76,10 +76,11 @@ final class DeploymentWatch {
      */
     Service watch(Service s, List<Task> tasks, List<String> events) {
         Deployment primary = s.deployments().get(0);
-        if (primary.rolloutState() == DeploymentRolloutState.FAILED) {
+        if (DeploymentRolloutState.FAILED.toString().equals(primary.rolloutStateAsString())) {
             return s;
         }
-        if (primary.rolloutState() != DeploymentRolloutState.IN_PROGRESS && busy.count(s.serviceArn()) == 0) {
+        if (!DeploymentRolloutState.IN_PROGRESS.toString().equals(primary.rolloutStateAsString())
+                && busy.count(s.serviceArn()) == 0) {
             return s; // no rollout in progress and no rollback asked for: as below, without reading the rows
         }
         DeploymentBook book = ctx.state().deploymentBooks.get(primary.id()).orElse(null);
@@ -88,13 +89,14 @@ final class DeploymentWatch {
         if (sd == null) {
             return s; // a deployment stored before service deployments were kept
         }
-        if (sd.status() == ServiceDeploymentStatus.ROLLBACK_REQUESTED) { // even if it completed since the request
+        // even if it completed since the request
+        if (ServiceDeploymentStatus.ROLLBACK_REQUESTED.toString().equals(sd.statusAsString())) {
             Deployment stopped = primary.toBuilder().rolloutState(DeploymentRolloutState.FAILED)
                     .rolloutStateReason("ECS deployment " + primary.id() + " stopped by StopServiceDeployment.")
                     .updatedAt(ctx.now()).build();
             return rollBack(s, stopped, sd, "Service deployment stopped by StopServiceDeployment.", false, events);
         }
-        if (primary.rolloutState() != DeploymentRolloutState.IN_PROGRESS
+        if (!DeploymentRolloutState.IN_PROGRESS.toString().equals(primary.rolloutStateAsString())
                 || sd.status() != ServiceDeploymentStatus.IN_PROGRESS
                 && sd.status() != ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS) {
             return s; // a completed deployment, or one scaling after it completed
@@ -206,7 +208,8 @@ final class DeploymentWatch {
      */
     void settled(Service s) {
         Deployment primary = s.deployments().get(0);
-        if (primary.rolloutState() != DeploymentRolloutState.COMPLETED || busy.count(s.serviceArn()) == 0) {
+        if (!DeploymentRolloutState.COMPLETED.toString().equals(primary.rolloutStateAsString())
+                || busy.count(s.serviceArn()) == 0) {
             return; // nothing in progress to end
         }
         DeploymentBook book = ctx.state().deploymentBooks.get(primary.id()).orElse(null);

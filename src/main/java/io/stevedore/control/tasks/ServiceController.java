@@ -240,7 +240,7 @@ public final class ServiceController {
         Service s = watch.watch(stored, all, events);
         Deployment primary = s.deployments().get(0);
         // a deployment the circuit breaker failed launches no new tasks and replaces no old ones
-        boolean halted = primary.rolloutState() == DeploymentRolloutState.FAILED;
+        boolean halted = DeploymentRolloutState.FAILED.toString().equals(primary.rolloutStateAsString());
         int desired = s.desiredCount();
         DeploymentConfiguration dc = s.deploymentConfiguration();
         int maxTotal = Math.max(desired, (int) Math.floor(desired * (dc.maximumPercent() == null ? 200
@@ -331,7 +331,7 @@ public final class ServiceController {
         List<Task> now = tasksOf(s);
         Service counted = ServiceCounts.withCounts(s, primary, now, ctx.now(), settle, watch::exitsAt);
         Deployment first = counted.deployments().get(0);
-        if (first.rolloutState() == DeploymentRolloutState.IN_PROGRESS && settle > 0) {
+        if (DeploymentRolloutState.IN_PROGRESS.toString().equals(first.rolloutStateAsString()) && settle > 0) {
             long at = ServiceCounts.settledAt(first, now, settle, watch::exitsAt);
             if (at > ctx.now().toEpochMilli() && at != Long.MAX_VALUE) {
                 wakeUps.computeIfAbsent(at, k -> new TreeSet<>()).add(s.serviceArn()); // to complete it then
@@ -398,7 +398,7 @@ public final class ServiceController {
                     stopped.add(id(t));
                 }
             }
-            if (!on.isEmpty() || primary.rolloutState() == DeploymentRolloutState.FAILED) {
+            if (!on.isEmpty() || DeploymentRolloutState.FAILED.toString().equals(primary.rolloutStateAsString())) {
                 continue; // its task runs, or the old one is still stopping
             }
             Task t = factory.create(new TaskFactory.Spec(cluster, td, null, primary.launchTypeAsString(),

@@ -66,7 +66,8 @@ final class ServiceCounts {
         }
         Deployment first = deployments.get(0);
         if (deployments.size() == 1 && first.runningCount().intValue() == s.desiredCount().intValue()
-                && first.pendingCount() == 0 && first.rolloutState() == DeploymentRolloutState.IN_PROGRESS
+                && first.pendingCount() == 0
+                && DeploymentRolloutState.IN_PROGRESS.toString().equals(first.rolloutStateAsString())
                 && settledAt(first, all, settleMillis, exitsAt) <= now.toEpochMilli()) {
             deployments.set(0, first.toBuilder().rolloutState(DeploymentRolloutState.COMPLETED)
                     .rolloutStateReason("ECS deployment " + first.id() + " completed.").build());

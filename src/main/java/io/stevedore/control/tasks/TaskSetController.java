@@ -55,8 +55,9 @@ public final class TaskSetController {
 
     /** Whether the service's tasks belong to task sets (EXTERNAL or CODE_DEPLOY deployment controller). */
     public static boolean usesTaskSets(Service s) {
-        return s.deploymentController() != null && s.deploymentController().type() != null
-                && s.deploymentController().type() != DeploymentControllerType.ECS;
+        // by the wire name: the enum getter looks it up in a map, and this runs at every service reconcile
+        return s.deploymentController() != null && s.deploymentController().typeAsString() != null
+                && !DeploymentControllerType.ECS.toString().equals(s.deploymentController().typeAsString());
     }
 
     /** ECS's computed desired count: the service's desired count × the scale percentage, rounded up. */
