@@ -157,12 +157,18 @@ class ServiceDeploymentApiTest extends EcsServerTestBase {
 
         List<String> stopped = f.ecs.listTasks(l -> l.cluster("c").serviceName("api").desiredStatus("STOPPED"))
                 .taskArns();
-        List<Task> crashed = f.ecs.describeTasks(b -> b.cluster("c").tasks(stopped.subList(0,
+        List<Task> v2Tasks = f.ecs.describeTasks(b -> b.cluster("c").tasks(stopped.subList(0,
                 Math.min(100, stopped.size())))).tasks().stream()
                 .filter(t -> t.taskDefinitionArn().equals(crashing)).toList();
+        // every v2 task that started crashed; one the rollback caught before it started was stopped by the scheduler
+        List<Task> crashed = v2Tasks.stream().filter(t -> t.startedAt() != null).toList();
         assertThat(crashed).hasSizeGreaterThanOrEqualTo(3).allSatisfy(t -> {
             assertThat(t.stopCodeAsString()).isEqualTo("EssentialContainerExited");
             assertThat(t.containers().get(0).exitCode()).isEqualTo(1);
+        });
+        assertThat(v2Tasks).filteredOn(t -> t.startedAt() == null).allSatisfy(t -> {
+            assertThat(t.stopCodeAsString()).isEqualTo("ServiceSchedulerInitiated");
+            assertThat(t.stoppedReason()).startsWith("Task replaced by deployment");
         });
     }
 

@@ -328,7 +328,7 @@ public final class LoadMain {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("seconds", seconds);
         out.put("in_flight", inFlight);
-        out.put("elapsed_s", Math.round(elapsed * 100) / 100.0);
+        out.put("elapsed_s", elapsed); // unrounded: ok_per_s is computed from it
         out.put("drained", drained);
         out.put("reads", capReads.summary());
         out.put("writes", capWrites.summary());
