@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -350,12 +349,11 @@ class PostgresGroupCommitTest {
     }
 
     /** A PostgreSQL store that runs {@link #beforeLock} (once) when a writer is about to take the write lock. */
-    static final class BeforeLockStore implements SharedResourceStore {
-        private final SharedResourceStore real;
+    static final class BeforeLockStore extends ForwardingSharedStore {
         volatile Runnable beforeLock;
 
         BeforeLockStore(SharedResourceStore real) {
-            this.real = real;
+            super(real);
         }
 
         @Override
@@ -367,61 +365,15 @@ class PostgresGroupCommitTest {
             }
             return real.lock(since);
         }
-
-        @Override
-        public long commit(List<Change> changes, Collection<Fence> fences) {
-            return real.commit(changes, fences);
-        }
-
-        @Override
-        public Delta changes(long since) {
-            return real.changes(since);
-        }
-
-        @Override
-        public void unlock() {
-            real.unlock();
-        }
-
-        @Override
-        public boolean othersWaiting() {
-            return real.othersWaiting();
-        }
-
-        @Override
-        public long newestRevision() {
-            return real.newestRevision();
-        }
-
-        @Override
-        public SortedMap<String, String> loadAll(String kind) {
-            return real.loadAll(kind);
-        }
-
-        @Override
-        public void apply(List<Change> changes) {
-            real.apply(changes);
-        }
-
-        @Override
-        public void wipe() {
-            real.wipe();
-        }
-
-        @Override
-        public void close() {
-            real.close();
-        }
     }
 
     /** A PostgreSQL store whose commits with rows each wait for a permit of {@link #pass}, counted as they arrive. */
-    static final class TurnstileStore implements SharedResourceStore {
-        private final SharedResourceStore real;
+    static final class TurnstileStore extends ForwardingSharedStore {
         final Semaphore pass = new Semaphore(0);
         private final AtomicInteger entries = new AtomicInteger();
 
         TurnstileStore(SharedResourceStore real) {
-            this.real = real;
+            super(real);
         }
 
         void awaitEntries(int n) throws InterruptedException {
@@ -437,51 +389,6 @@ class PostgresGroupCommitTest {
                 pass.acquireUninterruptibly();
             }
             return real.commit(changes, fences);
-        }
-
-        @Override
-        public Delta changes(long since) {
-            return real.changes(since);
-        }
-
-        @Override
-        public Delta lock(long since) {
-            return real.lock(since);
-        }
-
-        @Override
-        public void unlock() {
-            real.unlock();
-        }
-
-        @Override
-        public boolean othersWaiting() {
-            return real.othersWaiting();
-        }
-
-        @Override
-        public long newestRevision() {
-            return real.newestRevision();
-        }
-
-        @Override
-        public SortedMap<String, String> loadAll(String kind) {
-            return real.loadAll(kind);
-        }
-
-        @Override
-        public void apply(List<Change> changes) {
-            real.apply(changes);
-        }
-
-        @Override
-        public void wipe() {
-            real.wipe();
-        }
-
-        @Override
-        public void close() {
-            real.close();
         }
     }
 }

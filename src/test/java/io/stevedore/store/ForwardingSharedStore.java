@@ -1,0 +1,64 @@
+package io.stevedore.store;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.SortedMap;
+
+/** A shared store that hands every call to a real one: tests override the one call they hold or count. */
+abstract class ForwardingSharedStore implements SharedResourceStore {
+    protected final SharedResourceStore real;
+
+    ForwardingSharedStore(SharedResourceStore real) {
+        this.real = real;
+    }
+
+    @Override
+    public Delta changes(long since) {
+        return real.changes(since);
+    }
+
+    @Override
+    public Delta lock(long since) {
+        return real.lock(since);
+    }
+
+    @Override
+    public void unlock() {
+        real.unlock();
+    }
+
+    @Override
+    public long commit(List<Change> changes, Collection<Fence> fences) {
+        return real.commit(changes, fences);
+    }
+
+    @Override
+    public boolean othersWaiting() {
+        return real.othersWaiting();
+    }
+
+    @Override
+    public long newestRevision() {
+        return real.newestRevision();
+    }
+
+    @Override
+    public SortedMap<String, String> loadAll(String kind) {
+        return real.loadAll(kind);
+    }
+
+    @Override
+    public void apply(List<Change> changes) {
+        real.apply(changes);
+    }
+
+    @Override
+    public void wipe() {
+        real.wipe();
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
+}
