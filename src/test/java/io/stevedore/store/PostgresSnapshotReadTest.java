@@ -6,7 +6,6 @@ import io.stevedore.testkit.PostgresExtension;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,13 +42,12 @@ class PostgresSnapshotReadTest {
     }
 
     /** A PostgreSQL store whose {@link #commit} can be held at its start until {@link #letGo}. */
-    static final class GatedStore implements SharedResourceStore {
-        private final SharedResourceStore real;
+    static final class GatedStore extends ForwardingSharedStore {
         volatile CountDownLatch entered = new CountDownLatch(1);
         volatile CountDownLatch release = new CountDownLatch(0);
 
         GatedStore(SharedResourceStore real) {
-            this.real = real;
+            super(real);
         }
 
         void hold() {
@@ -73,51 +71,6 @@ class PostgresSnapshotReadTest {
                 }
             }
             return real.commit(changes, fences);
-        }
-
-        @Override
-        public Delta changes(long since) {
-            return real.changes(since);
-        }
-
-        @Override
-        public Delta lock(long since) {
-            return real.lock(since);
-        }
-
-        @Override
-        public void unlock() {
-            real.unlock();
-        }
-
-        @Override
-        public boolean othersWaiting() {
-            return real.othersWaiting();
-        }
-
-        @Override
-        public long newestRevision() {
-            return real.newestRevision();
-        }
-
-        @Override
-        public SortedMap<String, String> loadAll(String kind) {
-            return real.loadAll(kind);
-        }
-
-        @Override
-        public void apply(List<Change> changes) {
-            real.apply(changes);
-        }
-
-        @Override
-        public void wipe() {
-            real.wipe();
-        }
-
-        @Override
-        public void close() {
-            real.close();
         }
     }
 
