@@ -3,7 +3,6 @@ package io.stevedore.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stevedore.testkit.PostgresExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,11 +16,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Group commit over a real PostgreSQL database: one COMMIT acknowledges every writer queued behind the flush under
@@ -33,41 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * hang).
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PostgresGroupCommitTest {
-    @RegisterExtension
-    static final PostgresExtension PG = new PostgresExtension();
-
-    record Doc(String id, int n) {
-    }
-
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private DatabaseUrl url;
-
-    @BeforeEach
-    void database() throws Exception {
-        url = new DatabaseUrl(PG.newDatabase(), "stevedore", null);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-    }
-
-    private Database replica(SharedResourceStore store) {
-        Database db = new Database(store);
-        open.add(db);
-        return db;
-    }
-
-    private static Table<Doc> docs(Database db) {
-        return db.table("doc", new JsonCodec<>(Doc.class));
-    }
-
-    private static <T> T within(CompletableFuture<T> f) throws Exception {
-        return f.get(60, TimeUnit.SECONDS); // a hang guard, not a timing assertion
-    }
+class PostgresGroupCommitTest extends PostgresReplicasTest {
 
     /** Waits until {@code t} is parked (here: waiting for the flush of its group). */
     private static void parked(Thread t) throws InterruptedException {
