@@ -24,6 +24,8 @@ public final class Index<T, K> implements RowObserver<T> {
     private final Map<K, TreeMap<String, Cell<K, T>>> rows = new HashMap<>();
     private final Table<T> table;
     private final int slot;
+    /** Counts the live changes of which ids the index holds under which key (not of the rows' values). */
+    private long membership;
 
     Index(Function<? super T, ? extends K> key, Table<T> table, int slot) {
         this.key = Objects.requireNonNull(key, "key");
@@ -153,6 +155,15 @@ public final class Index<T, K> implements RowObserver<T> {
         return new ArrayList<>(rows.keySet());
     }
 
+    /**
+     * A number that changes whenever the live index gains or loses a row under some key (a row's value changing
+     * under the same key leaves it): a reader that derived something from {@link #ids} keeps it while this stays.
+     * Not for reads inside {@link Database#read}, which answer from a snapshot.
+     */
+    public long membership() {
+        return membership;
+    }
+
     /** The table tells its indexes through {@link #changed(Table.Row, String, Object)}. */
     @Override
     public void changed(String id, T old, T now) {
@@ -178,6 +189,7 @@ public final class Index<T, K> implements RowObserver<T> {
             if (s != null && s.remove(id) != null && s.isEmpty()) {
                 rows.remove(c.key);
             }
+            membership++;
             if (b == null) {
                 row.cell(slot, null);
                 return;
@@ -190,6 +202,7 @@ public final class Index<T, K> implements RowObserver<T> {
             }
             c = new Cell<>(b, now);
             row.cell(slot, c);
+            membership++;
         }
         rows.computeIfAbsent(b, x -> new TreeMap<>()).put(id, c);
     }
@@ -197,5 +210,6 @@ public final class Index<T, K> implements RowObserver<T> {
     @Override
     public void cleared() {
         rows.clear(); // the table drops its rows, and their cells with them
+        membership++;
     }
 }

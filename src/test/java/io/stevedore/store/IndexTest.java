@@ -39,6 +39,42 @@ class IndexTest {
         }
     }
 
+    /** Readers that cache a list of ids keep it while the membership number stays: it moves on every add, move, drop. */
+    @Test
+    void membership_changesWhenARowEntersLeavesOrChangesKey_notWhenOnlyItsValueChanges() {
+        try (Database db = new Database(new InMemoryResourceStore())) {
+            Table<Item> t = db.table("item", new JsonCodec<>(Item.class));
+            Index<Item, String> byColor = t.index(Item::color);
+            long m0 = byColor.membership();
+            db.run(() -> t.put("a", new Item("a", "red")));
+            long m1 = byColor.membership();
+            assertThat(m1).isNotEqualTo(m0);
+            db.run(() -> t.put("n", new Item("n", null))); // not indexed
+            assertThat(byColor.membership()).isEqualTo(m1);
+            record Painted(String id, String color, int coats) {
+            }
+            Table<Painted> p = db.table("painted", new JsonCodec<>(Painted.class));
+            Index<Painted, String> paint = p.index(Painted::color);
+            db.run(() -> p.put("x", new Painted("x", "red", 1)));
+            long p1 = paint.membership();
+            db.run(() -> p.put("x", new Painted("x", "red", 2))); // another value, the same key
+            assertThat(paint.membership()).isEqualTo(p1);
+            assertThat(paint.values("red")).containsExactly(new Painted("x", "red", 2));
+            db.run(() -> t.put("a", new Item("a", "blue")));
+            long m2 = byColor.membership();
+            assertThat(m2).isNotEqualTo(m1);
+            assertThatThrownBy(() -> db.run(() -> {
+                t.put("z", new Item("z", "red"));
+                throw new IllegalStateException("boom");
+            })).hasMessage("boom");
+            long m3 = byColor.membership();
+            assertThat(m3).isNotEqualTo(m2); // the rollback took "z" out again
+            assertThat(byColor.ids("red")).isEmpty();
+            db.run(() -> t.remove("a"));
+            assertThat(byColor.membership()).isNotEqualTo(m3);
+        }
+    }
+
     @Test
     void index_failedTransaction_rolledBackWithTheRows() {
         try (Database db = new Database(new InMemoryResourceStore())) {

@@ -224,6 +224,19 @@ public final class MetricStore {
         series.dropBefore(series.last() - retentionMillis);
     }
 
+    /**
+     * Adds an aggregate to a series from {@link #series} (the metric's unit already recorded): a {@link #put} without
+     * looking the metric up. False, adding nothing, when {@code series} is null or {@link #clear} forgot it.
+     */
+    synchronized boolean append(Points series, long atMillis, Stat stat) {
+        if (series == null || series.dropped) {
+            return false;
+        }
+        series.merge(atMillis, stat);
+        series.dropBefore(series.last() - retentionMillis);
+        return true;
+    }
+
     /** One value as a single sample. */
     public void put(MetricKey key, long atMillis, double value, String unit) {
         put(key, atMillis, new Stat(1, value, value, value), unit);

@@ -173,37 +173,61 @@ public final class ServiceAutoScaling {
     // ---- metrics -------------------------------------------------------------------------------------------------
 
     private void publishServiceMetrics(long periodStart) {
-        EcsState st = ctx.state();
-        // the services declaring a utilization or carrying a load tag: both lists in ARN order, merged
-        List<String> declaring = st.servicesDeclaringUtilization.ids(Boolean.TRUE);
-        List<String> tagged = st.loadTags.ids(Boolean.TRUE);
-        int i = 0;
-        int j = 0;
-        while (i < declaring.size() || j < tagged.size()) {
-            String arn;
-            if (j == tagged.size()) {
-                arn = declaring.get(i++);
-            } else if (i == declaring.size()) {
-                arn = tagged.get(j++);
-            } else {
-                int c = declaring.get(i).compareTo(tagged.get(j));
-                arn = c <= 0 ? declaring.get(i++) : tagged.get(j++);
-                if (c == 0) {
-                    j++;
-                }
-            }
+        for (String arn : publishers()) {
             Published p = published.get(arn);
             if (p == null) {
                 p = datapoints(arn);
                 published.put(arn, p);
             }
-            if (p.cpu() != null) {
+            if (p.cpu() != null && !metrics.append(p.series()[0], periodStart, p.cpu())) {
                 metrics.put(p.keys()[0], periodStart, p.cpu(), "Percent");
+                p.series()[0] = metrics.series(p.keys()[0]);
             }
-            if (p.memory() != null) {
+            if (p.memory() != null && !metrics.append(p.series()[1], periodStart, p.memory())) {
                 metrics.put(p.keys()[1], periodStart, p.memory(), "Percent");
+                p.series()[1] = metrics.series(p.keys()[1]);
             }
         }
+    }
+
+    /** The services that may publish, from the two indexes' memberships when {@link #publishers} last merged them. */
+    private List<String> publishers = List.of();
+    private long declaringSeen = -1;
+    private long taggedSeen = -1;
+
+    /**
+     * The services declaring a utilization or carrying a load tag, in ARN order: the two indexes' lists merged, again
+     * only when either index gained or lost a row since (the stage runs inside the tick: live rows).
+     */
+    private List<String> publishers() {
+        EcsState st = ctx.state();
+        long d = st.servicesDeclaringUtilization.membership();
+        long t = st.loadTags.membership();
+        if (d == declaringSeen && t == taggedSeen) {
+            return publishers;
+        }
+        List<String> declaring = st.servicesDeclaringUtilization.ids(Boolean.TRUE);
+        List<String> tagged = st.loadTags.ids(Boolean.TRUE);
+        List<String> out = new ArrayList<>(declaring.size() + tagged.size());
+        int i = 0;
+        int j = 0;
+        while (i < declaring.size() || j < tagged.size()) {
+            if (j == tagged.size()) {
+                out.add(declaring.get(i++));
+            } else if (i == declaring.size()) {
+                out.add(tagged.get(j++));
+            } else {
+                int c = declaring.get(i).compareTo(tagged.get(j));
+                out.add(c <= 0 ? declaring.get(i++) : tagged.get(j++));
+                if (c == 0) {
+                    j++;
+                }
+            }
+        }
+        publishers = out;
+        declaringSeen = d;
+        taggedSeen = t;
+        return out;
     }
 
     /**
@@ -253,15 +277,16 @@ public final class ServiceAutoScaling {
         MetricStore.MetricKey[] keys = serviceMetrics.computeIfAbsent(s.serviceArn(), k -> new MetricStore
                 .MetricKey[] {ecsMetric("CPUUtilization", cluster, s.serviceName()), ecsMetric(
                 "MemoryUtilization", cluster, s.serviceName())});
-        return new Published(keys, n[0] > 0 ? new MetricStore.Stat(n[0], sum[0], min[0], max[0]) : null,
-                n[1] > 0 ? new MetricStore.Stat(n[1], sum[1], min[1], max[1]) : null);
+        return new Published(keys, new MetricStore.Points[2], n[0] > 0 ? new MetricStore.Stat(n[0], sum[0], min[0],
+                max[0]) : null, n[1] > 0 ? new MetricStore.Stat(n[1], sum[1], min[1], max[1]) : null);
     }
 
     /** A service's minute datapoints (null: none) and their metrics. */
-    private record Published(MetricStore.MetricKey[] keys, MetricStore.Stat cpu, MetricStore.Stat memory) {
+    private record Published(MetricStore.MetricKey[] keys, MetricStore.Points[] series, MetricStore.Stat cpu,
+                             MetricStore.Stat memory) {
     }
 
-    private static final Published NONE = new Published(null, null, null);
+    private static final Published NONE = new Published(null, null, null, null);
 
     /** A running task changed: its service's datapoints are computed again at the next boundary. */
     private void taskChanged(Task t) {
