@@ -80,13 +80,13 @@ public final class ServiceAutoScaling {
         // one of them changes (writes, rollbacks and reloads alike), not every minute
         EcsState st = ctx.state();
         st.services.observe(RowObserver.of((id, before, after) -> {
-            published.remove(id);
+            unpublish(id);
             rowChanged(id);
         }, this::forget));
         st.scalingPolicies.observe(RowObserver.of((id, before, after) -> rowChanged(id), this::forget));
         st.scalableTargets.observe(RowObserver.of((id, before, after) -> rowChanged(id), this::forget));
         st.metricAlarms.observe(RowObserver.of((id, before, after) -> alarmsChanged = true, this::forget));
-        st.tags.observe(RowObserver.of((id, before, after) -> published.remove(id), this::forget));
+        st.tags.observe(RowObserver.of((id, before, after) -> unpublish(id), this::forget));
         st.tasks.observe(RowObserver.of((id, before, after) -> {
             taskChanged(before);
             taskChanged(after);
@@ -173,11 +173,11 @@ public final class ServiceAutoScaling {
     // ---- metrics -------------------------------------------------------------------------------------------------
 
     private void publishServiceMetrics(long periodStart) {
-        for (String arn : publishers()) {
-            Published p = published.get(arn);
+        for (Slot slot : publishers()) {
+            Published p = slot.published;
             if (p == null) {
-                p = datapoints(arn);
-                published.put(arn, p);
+                p = datapoints(slot.arn);
+                slot.published = p;
             }
             if (p.cpu() != null && !metrics.append(p.series()[0], periodStart, p.cpu())) {
                 metrics.put(p.keys()[0], periodStart, p.cpu(), "Percent");
@@ -190,8 +190,20 @@ public final class ServiceAutoScaling {
         }
     }
 
+    /** A service that may publish, and its datapoints until its row, tags or running tasks change (null: to compute). */
+    private static final class Slot {
+        final String arn;
+        Published published;
+
+        Slot(String arn) {
+            this.arn = arn;
+        }
+    }
+
     /** The services that may publish, from the two indexes' memberships when {@link #publishers} last merged them. */
-    private List<String> publishers = List.of();
+    private List<Slot> publishers = List.of();
+    /** The same slots by service ARN (a row change empties its slot). */
+    private Map<String, Slot> slots = new HashMap<>();
     private long declaringSeen = -1;
     private long taggedSeen = -1;
 
@@ -199,7 +211,7 @@ public final class ServiceAutoScaling {
      * The services declaring a utilization or carrying a load tag, in ARN order: the two indexes' lists merged, again
      * only when either index gained or lost a row since (the stage runs inside the tick: live rows).
      */
-    private List<String> publishers() {
+    private List<Slot> publishers() {
         EcsState st = ctx.state();
         long d = st.servicesDeclaringUtilization.membership();
         long t = st.loadTags.membership();
@@ -224,15 +236,24 @@ public final class ServiceAutoScaling {
                 }
             }
         }
-        publishers = out;
+        Map<String, Slot> kept = new HashMap<>();
+        List<Slot> merged = new ArrayList<>(out.size());
+        for (String arn : out) {
+            Slot slot = slots.get(arn); // a service that stays keeps its datapoints
+            slot = slot == null ? new Slot(arn) : slot;
+            kept.put(arn, slot);
+            merged.add(slot);
+        }
+        slots = kept;
+        publishers = merged;
         declaringSeen = d;
         taggedSeen = t;
-        return out;
+        return merged;
     }
 
     /**
      * A service's minute datapoints {CPUUtilization, MemoryUtilization} from its row, its tags and its running tasks
-     * ({@link #NONE} when it publishes none). Kept in {@link #published} until one of these changes.
+     * ({@link #NONE} when it publishes none). Kept in its {@link Slot} until one of these changes.
      */
     private Published datapoints(String arn) {
         EcsState st = ctx.state();
@@ -296,7 +317,7 @@ public final class ServiceAutoScaling {
         Map<String, String> groups = serviceByGroup.get(t.clusterArn());
         String arn = groups == null ? null : groups.get(t.group());
         if (arn != null) {
-            published.remove(arn);
+            unpublish(arn);
         }
     }
 
@@ -549,7 +570,7 @@ public final class ServiceAutoScaling {
 
     /** Rows were dropped from memory (a wipe, a reload): every datapoint and alarm is computed again. */
     private void forget() {
-        published.clear();
+        slots.values().forEach(s -> s.published = null);
         quietReaders.clear();
         watches.clear();
         alarmsChanged = true;
@@ -568,11 +589,13 @@ public final class ServiceAutoScaling {
 
     /** The AWS/ECS metrics of each service, by service ARN: {CPUUtilization, MemoryUtilization}. */
     private final Map<String, MetricStore.MetricKey[]> serviceMetrics = new HashMap<>();
-    /**
-     * The datapoints of each service that published at a boundary, by ARN, until its row, tags or running tasks
-     * change (the row observers drop the entry).
-     */
-    private final Map<String, Published> published = new HashMap<>();
+    /** A service's row, tags or running tasks changed: its datapoints are computed again at the next boundary. */
+    private void unpublish(String arn) {
+        Slot s = slots.get(arn);
+        if (s != null) {
+            s.published = null;
+        }
+    }
     /** Service ARN by cluster ARN and task group ({@code service:NAME}), for the services computed so far. */
     private final Map<String, Map<String, String>> serviceByGroup = new HashMap<>();
 
