@@ -2,14 +2,11 @@ package io.stevedore.store;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.SortedMap;
 
 /** A shared store that hands every call to a real one: tests override the one call they hold or count. */
-abstract class ForwardingSharedStore implements SharedResourceStore {
-    protected final SharedResourceStore real;
-
+abstract class ForwardingSharedStore extends ForwardingStore<SharedResourceStore> implements SharedResourceStore {
     ForwardingSharedStore(SharedResourceStore real) {
-        this.real = real;
+        super(real);
     }
 
     @Override
@@ -40,25 +37,5 @@ abstract class ForwardingSharedStore implements SharedResourceStore {
     @Override
     public long newestRevision() {
         return real.newestRevision();
-    }
-
-    @Override
-    public SortedMap<String, String> loadAll(String kind) {
-        return real.loadAll(kind);
-    }
-
-    @Override
-    public void apply(List<Change> changes) {
-        real.apply(changes);
-    }
-
-    @Override
-    public void wipe() {
-        real.wipe();
-    }
-
-    @Override
-    public void close() {
-        real.close();
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -194,15 +193,14 @@ class GroupCommitTest {
     }
 
     /** A SQLite store whose {@link #apply} can be held at its start, or made to fail, and that records its batches. */
-    static final class GatedStore implements ResourceStore {
-        private final ResourceStore real;
+    static final class GatedStore extends ForwardingStore<ResourceStore> {
         volatile CountDownLatch entered = new CountDownLatch(1);
         volatile CountDownLatch release = new CountDownLatch(0);
         volatile boolean failNext;
         final List<Integer> batches = new ArrayList<>();
 
         GatedStore(ResourceStore real) {
-            this.real = real;
+            super(real);
         }
 
         /** The next apply stops at its start until {@link #letGo}; {@link #entered} opens when it gets there. */
@@ -222,11 +220,6 @@ class GroupCommitTest {
         }
 
         @Override
-        public SortedMap<String, String> loadAll(String kind) {
-            return real.loadAll(kind);
-        }
-
-        @Override
         public void apply(List<Change> changes) {
             entered.countDown();
             try {
@@ -243,16 +236,6 @@ class GroupCommitTest {
                 throw new IllegalStateException("disk full");
             }
             real.apply(changes);
-        }
-
-        @Override
-        public void wipe() {
-            real.wipe();
-        }
-
-        @Override
-        public void close() {
-            real.close();
         }
     }
 }
