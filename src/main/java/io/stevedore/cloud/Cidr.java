@@ -16,7 +16,7 @@ public record Cidr(long base, int prefix) {
     /** Parses {@code a.b.c.d/n}; the address must be the block's network address. */
     public static Cidr parse(String text) {
         String[] parts = text == null ? new String[0] : text.trim().split("/");
-        if (parts.length != 2 || !parts[1].matches("\\d{1,2}")) {
+        if (parts.length != 2 || !digits(parts[1], 2)) {
             throw new IllegalArgumentException("'" + text + "' is not a CIDR block such as 10.0.0.0/16");
         }
         String[] octets = parts[0].split("\\.");
@@ -25,7 +25,7 @@ public record Cidr(long base, int prefix) {
         }
         long base = 0;
         for (String o : octets) {
-            if (!o.matches("\\d{1,3}") || Integer.parseInt(o) > 255) {
+            if (!digits(o, 3) || Integer.parseInt(o) > 255) {
                 throw new IllegalArgumentException("'" + text + "' is not a CIDR block such as 10.0.0.0/16");
             }
             base = base << 8 | Integer.parseInt(o);
@@ -39,6 +39,19 @@ public record Cidr(long base, int prefix) {
             throw new IllegalArgumentException("'" + text + "' is not a network address (host bits are set)");
         }
         return c;
+    }
+
+    /** Whether {@code s} is 1 to {@code max} ASCII digits (the regex {@code \\d{1,max}}, without compiling one per call). */
+    private static boolean digits(String s, int max) {
+        if (s.isEmpty() || s.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     long mask() {

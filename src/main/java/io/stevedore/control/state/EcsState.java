@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.ecs.model.CapacityProvider;
 import software.amazon.awssdk.services.ecs.model.Cluster;
@@ -253,8 +252,35 @@ public final class EcsState {
     /** A new 32-hex-digit id (task, container instance, deployment), deterministic per data directory. */
     public String newId(String kind) {
         long n = next("id/" + kind);
-        UUID u = UUID.nameUUIDFromBytes((idSeed + "/" + kind + "/" + n).getBytes(StandardCharsets.UTF_8));
-        return u.toString().replace("-", "");
+        return nameUuidHex((idSeed + "/" + kind + "/" + n).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final ThreadLocal<java.security.MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return java.security.MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 not supported", e);
+        }
+    });
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /**
+     * {@code UUID.nameUUIDFromBytes(name).toString()} without its dashes, the same 32 digits: the MD5 of the name with
+     * the version (3) and IETF variant bits set. Without a digest looked up and a UUID formatted per id (an id per
+     * task and per service event).
+     */
+    static String nameUuidHex(byte[] name) {
+        byte[] md5 = MD5.get().digest(name);
+        md5[6] &= 0x0f;
+        md5[6] |= 0x30;
+        md5[8] &= 0x3f;
+        md5[8] |= (byte) 0x80;
+        char[] out = new char[32];
+        for (int i = 0; i < 16; i++) {
+            out[2 * i] = HEX[(md5[i] >> 4) & 0xf];
+            out[2 * i + 1] = HEX[md5[i] & 0xf];
+        }
+        return new String(out);
     }
 
     /** Removes a deleted capacity provider from every cluster's association list. */

@@ -48,8 +48,9 @@ public final class ServiceDeployments {
     /** A new deployment id as ECS shows them: {@code ecs-svc/} and 19 digits. */
     public static String newDeploymentId(EcsState state) {
         String hex = state.newId("deployment");
-        return "ecs-svc/" + String.format("%019d",
-                Long.parseUnsignedLong(hex.substring(0, 15), 16) % 10_000_000_000_000_000L);
+        // 15 hex digits are below 2^60, so the number is never negative: 19 digits, zero-padded (%019d)
+        String digits = Long.toString(Long.parseUnsignedLong(hex.substring(0, 15), 16) % 10_000_000_000_000_000L);
+        return "ecs-svc/" + "0".repeat(19 - digits.length()) + digits;
     }
 
     /** The digits of a deployment id (the last part of its service deployment's and revision's ARNs). */
