@@ -63,9 +63,21 @@ public final class SimulatedRun {
 
     /** Whether a task definition declares its utilization ({@link #CPU_UTILIZATION} or {@link #MEMORY_UTILIZATION}). */
     public static boolean declaresUtilization(TaskDefinition td) {
+        Declares last = lastDeclares;
+        if (last != null && last.td() == td) {
+            return last.answer(); // the same definition as the last call (every write of a service asks)
+        }
         Map<String, String> env = environment(td, null);
-        return env.containsKey(CPU_UTILIZATION) || env.containsKey(MEMORY_UTILIZATION);
+        boolean answer = env.containsKey(CPU_UTILIZATION) || env.containsKey(MEMORY_UTILIZATION);
+        lastDeclares = new Declares(td, answer);
+        return answer;
     }
+
+    /** The last definition {@link #declaresUtilization} read and its answer (definitions are immutable values). */
+    private record Declares(TaskDefinition td, boolean answer) {
+    }
+
+    private static volatile Declares lastDeclares;
 
     public static int exitCode(Map<String, String> env) {
         try {

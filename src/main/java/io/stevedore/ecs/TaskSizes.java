@@ -23,6 +23,10 @@ final class TaskSizes {
         if (value == null || value.isBlank()) {
             return null;
         }
+        int plain = plainWhole(value);
+        if (plain > 0) {
+            return plain;
+        }
         Matcher m = CPU.matcher(value.trim());
         if (!m.matches()) {
             throw AwsException.client("Invalid 'cpu' setting for task: '" + value
@@ -38,6 +42,10 @@ final class TaskSizes {
         if (value == null || value.isBlank()) {
             return null;
         }
+        int plain = plainWhole(value);
+        if (plain > 0) {
+            return plain;
+        }
         Matcher m = MEMORY.matcher(value.trim());
         if (!m.matches()) {
             throw AwsException.client("Invalid 'memory' setting for task: '" + value
@@ -47,6 +55,26 @@ final class TaskSizes {
         String unit = m.group(2) == null ? "mib" : m.group(2).toLowerCase(Locale.ROOT);
         BigDecimal mib = unit.startsWith("g") ? n.multiply(BigDecimal.valueOf(1024)) : n;
         return whole(mib, "memory", value);
+    }
+
+    /**
+     * The value when it is plain digits (the usual {@code "256"}) of a whole number in the accepted range, read
+     * without a regex and a BigDecimal (a task's demand is read at every placement); 0 for anything else, which the
+     * full parse handles.
+     */
+    private static int plainWhole(String value) {
+        if (value.length() > 9) {
+            return 0;
+        }
+        int n = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return 0;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n <= 1 << 30 ? n : 0;
     }
 
     private static Integer whole(BigDecimal v, String field, String raw) {
