@@ -234,12 +234,44 @@ public final class EcsState {
 
     /** The key of {@link #tasksByDesiredStatus}. */
     public static String desiredKey(String clusterArn, String desiredStatus) {
-        return clusterArn + " " + desiredStatus;
+        return KEYS.of(clusterArn, desiredStatus);
     }
 
     /** The key of {@link #tasksByGroup}. */
     public static String groupKey(String clusterArn, String group) {
-        return clusterArn + " " + group;
+        return KEYS.of(clusterArn, group);
+    }
+
+    private static final PairKeys KEYS = new PairKeys();
+
+    /**
+     * "{@code cluster value}" keys, each built once: the same string object for the same pair. Every task write
+     * computes its two index keys and every service pass looks its tasks up by one; a key made once is neither built
+     * again nor hashed again, and compares with itself by identity. At most {@link #MAX} keys are kept (the cache
+     * starts afresh beyond that; a key made again is equal, only not the same object).
+     */
+    static final class PairKeys {
+        static final int MAX = 200_000;
+        private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String,
+                String>> byCluster = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicInteger size = new java.util.concurrent.atomic.AtomicInteger();
+
+        String of(String cluster, String value) {
+            if (cluster == null || value == null) {
+                return cluster + " " + value;
+            }
+            var values = byCluster.get(cluster);
+            String key = values == null ? null : values.get(value);
+            if (key != null) {
+                return key;
+            }
+            if (size.incrementAndGet() > MAX) {
+                byCluster.clear();
+                size.set(0);
+            }
+            return byCluster.computeIfAbsent(cluster, c -> new java.util.concurrent.ConcurrentHashMap<>())
+                    .computeIfAbsent(value, v -> cluster + " " + v);
+        }
     }
 
     /** The next value of a named sequence (persisted with the transaction). */
