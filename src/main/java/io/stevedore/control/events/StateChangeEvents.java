@@ -19,8 +19,12 @@ public final class StateChangeEvents {
     private final EventRing ring;
     private final Clock clock;
     private final AwsJsonCodec codec = new AwsJsonCodec();
-    /** The last state seen per row (key: resource and id). */
-    private final Map<String, String> seen = new HashMap<>();
+    /** The last state seen per row, by resource and id. */
+    private final Map<RowKind<?>, Map<String, State>> seen = new HashMap<>();
+
+    /** A row's state as these events tell it: two status strings (e.g. a task's lastStatus and desiredStatus). */
+    private record State(String status, String other) {
+    }
 
     private StateChangeEvents(EventRing ring, Clock clock) {
         this.ring = ring;
@@ -35,7 +39,7 @@ public final class StateChangeEvents {
                     if (e.gone(RowKind.TASK, id, t)) {
                         return;
                     }
-                    if (e.record(RowKind.TASK, id, t.lastStatus() + "/" + t.desiredStatus(),
+                    if (e.record(RowKind.TASK, id, new State(t.lastStatus(), t.desiredStatus()),
                             Statuses.isStopped(t.lastStatus()))) {
                         e.add("ECS Task State Change", t.taskArn(), () -> e.codec.writeString(t));
                     }
@@ -45,7 +49,7 @@ public final class StateChangeEvents {
                         return;
                     }
                     String health = ci.healthStatus() == null ? "" : ci.healthStatus().overallStatusAsString();
-                    if (e.record(RowKind.CONTAINER_INSTANCE, id, ci.status() + "/" + health,
+                    if (e.record(RowKind.CONTAINER_INSTANCE, id, new State(ci.status(), health),
                             Statuses.INSTANCE_INACTIVE.equals(ci.status()))) {
                         e.add("ECS Container Instance State Change", ci.containerInstanceArn(),
                                 () -> e.codec.writeString(ci));
@@ -55,8 +59,8 @@ public final class StateChangeEvents {
                     if (e.gone(RowKind.CAPACITY_PROVIDER, id, p)) {
                         return;
                     }
-                    if (e.record(RowKind.CAPACITY_PROVIDER, id, p.statusAsString() + "/" + p.updateStatusAsString(),
-                            false)) {
+                    if (e.record(RowKind.CAPACITY_PROVIDER, id, new State(p.statusAsString(),
+                            p.updateStatusAsString()), false)) {
                         e.add("ECS Capacity Provider State Change",
                                 p.capacityProviderArn() == null ? p.name() : p.capacityProviderArn(),
                                 () -> e.codec.writeString(p));
@@ -71,16 +75,19 @@ public final class StateChangeEvents {
     /** A removed row is forgotten. */
     private boolean gone(RowKind<?> r, String id, Object after) {
         if (after == null) {
-            seen.remove(r + "|" + id);
+            Map<String, State> rows = seen.get(r);
+            if (rows != null) {
+                rows.remove(id);
+            }
             return true;
         }
         return false;
     }
 
     /** True when the state is new for the row; final states are forgotten (the map stays bounded). */
-    private boolean record(RowKind<?> r, String id, String state, boolean last) {
-        String key = r + "|" + id;
-        String before = last ? seen.remove(key) : seen.put(key, state);
+    private boolean record(RowKind<?> r, String id, State state, boolean last) {
+        Map<String, State> rows = seen.computeIfAbsent(r, k -> new HashMap<>());
+        State before = last ? rows.remove(id) : rows.put(id, state);
         return !state.equals(before);
     }
 }
