@@ -49,6 +49,11 @@ final class DeploymentWatch {
                 || sd.status() == ServiceDeploymentStatus.ROLLBACK_REQUESTED ? sd.serviceArn() : null);
     }
 
+    /** Whether a service deployment of the service is in progress, rolling back or asked to roll back. */
+    boolean busy(Service s) {
+        return busy.count(s.serviceArn()) > 0;
+    }
+
     /**
      * When a task's essential container is (or was) due to exit: its start plus the simulated run's length;
      * MAX_VALUE when not known (it runs until stopped, or an agent reports its exit).
