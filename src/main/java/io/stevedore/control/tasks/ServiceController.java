@@ -69,14 +69,11 @@ public final class ServiceController {
                 .on(RowKind.TASK, TaskFacts::of, (id, before, after) -> {
                     if (after != null && after.group() != null) {
                         dirtyGroups.add(EcsState.groupKey(after.clusterArn(), after.group()));
-                    } else if (after == null) {
-                        quietTasks.remove(id); // purged
                     }
                 })
                 .onReset(() -> {
                     everything = true;
                     quiet.clear();
-                    quietTasks.clear();
                 });
     }
 
@@ -122,14 +119,12 @@ public final class ServiceController {
      *    of this tick changed (e.g. a desired count Service Auto Scaling set), which no committed change announced
      *    yet.
      */
-    /** A quiet service (see above): its row as its last pass left it and how many tasks it wants RUNNING. */
-    private record Quiet(Service row, int wanted) {
+    /** A quiet service (see above): its row and its tasks (in ARN order) as its last pass left them. */
+    private record Quiet(Service row, List<Task> tasks) {
     }
 
     /** The quiet services by ARN. */
     private final Map<String, Quiet> quiet = new HashMap<>();
-    /** The tasks of the quiet services as their last pass left them, by ARN. */
-    private final Map<String, Task> quietTasks = new HashMap<>();
 
     /**
      * What the service scheduler reads of a task: its stage (starting ones count as pending, stopping ones as
@@ -222,14 +217,19 @@ public final class ServiceController {
         if (q == null || q.row() != s || watch.busy(s)) {
             return false;
         }
-        int wanted = 0;
-        for (Task t : tasksOf(s)) {
-            Task seen = quietTasks.get(t.taskArn());
-            if (seen == null) {
-                return false; // a task the quiet pass did not see
+        List<Task> tasks = tasksOf(s);
+        List<Task> then = q.tasks();
+        if (tasks.size() != then.size()) {
+            return false; // a task came or went
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
+            Task seen = then.get(i);
+            if (t != seen && !t.taskArn().equals(seen.taskArn())) {
+                return false; // a task came or went
             }
             boolean live = Statuses.isRunning(t.desiredStatus());
-            if (live != Statuses.isRunning(seen.desiredStatus())) {
+            if (t != seen && live != Statuses.isRunning(seen.desiredStatus())) {
                 return false;
             }
             if (live) { // a task not wanted RUNNING is not read at all
@@ -238,10 +238,9 @@ public final class ServiceController {
                         || draining.containsKey(t.containerInstanceArn())) {
                     return false;
                 }
-                wanted++;
             }
         }
-        return wanted == q.wanted(); // none of them gone
+        return true;
     }
 
     /**
@@ -265,22 +264,10 @@ public final class ServiceController {
         int desired = row.desiredCount();
         if (!calm || wanted != desired
                 && (wanted > desired || !DeploymentRolloutState.FAILED.toString().equals(rollout))) {
-            forgetQuiet(row, now);
+            quiet.remove(row.serviceArn());
             return;
         }
-        quiet.put(row.serviceArn(), new Quiet(row, wanted));
-        for (Task t : now) {
-            quietTasks.put(t.taskArn(), t);
-        }
-    }
-
-    /** The service is not quiet (after any other pass). */
-    private void forgetQuiet(Service s, List<Task> tasks) {
-        if (quiet.remove(s.serviceArn()) != null) {
-            for (Task t : tasks) {
-                quietTasks.remove(t.taskArn());
-            }
-        }
+        quiet.put(row.serviceArn(), new Quiet(row, now));
     }
 
     /** When a service next needs a pass that no change announces (a stability window ending); MAX_VALUE if never. */
@@ -336,7 +323,7 @@ public final class ServiceController {
         List<String> events = new ArrayList<>();
         if (Statuses.SERVICE_DRAINING.equals(stored.status()) || TaskSetController.usesTaskSets(stored)
                 || "DAEMON".equals(stored.schedulingStrategyAsString())) {
-            forgetQuiet(stored, all);
+            quiet.remove(stored.serviceArn()); // not quiet
         }
         if (Statuses.SERVICE_DRAINING.equals(stored.status())) {
             live.forEach(t -> lifecycle.requestStop(t, BY_SCHEDULER, "Service is being deleted"));
