@@ -84,9 +84,12 @@ final class DeploymentWatch {
         if (DeploymentRolloutState.FAILED.toString().equals(primary.rolloutStateAsString())) {
             return s;
         }
-        if (!DeploymentRolloutState.IN_PROGRESS.toString().equals(primary.rolloutStateAsString())
-                && busy.count(s.serviceArn()) == 0) {
-            return s; // no rollout in progress and no rollback asked for: as below, without reading the rows
+        if (busy.count(s.serviceArn()) == 0) {
+            // as below, without reading the rows: every path that does not return s needs the primary's service
+            // deployment (one of this service's, created with its book) IN_PROGRESS, ROLLBACK_IN_PROGRESS or
+            // ROLLBACK_REQUESTED, which the busy index would hold (a desired count change alone sets the rollout
+            // IN_PROGRESS and leaves its service deployment as it was)
+            return s;
         }
         DeploymentBook book = ctx.state().deploymentBooks.get(primary.id()).orElse(null);
         ServiceDeployment sd = book == null ? null

@@ -203,44 +203,51 @@ public final class ServiceController {
         dirtyGroups = new HashSet<>();
         dirtyInstances = new HashSet<>();
         for (Service s : todo) {
-            if (!full && unchangedSinceQuiet(s)) {
+            List<Task> tasks = full ? null : unchangedSinceQuiet(s);
+            if (tasks == NO_OP) {
                 continue; // a no-op (see "Quiet services")
             }
-            reconcile(s);
+            reconcile(s, tasks == null ? tasksOf(s) : tasks);
         }
         everything = false;
     }
 
-    /** Whether the service was quiet after its last pass and nothing its pass would read has changed since. */
-    private boolean unchangedSinceQuiet(Service s) {
+    /** What {@link #unchangedSinceQuiet} answers when the pass would change nothing. */
+    private static final List<Task> NO_OP = java.util.Collections.unmodifiableList(new ArrayList<>()); // its own
+
+    /**
+     * {@link #NO_OP} when the service was quiet after its last pass and nothing its pass would read has changed
+     * since; else the service's tasks if they were read ({@link #tasksOf}, for the pass), or null.
+     */
+    private List<Task> unchangedSinceQuiet(Service s) {
         Quiet q = quiet.get(s.serviceArn());
         if (q == null || q.row() != s || watch.busy(s)) {
-            return false;
+            return null;
         }
         List<Task> tasks = tasksOf(s);
         List<Task> then = q.tasks();
         if (tasks.size() != then.size()) {
-            return false; // a task came or went
+            return tasks; // a task came or went
         }
         for (int i = 0; i < tasks.size(); i++) {
             Task t = tasks.get(i);
             Task seen = then.get(i);
             if (t != seen && !t.taskArn().equals(seen.taskArn())) {
-                return false; // a task came or went
+                return tasks; // a task came or went
             }
             boolean live = Statuses.isRunning(t.desiredStatus());
             if (t != seen && live != Statuses.isRunning(seen.desiredStatus())) {
-                return false;
+                return tasks;
             }
             if (live) { // a task not wanted RUNNING is not read at all
                 if (t != seen && (!java.util.Objects.equals(seen.startedBy(), t.startedBy())
                         || !stage(seen.lastStatus()).equals(stage(t.lastStatus())))
                         || draining.containsKey(t.containerInstanceArn())) {
-                    return false;
+                    return tasks;
                 }
             }
         }
-        return true;
+        return NO_OP;
     }
 
     /**
@@ -312,9 +319,9 @@ public final class ServiceController {
         return ctx.state().tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:" + s.serviceName()));
     }
 
-    private void reconcile(Service stored) {
+    /** One service's pass; {@code all}: its tasks ({@link #tasksOf}, read just before). */
+    private void reconcile(Service stored, List<Task> all) {
         List<Task> live = new ArrayList<>();
-        List<Task> all = tasksOf(stored);
         for (Task t : all) {
             if (Statuses.isRunning(t.desiredStatus())) {
                 live.add(t);
