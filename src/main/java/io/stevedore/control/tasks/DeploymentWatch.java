@@ -49,6 +49,11 @@ final class DeploymentWatch {
                 || sd.status() == ServiceDeploymentStatus.ROLLBACK_REQUESTED ? sd.serviceArn() : null);
     }
 
+    /** Whether a service deployment of the service is in progress, rolling back or asked to roll back. */
+    boolean busy(Service s) {
+        return busy.count(s.serviceArn()) > 0;
+    }
+
     /**
      * When a task's essential container is (or was) due to exit: its start plus the simulated run's length;
      * MAX_VALUE when not known (it runs until stopped, or an agent reports its exit).
@@ -79,9 +84,12 @@ final class DeploymentWatch {
         if (DeploymentRolloutState.FAILED.toString().equals(primary.rolloutStateAsString())) {
             return s;
         }
-        if (!DeploymentRolloutState.IN_PROGRESS.toString().equals(primary.rolloutStateAsString())
-                && busy.count(s.serviceArn()) == 0) {
-            return s; // no rollout in progress and no rollback asked for: as below, without reading the rows
+        if (busy.count(s.serviceArn()) == 0) {
+            // as below, without reading the rows: every path that does not return s needs the primary's service
+            // deployment (one of this service's, created with its book) IN_PROGRESS, ROLLBACK_IN_PROGRESS or
+            // ROLLBACK_REQUESTED, which the busy index would hold (a desired count change alone sets the rollout
+            // IN_PROGRESS and leaves its service deployment as it was)
+            return s;
         }
         DeploymentBook book = ctx.state().deploymentBooks.get(primary.id()).orElse(null);
         ServiceDeployment sd = book == null ? null

@@ -71,7 +71,10 @@ public final class ServiceController {
                         dirtyGroups.add(EcsState.groupKey(after.clusterArn(), after.group()));
                     }
                 })
-                .onReset(() -> everything = true);
+                .onReset(() -> {
+                    everything = true;
+                    quiet.clear();
+                });
     }
 
     /*
@@ -82,14 +85,46 @@ public final class ServiceController {
      * tick 10,000 reconciliations. The first pass, a pass after a failed or rolled-back one and every pass over a
      * shared store (other processes change rows without telling this one) visit every service.
      */
-    private final Set<String> dirtyServices = new HashSet<>();
-    private final Set<String> dirtyGroups = new HashSet<>();
-    private final Set<String> dirtyInstances = new HashSet<>();
+    private Set<String> dirtyServices = new HashSet<>();
+    private Set<String> dirtyGroups = new HashSet<>();
+    private Set<String> dirtyInstances = new HashSet<>();
     /** The service rows the last pass wrote, by ARN (their commit does not call for another pass). */
     private final Map<String, Service> savedByPass = new HashMap<>();
     /** Services to visit again at a time (ms): a deployment whose tasks' stability window ends then. */
     private final TreeMap<Long, Set<String>> wakeUps = new TreeMap<>();
     private boolean everything = true;
+
+    /*
+     * Quiet services: passes that provably change nothing are skipped. Most passes a change calls for only echo a
+     * pass's own work (the task it created or asked to stop, committed with the tick, then placed on an instance) or
+     * answer a change a settled REPLICA service does not read (a stopping task's lastStatus, an instance's task
+     * counts). Such a pass is skipped when both of these hold, so that the outcome is the same by construction:
+     *
+     * 1. At the end of the last pass over it, the service was quiet (recordQuiet): ACTIVE, REPLICA without task
+     *    sets, not of the EC2 launch type (whose pass reads the instances' free resources), no service deployment
+     *    of it in progress or asked to roll back, its primary deployment's rollout not IN_PROGRESS or the circuit
+     *    breaker off (a desired count change alone sets IN_PROGRESS), every task it wants RUNNING started by the
+     *    primary and on no DRAINING instance, as many of them as it desires (or fewer with the rollout FAILED).
+     *    On such a state a pass is a no-op at any time: the deployment watch returns before its tally (no service
+     *    deployment to watch), no task is created (room 0, or FAILED), none is stopped (no excess, no older
+     *    deployment's, none moving off a drain), the counts are those the pass wrote (ServiceCounts returns the
+     *    same row when the tasks give the same counts), and an IN_PROGRESS rollout completes now exactly when it
+     *    did then (without the breaker's stability window completion reads only the counts); no event, no row. No
+     *    step reads the clock, a task's health or its runtime (the stability window only feeds the healthy count,
+     *    used for old and moving tasks, of which there are none).
+     * 2. Now, at the start of this pass, what such a pass reads is as it was then (unchangedSinceQuiet): the same
+     *    service row (the same object: rows are immutable), still no busy service deployment, and of its tasks
+     *    the same ones, each still wanted RUNNING or not as then and, if so, with the same deployment and stage
+     *    and on no DRAINING instance. This is checked on the current state, so it also covers what earlier stages
+     *    of this tick changed (e.g. a desired count Service Auto Scaling set), which no committed change announced
+     *    yet.
+     */
+    /** A quiet service (see above): its row and its tasks (in ARN order) as its last pass left them. */
+    private record Quiet(Service row, List<Task> tasks) {
+    }
+
+    /** The quiet services by ARN. */
+    private final Map<String, Quiet> quiet = new HashMap<>();
 
     /**
      * What the service scheduler reads of a task: its stage (starting ones count as pending, stopping ones as
@@ -162,13 +197,84 @@ public final class ServiceController {
                 ctx.state().services.get(arn).filter(s -> Statuses.isServiceLive(s.status())).ifPresent(todo::add);
             }
         }
-        dirtyServices.clear();
-        dirtyGroups.clear();
-        dirtyInstances.clear();
+        // new sets rather than clear(): a set that once grew large (a wave of changes) would otherwise cost its
+        // whole capacity to clear and to iterate on every later pass
+        dirtyServices = new HashSet<>();
+        dirtyGroups = new HashSet<>();
+        dirtyInstances = new HashSet<>();
         for (Service s : todo) {
-            reconcile(s);
+            List<Task> tasks = full ? null : unchangedSinceQuiet(s);
+            if (tasks == NO_OP) {
+                continue; // a no-op (see "Quiet services")
+            }
+            reconcile(s, tasks == null ? tasksOf(s) : tasks);
         }
         everything = false;
+    }
+
+    /** What {@link #unchangedSinceQuiet} answers when the pass would change nothing. */
+    private static final List<Task> NO_OP = java.util.Collections.unmodifiableList(new ArrayList<>()); // its own
+
+    /**
+     * {@link #NO_OP} when the service was quiet after its last pass and nothing its pass would read has changed
+     * since; else the service's tasks if they were read ({@link #tasksOf}, for the pass), or null.
+     */
+    private List<Task> unchangedSinceQuiet(Service s) {
+        Quiet q = quiet.get(s.serviceArn());
+        if (q == null || q.row() != s || watch.busy(s)) {
+            return null;
+        }
+        List<Task> tasks = tasksOf(s);
+        List<Task> then = q.tasks();
+        if (tasks.size() != then.size()) {
+            return tasks; // a task came or went
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
+            Task seen = then.get(i);
+            if (t != seen && !t.taskArn().equals(seen.taskArn())) {
+                return tasks; // a task came or went
+            }
+            boolean live = Statuses.isRunning(t.desiredStatus());
+            if (t != seen && live != Statuses.isRunning(seen.desiredStatus())) {
+                return tasks;
+            }
+            if (live) { // a task not wanted RUNNING is not read at all
+                if (t != seen && (!java.util.Objects.equals(seen.startedBy(), t.startedBy())
+                        || !stage(seen.lastStatus()).equals(stage(t.lastStatus())))
+                        || draining.containsKey(t.containerInstanceArn())) {
+                    return tasks;
+                }
+            }
+        }
+        return NO_OP;
+    }
+
+    /**
+     * After a REPLICA pass: records whether the service is quiet (see "Quiet services"), from its row as the pass
+     * left it and its tasks at the end of the pass.
+     */
+    private void recordQuiet(Service row, List<Task> now) {
+        Deployment first = row.deployments().get(0);
+        String rollout = first.rolloutStateAsString();
+        boolean calm = Statuses.SERVICE_ACTIVE.equals(row.status()) && !ec2(first) && !watch.busy(row)
+                && (!DeploymentRolloutState.IN_PROGRESS.toString().equals(rollout)
+                || !ServiceDeployments.breakerOn(row.deploymentConfiguration()));
+        int wanted = 0;
+        for (int i = 0; calm && i < now.size(); i++) {
+            Task t = now.get(i);
+            if (Statuses.isRunning(t.desiredStatus())) {
+                wanted++;
+                calm = first.id().equals(t.startedBy()) && !draining.containsKey(t.containerInstanceArn());
+            }
+        }
+        int desired = row.desiredCount();
+        if (!calm || wanted != desired
+                && (wanted > desired || !DeploymentRolloutState.FAILED.toString().equals(rollout))) {
+            quiet.remove(row.serviceArn());
+            return;
+        }
+        quiet.put(row.serviceArn(), new Quiet(row, now));
     }
 
     /** When a service next needs a pass that no change announces (a stability window ending); MAX_VALUE if never. */
@@ -213,15 +319,19 @@ public final class ServiceController {
         return ctx.state().tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:" + s.serviceName()));
     }
 
-    private void reconcile(Service stored) {
+    /** One service's pass; {@code all}: its tasks ({@link #tasksOf}, read just before). */
+    private void reconcile(Service stored, List<Task> all) {
         List<Task> live = new ArrayList<>();
-        List<Task> all = tasksOf(stored);
         for (Task t : all) {
             if (Statuses.isRunning(t.desiredStatus())) {
                 live.add(t);
             }
         }
         List<String> events = new ArrayList<>();
+        if (Statuses.SERVICE_DRAINING.equals(stored.status()) || TaskSetController.usesTaskSets(stored)
+                || "DAEMON".equals(stored.schedulingStrategyAsString())) {
+            quiet.remove(stored.serviceArn()); // not quiet
+        }
         if (Statuses.SERVICE_DRAINING.equals(stored.status())) {
             live.forEach(t -> lifecycle.requestStop(t, BY_SCHEDULER, "Service is being deleted"));
             boolean anyLeft = tasksOf(stored).stream().anyMatch(t -> !Statuses.isStopped(t.lastStatus()));
@@ -338,7 +448,7 @@ public final class ServiceController {
             }
         }
         watch.settled(counted);
-        save(stored, counted, events);
+        recordQuiet(save(stored, counted, events), now);
     }
 
     /** Where DAEMON services' tasks go (the EC2 launch type's placement), or null: they get none. */
@@ -510,7 +620,8 @@ public final class ServiceController {
                 ? List.of() : d.networkConfiguration().awsvpcConfiguration().subnets();
     }
 
-    private void save(Service before, Service after, List<String> messages) {
+    /** Saves the pass's outcome; returns the service's row as it now stands. */
+    private Service save(Service before, Service after, List<String> messages) {
         Service s = after;
         boolean steadyNow = steady(s);
         boolean steadyBefore = steady(before);
@@ -525,10 +636,11 @@ public final class ServiceController {
             }
         }
         if (s == before) {
-            return; // only events: the service row stays as it is
+            return before; // only events: the service row stays as it is
         }
         ctx.state().services.put(s.serviceArn(), s);
         savedByPass.put(s.serviceArn(), s);
+        return s;
     }
 
     /** Whether the service has reached a steady state (its deployment, or its task sets, done and at count). */

@@ -34,6 +34,9 @@ final class ServiceCounts {
                 all.add(t);
             }
         }
+        if (unchanged(s, primary, all, now, settleMillis, exitsAt)) {
+            return s; // as below, without building the deployments to compare them
+        }
         List<Deployment> deployments = new ArrayList<>();
         int running = 0;
         int pending = 0;
@@ -77,6 +80,50 @@ final class ServiceCounts {
             return s; // nothing to write: spares copying the service (and its 100 events)
         }
         return s.toBuilder().deployments(deployments).runningCount(running).pendingCount(pending).build();
+    }
+
+    /**
+     * Whether {@link #withCounts} would return {@code s} itself: every deployment kept (the primary, or with tasks
+     * wanted RUNNING) with the counts and desired count it has, no rollout to complete, and the service's counts the
+     * same. {@code live}: the tasks wanted RUNNING.
+     */
+    private static boolean unchanged(Service s, Deployment primary, List<Task> live, Instant now, long settleMillis,
+                                     ToLongFunction<Task> exitsAt) {
+        List<Deployment> deployments = s.deployments();
+        int running = 0;
+        int pending = 0;
+        for (Deployment d : deployments) {
+            int r = 0;
+            int p = 0;
+            int n = 0;
+            for (Task t : live) {
+                if (d.id().equals(t.startedBy())) {
+                    n++;
+                    if (Statuses.isRunning(t.lastStatus())) {
+                        r++;
+                    } else if (Statuses.isStarting(t.lastStatus())) {
+                        p++;
+                    }
+                }
+            }
+            running += r;
+            pending += p;
+            boolean isPrimary = d.id().equals(primary.id());
+            if (!isPrimary && n == 0 || !java.util.Objects.equals(d.runningCount(), r)
+                    || !java.util.Objects.equals(d.pendingCount(), p)
+                    || !java.util.Objects.equals(d.desiredCount(), isPrimary ? s.desiredCount() : 0)) {
+                return false;
+            }
+        }
+        Deployment first = deployments.get(0);
+        if (deployments.size() == 1 && first.runningCount().intValue() == s.desiredCount().intValue()
+                && first.pendingCount() == 0
+                && DeploymentRolloutState.IN_PROGRESS.toString().equals(first.rolloutStateAsString())
+                && settledAt(first, live, settleMillis, exitsAt) <= now.toEpochMilli()) {
+            return false; // the rollout completes
+        }
+        return java.util.Objects.equals(s.runningCount(), running) && java.util.Objects.equals(s.pendingCount(),
+                pending);
     }
 
     /**

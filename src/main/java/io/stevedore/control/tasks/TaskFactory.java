@@ -62,24 +62,12 @@ public final class TaskFactory {
         String cluster = s.cluster().clusterName();
         String arn = ctx.arn("task/" + cluster + "/" + id);
         TaskDefinition td = s.taskDefinition();
-        String cpu;
-        String memory;
-        try {
-            TaskDemand demand = TaskDemandMapper.toDemand(td, s.overrides());
-            cpu = Integer.toString(demand.cpu());
-            memory = Long.toString(demand.memoryMiB());
-        } catch (AwsException e) {
-            cpu = td.cpu(); // a launch-type task placement never models (e.g. bridge mode on EC2)
-            memory = td.memory();
+        Shape shape = s.overrides() == null && last != null && last.td() == td ? last : shape(td, s.overrides());
+        if (s.overrides() == null) {
+            last = shape;
         }
         List<Container> containers = new ArrayList<>();
-        String image = null;
-        long imageBytes = 0;
         for (ContainerDefinition c : td.containerDefinitions()) {
-            if (image == null && !Boolean.FALSE.equals(c.essential())) {
-                image = c.image();
-                imageBytes = ImageSizes.declared(c);
-            }
             containers.add(Container.builder()
                     .containerArn(ctx.arn("container/" + cluster + "/" + id + "/" + ctx.state().newId("container")))
                     .taskArn(arn).name(c.name()).image(c.image()).lastStatus(Statuses.TASK_PENDING)
@@ -93,20 +81,58 @@ public final class TaskFactory {
                 .taskDefinitionArn(td.taskDefinitionArn()).lastStatus(Statuses.TASK_PROVISIONING)
                 .desiredStatus(Statuses.TASK_RUNNING)
                 .createdAt(ctx.now()).group(s.group()).startedBy(s.startedBy()).launchType(s.launchType())
-                .capacityProviderName(s.capacityProvider()).cpu(cpu)
-                .memory(memory).containers(containers)
+                .capacityProviderName(s.capacityProvider()).cpu(shape.cpu())
+                .memory(shape.memory()).containers(containers)
                 .overrides(s.overrides() == null ? TaskOverride.builder().build() : s.overrides())
                 .version(1L).enableExecuteCommand(s.enableExecuteCommand()).healthStatus("UNKNOWN")
                 .platformFamily("Linux").build();
-        Map<String, String> env = SimulatedRun.environment(td, s.overrides());
-        long run = SimulatedRun.runMillis(env);
+        long run = shape.runMillis();
         ctx.state().tasks.put(arn, t);
         ctx.state().runtimes.put(arn, new TaskRuntime(arn, TaskRuntime.Phase.UNPLACED, 0, null,
                 run < 0 ? -1 : Timings.div(java.time.Duration.ofMillis(run), speed()).toMillis(),
-                SimulatedRun.exitCode(env), true, s.subnets(), image == null ? td.containerDefinitions().get(0).image()
-                        : image, s.placement(), image == null ? ImageSizes.declared(td.containerDefinitions().get(0))
-                        : imageBytes, 0));
+                shape.exitCode(), true, s.subnets(), shape.image(), s.placement(), shape.imageBytes(), 0));
         return t;
+    }
+
+    /**
+     * What a new task takes from its task definition and overrides alone: its cpu and memory, the image (the first
+     * essential container's) and its declared size, the simulated run's length and exit code.
+     */
+    private record Shape(TaskDefinition td, String cpu, String memory, String image, long imageBytes, long runMillis,
+                         int exitCode) {
+    }
+
+    /**
+     * The shape of the last task created without overrides, for its task definition (the same object: rows are
+     * immutable): a service's tasks are created in runs of the same definition.
+     */
+    private Shape last;
+
+    private static Shape shape(TaskDefinition td, TaskOverride overrides) {
+        String cpu;
+        String memory;
+        try {
+            TaskDemand demand = TaskDemandMapper.toDemand(td, overrides);
+            cpu = Integer.toString(demand.cpu());
+            memory = Long.toString(demand.memoryMiB());
+        } catch (AwsException e) {
+            cpu = td.cpu(); // a launch-type task placement never models (e.g. bridge mode on EC2)
+            memory = td.memory();
+        }
+        String image = null;
+        long imageBytes = 0;
+        for (ContainerDefinition c : td.containerDefinitions()) {
+            if (image == null && !Boolean.FALSE.equals(c.essential())) {
+                image = c.image();
+                imageBytes = ImageSizes.declared(c);
+            }
+        }
+        if (image == null) {
+            image = td.containerDefinitions().get(0).image();
+            imageBytes = ImageSizes.declared(td.containerDefinitions().get(0));
+        }
+        Map<String, String> env = SimulatedRun.environment(td, overrides);
+        return new Shape(td, cpu, memory, image, imageBytes, SimulatedRun.runMillis(env), SimulatedRun.exitCode(env));
     }
 
     private double speed() {
