@@ -88,7 +88,7 @@ public final class Compaction {
             List<Ranked> ranked = new ArrayList<>(eligible.size());
             for (Member m : eligible) {
                 Usage u = usage(m);
-                ranked.add(new Ranked(m, u.cpuShare(), u.memoryShare()));
+                ranked.add(new Ranked(m, u.cpuShare, u.memoryShare));
             }
             ranked.sort(LEAST_UTILIZED);
             List<Member> order = new ArrayList<>(ranked.size());
@@ -178,10 +178,41 @@ public final class Compaction {
 
     /**
      * What a member's tasks use in all (and as shares of what it registered), the smallest of them per resource,
-     * whether they all may move, and its tasks in the order the simulation moves them ({@link Room#largestFirst}).
+     * whether they all may move, and (when first asked) its tasks in the order the simulation moves them
+     * ({@link Room#largestFirst}).
      */
-    private record Usage(Resources used, Resources smallest, boolean movable, double cpuShare, double memoryShare,
-                         List<Work> largestFirst) {
+    private static final class Usage {
+        final Resources used;
+        final Resources smallest;
+        final boolean movable;
+        final double cpuShare;
+        final double memoryShare;
+        private final List<Work> tasks;
+        private List<Work> largestFirst;
+
+        Usage(Member m, Resources smallest) {
+            this.used = m.used();
+            this.smallest = smallest;
+            this.movable = Compaction.movable(m);
+            this.cpuShare = share(used.cpu(), m.registered().cpu());
+            this.memoryShare = share(used.memoryMiB(), m.registered().memoryMiB());
+            this.tasks = m.tasks();
+        }
+
+        boolean movable() {
+            return movable;
+        }
+
+        Resources smallest() {
+            return smallest;
+        }
+
+        List<Work> largestFirst() {
+            if (largestFirst == null) {
+                largestFirst = Room.largestFirst(tasks);
+            }
+            return largestFirst;
+        }
     }
 
     /** Each member's usage, remembered while the control plane hands over the same member object. */
@@ -196,15 +227,13 @@ public final class Compaction {
         for (Work w : m.tasks()) {
             smallest = smallest.min(w.demand().resources());
         }
-        Resources used = m.used();
-        Usage u = new Usage(used, smallest, movable(m), share(used.cpu(), m.registered().cpu()),
-                share(used.memoryMiB(), m.registered().memoryMiB()), Room.largestFirst(m.tasks()));
+        Usage u = new Usage(m, smallest);
         usedCache.put(m.instanceId(), Map.entry(m, u));
         return u;
     }
 
     private Resources used(Member m) {
-        return usage(m).used();
+        return usage(m).used;
     }
 
     private static String reason(int moved, int others, String fresh, double saving) {
