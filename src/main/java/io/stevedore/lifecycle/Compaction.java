@@ -65,11 +65,14 @@ public final class Compaction {
         List<Member> eligible = new ArrayList<>();
         long eligibleUntil = Long.MAX_VALUE; // when the first member not eligible now becomes so, as time passes
         for (Member m : active) {
-            if (eligible(now, p, m)) {
+            if (!p.settled() || !usage(m).movable()) {
+                continue;
+            }
+            long quietSince = Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis());
+            if (now - quietSince >= p.scaleInAfterMillis()) {
                 eligible.add(m);
-            } else if (p.settled() && usage(m).movable()) {
-                eligibleUntil = Math.min(eligibleUntil, Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis())
-                        + p.scaleInAfterMillis());
+            } else {
+                eligibleUntil = Math.min(eligibleUntil, quietSince + p.scaleInAfterMillis());
             }
         }
         if (eligible.isEmpty()) {
@@ -80,15 +83,20 @@ public final class Compaction {
             return last.result(); // nothing it depends on changed since the last pick
         }
         List<Member> inputs = List.copyOf(eligible);
-        List<Ranked> ranked = new ArrayList<>(eligible.size());
-        for (Member m : eligible) {
-            Resources u = used(m);
-            ranked.add(new Ranked(m, share(u.cpu(), m.registered().cpu()), share(u.memoryMiB(),
-                    m.registered().memoryMiB())));
+        if (!LastPick.identical(rankedFrom, inputs)) {
+            // the order depends on the eligible members only (each the same object: the same use): kept until they change
+            List<Ranked> ranked = new ArrayList<>(eligible.size());
+            for (Member m : eligible) {
+                Usage u = usage(m);
+                ranked.add(new Ranked(m, u.cpuShare, u.memoryShare));
+            }
+            ranked.sort(LEAST_UTILIZED);
+            List<Member> order = new ArrayList<>(ranked.size());
+            ranked.forEach(r -> order.add(r.member()));
+            rankedFrom = inputs;
+            rankedOrder = order;
         }
-        ranked.sort(LEAST_UTILIZED);
-        eligible.clear();
-        ranked.forEach(r -> eligible.add(r.member()));
+        eligible = rankedOrder;
         if (usedCache.size() > 2 * active.size() + 16) {
             Set<String> ids = new HashSet<>();
             active.forEach(m -> ids.add(m.instanceId()));
@@ -97,9 +105,9 @@ public final class Compaction {
         Room room = Room.of(active, this::used, smallest(eligible, draining));
         Set<String> hosts = new HashSet<>(); // instances about to take moved tasks: not drained now
         for (Member d : draining) {
-            hosts.addAll(room.reserve(d.tasks()));
+            hosts.addAll(room.reserveOrdered(usage(d).largestFirst()));
         }
-        Candidate best = null;
+        Evaluation best = null;
         int evaluated = 0;
         for (Member m : eligible) {
             if (evaluated >= MAX_EVALUATED) {
@@ -109,31 +117,32 @@ public final class Compaction {
                 continue;
             }
             evaluated++;
-            Optional<Candidate> c = evaluate(p, m, room);
-            if (c.isPresent() && (best == null || c.get().savingPerHour() > best.savingPerHour() + 1e-9)) {
-                best = c.get();
+            Evaluation c = evaluate(p, m, room);
+            if (c != null && (best == null || c.savingPerHour() > best.savingPerHour() + 1e-9)) {
+                best = c;
             }
         }
-        last = new LastPick(p, List.copyOf(active), List.copyOf(draining), inputs, Optional.ofNullable(best), now,
-                eligibleUntil);
+        last = new LastPick(p, List.copyOf(active), List.copyOf(draining), inputs,
+                Optional.ofNullable(best == null ? null : best.candidate()), now, eligibleUntil);
         return last.result();
     }
+
+    /** The eligible members the last ranking was made from (as handed over), and that ranking. */
+    private List<Member> rankedFrom = List.of();
+    private List<Member> rankedOrder = List.of();
 
     /** A candidate with its cpu and memory shares in use (the sort key, computed once). */
     private record Ranked(Member member, double cpu, double memory) {
     }
 
     /** Least utilized first: cpu share, then memory share, then instance id. */
-    private static final Comparator<Ranked> LEAST_UTILIZED = Comparator.comparingDouble(Ranked::cpu)
-            .thenComparingDouble(Ranked::memory).thenComparing(r -> r.member().instanceId());
-
-    private boolean eligible(long now, Provider p, Member m) {
-        if (!p.settled()) {
-            return false;
+    private static final Comparator<Ranked> LEAST_UTILIZED = (a, b) -> {
+        int c = Double.compare(a.cpu(), b.cpu());
+        if (c == 0) {
+            c = Double.compare(a.memory(), b.memory());
         }
-        long quietSince = Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis());
-        return now - quietSince >= p.scaleInAfterMillis() && usage(m).movable();
-    }
+        return c != 0 ? c : a.member().instanceId().compareTo(b.member().instanceId());
+    };
 
     /** Whether every task may move: RUNNING service tasks without protection, opt-out or constraints. */
     static boolean movable(Member m) {
@@ -167,8 +176,43 @@ public final class Compaction {
         return registered <= 0 ? 1 : (double) used / registered;
     }
 
-    /** What a member's tasks use in all, the smallest of them per resource, and whether they all may move. */
-    private record Usage(Resources used, Resources smallest, boolean movable) {
+    /**
+     * What a member's tasks use in all (and as shares of what it registered), the smallest of them per resource,
+     * whether they all may move, and (when first asked) its tasks in the order the simulation moves them
+     * ({@link Room#largestFirst}).
+     */
+    private static final class Usage {
+        final Resources used;
+        final Resources smallest;
+        final boolean movable;
+        final double cpuShare;
+        final double memoryShare;
+        private final List<Work> tasks;
+        private List<Work> largestFirst;
+
+        Usage(Member m, Resources smallest) {
+            this.used = m.used();
+            this.smallest = smallest;
+            this.movable = Compaction.movable(m);
+            this.cpuShare = share(used.cpu(), m.registered().cpu());
+            this.memoryShare = share(used.memoryMiB(), m.registered().memoryMiB());
+            this.tasks = m.tasks();
+        }
+
+        boolean movable() {
+            return movable;
+        }
+
+        Resources smallest() {
+            return smallest;
+        }
+
+        List<Work> largestFirst() {
+            if (largestFirst == null) {
+                largestFirst = Room.largestFirst(tasks);
+            }
+            return largestFirst;
+        }
     }
 
     /** Each member's usage, remembered while the control plane hands over the same member object. */
@@ -183,13 +227,13 @@ public final class Compaction {
         for (Work w : m.tasks()) {
             smallest = smallest.min(w.demand().resources());
         }
-        Usage u = new Usage(m.used(), smallest, movable(m));
+        Usage u = new Usage(m, smallest);
         usedCache.put(m.instanceId(), Map.entry(m, u));
         return u;
     }
 
     private Resources used(Member m) {
-        return usage(m).used();
+        return usage(m).used;
     }
 
     private static String reason(int moved, int others, String fresh, double saving) {
@@ -198,27 +242,36 @@ public final class Compaction {
                 moved, others, fresh, saving);
     }
 
-    private Optional<Candidate> evaluate(Provider p, Member m, Room room) {
+    /** A candidate's simulated drain; its reason is written only for the one chosen. */
+    private record Evaluation(String instanceId, double savingPerHour, int moved, int others,
+                              Map<String, Integer> newFleet) {
+        Candidate candidate() {
+            return new Candidate(instanceId, savingPerHour, reason(moved, others,
+                    newFleet == null ? "" : " and " + newFleet + " new", savingPerHour));
+        }
+    }
+
+    private Evaluation evaluate(Provider p, Member m, Room room) {
         Map<TaskDemand, Integer> rest = new LinkedHashMap<>();
-        int moved = room.tryMove(m, rest);
+        int moved = room.tryMove(m, usage(m).largestFirst(), rest);
         double newCost = 0;
-        String fresh = "";
+        Map<String, Integer> fresh = null;
         if (!rest.isEmpty()) {
             if (p.offerings().isEmpty() || p.zones().isEmpty()) {
-                return Optional.empty();
+                return null;
             }
             Optional<ReplacementPlan> plan = newCapacity(p, rest);
             if (plan.isEmpty()) {
-                return Optional.empty();
+                return null;
             }
             newCost = plan.get().perHour();
-            fresh = " and " + plan.get().fleet() + " new";
+            fresh = plan.get().fleet();
         }
         double saving = m.pricePerHour() - newCost;
         if (saving < MIN_SAVING * m.pricePerHour()) {
-            return Optional.empty();
+            return null;
         }
-        return Optional.of(new Candidate(m.instanceId(), saving, reason(moved, room.usable() - 1, fresh, saving)));
+        return new Evaluation(m.instanceId(), saving, moved, room.usable() - 1, fresh);
     }
 
     /**

@@ -62,6 +62,91 @@ public final class LifecycleController {
     }
 
     public List<Decision> reconcile(FleetSnapshot fleet) {
+        long now = fleet.now().toEpochMilli();
+        if (quiet != null && quiet.holds(now, fleet)) {
+            return new ArrayList<>(); // the same fleet, and no time it reads has come: nothing to decide, as then
+        }
+        quiet = null;
+        List<Decision> out = decide(fleet);
+        if (out.isEmpty() && timeOnly(fleet)) {
+            quiet = new Quiet(fleet.instances(), fleet.providers(), fleet.instanceWindows(), now, nextChange(now, fleet));
+        }
+        return out;
+    }
+
+    /**
+     * A pass that decided nothing, and until when the same fleet decides nothing again: every condition a pass reads
+     * of the time is {@code now >= t} for a time {@code t} of a member ({@link #nextChange}), so while no such time
+     * comes and the members (the same objects), providers and windows are the same, a pass is the same — and without
+     * consolidation by replacement or maintenance windows it keeps no state a skipped pass would have changed (the
+     * compaction pick's memo aside, which answers the same either way).
+     */
+    private record Quiet(List<Member> instances, Map<String, Provider> providers, Map<String, EventWindow> windows,
+                         long at, long until) {
+        boolean holds(long now, FleetSnapshot fleet) {
+            if (now < at || now >= until || instances.size() != fleet.instances().size()) {
+                return false;
+            }
+            for (int i = 0; i < instances.size(); i++) {
+                if (instances.get(i) != fleet.instances().get(i)) {
+                    return false;
+                }
+            }
+            return providers.equals(fleet.providers()) && windows.equals(fleet.instanceWindows());
+        }
+    }
+
+    private Quiet quiet;
+
+    /** Whether a pass over {@code fleet} reads nothing but its members, providers and the time (no window, no ledger). */
+    private static boolean timeOnly(FleetSnapshot fleet) {
+        if (!fleet.instanceWindows().isEmpty()) {
+            return false;
+        }
+        for (Provider p : fleet.providers().values()) {
+            if (p.window().isPresent() || p.consolidation().enabled()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The first time after {@code now} at which a condition of a pass over {@code fleet} turns true: a drain's deadline,
+     * the maximum lifetime and its grace, the replacement age, an idle timer, the end of a quiet period (compaction);
+     * {@code Long.MAX_VALUE} = none.
+     */
+    private long nextChange(long now, FleetSnapshot fleet) {
+        long next = Long.MAX_VALUE;
+        long maxLifetime = settings.maxLifetime().toMillis();
+        for (Member m : fleet.instances()) {
+            Provider p = fleet.providers().get(m.provider());
+            if (p == null) {
+                continue;
+            }
+            long launch = m.launchedAtMillis();
+            next = after(now, next, launch + maxLifetime);
+            next = after(now, next, launch + maxLifetime - settings.lifetimeGrace().toMillis());
+            next = after(now, next, launch + settings.drainAfter().toMillis());
+            if (m.drain().isPresent()) {
+                next = after(now, next, m.drain().get().deadlineMillis());
+            }
+            if (p.scaleInAfterMillis() >= 0) {
+                if (m.idleSinceMillis() >= 0) {
+                    next = after(now, next, m.idleSinceMillis() + p.scaleInAfterMillis());
+                }
+                next = after(now, next, Math.max(m.lastTaskChangeMillis(), launch) + p.scaleInAfterMillis());
+            }
+        }
+        return next;
+    }
+
+    /** {@code next}, or {@code at} when that is sooner and after {@code now}. */
+    private static long after(long now, long next, long at) {
+        return at > now && at < next ? at : next;
+    }
+
+    private List<Decision> decide(FleetSnapshot fleet) {
         Map<String, List<Member>> byProvider = new TreeMap<>();
         for (Member m : fleet.instances()) {
             byProvider.computeIfAbsent(m.provider(), k -> new ArrayList<>()).add(m);

@@ -75,8 +75,13 @@ final class Room {
      * instances that will take them.
      */
     Set<String> reserve(List<Work> tasks) {
+        return reserveOrdered(largestFirst(tasks));
+    }
+
+    /** {@link #reserve}, the tasks already {@link #largestFirst}. */
+    Set<String> reserveOrdered(List<Work> ordered) {
         Set<String> hosts = new LinkedHashSet<>();
-        for (Work w : largestFirst(tasks)) {
+        for (Work w : ordered) {
             if (w.service() != null) {
                 int target = bestFit(w.demand());
                 if (target >= 0) {
@@ -90,10 +95,13 @@ final class Room {
         return hosts;
     }
 
-    /** How many of {@code m}'s tasks would fit elsewhere; the others are counted in {@code rest}. Changes nothing. */
-    int tryMove(Member m, Map<TaskDemand, Integer> rest) {
+    /**
+     * How many of {@code m}'s tasks ({@code ordered}: them, {@link #largestFirst}) would fit elsewhere; the others
+     * are counted in {@code rest}. Changes nothing.
+     */
+    int tryMove(Member m, List<Work> ordered, Map<TaskDemand, Integer> rest) {
         int[] moved = {0};
-        simulate(m, (w, target) -> {
+        simulate(m, ordered, (w, target) -> {
             if (target < 0) {
                 rest.merge(w.demand(), 1, Integer::sum);
             } else {
@@ -110,15 +118,18 @@ final class Room {
         boolean placed(Work w, int target);
     }
 
-    /** Places {@code m}'s tasks, largest first, on the others (never on itself); true when it ran to the end. */
-    private boolean simulate(Member m, Step step) {
+    /**
+     * Places {@code m}'s tasks ({@code ordered}: largest first) on the others (never on itself); true when it ran to
+     * the end.
+     */
+    private boolean simulate(Member m, List<Work> ordered, Step step) {
         Integer self = position.get(m.instanceId());
         Slot own = self == null ? null : slot(self);
         if (own != null) {
             order.remove(own);
         }
         try {
-            for (Work w : largestFirst(m.tasks())) {
+            for (Work w : ordered) {
                 int target = bestFit(w.demand());
                 if (target >= 0) {
                     take(target, w.demand());
@@ -188,7 +199,8 @@ final class Room {
         return true;
     }
 
-    private static List<Work> largestFirst(List<Work> tasks) {
+    /** The order tasks are moved in: largest CPU, then memory first, then task ARN. */
+    static List<Work> largestFirst(List<Work> tasks) {
         List<Work> out = new ArrayList<>(tasks);
         out.sort(Comparator.comparingInt((Work w) -> -w.demand().cpu())
                 .thenComparingLong(w -> -w.demand().memoryMiB()).thenComparing(Work::taskArn));

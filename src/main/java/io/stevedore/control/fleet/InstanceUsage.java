@@ -9,7 +9,6 @@ import io.stevedore.store.Table;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,12 +66,10 @@ final class InstanceUsage {
                 u = u.idleSince(now);
             }
             InstanceLifecycleState l = life.get(id).orElse(InstanceLifecycleState.of(id));
-            Set<String> inUse = new HashSet<>();
-            on.forEach(rt -> inUse.add(rt.image()));
             Map<String, Long> lastUse = new TreeMap<>();
             long expiry = Long.MAX_VALUE;
             for (String image : mi.imageList()) {
-                if (inUse.contains(image)) {
+                if (inUse(on, image)) {
                     continue; // in use: no timer
                 }
                 long last = l.imageLastUse().getOrDefault(image, now);
@@ -93,5 +90,15 @@ final class InstanceUsage {
                 life.put(id, l.images(lastUse));
             }
         }
+    }
+
+    /** Whether a task on the instance uses {@code image} (most instances run one image: the first task does). */
+    private static boolean inUse(List<TaskRuntime> on, String image) {
+        for (TaskRuntime rt : on) {
+            if (java.util.Objects.equals(image, rt.image())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -374,13 +374,15 @@ final class LifecycleView {
             if (tw.protectedUntilMillis() != Long.MAX_VALUE) {
                 validUntil = Math.min(validUntil, tw.protectedUntilMillis());
             }
-            if (DaemonDefinitions.isDaemonGroup(t.group())) {
+            if (tw.daemon()) {
                 // a daemon task is the instance's, not work to move: what it holds is not the tasks' to use
                 Resources held = tw.work().map(w -> w.demand().resources()).orElse(Resources.ZERO);
                 registered = registered.minus(held);
                 continue;
             }
-            tw.work().ifPresent(work::add);
+            if (tw.work().isPresent()) {
+                work.add(tw.work().get());
+            }
         }
         memberWorks.put(mi.instanceId(), after);
         boolean draining = Statuses.INSTANCE_DRAINING.equals(ci.status());
@@ -404,8 +406,11 @@ final class LifecycleView {
                 l.spotNoticeMillis(), mi.idleSinceMillis(), lastChange, work), validUntil);
     }
 
-    /** A task as the lifecycle sees it, kept while the task row is the same object and its protection holds. */
-    private record TaskWork(Task task, Optional<FleetSnapshot.Work> work, long protectedUntilMillis) {
+    /**
+     * A task as the lifecycle sees it, kept while the task row is the same object and its protection holds;
+     * {@code daemon}: a daemon's task ({@link DaemonDefinitions#isDaemonGroup}).
+     */
+    private record TaskWork(Task task, Optional<FleetSnapshot.Work> work, long protectedUntilMillis, boolean daemon) {
     }
 
     private final Map<String, TaskWork> works = new HashMap<>();
@@ -429,6 +434,6 @@ final class LifecycleView {
                 .map(td -> td.hasPlacementConstraints() && !td.placementConstraints().isEmpty()).orElse(false);
         return new TaskWork(t, d.map(dd -> new FleetSnapshot.Work(t.taskArn(), service, dd,
                 Statuses.isRunning(t.lastStatus()) && Statuses.isRunning(t.desiredStatus()), prot, out, constrained)),
-                prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE);
+                prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE, DaemonDefinitions.isDaemonGroup(t.group()));
     }
 }
