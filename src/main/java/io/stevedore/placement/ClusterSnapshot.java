@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * An immutable view of a cluster's container instances, indexed for placement: instances sorted by container
@@ -133,26 +132,72 @@ public final class ClusterSnapshot {
         return new ClusterSnapshot(sorted, groupLocator);
     }
 
+    /**
+     * As {@link #of(List, java.util.function.Function)} for instances already in ascending container instance id
+     * order without duplicates (the caller keeps them so, e.g. in a sorted map): no sort and no duplicate check.
+     */
+    public static ClusterSnapshot ofSorted(List<InstanceView> sorted,
+                                           java.util.function.Function<String, java.util.Collection<String>>
+                                                   groupLocator) {
+        return new ClusterSnapshot(sorted, groupLocator);
+    }
+
+    /**
+     * Instances grouped by (capacity provider, architecture, availability zone), members in index order, the
+     * groups in the order of their {@code provider NUL architecture NUL zone} names. A fleet has a handful of
+     * groups: each instance finds its own by comparing the three fields, and only the groups' names are sorted.
+     */
     private List<Partition> buildPartitions() {
-        Map<String, List<Integer>> byKey = new TreeMap<>();
+        List<InstanceView> firsts = new ArrayList<>();
+        List<int[]> members = new ArrayList<>();
+        int[] sizes = new int[4];
         for (int i = 0; i < views.length; i++) {
             InstanceView v = views[i];
-            if (v.status() == InstanceStatus.ACTIVE && v.agentConnected()) {
-                byKey.computeIfAbsent(v.capacityProvider() + '\u0000' + v.architecture() + '\u0000'
-                        + v.availabilityZone(), k -> new ArrayList<>()).add(i);
+            if (v.status() != InstanceStatus.ACTIVE || !v.agentConnected()) {
+                continue;
             }
+            int g = 0;
+            while (g < firsts.size() && !samePartition(firsts.get(g), v)) {
+                g++;
+            }
+            if (g == firsts.size()) {
+                firsts.add(v);
+                members.add(new int[8]);
+                if (g == sizes.length) {
+                    sizes = java.util.Arrays.copyOf(sizes, g * 2);
+                }
+            }
+            int[] m = members.get(g);
+            if (sizes[g] == m.length) {
+                m = java.util.Arrays.copyOf(m, m.length * 2);
+                members.set(g, m);
+            }
+            m[sizes[g]++] = i;
         }
-        List<Partition> out = new ArrayList<>();
-        for (List<Integer> members : byKey.values()) {
-            InstanceView first = views[members.get(0)];
+        Integer[] order = new Integer[firsts.size()];
+        String[] names = new String[firsts.size()];
+        for (int g = 0; g < order.length; g++) {
+            InstanceView v = firsts.get(g);
+            order[g] = g;
+            names[g] = v.capacityProvider() + '\u0000' + v.architecture() + '\u0000' + v.availabilityZone();
+        }
+        java.util.Arrays.sort(order, Comparator.comparing(g -> names[g]));
+        List<Partition> out = new ArrayList<>(order.length);
+        for (int g : order) {
+            InstanceView first = firsts.get(g);
             Partition p = new Partition(first.capacityProvider(), first.architecture(), first.availabilityZone(),
-                    members.stream().mapToInt(Integer::intValue).toArray(), cpu, memory);
+                    java.util.Arrays.copyOf(members.get(g), sizes[g]), cpu, memory);
             for (int i : p.members) {
                 partitionOf[i] = p;
             }
             out.add(p);
         }
         return List.copyOf(out);
+    }
+
+    private static boolean samePartition(InstanceView a, InstanceView b) {
+        return a.architecture() == b.architecture() && a.availabilityZone().equals(b.availabilityZone())
+                && a.capacityProvider().equals(b.capacityProvider());
     }
 
     public int size() {
