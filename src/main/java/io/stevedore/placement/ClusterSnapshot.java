@@ -62,6 +62,82 @@ public final class ClusterSnapshot {
         partitions = buildPartitions();
     }
 
+    /** {@code base} with the views at {@code changed} replaced in {@code views}: see {@link #replacing}. */
+    private ClusterSnapshot(ClusterSnapshot base, InstanceView[] views, int[] changed,
+                            java.util.function.Function<String, java.util.Collection<String>> groupLocator) {
+        this.groupLocator = groupLocator;
+        this.views = views;
+        cpu = base.cpu.clone();
+        memory = base.memory.clone();
+        gpus = base.gpus.clone();
+        enis = base.enis.clone();
+        running = base.running.clone();
+        java.util.Set<Partition> stale = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i : changed) {
+            Resources r = views[i].remaining();
+            cpu[i] = r.cpu();
+            memory[i] = r.memoryMiB();
+            gpus[i] = r.gpus();
+            enis[i] = r.enis();
+            running[i] = views[i].runningTasksCount();
+            if (base.partitionOf[i] != null) {
+                stale.add(base.partitionOf[i]);
+            }
+        }
+        maxRegisteredCpu = base.maxRegisteredCpu; // the replacements register what they replace
+        maxRegisteredMemory = base.maxRegisteredMemory;
+        partitionOf = base.partitionOf.clone();
+        List<Partition> out = new ArrayList<>(base.partitions.size());
+        for (Partition p : base.partitions) {
+            if (stale.contains(p)) { // the same members, keyed by what they have left now
+                p = new Partition(p.capacityProvider, p.architecture, p.availabilityZone, p.members, cpu, memory);
+                for (int i : p.members) {
+                    partitionOf[i] = p;
+                }
+            }
+            out.add(p);
+        }
+        partitions = List.copyOf(out);
+        byEc2Id = base.indexByEc2Id(); // the same instances at the same places
+    }
+
+    /**
+     * This snapshot with each of {@code replacements} standing in for the view of the same container instance
+     * (same container instance id and EC2 instance id), as {@link #ofSorted} of the patched list would build it: the
+     * columns are copied and only the partitions holding a replaced instance are keyed again. Null when a
+     * replacement changes what the indexes rest on (its partition or its registered resources, or it is not in
+     * this snapshot): the caller builds the snapshot anew.
+     */
+    public ClusterSnapshot replacing(List<InstanceView> replacements,
+                                     java.util.function.Function<String, java.util.Collection<String>>
+                                             groupLocator) {
+        Map<String, Integer> at = indexByEc2Id();
+        InstanceView[] patched = views.clone();
+        int[] changed = new int[replacements.size()];
+        for (int k = 0; k < changed.length; k++) {
+            InstanceView now = replacements.get(k);
+            Integer i = at.get(now.ec2InstanceId());
+            if (i == null) {
+                return null;
+            }
+            InstanceView before = views[i];
+            boolean partitioned = partitioned(before);
+            if (!before.containerInstanceId().equals(now.containerInstanceId())
+                    || !before.registered().equals(now.registered()) || partitioned != partitioned(now)
+                    || partitioned && !samePartition(before, now)) {
+                return null;
+            }
+            patched[i] = now;
+            changed[k] = i;
+        }
+        return new ClusterSnapshot(this, patched, changed, groupLocator);
+    }
+
+    /** Whether placement's partitions hold the instance: ACTIVE with its agent connected. */
+    private static boolean partitioned(InstanceView v) {
+        return v.status() == InstanceStatus.ACTIVE && v.agentConnected();
+    }
+
     /** The instances (snapshot indexes, ascending) running at least one task of {@code group}. */
     int[] instancesOf(String group) {
         return instancesByGroup.computeIfAbsent(group, g -> {
@@ -153,7 +229,7 @@ public final class ClusterSnapshot {
         int[] sizes = new int[4];
         for (int i = 0; i < views.length; i++) {
             InstanceView v = views[i];
-            if (v.status() != InstanceStatus.ACTIVE || !v.agentConnected()) {
+            if (!partitioned(v)) {
                 continue;
             }
             int g = 0;

@@ -234,6 +234,8 @@ public final class SchedulerView {
             visit.add(mi.instanceId()); // booting: its view is made again each time
         }
         boolean changed = false;
+        boolean moved = false; // an instance came, went or changed its container instance id
+        List<InstanceView> replaced = new ArrayList<>();
         for (String id : visit) {
             ManagedInstance mi = ctx.state().instances.get(id).orElse(null);
             if (mi == null) {
@@ -251,6 +253,13 @@ public final class SchedulerView {
                 continue;
             }
             changed = true;
+            if (before != null && now != null && before.containerInstanceId().equals(now.containerInstanceId())) {
+                cv.byInstance.put(id, now);
+                cv.sorted.put(now.containerInstanceId(), now);
+                replaced.add(now);
+                continue;
+            }
+            moved = true;
             if (before != null) {
                 cv.byInstance.remove(id);
                 cv.sorted.remove(before.containerInstanceId());
@@ -265,7 +274,10 @@ public final class SchedulerView {
         if (!changed && cv.last != null) {
             return cv.last; // no view changed: the same snapshot
         }
-        cv.last = ClusterSnapshot.ofSorted(new ArrayList<>(cv.sorted.values()), this::instancesRunning);
+        ClusterSnapshot patched = moved || cv.last == null ? null
+                : cv.last.replacing(replaced, this::instancesRunning); // the same instances: columns patched
+        cv.last = patched != null ? patched
+                : ClusterSnapshot.ofSorted(new ArrayList<>(cv.sorted.values()), this::instancesRunning);
         return cv.last;
     }
 
