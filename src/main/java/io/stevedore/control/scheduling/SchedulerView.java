@@ -368,7 +368,7 @@ public final class SchedulerView {
     /** The same shares by group: group → instance → how many of the group's tasks are on it. */
     private final Map<String, Map<String, Integer>> byGroup = new HashMap<>();
     /** Tasks whose share is to be counted again. */
-    private final Set<String> recount = new HashSet<>();
+    private Set<String> recount = new HashSet<>();
     private boolean recountAll = true;
 
     /** What the tasks placed on an instance (and not done) use: resources, host ports, groups. */
@@ -393,10 +393,18 @@ public final class SchedulerView {
                 count(rt.taskArn());
             }
         }
+        if (recount.isEmpty()) {
+            return;
+        }
         for (String taskArn : recount) {
             count(taskArn);
         }
-        recount.clear();
+        // a set that grew in a wave keeps its table: a fresh one spares the next walks its empty buckets
+        if (recount.size() > 256) {
+            recount = new HashSet<>();
+        } else {
+            recount.clear();
+        }
     }
 
     /** Takes a task's old share off its instance and adds its current one. */

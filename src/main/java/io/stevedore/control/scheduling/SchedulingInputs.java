@@ -45,6 +45,9 @@ public final class SchedulingInputs {
      */
     private final Map<String, ByTask> demandByTask = new HashMap<>();
     private final Map<List<Object>, Selection> selections = new HashMap<>();
+    /** The same selections by the identity of the requirements object, cleared with {@link #selections}. */
+    private final Map<InstanceRequirementsRequest, Map<PurchaseOption, Selection>> selectionsByRequirements =
+            new java.util.IdentityHashMap<>();
     private final Supplier<CapacityOfferings> offerings;
 
     private record ByTask(String definition,
@@ -135,17 +138,29 @@ public final class SchedulingInputs {
     }
 
     private Selection selection(InstanceRequirementsRequest requirements, PurchaseOption option) {
+        // the same requirements object (a provider row unchanged since) is found without hashing all its fields
+        Map<PurchaseOption, Selection> byOption = selectionsByRequirements.get(requirements);
+        Selection s = byOption == null ? null : byOption.get(option);
+        if (s != null) {
+            return s;
+        }
         List<Object> key = new ArrayList<>();
         key.add(requirements);
         key.add(option);
-        Selection s = selections.get(key);
+        s = selections.get(key);
         if (s == null) {
             if (selections.size() >= MAX_CACHED_SELECTIONS) {
                 selections.clear();
+                selectionsByRequirements.clear();
             }
             s = offerings.get().select(requirements, ctx.config().region(), option);
             selections.put(key, s);
         }
+        if (selectionsByRequirements.size() >= MAX_CACHED_SELECTIONS) {
+            selectionsByRequirements.clear();
+        }
+        selectionsByRequirements.computeIfAbsent(requirements, r -> new java.util.EnumMap<>(PurchaseOption.class))
+                .put(option, s);
         return s;
     }
 
