@@ -163,14 +163,29 @@ public final class ClusterSnapshot {
     /** A group's instances from the locator's EC2 ids: a few lookups instead of a pass over every instance. */
     private int[] located(String group) {
         Map<String, Integer> byEc2 = indexByEc2Id();
-        java.util.TreeSet<Integer> found = new java.util.TreeSet<>();
-        for (String ec2 : groupLocator.apply(group)) {
+        java.util.Collection<String> ec2Ids = groupLocator.apply(group);
+        int[] found = new int[ec2Ids.size()];
+        int n = 0;
+        for (String ec2 : ec2Ids) {
             Integer i = byEc2.get(ec2);
             if (i != null && runs(i, group)) {
-                found.add(i);
+                found[n++] = i;
             }
         }
-        return found.stream().mapToInt(Integer::intValue).toArray();
+        found = java.util.Arrays.copyOf(found, n);
+        java.util.Arrays.sort(found);
+        return distinct(found);
+    }
+
+    /** An ascending array without repeats (a locator may name an instance twice). */
+    private static int[] distinct(int[] sorted) {
+        int n = 0;
+        for (int k = 0; k < sorted.length; k++) {
+            if (n == 0 || sorted[n - 1] != sorted[k]) {
+                sorted[n++] = sorted[k];
+            }
+        }
+        return n == sorted.length ? sorted : java.util.Arrays.copyOf(sorted, n);
     }
 
     private Map<String, Integer> byEc2Id;
@@ -282,6 +297,15 @@ public final class ClusterSnapshot {
 
     public InstanceView instance(int index) {
         return views[index];
+    }
+
+    /** The candidates of each (providers, architecture) asked so far: requests alike share them. */
+    private final Map<List<Object>, Candidates> candidates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The partitions {@link #partitionsFor} gives, indexed for the selector; immutable, shared by every plan. */
+    Candidates candidatesFor(Set<String> providers, Architecture arch) {
+        return candidates.computeIfAbsent(List.of(providers, arch), k -> new Candidates(partitionsFor(providers,
+                arch)));
     }
 
     /** The partitions that can hold a task of {@code arch} for one of {@code providers} (empty: any provider). */
