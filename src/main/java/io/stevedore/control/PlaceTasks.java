@@ -137,8 +137,8 @@ final class PlaceTasks {
                     continue;
                 }
                 pending.add(new Scheduling.PendingTask(t.taskArn(), t.group() == null ? "" : t.group(),
-                        demand.get(), p.name(), w.runtime().placement().placementConstraints(td.placementConstraints()),
-                        w.runtime().placement().placementStrategies(), inputs.zones(p, w.runtime())));
+                        demand.get(), p.name(), inputs.constraints(w.runtime().placement(), td.placementConstraints()),
+                        inputs.strategies(w.runtime().placement()), inputs.zones(p, w.runtime())));
             } catch (AwsException | PlacementValidationException e) {
                 unplaced(t, e.getMessage());
                 continue;

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * An immutable view of a cluster's container instances, indexed for placement: instances sorted by container
@@ -63,6 +62,82 @@ public final class ClusterSnapshot {
         partitions = buildPartitions();
     }
 
+    /** {@code base} with the views at {@code changed} replaced in {@code views}: see {@link #replacing}. */
+    private ClusterSnapshot(ClusterSnapshot base, InstanceView[] views, int[] changed,
+                            java.util.function.Function<String, java.util.Collection<String>> groupLocator) {
+        this.groupLocator = groupLocator;
+        this.views = views;
+        cpu = base.cpu.clone();
+        memory = base.memory.clone();
+        gpus = base.gpus.clone();
+        enis = base.enis.clone();
+        running = base.running.clone();
+        java.util.Set<Partition> stale = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i : changed) {
+            Resources r = views[i].remaining();
+            cpu[i] = r.cpu();
+            memory[i] = r.memoryMiB();
+            gpus[i] = r.gpus();
+            enis[i] = r.enis();
+            running[i] = views[i].runningTasksCount();
+            if (base.partitionOf[i] != null) {
+                stale.add(base.partitionOf[i]);
+            }
+        }
+        maxRegisteredCpu = base.maxRegisteredCpu; // the replacements register what they replace
+        maxRegisteredMemory = base.maxRegisteredMemory;
+        partitionOf = base.partitionOf.clone();
+        List<Partition> out = new ArrayList<>(base.partitions.size());
+        for (Partition p : base.partitions) {
+            if (stale.contains(p)) { // the same members, keyed by what they have left now
+                p = new Partition(p.capacityProvider, p.architecture, p.availabilityZone, p.members, cpu, memory);
+                for (int i : p.members) {
+                    partitionOf[i] = p;
+                }
+            }
+            out.add(p);
+        }
+        partitions = List.copyOf(out);
+        byEc2Id = base.indexByEc2Id(); // the same instances at the same places
+    }
+
+    /**
+     * This snapshot with each of {@code replacements} standing in for the view of the same container instance
+     * (same container instance id and EC2 instance id), as {@link #ofSorted} of the patched list would build it: the
+     * columns are copied and only the partitions holding a replaced instance are keyed again. Null when a
+     * replacement changes what the indexes rest on (its partition or its registered resources, or it is not in
+     * this snapshot): the caller builds the snapshot anew.
+     */
+    public ClusterSnapshot replacing(List<InstanceView> replacements,
+                                     java.util.function.Function<String, java.util.Collection<String>>
+                                             groupLocator) {
+        Map<String, Integer> at = indexByEc2Id();
+        InstanceView[] patched = views.clone();
+        int[] changed = new int[replacements.size()];
+        for (int k = 0; k < changed.length; k++) {
+            InstanceView now = replacements.get(k);
+            Integer i = at.get(now.ec2InstanceId());
+            if (i == null) {
+                return null;
+            }
+            InstanceView before = views[i];
+            boolean partitioned = partitioned(before);
+            if (!before.containerInstanceId().equals(now.containerInstanceId())
+                    || !before.registered().equals(now.registered()) || partitioned != partitioned(now)
+                    || partitioned && !samePartition(before, now)) {
+                return null;
+            }
+            patched[i] = now;
+            changed[k] = i;
+        }
+        return new ClusterSnapshot(this, patched, changed, groupLocator);
+    }
+
+    /** Whether placement's partitions hold the instance: ACTIVE with its agent connected. */
+    private static boolean partitioned(InstanceView v) {
+        return v.status() == InstanceStatus.ACTIVE && v.agentConnected();
+    }
+
     /** The instances (snapshot indexes, ascending) running at least one task of {@code group}. */
     int[] instancesOf(String group) {
         return instancesByGroup.computeIfAbsent(group, g -> {
@@ -88,14 +163,29 @@ public final class ClusterSnapshot {
     /** A group's instances from the locator's EC2 ids: a few lookups instead of a pass over every instance. */
     private int[] located(String group) {
         Map<String, Integer> byEc2 = indexByEc2Id();
-        java.util.TreeSet<Integer> found = new java.util.TreeSet<>();
-        for (String ec2 : groupLocator.apply(group)) {
+        java.util.Collection<String> ec2Ids = groupLocator.apply(group);
+        int[] found = new int[ec2Ids.size()];
+        int n = 0;
+        for (String ec2 : ec2Ids) {
             Integer i = byEc2.get(ec2);
             if (i != null && runs(i, group)) {
-                found.add(i);
+                found[n++] = i;
             }
         }
-        return found.stream().mapToInt(Integer::intValue).toArray();
+        found = java.util.Arrays.copyOf(found, n);
+        java.util.Arrays.sort(found);
+        return distinct(found);
+    }
+
+    /** An ascending array without repeats (a locator may name an instance twice). */
+    private static int[] distinct(int[] sorted) {
+        int n = 0;
+        for (int k = 0; k < sorted.length; k++) {
+            if (n == 0 || sorted[n - 1] != sorted[k]) {
+                sorted[n++] = sorted[k];
+            }
+        }
+        return n == sorted.length ? sorted : java.util.Arrays.copyOf(sorted, n);
     }
 
     private Map<String, Integer> byEc2Id;
@@ -133,20 +223,61 @@ public final class ClusterSnapshot {
         return new ClusterSnapshot(sorted, groupLocator);
     }
 
+    /**
+     * As {@link #of(List, java.util.function.Function)} for instances already in ascending container instance id
+     * order without duplicates (the caller keeps them so, e.g. in a sorted map): no sort and no duplicate check.
+     */
+    public static ClusterSnapshot ofSorted(List<InstanceView> sorted,
+                                           java.util.function.Function<String, java.util.Collection<String>>
+                                                   groupLocator) {
+        return new ClusterSnapshot(sorted, groupLocator);
+    }
+
+    /**
+     * Instances grouped by (capacity provider, architecture, availability zone), members in index order, the
+     * groups in the order of their {@code provider NUL architecture NUL zone} names. A fleet has a handful of
+     * groups: each instance finds its own by comparing the three fields, and only the groups' names are sorted.
+     */
     private List<Partition> buildPartitions() {
-        Map<String, List<Integer>> byKey = new TreeMap<>();
+        List<InstanceView> firsts = new ArrayList<>();
+        List<int[]> members = new ArrayList<>();
+        int[] sizes = new int[4];
         for (int i = 0; i < views.length; i++) {
             InstanceView v = views[i];
-            if (v.status() == InstanceStatus.ACTIVE && v.agentConnected()) {
-                byKey.computeIfAbsent(v.capacityProvider() + '\u0000' + v.architecture() + '\u0000'
-                        + v.availabilityZone(), k -> new ArrayList<>()).add(i);
+            if (!partitioned(v)) {
+                continue;
             }
+            int g = 0;
+            while (g < firsts.size() && !samePartition(firsts.get(g), v)) {
+                g++;
+            }
+            if (g == firsts.size()) {
+                firsts.add(v);
+                members.add(new int[8]);
+                if (g == sizes.length) {
+                    sizes = java.util.Arrays.copyOf(sizes, g * 2);
+                }
+            }
+            int[] m = members.get(g);
+            if (sizes[g] == m.length) {
+                m = java.util.Arrays.copyOf(m, m.length * 2);
+                members.set(g, m);
+            }
+            m[sizes[g]++] = i;
         }
-        List<Partition> out = new ArrayList<>();
-        for (List<Integer> members : byKey.values()) {
-            InstanceView first = views[members.get(0)];
+        Integer[] order = new Integer[firsts.size()];
+        String[] names = new String[firsts.size()];
+        for (int g = 0; g < order.length; g++) {
+            InstanceView v = firsts.get(g);
+            order[g] = g;
+            names[g] = v.capacityProvider() + '\u0000' + v.architecture() + '\u0000' + v.availabilityZone();
+        }
+        java.util.Arrays.sort(order, Comparator.comparing(g -> names[g]));
+        List<Partition> out = new ArrayList<>(order.length);
+        for (int g : order) {
+            InstanceView first = firsts.get(g);
             Partition p = new Partition(first.capacityProvider(), first.architecture(), first.availabilityZone(),
-                    members.stream().mapToInt(Integer::intValue).toArray(), cpu, memory);
+                    java.util.Arrays.copyOf(members.get(g), sizes[g]), cpu, memory);
             for (int i : p.members) {
                 partitionOf[i] = p;
             }
@@ -155,12 +286,26 @@ public final class ClusterSnapshot {
         return List.copyOf(out);
     }
 
+    private static boolean samePartition(InstanceView a, InstanceView b) {
+        return a.architecture() == b.architecture() && a.availabilityZone().equals(b.availabilityZone())
+                && a.capacityProvider().equals(b.capacityProvider());
+    }
+
     public int size() {
         return views.length;
     }
 
     public InstanceView instance(int index) {
         return views[index];
+    }
+
+    /** The candidates of each (providers, architecture) asked so far: requests alike share them. */
+    private final Map<List<Object>, Candidates> candidates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The partitions {@link #partitionsFor} gives, indexed for the selector; immutable, shared by every plan. */
+    Candidates candidatesFor(Set<String> providers, Architecture arch) {
+        return candidates.computeIfAbsent(List.of(providers, arch), k -> new Candidates(partitionsFor(providers,
+                arch)));
     }
 
     /** The partitions that can hold a task of {@code arch} for one of {@code providers} (empty: any provider). */

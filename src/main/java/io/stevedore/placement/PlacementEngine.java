@@ -61,8 +61,8 @@ public final class PlacementEngine {
         if (count < 0) {
             throw new IllegalArgumentException("count must be >= 0");
         }
-        Candidates candidates = new Candidates(state.snapshot.partitionsFor(request.capacityProviders(),
-                request.demand().architecture()));
+        Candidates candidates = state.snapshot.candidatesFor(request.capacityProviders(),
+                request.demand().architecture());
         List<PlacementScorer> scorers = new ArrayList<>(request.strategies().size());
         for (PlacementStrategy st : request.strategies()) {
             scorers.add(PlacementScorer.of(st));

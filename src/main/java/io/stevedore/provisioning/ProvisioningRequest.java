@@ -1,9 +1,12 @@
 package io.stevedore.provisioning;
 
 import io.stevedore.catalog.Offering;
+import io.stevedore.catalog.PurchaseOption;
 import io.stevedore.placement.Resources;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,9 +46,9 @@ public record ProvisioningRequest(List<PendingGroup> groups, List<Offering> offe
                 throw new IllegalArgumentException("duplicate subnet: " + z.subnetId());
             }
         }
-        Set<String> offered = new HashSet<>();
+        Map<PurchaseOption, Set<String>> offered = new EnumMap<>(PurchaseOption.class); // type names by option
         for (Offering o : offerings) {
-            if (!offered.add(o.type().name() + "/" + o.purchaseOption())) {
+            if (!offered.computeIfAbsent(o.purchaseOption(), k -> new HashSet<>()).add(o.type().name())) {
                 throw new IllegalArgumentException("duplicate offering: " + o.type().name() + " " + o.purchaseOption());
             }
         }

@@ -27,6 +27,48 @@ class PlanStateTest {
     }
 
     @Test
+    void replacing_someViews_indexesAsABuildOfThePatchedList() {
+        List<InstanceView> l = new Fleet().add("m5.large", "us-east-1a").add("m5.large", "us-east-1b")
+                .add("c5.large", "us-east-1a").add("m5.large", "us-east-1a").add("c5.large", "us-east-1b")
+                .instances();
+        ClusterSnapshot base = ClusterSnapshot.ofSorted(List.copyOf(l), null);
+        InstanceView busier = l.get(0).withRunning(new Resources(1024, 4096, 0, 1), Set.of(80), Map.of("g", 1));
+        InstanceView busiest = l.get(3).withRunning(new Resources(1536, 6144, 0, 1), Set.of(), Map.of("g", 2));
+        ClusterSnapshot patched = base.replacing(List.of(busier, busiest), null);
+        List<InstanceView> list = new java.util.ArrayList<>(l);
+        list.set(0, busier);
+        list.set(3, busiest);
+        ClusterSnapshot built = ClusterSnapshot.of(list);
+
+        assertThat(patched).isNotNull();
+        assertThat(patched.cpu).containsExactly(built.cpu);
+        assertThat(patched.memory).containsExactly(built.memory);
+        assertThat(patched.running).containsExactly(built.running);
+        assertThat(patched.partitions).hasSameSizeAs(built.partitions).hasSize(2);
+        for (int k = 0; k < built.partitions.size(); k++) {
+            assertThat(patched.partitions.get(k).members).containsExactly(built.partitions.get(k).members);
+            assertThat(patched.partitions.get(k).cpuKeys).containsExactly(built.partitions.get(k).cpuKeys);
+            assertThat(patched.partitions.get(k).memoryKeys).containsExactly(built.partitions.get(k).memoryKeys);
+        }
+        for (int i = 0; i < built.size(); i++) {
+            assertThat(patched.instance(i)).isSameAs(built.instance(i));
+            assertThat(patched.partitionOf[i].members).containsExactly(built.partitionOf[i].members);
+        }
+        assertThat(patched.instancesOf("g")).containsExactly(0, 3);
+        assertThat(base.instancesOf("g")).isEmpty(); // the base snapshot is left as it was
+        assertThat(base.cpu[0]).isEqualTo(l.get(0).remaining().cpu());
+    }
+
+    @Test
+    void replacing_aViewThatLeavesItsPartition_refusedSoTheCallerBuildsAnew() {
+        List<InstanceView> l = new Fleet().add("m5.large", "us-east-1a").add("m5.large", "us-east-1b").instances();
+        ClusterSnapshot base = ClusterSnapshot.ofSorted(List.copyOf(l), null);
+        assertThat(base.replacing(List.of(l.get(0).withStatus(InstanceStatus.DRAINING)), null)).isNull();
+        assertThat(base.replacing(List.of(new Fleet().add("m5.large", "us-east-1a").add("c5.large", "us-east-1b")
+                .instances().get(1)), null)).isNull(); // registers other resources
+    }
+
+    @Test
     void copy_thenBinpack_branchesSeeTheirOwnOverlay() {
         PlanState base = new Fleet().add("m5.large", "us-east-1a").add("m5.large", "us-east-1a").snapshot()
                 .newPlan();

@@ -18,8 +18,12 @@ public final class InstanceQuota {
     public static int count(Context ctx, String clusterArn) {
         String name = Context.clusterName(clusterArn);
         String marker = ":container-instance/" + name + "/";
-        int registered = ctx.state().containerInstances.values(ci -> Statuses.isRegistered(ci.status())
-                && ci.containerInstanceArn().contains(marker)).size();
+        int registered = 0;
+        for (String status : new String[] {Statuses.INSTANCE_ACTIVE, Statuses.INSTANCE_DRAINING}) {
+            // by status: the deregistered ones, which stay and pile up, are not visited
+            registered += ctx.state().containerInstancesByStatus.values(status,
+                    ci -> ci.containerInstanceArn().contains(marker)).size();
+        }
         int booting = 0;
         for (ManagedInstance mi : ctx.state().unregisteredInstances.values(Boolean.TRUE)) {
             if (clusterArn.equals(mi.clusterArn())) {

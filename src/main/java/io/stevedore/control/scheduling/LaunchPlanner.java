@@ -27,10 +27,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * New instances for the tasks placement could not fit. Tasks are classed by what new capacity must respect:
@@ -56,6 +58,40 @@ final class LaunchPlanner {
     }
 
     private record GroupKey(String group, TaskDemand demand) {
+    }
+
+    /** What makes one provisioner call: the provider, its zones and the names of the offerings allowed there. */
+    private record BatchKey(String provider, List<Zone> zones, List<String> offerings) {
+    }
+
+    /*
+     * What is derived from a provider's offerings alone is kept with the list it came from (the providers' lists
+     * are immutable and the same list from tick to tick while the provider's requirements do not change): their
+     * names, and their order by price for the fallbacks. A few lists at most are kept.
+     */
+    private static final int KEPT_LISTS = 16;
+    private final Map<List<Offering>, List<String>> namesOf = new IdentityHashMap<>();
+    private final Map<List<Offering>, List<Offering>> byPriceOf = new IdentityHashMap<>();
+
+    private List<String> names(List<Offering> offerings) {
+        return kept(namesOf, offerings, () -> offerings.stream().map(LaunchPlanner::id).toList());
+    }
+
+    private List<Offering> byPrice(List<Offering> offerings) {
+        return kept(byPriceOf, offerings, () -> offerings.stream().sorted(Comparator
+                .comparingDouble(Offering::effectivePerHour).thenComparing(o -> o.type().name())).toList());
+    }
+
+    private static <V> V kept(Map<List<Offering>, V> cache, List<Offering> offerings, Supplier<V> make) {
+        V v = cache.get(offerings);
+        if (v == null) {
+            if (cache.size() >= KEPT_LISTS) {
+                cache.clear();
+            }
+            v = make.get();
+            cache.put(offerings, v);
+        }
+        return v;
     }
 
     /** One provisioner call: a provider's zones and the offerings allowed there. */
@@ -89,7 +125,7 @@ final class LaunchPlanner {
             classes.computeIfAbsent(new ClassKey(t.capacityProvider(), memberOf, distinct, t.zones()),
                     k -> new ArrayList<>()).add(t);
         }
-        Map<String, Batch> batches = new LinkedHashMap<>();
+        Map<BatchKey, Batch> batches = new LinkedHashMap<>();
         classes.forEach((k, members) -> {
             ProviderCapacity p = providers.get(k.provider());
             Map<List<String>, List<Zone>> parts = new LinkedHashMap<>();
@@ -98,9 +134,10 @@ final class LaunchPlanner {
                 if (!k.zones().contains(z.availabilityZone())) {
                     continue;
                 }
-                List<Offering> allowed = p.offerings().stream().filter(o -> matches(k.memberOf(), o, z)).toList();
+                List<Offering> allowed = k.memberOf().isEmpty() ? p.offerings()
+                        : p.offerings().stream().filter(o -> matches(k.memberOf(), o, z)).toList();
                 if (!allowed.isEmpty()) {
-                    List<String> names = allowed.stream().map(LaunchPlanner::id).toList();
+                    List<String> names = names(allowed);
                     parts.computeIfAbsent(names, n -> new ArrayList<>()).add(z);
                     offeringsOf.putIfAbsent(names, allowed);
                 }
@@ -120,8 +157,8 @@ final class LaunchPlanner {
                 for (int j = 0; j < parts.get(key).size(); j++) {
                     zoneToPart.add(i);
                 }
-                partBatches.add(k.distinct() ? null : batches.computeIfAbsent(p.name() + "|" + parts.get(key) + "|"
-                        + key, b -> new Batch(p, parts.get(key), offeringsOf.get(key))));
+                partBatches.add(k.distinct() ? null : batches.computeIfAbsent(new BatchKey(p.name(), parts.get(key),
+                        key), b -> new Batch(p, parts.get(key), offeringsOf.get(key))));
             }
             for (int n = 0; n < members.size(); n++) {
                 int part = zoneToPart.get(n % zoneToPart.size());
@@ -180,16 +217,21 @@ final class LaunchPlanner {
     }
 
     /** The planned offering, then up to {@value #FALLBACKS} cheapest others that register enough for its tasks. */
-    static List<Offering> ranked(PlannedInstance pi, List<Offering> offerings, Set<Architecture> archs) {
+    List<Offering> ranked(PlannedInstance pi, List<Offering> offerings, Set<Architecture> archs) {
         List<Offering> out = new ArrayList<>();
         out.add(pi.offering());
-        offerings.stream()
-                .filter(o -> o.purchaseOption() == pi.offering().purchaseOption()
-                        && !o.type().name().equals(pi.offering().type().name()))
-                .filter(o -> InstanceReservation.registered(o.type()).fits(pi.allocated()))
-                .filter(o -> archs.stream().allMatch(o.type()::supports))
-                .sorted(Comparator.comparingDouble(Offering::effectivePerHour).thenComparing(o -> o.type().name()))
-                .limit(FALLBACKS).forEach(out::add);
+        // the offerings by price (a stable sort: ties keep the list's order), the first that qualify
+        for (Offering o : byPrice(offerings)) {
+            if (out.size() > FALLBACKS) {
+                break;
+            }
+            if (o.purchaseOption() == pi.offering().purchaseOption()
+                    && !o.type().name().equals(pi.offering().type().name())
+                    && InstanceReservation.registered(o.type()).fits(pi.allocated())
+                    && archs.stream().allMatch(o.type()::supports)) {
+                out.add(o);
+            }
+        }
         return out;
     }
 

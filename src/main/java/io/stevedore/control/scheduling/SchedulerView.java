@@ -98,6 +98,9 @@ public final class SchedulerView {
                 })
                 .on(RowKind.MANAGED_INSTANCE, (id, before, after) -> {
                     touch(id);
+                    if (before != null && (after == null || !before.clusterArn().equals(after.clusterArn()))) {
+                        departed(id, before.clusterArn());
+                    }
                     if (after == null) {
                         gone.add(id);
                     } else {
@@ -123,54 +126,186 @@ public final class SchedulerView {
         }
     }
 
+    /*
+     * Each cluster's last snapshot is kept with the views it was built from, in container instance id order (the
+     * snapshot's order). The next snapshot visits only the instances that may have changed since — dirty ones,
+     * those whose cloud state changed, booting ones, those left out last time and those whose row went — and
+     * patches that list; the snapshot is rebuilt from it without sorting again, or reused as it is when no view
+     * changed. Every other instance would yield its cached view again, exactly as a walk of every row would. A
+     * cloud without state versions, the first snapshot of a cluster and anything that voids every view take the
+     * full walk.
+     */
+    private static final class ClusterViews {
+        /** The views of the last snapshot by container instance id. */
+        final TreeMap<String, InstanceView> sorted = new TreeMap<>();
+        /** The same views by EC2 instance id. */
+        final Map<String, InstanceView> byInstance = new HashMap<>();
+        /** The cluster's instances left out of the last snapshot (not running in the cloud, no container instance). */
+        final Set<String> leftOut = new HashSet<>();
+        /** Instances whose row left the cluster since the last snapshot. */
+        final Set<String> departed = new HashSet<>();
+        ClusterSnapshot last;
+    }
+
+    private final Map<String, ClusterViews> clusterViews = new HashMap<>();
+
+    /** A container instance row and the attributes made of its attribute list. */
+    private record Attributes(ContainerInstance row, Map<String, String> byName) {
+    }
+
+    /** The attributes of each registered instance's container instance, by EC2 instance id. */
+    private final Map<String, Attributes> attributes = new HashMap<>();
+
+    private void departed(String instanceId, String clusterArn) {
+        ClusterViews cv = clusterViews.get(clusterArn);
+        if (cv != null) {
+            cv.departed.add(instanceId);
+            if (cv.departed.size() > 4096) {
+                clusterViews.remove(clusterArn); // a cluster long without waiting tasks: its next snapshot walks all
+            }
+        }
+    }
+
     /** Every managed instance of the cluster as placement sees it now. */
     public ClusterSnapshot snapshot(String clusterArn) {
         if (everything) {
             views.clear();
             gone.clear();
             cloudSeen.clear();
+            clusterViews.clear();
+            attributes.clear();
             everything = false;
         }
-        List<InstanceView> out = new ArrayList<>();
         long cloudVersion = ctx.cloud().stateVersion();
         Long seen = cloudSeen.put(clusterArn, cloudVersion);
         // the instances whose cloud state changed since this cluster's last snapshot (null: any may have)
         Set<String> cloudChanged = cloudVersion < 0 || seen == null ? null : cloudVersion == seen ? Set.of()
                 : ctx.cloud().changedSince(seen).orElse(null);
-        for (ManagedInstance mi : ctx.state().instances.values(m -> m.clusterArn().equals(clusterArn))) {
-            InstanceView cached = views.get(mi.instanceId());
-            if (cloudChanged != null && !cloudChanged.contains(mi.instanceId()) && cached != null
-                    && mi.containerInstanceArn() != null && !dirty.contains(mi.instanceId())) {
-                out.add(cached); // nothing under it changed, in the state or in the cloud
-                continue;
-            }
-            Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
-            Optional<InstanceType> type = ctx.catalog().find(mi.instanceType());
-            if (ec2.isEmpty() || type.isEmpty() || "terminated".equals(ec2.get().state())
-                    || "shutting-down".equals(ec2.get().state())) {
-                views.remove(mi.instanceId()); // left out now: no cached view may stand in for it later
-                continue;
-            }
-            String id = mi.instanceId();
-            InstanceView v = mi.containerInstanceArn() == null ? null : views.get(id);
-            if (v == null || dirty.remove(id)) {
-                v = view(mi, ec2.get(), type.get(), usage(id)).orElse(null);
-                if (v != null && mi.containerInstanceArn() != null) {
-                    views.put(id, v);
-                } else {
-                    views.remove(id);
-                }
-            }
-            if (v != null) {
-                out.add(v);
-            }
+        ClusterViews cv = cloudChanged == null ? null : clusterViews.get(clusterArn);
+        ClusterSnapshot out;
+        try {
+            out = cv == null ? walkAll(clusterArn, cloudChanged) : patch(clusterArn, cv, cloudChanged);
+        } catch (RuntimeException e) {
+            clusterViews.remove(clusterArn);
+            throw e;
         }
         if (!gone.isEmpty()) {
             views.keySet().removeAll(gone);
+            attributes.keySet().removeAll(gone);
             dirty.removeAll(gone);
             gone.clear();
         }
-        return ClusterSnapshot.of(out, this::instancesRunning);
+        return out;
+    }
+
+    /** Every instance row of the cluster visited; the cluster's kept views start again from what it finds. */
+    private ClusterSnapshot walkAll(String clusterArn, Set<String> cloudChanged) {
+        clusterViews.remove(clusterArn);
+        List<InstanceView> out = new ArrayList<>();
+        ClusterViews cv = new ClusterViews();
+        for (ManagedInstance mi : ctx.state().instances.values(m -> m.clusterArn().equals(clusterArn))) {
+            InstanceView v = current(mi, cloudChanged);
+            if (v != null) {
+                out.add(v);
+                cv.byInstance.put(mi.instanceId(), v);
+            } else {
+                cv.leftOut.add(mi.instanceId());
+            }
+        }
+        ClusterSnapshot snapshot = ClusterSnapshot.of(out, this::instancesRunning);
+        if (cloudChanged != null) {
+            for (int i = 0; i < snapshot.size(); i++) {
+                cv.sorted.put(snapshot.instance(i).containerInstanceId(), snapshot.instance(i));
+            }
+            cv.last = snapshot;
+            clusterViews.put(clusterArn, cv);
+        }
+        return snapshot;
+    }
+
+    /** The cluster's last views with the instances that may have changed visited again. */
+    private ClusterSnapshot patch(String clusterArn, ClusterViews cv, Set<String> cloudChanged) {
+        Set<String> visit = new HashSet<>(dirty);
+        visit.addAll(cloudChanged);
+        visit.addAll(cv.leftOut);
+        visit.addAll(cv.departed);
+        cv.departed.clear();
+        for (ManagedInstance mi : ctx.state().unregisteredInstances.values(Boolean.TRUE)) {
+            visit.add(mi.instanceId()); // booting: its view is made again each time
+        }
+        boolean changed = false;
+        boolean moved = false; // an instance came, went or changed its container instance id
+        List<InstanceView> replaced = new ArrayList<>();
+        for (String id : visit) {
+            ManagedInstance mi = ctx.state().instances.get(id).orElse(null);
+            if (mi == null) {
+                dirty.remove(id); // no row (a task's instance long gone): a row that comes back is touched again
+            }
+            boolean member = mi != null && mi.clusterArn().equals(clusterArn);
+            InstanceView now = member ? current(mi, cloudChanged) : null;
+            if (member && now == null) {
+                cv.leftOut.add(id);
+            } else {
+                cv.leftOut.remove(id);
+            }
+            InstanceView before = cv.byInstance.get(id);
+            if (now == before) {
+                continue;
+            }
+            changed = true;
+            if (before != null && now != null && before.containerInstanceId().equals(now.containerInstanceId())) {
+                cv.byInstance.put(id, now);
+                cv.sorted.put(now.containerInstanceId(), now);
+                replaced.add(now);
+                continue;
+            }
+            moved = true;
+            if (before != null) {
+                cv.byInstance.remove(id);
+                cv.sorted.remove(before.containerInstanceId());
+            }
+            if (now != null) {
+                cv.byInstance.put(id, now);
+                if (cv.sorted.put(now.containerInstanceId(), now) != null) {
+                    throw new IllegalArgumentException("duplicate container instance " + now.containerInstanceId());
+                }
+            }
+        }
+        if (!changed && cv.last != null) {
+            return cv.last; // no view changed: the same snapshot
+        }
+        ClusterSnapshot patched = moved || cv.last == null ? null
+                : cv.last.replacing(replaced, this::instancesRunning); // the same instances: columns patched
+        cv.last = patched != null ? patched
+                : ClusterSnapshot.ofSorted(new ArrayList<>(cv.sorted.values()), this::instancesRunning);
+        return cv.last;
+    }
+
+    /** One instance's view now (null: placement leaves it out), from the cache when nothing under it changed. */
+    private InstanceView current(ManagedInstance mi, Set<String> cloudChanged) {
+        InstanceView cached = views.get(mi.instanceId());
+        if (cloudChanged != null && !cloudChanged.contains(mi.instanceId()) && cached != null
+                && mi.containerInstanceArn() != null && !dirty.contains(mi.instanceId())) {
+            return cached; // nothing under it changed, in the state or in the cloud
+        }
+        Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
+        Optional<InstanceType> type = ctx.catalog().find(mi.instanceType());
+        if (ec2.isEmpty() || type.isEmpty() || "terminated".equals(ec2.get().state())
+                || "shutting-down".equals(ec2.get().state())) {
+            views.remove(mi.instanceId()); // left out now: no cached view may stand in for it later
+            return null;
+        }
+        String id = mi.instanceId();
+        InstanceView v = mi.containerInstanceArn() == null ? null : views.get(id);
+        if (v == null || dirty.remove(id)) {
+            v = view(mi, ec2.get(), type.get(), usage(id)).orElse(null);
+            if (v != null && mi.containerInstanceArn() != null) {
+                views.put(id, v);
+            } else {
+                views.remove(id);
+            }
+        }
+        return v;
     }
 
     /**
@@ -200,8 +335,13 @@ public final class SchedulerView {
         Resources used = Resources.ZERO;
         final Map<Integer, Integer> ports = new HashMap<>();
         final Map<String, Integer> groups = new HashMap<>();
+        /** Immutable copies of the ports and groups for views, made on first use after a change. */
+        private Set<Integer> frozenPorts;
+        private Map<String, Integer> frozenGroups;
 
         void add(Share s, int sign) {
+            frozenPorts = null;
+            frozenGroups = null;
             used = sign > 0 ? used.plus(s.demand().resources()) : used.minus(s.demand().resources());
             for (int port : s.demand().hostPorts()) {
                 ports.merge(port, sign, (a, b) -> a + b == 0 ? null : a + b);
@@ -212,6 +352,15 @@ public final class SchedulerView {
         boolean isEmpty() {
             return groups.isEmpty();
         }
+
+        /** The usage now; a view rebuilt while the sum is unchanged (its rows changed) shares the same copies. */
+        Usage usage() {
+            if (frozenGroups == null) {
+                frozenPorts = Set.copyOf(ports.keySet());
+                frozenGroups = Map.copyOf(groups);
+            }
+            return new Usage(used, frozenPorts, frozenGroups);
+        }
     }
 
     private final Map<String, Share> shares = new HashMap<>();
@@ -219,7 +368,7 @@ public final class SchedulerView {
     /** The same shares by group: group → instance → how many of the group's tasks are on it. */
     private final Map<String, Map<String, Integer>> byGroup = new HashMap<>();
     /** Tasks whose share is to be counted again. */
-    private final Set<String> recount = new HashSet<>();
+    private Set<String> recount = new HashSet<>();
     private boolean recountAll = true;
 
     /** What the tasks placed on an instance (and not done) use: resources, host ports, groups. */
@@ -229,7 +378,7 @@ public final class SchedulerView {
         if (sum == null) {
             return new Usage(Resources.ZERO, Set.of(), Map.of());
         }
-        return new Usage(sum.used, sum.ports.keySet(), sum.groups);
+        return sum.usage();
     }
 
     /** Brings the sums up to date: every task whose share may have changed is counted again. */
@@ -244,10 +393,18 @@ public final class SchedulerView {
                 count(rt.taskArn());
             }
         }
+        if (recount.isEmpty()) {
+            return;
+        }
         for (String taskArn : recount) {
             count(taskArn);
         }
-        recount.clear();
+        // a set that grew in a wave keeps its table: a fresh one spares the next walks its empty buckets
+        if (recount.size() > 256) {
+            recount = new HashSet<>();
+        } else {
+            recount.clear();
+        }
     }
 
     /** Takes a task's old share off its instance and adds its current one. */
@@ -304,10 +461,7 @@ public final class SchedulerView {
         if (ci == null) {
             return Optional.empty();
         }
-        Map<String, String> attrs = new TreeMap<>();
-        for (Attribute a : ci.attributes()) {
-            attrs.put(a.name(), a.value() == null ? "" : a.value());
-        }
+        Map<String, String> attrs = attributes(mi.instanceId(), ci);
         InstanceStatus status;
         try {
             status = InstanceStatus.valueOf(ci.status());
@@ -320,6 +474,21 @@ public final class SchedulerView {
                 ci.versionInfo() == null ? ContainerInstances.AGENT_VERSION : ci.versionInfo().agentVersion(),
                 ci.registeredAt() == null ? Instant.EPOCH : ci.registeredAt(), attrs, registered, remaining, u.ports,
                 u.groups));
+    }
+
+    /** The container instance's attributes as placement reads them, made again only when its row changed. */
+    private Map<String, String> attributes(String instanceId, ContainerInstance ci) {
+        Attributes kept = attributes.get(instanceId);
+        if (kept != null && (kept.row() == ci || kept.row().attributes().equals(ci.attributes()))) {
+            return kept.byName(); // the row is written at each task count change, its attributes seldom
+        }
+        Map<String, String> attrs = new TreeMap<>();
+        for (Attribute a : ci.attributes()) {
+            attrs.put(a.name(), a.value() == null ? "" : a.value());
+        }
+        Map<String, String> byName = Map.copyOf(attrs); // immutable: the view keeps it as it is
+        attributes.put(instanceId, new Attributes(ci, byName));
+        return byName;
     }
 
     /**

@@ -5,14 +5,18 @@ import io.stevedore.catalog.Selection;
 import io.stevedore.control.scheduling.Scheduling.ProviderCapacity;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.DaemonCoverage;
+import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.state.RowKind;
 import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.ecs.PurchaseOptions;
 import io.stevedore.ecs.TaskDemandMapper;
+import io.stevedore.placement.PlacementConstraint;
+import io.stevedore.placement.PlacementStrategy;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.Zone;
 import io.stevedore.wire.AwsException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +30,7 @@ import software.amazon.awssdk.services.ecs.model.InstanceLaunchTemplate;
 import software.amazon.awssdk.services.ecs.model.InstanceRequirementsRequest;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionPlacementConstraint;
 
 /**
  * What the scheduler needs besides the instances: each waiting task's demand (cached per task definition until
@@ -34,6 +39,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  */
 public final class SchedulingInputs {
     private static final int MAX_CACHED_SELECTIONS = 64;
+    private static final int MAX_CACHED_RULES = 1024;
     private static final software.amazon.awssdk.services.ecs.model.TaskOverride NO_OVERRIDES =
             software.amazon.awssdk.services.ecs.model.TaskOverride.builder().build();
 
@@ -45,7 +51,20 @@ public final class SchedulingInputs {
      */
     private final Map<String, ByTask> demandByTask = new HashMap<>();
     private final Map<List<Object>, Selection> selections = new HashMap<>();
+    /** The same selections by the identity of the requirements object, cleared with {@link #selections}. */
+    private final Map<InstanceRequirementsRequest, Map<PurchaseOption, Selection>> selectionsByRequirements =
+            new java.util.IdentityHashMap<>();
     private final Supplier<CapacityOfferings> offerings;
+    /**
+     * Parsed placement rules by their wire values (runtime rules + task definition constraints): only those whose
+     * parse compares equal to a second parse, so a cached list groups tasks exactly as a fresh parse would (a
+     * {@code =~} expression's compiled pattern has identity equality: such rules are parsed per task, as before).
+     */
+    private final Map<RulesKey, List<PlacementConstraint>> constraintsByRules = new HashMap<>();
+    private final Map<PlacementRules, List<PlacementStrategy>> strategiesByRules = new HashMap<>();
+
+    private record RulesKey(PlacementRules rules, List<TaskDefinitionPlacementConstraint> fromDefinition) {
+    }
 
     private record ByTask(String definition,
                           software.amazon.awssdk.services.ecs.model.TaskOverride overrides, TaskDemand demand) {
@@ -100,6 +119,44 @@ public final class SchedulingInputs {
         return Optional.of(d);
     }
 
+    /**
+     * {@code rules}' constraints plus the task definition's, parsed once per distinct wire value.
+     *
+     * @throws AwsException or {@link io.stevedore.placement.PlacementValidationException} as a fresh parse would
+     */
+    public List<PlacementConstraint> constraints(PlacementRules rules,
+                                                 List<TaskDefinitionPlacementConstraint> fromDefinition) {
+        RulesKey key = new RulesKey(rules, fromDefinition);
+        List<PlacementConstraint> c = constraintsByRules.get(key);
+        if (c != null) {
+            return c;
+        }
+        List<PlacementConstraint> parsed = rules.placementConstraints(fromDefinition);
+        if (!parsed.equals(rules.placementConstraints(fromDefinition))) {
+            return parsed;
+        }
+        if (constraintsByRules.size() >= MAX_CACHED_RULES) {
+            constraintsByRules.clear();
+        }
+        c = Collections.unmodifiableList(parsed);
+        constraintsByRules.put(key, c);
+        return c;
+    }
+
+    /** {@code rules}' strategies, parsed once per distinct wire value (strategies compare by value). */
+    public List<PlacementStrategy> strategies(PlacementRules rules) {
+        List<PlacementStrategy> s = strategiesByRules.get(rules);
+        if (s != null) {
+            return s;
+        }
+        s = Collections.unmodifiableList(rules.placementStrategies());
+        if (strategiesByRules.size() >= MAX_CACHED_RULES) {
+            strategiesByRules.clear();
+        }
+        strategiesByRules.put(rules, s);
+        return s;
+    }
+
     /** A definition's row changed: the demands computed from it are forgotten. */
     private void definitionChanged(String definitionArn) {
         demandByDefinition.remove(definitionArn);
@@ -135,17 +192,29 @@ public final class SchedulingInputs {
     }
 
     private Selection selection(InstanceRequirementsRequest requirements, PurchaseOption option) {
+        // the same requirements object (a provider row unchanged since) is found without hashing all its fields
+        Map<PurchaseOption, Selection> byOption = selectionsByRequirements.get(requirements);
+        Selection s = byOption == null ? null : byOption.get(option);
+        if (s != null) {
+            return s;
+        }
         List<Object> key = new ArrayList<>();
         key.add(requirements);
         key.add(option);
-        Selection s = selections.get(key);
+        s = selections.get(key);
         if (s == null) {
             if (selections.size() >= MAX_CACHED_SELECTIONS) {
                 selections.clear();
+                selectionsByRequirements.clear();
             }
             s = offerings.get().select(requirements, ctx.config().region(), option);
             selections.put(key, s);
         }
+        if (selectionsByRequirements.size() >= MAX_CACHED_SELECTIONS) {
+            selectionsByRequirements.clear();
+        }
+        selectionsByRequirements.computeIfAbsent(requirements, r -> new java.util.EnumMap<>(PurchaseOption.class))
+                .put(option, s);
         return s;
     }
 
