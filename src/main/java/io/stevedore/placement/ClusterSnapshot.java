@@ -47,12 +47,7 @@ public final class ClusterSnapshot {
         long maxCpu = 1;
         long maxMem = 1;
         for (int i = 0; i < n; i++) {
-            Resources r = views[i].remaining();
-            cpu[i] = r.cpu();
-            memory[i] = r.memoryMiB();
-            gpus[i] = r.gpus();
-            enis[i] = r.enis();
-            running[i] = views[i].runningTasksCount();
+            column(i);
             maxCpu = Math.max(maxCpu, views[i].registered().cpu());
             maxMem = Math.max(maxMem, views[i].registered().memoryMiB());
         }
@@ -60,6 +55,16 @@ public final class ClusterSnapshot {
         maxRegisteredMemory = maxMem;
         partitionOf = new Partition[n];
         partitions = buildPartitions();
+    }
+
+    /** Fills the columns of view {@code i}: what it has left and how many tasks it runs. */
+    private void column(int i) {
+        Resources r = views[i].remaining();
+        cpu[i] = r.cpu();
+        memory[i] = r.memoryMiB();
+        gpus[i] = r.gpus();
+        enis[i] = r.enis();
+        running[i] = views[i].runningTasksCount();
     }
 
     /** {@code base} with the views at {@code changed} replaced in {@code views}: see {@link #replacing}. */
@@ -74,12 +79,7 @@ public final class ClusterSnapshot {
         running = base.running.clone();
         java.util.Set<Partition> stale = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int i : changed) {
-            Resources r = views[i].remaining();
-            cpu[i] = r.cpu();
-            memory[i] = r.memoryMiB();
-            gpus[i] = r.gpus();
-            enis[i] = r.enis();
-            running[i] = views[i].runningTasksCount();
+            column(i);
             if (base.partitionOf[i] != null) {
                 stale.add(base.partitionOf[i]);
             }

@@ -41,19 +41,10 @@ final class ServiceCounts {
         int running = 0;
         int pending = 0;
         for (Deployment d : s.deployments()) {
-            int r = 0;
-            int p = 0;
-            int n = 0;
-            for (Task t : all) {
-                if (d.id().equals(t.startedBy())) {
-                    n++;
-                    if (Statuses.isRunning(t.lastStatus())) {
-                        r++;
-                    } else if (Statuses.isStarting(t.lastStatus())) {
-                        p++;
-                    }
-                }
-            }
+            int[] c = count(d, all);
+            int r = c[0];
+            int p = c[1];
+            int n = c[2];
             running += r;
             pending += p;
             boolean isPrimary = d.id().equals(primary.id());
@@ -82,6 +73,22 @@ final class ServiceCounts {
         return s.toBuilder().deployments(deployments).runningCount(running).pendingCount(pending).build();
     }
 
+    /** A deployment's {RUNNING, starting, all} among {@code live} (the tasks wanted RUNNING). */
+    private static int[] count(Deployment d, List<Task> live) {
+        int[] c = new int[3];
+        for (Task t : live) {
+            if (d.id().equals(t.startedBy())) {
+                c[2]++;
+                if (Statuses.isRunning(t.lastStatus())) {
+                    c[0]++;
+                } else if (Statuses.isStarting(t.lastStatus())) {
+                    c[1]++;
+                }
+            }
+        }
+        return c;
+    }
+
     /**
      * Whether {@link #withCounts} would return {@code s} itself: every deployment kept (the primary, or with tasks
      * wanted RUNNING) with the counts and desired count it has, no rollout to complete, and the service's counts the
@@ -93,19 +100,10 @@ final class ServiceCounts {
         int running = 0;
         int pending = 0;
         for (Deployment d : deployments) {
-            int r = 0;
-            int p = 0;
-            int n = 0;
-            for (Task t : live) {
-                if (d.id().equals(t.startedBy())) {
-                    n++;
-                    if (Statuses.isRunning(t.lastStatus())) {
-                        r++;
-                    } else if (Statuses.isStarting(t.lastStatus())) {
-                        p++;
-                    }
-                }
-            }
+            int[] c = count(d, live);
+            int r = c[0];
+            int p = c[1];
+            int n = c[2];
             running += r;
             pending += p;
             boolean isPrimary = d.id().equals(primary.id());
