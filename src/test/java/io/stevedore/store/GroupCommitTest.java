@@ -125,19 +125,9 @@ class GroupCommitTest {
 
     @Test
     void failedFlush_failsItsGroupAndEveryLaterTransaction_andMemoryEqualsTheStore() throws Exception {
-        AtomicInteger rollbacks = new AtomicInteger();
         try (Database db = open()) {
             Table<Doc> t = docs(db);
-            db.addCommitListener(new Database.CommitListener() {
-                @Override
-                public void changed(String kind, String id, Object value) {
-                }
-
-                @Override
-                public void rolledBack() {
-                    rollbacks.incrementAndGet();
-                }
-            });
+            AtomicInteger rollbacks = rollbacksOf(db);
             db.run(() -> t.put("x", new Doc("x", 1)));
             store.hold();
             store.failNext = true;
@@ -190,6 +180,22 @@ class GroupCommitTest {
         try (Database db = new Database(SqliteResourceStore.open(dir))) {
             assertThat(db.table("late", new JsonCodec<>(Doc.class)).ids()).containsExactly("w");
         }
+    }
+
+    /** How many times {@code db} told its listeners that memory was rolled back, from now on. */
+    static AtomicInteger rollbacksOf(Database db) {
+        AtomicInteger rollbacks = new AtomicInteger();
+        db.addCommitListener(new Database.CommitListener() {
+            @Override
+            public void changed(String kind, String id, Object value) {
+            }
+
+            @Override
+            public void rolledBack() {
+                rollbacks.incrementAndGet();
+            }
+        });
+        return rollbacks;
     }
 
     /** A SQLite store whose {@link #apply} can be held at its start, or made to fail, and that records its batches. */

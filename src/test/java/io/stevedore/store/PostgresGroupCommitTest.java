@@ -97,21 +97,11 @@ class PostgresGroupCommitTest extends PostgresReplicasTest {
 
     @Test
     void killedConnection_failsTheGroupAndEveryLaterTransaction_memoryEqualsTheDatabase() throws Exception {
-        AtomicInteger rollbacks = new AtomicInteger();
         PostgresSnapshotReadTest.GatedStore store = new PostgresSnapshotReadTest.GatedStore(
                 PostgresResourceStore.open(url));
         Database db = replica(store);
         Table<Doc> t = docs(db);
-        db.addCommitListener(new Database.CommitListener() {
-            @Override
-            public void changed(String kind, String id, Object value) {
-            }
-
-            @Override
-            public void rolledBack() {
-                rollbacks.incrementAndGet();
-            }
-        });
+        AtomicInteger rollbacks = GroupCommitTest.rollbacksOf(db);
         Database other = replica(PostgresResourceStore.open(url));
         Table<Doc> o = docs(other);
         db.run(() -> t.put("x", new Doc("x", 1)));
@@ -264,40 +254,47 @@ class PostgresGroupCommitTest extends PostgresReplicasTest {
 
     @Test
     void writerWhoseRunUnderTheLockWritesNothing_releasesTheLock_theOtherReplicaWrites() throws Exception {
+        Race r = bCreatesXBeforeALocks();
+        // a's first run (without the lock) creates x; before a takes the lock b creates it, so a's run under the
+        // lock finds x and writes nothing: nothing is queued, no flush will release the lock
+        r.a().run(() -> {
+            if (r.ta().get("x").isEmpty()) {
+                r.ta().put("x", new Doc("x", 2));
+            }
+        });
+        bWritesAndASeesIt(r);
+    }
+
+    /** Replicas a and b over one database; before a takes the write lock, b creates row x. */
+    private record Race(Database a, Database b, Table<Doc> ta, Table<Doc> tb) {
+    }
+
+    private Race bCreatesXBeforeALocks() {
         BeforeLockStore store = new BeforeLockStore(PostgresResourceStore.open(url));
         Database a = replica(store);
         Database b = replica(PostgresResourceStore.open(url));
-        Table<Doc> ta = docs(a);
-        Table<Doc> tb = docs(b);
-        // a's first run (without the lock) creates x; before a takes the lock b creates it, so a's run under the
-        // lock finds x and writes nothing: nothing is queued, no flush will release the lock
-        store.beforeLock = () -> b.run(() -> tb.put("x", new Doc("x", 1)));
-        a.run(() -> {
-            if (ta.get("x").isEmpty()) {
-                ta.put("x", new Doc("x", 2));
-            }
-        });
-        within(CompletableFuture.runAsync(() -> b.run(() -> tb.put("y", new Doc("y", 1)))));
-        assertThat(a.<List<Doc>>read(ta::values)).containsExactly(new Doc("x", 1), new Doc("y", 1));
+        Race r = new Race(a, b, docs(a), docs(b));
+        store.beforeLock = () -> b.run(() -> r.tb().put("x", new Doc("x", 1)));
+        return r;
+    }
+
+    /** b can still write (a does not keep the lock), and a reads b's rows. */
+    private static void bWritesAndASeesIt(Race r) throws Exception {
+        within(CompletableFuture.runAsync(() -> r.b().run(() -> r.tb().put("y", new Doc("y", 1)))));
+        assertThat(r.a().<List<Doc>>read(r.ta()::values)).containsExactly(new Doc("x", 1), new Doc("y", 1));
     }
 
     @Test
     void writerWhoseRunUnderTheLockFails_releasesTheLock_theOtherReplicaWrites() throws Exception {
-        BeforeLockStore store = new BeforeLockStore(PostgresResourceStore.open(url));
-        Database a = replica(store);
-        Database b = replica(PostgresResourceStore.open(url));
-        Table<Doc> ta = docs(a);
-        Table<Doc> tb = docs(b);
+        Race r = bCreatesXBeforeALocks();
         // as an API create whose name another replica took meanwhile: the run under the lock throws
-        store.beforeLock = () -> b.run(() -> tb.put("x", new Doc("x", 1)));
-        assertThatThrownBy(() -> a.run(() -> {
-            if (ta.get("x").isPresent()) {
+        assertThatThrownBy(() -> r.a().run(() -> {
+            if (r.ta().get("x").isPresent()) {
                 throw new IllegalStateException("x exists");
             }
-            ta.put("x", new Doc("x", 2));
+            r.ta().put("x", new Doc("x", 2));
         })).isInstanceOf(IllegalStateException.class);
-        within(CompletableFuture.runAsync(() -> b.run(() -> tb.put("y", new Doc("y", 1)))));
-        assertThat(a.<List<Doc>>read(ta::values)).containsExactly(new Doc("x", 1), new Doc("y", 1));
+        bWritesAndASeesIt(r);
     }
 
     private boolean waitingForTheWriteLock() throws Exception {

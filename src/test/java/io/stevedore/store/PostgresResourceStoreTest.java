@@ -3,50 +3,24 @@ package io.stevedore.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stevedore.testkit.PostgresExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two {@link Database}s (two replicas) over one real PostgreSQL database. */
-class PostgresResourceStoreTest {
-    @RegisterExtension
-    static final PostgresExtension PG = new PostgresExtension();
-
-    record Doc(String id, int n) {
-    }
-
-    private final List<AutoCloseable> open = new ArrayList<>();
+class PostgresResourceStoreTest extends PostgresReplicasTest {
     private final Map<Table<Doc>, Database> databases = new IdentityHashMap<>();
-    private DatabaseUrl url;
-
-    @BeforeEach
-    void database() throws Exception {
-        url = new DatabaseUrl(PG.newDatabase(), "stevedore", null);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-    }
 
     private Table<Doc> replica() {
-        Database db = new Database(PostgresResourceStore.open(url));
-        open.add(db);
-        Table<Doc> t = db.table("doc", new JsonCodec<>(Doc.class));
+        Database db = replica(PostgresResourceStore.open(url));
+        Table<Doc> t = docs(db);
         databases.put(t, db);
         return t;
     }
