@@ -208,7 +208,7 @@ public final class ServiceAutoScaling {
     private long taggedSeen = -1;
 
     /**
-     * The services declaring a utilization or carrying a load tag, in ARN order: the two indexes' lists merged, again
+     * The services declaring a utilization or carrying a load tag, in ARN order: the two indexes' lists joined, again
      * only when either index gained or lost a row since (the stage runs inside the tick: live rows).
      */
     private List<Slot> publishers() {
@@ -218,27 +218,11 @@ public final class ServiceAutoScaling {
         if (d == declaringSeen && t == taggedSeen) {
             return publishers;
         }
-        List<String> declaring = st.servicesDeclaringUtilization.ids(Boolean.TRUE);
-        List<String> tagged = st.loadTags.ids(Boolean.TRUE);
-        List<String> out = new ArrayList<>(declaring.size() + tagged.size());
-        int i = 0;
-        int j = 0;
-        while (i < declaring.size() || j < tagged.size()) {
-            if (j == tagged.size()) {
-                out.add(declaring.get(i++));
-            } else if (i == declaring.size()) {
-                out.add(tagged.get(j++));
-            } else {
-                int c = declaring.get(i).compareTo(tagged.get(j));
-                out.add(c <= 0 ? declaring.get(i++) : tagged.get(j++));
-                if (c == 0) {
-                    j++;
-                }
-            }
-        }
+        java.util.TreeSet<String> arns = new java.util.TreeSet<>(st.servicesDeclaringUtilization.ids(Boolean.TRUE));
+        arns.addAll(st.loadTags.ids(Boolean.TRUE)); // in ARN order, each once
         Map<String, Slot> kept = new HashMap<>();
-        List<Slot> merged = new ArrayList<>(out.size());
-        for (String arn : out) {
+        List<Slot> merged = new ArrayList<>(arns.size());
+        for (String arn : arns) {
             Slot slot = slots.get(arn); // a service that stays keeps its datapoints
             slot = slot == null ? new Slot(arn) : slot;
             kept.put(arn, slot);
