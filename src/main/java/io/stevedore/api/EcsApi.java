@@ -35,6 +35,8 @@ public final class EcsApi {
 
     /** The base URL the current call reached the server at (DiscoverPollEndpoint answers it), per worker thread. */
     private static final ThreadLocal<String> ENDPOINT = new ThreadLocal<>();
+    /** Set while an in-process call runs whose answer its caller does not read ({@link #send}). */
+    private static final ThreadLocal<Boolean> UNREAD = new ThreadLocal<>();
     private final AwsJsonCodec codec = new AwsJsonCodec();
     private final Database db;
     private final Map<String, Handler<?>> handlers = new TreeMap<>();
@@ -97,6 +99,26 @@ public final class EcsApi {
             throw new AwsException("UnknownOperationException", 400, "Unknown operation: " + operation);
         }
         return call(h, request);
+    }
+
+    /**
+     * {@link #invoke} for a caller that does not read the answer (the simulator's UpdateService calls): the same
+     * handler, validation and transaction, with {@link #answerRead} false, so that a handler may leave out of its
+     * answer what only costs to build (UpdateService's copy of the service's latest 100 events).
+     */
+    public void send(String operation, SdkPojo request) {
+        Boolean before = UNREAD.get();
+        UNREAD.set(Boolean.TRUE);
+        try {
+            invoke(operation, request);
+        } finally {
+            UNREAD.set(before);
+        }
+    }
+
+    /** Whether the current call's answer is read: false only inside {@link #send} (never on the wire path). */
+    public static boolean answerRead() {
+        return UNREAD.get() == null;
     }
 
     private <I> SdkPojo call(Handler<I> h, String body) {

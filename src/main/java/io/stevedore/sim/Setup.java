@@ -62,9 +62,12 @@ final class Setup {
         plane.api().invoke(operation, (SdkPojo) CODEC.read(body.toString(), builder, type));
     }
 
-    /** UpdateService with a new desired count (the most frequent call of a simulation: no JSON round trip). */
+    /**
+     * UpdateService with a new desired count (the most frequent call of a simulation: no JSON round trip, and the
+     * answer, which nothing here reads, without the service's events: {@link io.stevedore.api.EcsApi#send}).
+     */
     void scale(String service, int desiredCount) {
-        plane.api().invoke("UpdateService", software.amazon.awssdk.services.ecs.model.UpdateServiceRequest.builder()
+        plane.api().send("UpdateService", software.amazon.awssdk.services.ecs.model.UpdateServiceRequest.builder()
                 .cluster(CLUSTER).service(service).desiredCount(desiredCount).build());
     }
 
@@ -76,7 +79,7 @@ final class Setup {
 
     /** UpdateService with forceNewDeployment (a deployment of the workload: no JSON round trip). */
     void deploy(String service) {
-        plane.api().invoke("UpdateService", software.amazon.awssdk.services.ecs.model.UpdateServiceRequest.builder()
+        plane.api().send("UpdateService", software.amazon.awssdk.services.ecs.model.UpdateServiceRequest.builder()
                 .cluster(CLUSTER).service(service).forceNewDeployment(true).build());
     }
 

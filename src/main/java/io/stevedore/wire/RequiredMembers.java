@@ -62,7 +62,10 @@ public final class RequiredMembers {
     /** Checks every structure nested in {@code request} (not the request's own members). */
     public void checkNested(SdkPojo request) {
         for (SdkField<?> f : request.sdkFields()) {
-            descend(f.getValueOrDefault(request), new Path(null, f.locationName(), -1));
+            Object v = f.getValueOrDefault(request);
+            if (nested(v)) { // a path only for what may hold members (most of a request's fields are scalars)
+                descend(v, new Path(null, f.locationName(), -1));
+            }
         }
     }
 
@@ -83,7 +86,9 @@ public final class RequiredMembers {
                 if (required.contains(f.locationName()) && isAbsent(v)) {
                     throw AwsException.invalidParameter(path + "." + f.locationName() + " must be specified.");
                 }
-                descend(v, new Path(path, f.locationName(), -1));
+                if (nested(v)) {
+                    descend(v, new Path(path, f.locationName(), -1));
+                }
             }
         } else if (value instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
@@ -94,6 +99,11 @@ public final class RequiredMembers {
                 descend(e.getValue(), new Path(path, String.valueOf(e.getKey()), -1));
             }
         }
+    }
+
+    /** Whether {@link #descend} looks into {@code v} (it does nothing with anything else). */
+    private static boolean nested(Object v) {
+        return v instanceof SdkPojo || v instanceof List<?> || v instanceof Map<?, ?>;
     }
 
     private static boolean isAbsent(Object v) {

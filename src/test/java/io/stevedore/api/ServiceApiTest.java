@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.ServiceNotActiveException;
 import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 class ServiceApiTest extends EcsServerTestBase {
     @BeforeEach
@@ -180,6 +182,30 @@ class ServiceApiTest extends EcsServerTestBase {
         assertThat(describe("legacy").events()).extracting(ServiceEvent::message)
                 .contains(old.message()).anyMatch(m -> m.contains("has started 1 tasks"));
         assertThat(state.services.get(arn).orElseThrow().events()).isEmpty(); // the row no longer carries them
+    }
+
+    /**
+     * {@link EcsApi#send} (the simulator's UpdateService calls, whose answer nobody reads) updates the service as the
+     * call does; an in-process {@link EcsApi#invoke} after it still answers the service with its events, and a
+     * refused send throws the call's error.
+     */
+    @Test
+    void updateService_sentInProcess_updatesAndLeavesOtherAnswersWhole() {
+        create("sent", 1);
+        f.waiter.waitUntilServicesStable(b -> b.cluster("c").services("sent"));
+        f.plane.api().send("UpdateService", UpdateServiceRequest.builder().cluster("c").service("sent")
+                .desiredCount(2).build());
+        assertThat(describe("sent").desiredCount()).isEqualTo(2);
+        assertThat(EcsApi.answerRead()).isTrue();
+        UpdateServiceResponse read = (UpdateServiceResponse) f.plane.api().invoke("UpdateService",
+                UpdateServiceRequest.builder().cluster("c").service("sent").desiredCount(3).build());
+        assertThat(read.service().desiredCount()).isEqualTo(3);
+        assertThat(read.service().events()).extracting(ServiceEvent::message)
+                .anyMatch(m -> m.contains("has reached a steady state."));
+        assertThatThrownBy(() -> f.plane.api().send("UpdateService", UpdateServiceRequest.builder().cluster("c")
+                .service("missing").desiredCount(1).build()))
+                .isInstanceOf(io.stevedore.wire.AwsException.class).hasMessageContaining("Service not found");
+        assertThat(EcsApi.answerRead()).isTrue();
     }
 
     /** forceNewDeployment replaces the service's task: once stable it has one task again, not the one before. */

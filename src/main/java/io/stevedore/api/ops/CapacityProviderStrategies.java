@@ -68,10 +68,12 @@ public final class CapacityProviderStrategies {
         int withBase = 0;
         boolean positiveWeight = false;
         for (CapacityProviderStrategyItem item : strategy) {
-            require(item != null && item.capacityProvider() != null && !item.capacityProvider().isEmpty(),
-                    field + ": capacityProvider must not be blank.");
-            Checks.range(item.weight(), 0, 1000, field + ".weight");
-            Checks.range(item.base(), 0, 100000, field + ".base");
+            // the messages are built only to be thrown: UpdateService checks its service's strategy at every call
+            if (item == null || item.capacityProvider() == null || item.capacityProvider().isEmpty()) {
+                throw Errors.invalid(field + ": capacityProvider must not be blank.");
+            }
+            Checks.range(item.weight(), 0, 1000, field, ".weight");
+            Checks.range(item.base(), 0, 100000, field, ".base");
             if (item.base() != null && item.base() > 0) {
                 withBase++;
             }
@@ -79,16 +81,20 @@ public final class CapacityProviderStrategies {
                 positiveWeight = true;
             }
             String name = providerName(item.capacityProvider());
-            require(names.add(name), field + " contains the capacity provider '" + name + "' more than once.");
+            if (!names.add(name)) {
+                throw Errors.invalid(field + " contains the capacity provider '" + name + "' more than once.");
+            }
             CapacityProvider p = find(ctx, name).filter(cp -> cp.status() != CapacityProviderStatus.INACTIVE)
                     .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + name
                             + "' does not exist."));
             if (isManagedInstances(p)) {
-                require(p.cluster() != null && p.cluster().equals(cluster.clusterName()), "The capacity provider '"
-                        + name + "' belongs to another cluster; a Managed Instances capacity provider can only be"
-                        + " used in its own cluster.");
-                require(p.status() == CapacityProviderStatus.ACTIVE,
-                        "The specified capacity provider '" + name + "' is not in an ACTIVE state");
+                if (p.cluster() == null || !p.cluster().equals(cluster.clusterName())) {
+                    throw Errors.invalid("The capacity provider '" + name + "' belongs to another cluster; a Managed"
+                            + " Instances capacity provider can only be used in its own cluster.");
+                }
+                if (p.status() != CapacityProviderStatus.ACTIVE) {
+                    throw Errors.invalid("The specified capacity provider '" + name + "' is not in an ACTIVE state");
+                }
             } else if (requireAssociated) {
                 require(cluster.capacityProviders().contains(name), "The specified capacity provider strategy"
                         + " cannot contain a capacity provider that is not associated with the cluster. Associate"
@@ -97,10 +103,15 @@ public final class CapacityProviderStrategies {
             }
             kinds.add(kind(p));
         }
-        require(withBase <= 1, field + ": only one capacity provider in a strategy can have a base.");
-        require(kinds.size() == 1, field + ": a capacity provider strategy cannot mix capacity provider types"
-                + " (Managed Instances, Auto Scaling group, Fargate).");
-        require(positiveWeight || strategy.size() == 1 && withBase == 1 || strategy.size() == 1,
-                field + ": at least one capacity provider must have a weight greater than zero.");
+        if (withBase > 1) {
+            throw Errors.invalid(field + ": only one capacity provider in a strategy can have a base.");
+        }
+        if (kinds.size() != 1) {
+            throw Errors.invalid(field + ": a capacity provider strategy cannot mix capacity provider types"
+                    + " (Managed Instances, Auto Scaling group, Fargate).");
+        }
+        if (!(positiveWeight || strategy.size() == 1 && withBase == 1 || strategy.size() == 1)) {
+            throw Errors.invalid(field + ": at least one capacity provider must have a weight greater than zero.");
+        }
     }
 }

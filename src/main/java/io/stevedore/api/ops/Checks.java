@@ -76,15 +76,21 @@ final class Checks {
     }
 
     static void range(Integer value, int min, int max, String field) {
-        if (value != null) {
-            require(value >= min && value <= max, field + " must be between " + min + " and " + max + ", got "
-                    + value + ".");
+        if (value != null && (value < min || value > max)) { // the message built only to be thrown
+            throw Errors.invalid(field + " must be between " + min + " and " + max + ", got " + value + ".");
+        }
+    }
+
+    /** {@link #range} of the member {@code field + member}, the name joined only for the error. */
+    static void range(Integer value, int min, int max, String field, String member) {
+        if (value != null && (value < min || value > max)) {
+            range(value, min, max, field + member);
         }
     }
 
     static <T> void maxItems(List<T> list, int max, String field) {
-        if (list != null) {
-            require(list.size() <= max, field + " can have at most " + max + " items, got " + list.size() + ".");
+        if (list != null && list.size() > max) {
+            throw Errors.invalid(field + " can have at most " + max + " items, got " + list.size() + ".");
         }
     }
 

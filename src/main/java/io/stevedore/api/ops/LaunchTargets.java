@@ -55,16 +55,19 @@ record LaunchTargets(String launchType, List<CapacityProviderStrategyItem> strat
             CapacityProvider p = CapacityProviderStrategies.find(ctx, i.capacityProvider())
                     .orElseThrow(() -> Errors.invalid("The specified capacity provider '" + i.capacityProvider()
                             + "' does not exist."));
-            require(!CapacityProviderStrategies.isManagedInstances(p) || p.status() == CapacityProviderStatus.ACTIVE,
-                    "The specified capacity provider '" + p.name() + "' is not in an ACTIVE state");
+            if (CapacityProviderStrategies.isManagedInstances(p) && p.status() != CapacityProviderStatus.ACTIVE) {
+                // the messages here are built only to be thrown: UpdateService resolves its service's targets
+                throw Errors.invalid("The specified capacity provider '" + p.name() + "' is not in an ACTIVE state");
+            }
             first = first == null ? p : first;
         }
         String needed = first == null ? t.launchType
                 : CapacityProviderStrategies.isManagedInstances(first) ? Compatibility.MANAGED_INSTANCES.toString()
                 : CapacityProviderStrategies.FARGATE.contains(first.name()) ? Compatibility.FARGATE.toString()
                 : Compatibility.EC2.toString();
-        require(td.compatibilitiesAsStrings().contains(needed), "Task definition does not support launch_type "
-                + needed + ".");
+        if (!td.compatibilitiesAsStrings().contains(needed)) {
+            throw Errors.invalid("Task definition does not support launch_type " + needed + ".");
+        }
         // ECS Anywhere runs bridge, host and none network modes; awsvpc needs an ENI only a VPC instance has
         require(!Compatibility.EXTERNAL.toString().equals(needed) || !"awsvpc".equals(td.networkModeAsString()),
                 "The awsvpc network mode is not supported for tasks with the EXTERNAL launch type: use the bridge,"

@@ -40,8 +40,10 @@ final class Networks {
             vpc = subnet.vpcId();
         }
         for (String g : a.securityGroups()) {
-            require(ctx.cloud().securityGroup(g).isPresent(), "Error retrieving security group information for ["
-                    + g + "]: The security group '" + g + "' does not exist");
+            if (ctx.cloud().securityGroup(g).isEmpty()) { // the message built only to be thrown
+                throw Errors.invalid("Error retrieving security group information for [" + g + "]: The security"
+                        + " group '" + g + "' does not exist");
+            }
         }
         if (provider != null && CapacityProviderStrategies.isManagedInstances(provider)) {
             require(a.assignPublicIp() != AssignPublicIp.ENABLED, "assignPublicIp is not supported for tasks"
@@ -49,8 +51,10 @@ final class Networks {
             List<String> providerSubnets = provider.managedInstancesProvider().instanceLaunchTemplate()
                     .networkConfiguration().subnets();
             String providerVpc = ctx.cloud().subnet(providerSubnets.get(0)).map(Network.Subnet::vpcId).orElse(null);
-            require(vpc.equals(providerVpc), "The task's subnets must be in the VPC of the capacity provider "
-                    + provider.name() + " (" + providerVpc + ").");
+            if (!vpc.equals(providerVpc)) {
+                throw Errors.invalid("The task's subnets must be in the VPC of the capacity provider "
+                        + provider.name() + " (" + providerVpc + ").");
+            }
         }
     }
 }

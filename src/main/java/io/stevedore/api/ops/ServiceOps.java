@@ -71,6 +71,9 @@ public final class ServiceOps {
 
     private static DeploymentConfiguration deploymentConfiguration(DeploymentConfiguration given,
                                                                    DeploymentConfiguration base) {
+        if (given == null && base != null) { // an UpdateService that leaves it: the stored one, not an equal copy
+            return checked(base);
+        }
         DeploymentConfiguration.Builder b = (base != null ? base : DeploymentConfiguration.builder()
                 .maximumPercent(200).minimumHealthyPercent(100).deploymentCircuitBreaker(
                         DeploymentCircuitBreaker.builder().enable(false).rollback(false).build())
@@ -89,7 +92,10 @@ public final class ServiceOps {
                 b.alarms(given.alarms()); // stored and shown; not evaluated (docs/decisions.md)
             }
         }
-        DeploymentConfiguration dc = b.build();
+        return checked(b.build());
+    }
+
+    private static DeploymentConfiguration checked(DeploymentConfiguration dc) {
         require(dc.minimumHealthyPercent() >= 0 && dc.minimumHealthyPercent() <= 100,
                 "minimumHealthyPercent must be between 0 and 100.");
         require(dc.maximumPercent() >= 100, "maximumPercent must be at least 100.");
@@ -395,6 +401,9 @@ public final class ServiceOps {
         }
         Service u = b.build();
         ctx.state().services.put(u.serviceArn(), u);
+        if (!EcsApi.answerRead()) { // an in-process caller that discards the answer (EcsApi.send)
+            return UpdateServiceResponse.builder().service(u).build();
+        }
         // the answer shows the events: the same builder built again with them (not a toBuilder of the stored row)
         return UpdateServiceResponse.builder().service(ctx.state().serviceEvents.get(u.serviceArn())
                 .map(log -> b.events(log.events()).build()).orElse(u)).build();

@@ -185,6 +185,31 @@ public final class SimulatedEc2 implements CloudProvider {
         return ms;
     }
 
+    /**
+     * As {@link #network}'s first subnet with the id, without building the layout (every RunTask and UpdateService
+     * checks its subnets): the default ones first, then the created one stored under its id.
+     */
+    @Override
+    public Optional<Network.Subnet> subnet(String id) {
+        for (Network.Subnet s : layout.subnets()) {
+            if (s.id().equals(id)) {
+                return Optional.of(s);
+            }
+        }
+        return id == null ? Optional.empty() : subnets.get(id);
+    }
+
+    /** As {@link #network}'s first security group with the id, without building the layout (as {@link #subnet}). */
+    @Override
+    public Optional<Network.SecurityGroup> securityGroup(String id) {
+        for (Network.SecurityGroup g : layout.securityGroups()) {
+            if (g.id().equals(id)) {
+                return Optional.of(g);
+            }
+        }
+        return id == null ? Optional.empty() : groups.get(id);
+    }
+
     /** The default VPC, its subnets and group first, then what was created (id order). */
     @Override
     public Network.Layout network() {

@@ -18,26 +18,52 @@ public final class ProviderChoice {
 
     /** The provider for the next task given {@code current} tasks of the service or RunTask call; null without one. */
     public static String choose(List<CapacityProviderStrategyItem> strategy, List<Task> current) {
-        if (strategy == null || strategy.isEmpty()) {
-            return null;
+        return new Run(strategy, current).next();
+    }
+
+    /**
+     * {@link #choose} for a run of new tasks: the strategy parsed and the tasks counted once, each new task
+     * counted as it is {@link #added}; {@link #next} answers what {@code choose} would over the tasks so far.
+     */
+    static final class Run {
+        private final List<CapacityProviderStrategyItem> strategy;
+        private final CapacityProviderStrategy parsed;
+        private final Map<String, Integer> running = new HashMap<>();
+
+        Run(List<CapacityProviderStrategyItem> strategy, List<Task> current) {
+            this.strategy = strategy;
+            CapacityProviderStrategy p = null;
+            if (strategy != null && !strategy.isEmpty()) {
+                current.forEach(this::added);
+                try {
+                    p = PlacementModelMapper.capacityProviderStrategy(strategy);
+                } catch (RuntimeException e) {
+                    p = null; // validated when accepted; a stored odd one still runs (on its first provider)
+                }
+            }
+            this.parsed = p;
         }
-        Map<String, Integer> running = new HashMap<>();
-        for (Task t : current) {
+
+        /** Counts a task of the service or call (one just created). */
+        void added(Task t) {
             if (t.capacityProviderName() != null) {
                 running.merge(t.capacityProviderName(), 1, Integer::sum);
             }
         }
-        CapacityProviderStrategy s;
-        try {
-            s = PlacementModelMapper.capacityProviderStrategy(strategy);
-        } catch (RuntimeException e) {
-            return strategy.get(0).capacityProvider(); // validated when accepted; a stored odd one still runs
-        }
-        for (Map.Entry<String, Integer> e : s.distribute(1, running).entrySet()) {
-            if (e.getValue() > 0) {
-                return e.getKey();
+
+        /** The provider for the next task; null without a strategy. */
+        String next() {
+            if (strategy == null || strategy.isEmpty()) {
+                return null;
             }
+            if (parsed != null) {
+                for (Map.Entry<String, Integer> e : parsed.distribute(1, running).entrySet()) {
+                    if (e.getValue() > 0) {
+                        return e.getKey();
+                    }
+                }
+            }
+            return strategy.get(0).capacityProvider();
         }
-        return strategy.get(0).capacityProvider();
     }
 }

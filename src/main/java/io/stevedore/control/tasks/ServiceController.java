@@ -119,8 +119,11 @@ public final class ServiceController {
      *    of this tick changed (e.g. a desired count Service Auto Scaling set), which no committed change announced
      *    yet.
      */
-    /** A quiet service (see above): its row and its tasks (in ARN order) as its last pass left them. */
-    private record Quiet(Service row, List<Task> tasks) {
+    /**
+     * A quiet service (see above): its row and its tasks (in ARN order) as its last pass left them, and its task
+     * group's key ({@link #groupKey}).
+     */
+    private record Quiet(Service row, List<Task> tasks, String key) {
     }
 
     /** The quiet services by ARN. */
@@ -203,11 +206,14 @@ public final class ServiceController {
         dirtyGroups = new HashSet<>();
         dirtyInstances = new HashSet<>();
         for (Service s : todo) {
-            List<Task> tasks = full ? null : unchangedSinceQuiet(s);
+            Quiet q = quiet.get(s.serviceArn());
+            // made once per service: a quiet entry's key is the service's (its ARN names its cluster and name)
+            String key = q != null ? q.key() : groupKey(s);
+            List<Task> tasks = full ? null : unchangedSinceQuiet(s, q, key);
             if (tasks == NO_OP) {
                 continue; // a no-op (see "Quiet services")
             }
-            reconcile(s, tasks == null ? tasksOf(s) : tasks);
+            reconcile(s, key, tasks == null ? tasksOf(key) : tasks);
         }
         everything = false;
     }
@@ -216,15 +222,15 @@ public final class ServiceController {
     private static final List<Task> NO_OP = java.util.Collections.unmodifiableList(new ArrayList<>()); // its own
 
     /**
-     * {@link #NO_OP} when the service was quiet after its last pass and nothing its pass would read has changed
-     * since; else the service's tasks if they were read ({@link #tasksOf}, for the pass), or null.
+     * {@link #NO_OP} when the service was quiet after its last pass ({@code q}, its entry in {@link #quiet}) and
+     * nothing its pass would read has changed since; else the service's tasks if they were read ({@link #tasksOf}
+     * of its group {@code key}, for the pass), or null.
      */
-    private List<Task> unchangedSinceQuiet(Service s) {
-        Quiet q = quiet.get(s.serviceArn());
+    private List<Task> unchangedSinceQuiet(Service s, Quiet q, String key) {
         if (q == null || q.row() != s || watch.busy(s)) {
             return null;
         }
-        List<Task> tasks = tasksOf(s);
+        List<Task> tasks = tasksOf(key);
         List<Task> then = q.tasks();
         if (tasks.size() != then.size()) {
             return tasks; // a task came or went
@@ -254,7 +260,7 @@ public final class ServiceController {
      * After a REPLICA pass: records whether the service is quiet (see "Quiet services"), from its row as the pass
      * left it and its tasks at the end of the pass.
      */
-    private void recordQuiet(Service row, List<Task> now) {
+    private void recordQuiet(Service row, List<Task> now, String key) {
         Deployment first = row.deployments().get(0);
         String rollout = first.rolloutStateAsString();
         boolean calm = Statuses.SERVICE_ACTIVE.equals(row.status()) && !ec2(first) && !watch.busy(row)
@@ -274,7 +280,7 @@ public final class ServiceController {
             quiet.remove(row.serviceArn());
             return;
         }
-        quiet.put(row.serviceArn(), new Quiet(row, now));
+        quiet.put(row.serviceArn(), new Quiet(row, now, key));
     }
 
     /** When a service next needs a pass that no change announces (a stability window ending); MAX_VALUE if never. */
@@ -314,13 +320,26 @@ public final class ServiceController {
         return n;
     }
 
-    /** The service's tasks in ARN order (current values; tasks created during this pass included). */
-    private List<Task> tasksOf(Service s) {
-        return ctx.state().tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:" + s.serviceName()));
+    /** The key of the service's task group in the state's index (cluster ARN and {@code service:name}). */
+    private static String groupKey(Service s) {
+        return EcsState.groupKey(s.clusterArn(), "service:" + s.serviceName());
     }
 
-    /** One service's pass; {@code all}: its tasks ({@link #tasksOf}, read just before). */
-    private void reconcile(Service stored, List<Task> all) {
+    /** The service's tasks in ARN order (current values; tasks created during this pass included). */
+    private List<Task> tasksOf(Service s) {
+        return tasksOf(groupKey(s));
+    }
+
+    /** The tasks of the service whose {@link #groupKey} is {@code key}, as {@link #tasksOf(Service)}. */
+    private List<Task> tasksOf(String key) {
+        return ctx.state().tasksByGroup.values(key);
+    }
+
+    /**
+     * One service's pass; {@code key}: its {@link #groupKey}; {@code all}: its tasks ({@link #tasksOf}, read just
+     * before).
+     */
+    private void reconcile(Service stored, String key, List<Task> all) {
         List<Task> live = new ArrayList<>();
         for (Task t : all) {
             if (Statuses.isRunning(t.desiredStatus())) {
@@ -334,7 +353,7 @@ public final class ServiceController {
         }
         if (Statuses.SERVICE_DRAINING.equals(stored.status())) {
             live.forEach(t -> lifecycle.requestStop(t, BY_SCHEDULER, "Service is being deleted"));
-            boolean anyLeft = tasksOf(stored).stream().anyMatch(t -> !Statuses.isStopped(t.lastStatus()));
+            boolean anyLeft = tasksOf(key).stream().anyMatch(t -> !Statuses.isStopped(t.lastStatus()));
             save(stored, anyLeft ? stored : stored.toBuilder().status(Statuses.SERVICE_INACTIVE).runningCount(0)
                     .pendingCount(0).build(), events);
             return;
@@ -401,17 +420,24 @@ public final class ServiceController {
             Cluster cluster = ctx.state().clusters.get(s.clusterArn()).orElse(null);
             if (td != null && cluster != null) {
                 List<String> started = new ArrayList<>();
+                // what every task of this pass shares, made once (a scale-up creates dozens): its group, subnets,
+                // placement rules and tags (creating tasks changes none of the rows they come from)
+                String group = "service:" + s.serviceName();
+                List<String> subnets = subnets(primary);
+                boolean exec = Boolean.TRUE.equals(s.enableExecuteCommand());
+                PlacementRules rules = PlacementRules.of(s.placementConstraints(), s.placementStrategy());
+                Map<String, String> tags = TaskTags.ofServiceTask(ctx.state(), s, td, cluster.clusterName());
+                ProviderChoice.Run providers = new ProviderChoice.Run(primary.capacityProviderStrategy(), mine);
                 for (int i = 0; i < room; i++) {
-                    String provider = ProviderChoice.choose(primary.capacityProviderStrategy(), mine);
+                    String provider = providers.next();
                     Task t = factory.create(new TaskFactory.Spec(cluster, td, provider,
-                            provider == null ? primary.launchTypeAsString() : null, "service:" + s.serviceName(),
-                            primary.id(), null, subnets(primary), Boolean.TRUE.equals(s.enableExecuteCommand()),
-                            PlacementRules.of(s.placementConstraints(), s.placementStrategy())));
-                    Map<String, String> tags = TaskTags.ofServiceTask(ctx.state(), s, td, cluster.clusterName());
+                            provider == null ? primary.launchTypeAsString() : null, group, primary.id(), null,
+                            subnets, exec, rules));
                     if (!tags.isEmpty()) {
                         ctx.state().tags.put(t.taskArn(), new EcsState.TagSet(t.taskArn(), tags));
                     }
                     mine.add(t);
+                    providers.added(t);
                     started.add(id(t));
                 }
                 events.add("(service " + s.serviceName() + ") has started " + started.size() + " tasks: "
@@ -438,7 +464,7 @@ public final class ServiceController {
             events.add("(service " + s.serviceName() + ") has stopped " + stoppedOld.size() + " running tasks: "
                     + paren(stoppedOld) + ".");
         }
-        List<Task> now = tasksOf(s);
+        List<Task> now = tasksOf(key);
         Service counted = ServiceCounts.withCounts(s, primary, now, ctx.now(), settle, watch::exitsAt);
         Deployment first = counted.deployments().get(0);
         if (DeploymentRolloutState.IN_PROGRESS.toString().equals(first.rolloutStateAsString()) && settle > 0) {
@@ -448,7 +474,7 @@ public final class ServiceController {
             }
         }
         watch.settled(counted);
-        recordQuiet(save(stored, counted, events), now);
+        recordQuiet(save(stored, counted, events), now, key);
     }
 
     /** Where DAEMON services' tasks go (the EC2 launch type's placement), or null: they get none. */
