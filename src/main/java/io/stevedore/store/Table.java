@@ -125,6 +125,11 @@ public final class Table<T> {
         unordered.add(id);
     }
 
+    /** Visits the live rows in no order (the caller holds the write lock). */
+    void forEachRow(java.util.function.Consumer<Row<T>> visit) {
+        byId.values().forEach(visit);
+    }
+
     /** The live value of a row, whatever the thread reads (the caller holds the write lock). */
     T live(String id) {
         return valueOf(byId.get(Objects.requireNonNull(id))); // null ids fail as the id-ordered rows made them fail
