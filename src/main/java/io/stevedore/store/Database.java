@@ -62,7 +62,8 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock flushLock = new ReentrantLock();
     private final Map<String, Table<?>> tables = new LinkedHashMap<>();
     private final List<Table<?>> slots = new ArrayList<>();
-    private Map<Key, Object> touched = new LinkedHashMap<>();
+    /** The rows the transaction changed, in the order they were first touched (each key maps to itself). */
+    private Map<Key, Key> touched = new LinkedHashMap<>();
     private final List<CommitListener> listeners = new ArrayList<>();
     private boolean inTransaction;
     /** Newest revision of a shared store reflected in memory; -1 = reload everything. */
@@ -92,7 +93,42 @@ public final class Database implements AutoCloseable {
     /** The newest queued transaction (under the write lock); what a transaction that writes nothing waits for. */
     private Pending lastQueued;
 
-    private record Key(Table<?> table, String id) {
+    /**
+     * A row of a table, equal by table and id. A key the transaction touched also holds the row's value before it
+     * and the row the id names now, whose value is the row's value after it (no look-up at the commit).
+     */
+    private static final class Key {
+        final Table<?> table;
+        final String id;
+        final Object before;
+        /** The table's row for {@link #id} as of the last write (null when absent); its value is null once removed. */
+        Table.Row<?> row;
+
+        Key(Table<?> table, String id) {
+            this(table, id, null, null);
+        }
+
+        Key(Table<?> table, String id, Object before, Table.Row<?> row) {
+            this.table = table;
+            this.id = id;
+            this.before = before;
+            this.row = row;
+        }
+
+        /** The row's value now (null: absent). */
+        Object after() {
+            return row == null ? null : row.value;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.table == table && k.id.equals(id);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * table.slot() + id.hashCode();
+        }
     }
 
     private static final class Reading {
@@ -159,6 +195,14 @@ public final class Database implements AutoCloseable {
          */
         default void changed(String kind, String id, Object before, Object value) {
             changed(kind, id, value);
+        }
+
+        /**
+         * The same told the row's table (the database calls this one): a listener that handles some tables only can
+         * find its handler by {@link Table#slot()} instead of by kind; by default passed on by kind.
+         */
+        default void changed(Table<?> table, String id, Object before, Object value) {
+            changed(table.kind(), id, before, value);
         }
 
         /** Every row was deleted ({@link #wipe}); whatever the listener derived from rows is void. */
@@ -378,10 +422,10 @@ public final class Database implements AutoCloseable {
         Object[] before = new Object[n];
         Object[] after = new Object[n];
         int i = 0;
-        for (Map.Entry<Key, Object> e : touched.entrySet()) {
-            keys[i] = e.getKey();
-            before[i] = e.getValue();
-            after[i++] = e.getKey().table.live(e.getKey().id);
+        for (Key k : touched.keySet()) {
+            keys[i] = k;
+            before[i] = k.before;
+            after[i++] = k.after();
         }
         notify(keys, before, after);
         Snapshot full = builtShape != shape ? Snapshot.of(slots, -1, shape) : null;
@@ -717,11 +761,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    <T> void touch(Table<T> table, String id, T old) {
+    /**
+     * Row {@code id} of {@code table}, now {@code old}, is about to change, and {@code row} is the table's row for it
+     * afterwards (null when it is removed and was absent). Refused outside a transaction, before any change.
+     */
+    <T> void touch(Table<T> table, String id, T old, Table.Row<T> row) {
         if (!inTransaction || !lock.isHeldByCurrentThread()) {
             throw new IllegalStateException("write to " + table.kind() + " outside a transaction");
         }
-        touched.putIfAbsent(new Key(table, id), old);
+        Key k = new Key(table, id, old, row);
+        Key first = touched.putIfAbsent(k, k);
+        if (first != null) {
+            first.row = row; // the value before stays the first one; a row created again is a new row
+        }
     }
 
     private void notifyCommitted() {
@@ -733,10 +785,10 @@ public final class Database implements AutoCloseable {
         Object[] before = new Object[n];
         Object[] after = new Object[n];
         int i = 0;
-        for (Map.Entry<Key, Object> e : touched.entrySet()) {
-            keys[i] = e.getKey();
-            before[i] = e.getValue();
-            after[i++] = e.getKey().table.live(e.getKey().id); // read once, not once per listener
+        for (Key k : touched.keySet()) {
+            keys[i] = k;
+            before[i] = k.before;
+            after[i++] = k.after(); // read once, not once per listener
         }
         notify(keys, before, after);
     }
@@ -744,15 +796,15 @@ public final class Database implements AutoCloseable {
     private void notify(Key[] keys, Object[] before, Object[] after) {
         for (CommitListener l : listeners) {
             for (int i = 0; i < keys.length; i++) {
-                l.changed(keys[i].table.kind(), keys[i].id, before[i], after[i]);
+                l.changed(keys[i].table, keys[i].id, before[i], after[i]);
             }
         }
     }
 
     private void rollbackMemory() {
-        List<Map.Entry<Key, Object>> entries = new ArrayList<>(touched.entrySet());
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            restore(entries.get(i).getKey(), entries.get(i).getValue());
+        List<Key> keys = new ArrayList<>(touched.keySet());
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            restore(keys.get(i), keys.get(i).before);
         }
         listeners.forEach(CommitListener::rolledBack);
     }

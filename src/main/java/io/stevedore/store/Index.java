@@ -20,8 +20,8 @@ import java.util.function.Function;
  */
 public final class Index<T, K> implements RowObserver<T> {
     private final Function<? super T, ? extends K> key;
-    /** The live rows by key; each bucket holds the rows' cells, in id order. */
-    private final Map<K, TreeMap<String, Cell<K, T>>> rows = new HashMap<>();
+    /** The live rows by key (a key no row has has no bucket). */
+    private final Map<K, Bucket<K, T>> rows = new HashMap<>();
     private final Table<T> table;
     private final int slot;
     /** Counts the live changes of which ids the index holds under which key (not of the rows' values). */
@@ -40,13 +40,74 @@ public final class Index<T, K> implements RowObserver<T> {
 
     /** A row's key and current value in this index. */
     private static final class Cell<K, T> {
+        final String id;
         K key;
         T value;
+        /** False once the row left the index (removed, or its key became null). */
+        boolean filed = true;
 
-        Cell(K key, T value) {
+        Cell(String id, K key, T value) {
+            this.id = id;
             this.key = key;
             this.value = value;
         }
+    }
+
+    /**
+     * The rows under one key: how many, and their cells in id order, kept lazily as {@link Table} keeps its id
+     * order: a cell that enters or leaves is noted, and the tree catches up at the next read in id order (some
+     * indexes are read rarely, such as the tasks by desired status, which only ListTasks reads, while every task
+     * enters and leaves them).
+     */
+    private static final class Bucket<K, T> {
+        final TreeMap<String, Cell<K, T>> cells = new TreeMap<>();
+        /** Cells that entered or left since {@link #cells} was last brought up to date (in that order). */
+        final ArrayList<Cell<K, T>> unordered = new ArrayList<>();
+        int size;
+        /** {@link #cells} is to be built again from the table's rows (too many changes were noted). */
+        boolean rebuild;
+
+        void noted(Cell<K, T> c) {
+            if (rebuild) {
+                return;
+            }
+            if (unordered.size() >= 1024 && unordered.size() >= size) {
+                unordered.clear(); // cheaper to build the tree again than to replay every change
+                cells.clear();
+                rebuild = true;
+                return;
+            }
+            unordered.add(c);
+        }
+    }
+
+    /**
+     * The cells under {@code k} in id order, brought up to date: a noted cell is in the tree when it is still filed
+     * under {@code k}, and out of it otherwise. A row's cell leaves before the cell of a row created again under the
+     * same id enters, so replaying the notes in order leaves each id under its current cell.
+     */
+    @SuppressWarnings("unchecked")
+    private TreeMap<String, Cell<K, T>> ordered(Bucket<K, T> b, K k) {
+        if (b.rebuild) {
+            b.rebuild = false;
+            b.cells.clear();
+            table.forEachRow(row -> {
+                Cell<K, T> c = (Cell<K, T>) row.cell(slot);
+                if (c != null && c.key.equals(k)) {
+                    b.cells.put(c.id, c);
+                }
+            });
+        } else if (!b.unordered.isEmpty()) {
+            for (Cell<K, T> c : b.unordered) {
+                if (c.filed && c.key.equals(k)) {
+                    b.cells.put(c.id, c);
+                } else {
+                    b.cells.remove(c.id);
+                }
+            }
+            b.unordered.clear();
+        }
+        return b.cells;
     }
 
     /** The live rows by key, a copy (the caller holds the write lock). */
@@ -54,7 +115,7 @@ public final class Index<T, K> implements RowObserver<T> {
         Map<K, TreeMap<String, T>> out = new HashMap<>();
         rows.forEach((k, bucket) -> {
             TreeMap<String, T> copy = new TreeMap<>();
-            bucket.forEach((id, c) -> copy.put(id, c.value));
+            ordered(bucket, k).forEach((id, c) -> copy.put(id, c.value));
             out.put(k, copy);
         });
         return out;
@@ -97,14 +158,15 @@ public final class Index<T, K> implements RowObserver<T> {
         if (snap != null) {
             return snap.values();
         }
-        TreeMap<String, Cell<K, T>> s = rows.get(k);
-        return s == null ? List.of() : valuesOf(s);
+        Bucket<K, T> s = rows.get(k);
+        return s == null ? List.of() : valuesOf(ordered(s, k));
     }
 
     /** The rows with {@code k} that pass {@code filter}, in id order (a snapshot, as {@link #values(Object)}). */
     public List<T> values(K k, java.util.function.Predicate<? super T> filter) {
         PersistentTree<String, T> snap = snapshot(k);
-        TreeMap<String, Cell<K, T>> s = snap == null ? rows.get(k) : null;
+        Bucket<K, T> b = snap == null ? rows.get(k) : null;
+        TreeMap<String, Cell<K, T>> s = b == null ? null : ordered(b, k);
         if (snap == null && s == null) {
             return List.of();
         }
@@ -131,8 +193,8 @@ public final class Index<T, K> implements RowObserver<T> {
         if (snap != null) {
             return snap.keys();
         }
-        TreeMap<String, Cell<K, T>> s = rows.get(k);
-        return s == null ? List.of() : new ArrayList<>(s.keySet());
+        Bucket<K, T> s = rows.get(k);
+        return s == null ? List.of() : new ArrayList<>(ordered(s, k).keySet());
     }
 
     /** How many rows have {@code k}. */
@@ -141,8 +203,8 @@ public final class Index<T, K> implements RowObserver<T> {
         if (snap != null) {
             return snap.size();
         }
-        TreeMap<String, Cell<K, T>> s = rows.get(k);
-        return s == null ? 0 : s.size();
+        Bucket<K, T> s = rows.get(k);
+        return s == null ? 0 : s.size;
     }
 
     /** The keys some row has (a copy, no order). */
@@ -185,12 +247,18 @@ public final class Index<T, K> implements RowObserver<T> {
                 c.value = now; // key unchanged: the row's current value
                 return;
             }
-            TreeMap<String, Cell<K, T>> s = rows.get(c.key);
-            if (s != null && s.remove(id) != null && s.isEmpty()) {
-                rows.remove(c.key);
+            Bucket<K, T> s = rows.get(c.key);
+            if (s != null) {
+                s.size--;
+                if (s.size == 0) {
+                    rows.remove(c.key);
+                } else {
+                    s.noted(c);
+                }
             }
             membership++;
             if (b == null) {
+                c.filed = false;
                 row.cell(slot, null);
                 return;
             }
@@ -200,11 +268,13 @@ public final class Index<T, K> implements RowObserver<T> {
             if (b == null) {
                 return;
             }
-            c = new Cell<>(b, now);
+            c = new Cell<>(id, b, now);
             row.cell(slot, c);
             membership++;
         }
-        rows.computeIfAbsent(b, x -> new TreeMap<>()).put(id, c);
+        Bucket<K, T> s = rows.computeIfAbsent(b, x -> new Bucket<>());
+        s.size++;
+        s.noted(c);
     }
 
     @Override

@@ -23,8 +23,16 @@ public final class Table<T> {
     private final Codec<T> codec;
     private final Database db;
     private final int slot;
-    /** The live rows in id order; a write that keeps a row changes its {@link Row} alone, not this tree. */
+    /**
+     * The live rows in id order; a write that keeps a row changes its {@link Row} alone, not this tree. Kept lazily:
+     * a row created or removed is noted in {@link #unordered} and the tree catches up at the next read in id order
+     * (the simulator reads its large tables by id and through indexes, almost never in id order).
+     */
     private final TreeMap<String, Row<T>> rows = new TreeMap<>();
+    /** Ids created or removed since {@link #rows} was last brought up to date (each may appear more than once). */
+    private final ArrayList<String> unordered = new ArrayList<>();
+    /** {@link #rows} is to be built again from {@link #byId} (too many changes were noted). */
+    private boolean reorder;
     /**
      * The same rows by id, for point reads and writes: a hash lookup instead of a walk of {@link #rows}, whose ids
      * (ARNs) share long prefixes that make every comparison slow. {@link #rows} keeps the id order.
@@ -35,6 +43,7 @@ public final class Table<T> {
 
     /** A live row: its value and its cell in each index that files it (by the index's place), or null. */
     static final class Row<T> {
+        /** The value; null once the row is removed (a row created again under its id is a new {@link Row}). */
         T value;
         private Object[] cells = NO_CELLS;
 
@@ -62,8 +71,8 @@ public final class Table<T> {
         this.slot = slot;
     }
 
-    /** This table's place among the database's tables (its place in a {@link Snapshot}). */
-    int slot() {
+    /** This table's place among the database's tables (its place in a {@link Snapshot}), from 0. */
+    public int slot() {
         return slot;
     }
 
@@ -78,7 +87,47 @@ public final class Table<T> {
 
     /** Visits the live rows in id order (the caller holds the write lock). */
     void forEachLive(java.util.function.BiConsumer<String, ? super T> visit) {
-        rows.forEach((id, row) -> visit.accept(id, row.value));
+        ordered().forEach((id, row) -> visit.accept(id, row.value));
+    }
+
+    /** The live rows in id order, brought up to date with the rows created and removed since the last call. */
+    private TreeMap<String, Row<T>> ordered() {
+        if (reorder) {
+            reorder = false;
+            unordered.clear();
+            rows.clear();
+            rows.putAll(byId);
+        } else if (!unordered.isEmpty()) {
+            for (String id : unordered) {
+                Row<T> row = byId.get(id);
+                if (row == null) {
+                    rows.remove(id);
+                } else {
+                    rows.put(id, row);
+                }
+            }
+            unordered.clear();
+        }
+        return rows;
+    }
+
+    /** Row {@code id} was created or removed: {@link #rows} learns it at its next read. */
+    private void unordered(String id) {
+        if (reorder) {
+            return;
+        }
+        if (unordered.size() >= 1024 && unordered.size() >= byId.size()) {
+            unordered.clear(); // cheaper to build the tree again than to replay every change
+            rows.clear();
+            reorder = true;
+            return;
+        }
+        unordered.add(id);
+    }
+
+    /** Visits the live rows in no order (the caller holds the write lock). */
+    void forEachRow(java.util.function.Consumer<Row<T>> visit) {
+        byId.values().forEach(visit);
     }
 
     /** The live value of a row, whatever the thread reads (the caller holds the write lock). */
@@ -114,7 +163,7 @@ public final class Table<T> {
      */
     public <K> Index<T, K> index(Function<? super T, ? extends K> key) {
         Index<T, K> index = db.declared(() -> new Index<>(key, this, indexes.size()));
-        rows.forEach((id, row) -> index.changed(row, id, row.value));
+        ordered().forEach((id, row) -> index.changed(row, id, row.value));
         observers.add(index);
         indexes.add(index);
         return index;
@@ -132,6 +181,8 @@ public final class Table<T> {
 
     void clearMemory() {
         rows.clear();
+        unordered.clear();
+        reorder = false;
         byId.clear();
         observers.forEach(RowObserver::cleared);
     }
@@ -149,14 +200,15 @@ public final class Table<T> {
             row = byId.remove(id);
             if (row != null) {
                 old = row.value;
-                rows.remove(id);
+                row.value = null;
+                unordered(id);
             }
         } else {
             row = byId.get(id);
             if (row == null) {
                 row = new Row<>();
                 byId.put(id, row);
-                rows.put(id, row);
+                unordered(id);
             }
             old = row.value;
             row.value = value;
@@ -199,21 +251,24 @@ public final class Table<T> {
     public void put(String id, T value) {
         db.writing();
         Objects.requireNonNull(id);
+        Row<T> row = byId.get(id);
         if (value == null) { // as before: a null value removes the row
-            db.touch(this, id, valueOf(byId.get(id)));
+            db.touch(this, id, valueOf(row), row);
             set(id, null);
             return;
         }
-        Row<T> row = byId.get(id);
         T old = valueOf(row);
         if (old != null && old.equals(value)) {
             return;
         }
-        db.touch(this, id, old); // before any change: a refused write leaves the row as it was
-        if (row == null) {
+        boolean created = row == null;
+        if (created) {
             row = new Row<>();
+        }
+        db.touch(this, id, old, row); // before any change: a refused write leaves the row as it was
+        if (created) {
             byId.put(id, row);
-            rows.put(id, row);
+            unordered(id);
         }
         row.value = value;
         observe(row, id, old, value);
@@ -222,9 +277,10 @@ public final class Table<T> {
     public void remove(String id) {
         db.writing();
         Objects.requireNonNull(id);
-        T old = valueOf(byId.get(id));
+        Row<T> row = byId.get(id);
+        T old = valueOf(row);
         if (old != null) {
-            db.touch(this, id, old);
+            db.touch(this, id, old, row);
             set(id, null);
         }
     }
@@ -235,8 +291,8 @@ public final class Table<T> {
         if (s != null) {
             return s.values();
         }
-        List<T> out = new ArrayList<>(rows.size());
-        for (Row<T> row : rows.values()) {
+        List<T> out = new ArrayList<>(byId.size());
+        for (Row<T> row : ordered().values()) {
             out.add(row.value);
         }
         return out;
@@ -253,7 +309,7 @@ public final class Table<T> {
             }
             return out;
         }
-        for (Row<T> row : rows.values()) {
+        for (Row<T> row : ordered().values()) {
             if (filter.test(row.value)) {
                 out.add(row.value);
             }
@@ -263,7 +319,7 @@ public final class Table<T> {
 
     public Collection<String> ids() {
         PersistentTree<String, T> s = snapshot();
-        return Collections.unmodifiableCollection(s == null ? new ArrayList<>(rows.keySet()) : s.keys());
+        return Collections.unmodifiableCollection(s == null ? new ArrayList<>(ordered().keySet()) : s.keys());
     }
 
     public int size() {

@@ -128,4 +128,59 @@ class IndexTest {
             assertThat(seen).containsExactly("a:->red", "a:red>-", "cleared");
         }
     }
+
+    @Test
+    void index_manyMovesRemovalsAndRollbacks_readRarely_inIdOrder() {
+        try (Database db = new Database(new InMemoryResourceStore())) {
+            Table<Item> t = db.table("item", new JsonCodec<>(Item.class));
+            Index<Item, String> byColor = t.index(Item::color);
+            String[] colors = {"red", "green", "blue", null};
+            java.util.TreeMap<String, Item> expected = new java.util.TreeMap<>();
+            java.util.Random random = new java.util.Random(11);
+            for (int round = 0; round < 60; round++) {
+                boolean fail = round % 7 == 6;
+                java.util.TreeMap<String, Item> next = new java.util.TreeMap<>(expected);
+                Runnable work = () -> {
+                    for (int i = 0; i < 300; i++) {
+                        String id = "id-" + random.nextInt(2000);
+                        if (random.nextInt(4) == 0) {
+                            t.remove(id);
+                            next.remove(id);
+                        } else {
+                            Item item = new Item(id, colors[random.nextInt(colors.length)]);
+                            t.put(id, item);
+                            next.put(id, item);
+                        }
+                    }
+                    if (fail) {
+                        throw new IllegalStateException("rolled back");
+                    }
+                };
+                if (fail) {
+                    assertThatThrownBy(() -> db.run(work)).hasMessage("rolled back");
+                } else {
+                    db.run(work);
+                    expected = next;
+                }
+                // "red" is read at every round, "green" now and then, "blue" only at the end: the last two
+                // catch up with many changes at once (or are built again from the rows)
+                List<String> keys = round == 59 ? java.util.Arrays.asList(colors) : round % 9 == 0
+                        ? List.of("red", "green") : List.of("red");
+                for (String k : keys) {
+                    if (k == null) {
+                        continue;
+                    }
+                    List<Item> want = expected.values().stream().filter(x -> k.equals(x.color())).toList();
+                    assertThat(byColor.values(k)).containsExactlyElementsOf(want);
+                    assertThat(byColor.ids(k)).containsExactlyElementsOf(want.stream().map(Item::id).toList());
+                    assertThat(byColor.count(k)).isEqualTo(want.size());
+                    assertThat(byColor.values(k, x -> x.id().endsWith("7")))
+                            .containsExactlyElementsOf(want.stream().filter(x -> x.id().endsWith("7")).toList());
+                }
+            }
+            assertThat(expected.values().stream().filter(x -> "blue".equals(x.color())).count())
+                    .isGreaterThan(100);
+            assertThat(byColor.keys()).containsExactlyInAnyOrder("red", "green", "blue");
+        }
+    }
 }

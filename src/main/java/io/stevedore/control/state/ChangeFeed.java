@@ -2,6 +2,7 @@ package io.stevedore.control.state;
 
 import io.stevedore.store.Database;
 import io.stevedore.store.RowObserver;
+import io.stevedore.store.Table;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,10 +57,26 @@ public final class ChangeFeed {
         return s;
     }
 
+    /** No handler for a table's rows (in {@code Subscription.bySlot}). */
+    private static final Handler<Object> NONE = (id, before, after) -> {
+    };
+
+    @SuppressWarnings("unchecked")
+    private static Handler<Object>[] newHandlers(int n) {
+        return (Handler<Object>[]) new Handler<?>[n];
+    }
+
     /** What one subscriber listens to; built with {@link #on} calls. */
     public final class Subscription {
         private final boolean live;
         private final Map<String, Handler<Object>> handlers = new HashMap<>();
+        /**
+         * The committed handlers by their table's {@link Table#slot()}, learnt from {@link #handlers} at the first
+         * change of each table ({@link #NONE}: none; null: not looked up yet), so a commit finds them without a
+         * look-up by kind for every row and subscriber. A table may be declared after the subscription (the cloud
+         * provider's), hence learnt, not resolved by {@link #on}.
+         */
+        private Handler<Object>[] bySlot = newHandlers(0);
         private final List<Runnable> resets = new ArrayList<>();
 
         private Subscription(boolean live) {
@@ -73,6 +90,8 @@ public final class ChangeFeed {
                 resource.tableIn(state).observe(RowObserver.<T>of(handler::changed, this::reset));
             } else if (handlers.putIfAbsent(resource.table(), (Handler<Object>) handler) != null) {
                 throw new IllegalArgumentException("two handlers for " + resource);
+            } else {
+                bySlot = newHandlers(0); // learnt again
             }
             return this;
         }
@@ -95,6 +114,17 @@ public final class ChangeFeed {
             return this;
         }
 
+        /** The handler of {@code table}'s rows ({@link #NONE}: none), noted in {@link #bySlot}. */
+        private Handler<Object> learn(Table<?> table) {
+            int slot = table.slot();
+            if (slot >= bySlot.length) {
+                bySlot = java.util.Arrays.copyOf(bySlot, slot + 1);
+            }
+            Handler<Object> h = handlers.getOrDefault(table.kind(), NONE);
+            bySlot[slot] = h;
+            return h;
+        }
+
         private void reset() {
             resets.forEach(Runnable::run);
         }
@@ -110,6 +140,18 @@ public final class ChangeFeed {
                 public void changed(String kind, String id, Object before, Object value) {
                     Handler<Object> h = handlers.get(kind);
                     if (h != null) {
+                        h.changed(id, before, value);
+                    }
+                }
+
+                @Override
+                public void changed(Table<?> table, String id, Object before, Object value) {
+                    int slot = table.slot();
+                    Handler<Object> h = slot < bySlot.length ? bySlot[slot] : null;
+                    if (h == null) {
+                        h = learn(table);
+                    }
+                    if (h != NONE) {
                         h.changed(id, before, value);
                     }
                 }
