@@ -177,8 +177,14 @@ public final class LifecycleController {
 
     private List<Decision> decide(FleetSnapshot fleet) {
         Map<String, List<Member>> byProvider = new TreeMap<>();
+        List<Member> group = null;
+        String provider = null;
         for (Member m : fleet.instances()) {
-            byProvider.computeIfAbsent(m.provider(), k -> new ArrayList<>()).add(m);
+            if (group == null || !provider.equals(m.provider())) { // most fleets list one provider's members in a row
+                provider = m.provider();
+                group = byProvider.computeIfAbsent(provider, k -> new ArrayList<>());
+            }
+            group.add(m);
         }
         List<Decision> out = new ArrayList<>();
         consolidation.startPass();

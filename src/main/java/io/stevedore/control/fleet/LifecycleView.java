@@ -283,12 +283,9 @@ final class LifecycleView {
         for (String id : visit) {
             ManagedInstance mi = registered.get(id);
             Optional<FleetSnapshot.Provider> fp = mi == null ? Optional.empty() : byName.get(mi.capacityProvider());
-            if (members.remove(id) != null) {
-                listed = null;
-            }
             protectedUntil.remove(id);
             if (fp.isEmpty()) {
-                memberWorks.remove(id);
+                forget(id);
                 continue;
             }
             // rows changed: look again (an instance the cloud took away is retired before this, in the tick)
@@ -296,11 +293,11 @@ final class LifecycleView {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ci == null || ec2.isEmpty() || !"running".equals(ec2.get().state())) {
                 unresolved.add(id);
-                memberWorks.remove(id);
+                forget(id);
                 continue;
             }
             Cached c = member(mi, ci, ec2.get(), fp.get(), now);
-            members.put(id, c.member());
+            members.put(id, c.member()); // replaces the member in place: no removal and insertion in the tree
             listed = null;
             if (c.validUntilMillis() != Long.MAX_VALUE) {
                 protectedUntil.put(id, c.validUntilMillis());
@@ -317,6 +314,14 @@ final class LifecycleView {
         Map<String, EventWindow> instanceWindows = InstanceEventWindows.byInstance(ctx.cloud().eventWindows(),
                 members.keySet(), id -> ctx.cloud().describe(id).map(Instance::tags).orElse(Map.of()));
         return new FleetSnapshot(ctx.now(), providers, out, instanceWindows);
+    }
+
+    /** Drops the member of {@code id}, if any, and its remembered task works. */
+    private void forget(String id) {
+        if (members.remove(id) != null) {
+            listed = null;
+        }
+        memberWorks.remove(id);
     }
 
     /**
