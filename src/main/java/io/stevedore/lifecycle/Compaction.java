@@ -10,6 +10,7 @@ import io.stevedore.provisioning.PendingGroup;
 import io.stevedore.provisioning.Provisioner;
 import io.stevedore.provisioning.ProvisioningRequest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -62,19 +63,46 @@ public final class Compaction {
             // (an eligible member stays so while it is the same object), so the same pick
             return last.result();
         }
+        if (!p.settled()) {
+            return Optional.empty(); // no member is eligible while a task of the provider waits for capacity
+        }
         List<Member> eligible = new ArrayList<>();
         long eligibleUntil = Long.MAX_VALUE; // when the first member not eligible now becomes so, as time passes
-        for (Member m : active) {
-            if (!p.settled() || !usage(m).movable()) {
+        Member[] seen = new Member[active.size()];
+        long[] since = new long[seen.length]; // -1: not movable, else when the member became quiet
+        Usage[] usages = new Usage[seen.length];
+        int j = 0; // where the member was in the last pick's list (same instance-id order): most are the same objects
+        for (int i = 0; i < seen.length; i++) {
+            Member m = active.get(i);
+            long quietSince;
+            if (j < seenActive.length && seenActive[j] == m) {
+                usages[i] = seenUsage[j];
+                quietSince = seenSince[j++];
+            } else if (j + 1 < seenActive.length && seenActive[j + 1] == m) {
+                usages[i] = seenUsage[j + 1];
+                quietSince = seenSince[j + 1]; // the member before it left
+                j += 2;
+            } else {
+                if (j < seenActive.length && seenActive[j].instanceId().equals(m.instanceId())) {
+                    j++; // the same instance, changed
+                }
+                usages[i] = usage(m);
+                quietSince = usages[i].movable() ? Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis()) : -1;
+            }
+            seen[i] = m;
+            since[i] = quietSince;
+            if (quietSince < 0) {
                 continue;
             }
-            long quietSince = Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis());
             if (now - quietSince >= p.scaleInAfterMillis()) {
                 eligible.add(m);
             } else {
                 eligibleUntil = Math.min(eligibleUntil, quietSince + p.scaleInAfterMillis());
             }
         }
+        seenActive = seen;
+        seenSince = since;
+        seenUsage = usages;
         if (eligible.isEmpty()) {
             return Optional.empty();
         }
@@ -84,17 +112,7 @@ public final class Compaction {
         }
         List<Member> inputs = List.copyOf(eligible);
         if (!LastPick.identical(rankedFrom, inputs)) {
-            // the order depends on the eligible members only (each the same object: the same use): kept until they change
-            List<Ranked> ranked = new ArrayList<>(eligible.size());
-            for (Member m : eligible) {
-                Usage u = usage(m);
-                ranked.add(new Ranked(m, u.cpuShare, u.memoryShare));
-            }
-            ranked.sort(LEAST_UTILIZED);
-            List<Member> order = new ArrayList<>(ranked.size());
-            ranked.forEach(r -> order.add(r.member()));
-            rankedFrom = inputs;
-            rankedOrder = order;
+            rank(inputs);
         }
         eligible = rankedOrder;
         if (usedCache.size() > 2 * active.size() + 16) {
@@ -102,7 +120,7 @@ public final class Compaction {
             active.forEach(m -> ids.add(m.instanceId()));
             usedCache.keySet().retainAll(ids);
         }
-        Room room = Room.of(active, this::used, smallest(eligible, draining));
+        Room room = Room.ofHosts(active, i -> usages[i], eligibleSmallest.min(smallest(draining)));
         Set<String> hosts = new HashSet<>(); // instances about to take moved tasks: not drained now
         for (Member d : draining) {
             hosts.addAll(room.reserveOrdered(usage(d).largestFirst()));
@@ -127,12 +145,90 @@ public final class Compaction {
         return last.result();
     }
 
+    /** The active members of the last pick (as handed over) and, for each, when it became quiet (-1: not movable). */
+    private Member[] seenActive = new Member[0];
+    private long[] seenSince = new long[0];
+    private Usage[] seenUsage = new Usage[0];
+
     /** The eligible members the last ranking was made from (as handed over), and that ranking. */
     private List<Member> rankedFrom = List.of();
     private List<Member> rankedOrder = List.of();
+    /** {@link #rankedOrder} with each member's sort key, and the smallest task demand among them. */
+    private List<Ranked> ranked = new ArrayList<>();
+    private Resources eligibleSmallest = UNBOUNDED;
 
-    /** A candidate with its cpu and memory shares in use (the sort key, computed once). */
-    private record Ranked(Member member, double cpu, double memory) {
+    /**
+     * Ranks {@code inputs} least utilized first. The order depends on the eligible members only (each the same object:
+     * the same use), so the last ranking is patched: the members that left it are taken out and those that came in
+     * (each a new object) are inserted in order. The order is total (instance id last), so this is the sort of
+     * {@code inputs}; when much changed they are sorted again.
+     */
+    private void rank(List<Member> inputs) {
+        List<Member> gone = new ArrayList<>();
+        List<Member> came = new ArrayList<>();
+        int i = 0;
+        int j = 0; // both lists follow the fleet's order: walk them together, matching the same objects
+        while (i < rankedFrom.size() || j < inputs.size()) {
+            Member a = i < rankedFrom.size() ? rankedFrom.get(i) : null;
+            Member b = j < inputs.size() ? inputs.get(j) : null;
+            if (a != null && a == b) {
+                i++;
+                j++;
+            } else if (b == null || a != null && a.instanceId().compareTo(b.instanceId()) <= 0) {
+                gone.add(a); // a member matched by no object of the other list is gone, or came, whatever the order
+                i++;
+                if (b != null && a.instanceId().equals(b.instanceId())) {
+                    came.add(b);
+                    j++;
+                }
+            } else {
+                came.add(b);
+                j++;
+            }
+        }
+        if (gone.size() + came.size() > 16) {
+            ranked = new ArrayList<>(inputs.size());
+            for (Member m : inputs) {
+                ranked.add(new Ranked(m, usage(m)));
+            }
+            ranked.sort(LEAST_UTILIZED);
+        } else {
+            if (!gone.isEmpty()) {
+                ranked.removeIf(r -> {
+                    for (Member g : gone) {
+                        if (r.member() == g) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+            }
+            for (Member m : came) {
+                Ranked r = new Ranked(m, usage(m));
+                int at = Collections.binarySearch(ranked, r, LEAST_UTILIZED);
+                ranked.add(at < 0 ? -at - 1 : at, r);
+            }
+        }
+        List<Member> order = new ArrayList<>(ranked.size());
+        Resources smallest = UNBOUNDED;
+        for (Ranked r : ranked) {
+            order.add(r.member());
+            smallest = smallest.min(r.usage().smallest());
+        }
+        rankedFrom = inputs;
+        rankedOrder = order;
+        eligibleSmallest = smallest;
+    }
+
+    /** A candidate with its usage (the sort key: cpu and memory shares in use, computed once). */
+    private record Ranked(Member member, Usage usage) {
+        double cpu() {
+            return usage.cpuShare;
+        }
+
+        double memory() {
+            return usage.memoryShare;
+        }
     }
 
     /** Least utilized first: cpu share, then memory share, then instance id. */
@@ -157,13 +253,11 @@ public final class Compaction {
         return true;
     }
 
-    /** The smallest demand of any task that may move (per resource): an instance without room for it takes none. */
-    private Resources smallest(List<Member> eligible, List<Member> draining) {
+    /** The smallest demand of any task of {@code draining} (per resource). */
+    private Resources smallest(List<Member> draining) {
         Resources smallest = UNBOUNDED;
-        for (List<Member> ms : List.of(eligible, draining)) {
-            for (Member m : ms) {
-                smallest = smallest.min(usage(m).smallest());
-            }
+        for (Member m : draining) {
+            smallest = smallest.min(usage(m).smallest());
         }
         return smallest;
     }
@@ -181,8 +275,12 @@ public final class Compaction {
      * whether they all may move, and (when first asked) its tasks in the order the simulation moves them
      * ({@link Room#largestFirst}).
      */
-    private static final class Usage {
+    private static final class Usage implements Room.Host {
         final Resources used;
+        final Resources free;
+        final boolean usable;
+        private final Member member;
+        private Set<Integer> ports;
         final Resources smallest;
         final boolean movable;
         final double cpuShare;
@@ -197,6 +295,27 @@ public final class Compaction {
             this.cpuShare = share(used.cpu(), m.registered().cpu());
             this.memoryShare = share(used.memoryMiB(), m.registered().memoryMiB());
             this.tasks = m.tasks();
+            this.free = m.registered().minus(used);
+            this.usable = !m.impaired() && m.spotNoticeMillis() < 0;
+            this.member = m;
+        }
+
+        @Override
+        public boolean usable() {
+            return usable;
+        }
+
+        @Override
+        public Resources free() {
+            return free;
+        }
+
+        @Override
+        public Set<Integer> ports() {
+            if (ports == null) {
+                ports = Set.copyOf(Room.portsOf(member));
+            }
+            return ports;
         }
 
         boolean movable() {

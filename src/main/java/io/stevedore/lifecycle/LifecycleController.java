@@ -64,12 +64,15 @@ public final class LifecycleController {
     public List<Decision> reconcile(FleetSnapshot fleet) {
         long now = fleet.now().toEpochMilli();
         if (quiet != null && quiet.holds(now, fleet)) {
+            quiet = quiet.seen(fleet.instances());
             return new ArrayList<>(); // the same fleet, and no time it reads has come: nothing to decide, as then
         }
         quiet = null;
+        optimizing = false;
         List<Decision> out = decide(fleet);
         if (out.isEmpty() && timeOnly(fleet)) {
-            quiet = new Quiet(fleet.instances(), fleet.providers(), fleet.instanceWindows(), now, nextChange(now, fleet));
+            quiet = new Quiet(fleet.instances(), fleet.providers(), fleet.instanceWindows(), now, nextChange(now, fleet),
+                    !optimizing);
         }
         return out;
     }
@@ -80,21 +83,47 @@ public final class LifecycleController {
      * comes and the members (the same objects), providers and windows are the same, a pass is the same — and without
      * consolidation by replacement or maintenance windows it keeps no state a skipped pass would have changed (the
      * compaction pick's memo aside, which answers the same either way).
+     *
+     * <p>{@code blocked}: the pass reached neither consolidation nor compaction for any provider (a compaction drain
+     * in progress, or no budget left). Such a pass reads of a member only its id, provider, state, drain, impairment,
+     * Spot notice, launch and idle times and whether it has tasks ({@link #samePass}): whether compaction is reached
+     * depends on those alone (the drains in progress and their causes, the budget against the member count), and so do
+     * the drain, involuntary and lifetime conditions, time included. A member that changed otherwise (tasks moved on or
+     * off it, its last task change) thus leaves the pass as it was: the fleet decides nothing again, until a time
+     * {@code until} already counts or a member changes what the pass reads.
      */
     private record Quiet(List<Member> instances, Map<String, Provider> providers, Map<String, EventWindow> windows,
-                         long at, long until) {
+                         long at, long until, boolean blocked) {
         boolean holds(long now, FleetSnapshot fleet) {
             if (now < at || now >= until || instances.size() != fleet.instances().size()) {
                 return false;
             }
             for (int i = 0; i < instances.size(); i++) {
-                if (instances.get(i) != fleet.instances().get(i)) {
+                Member was = instances.get(i);
+                Member is = fleet.instances().get(i);
+                if (was != is && !(blocked && samePass(was, is))) {
                     return false;
                 }
             }
             return providers.equals(fleet.providers()) && windows.equals(fleet.instanceWindows());
         }
+
+        /** This quiet, its members now {@code instances} (each the same for a pass as the one it follows). */
+        Quiet seen(List<Member> instances) {
+            return instances == this.instances ? this : new Quiet(instances, providers, windows, at, until, blocked);
+        }
     }
+
+    /** Whether a pass that reaches neither consolidation nor compaction reads the same of {@code a} and {@code b}. */
+    private static boolean samePass(Member a, Member b) {
+        return a.instanceId().equals(b.instanceId()) && a.provider().equals(b.provider()) && a.state() == b.state()
+                && a.drain().equals(b.drain()) && a.impaired() == b.impaired()
+                && a.spotNoticeMillis() == b.spotNoticeMillis() && a.launchedAtMillis() == b.launchedAtMillis()
+                && a.idleSinceMillis() == b.idleSinceMillis() && a.tasks().isEmpty() == b.tasks().isEmpty();
+    }
+
+    /** Set when the current pass reached consolidation or compaction for a provider. */
+    private boolean optimizing;
 
     private Quiet quiet;
 
@@ -148,8 +177,14 @@ public final class LifecycleController {
 
     private List<Decision> decide(FleetSnapshot fleet) {
         Map<String, List<Member>> byProvider = new TreeMap<>();
+        List<Member> group = null;
+        String provider = null;
         for (Member m : fleet.instances()) {
-            byProvider.computeIfAbsent(m.provider(), k -> new ArrayList<>()).add(m);
+            if (group == null || !provider.equals(m.provider())) { // most fleets list one provider's members in a row
+                provider = m.provider();
+                group = byProvider.computeIfAbsent(provider, k -> new ArrayList<>());
+            }
+            group.add(m);
         }
         List<Decision> out = new ArrayList<>();
         consolidation.startPass();
@@ -223,6 +258,7 @@ public final class LifecycleController {
             ledger.settle(p, fleet, compacting);
         }
         if (!compacting && inFlight < allowed && p.scaleInAfterMillis() >= 0) {
+            optimizing = true;
             // a kind of move that did not deliver its saving waits until the provider's tasks change (MoveLedger)
             Optional<Consolidation.Move> move = guarded && !ledger.may(p, fleet, DrainCause.REPLACEMENT)
                     ? Optional.empty() : consolidation.pick(now, p, stay, drainingNow, allowed - inFlight);

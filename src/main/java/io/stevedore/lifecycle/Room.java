@@ -34,33 +34,75 @@ final class Room {
     private final TreeSet<Slot> order = new TreeSet<>(ORDER);
     /** Undo log of the move being tried: index and free resources before. */
     private final Deque<Map.Entry<Integer, Resources>> undo = new ArrayDeque<>();
-    /** The host ports in use on each instance (host-network tasks hold theirs exclusively). */
+    /**
+     * The host ports in use on each instance (host-network tasks hold theirs exclusively): the host's own set until
+     * a move takes a port there, then a copy ({@link #ownPorts}).
+     */
     private final List<Set<Integer>> ports = new ArrayList<>();
+    private final java.util.BitSet ownPorts = new java.util.BitSet();
     /** Undo log of the host ports the move being tried took: index and port. */
     private final Deque<Map.Entry<Integer, Integer>> undoPorts = new ArrayDeque<>();
+
+    /**
+     * What the room reads of an instance: whether it may take tasks (neither impaired nor under a Spot notice), its
+     * free resources and the host ports its tasks hold (never changed by the room).
+     */
+    interface Host {
+        boolean usable();
+
+        Resources free();
+
+        Set<Integer> ports();
+    }
 
     /**
      * The usable hosts among {@code active}: neither impaired nor under a Spot notice. Those without room for
      * {@code smallest} (the smallest task that may move) are counted but not held: they can never be a best fit.
      */
     static Room of(List<Member> active, java.util.function.Function<Member, Resources> used, Resources smallest) {
+        return ofHosts(active, i -> {
+            Member m = active.get(i);
+            return new Host() {
+                public boolean usable() {
+                    return !m.impaired() && m.spotNoticeMillis() < 0;
+                }
+
+                public Resources free() {
+                    return m.registered().minus(used.apply(m));
+                }
+
+                public Set<Integer> ports() {
+                    return portsOf(m);
+                }
+            };
+        }, smallest);
+    }
+
+    /** {@link #of(List, java.util.function.Function, Resources)}, {@code hosts} giving each of {@code active}. */
+    static Room ofHosts(List<Member> active, java.util.function.IntFunction<Host> hosts, Resources smallest) {
         Room r = new Room();
-        for (Member m : active) {
-            if (!m.impaired() && m.spotNoticeMillis() < 0) {
+        for (int i = 0; i < active.size(); i++) {
+            Host h = hosts.apply(i);
+            if (h.usable()) {
                 r.usable++;
-                Resources f = m.registered().minus(used.apply(m));
+                Resources f = h.free();
                 if (f.fits(smallest)) {
-                    r.position.put(m.instanceId(), r.ids.size());
-                    r.ids.add(m.instanceId());
+                    r.position.put(active.get(i).instanceId(), r.ids.size());
+                    r.ids.add(active.get(i).instanceId());
                     r.free.add(f);
-                    Set<Integer> taken = new java.util.HashSet<>();
-                    m.tasks().forEach(w -> taken.addAll(w.demand().hostPorts()));
-                    r.ports.add(taken);
+                    r.ports.add(h.ports());
                     r.order.add(new Slot(f.cpu(), f.memoryMiB(), r.ids.size() - 1));
                 }
             }
         }
         return r;
+    }
+
+    /** The host ports in use on {@code m} (host-network tasks hold theirs exclusively). */
+    static Set<Integer> portsOf(Member m) {
+        Set<Integer> taken = new java.util.HashSet<>();
+        m.tasks().forEach(w -> taken.addAll(w.demand().hostPorts()));
+        return taken;
     }
 
     private int usable;
@@ -169,6 +211,10 @@ final class Room {
         undo.push(Map.entry(i, free.get(i)));
         free.set(i, free.get(i).minus(demand.resources()));
         order.add(slot(i));
+        if (!demand.hostPorts().isEmpty() && !ownPorts.get(i)) {
+            ports.set(i, new java.util.HashSet<>(ports.get(i)));
+            ownPorts.set(i);
+        }
         for (int port : demand.hostPorts()) {
             if (ports.get(i).add(port)) {
                 undoPorts.push(Map.entry(i, port));

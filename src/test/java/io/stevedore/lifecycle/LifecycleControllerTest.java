@@ -148,4 +148,42 @@ class LifecycleControllerTest {
         assertThat(((Retire) d.get(0)).force()).isFalse();
         assertThat(((Retire) d.get(1)).force()).isTrue();
     }
+
+    /**
+     * A compaction drain in progress keeps compaction away: a pass that only sees its tasks move to other instances
+     * decides nothing (the quiet pass holds though members changed), and the drained instance is retired the pass it
+     * is empty (compaction goes on then) — as a controller that never skipped a pass decides.
+     */
+    @Test
+    void reconcile_tasksMovingOffACompactionDrain_decidesLikeAFreshController() {
+        FleetSnapshot.Provider p = provider(DisruptionBudget.percent(100), true, Optional.empty());
+        FleetSnapshot.Member i1 = member("i-1", 1, List.of(service("a")));
+        FleetSnapshot.Member i2 = member("i-2", 1, List.of(service("b")));
+        List<List<FleetSnapshot.Member>> steps = List.of(
+                List.of(i1, i2, compacted(List.of(service("m1"), service("m2")))),
+                List.of(member("i-1", 1, List.of(service("a"), service("m1"))), i2, compacted(List.of(service("m2")))),
+                List.of(member("i-1", 1, List.of(service("a"), service("m1"))),
+                        member("i-2", 1, List.of(service("b"), service("m2"))), compacted(List.of())));
+        List<List<Decision>> decided = new ArrayList<>();
+        for (List<FleetSnapshot.Member> fleet : steps) {
+            FleetSnapshot snapshot = new FleetSnapshot(NOW, Map.of("mi", p), fleet);
+            List<Decision> d = controller.reconcile(snapshot);
+            assertThat(d).isEqualTo(new LifecycleController(LifecycleSettings.defaults(),
+                    new Compaction(new Provisioner())).reconcile(snapshot));
+            decided.add(d);
+        }
+        assertThat(decided.get(0)).isEmpty();
+        assertThat(decided.get(1)).isEmpty();
+        assertThat(decided.get(2)).first().isInstanceOfSatisfying(Retire.class,
+                r -> assertThat(r.instanceId()).isEqualTo("i-9"));
+    }
+
+    /** i-9 drained by compaction (deadline far away), with {@code tasks} left on it. */
+    private static FleetSnapshot.Member compacted(List<FleetSnapshot.Work> tasks) {
+        FleetSnapshot.Member base = member("i-9", 1, List.of(service("x")));
+        return new FleetSnapshot.Member("i-9", "mi", base.instanceType(), base.pricePerHour(), BIG,
+                base.launchedAtMillis(), FleetSnapshot.State.DRAINING, Optional.of(new FleetSnapshot.Drain(
+                NOW.toEpochMilli(), DrainCause.UNDERUTILIZED, NOW.toEpochMilli() + DAY)), false, -1, -1,
+                base.lastTaskChangeMillis(), tasks);
+    }
 }

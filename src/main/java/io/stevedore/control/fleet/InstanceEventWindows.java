@@ -59,6 +59,9 @@ public final class InstanceEventWindows {
     static Map<String, EventWindow> byInstance(List<InstanceEventWindow> windows, Set<String> instanceIds,
                                               Function<String, Map<String, String>> tagsOf) {
         Map<String, EventWindow> out = new HashMap<>();
+        if (windows.isEmpty()) {
+            return out;
+        }
         List<InstanceEventWindow> byTag = new ArrayList<>();
         Map<String, EventWindow> parsed = new HashMap<>();
         for (InstanceEventWindow w : windows.stream().sorted(Comparator.comparing(InstanceEventWindow::id)).toList()) {

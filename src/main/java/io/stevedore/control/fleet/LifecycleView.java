@@ -279,15 +279,13 @@ final class LifecycleView {
             });
         }
         activeProviders = active;
+        List<FleetSnapshot.Member> previous = listed;
         for (String id : visit) {
             ManagedInstance mi = registered.get(id);
             Optional<FleetSnapshot.Provider> fp = mi == null ? Optional.empty() : byName.get(mi.capacityProvider());
-            if (members.remove(id) != null) {
-                listed = null;
-            }
             protectedUntil.remove(id);
             if (fp.isEmpty()) {
-                memberWorks.remove(id);
+                forget(id);
                 continue;
             }
             // rows changed: look again (an instance the cloud took away is retired before this, in the tick)
@@ -295,11 +293,11 @@ final class LifecycleView {
             Optional<Instance> ec2 = ctx.cloud().describe(mi.instanceId());
             if (ci == null || ec2.isEmpty() || !"running".equals(ec2.get().state())) {
                 unresolved.add(id);
-                memberWorks.remove(id);
+                forget(id);
                 continue;
             }
             Cached c = member(mi, ci, ec2.get(), fp.get(), now);
-            members.put(id, c.member());
+            members.put(id, c.member()); // replaces the member in place: no removal and insertion in the tree
             listed = null;
             if (c.validUntilMillis() != Long.MAX_VALUE) {
                 protectedUntil.put(id, c.validUntilMillis());
@@ -307,7 +305,8 @@ final class LifecycleView {
         }
         dirty.clear();
         if (listed == null) {
-            listed = List.copyOf(members.values());
+            listed = previous == null || all ? List.copyOf(members.values()) : patched(previous, visit);
+            assert listed.equals(List.copyOf(members.values())) : "the patched list is the members'";
         }
         List<FleetSnapshot.Member> out = listed;
         Map<String, FleetSnapshot.Provider> providers = new TreeMap<>();
@@ -315,6 +314,48 @@ final class LifecycleView {
         Map<String, EventWindow> instanceWindows = InstanceEventWindows.byInstance(ctx.cloud().eventWindows(),
                 members.keySet(), id -> ctx.cloud().describe(id).map(Instance::tags).orElse(Map.of()));
         return new FleetSnapshot(ctx.now(), providers, out, instanceWindows);
+    }
+
+    /** Drops the member of {@code id}, if any, and its remembered task works. */
+    private void forget(String id) {
+        if (members.remove(id) != null) {
+            listed = null;
+        }
+        memberWorks.remove(id);
+    }
+
+    /**
+     * {@link #members} as a list: {@code previous} (the last list, instance-id order) with the members of
+     * {@code visited} replaced, added or removed — a few binary searches instead of a walk through the whole map.
+     */
+    private List<FleetSnapshot.Member> patched(List<FleetSnapshot.Member> previous, Set<String> visited) {
+        List<FleetSnapshot.Member> out = new ArrayList<>(previous);
+        for (String id : visited) {
+            int lo = 0;
+            int hi = out.size() - 1;
+            int at = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int c = out.get(mid).instanceId().compareTo(id);
+                if (c < 0) {
+                    lo = mid + 1;
+                } else if (c > 0) {
+                    hi = mid - 1;
+                } else {
+                    at = mid;
+                    break;
+                }
+            }
+            FleetSnapshot.Member now = members.get(id);
+            if (at >= 0 && now != null) {
+                out.set(at, now);
+            } else if (at >= 0) {
+                out.remove(at);
+            } else if (now != null) {
+                out.add(lo, now);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private FleetSnapshot.Provider provider(CapacityProvider p, String clusterArn) {
