@@ -75,30 +75,8 @@ class DatabaseTest {
             java.util.TreeMap<String, Item> expected = new java.util.TreeMap<>();
             java.util.Random random = new java.util.Random(7);
             for (int round = 0; round < 40; round++) {
-                boolean fail = round % 5 == 4;
-                java.util.TreeMap<String, Item> next = new java.util.TreeMap<>(expected);
-                Runnable work = () -> {
-                    for (int i = 0; i < 200; i++) {
-                        String id = "id-" + random.nextInt(3000);
-                        if (random.nextInt(3) == 0) {
-                            t.remove(id);
-                            next.remove(id);
-                        } else {
-                            Item item = new Item(id, random.nextInt(5));
-                            t.put(id, item);
-                            next.put(id, item);
-                        }
-                    }
-                    if (fail) {
-                        throw new IllegalStateException("rolled back");
-                    }
-                };
-                if (fail) {
-                    assertThatThrownBy(() -> db.run(work)).hasMessage("rolled back");
-                } else {
-                    db.run(work);
-                    expected = next;
-                }
+                expected = RandomWrites.round(db, t, random, 200, 3000, 3, id -> new Item(id, random.nextInt(5)),
+                        round % 5 == 4, expected);
                 if (round % 3 == 0 && (round == 0 || round > 10)) { // ordered reads now and then (a long pause
                     // first: the order is built again from the rows), catching up with what changed between
                     java.util.List<Item> values = db.transaction(t::values);

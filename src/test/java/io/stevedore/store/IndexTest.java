@@ -138,30 +138,8 @@ class IndexTest {
             java.util.TreeMap<String, Item> expected = new java.util.TreeMap<>();
             java.util.Random random = new java.util.Random(11);
             for (int round = 0; round < 60; round++) {
-                boolean fail = round % 7 == 6;
-                java.util.TreeMap<String, Item> next = new java.util.TreeMap<>(expected);
-                Runnable work = () -> {
-                    for (int i = 0; i < 300; i++) {
-                        String id = "id-" + random.nextInt(2000);
-                        if (random.nextInt(4) == 0) {
-                            t.remove(id);
-                            next.remove(id);
-                        } else {
-                            Item item = new Item(id, colors[random.nextInt(colors.length)]);
-                            t.put(id, item);
-                            next.put(id, item);
-                        }
-                    }
-                    if (fail) {
-                        throw new IllegalStateException("rolled back");
-                    }
-                };
-                if (fail) {
-                    assertThatThrownBy(() -> db.run(work)).hasMessage("rolled back");
-                } else {
-                    db.run(work);
-                    expected = next;
-                }
+                expected = RandomWrites.round(db, t, random, 300, 2000, 4,
+                        id -> new Item(id, colors[random.nextInt(colors.length)]), round % 7 == 6, expected);
                 // "red" is read at every round, "green" now and then, "blue" only at the end: the last two
                 // catch up with many changes at once (or are built again from the rows)
                 List<String> keys = round == 59 ? java.util.Arrays.asList(colors) : round % 9 == 0
