@@ -43,8 +43,6 @@ public final class Index<T, K> implements RowObserver<T> {
         final String id;
         K key;
         T value;
-        /** False once the row left the index (removed, or its key became null). */
-        boolean filed = true;
 
         Cell(String id, K key, T value) {
             this.id = id;
@@ -54,60 +52,28 @@ public final class Index<T, K> implements RowObserver<T> {
     }
 
     /**
-     * The rows under one key: how many, and their cells in id order, kept lazily as {@link Table} keeps its id
-     * order: a cell that enters or leaves is noted, and the tree catches up at the next read in id order (some
-     * indexes are read rarely, such as the tasks by desired status, which only ListTasks reads, while every task
-     * enters and leaves them).
+     * The rows under one key: how many, and their cells in id order, kept lazily ({@link LazyOrder}) as the table
+     * keeps its rows: some indexes are read rarely, such as the tasks by desired status, which only ListTasks reads,
+     * while every task enters and leaves them.
      */
     private static final class Bucket<K, T> {
-        final TreeMap<String, Cell<K, T>> cells = new TreeMap<>();
-        /** Cells that entered or left since {@link #cells} was last brought up to date (in that order). */
-        final ArrayList<Cell<K, T>> unordered = new ArrayList<>();
+        final LazyOrder<Cell<K, T>> cells = new LazyOrder<>();
         int size;
-        /** {@link #cells} is to be built again from the table's rows (too many changes were noted). */
-        boolean rebuild;
-
-        void noted(Cell<K, T> c) {
-            if (rebuild) {
-                return;
-            }
-            if (unordered.size() >= 1024 && unordered.size() >= size) {
-                unordered.clear(); // cheaper to build the tree again than to replay every change
-                cells.clear();
-                rebuild = true;
-                return;
-            }
-            unordered.add(c);
-        }
     }
 
-    /**
-     * The cells under {@code k} in id order, brought up to date: a noted cell is in the tree when it is still filed
-     * under {@code k}, and out of it otherwise. A row's cell leaves before the cell of a row created again under the
-     * same id enters, so replaying the notes in order leaves each id under its current cell.
-     */
+    /** The cells under {@code k} in id order, brought up to date with the rows the table holds now. */
     @SuppressWarnings("unchecked")
     private TreeMap<String, Cell<K, T>> ordered(Bucket<K, T> b, K k) {
-        if (b.rebuild) {
-            b.rebuild = false;
-            b.cells.clear();
-            table.forEachRow(row -> {
-                Cell<K, T> c = (Cell<K, T>) row.cell(slot);
-                if (c != null && c.key.equals(k)) {
-                    b.cells.put(c.id, c);
-                }
-            });
-        } else if (!b.unordered.isEmpty()) {
-            for (Cell<K, T> c : b.unordered) {
-                if (c.filed && c.key.equals(k)) {
-                    b.cells.put(c.id, c);
-                } else {
-                    b.cells.remove(c.id);
-                }
+        return b.cells.ordered(id -> {
+            Table.Row<T> row = table.row(id);
+            Cell<K, T> c = row == null ? null : (Cell<K, T>) row.cell(slot);
+            return c != null && c.key.equals(k) ? c : null;
+        }, put -> table.forEachRow(row -> {
+            Cell<K, T> c = (Cell<K, T>) row.cell(slot);
+            if (c != null && c.key.equals(k)) {
+                put.accept(c.id, c);
             }
-            b.unordered.clear();
-        }
-        return b.cells;
+        }));
     }
 
     /** The live rows by key, a copy (the caller holds the write lock). */
@@ -253,12 +219,11 @@ public final class Index<T, K> implements RowObserver<T> {
                 if (s.size == 0) {
                     rows.remove(c.key);
                 } else {
-                    s.noted(c);
+                    s.cells.note(id, s.size);
                 }
             }
             membership++;
             if (b == null) {
-                c.filed = false;
                 row.cell(slot, null);
                 return;
             }
@@ -274,7 +239,7 @@ public final class Index<T, K> implements RowObserver<T> {
         }
         Bucket<K, T> s = rows.computeIfAbsent(b, x -> new Bucket<>());
         s.size++;
-        s.noted(c);
+        s.cells.note(id, s.size);
     }
 
     @Override

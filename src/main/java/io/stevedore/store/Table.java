@@ -24,15 +24,10 @@ public final class Table<T> {
     private final Database db;
     private final int slot;
     /**
-     * The live rows in id order; a write that keeps a row changes its {@link Row} alone, not this tree. Kept lazily:
-     * a row created or removed is noted in {@link #unordered} and the tree catches up at the next read in id order
-     * (the simulator reads its large tables by id and through indexes, almost never in id order).
+     * The live rows in id order, kept lazily ({@link LazyOrder}); a write that keeps a row changes its {@link Row}
+     * alone, and a row created or removed is noted.
      */
-    private final TreeMap<String, Row<T>> rows = new TreeMap<>();
-    /** Ids created or removed since {@link #rows} was last brought up to date (each may appear more than once). */
-    private final ArrayList<String> unordered = new ArrayList<>();
-    /** {@link #rows} is to be built again from {@link #byId} (too many changes were noted). */
-    private boolean reorder;
+    private final LazyOrder<Row<T>> rows = new LazyOrder<>();
     /**
      * The same rows by id, for point reads and writes: a hash lookup instead of a walk of {@link #rows}, whose ids
      * (ARNs) share long prefixes that make every comparison slow. {@link #rows} keeps the id order.
@@ -92,37 +87,12 @@ public final class Table<T> {
 
     /** The live rows in id order, brought up to date with the rows created and removed since the last call. */
     private TreeMap<String, Row<T>> ordered() {
-        if (reorder) {
-            reorder = false;
-            unordered.clear();
-            rows.clear();
-            rows.putAll(byId);
-        } else if (!unordered.isEmpty()) {
-            for (String id : unordered) {
-                Row<T> row = byId.get(id);
-                if (row == null) {
-                    rows.remove(id);
-                } else {
-                    rows.put(id, row);
-                }
-            }
-            unordered.clear();
-        }
-        return rows;
+        return rows.ordered(byId::get, byId::forEach);
     }
 
-    /** Row {@code id} was created or removed: {@link #rows} learns it at its next read. */
-    private void unordered(String id) {
-        if (reorder) {
-            return;
-        }
-        if (unordered.size() >= 1024 && unordered.size() >= byId.size()) {
-            unordered.clear(); // cheaper to build the tree again than to replay every change
-            rows.clear();
-            reorder = true;
-            return;
-        }
-        unordered.add(id);
+    /** The live row {@code id}, or null (the caller holds the write lock). */
+    Row<T> row(String id) {
+        return byId.get(id);
     }
 
     /** Visits the live rows in no order (the caller holds the write lock). */
@@ -181,8 +151,6 @@ public final class Table<T> {
 
     void clearMemory() {
         rows.clear();
-        unordered.clear();
-        reorder = false;
         byId.clear();
         observers.forEach(RowObserver::cleared);
     }
@@ -201,14 +169,14 @@ public final class Table<T> {
             if (row != null) {
                 old = row.value;
                 row.value = null;
-                unordered(id);
+                rows.note(id, byId.size());
             }
         } else {
             row = byId.get(id);
             if (row == null) {
                 row = new Row<>();
                 byId.put(id, row);
-                unordered(id);
+                rows.note(id, byId.size());
             }
             old = row.value;
             row.value = value;
@@ -268,7 +236,7 @@ public final class Table<T> {
         db.touch(this, id, old, row); // before any change: a refused write leaves the row as it was
         if (created) {
             byId.put(id, row);
-            unordered(id);
+            rows.note(id, byId.size());
         }
         row.value = value;
         observe(row, id, old, value);
