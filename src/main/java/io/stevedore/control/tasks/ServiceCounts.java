@@ -41,14 +41,13 @@ final class ServiceCounts {
         int running = 0;
         int pending = 0;
         for (Deployment d : s.deployments()) {
-            int[] c = count(d, all);
-            int r = c[0];
-            int p = c[1];
-            int n = c[2];
+            Tally c = Tally.of(d, all);
+            int r = c.running();
+            int p = c.starting();
             running += r;
             pending += p;
             boolean isPrimary = d.id().equals(primary.id());
-            if (!isPrimary && n == 0) {
+            if (!isPrimary && c.all() == 0) {
                 continue; // an old deployment with no tasks left is done
             }
             Deployment.Builder b = d.toBuilder().runningCount(r).pendingCount(p)
@@ -73,20 +72,24 @@ final class ServiceCounts {
         return s.toBuilder().deployments(deployments).runningCount(running).pendingCount(pending).build();
     }
 
-    /** A deployment's {RUNNING, starting, all} among {@code live} (the tasks wanted RUNNING). */
-    private static int[] count(Deployment d, List<Task> live) {
-        int[] c = new int[3];
-        for (Task t : live) {
-            if (d.id().equals(t.startedBy())) {
-                c[2]++;
-                if (Statuses.isRunning(t.lastStatus())) {
-                    c[0]++;
-                } else if (Statuses.isStarting(t.lastStatus())) {
-                    c[1]++;
+    /** A deployment's tasks among {@code live} (the tasks wanted RUNNING): RUNNING, starting, and all of them. */
+    private record Tally(int running, int starting, int all) {
+        static Tally of(Deployment d, List<Task> live) {
+            int running = 0;
+            int starting = 0;
+            int all = 0;
+            for (Task t : live) {
+                if (d.id().equals(t.startedBy())) {
+                    all++;
+                    if (Statuses.isRunning(t.lastStatus())) {
+                        running++;
+                    } else if (Statuses.isStarting(t.lastStatus())) {
+                        starting++;
+                    }
                 }
             }
+            return new Tally(running, starting, all);
         }
-        return c;
     }
 
     /**
@@ -100,14 +103,13 @@ final class ServiceCounts {
         int running = 0;
         int pending = 0;
         for (Deployment d : deployments) {
-            int[] c = count(d, live);
-            int r = c[0];
-            int p = c[1];
-            int n = c[2];
+            Tally c = Tally.of(d, live);
+            int r = c.running();
+            int p = c.starting();
             running += r;
             pending += p;
             boolean isPrimary = d.id().equals(primary.id());
-            if (!isPrimary && n == 0 || !java.util.Objects.equals(d.runningCount(), r)
+            if (!isPrimary && c.all() == 0 || !java.util.Objects.equals(d.runningCount(), r)
                     || !java.util.Objects.equals(d.pendingCount(), p)
                     || !java.util.Objects.equals(d.desiredCount(), isPrimary ? s.desiredCount() : 0)) {
                 return false;
