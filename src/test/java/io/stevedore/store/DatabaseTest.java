@@ -87,6 +87,7 @@ class DatabaseTest {
             }
             assertThat(expected).hasSizeGreaterThan(1000);
             java.util.List<Item> zeros = db.transaction(() -> t.values(x -> x.n() == 0));
+            assertThat(zeros).isNotEmpty();
             assertThat(zeros).containsExactlyElementsOf(expected.values().stream().filter(x -> x.n() == 0).toList());
         }
     }
