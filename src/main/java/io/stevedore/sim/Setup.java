@@ -17,8 +17,6 @@ import io.stevedore.wire.AwsJsonCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
-import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
@@ -38,6 +36,9 @@ final class Setup {
     private static final AwsJsonCodec CODEC = new AwsJsonCodec();
     private final ControlPlane plane;
     private final SimWorkload workload;
+    /** The spec whose replicas {@link #template} is the CreateService request of (one spec after the other). */
+    private SimWorkload.ServiceSpec templateOf;
+    private CreateServiceRequest template;
 
     Setup(ControlPlane plane, SimWorkload workload) {
         this.plane = plane;
@@ -51,15 +52,6 @@ final class Setup {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /**
-     * Calls one ECS operation in-process without writing and re-reading its answer: the request read from the same
-     * JSON by the wire path's codec (validation and errors alike), the same handler and transaction. For the calls
-     * whose answer the simulation does not read (CreateService of each replica, TagResource, deployments).
-     */
-    void send(String operation, ObjectNode body, Supplier<? extends SdkPojo> builder, Class<?> type) {
-        plane.api().invoke(operation, (SdkPojo) CODEC.read(body.toString(), builder, type));
     }
 
     /**
@@ -193,9 +185,29 @@ final class Setup {
         return JSON.arrayNode().add(JSON.objectNode().put("capacityProvider", provider).put("weight", 1));
     }
 
-    /** CreateService for one replica of a service spec. */
+    /**
+     * CreateService for one replica of a service spec. The replicas of a spec differ only in their name and desired
+     * count, so the request is read from the spec's JSON by the wire path's codec once per spec (its validation and
+     * errors as before) and each replica's request is that object with its own name and count; it then goes to the
+     * same handler, checks and transaction ({@link EcsApi#invoke}) without a JSON round trip per replica.
+     */
     void createService(SimWorkload.ServiceSpec s, String name, int desired, Map<String, SimWorkload.Provider> ps,
                        int index) {
+        try {
+            if (templateOf != s) {
+                template = CODEC.read(createServiceJson(s, name, desired, ps).toString(), CreateServiceRequest::builder,
+                        CreateServiceRequest.class);
+                templateOf = s;
+            }
+            plane.api().invoke("CreateService", template.toBuilder().serviceName(name).desiredCount(desired).build());
+        } catch (AwsException e) {
+            throw new WorkloadError("services." + index, s.line(), 0, "CreateService failed: " + e.getMessage());
+        }
+    }
+
+    /** The CreateService request of one replica of {@code s} as the wire's JSON. */
+    private ObjectNode createServiceJson(SimWorkload.ServiceSpec s, String name, int desired,
+                                         Map<String, SimWorkload.Provider> ps) {
         ObjectNode b = JSON.objectNode().put("cluster", CLUSTER).put("serviceName", name)
                 .put("taskDefinition", s.taskDefinition()).put("desiredCount", desired);
         b.set("capacityProviderStrategy", strategy(s.capacityProvider()));
@@ -209,11 +221,7 @@ final class Setup {
         if (s.placementConstraints() != null) {
             b.set("placementConstraints", s.placementConstraints().deepCopy());
         }
-        try {
-            send("CreateService", b, CreateServiceRequest::builder, CreateServiceRequest.class);
-        } catch (AwsException e) {
-            throw new WorkloadError("services." + index, s.line(), 0, "CreateService failed: " + e.getMessage());
-        }
+        return b;
     }
 
     /** The workload's task definitions. */
