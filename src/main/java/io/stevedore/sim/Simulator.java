@@ -57,7 +57,9 @@ public final class Simulator {
         workload.providers().forEach(p -> providers.put(p.name(), p));
         this.plane = ControlPlane.inMemory(new PlaneConfig(workload.region(), PlaneConfig.DEFAULT_ACCOUNT, 1,
                 workload.quotas()), clock);
-        PriceBook prices = PriceBook.load();
+        // the plane's own price book: one load of each price file per run (the bill and the selection read the
+        // same prices; a second PriceBook read the region's On-Demand and Spot documents again)
+        PriceBook prices = plane.offerings().selector().prices();
         FargatePricing fargate = options.fargate() ? prices.fargate(workload.region()).map(FargatePricing::new)
                 .orElse(null) : null;
         long total = options.duration().toMillis();

@@ -96,14 +96,38 @@ public final class LogStore implements AutoCloseable {
 
     /** Appends waiting for the next group commit ({@link #append}). */
     private final java.util.ArrayDeque<PendingAppend> queue = new java.util.ArrayDeque<>();
-    private final Connection connection;
+    /** The open connection; null until {@link #connection()} opens it (a store in memory opens on first use). */
+    private Connection connection;
+    private final Opener opener;
+    private boolean closed;
     private final boolean postgres;
     private final Limits limits;
 
+    @FunctionalInterface
+    private interface Opener {
+        Connection open() throws SQLException;
+    }
+
     private LogStore(Connection connection, boolean postgres, Limits limits) {
+        this(() -> connection, postgres, limits);
         this.connection = connection;
+    }
+
+    private LogStore(Opener opener, boolean postgres, Limits limits) {
+        this.opener = opener;
         this.postgres = postgres;
         this.limits = limits;
+    }
+
+    /** The connection, opened by the first statement of a lazily opened store (callers hold this store's lock). */
+    private synchronized Connection connection() throws SQLException {
+        if (connection == null) {
+            if (closed) {
+                throw new SQLException("The log store is closed");
+            }
+            connection = opener.open();
+        }
+        return connection;
     }
 
     /** The embedded store: {@code file} (SQLite, WAL, synchronous=FULL), created and migrated if need be. */
@@ -131,9 +155,15 @@ public final class LogStore implements AutoCloseable {
 
     /**
      * A store in memory only (the simulator and tests): the same schema and SQL on an in-memory SQLite database,
-     * created from the migration scripts directly (no Flyway: a simulation opens many planes).
+     * created from the migration scripts directly (no Flyway: a simulation opens many planes). The database is made
+     * by the first statement: a simulation, which never ships logs, does not load SQLite at all (about 0.2 s of its
+     * start).
      */
     public static LogStore memory(Limits limits) {
+        return new LogStore(LogStore::openMemory, false, limits);
+    }
+
+    private static Connection openMemory() {
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
             for (String script : List.of("V1__log_events.sql")) {
@@ -150,7 +180,7 @@ public final class LogStore implements AutoCloseable {
                 }
             }
             c.setAutoCommit(false);
-            return new LogStore(c, false, limits);
+            return c;
         } catch (SQLException | java.io.IOException e) {
             throw new IllegalStateException("cannot create an in-memory log store", e);
         }
@@ -191,7 +221,7 @@ public final class LogStore implements AutoCloseable {
             if (groupRow(name).isPresent()) {
                 return false;
             }
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO log_groups (name, created,"
+            try (PreparedStatement ps = connection().prepareStatement("INSERT INTO log_groups (name, created,"
                     + " retention_days, log_group_class, kms_key_id) VALUES (?, ?, NULL, ?, ?)")) {
                 ps.setString(1, name);
                 ps.setLong(2, createdMillis);
@@ -227,7 +257,7 @@ public final class LogStore implements AutoCloseable {
     public synchronized List<Group> groups(Predicate<String> filter) {
         return read(() -> {
             List<Group> out = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT g.name, g.created, g.retention_days,"
+            try (PreparedStatement ps = connection().prepareStatement("SELECT g.name, g.created, g.retention_days,"
                     + " g.log_group_class, g.kms_key_id, (SELECT COALESCE(SUM(s.stored_bytes), 0) FROM log_streams s"
                     + " WHERE s.group_name = g.name) FROM log_groups g ORDER BY g.name");
                  ResultSet rs = ps.executeQuery()) {
@@ -245,7 +275,7 @@ public final class LogStore implements AutoCloseable {
     /** Sets (or, with null, removes) a group's retention; false when the group does not exist. */
     public synchronized boolean setRetention(String name, Integer days) {
         return write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+            try (PreparedStatement ps = connection().prepareStatement(
                     "UPDATE log_groups SET retention_days = ? WHERE name = ?")) {
                 if (days == null) {
                     ps.setNull(1, java.sql.Types.INTEGER);
@@ -262,7 +292,7 @@ public final class LogStore implements AutoCloseable {
     public synchronized Map<String, String> tags(String name) {
         return read(() -> {
             Map<String, String> out = new TreeMap<>();
-            try (PreparedStatement ps = connection.prepareStatement(
+            try (PreparedStatement ps = connection().prepareStatement(
                     "SELECT tag_key, tag_value FROM log_group_tags WHERE group_name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -310,7 +340,7 @@ public final class LogStore implements AutoCloseable {
             if (streamRow(group, name).isPresent()) {
                 return false;
             }
-            try (PreparedStatement ps = connection.prepareStatement(
+            try (PreparedStatement ps = connection().prepareStatement(
                     "INSERT INTO log_streams (group_name, name, created) VALUES (?, ?, ?)")) {
                 ps.setString(1, group);
                 ps.setString(2, name);
@@ -342,7 +372,7 @@ public final class LogStore implements AutoCloseable {
     public synchronized List<Stream> streams(String group, Predicate<String> filter) {
         return read(() -> {
             List<Stream> out = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement(STREAM_COLUMNS + " WHERE group_name = ?")) {
+            try (PreparedStatement ps = connection().prepareStatement(STREAM_COLUMNS + " WHERE group_name = ?")) {
                 ps.setString(1, group);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -435,7 +465,7 @@ public final class LogStore implements AutoCloseable {
             last = Math.max(last, e.timestamp());
         }
         int updated;
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE log_streams SET"
+        try (PreparedStatement ps = connection().prepareStatement("UPDATE log_streams SET"
                 + " first_event = CASE WHEN first_event IS NULL OR first_event > ? THEN ? ELSE first_event END,"
                 + " last_event = CASE WHEN last_event IS NULL OR last_event < ? THEN ? ELSE last_event END,"
                 + " last_ingestion = ?, stored_bytes = stored_bytes + ?, stored_events = stored_events + ?,"
@@ -453,7 +483,7 @@ public final class LogStore implements AutoCloseable {
         if (updated == 0) {
             return Optional.empty();
         }
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO log_events (stream_id, ts, ingested,"
+        try (PreparedStatement ps = connection().prepareStatement("INSERT INTO log_events (stream_id, ts, ingested,"
                 + " bytes, message) VALUES (?, ?, ?, ?, ?)")) {
             for (Input e : events) {
                 ps.setLong(1, streamId);
@@ -480,7 +510,7 @@ public final class LogStore implements AutoCloseable {
         long bytes = 0;
         long count = 0;
         Position until = null;
-        try (PreparedStatement ps = connection.prepareStatement(
+        try (PreparedStatement ps = connection().prepareStatement(
                 "SELECT ts, id, bytes FROM log_events WHERE stream_id = ? ORDER BY ts, id")) {
             ps.setFetchSize(1000);
             ps.setLong(1, s.id());
@@ -511,7 +541,7 @@ public final class LogStore implements AutoCloseable {
             String sql = "SELECT id, stream_id, ts, ingested, message FROM log_events WHERE stream_id = ? AND ts >= ?"
                     + " AND ts < ? AND " + (forward ? "(ts > ? OR (ts = ? AND id > ?)) ORDER BY ts, id"
                     : "(ts < ? OR (ts = ? AND id < ?)) ORDER BY ts DESC, id DESC") + " LIMIT ?";
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            try (PreparedStatement ps = connection().prepareStatement(sql)) {
                 ps.setLong(1, streamId);
                 ps.setLong(2, from);
                 ps.setLong(3, to);
@@ -541,7 +571,7 @@ public final class LogStore implements AutoCloseable {
             }
             String sql = "SELECT id, stream_id, ts, ingested, message FROM log_events WHERE stream_id IN (" + in
                     + ") AND ts >= ? AND ts < ? AND (ts > ? OR (ts = ? AND id > ?)) ORDER BY ts, id LIMIT ?";
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            try (PreparedStatement ps = connection().prepareStatement(sql)) {
                 int i = 1;
                 for (long id : streamIds) {
                     ps.setLong(i++, id);
@@ -587,7 +617,7 @@ public final class LogStore implements AutoCloseable {
         return write(() -> {
             long deleted = 0;
             Map<Long, Long> expiring = new LinkedHashMap<>();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT s.id, g.retention_days FROM log_streams s"
+            try (PreparedStatement ps = connection().prepareStatement("SELECT s.id, g.retention_days FROM log_streams s"
                     + " JOIN log_groups g ON g.name = s.group_name WHERE g.retention_days IS NOT NULL"
                     + " AND s.first_event IS NOT NULL");
                  ResultSet rs = ps.executeQuery()) {
@@ -618,6 +648,10 @@ public final class LogStore implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
+        if (connection == null) {
+            return;
+        }
         try {
             connection.close();
         } catch (SQLException ignored) {
@@ -638,11 +672,13 @@ public final class LogStore implements AutoCloseable {
     private <T> T write(Work<T> work) {
         try {
             T result = work.run();
-            connection.commit();
+            connection().commit();
             return result;
         } catch (SQLException | RuntimeException e) {
             try {
-                connection.rollback();
+                if (connection != null) {
+                    connection.rollback();
+                }
             } catch (SQLException ignored) {
                 // the original failure is what matters
             }
@@ -655,7 +691,7 @@ public final class LogStore implements AutoCloseable {
     }
 
     private int update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
@@ -673,7 +709,7 @@ public final class LogStore implements AutoCloseable {
 
     private Map<String, String> tagsOf(String name) throws SQLException {
         Map<String, String> out = new TreeMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(
+        try (PreparedStatement ps = connection().prepareStatement(
                 "SELECT tag_key, tag_value FROM log_group_tags WHERE group_name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
@@ -693,7 +729,7 @@ public final class LogStore implements AutoCloseable {
     }
 
     private Optional<Group> groupRow(String name) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT g.name, g.created, g.retention_days,"
+        try (PreparedStatement ps = connection().prepareStatement("SELECT g.name, g.created, g.retention_days,"
                 + " g.log_group_class, g.kms_key_id, (SELECT COALESCE(SUM(s.stored_bytes), 0) FROM log_streams s"
                 + " WHERE s.group_name = g.name) FROM log_groups g WHERE g.name = ?")) {
             ps.setString(1, name);
@@ -710,7 +746,7 @@ public final class LogStore implements AutoCloseable {
     }
 
     private Optional<Stream> streamRow(String group, String name) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(STREAM_COLUMNS + " WHERE group_name = ? AND name = ?")) {
+        try (PreparedStatement ps = connection().prepareStatement(STREAM_COLUMNS + " WHERE group_name = ? AND name = ?")) {
             ps.setString(1, group);
             ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
@@ -720,7 +756,7 @@ public final class LogStore implements AutoCloseable {
     }
 
     private Optional<Stream> streamById(long id) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(STREAM_COLUMNS + " WHERE id = ?")) {
+        try (PreparedStatement ps = connection().prepareStatement(STREAM_COLUMNS + " WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(stream(rs)) : Optional.empty();

@@ -28,8 +28,11 @@ public final class LogsApi {
      */
     public static final int MAX_REQUEST_BYTES = 8 << 20;
 
-    private final ServiceModel model = ServiceModel.load("logs-2014-03-28", "InvalidParameterException")
-            .checkingPatterns();
+    /**
+     * AWS's model (184 KB of JSON), read on the first call: a plane that is never asked for logs (a simulation)
+     * does not parse it.
+     */
+    private volatile ServiceModel model;
     private final Map<String, Function<JsonNode, ObjectNode>> handlers = new TreeMap<>();
     private final LogStore store;
     private final Clock clock;
@@ -44,6 +47,19 @@ public final class LogsApi {
         this.store = store;
         this.clock = clock;
         new LogsOps(store, region, accountId, clock).register(handlers);
+    }
+
+    private ServiceModel model() {
+        ServiceModel m = model;
+        if (m == null) {
+            synchronized (this) {
+                if (model == null) {
+                    model = ServiceModel.load("logs-2014-03-28", "InvalidParameterException").checkingPatterns();
+                }
+                m = model;
+            }
+        }
+        return m;
     }
 
     public Set<String> operations() {
@@ -65,6 +81,7 @@ public final class LogsApi {
         } catch (Exception e) {
             throw AwsException.serialization("The request body is not valid JSON");
         }
+        ServiceModel model = model();
         model.validateInput(op, request);
         ObjectNode answer = h.apply(request);
         model.checkOutput(op, answer);
