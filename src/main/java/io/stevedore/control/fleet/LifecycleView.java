@@ -9,6 +9,7 @@ import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.InstanceLifecycleState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.RowKind;
+import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.WindowSetting;
 import io.stevedore.ecs.DaemonDefinitions;
 import io.stevedore.ecs.Statuses;
@@ -124,14 +125,18 @@ final class LifecycleView {
                     if (after == null) {
                         works.remove(id);
                     }
-                    boolean same = before != null && after != null && sameForFleet(before, after);
-                    touchContainerInstance(before == null ? null : before.containerInstanceArn(), !same);
-                    touchContainerInstance(after == null ? null : after.containerInstanceArn(), !same);
+                    if (before != null && after != null && sameForFleet(before, after)) {
+                        return; // neither the member nor the idle and image timers read what changed
+                    }
+                    touchContainerInstance(before == null ? null : before.containerInstanceArn());
+                    touchContainerInstance(after == null ? null : after.containerInstanceArn());
                 })
                 .on(RowKind.TASK_RUNTIME, (id, before, after) -> {
                     // a member is made of task rows, not runtimes: a runtime change concerns the idle and image timers
-                    usageChanged(before == null ? null : before.instanceId());
-                    usageChanged(after == null ? null : after.instanceId());
+                    if (!sameForUsage(before, after)) {
+                        usageChanged(before == null ? null : before.instanceId());
+                        usageChanged(after == null ? null : after.instanceId());
+                    }
                 })
                 .on(RowKind.TASK_PROTECTION, (id, before, after) -> {
                     works.remove(id);
@@ -166,14 +171,10 @@ final class LifecycleView {
         }
     }
 
+    /** The instance registered as {@code arn} changed. */
     private void touchContainerInstance(String arn) {
-        touchContainerInstance(arn, true);
-    }
-
-    /** The instance registered as {@code arn} changed; {@code member} false: only its idle and image timers care. */
-    private void touchContainerInstance(String arn, boolean member) {
         if (arn != null) {
-            ctx.state().instancesByContainerInstance.ids(arn).forEach(member ? this::touch : this::usageChanged);
+            ctx.state().instancesByContainerInstance.ids(arn).forEach(this::touch);
         }
     }
 
@@ -190,6 +191,21 @@ final class LifecycleView {
      */
     static boolean sameForFleet(Task b, Task a) {
         return MemberFacts.of(b).equals(MemberFacts.of(a));
+    }
+
+    /**
+     * Whether a runtime change leaves the idle and image timers ({@link InstanceUsage}) as they were: they read the
+     * runtimes an instance holds ({@code runtimesByInstance}: not DONE, by instance) and their task and image, and a
+     * task's group (which does not change); the phase steps and times in between do not show.
+     */
+    static boolean sameForUsage(TaskRuntime b, TaskRuntime a) {
+        return b != null && a != null && Objects.equals(usageKey(b), usageKey(a)) && b.taskArn().equals(a.taskArn())
+                && Objects.equals(b.image(), a.image());
+    }
+
+    /** A runtime's key in {@code runtimesByInstance} (null: not on an instance as the timers count it). */
+    private static String usageKey(TaskRuntime rt) {
+        return rt.phase() == TaskRuntime.Phase.DONE ? null : rt.instanceId();
     }
 
     /** What a member reads of a task (see {@link #sameForFleet}). */
@@ -401,10 +417,9 @@ final class LifecycleView {
             } else if (j + 1 < before.length && before[j + 1].task() == t) {
                 tw = before[j + 1]; // the task before it left
                 j += 2;
+            } else if (j < before.length && before[j].task().taskArn().equals(t.taskArn())) {
+                j++; // the same task, changed: its work is made again below (the works hold no newer one)
             } else {
-                if (j < before.length && before[j].task().taskArn().equals(t.taskArn())) {
-                    j++; // the same task, changed
-                }
                 tw = works.get(t.taskArn());
             }
             if (tw == null || tw.task() != t || now >= tw.protectedUntilMillis()) {
