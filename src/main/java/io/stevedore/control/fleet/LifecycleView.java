@@ -130,8 +130,10 @@ final class LifecycleView {
                     }
                     noteTask(before == null ? null : before.containerInstanceArn(), id);
                     noteTask(after == null ? null : after.containerInstanceArn(), id);
-                    touchContainerInstance(before == null ? null : before.containerInstanceArn());
-                    touchContainerInstance(after == null ? null : after.containerInstanceArn());
+                    // the idle and image timers read a task only for its group (which does not change), if the row is there
+                    boolean usage = before == null || after == null;
+                    touchContainerInstance(before == null ? null : before.containerInstanceArn(), usage);
+                    touchContainerInstance(after == null ? null : after.containerInstanceArn(), usage);
                 })
                 .on(RowKind.TASK_RUNTIME, (id, before, after) -> {
                     // a member is made of task rows, not runtimes: a runtime change concerns the idle and image timers
@@ -179,8 +181,13 @@ final class LifecycleView {
 
     /** The instance registered as {@code arn} changed. */
     private void touchContainerInstance(String arn) {
+        touchContainerInstance(arn, true);
+    }
+
+    /** The member of the instance registered as {@code arn} changed; {@code usage}: its idle and image timers too. */
+    private void touchContainerInstance(String arn, boolean usage) {
         if (arn != null) {
-            ctx.state().instancesByContainerInstance.ids(arn).forEach(this::touch);
+            ctx.state().instancesByContainerInstance.ids(arn).forEach(usage ? this::touch : dirty::add);
         }
     }
 
