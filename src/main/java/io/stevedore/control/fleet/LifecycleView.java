@@ -537,10 +537,8 @@ final class LifecycleView {
             }
         }
         b.works = works;
-        if (b.changed == null) {
-            b.changed = new HashSet<>();
-        } else {
-            b.changed.clear();
+        if (b.changed == null || !b.changed.isEmpty()) {
+            b.changed = new HashSet<>(); // a new set, not a clear: clearing costs a grown set its whole capacity
         }
     }
 
