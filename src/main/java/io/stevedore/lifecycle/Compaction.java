@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,7 @@ public final class Compaction {
             return Optional.empty(); // no member is eligible while a task of the provider waits for capacity
         }
         List<Member> eligible = new ArrayList<>();
+        List<Usage> eligibleUsage = new ArrayList<>(); // their usages, in the same order
         long eligibleUntil = Long.MAX_VALUE; // when the first member not eligible now becomes so, as time passes
         Member[] seen = new Member[active.size()];
         long[] since = new long[seen.length]; // -1: not movable, else when the member became quiet
@@ -96,6 +98,7 @@ public final class Compaction {
             }
             if (now - quietSince >= p.scaleInAfterMillis()) {
                 eligible.add(m);
+                eligibleUsage.add(usages[i]);
             } else {
                 eligibleUntil = Math.min(eligibleUntil, quietSince + p.scaleInAfterMillis());
             }
@@ -112,7 +115,7 @@ public final class Compaction {
         }
         List<Member> inputs = List.copyOf(eligible);
         if (!LastPick.identical(rankedFrom, inputs)) {
-            rank(inputs);
+            rank(inputs, eligibleUsage);
         }
         eligible = rankedOrder;
         if (usedCache.size() > 2 * active.size() + 16) {
@@ -163,9 +166,9 @@ public final class Compaction {
      * (each a new object) are inserted in order. The order is total (instance id last), so this is the sort of
      * {@code inputs}; when much changed they are sorted again.
      */
-    private void rank(List<Member> inputs) {
-        List<Member> gone = new ArrayList<>();
-        List<Member> came = new ArrayList<>();
+    private void rank(List<Member> inputs, List<Usage> inputUsage) {
+        Set<Member> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Usage> came = new ArrayList<>();
         int i = 0;
         int j = 0; // both lists follow the fleet's order: walk them together, matching the same objects
         while (i < rankedFrom.size() || j < inputs.size()) {
@@ -178,33 +181,26 @@ public final class Compaction {
                 gone.add(a); // a member matched by no object of the other list is gone, or came, whatever the order
                 i++;
                 if (b != null && a.instanceId().equals(b.instanceId())) {
-                    came.add(b);
+                    came.add(inputUsage.get(j));
                     j++;
                 }
             } else {
-                came.add(b);
+                came.add(inputUsage.get(j));
                 j++;
             }
         }
-        if (gone.size() + came.size() > 16) {
+        if (gone.size() + came.size() > Math.max(16, inputs.size() / 4)) {
             ranked = new ArrayList<>(inputs.size());
-            for (Member m : inputs) {
-                ranked.add(new Ranked(m, usage(m)));
+            for (int k = 0; k < inputs.size(); k++) {
+                ranked.add(new Ranked(inputs.get(k), inputUsage.get(k)));
             }
             ranked.sort(LEAST_UTILIZED);
         } else {
             if (!gone.isEmpty()) {
-                ranked.removeIf(r -> {
-                    for (Member g : gone) {
-                        if (r.member() == g) {
-                            return true;
-                        }
-                    }
-                    return false;
-                });
+                ranked.removeIf(r -> gone.contains(r.member()));
             }
-            for (Member m : came) {
-                Ranked r = new Ranked(m, usage(m));
+            for (Usage u : came) {
+                Ranked r = new Ranked(u.member, u);
                 int at = Collections.binarySearch(ranked, r, LEAST_UTILIZED);
                 ranked.add(at < 0 ? -at - 1 : at, r);
             }

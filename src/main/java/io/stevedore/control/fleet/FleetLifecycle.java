@@ -108,6 +108,11 @@ public final class FleetLifecycle {
         return view.snapshot();
     }
 
+    /** The view the snapshots come from (tests). */
+    LifecycleView view() {
+        return view;
+    }
+
     static String windowKey(String clusterArn, String provider) {
         return clusterArn + "/" + provider;
     }

@@ -9,6 +9,7 @@ import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.InstanceLifecycleState;
 import io.stevedore.control.state.ManagedInstance;
 import io.stevedore.control.state.RowKind;
+import io.stevedore.control.state.TaskRuntime;
 import io.stevedore.control.state.WindowSetting;
 import io.stevedore.ecs.DaemonDefinitions;
 import io.stevedore.ecs.Statuses;
@@ -124,21 +125,33 @@ final class LifecycleView {
                     if (after == null) {
                         works.remove(id);
                     }
-                    boolean same = before != null && after != null && sameForFleet(before, after);
-                    touchContainerInstance(before == null ? null : before.containerInstanceArn(), !same);
-                    touchContainerInstance(after == null ? null : after.containerInstanceArn(), !same);
+                    if (before != null && after != null && sameForFleet(before, after)) {
+                        return; // neither the member nor the idle and image timers read what changed
+                    }
+                    noteTask(before == null ? null : before.containerInstanceArn(), id);
+                    noteTask(after == null ? null : after.containerInstanceArn(), id);
+                    // the idle and image timers read a task only for its group (which does not change), if the row is there
+                    boolean usage = before == null || after == null;
+                    touchContainerInstance(before == null ? null : before.containerInstanceArn(), usage);
+                    touchContainerInstance(after == null ? null : after.containerInstanceArn(), usage);
                 })
                 .on(RowKind.TASK_RUNTIME, (id, before, after) -> {
                     // a member is made of task rows, not runtimes: a runtime change concerns the idle and image timers
-                    usageChanged(before == null ? null : before.instanceId());
-                    usageChanged(after == null ? null : after.instanceId());
+                    if (!sameForUsage(before, after)) {
+                        usageChanged(before == null ? null : before.instanceId());
+                        usageChanged(after == null ? null : after.instanceId());
+                    }
                 })
                 .on(RowKind.TASK_PROTECTION, (id, before, after) -> {
                     works.remove(id);
                     s.tasks.get(id).ifPresent(t -> {
                         touchContainerInstance(t.containerInstanceArn());
                         if (t.containerInstanceArn() != null) { // its member's remembered works are stale too
-                            s.instancesByContainerInstance.ids(t.containerInstanceArn()).forEach(memberWorks::remove);
+                            s.instancesByContainerInstance.ids(t.containerInstanceArn()).forEach(this::dropWorks);
+                            Built b = worksByContainerInstance.get(t.containerInstanceArn());
+                            if (b != null) {
+                                dropWorks(b.instanceId);
+                            }
                         }
                     });
                 })
@@ -166,14 +179,15 @@ final class LifecycleView {
         }
     }
 
+    /** The instance registered as {@code arn} changed. */
     private void touchContainerInstance(String arn) {
         touchContainerInstance(arn, true);
     }
 
-    /** The instance registered as {@code arn} changed; {@code member} false: only its idle and image timers care. */
-    private void touchContainerInstance(String arn, boolean member) {
+    /** The member of the instance registered as {@code arn} changed; {@code usage}: its idle and image timers too. */
+    private void touchContainerInstance(String arn, boolean usage) {
         if (arn != null) {
-            ctx.state().instancesByContainerInstance.ids(arn).forEach(member ? this::touch : this::usageChanged);
+            ctx.state().instancesByContainerInstance.ids(arn).forEach(usage ? this::touch : dirty::add);
         }
     }
 
@@ -190,6 +204,21 @@ final class LifecycleView {
      */
     static boolean sameForFleet(Task b, Task a) {
         return MemberFacts.of(b).equals(MemberFacts.of(a));
+    }
+
+    /**
+     * Whether a runtime change leaves the idle and image timers ({@link InstanceUsage}) as they were: they read the
+     * runtimes an instance holds ({@code runtimesByInstance}: not DONE, by instance) and their task and image, and a
+     * task's group (which does not change); the phase steps and times in between do not show.
+     */
+    static boolean sameForUsage(TaskRuntime b, TaskRuntime a) {
+        return b != null && a != null && Objects.equals(usageKey(b), usageKey(a)) && b.taskArn().equals(a.taskArn())
+                && Objects.equals(b.image(), a.image());
+    }
+
+    /** A runtime's key in {@code runtimesByInstance} (null: not on an instance as the timers count it). */
+    private static String usageKey(TaskRuntime rt) {
+        return rt.phase() == TaskRuntime.Phase.DONE ? null : rt.instanceId();
     }
 
     /** What a member reads of a task (see {@link #sameForFleet}). */
@@ -214,6 +243,16 @@ final class LifecycleView {
             ctx.state().instances.values().forEach(m -> out.add(m.instanceId()));
         }
         return out;
+    }
+
+    /** A second view of the same state, which keeps nothing yet (tests compare it with this one). */
+    LifecycleView another() {
+        return new LifecycleView(ctx, inputs, settings, life, windows);
+    }
+
+    /** Makes the next snapshot rebuild every member, as the first one does (tests). */
+    void rebuildAll() {
+        everything = true;
     }
 
     /** True when the next snapshot rebuilds every member (first tick, reload, definition or tag change). */
@@ -249,6 +288,7 @@ final class LifecycleView {
             optOut.clear();
             works.clear();
             memberWorks.clear();
+            worksByContainerInstance.clear();
             registered.clear();
             providerUse.clear();
             for (ManagedInstance mi : ctx.state().instances.values(m -> m.containerInstanceArn() != null)) {
@@ -321,7 +361,7 @@ final class LifecycleView {
         if (members.remove(id) != null) {
             listed = null;
         }
-        memberWorks.remove(id);
+        dropWorks(id);
     }
 
     /**
@@ -389,29 +429,14 @@ final class LifecycleView {
         List<FleetSnapshot.Work> work = new ArrayList<>();
         long lastChange = lastChanges.of(mi.containerInstanceArn());
         long validUntil = Long.MAX_VALUE;
-        List<Task> tasks = liveTasks.values(mi.containerInstanceArn());
-        TaskWork[] before = memberWorks.getOrDefault(mi.instanceId(), NO_WORKS);
-        TaskWork[] after = new TaskWork[tasks.size()];
-        int j = 0; // where this member's tasks were last time (same id order): most are the same objects
+        TaskWork[] after = works(mi, now);
         for (int i = 0; i < after.length; i++) {
-            Task t = tasks.get(i);
-            TaskWork tw = null;
-            if (j < before.length && before[j].task() == t) {
-                tw = before[j++];
-            } else if (j + 1 < before.length && before[j + 1].task() == t) {
-                tw = before[j + 1]; // the task before it left
-                j += 2;
-            } else {
-                if (j < before.length && before[j].task().taskArn().equals(t.taskArn())) {
-                    j++; // the same task, changed
-                }
-                tw = works.get(t.taskArn());
+            TaskWork tw = after[i];
+            if (now >= tw.protectedUntilMillis()) {
+                tw = work(tw.task(), now);
+                works.put(tw.task().taskArn(), tw);
+                after[i] = tw;
             }
-            if (tw == null || tw.task() != t || now >= tw.protectedUntilMillis()) {
-                tw = work(t, now);
-                works.put(t.taskArn(), tw);
-            }
-            after[i] = tw;
             if (tw.protectedUntilMillis() != Long.MAX_VALUE) {
                 validUntil = Math.min(validUntil, tw.protectedUntilMillis());
             }
@@ -425,7 +450,7 @@ final class LifecycleView {
                 work.add(tw.work().get());
             }
         }
-        memberWorks.put(mi.instanceId(), after);
+        remember(mi.instanceId(), mi.containerInstanceArn(), after);
         boolean draining = Statuses.INSTANCE_DRAINING.equals(ci.status());
         Optional<FleetSnapshot.Drain> drain = Optional.empty();
         if (draining) {
@@ -455,12 +480,152 @@ final class LifecycleView {
     }
 
     private final Map<String, TaskWork> works = new HashMap<>();
+
     /**
-     * Each member's task works at its last build, in the order of its tasks: a rebuild finds most of them here by
-     * identity, in order, instead of looking every task up in {@link #works}.
+     * A member's task works at its last build, in the order of its tasks (the live tasks on its container instance,
+     * by ARN), and the tasks there that changed for the fleet since ({@code null}: too many, build from the index).
      */
-    private final Map<String, TaskWork[]> memberWorks = new HashMap<>();
+    private static final class Built {
+        final String instanceId;
+        final String containerInstanceArn;
+        TaskWork[] works;
+        Set<String> changed = new HashSet<>();
+
+        Built(String instanceId, String containerInstanceArn) {
+            this.instanceId = instanceId;
+            this.containerInstanceArn = containerInstanceArn;
+        }
+    }
+
+    /** More changed tasks than this on a member since its last build: its works are made from the index again. */
+    private static final int PATCH_LIMIT = 32;
+    /** Each member's {@link Built}, by instance id. */
+    private final Map<String, Built> memberWorks = new HashMap<>();
+    /** The same, by container instance ARN: where a task change is noted. */
+    private final Map<String, Built> worksByContainerInstance = new HashMap<>();
     private static final TaskWork[] NO_WORKS = new TaskWork[0];
+
+    /** A task on {@code containerInstanceArn} changed for the fleet (entered, left or changed what a member reads). */
+    private void noteTask(String containerInstanceArn, String taskArn) {
+        Built b = containerInstanceArn == null ? null : worksByContainerInstance.get(containerInstanceArn);
+        if (b != null && b.changed != null) {
+            b.changed.add(taskArn);
+            if (b.changed.size() > PATCH_LIMIT) {
+                b.changed = null;
+            }
+        }
+    }
+
+    /** Forgets the works of instance {@code id}: its next build reads its tasks from the index. */
+    private void dropWorks(String id) {
+        Built b = memberWorks.remove(id);
+        if (b != null) {
+            worksByContainerInstance.remove(b.containerInstanceArn, b);
+        }
+    }
+
+    /** Keeps {@code works} as the works of instance {@code id} on {@code containerInstanceArn}; no change noted since. */
+    private void remember(String id, String containerInstanceArn, TaskWork[] works) {
+        Built b = memberWorks.get(id);
+        if (b == null || !b.containerInstanceArn.equals(containerInstanceArn)) {
+            dropWorks(id);
+            b = new Built(id, containerInstanceArn);
+            memberWorks.put(id, b);
+            Built other = worksByContainerInstance.put(containerInstanceArn, b);
+            if (other != null && other != b) {
+                memberWorks.remove(other.instanceId); // two instances on one ARN: neither is patched from notes
+            }
+        }
+        b.works = works;
+        if (b.changed == null || !b.changed.isEmpty()) {
+            b.changed = new HashSet<>(); // a new set, not a clear: clearing costs a grown set its whole capacity
+        }
+    }
+
+    /**
+     * The works of the live tasks on {@code mi}'s container instance, in ARN order (the order of {@link #liveTasks}).
+     * When its last build's works are known with the tasks that changed since, only those are read again (a task
+     * row that changed otherwise keeps its work: {@link #sameForFleet} covers what a work reads of it); else every
+     * task is read from the index, and the last build's works are found by identity, in order.
+     */
+    private TaskWork[] works(ManagedInstance mi, long now) {
+        String ciArn = mi.containerInstanceArn();
+        Built prior = memberWorks.get(mi.instanceId());
+        if (prior != null && prior.containerInstanceArn.equals(ciArn) && prior.changed != null) {
+            TaskWork[] patched = patchedWorks(prior.works, prior.changed, ciArn, now);
+            if (patched.length == liveTasks.count(ciArn)) {
+                return patched;
+            }
+        }
+        List<Task> tasks = liveTasks.values(ciArn);
+        TaskWork[] before = prior == null ? NO_WORKS : prior.works;
+        TaskWork[] after = new TaskWork[tasks.size()];
+        int j = 0; // where this member's tasks were last time (same id order): most are the same objects
+        for (int i = 0; i < after.length; i++) {
+            Task t = tasks.get(i);
+            TaskWork tw = null;
+            if (j < before.length && before[j].task() == t) {
+                tw = before[j++];
+            } else if (j + 1 < before.length && before[j + 1].task() == t) {
+                tw = before[j + 1]; // the task before it left
+                j += 2;
+            } else if (j < before.length && before[j].task().taskArn().equals(t.taskArn())) {
+                j++; // the same task, changed: its work is made again below (the works hold no newer one)
+            } else {
+                tw = works.get(t.taskArn());
+            }
+            if (tw == null || tw.task() != t) {
+                tw = work(t, now);
+                works.put(t.taskArn(), tw);
+            }
+            after[i] = tw;
+        }
+        return after;
+    }
+
+    /** {@code before} with the tasks {@code changed} read again: replaced, added or removed (by binary search). */
+    private TaskWork[] patchedWorks(TaskWork[] before, Set<String> changed, String ciArn, long now) {
+        if (changed.isEmpty()) {
+            return before.clone();
+        }
+        List<TaskWork> out = new ArrayList<>(java.util.Arrays.asList(before));
+        for (String arn : changed) {
+            int lo = 0;
+            int hi = out.size() - 1;
+            int at = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int c = out.get(mid).task().taskArn().compareTo(arn);
+                if (c < 0) {
+                    lo = mid + 1;
+                } else if (c > 0) {
+                    hi = mid - 1;
+                } else {
+                    at = mid;
+                    break;
+                }
+            }
+            Task t = ctx.state().tasks.get(arn).orElse(null);
+            boolean here = t != null && !Statuses.isStopped(t.lastStatus()) && ciArn.equals(t.containerInstanceArn());
+            if (!here) {
+                if (at >= 0) {
+                    out.remove(at);
+                }
+                continue;
+            }
+            TaskWork tw = at >= 0 ? out.get(at) : null;
+            if (tw == null || tw.task() != t) {
+                tw = work(t, now);
+                works.put(arn, tw);
+            }
+            if (at >= 0) {
+                out.set(at, tw);
+            } else {
+                out.add(lo, tw);
+            }
+        }
+        return out.toArray(NO_WORKS);
+    }
 
     private TaskWork work(Task t, long now) {
         Optional<TaskDemand> d = inputs.demand(t);

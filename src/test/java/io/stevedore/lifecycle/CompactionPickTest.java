@@ -1,0 +1,62 @@
+package io.stevedore.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stevedore.catalog.Architecture;
+import io.stevedore.lifecycle.FleetSnapshot.Member;
+import io.stevedore.placement.TaskDemand;
+import io.stevedore.provisioning.Provisioner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compaction keeps what it computed for members that are the same objects (usage, eligibility, its least-utilized
+ * ranking, patched when few members changed): over fleets that change a few or many members at a time, a kept
+ * {@link Compaction} picks what a fresh one picks.
+ */
+class CompactionPickTest {
+    private static final int[] CPUS = {256, 512, 768, 1024};
+
+    @Test
+    void pick_overChangingFleets_answersAsAFreshCompaction() {
+        FleetSnapshot.Provider p = LifecycleControllerTest.provider(DisruptionBudget.percent(100), true,
+                Optional.empty());
+        long now = LifecycleControllerTest.NOW.toEpochMilli();
+        Random r = new Random(11);
+        List<Member> fleet = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            fleet.add(member(i, r, 0));
+        }
+        Compaction kept = new Compaction(new Provisioner());
+        Set<String> chosen = new TreeSet<>();
+        int[] changes = {0, 1, 3, 10, 25, 60};
+        for (int step = 0; step < 48; step++) {
+            for (int c = 0; c < changes[step % changes.length]; c++) {
+                int at = r.nextInt(fleet.size());
+                fleet.set(at, member(at, r, step + 1));
+            }
+            List<Member> active = List.copyOf(fleet);
+            Optional<Compaction.Candidate> pick = kept.pick(now, p, active, List.of());
+            assertThat(pick).as("step %d", step)
+                    .isEqualTo(new Compaction(new Provisioner()).pick(now, p, active, List.of()));
+            pick.ifPresent(x -> chosen.add(x.instanceId()));
+        }
+        assertThat(chosen).as("the pick follows the least utilized member as the fleet changes").hasSizeGreaterThan(3);
+    }
+
+    /** Instance {@code i} (its {@code generation}-th object) with one to four service tasks of random size. */
+    private static Member member(int i, Random r, int generation) {
+        List<FleetSnapshot.Work> tasks = new ArrayList<>();
+        int n = 1 + r.nextInt(4);
+        for (int j = 0; j < n; j++) {
+            tasks.add(FleetSnapshot.Work.running("t-" + i + "-" + generation + "-" + j, "web",
+                    TaskDemand.awsvpc(CPUS[r.nextInt(CPUS.length)], 1024, Architecture.ARM64)));
+        }
+        return LifecycleControllerTest.member(String.format("i-%03d", i), 1, tasks);
+    }
+}
