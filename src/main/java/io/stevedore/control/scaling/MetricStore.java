@@ -348,6 +348,27 @@ public final class MetricStore {
         return !series.dropped && series.version == version && series.hi > series.lo && series.last() == lastMillis;
     }
 
+    /**
+     * How many periods the window of {@code n} periods read at {@code from} (one datapoint each, by
+     * {@link #lastPeriods}, version {@code version}) has moved on at {@code to}, when every period since repeats its
+     * latest datapoint: the series only continued its run of equal aggregates since (same version), and its last
+     * {@code n} datapoints are one period apart, the last one period before {@code to}. Then the n periods before
+     * {@code to} are k repeats of that datapoint and the n - k newest of the old window ({@code n} when k is n or
+     * more: n repeats). -1 when that is not known to be the case.
+     */
+    synchronized int movedOn(Points series, long version, long fromMillis, long toMillis, long periodMillis, int n) {
+        if (series.dropped || series.version != version || series.hi == series.lo || n < 1
+                || series.spacedLength < n || series.last() != toMillis - periodMillis
+                || (n > 1 && series.spacedStep != periodMillis) || toMillis <= fromMillis) {
+            return -1;
+        }
+        long d = toMillis - fromMillis;
+        if (d >= n * periodMillis) {
+            return n;
+        }
+        return d % periodMillis == 0 ? (int) (d / periodMillis) : -1;
+    }
+
     /** The metrics that have data, in order. */
     public synchronized List<MetricKey> metrics() {
         List<MetricKey> out = new ArrayList<>(data.keySet());

@@ -352,8 +352,11 @@ public final class ServiceAutoScaling {
             StateValue state;
             double value;
             double samples;
-            if (w.series != null && metrics.continued(w.series, w.version, boundary - w.period)) {
-                // the n periods hold what they held at the last evaluation: its answer, already the row's state
+            if (w.series != null && (w.holds < 0 ? metrics.continued(w.series, w.version, boundary - w.period)
+                    : held(w, boundary))) {
+                // the n periods hold what they held at the last evaluation, or that window moved on by periods
+                // that repeat its latest datapoint for no longer than its answer holds: that answer, already the
+                // row's state
                 state = w.state;
                 value = w.value;
                 samples = w.samples;
@@ -407,6 +410,16 @@ public final class ServiceAutoScaling {
         byTarget.forEach((key, proposals) -> apply(key, proposals, boundary));
     }
 
+    /**
+     * Whether the answer a watch keeps (not uniform) holds at {@code boundary}: its series only continued its run of
+     * equal datapoints since, one period apart, up to the period before the boundary, for at most {@code holds}
+     * periods ({@code holds} = n: for ever, as n periods on every period repeats the latest datapoint).
+     */
+    private boolean held(Watch w, long boundary) {
+        int k = metrics.movedOn(w.series, w.version, w.at, boundary, w.period, w.n);
+        return k >= 1 && k <= w.holds;
+    }
+
     /** The watches again, in alarm name order, from the alarm rows (a watch whose row is unchanged stays). */
     private void watchAlarms(EcsState st) {
         Map<String, Watch> old = new HashMap<>();
@@ -446,6 +459,7 @@ public final class ServiceAutoScaling {
                     ? StateValue.ALARM : StateValue.OK;
             w.series = series;
             w.version = metrics.version(series);
+            w.holds = -1;
             w.state = state;
             w.value = last[0];
             w.samples = last[1];
@@ -460,6 +474,9 @@ public final class ServiceAutoScaling {
         // the n periods in one pass, newest first (one datapoint each, read in place; or the periods with data)
         MetricStore.Stat previous = null;
         boolean breach = false;
+        if (breached.length < n) {
+            breached = new boolean[n];
+        }
         for (int i = 0, end = periods == null ? n : periods.size(); i < end; i++) {
             MetricStore.Stat s = periods == null ? window[i] : periods.get(i);
             if (s != previous) { // the same aggregate again (a service's unchanged minutes): the same answer
@@ -472,9 +489,32 @@ public final class ServiceAutoScaling {
                 previous = s;
             }
             present++;
+            breached[i] = breach;
             if (breach) {
                 breaching++;
             }
+        }
+        if (periods == null) { // one datapoint per period: the answer holds while the window moves on (see held)
+            StateValue state = breaching >= needed ? StateValue.ALARM : StateValue.OK;
+            // k periods on, repeating the latest datapoint: k times its breach, and the n - k newest of this window
+            int holds = 0;
+            int count = breaching;
+            for (int k = 1; k <= n; k++) {
+                count += (breached[0] ? 1 : 0) - (breached[n - k] ? 1 : 0);
+                if ((count >= needed) != (state == StateValue.ALARM)) {
+                    break;
+                }
+                holds = k;
+            }
+            w.series = series;
+            w.version = metrics.version(series);
+            w.holds = holds;
+            w.n = n;
+            w.at = boundary;
+            w.state = state;
+            w.value = last[0];
+            w.samples = last[1];
+            return state;
         }
         if (present == 0) {
             String missing = a.treatMissingData() == null ? "missing" : a.treatMissingData();
@@ -499,6 +539,14 @@ public final class ServiceAutoScaling {
         MetricAlarm row;
         final MetricStore.MetricKey key;
         final long period;
+        /**
+         * -1: {@code series} is the uniform case. Otherwise the evaluation at {@code at} read {@code n} periods of
+         * one datapoint each, and its answer holds for {@code holds} more periods that repeat the latest one
+         * (n: for ever).
+         */
+        int holds = -1;
+        int n;
+        long at;
         /** The metric's series (null while it has no data). */
         MetricStore.Points handle;
         MetricStore.Points series;
@@ -525,6 +573,8 @@ public final class ServiceAutoScaling {
 
     /** The alarms' watches in alarm name order ({@link #alarmsChanged}: built again from the rows first). */
     private final List<Watch> watches = new ArrayList<>();
+    /** Whether each of an alarm's periods breached, newest first (reused). */
+    private boolean[] breached = new boolean[16];
     /** The aggregates of an alarm's periods, newest first (reused). */
     private MetricStore.Stat[] window = new MetricStore.Stat[16];
     private boolean alarmsChanged = true;
