@@ -177,7 +177,7 @@ public final class MetricStore {
                 spacedStep = t - times[hi - 2];
                 spacedLength = 2;
             }
-            if (!append || hi - lo == 1 || !stat.equals(stats[hi - 2])) {
+            if (!append || hi - lo == 1 || (stat != stats[hi - 2] && !stat.equals(stats[hi - 2]))) {
                 runLength = 1;
                 version++;
             } else if (runLength == 1) {
@@ -212,16 +212,27 @@ public final class MetricStore {
     }
 
     private final Map<MetricKey, Points> data = new java.util.HashMap<>();
+    /** See {@link #changes()}. */
+    private long changes;
     private final Map<MetricKey, String> units = new java.util.HashMap<>();
 
     /** Adds an aggregate at a time (ms). */
     public synchronized void put(MetricKey key, long atMillis, Stat stat, String unit) {
-        Points series = data.computeIfAbsent(key, k -> new Points());
+        Points series = data.get(key);
+        if (series == null) {
+            series = new Points();
+            data.put(key, series);
+            changes++;
+        }
+        long version = series.version;
         series.merge(atMillis, stat);
         if (unit != null) {
             units.put(key, unit);
         }
         series.dropBefore(series.last() - retentionMillis);
+        if (series.version != version) {
+            changes++;
+        }
     }
 
     /**
@@ -232,9 +243,21 @@ public final class MetricStore {
         if (series == null || series.dropped) {
             return false;
         }
+        long version = series.version;
         series.merge(atMillis, stat);
         series.dropBefore(series.last() - retentionMillis);
+        if (series.version != version) {
+            changes++;
+        }
         return true;
+    }
+
+    /**
+     * Counts the writes that changed a series otherwise than by continuing its run of equal aggregates (its
+     * {@link Points#version}), the series created and {@link #clear}: unchanged, every series only continued its run.
+     */
+    public synchronized long changes() {
+        return changes;
     }
 
     /** One value as a single sample. */
@@ -382,6 +405,7 @@ public final class MetricStore {
 
     /** Forgets every datapoint (the admin reset). */
     public synchronized void clear() {
+        changes++;
         data.values().forEach(p -> p.dropped = true);
         data.clear();
         units.clear();

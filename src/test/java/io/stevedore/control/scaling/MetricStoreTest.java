@@ -204,6 +204,55 @@ class MetricStoreTest {
         assertThat(refused).as("windows whose series changed otherwise").isGreaterThan(1_000);
     }
 
+    /**
+     * {@link MetricStore#changes}: a write that leaves it unchanged appended, after the series' last datapoint, an
+     * aggregate equal to it (the series' run continued), on writes to two series that are often such appends, with
+     * new values, gaps, late and merged datapoints, a new series and a reset.
+     */
+    @Test
+    void changesStayTheSameOnlyForAppendsThatContinueTheRun() {
+        MetricStore store = new MetricStore(1);
+        MetricStore.MetricKey other = new MetricStore.MetricKey("Custom", "Other", new TreeMap<>());
+        SplittableRandom r = new SplittableRandom(17);
+        MetricStore.Stat[] values = {new MetricStore.Stat(1, 10, 10, 10), new MetricStore.Stat(2, 50, 20, 30)};
+        Map<MetricStore.MetricKey, TreeMap<Long, MetricStore.Stat>> model = new java.util.HashMap<>();
+        int same = 0;
+        int changed = 0;
+        for (int i = 0; i < 20_000; i++) {
+            if (i == 10_000) {
+                long before = store.changes();
+                store.clear();
+                model.clear();
+                assertThat(store.changes()).as("a reset").isNotEqualTo(before);
+            }
+            MetricStore.MetricKey key = r.nextInt(3) == 0 ? other : KEY;
+            TreeMap<Long, MetricStore.Stat> m = model.computeIfAbsent(key, k -> new TreeMap<>());
+            long last = m.isEmpty() ? 0 : m.lastKey();
+            int kind = r.nextInt(40);
+            long at = kind == 0 ? last - r.nextLong(1, 5) * 60_000 : kind == 1 ? last : kind == 2
+                    ? last + r.nextLong(2, 4) * 60_000 : last + 60_000;
+            MetricStore.Stat s = r.nextInt(30) == 0 ? values[r.nextInt(2)] : m.isEmpty() ? values[0]
+                    : new MetricStore.Stat(m.lastEntry().getValue().sampleCount(), m.lastEntry().getValue().sum(),
+                    m.lastEntry().getValue().minimum(), m.lastEntry().getValue().maximum());
+            long before = store.changes();
+            MetricStore.Stat previous = m.isEmpty() ? null : m.lastEntry().getValue();
+            boolean fresh = m.isEmpty();
+            store.put(key, at, s, "Count");
+            m.merge(at, s, MetricStore.Stat::plus);
+            m.headMap(m.lastKey() - store.retentionMillis()).clear();
+            if (store.changes() == before) {
+                same++;
+                assertThat(fresh).as("a new series counts").isFalse();
+                assertThat(at).as("after the last datapoint").isGreaterThan(last);
+                assertThat(s).as("equal to the last datapoint").isEqualTo(previous);
+            } else {
+                changed++;
+            }
+        }
+        assertThat(same).as("appends that continued a run").isGreaterThan(5_000);
+        assertThat(changed).as("other writes").isGreaterThan(1_000);
+    }
+
     private static TreeMap<Long, MetricStore.Stat> periods(TreeMap<Long, MetricStore.Stat> series, long from, long to,
                                                            long period) {
         TreeMap<Long, MetricStore.Stat> out = new TreeMap<>();
