@@ -383,8 +383,7 @@ public final class ServiceAutoScaling {
         Map<String, List<Proposal>> byTarget = new TreeMap<>();
         boolean full = mustPass || boundary != evaluatedAt + minute || metrics.changes() != changesSeen
                 || st.db.isShared();
-        mustPass = false;
-        evaluatedAt = boundary;
+        mustPass = true; // until this pass ends: one that fails half way leaves every alarm to visit next time
         if (full) {
             busy.clear();
             dues.clear();
@@ -410,6 +409,8 @@ public final class ServiceAutoScaling {
                 }
             }
         }
+        mustPass = false;
+        evaluatedAt = boundary;
         changesSeen = metrics.changes();
         byTarget.forEach((key, proposals) -> apply(key, proposals, boundary));
     }
