@@ -196,7 +196,8 @@ public final class MetricStore {
             if (hi == lo || times[lo] >= t) {
                 return;
             }
-            int end = from(t);
+            // a series at its retention drops one datapoint per append: no search over the whole day for that
+            int end = lo + 1 < hi && times[lo + 1] >= t ? lo + 1 : from(t);
             java.util.Arrays.fill(stats, lo, end, null);
             lo = end;
             if (runLength > hi - lo) {
