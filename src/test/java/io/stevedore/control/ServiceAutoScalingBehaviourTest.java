@@ -71,6 +71,8 @@ class ServiceAutoScalingBehaviourTest {
 
     @Test
     void targetTracking_outAfterThreeHighMinutes_inAfterFifteenLowAndTheCooldowns() {
+        // the minutes that visit only some alarms leave out ones that would find their kept answer and do nothing
+        kit.plane().reconciler().autoScaling().checkSkips(true);
         kit.runUntil("one running task", () -> service().runningCount() == 1, Duration.ofMinutes(5));
         aas("RegisterScalableTarget", TARGET + ",\"MinCapacity\":1,\"MaxCapacity\":4}");
         kit.invariant("desired within [1, 4]", st -> assertThat(st.services.get(SERVICE).orElseThrow()
@@ -97,6 +99,33 @@ class ServiceAutoScalingBehaviourTest {
                 .isGreaterThanOrEqualTo(600_000);
         assertThat(acts.get(0).startMillis()).isGreaterThan(policy.toEpochMilli());
         assertThat(kit.checks("desired within [1, 4]")).as("checked at the commits that scaled").isGreaterThan(4);
+        assertThat(kit.plane().reconciler().autoScaling().skipped()).as("alarm visits left out").isGreaterThan(10);
+    }
+
+    /**
+     * The minutes at which only some alarms are visited (every series continued its run, nothing else changed) leave
+     * out only alarms that would find their kept answer and do nothing with it: checked at each such minute while
+     * the high alarm stays in ALARM at the maximum (proposing every minute), then through a scale-in.
+     */
+    @Test
+    void alarmsLeftOutWouldFindTheirAnswerAndDoNothing() {
+        kit.plane().reconciler().autoScaling().checkSkips(true);
+        kit.runUntil("one running task", () -> service().runningCount() == 1, Duration.ofMinutes(5));
+        aas("RegisterScalableTarget", TARGET + ",\"MinCapacity\":1,\"MaxCapacity\":2}");
+        aas("PutScalingPolicy", TARGET + ",\"PolicyName\":\"cpu\",\"PolicyType\":\"TargetTrackingScaling\","
+                + "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":50,\"ScaleInCooldown\":60,"
+                + "\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":\"ECSServiceAverageCPUUtilization\"}}}");
+        kit.runUntil("2 running", () -> service().runningCount() == 2, Duration.ofMinutes(10));
+        kit.runFor(Duration.ofMinutes(20)); // 150 % per task: the high alarm asks for 6 every minute, capped at 2
+        assertThat(service().desiredCount()).isEqualTo(2);
+        long atMaximum = kit.plane().reconciler().autoScaling().skipped();
+        assertThat(atMaximum).as("alarm visits left out at the maximum").isGreaterThan(4);
+        load("40"); // 20 % per task: ⌈2 × 20 / 50⌉ = 1 after fifteen low minutes
+        kit.runUntil("scale-in", () -> service().desiredCount() < 2, Duration.ofMinutes(30));
+        kit.runFor(Duration.ofMinutes(20));
+        assertThat(service().desiredCount()).isEqualTo(1);
+        assertThat(kit.plane().reconciler().autoScaling().skipped()).as("visits left out after the scale-in")
+                .isGreaterThan(atMaximum + 4);
     }
 
     @Test

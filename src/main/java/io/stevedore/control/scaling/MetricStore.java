@@ -177,7 +177,7 @@ public final class MetricStore {
                 spacedStep = t - times[hi - 2];
                 spacedLength = 2;
             }
-            if (!append || hi - lo == 1 || !stat.equals(stats[hi - 2])) {
+            if (!append || hi - lo == 1 || (stat != stats[hi - 2] && !stat.equals(stats[hi - 2]))) {
                 runLength = 1;
                 version++;
             } else if (runLength == 1) {
@@ -196,7 +196,8 @@ public final class MetricStore {
             if (hi == lo || times[lo] >= t) {
                 return;
             }
-            int end = from(t);
+            // a series at its retention drops one datapoint per append: no search over the whole day for that
+            int end = lo + 1 < hi && times[lo + 1] >= t ? lo + 1 : from(t);
             java.util.Arrays.fill(stats, lo, end, null);
             lo = end;
             if (runLength > hi - lo) {
@@ -212,16 +213,27 @@ public final class MetricStore {
     }
 
     private final Map<MetricKey, Points> data = new java.util.HashMap<>();
+    /** See {@link #changes()}. */
+    private long changes;
     private final Map<MetricKey, String> units = new java.util.HashMap<>();
 
     /** Adds an aggregate at a time (ms). */
     public synchronized void put(MetricKey key, long atMillis, Stat stat, String unit) {
-        Points series = data.computeIfAbsent(key, k -> new Points());
+        Points series = data.get(key);
+        if (series == null) {
+            series = new Points();
+            data.put(key, series);
+            changes++;
+        }
+        long version = series.version;
         series.merge(atMillis, stat);
         if (unit != null) {
             units.put(key, unit);
         }
         series.dropBefore(series.last() - retentionMillis);
+        if (series.version != version) {
+            changes++;
+        }
     }
 
     /**
@@ -232,9 +244,21 @@ public final class MetricStore {
         if (series == null || series.dropped) {
             return false;
         }
+        long version = series.version;
         series.merge(atMillis, stat);
         series.dropBefore(series.last() - retentionMillis);
+        if (series.version != version) {
+            changes++;
+        }
         return true;
+    }
+
+    /**
+     * Counts the writes that changed a series otherwise than by continuing its run of equal aggregates (its
+     * {@link Points#version}), the series created and {@link #clear}: unchanged, every series only continued its run.
+     */
+    public synchronized long changes() {
+        return changes;
     }
 
     /** One value as a single sample. */
@@ -348,6 +372,27 @@ public final class MetricStore {
         return !series.dropped && series.version == version && series.hi > series.lo && series.last() == lastMillis;
     }
 
+    /**
+     * How many periods the window of {@code n} periods read at {@code from} (one datapoint each, by
+     * {@link #lastPeriods}, version {@code version}) has moved on at {@code to}, when every period since repeats its
+     * latest datapoint: the series only continued its run of equal aggregates since (same version), and its last
+     * {@code n} datapoints are one period apart, the last one period before {@code to}. Then the n periods before
+     * {@code to} are k repeats of that datapoint and the n - k newest of the old window ({@code n} when k is n or
+     * more: n repeats). -1 when that is not known to be the case.
+     */
+    synchronized int movedOn(Points series, long version, long fromMillis, long toMillis, long periodMillis, int n) {
+        if (series.dropped || series.version != version || series.hi == series.lo || n < 1
+                || series.spacedLength < n || series.last() != toMillis - periodMillis
+                || (n > 1 && series.spacedStep != periodMillis) || toMillis <= fromMillis) {
+            return -1;
+        }
+        long d = toMillis - fromMillis;
+        if (d >= n * periodMillis) {
+            return n;
+        }
+        return d % periodMillis == 0 ? (int) (d / periodMillis) : -1;
+    }
+
     /** The metrics that have data, in order. */
     public synchronized List<MetricKey> metrics() {
         List<MetricKey> out = new ArrayList<>(data.keySet());
@@ -361,6 +406,7 @@ public final class MetricStore {
 
     /** Forgets every datapoint (the admin reset). */
     public synchronized void clear() {
+        changes++;
         data.values().forEach(p -> p.dropped = true);
         data.clear();
         units.clear();

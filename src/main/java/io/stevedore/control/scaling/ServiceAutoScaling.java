@@ -14,12 +14,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
@@ -176,24 +178,44 @@ public final class ServiceAutoScaling {
         for (Slot slot : publishers()) {
             Published p = slot.published;
             if (p == null) {
-                p = datapoints(slot.arn);
+                p = datapoints(slot);
+                if ((p.cpu() == null) != slot.noCpu || (p.memory() == null) != slot.noMemory) {
+                    mustPass = true; // a series this service fed each minute stops, or one starts
+                    slot.noCpu = p.cpu() == null;
+                    slot.noMemory = p.memory() == null;
+                }
                 slot.published = p;
             }
-            if (p.cpu() != null && !metrics.append(p.series()[0], periodStart, p.cpu())) {
+            if (p.cpu() != null && !metrics.append(slot.cpuSeries, periodStart, p.cpu())) {
                 metrics.put(p.keys()[0], periodStart, p.cpu(), "Percent");
-                p.series()[0] = metrics.series(p.keys()[0]);
+                slot.cpuSeries = metrics.series(p.keys()[0]);
+                feeders.put(slot.cpuSeries, slot);
             }
-            if (p.memory() != null && !metrics.append(p.series()[1], periodStart, p.memory())) {
+            if (p.memory() != null && !metrics.append(slot.memorySeries, periodStart, p.memory())) {
                 metrics.put(p.keys()[1], periodStart, p.memory(), "Percent");
-                p.series()[1] = metrics.series(p.keys()[1]);
+                slot.memorySeries = metrics.series(p.keys()[1]);
+                feeders.put(slot.memorySeries, slot);
             }
         }
     }
 
-    /** A service that may publish, and its datapoints until its row, tags or running tasks change (null: to compute). */
+    /**
+     * A service that may publish, and its datapoints until its row, tags or running tasks change (null: to compute);
+     * the series of its two metrics once written (a service's metrics are those of its ARN: kept across datapoints).
+     */
     private static final class Slot {
         final String arn;
         Published published;
+        MetricStore.Points cpuSeries;
+        MetricStore.Points memorySeries;
+        /**
+         * The declared {cpu, memory} of each of its running tasks, in task id order, until one of its running tasks
+         * changes (null: to read; a change of its tags or row alone keeps them).
+         */
+        double[][] running;
+        /** Whether its last datapoints had no CPU, no memory value (a change makes every watch visited). */
+        boolean noCpu = true;
+        boolean noMemory = true;
 
         Slot(String arn) {
             this.arn = arn;
@@ -230,6 +252,7 @@ public final class ServiceAutoScaling {
         }
         slots = kept;
         publishers = merged;
+        mustPass = true; // services that feed series came or went
         declaringSeen = d;
         taggedSeen = t;
         return merged;
@@ -239,7 +262,8 @@ public final class ServiceAutoScaling {
      * A service's minute datapoints {CPUUtilization, MemoryUtilization} from its row, its tags and its running tasks
      * ({@link #NONE} when it publishes none). Kept in its {@link Slot} until one of these changes.
      */
-    private Published datapoints(String arn) {
+    private Published datapoints(Slot slot) {
+        String arn = slot.arn;
         EcsState st = ctx.state();
         Service s = st.services.get(arn).orElse(null);
         if (s == null || !Statuses.SERVICE_ACTIVE.equals(s.status())) {
@@ -254,23 +278,30 @@ public final class ServiceAutoScaling {
                 && Double.isNaN(own[1])) {
             return NONE; // nothing declared: no datapoint, as for a service without running tasks
         }
-        serviceByGroup.computeIfAbsent(s.clusterArn(), k -> new HashMap<>()).put("service:" + s.serviceName(), arn);
-        List<Task> running = st.tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:"
-                + s.serviceName()), t -> Statuses.TASK_RUNNING.equals(t.lastStatus()));
-        if (running.isEmpty()) {
+        double[][] running = slot.running;
+        if (running == null) { // from here on, a change of one of its running tasks clears it (taskChanged)
+            serviceByGroup.computeIfAbsent(s.clusterArn(), k -> new HashMap<>()).put("service:" + s.serviceName(),
+                    arn);
+            List<Task> tasks = st.tasksByGroup.values(EcsState.groupKey(s.clusterArn(), "service:"
+                    + s.serviceName()), t -> Statuses.TASK_RUNNING.equals(t.lastStatus()));
+            running = new double[tasks.size()][];
+            for (int i = 0; i < running.length; i++) {
+                running[i] = declared(tasks.get(i).taskDefinitionArn());
+            }
+            slot.running = running;
+        }
+        if (running.length == 0) {
             return NONE;
         }
-        String cluster = Context.clusterName(s.clusterArn());
         // one sample per running task: SampleCount = tasks, Sum = their utilizations, Average = the metric
         double[] sum = new double[2];
         double[] min = {Double.MAX_VALUE, Double.MAX_VALUE};
         double[] max = {0, 0};
         int[] n = new int[2];
         double[] load = {cpuLoad, memLoad};
-        for (Task t : running) {
-            double[] d = declared(t.taskDefinitionArn());
+        for (double[] d : running) {
             for (int i = 0; i < 2; i++) {
-                double v = !Double.isNaN(load[i]) ? load[i] / running.size() : d[i];
+                double v = !Double.isNaN(load[i]) ? load[i] / running.length : d[i];
                 if (!Double.isNaN(v)) {
                     sum[i] += v;
                     min[i] = Math.min(min[i], v);
@@ -279,19 +310,20 @@ public final class ServiceAutoScaling {
                 }
             }
         }
-        MetricStore.MetricKey[] keys = serviceMetrics.computeIfAbsent(s.serviceArn(), k -> new MetricStore
-                .MetricKey[] {ecsMetric("CPUUtilization", cluster, s.serviceName()), ecsMetric(
-                "MemoryUtilization", cluster, s.serviceName())});
-        return new Published(keys, new MetricStore.Points[2], n[0] > 0 ? new MetricStore.Stat(n[0], sum[0], min[0],
+        MetricStore.MetricKey[] keys = serviceMetrics.computeIfAbsent(s.serviceArn(), k -> {
+            String cluster = Context.clusterName(s.clusterArn());
+            return new MetricStore.MetricKey[] {ecsMetric("CPUUtilization", cluster, s.serviceName()),
+                    ecsMetric("MemoryUtilization", cluster, s.serviceName())};
+        });
+        return new Published(keys, n[0] > 0 ? new MetricStore.Stat(n[0], sum[0], min[0],
                 max[0]) : null, n[1] > 0 ? new MetricStore.Stat(n[1], sum[1], min[1], max[1]) : null);
     }
 
     /** A service's minute datapoints (null: none) and their metrics. */
-    private record Published(MetricStore.MetricKey[] keys, MetricStore.Points[] series, MetricStore.Stat cpu,
-                             MetricStore.Stat memory) {
+    private record Published(MetricStore.MetricKey[] keys, MetricStore.Stat cpu, MetricStore.Stat memory) {
     }
 
-    private static final Published NONE = new Published(null, null, null, null);
+    private static final Published NONE = new Published(null, null, null);
 
     /** A running task changed: its service's datapoints are computed again at the next boundary. */
     private void taskChanged(Task t) {
@@ -300,8 +332,10 @@ public final class ServiceAutoScaling {
         }
         Map<String, String> groups = serviceByGroup.get(t.clusterArn());
         String arn = groups == null ? null : groups.get(t.group());
-        if (arn != null) {
-            unpublish(arn);
+        Slot slot = arn == null ? null : slots.get(arn);
+        if (slot != null) {
+            slot.published = null;
+            slot.running = null;
         }
     }
 
@@ -347,13 +381,101 @@ public final class ServiceAutoScaling {
             watchAlarms(st);
         }
         Map<String, List<Proposal>> byTarget = new TreeMap<>();
-        for (Watch w : watches) {
+        boolean full = mustPass || boundary != evaluatedAt + minute || metrics.changes() != changesSeen
+                || st.db.isShared();
+        mustPass = true; // until this pass ends: one that fails half way leaves every alarm to visit next time
+        if (full) {
+            busy.clear();
+            dues.clear();
+            for (Watch w : watches) {
+                classify(w, visit(w, boundary, byTarget, st));
+            }
+        } else {
+            // every series continued its run since the last boundary and was fed by its service: the watches left
+            // out would find the answer they keep, and do nothing with it
+            BitSet due = (BitSet) busy.clone();
+            SortedMap<Long, BitSet> head = dues.headMap(boundary, true);
+            head.values().forEach(due::or);
+            head.clear();
+            for (int i = due.nextSetBit(0); i >= 0; i = due.nextSetBit(i + 1)) {
+                Watch w = watches.get(i);
+                busy.clear(i);
+                classify(w, visit(w, boundary, byTarget, st));
+            }
+            skipped += watches.size() - due.cardinality();
+            if (checkSkips) {
+                for (int i = due.nextClearBit(0); i < watches.size(); i = due.nextClearBit(i + 1)) {
+                    checkSkipped(watches.get(i), boundary);
+                }
+            }
+        }
+        mustPass = false;
+        evaluatedAt = boundary;
+        changesSeen = metrics.changes();
+        byTarget.forEach((key, proposals) -> apply(key, proposals, boundary));
+    }
+
+    /**
+     * A watch that need not be visited again while every series continues its run, fed by its service each minute:
+     * its answer is kept (the series of its service, read a minute at a time, its window within the retention) and
+     * it does nothing with it ({@code inert}); in {@link #dues} when its answer holds for a number of periods. The
+     * others are in {@link #busy}: visited at every boundary.
+     */
+    private void classify(Watch w, boolean inert) {
+        if (!inert || w.series == null || w.period != minute || (long) w.n * w.period >= metrics.retentionMillis()
+                || !fed(w.series)) {
+            busy.set(w.index);
+            return;
+        }
+        if (w.holds >= 0 && w.holds < w.n) {
+            dues.computeIfAbsent(w.at + (w.holds + 1) * w.period, k -> new BitSet()).set(w.index);
+        }
+    }
+
+    /** Visits of watches left out so far (they found their kept answer and had nothing to do). */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** Tests: every watch left out is checked to find its kept answer at once, and to have nothing to do with it. */
+    public void checkSkips(boolean on) {
+        checkSkips = on;
+    }
+
+    private void checkSkipped(Watch w, long boundary) {
+        boolean kept = w.series != null && (w.holds < 0 ? metrics.continued(w.series, w.version, boundary - w.period)
+                : held(w, boundary));
+        boolean inert = w.state != StateValue.ALARM || Boolean.FALSE.equals(w.row.actionsEnabled())
+                || Double.isNaN(w.value) || (w.quiet && Double.compare(w.value, w.quietValue) == 0
+                && Double.compare(w.samples, w.quietSamples) == 0);
+        if (!kept || !inert) {
+            throw new IllegalStateException("alarm " + w.row.alarmName() + " left out at " + boundary + " but its "
+                    + (kept ? "answer has something to do" : "answer is not kept"));
+        }
+    }
+
+    /** Whether a service in {@link #publishers} appends to {@code series} at every boundary (its datapoint set). */
+    private boolean fed(MetricStore.Points series) {
+        Slot f = feeders.get(series);
+        if (f == null || slots.get(f.arn) != f || f.published == null) {
+            return false;
+        }
+        return (f.cpuSeries == series && f.published.cpu() != null)
+                || (f.memorySeries == series && f.published.memory() != null);
+    }
+
+    /** Evaluates one alarm at {@code boundary} and proposes; true when it had nothing to do (see {@link #classify}). */
+    private boolean visit(Watch w, long boundary, Map<String, List<Proposal>> byTarget, EcsState st) {
+        {
             MetricAlarm a = w.row;
             StateValue state;
             double value;
             double samples;
-            if (w.series != null && metrics.continued(w.series, w.version, boundary - w.period)) {
-                // the n periods hold what they held at the last evaluation: its answer, already the row's state
+            if (w.series != null && (w.holds < 0 ? metrics.continued(w.series, w.version, boundary - w.period)
+                    : held(w, boundary))) {
+                // the n periods hold what they held at the last evaluation, or that window moved on by periods
+                // that repeat its latest datapoint for no longer than its answer holds: that answer, already the
+                // row's state
                 state = w.state;
                 value = w.value;
                 samples = w.samples;
@@ -376,10 +498,10 @@ public final class ServiceAutoScaling {
             }
             if (state != StateValue.ALARM || Boolean.FALSE.equals(a.actionsEnabled()) || Double.isNaN(value)) {
                 w.quiet = false;
-                continue;
+                return true;
             }
             if (w.quiet && Double.compare(value, w.quietValue) == 0 && Double.compare(samples, w.quietSamples) == 0) {
-                continue; // in ALARM with the same latest datapoint as when its policies last proposed nothing
+                return true; // in ALARM with the same latest datapoint as when its policies last proposed nothing
             }
             if (!w.registered) {
                 a.alarmActions().forEach(action -> readsWhenQuiet(w, action));
@@ -403,8 +525,18 @@ public final class ServiceAutoScaling {
             w.quiet = quiet;
             w.quietValue = value;
             w.quietSamples = samples;
+            return quiet;
         }
-        byTarget.forEach((key, proposals) -> apply(key, proposals, boundary));
+    }
+
+    /**
+     * Whether the answer a watch keeps (not uniform) holds at {@code boundary}: its series only continued its run of
+     * equal datapoints since, one period apart, up to the period before the boundary, for at most {@code holds}
+     * periods ({@code holds} = n: for ever, as n periods on every period repeats the latest datapoint).
+     */
+    private boolean held(Watch w, long boundary) {
+        int k = metrics.movedOn(w.series, w.version, w.at, boundary, w.period, w.n);
+        return k >= 1 && k <= w.holds;
     }
 
     /** The watches again, in alarm name order, from the alarm rows (a watch whose row is unchanged stays). */
@@ -414,10 +546,13 @@ public final class ServiceAutoScaling {
         watches.clear();
         for (MetricAlarm a : st.metricAlarms.values()) {
             Watch w = old.get(a.alarmName());
-            watches.add(w != null && w.row == a ? w : new Watch(a, alarmMetric(a),
-                    scaled(Math.max(60, a.period() == null ? 60 : a.period()))));
+            w = w != null && w.row == a ? w : new Watch(a, alarmMetric(a), scaled(Math.max(60, a.period() == null ? 60
+                    : a.period())));
+            w.index = watches.size();
+            watches.add(w);
         }
         alarmsChanged = false;
+        mustPass = true; // the indexes of busy and dues
     }
 
     /**
@@ -446,6 +581,8 @@ public final class ServiceAutoScaling {
                     ? StateValue.ALARM : StateValue.OK;
             w.series = series;
             w.version = metrics.version(series);
+            w.holds = -1;
+            w.n = n;
             w.state = state;
             w.value = last[0];
             w.samples = last[1];
@@ -460,6 +597,9 @@ public final class ServiceAutoScaling {
         // the n periods in one pass, newest first (one datapoint each, read in place; or the periods with data)
         MetricStore.Stat previous = null;
         boolean breach = false;
+        if (breached.length < n) {
+            breached = new boolean[n];
+        }
         for (int i = 0, end = periods == null ? n : periods.size(); i < end; i++) {
             MetricStore.Stat s = periods == null ? window[i] : periods.get(i);
             if (s != previous) { // the same aggregate again (a service's unchanged minutes): the same answer
@@ -472,9 +612,32 @@ public final class ServiceAutoScaling {
                 previous = s;
             }
             present++;
+            breached[i] = breach;
             if (breach) {
                 breaching++;
             }
+        }
+        if (periods == null) { // one datapoint per period: the answer holds while the window moves on (see held)
+            StateValue state = breaching >= needed ? StateValue.ALARM : StateValue.OK;
+            // k periods on, repeating the latest datapoint: k times its breach, and the n - k newest of this window
+            int holds = 0;
+            int count = breaching;
+            for (int k = 1; k <= n; k++) {
+                count += (breached[0] ? 1 : 0) - (breached[n - k] ? 1 : 0);
+                if ((count >= needed) != (state == StateValue.ALARM)) {
+                    break;
+                }
+                holds = k;
+            }
+            w.series = series;
+            w.version = metrics.version(series);
+            w.holds = holds;
+            w.n = n;
+            w.at = boundary;
+            w.state = state;
+            w.value = last[0];
+            w.samples = last[1];
+            return state;
         }
         if (present == 0) {
             String missing = a.treatMissingData() == null ? "missing" : a.treatMissingData();
@@ -499,6 +662,16 @@ public final class ServiceAutoScaling {
         MetricAlarm row;
         final MetricStore.MetricKey key;
         final long period;
+        /**
+         * -1: {@code series} is the uniform case. Otherwise the evaluation at {@code at} read {@code n} periods of
+         * one datapoint each, and its answer holds for {@code holds} more periods that repeat the latest one
+         * (n: for ever).
+         */
+        int holds = -1;
+        int n;
+        long at;
+        /** Its position in {@link #watches}. */
+        int index;
         /** The metric's series (null while it has no data). */
         MetricStore.Points handle;
         MetricStore.Points series;
@@ -525,9 +698,26 @@ public final class ServiceAutoScaling {
 
     /** The alarms' watches in alarm name order ({@link #alarmsChanged}: built again from the rows first). */
     private final List<Watch> watches = new ArrayList<>();
+    /** Whether each of an alarm's periods breached, newest first (reused). */
+    private boolean[] breached = new boolean[16];
     /** The aggregates of an alarm's periods, newest first (reused). */
     private MetricStore.Stat[] window = new MetricStore.Stat[16];
     private boolean alarmsChanged = true;
+    /**
+     * The watches to visit at every boundary, by index, and the others' boundaries when their answers may change;
+     * valid between two boundaries that follow each other when no series changed otherwise than by continuing its
+     * run ({@link MetricStore#changes}) and nothing set {@link #mustPass}.
+     */
+    private final BitSet busy = new BitSet();
+    private final TreeMap<Long, BitSet> dues = new TreeMap<>();
+    /** The next boundary visits every watch: a row a quiet watch read changed, a feed appeared or stopped... */
+    private boolean mustPass = true;
+    private long evaluatedAt = Long.MIN_VALUE;
+    private long changesSeen = -1;
+    private long skipped;
+    private boolean checkSkips;
+    /** The service feeding each series it wrote (see {@link #fed}). */
+    private final Map<MetricStore.Points, Slot> feeders = new java.util.IdentityHashMap<>();
     /** Set by {@link #propose} when an empty answer depends on the time (a cooldown). */
     private boolean timely;
     /**
@@ -554,16 +744,21 @@ public final class ServiceAutoScaling {
 
     /** Rows were dropped from memory (a wipe, a reload): every datapoint and alarm is computed again. */
     private void forget() {
-        slots.values().forEach(s -> s.published = null);
+        slots.values().forEach(s -> {
+            s.published = null;
+            s.running = null;
+        });
         quietReaders.clear();
         watches.clear();
         alarmsChanged = true;
+        mustPass = true;
     }
 
     /** A row a quiet watch read changed: its policies run again at the next boundary. */
     private void rowChanged(String id) {
         Set<Watch> readers = quietReaders.remove(id);
         if (readers != null) {
+            mustPass = true;
             readers.forEach(w -> {
                 w.quiet = false;
                 w.registered = false;

@@ -127,6 +127,132 @@ class MetricStoreTest {
         assertThat(continued).as("answers reused").isGreaterThan(1_000);
     }
 
+    /**
+     * {@link MetricStore#movedOn}: when it says a window of n periods read by {@link MetricStore#lastPeriods} moved on
+     * by k periods, the periods then are k repeats of that window's latest datapoint followed by its n - k newest
+     * (n repeats when k is n), on a series of per-minute datapoints that change often, with gaps, late and merged
+     * ones, and read at boundaries that skip some minutes.
+     */
+    @Test
+    void aWindowThatMovedOnHoldsRepeatsOfItsLatestThenItsNewest() {
+        MetricStore store = new MetricStore(1);
+        SplittableRandom r = new SplittableRandom(13);
+        MetricStore.Stat[] values = {new MetricStore.Stat(2, 100, 50, 50), new MetricStore.Stat(3, 90, 30, 30),
+                new MetricStore.Stat(1, 70, 70, 70)};
+        long minute = 60_000;
+        long t = 0;
+        MetricStore.Stat current = values[0];
+        int[] ns = {1, 3, 15};
+        long[] memoVersion = new long[ns.length];
+        long[] memoAt = new long[ns.length];
+        List<List<MetricStore.Stat>> memo = new ArrayList<>(List.of(List.of(), List.of(), List.of()));
+        int moved = 0;
+        int partly = 0;
+        int refused = 0;
+        for (int i = 0; i < 20_000; i++) {
+            int kind = r.nextInt(200);
+            long at;
+            if (kind < 2) {
+                at = t - r.nextLong(1, 20) * minute; // late
+            } else if (kind < 4) {
+                at = t; // merged into the last
+            } else if (kind < 6) {
+                at = t + r.nextLong(2, 4) * minute; // a gap
+            } else {
+                at = t + minute;
+            }
+            if (r.nextInt(8) == 0) {
+                current = values[r.nextInt(values.length)];
+            }
+            MetricStore.Stat s = r.nextBoolean() ? current : new MetricStore.Stat(current.sampleCount(),
+                    current.sum(), current.minimum(), current.maximum());
+            store.put(KEY, at, s, "Percent");
+            t = Math.max(t, at);
+            if (r.nextInt(5) == 0) {
+                continue; // no reading at this boundary
+            }
+            long to = t + minute;
+            MetricStore.Points series = store.series(KEY);
+            for (int j = 0; j < ns.length; j++) {
+                int n = ns[j];
+                List<MetricStore.Stat> periods = store.periodsNewestFirst(KEY, to - n * minute, to, minute);
+                int k = memo.get(j).isEmpty() ? -1 : store.movedOn(series, memoVersion[j], memoAt[j], to, minute, n);
+                if (k >= 1) {
+                    moved++;
+                    partly += k < n ? 1 : 0;
+                    List<MetricStore.Stat> expected = new ArrayList<>();
+                    for (int m = 0; m < Math.min(k, n); m++) {
+                        expected.add(memo.get(j).get(0));
+                    }
+                    expected.addAll(memo.get(j).subList(0, n - Math.min(k, n)));
+                    assertThat(periods).as("window of %d moved on by %d", n, k).isEqualTo(expected);
+                    continue;
+                }
+                refused += memo.get(j).isEmpty() ? 0 : 1;
+                MetricStore.Stat[] out = new MetricStore.Stat[n];
+                if (store.lastPeriods(series, to, minute, n, out)) {
+                    memo.set(j, List.of(out));
+                    memoVersion[j] = store.version(series);
+                    memoAt[j] = to;
+                } else {
+                    memo.set(j, List.of());
+                }
+            }
+        }
+        assertThat(moved).as("windows that moved on").isGreaterThan(5_000);
+        assertThat(partly).as("windows that moved on by fewer than n periods").isGreaterThan(2_000);
+        assertThat(refused).as("windows whose series changed otherwise").isGreaterThan(1_000);
+    }
+
+    /**
+     * {@link MetricStore#changes}: a write that leaves it unchanged appended, after the series' last datapoint, an
+     * aggregate equal to it (the series' run continued), on writes to two series that are often such appends, with
+     * new values, gaps, late and merged datapoints, a new series and a reset.
+     */
+    @Test
+    void changesStayTheSameOnlyForAppendsThatContinueTheRun() {
+        MetricStore store = new MetricStore(1);
+        MetricStore.MetricKey other = new MetricStore.MetricKey("Custom", "Other", new TreeMap<>());
+        SplittableRandom r = new SplittableRandom(17);
+        MetricStore.Stat[] values = {new MetricStore.Stat(1, 10, 10, 10), new MetricStore.Stat(2, 50, 20, 30)};
+        Map<MetricStore.MetricKey, TreeMap<Long, MetricStore.Stat>> model = new java.util.HashMap<>();
+        int same = 0;
+        int changed = 0;
+        for (int i = 0; i < 20_000; i++) {
+            if (i == 10_000) {
+                long before = store.changes();
+                store.clear();
+                model.clear();
+                assertThat(store.changes()).as("a reset").isNotEqualTo(before);
+            }
+            MetricStore.MetricKey key = r.nextInt(3) == 0 ? other : KEY;
+            TreeMap<Long, MetricStore.Stat> m = model.computeIfAbsent(key, k -> new TreeMap<>());
+            long last = m.isEmpty() ? 0 : m.lastKey();
+            int kind = r.nextInt(40);
+            long at = kind == 0 ? last - r.nextLong(1, 5) * 60_000 : kind == 1 ? last : kind == 2
+                    ? last + r.nextLong(2, 4) * 60_000 : last + 60_000;
+            MetricStore.Stat s = r.nextInt(30) == 0 ? values[r.nextInt(2)] : m.isEmpty() ? values[0]
+                    : new MetricStore.Stat(m.lastEntry().getValue().sampleCount(), m.lastEntry().getValue().sum(),
+                    m.lastEntry().getValue().minimum(), m.lastEntry().getValue().maximum());
+            long before = store.changes();
+            MetricStore.Stat previous = m.isEmpty() ? null : m.lastEntry().getValue();
+            boolean fresh = m.isEmpty();
+            store.put(key, at, s, "Count");
+            m.merge(at, s, MetricStore.Stat::plus);
+            m.headMap(m.lastKey() - store.retentionMillis()).clear();
+            if (store.changes() == before) {
+                same++;
+                assertThat(fresh).as("a new series counts").isFalse();
+                assertThat(at).as("after the last datapoint").isGreaterThan(last);
+                assertThat(s).as("equal to the last datapoint").isEqualTo(previous);
+            } else {
+                changed++;
+            }
+        }
+        assertThat(same).as("appends that continued a run").isGreaterThan(5_000);
+        assertThat(changed).as("other writes").isGreaterThan(1_000);
+    }
+
     private static TreeMap<Long, MetricStore.Stat> periods(TreeMap<Long, MetricStore.Stat> series, long from, long to,
                                                            long period) {
         TreeMap<Long, MetricStore.Stat> out = new TreeMap<>();
