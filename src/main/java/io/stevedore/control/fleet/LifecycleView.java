@@ -371,21 +371,9 @@ final class LifecycleView {
     private List<FleetSnapshot.Member> patched(List<FleetSnapshot.Member> previous, Set<String> visited) {
         List<FleetSnapshot.Member> out = new ArrayList<>(previous);
         for (String id : visited) {
-            int lo = 0;
-            int hi = out.size() - 1;
-            int at = -1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                int c = out.get(mid).instanceId().compareTo(id);
-                if (c < 0) {
-                    lo = mid + 1;
-                } else if (c > 0) {
-                    hi = mid - 1;
-                } else {
-                    at = mid;
-                    break;
-                }
-            }
+            int found = search(out, FleetSnapshot.Member::instanceId, id);
+            int at = found >= 0 ? found : -1;
+            int lo = found >= 0 ? found : -found - 1; // where it goes when absent
             FleetSnapshot.Member now = members.get(id);
             if (at >= 0 && now != null) {
                 out.set(at, now);
@@ -396,6 +384,27 @@ final class LifecycleView {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The index of {@code id} in {@code sorted} (in the order of {@code key}), else {@code -(insertion point) - 1}, as
+     * {@link java.util.Collections#binarySearch} answers.
+     */
+    private static <T> int search(List<T> sorted, java.util.function.Function<T, String> key, String id) {
+        int lo = 0;
+        int hi = sorted.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = key.apply(sorted.get(mid)).compareTo(id);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -lo - 1;
     }
 
     private FleetSnapshot.Provider provider(CapacityProvider p, String clusterArn) {
@@ -590,21 +599,9 @@ final class LifecycleView {
         }
         List<TaskWork> out = new ArrayList<>(java.util.Arrays.asList(before));
         for (String arn : changed) {
-            int lo = 0;
-            int hi = out.size() - 1;
-            int at = -1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                int c = out.get(mid).task().taskArn().compareTo(arn);
-                if (c < 0) {
-                    lo = mid + 1;
-                } else if (c > 0) {
-                    hi = mid - 1;
-                } else {
-                    at = mid;
-                    break;
-                }
-            }
+            int found = search(out, w -> w.task().taskArn(), arn);
+            int at = found >= 0 ? found : -1;
+            int lo = found >= 0 ? found : -found - 1; // where it goes when absent
             Task t = ctx.state().tasks.get(arn).orElse(null);
             boolean here = t != null && !Statuses.isStopped(t.lastStatus()) && ciArn.equals(t.containerInstanceArn());
             if (!here) {
