@@ -443,11 +443,8 @@ public final class ServiceAutoScaling {
     }
 
     private void checkSkipped(Watch w, long boundary) {
-        boolean kept = w.series != null && (w.holds < 0 ? metrics.continued(w.series, w.version, boundary - w.period)
-                : held(w, boundary));
-        boolean inert = w.state != StateValue.ALARM || Boolean.FALSE.equals(w.row.actionsEnabled())
-                || Double.isNaN(w.value) || (w.quiet && Double.compare(w.value, w.quietValue) == 0
-                && Double.compare(w.samples, w.quietSamples) == 0);
+        boolean kept = keeps(w, boundary);
+        boolean inert = idle(w.row, w.state, w.value) || w.quietAt(w.value, w.samples);
         if (!kept || !inert) {
             throw new IllegalStateException("alarm " + w.row.alarmName() + " left out at " + boundary + " but its "
                     + (kept ? "answer has something to do" : "answer is not kept"));
@@ -466,67 +463,79 @@ public final class ServiceAutoScaling {
 
     /** Evaluates one alarm at {@code boundary} and proposes; true when it had nothing to do (see {@link #classify}). */
     private boolean visit(Watch w, long boundary, Map<String, List<Proposal>> byTarget, EcsState st) {
-        {
-            MetricAlarm a = w.row;
-            StateValue state;
-            double value;
-            double samples;
-            if (w.series != null && (w.holds < 0 ? metrics.continued(w.series, w.version, boundary - w.period)
-                    : held(w, boundary))) {
-                // the n periods hold what they held at the last evaluation, or that window moved on by periods
-                // that repeat its latest datapoint for no longer than its answer holds: that answer, already the
-                // row's state
-                state = w.state;
-                value = w.value;
-                samples = w.samples;
-            } else {
-                double[] last = {Double.NaN, Double.NaN};
-                state = alarmState(w, boundary, last);
-                value = last[0];
-                samples = last[1];
-                if (!state.toString().equals(a.stateValueAsString())) {
-                    String reason = state == StateValue.INSUFFICIENT_DATA ? "Insufficient Data: no datapoints were"
-                            + " received for " + a.evaluationPeriods() + " periods."
-                            : "Threshold Crossed: the latest datapoint [" + last[0] + "] was "
-                            + (state == StateValue.ALARM ? "" : "not ") + comparisonWords(a.comparisonOperator())
-                            + " the threshold (" + a.threshold() + ").";
-                    MetricAlarm updated = a.toBuilder().stateValue(state).stateReason(reason)
-                            .stateUpdatedTimestamp(Instant.ofEpochMilli(boundary)).build();
-                    st.metricAlarms.put(a.alarmName(), updated);
-                    w.row = updated; // the row this watch now answers for (its state is the one found)
-                }
+        MetricAlarm a = w.row;
+        StateValue state;
+        double value;
+        double samples;
+        if (keeps(w, boundary)) {
+            // the n periods hold what they held at the last evaluation, or that window moved on by periods
+            // that repeat its latest datapoint for no longer than its answer holds: that answer, already the
+            // row's state
+            state = w.state;
+            value = w.value;
+            samples = w.samples;
+        } else {
+            double[] last = {Double.NaN, Double.NaN};
+            state = alarmState(w, boundary, last);
+            value = last[0];
+            samples = last[1];
+            if (!state.toString().equals(a.stateValueAsString())) {
+                String reason = state == StateValue.INSUFFICIENT_DATA ? "Insufficient Data: no datapoints were"
+                        + " received for " + a.evaluationPeriods() + " periods."
+                        : "Threshold Crossed: the latest datapoint [" + last[0] + "] was "
+                        + (state == StateValue.ALARM ? "" : "not ") + comparisonWords(a.comparisonOperator())
+                        + " the threshold (" + a.threshold() + ").";
+                MetricAlarm updated = a.toBuilder().stateValue(state).stateReason(reason)
+                        .stateUpdatedTimestamp(Instant.ofEpochMilli(boundary)).build();
+                st.metricAlarms.put(a.alarmName(), updated);
+                w.row = updated; // the row this watch now answers for (its state is the one found)
             }
-            if (state != StateValue.ALARM || Boolean.FALSE.equals(a.actionsEnabled()) || Double.isNaN(value)) {
-                w.quiet = false;
-                return true;
-            }
-            if (w.quiet && Double.compare(value, w.quietValue) == 0 && Double.compare(samples, w.quietSamples) == 0) {
-                return true; // in ALARM with the same latest datapoint as when its policies last proposed nothing
-            }
-            if (!w.registered) {
-                a.alarmActions().forEach(action -> readsWhenQuiet(w, action));
-                w.registered = true;
-            }
-            boolean quiet = true;
-            for (String action : a.alarmActions()) {
-                ScalingPolicy p = st.scalingPolicies.get(action).orElse(null);
-                if (p == null) {
-                    continue;
-                }
-                timely = false;
-                Optional<Proposal> pr = propose(p, a, value, samples, boundary);
-                if (pr.isPresent()) {
-                    byTarget.computeIfAbsent(pr.get().policy.targetKey(), k -> new ArrayList<>()).add(pr.get());
-                    quiet = false;
-                } else if (timely) {
-                    quiet = false; // a cooldown decided: the answer changes with time alone
-                }
-            }
-            w.quiet = quiet;
-            w.quietValue = value;
-            w.quietSamples = samples;
-            return quiet;
         }
+        if (idle(a, state, value)) {
+            w.quiet = false;
+            return true;
+        }
+        if (w.quietAt(value, samples)) {
+            return true; // in ALARM with the same latest datapoint as when its policies last proposed nothing
+        }
+        if (!w.registered) {
+            a.alarmActions().forEach(action -> readsWhenQuiet(w, action));
+            w.registered = true;
+        }
+        boolean quiet = true;
+        for (String action : a.alarmActions()) {
+            ScalingPolicy p = st.scalingPolicies.get(action).orElse(null);
+            if (p == null) {
+                continue;
+            }
+            timely = false;
+            Optional<Proposal> pr = propose(p, a, value, samples, boundary);
+            if (pr.isPresent()) {
+                byTarget.computeIfAbsent(pr.get().policy.targetKey(), k -> new ArrayList<>()).add(pr.get());
+                quiet = false;
+            } else if (timely) {
+                quiet = false; // a cooldown decided: the answer changes with time alone
+            }
+        }
+        w.quiet = quiet;
+        w.quietValue = value;
+        w.quietSamples = samples;
+        return quiet;
+    }
+
+    /**
+     * Whether the n periods hold at {@code boundary} what they held at the watch's last evaluation, or that window
+     * moved on by periods that repeat its latest datapoint for no longer than its answer holds: its kept answer is
+     * the answer.
+     */
+    private boolean keeps(Watch w, long boundary) {
+        return w.series != null && (w.holds < 0 ? metrics.continued(w.series, w.version, boundary - w.period)
+                : held(w, boundary));
+    }
+
+    /** An alarm whose answer calls for no action: not in ALARM, actions disabled, or no latest datapoint. */
+    private static boolean idle(MetricAlarm a, StateValue state, double value) {
+        return state != StateValue.ALARM || Boolean.FALSE.equals(a.actionsEnabled()) || Double.isNaN(value);
     }
 
     /**
@@ -579,13 +588,7 @@ public final class ServiceAutoScaling {
             last[1] = same.sampleCount();
             StateValue state = (breaches(a.comparisonOperatorAsString(), v, a.threshold()) ? n : 0) >= needed
                     ? StateValue.ALARM : StateValue.OK;
-            w.series = series;
-            w.version = metrics.version(series);
-            w.holds = -1;
-            w.n = n;
-            w.state = state;
-            w.value = last[0];
-            w.samples = last[1];
+            w.keep(series, metrics.version(series), -1, n, boundary, state, last);
             return state;
         }
         w.series = null;
@@ -629,14 +632,7 @@ public final class ServiceAutoScaling {
                 }
                 holds = k;
             }
-            w.series = series;
-            w.version = metrics.version(series);
-            w.holds = holds;
-            w.n = n;
-            w.at = boundary;
-            w.state = state;
-            w.value = last[0];
-            w.samples = last[1];
+            w.keep(series, metrics.version(series), holds, n, boundary, state, last);
             return state;
         }
         if (present == 0) {
@@ -688,6 +684,24 @@ public final class ServiceAutoScaling {
         double quietSamples;
         /** In {@link #quietReaders} under the ids of every row its policies read (until one of them changes). */
         boolean registered;
+
+        /** Whether its policies last proposed nothing for this latest datapoint (see {@link #quiet}). */
+        boolean quietAt(double value, double samples) {
+            return quiet && Double.compare(value, quietValue) == 0 && Double.compare(samples, quietSamples) == 0;
+        }
+
+        /** Keeps the answer of an evaluation at {@code boundary} on {@code series} (see {@link #holds}). */
+        void keep(MetricStore.Points series, long version, int holds, int n, long boundary, StateValue state,
+                  double[] last) {
+            this.series = series;
+            this.version = version;
+            this.holds = holds;
+            this.n = n;
+            this.at = boundary;
+            this.state = state;
+            this.value = last[0];
+            this.samples = last[1];
+        }
 
         Watch(MetricAlarm row, MetricStore.MetricKey key, long period) {
             this.row = row;
