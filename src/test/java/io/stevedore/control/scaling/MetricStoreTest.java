@@ -18,6 +18,50 @@ class MetricStoreTest {
     private static final MetricStore.MetricKey KEY = new MetricStore.MetricKey("Custom", "Depth",
             new TreeMap<>(Map.of("Queue", "q")));
 
+    /**
+     * Per-minute datapoints of {@link #KEY} as the AWS/ECS metrics arrive: mostly a minute after the latest, some late,
+     * some at the latest's time (merged), some after a gap; each one of three aggregates that changes now and then,
+     * and equal aggregates are not always the same object.
+     */
+    private static final class Feed {
+        static final long MINUTE = 60_000;
+        final SplittableRandom r;
+        final MetricStore.Stat[] values = {new MetricStore.Stat(2, 100, 50, 50), new MetricStore.Stat(3, 90, 30, 30),
+                new MetricStore.Stat(1, 70, 70, 70)};
+        MetricStore.Stat current = values[0];
+        /** The latest datapoint's time. */
+        long t;
+
+        Feed(long seed) {
+            r = new SplittableRandom(seed);
+        }
+
+        /**
+         * Puts the next datapoint: of {@code outOf} draws, those below {@code late} are late, below {@code merged}
+         * merged into the latest, below {@code gap} after a gap; the aggregate changes one time in {@code changeOneIn}.
+         */
+        void put(MetricStore store, int outOf, int late, int merged, int gap, int changeOneIn) {
+            int kind = r.nextInt(outOf);
+            long at;
+            if (kind < late) {
+                at = t - r.nextLong(1, 20) * MINUTE;
+            } else if (kind < merged) {
+                at = t;
+            } else if (kind < gap) {
+                at = t + r.nextLong(2, 4) * MINUTE;
+            } else {
+                at = t + MINUTE;
+            }
+            if (r.nextInt(changeOneIn) == 0) {
+                current = values[r.nextInt(values.length)];
+            }
+            MetricStore.Stat s = r.nextBoolean() ? current : new MetricStore.Stat(current.sampleCount(),
+                    current.sum(), current.minimum(), current.maximum());
+            store.put(KEY, at, s, "Percent");
+            t = Math.max(t, at);
+        }
+    }
+
     @Test
     void seriesMatchesASortedMapOfTheSameDatapoints() {
         MetricStore store = new MetricStore(1);
@@ -60,12 +104,9 @@ class MetricStoreTest {
     @Test
     void alarmShortcutsAnswerAsThePeriodsDo() {
         MetricStore store = new MetricStore(1);
-        SplittableRandom r = new SplittableRandom(11);
-        MetricStore.Stat[] values = {new MetricStore.Stat(2, 100, 50, 50), new MetricStore.Stat(3, 90, 30, 30),
-                new MetricStore.Stat(1, 70, 70, 70)};
-        long minute = 60_000;
-        long t = 0;
-        MetricStore.Stat current = values[0];
+        Feed feed = new Feed(11);
+        SplittableRandom r = feed.r;
+        long minute = Feed.MINUTE;
         int uniform = 0;
         int spaced = 0;
         int continued = 0;
@@ -74,26 +115,8 @@ class MetricStoreTest {
         MetricStore.Stat[] memo = new MetricStore.Stat[3];
         int[] ns = {1, 3, 15};
         for (int i = 0; i < 6_000; i++) {
-            int kind = r.nextInt(100);
-            long at;
-            if (kind < 3) {
-                at = t - r.nextLong(1, 20) * minute; // late
-            } else if (kind < 5) {
-                at = t; // merged into the last
-            } else if (kind < 7) {
-                at = t + r.nextLong(2, 4) * minute; // a gap
-            } else {
-                at = t + minute;
-            }
-            if (r.nextInt(20) == 0) {
-                current = values[r.nextInt(values.length)];
-            }
-            // equal aggregates are not always the same object
-            MetricStore.Stat s = r.nextBoolean() ? current : new MetricStore.Stat(current.sampleCount(),
-                    current.sum(), current.minimum(), current.maximum());
-            store.put(KEY, at, s, "Percent");
-            t = Math.max(t, at);
-            long to = t + minute;
+            feed.put(store, 100, 3, 5, 7, 20);
+            long to = feed.t + minute;
             MetricStore.Points series = store.series(KEY);
             for (int k = 0; k < ns.length; k++) {
                 int n = ns[k];
@@ -136,12 +159,8 @@ class MetricStoreTest {
     @Test
     void aWindowThatMovedOnHoldsRepeatsOfItsLatestThenItsNewest() {
         MetricStore store = new MetricStore(1);
-        SplittableRandom r = new SplittableRandom(13);
-        MetricStore.Stat[] values = {new MetricStore.Stat(2, 100, 50, 50), new MetricStore.Stat(3, 90, 30, 30),
-                new MetricStore.Stat(1, 70, 70, 70)};
-        long minute = 60_000;
-        long t = 0;
-        MetricStore.Stat current = values[0];
+        Feed feed = new Feed(13);
+        long minute = Feed.MINUTE;
         int[] ns = {1, 3, 15};
         long[] memoVersion = new long[ns.length];
         long[] memoAt = new long[ns.length];
@@ -150,28 +169,11 @@ class MetricStoreTest {
         int partly = 0;
         int refused = 0;
         for (int i = 0; i < 20_000; i++) {
-            int kind = r.nextInt(200);
-            long at;
-            if (kind < 2) {
-                at = t - r.nextLong(1, 20) * minute; // late
-            } else if (kind < 4) {
-                at = t; // merged into the last
-            } else if (kind < 6) {
-                at = t + r.nextLong(2, 4) * minute; // a gap
-            } else {
-                at = t + minute;
-            }
-            if (r.nextInt(8) == 0) {
-                current = values[r.nextInt(values.length)];
-            }
-            MetricStore.Stat s = r.nextBoolean() ? current : new MetricStore.Stat(current.sampleCount(),
-                    current.sum(), current.minimum(), current.maximum());
-            store.put(KEY, at, s, "Percent");
-            t = Math.max(t, at);
-            if (r.nextInt(5) == 0) {
+            feed.put(store, 200, 2, 4, 6, 8);
+            if (feed.r.nextInt(5) == 0) {
                 continue; // no reading at this boundary
             }
-            long to = t + minute;
+            long to = feed.t + minute;
             MetricStore.Points series = store.series(KEY);
             for (int j = 0; j < ns.length; j++) {
                 int n = ns[j];
