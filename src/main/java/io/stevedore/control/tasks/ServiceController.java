@@ -73,8 +73,27 @@ public final class ServiceController {
                 })
                 .onReset(() -> {
                     everything = true;
-                    quiet.clear();
+                    forgetQuiet();
                 });
+        // what may void a quiet entry, as it happens (a transaction's own writes, earlier stages of the tick,
+        // rollbacks and loads alike): see "Quiet services", 3.
+        ctx.state().feed.live()
+                .on(RowKind.TASK, (id, before, after) -> {
+                    taskChanges++;
+                    if (!quiet.isEmpty()) {
+                        touchTask(before, after);
+                    }
+                })
+                .on(RowKind.SERVICE, (id, before, after) -> touch(quiet.get(id)))
+                .on(RowKind.SERVICE_DEPLOYMENT, (id, before, after) -> {
+                    if (before != null) {
+                        touch(quiet.get(before.serviceArn()));
+                    }
+                    if (after != null) {
+                        touch(quiet.get(after.serviceArn()));
+                    }
+                })
+                .onReset(this::forgetQuiet);
     }
 
     /*
@@ -118,16 +137,109 @@ public final class ServiceController {
      *    and on no DRAINING instance. This is checked on the current state, so it also covers what earlier stages
      *    of this tick changed (e.g. a desired count Service Auto Scaling set), which no committed change announced
      *    yet.
+     * 3. Check 2 is not made again while nothing it reads has changed since it last held (or since the entry was
+     *    recorded): the live change feed (every change in memory as it happens, in this tick's earlier stages and
+     *    rollbacks too) marks an entry touched when its service row or a service deployment of the service
+     *    changes, or a task enters or leaves its group, changes whether it is wanted RUNNING or, wanted RUNNING,
+     *    changes its deployment, stage or container instance. An untouched entry then reads as when check 2 last
+     *    held but for the DRAINING instances, which are checked again; such a service is not even looked up. A
+     *    touched entry takes check 2, and when it holds, keeps the tasks it read (comparing later tasks with those
+     *    or with the earlier ones gives the same answer) and is untouched again. A reset of the feed forgets every
+     *    entry. Whether a service is known quiet is decided before the passes of the tick: no pass writes another
+     *    service's row, tasks or service deployments, and the DRAINING instances are those of the tick's start.
      */
     /**
      * A quiet service (see above): its row and its tasks (in ARN order) as its last pass left them, and its task
      * group's key ({@link #groupKey}).
      */
-    private record Quiet(Service row, List<Task> tasks, String key) {
+    private static final class Quiet {
+        final Service row;
+        List<Task> tasks;
+        final String key;
+        /** Whether something check 2 reads may have changed since it last held ("Quiet services", 3). */
+        boolean touched;
+
+        Quiet(Service row, List<Task> tasks, String key) {
+            this.row = row;
+            this.tasks = tasks;
+            this.key = key;
+        }
     }
 
     /** The quiet services by ARN. */
     private final Map<String, Quiet> quiet = new HashMap<>();
+    /** The same entries by their task group's key ({@link #groupKey}, one per service). */
+    private final Map<String, Quiet> quietByKey = new HashMap<>();
+    /** Counts the task changes in memory (live feed). */
+    private long taskChanges;
+
+    private void forgetQuiet() {
+        quiet.clear();
+        quietByKey.clear();
+    }
+
+    private void keepQuiet(Quiet q) {
+        Quiet old = quiet.put(q.row.serviceArn(), q);
+        if (old != null && !old.key.equals(q.key)) {
+            quietByKey.remove(old.key);
+        }
+        quietByKey.put(q.key, q);
+    }
+
+    private void dropQuiet(String arn) {
+        Quiet old = quiet.remove(arn);
+        if (old != null) {
+            quietByKey.remove(old.key);
+        }
+    }
+
+    private static void touch(Quiet q) {
+        if (q != null) {
+            q.touched = true;
+        }
+    }
+
+    /** Marks the quiet entry of a changed task's group touched if check 2 may read the change. */
+    private void touchTask(Task before, Task after) {
+        Task t = after != null ? after : before;
+        Quiet q = t.group() == null ? null : quietByKey.get(EcsState.groupKey(t.clusterArn(), t.group()));
+        if (before == null || after == null || !java.util.Objects.equals(before.group(), after.group())
+                || !java.util.Objects.equals(before.clusterArn(), after.clusterArn())) {
+            touch(q); // entered or left the group
+            if (before != null && after != null && before.group() != null) {
+                touch(quietByKey.get(EcsState.groupKey(before.clusterArn(), before.group())));
+            }
+            return;
+        }
+        if (q == null || q.touched) {
+            return;
+        }
+        boolean live = Statuses.isRunning(after.desiredStatus());
+        if (live != Statuses.isRunning(before.desiredStatus()) || live
+                && (!java.util.Objects.equals(before.startedBy(), after.startedBy())
+                || !stage(before.lastStatus()).equals(stage(after.lastStatus()))
+                || !java.util.Objects.equals(before.containerInstanceArn(), after.containerInstanceArn()))) {
+            q.touched = true;
+        }
+    }
+
+    /**
+     * Whether a pass over the service of quiet entry {@code q} is known to be a no-op without reading the state:
+     * the entry is untouched and none of its tasks wanted RUNNING is on a DRAINING instance ("Quiet services", 3).
+     */
+    private boolean knownQuiet(Quiet q) {
+        if (q == null || q.touched) {
+            return false;
+        }
+        if (!draining.isEmpty()) {
+            for (Task t : q.tasks) {
+                if (Statuses.isRunning(t.desiredStatus()) && draining.containsKey(t.containerInstanceArn())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
 
     /**
      * What the service scheduler reads of a task: its stage (starting ones count as pending, stopping ones as
@@ -153,10 +265,7 @@ public final class ServiceController {
     }
 
     public void reconcile() {
-        draining = new HashMap<>();
-        ctx.state().containerInstancesByStatus.values(Statuses.INSTANCE_DRAINING)
-                .forEach(ci -> draining.put(ci.containerInstanceArn(), ci.statusReason() == null ? ""
-                        : ci.statusReason()));
+        draining = drainingNow();
         boolean full = everything || ctx.state().db.isShared();
         if (full) {
             wakeUps.clear(); // a full pass visits every service and sets them again
@@ -183,11 +292,30 @@ public final class ServiceController {
             for (String c : clusters) {
                 ctx.state().daemonServicesByCluster.ids(c).forEach(dirtyServices::add);
             }
-            Set<String> arns = new TreeSet<>(dirtyServices);
+            // in ARN order; a service known quiet is left out (its pass is a no-op: "Quiet services", 3)
+            Set<String> arns = new TreeSet<>();
+            for (String arn : dirtyServices) {
+                if (!knownQuiet(quiet.get(arn))) {
+                    arns.add(arn);
+                }
+            }
             var due = wakeUps.headMap(ctx.now().toEpochMilli(), true);
-            due.values().forEach(arns::addAll);
+            for (Set<String> at : due.values()) {
+                for (String arn : at) {
+                    if (!knownQuiet(quiet.get(arn))) {
+                        arns.add(arn);
+                    }
+                }
+            }
             due.clear();
             for (String g : dirtyGroups) {
+                Quiet q = quietByKey.get(g);
+                if (q != null) {
+                    if (!knownQuiet(q)) {
+                        arns.add(q.row.serviceArn());
+                    }
+                    continue;
+                }
                 int space = g.indexOf(" service:");
                 if (space > 0) {
                     String cluster = g.substring(0, space);
@@ -208,7 +336,7 @@ public final class ServiceController {
         for (Service s : todo) {
             Quiet q = quiet.get(s.serviceArn());
             // made once per service: a quiet entry's key is the service's (its ARN names its cluster and name)
-            String key = q != null ? q.key() : groupKey(s);
+            String key = q != null ? q.key : groupKey(s);
             List<Task> tasks = full ? null : unchangedSinceQuiet(s, q, key);
             if (tasks == NO_OP) {
                 continue; // a no-op (see "Quiet services")
@@ -227,33 +355,72 @@ public final class ServiceController {
      * of its group {@code key}, for the pass), or null.
      */
     private List<Task> unchangedSinceQuiet(Service s, Quiet q, String key) {
-        if (q == null || q.row() != s || watch.busy(s)) {
+        if (q == null || q.row != s || watch.busy(s)) {
             return null;
         }
         List<Task> tasks = tasksOf(key);
-        List<Task> then = q.tasks();
+        if (!sameAsQuiet(q, tasks)) {
+            return tasks;
+        }
+        q.tasks = tasks; // what check 2 held on ("Quiet services", 3)
+        q.touched = false;
+        return NO_OP;
+    }
+
+    /** Whether the service's {@code tasks} read as the quiet entry's (check 2 of "Quiet services"). */
+    private boolean sameAsQuiet(Quiet q, List<Task> tasks) {
+        List<Task> then = q.tasks;
         if (tasks.size() != then.size()) {
-            return tasks; // a task came or went
+            return false; // a task came or went
         }
         for (int i = 0; i < tasks.size(); i++) {
             Task t = tasks.get(i);
             Task seen = then.get(i);
             if (t != seen && !t.taskArn().equals(seen.taskArn())) {
-                return tasks; // a task came or went
+                return false; // a task came or went
             }
             boolean live = Statuses.isRunning(t.desiredStatus());
             if (t != seen && live != Statuses.isRunning(seen.desiredStatus())) {
-                return tasks;
+                return false;
             }
             if (live) { // a task not wanted RUNNING is not read at all
                 if (t != seen && (!java.util.Objects.equals(seen.startedBy(), t.startedBy())
                         || !stage(seen.lastStatus()).equals(stage(t.lastStatus())))
                         || draining.containsKey(t.containerInstanceArn())) {
-                    return tasks;
+                    return false;
                 }
             }
         }
-        return NO_OP;
+        return true;
+    }
+
+    /**
+     * For tests: the ARNs of the services now known quiet ("Quiet services", 3) whose pass would not be a no-op on
+     * the current state (check 2 fails, or the service is gone); {@code known[0]} gets how many were known quiet.
+     */
+    List<String> knownQuietWrong(int[] known) {
+        draining = drainingNow();
+        List<String> wrong = new ArrayList<>();
+        for (Quiet q : quiet.values()) {
+            if (!knownQuiet(q)) {
+                continue;
+            }
+            known[0]++;
+            Service s = ctx.state().services.get(q.row.serviceArn()).orElse(null);
+            if (s != q.row || watch.busy(s) || !sameAsQuiet(q, tasksOf(q.key))) {
+                wrong.add(q.row.serviceArn());
+            }
+        }
+        return wrong;
+    }
+
+    /** The DRAINING container instances now, with their status reasons ("" for none). */
+    private Map<String, String> drainingNow() {
+        Map<String, String> out = new HashMap<>();
+        ctx.state().containerInstancesByStatus.values(Statuses.INSTANCE_DRAINING)
+                .forEach(ci -> out.put(ci.containerInstanceArn(), ci.statusReason() == null ? ""
+                        : ci.statusReason()));
+        return out;
     }
 
     /**
@@ -277,10 +444,10 @@ public final class ServiceController {
         int desired = row.desiredCount();
         if (!calm || wanted != desired
                 && (wanted > desired || !DeploymentRolloutState.FAILED.toString().equals(rollout))) {
-            quiet.remove(row.serviceArn());
+            dropQuiet(row.serviceArn());
             return;
         }
-        quiet.put(row.serviceArn(), new Quiet(row, now, key));
+        keepQuiet(new Quiet(row, now, key));
     }
 
     /** When a service next needs a pass that no change announces (a stability window ending); MAX_VALUE if never. */
@@ -349,7 +516,7 @@ public final class ServiceController {
         List<String> events = new ArrayList<>();
         if (Statuses.SERVICE_DRAINING.equals(stored.status()) || TaskSetController.usesTaskSets(stored)
                 || "DAEMON".equals(stored.schedulingStrategyAsString())) {
-            quiet.remove(stored.serviceArn()); // not quiet
+            dropQuiet(stored.serviceArn()); // not quiet
         }
         if (Statuses.SERVICE_DRAINING.equals(stored.status())) {
             live.forEach(t -> lifecycle.requestStop(t, BY_SCHEDULER, "Service is being deleted"));

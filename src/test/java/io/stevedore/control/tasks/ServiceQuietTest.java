@@ -1,0 +1,131 @@
+package io.stevedore.control.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stevedore.control.ControlKit;
+import io.stevedore.control.Reconciler;
+import io.stevedore.control.state.EcsState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.ContainerInstance;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * The service scheduler's services "known quiet" (ServiceController's "Quiet services", 3: an entry the live change
+ * feed has not touched since its check last held) are skipped without reading the state; every one of them, after
+ * every committed transaction of a random run of scaling, deployments, task stops, drains and deletions, must be a
+ * service whose pass the full check on the current state also finds a no-op.
+ */
+class ServiceQuietTest {
+    private static final String CLUSTER = "arn:aws:ecs:us-east-1:000000000000:cluster/c";
+    private ControlKit kit;
+
+    @BeforeEach
+    void setUp() {
+        kit = ControlKit.start();
+        String subnets = String.join("\",\"", kit.plane().cloud().network().subnets().stream()
+                .map(s -> s.id()).toList());
+        kit.callJson("CreateCluster", "{\"clusterName\":\"c\"}");
+        kit.callJson("CreateCapacityProvider", "{\"name\":\"mi\",\"cluster\":\"c\",\"managedInstancesProvider\":{"
+                + "\"infrastructureRoleArn\":\"arn:aws:iam::000000000000:role/r\",\"instanceLaunchTemplate\":{"
+                + "\"ec2InstanceProfileArn\":\"arn:aws:iam::000000000000:instance-profile/p\","
+                + "\"networkConfiguration\":{\"subnets\":[\"" + subnets + "\"]},"
+                + "\"instanceRequirements\":{\"vCpuCount\":{\"min\":2,\"max\":4},\"memoryMiB\":{\"min\":4096,"
+                + "\"max\":16384},\"cpuManufacturers\":[\"amazon-web-services\"]}}}}");
+        kit.callJson("PutClusterCapacityProviders", "{\"cluster\":\"c\",\"capacityProviders\":[],"
+                + "\"defaultCapacityProviderStrategy\":[{\"capacityProvider\":\"mi\",\"base\":0,\"weight\":100}]}");
+        for (String image : List.of("nginx:1", "nginx:2")) {
+            kit.callJson("RegisterTaskDefinition", "{\"family\":\"web\",\"cpu\":\"256\",\"memory\":\"512\","
+                    + "\"networkMode\":\"awsvpc\",\"requiresCompatibilities\":[\"MANAGED_INSTANCES\"],"
+                    + "\"runtimePlatform\":{\"cpuArchitecture\":\"ARM64\"},\"containerDefinitions\":[{\"name\":\"web\","
+                    + "\"image\":\"" + image + "\",\"essential\":true}]}");
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        kit.close();
+    }
+
+    private void createService(String name, int desired) {
+        kit.callJson("CreateService", "{\"cluster\":\"c\",\"serviceName\":\"" + name + "\",\"taskDefinition\":"
+                + "\"web:1\",\"desiredCount\":" + desired + ",\"deploymentConfiguration\":{\"minimumHealthyPercent\":"
+                + "100,\"maximumPercent\":200},\"networkConfiguration\":{\"awsvpcConfiguration\":{\"subnets\":[\""
+                + kit.plane().cloud().network().subnets().get(0).id() + "\"]}}}");
+    }
+
+    private ServiceController scheduler() throws ReflectiveOperationException {
+        var field = Reconciler.class.getDeclaredField("services");
+        field.setAccessible(true);
+        return (ServiceController) field.get(kit.plane().reconciler());
+    }
+
+    @Test
+    void everyServiceKnownQuiet_passesTheFullCheck_afterEveryCommit() throws ReflectiveOperationException {
+        ServiceController scheduler = scheduler();
+        int[] known = {0};
+        List<String> wrong = new ArrayList<>();
+        kit.invariant("known quiet services are quiet", s -> wrong.addAll(scheduler.knownQuietWrong(known)));
+        SplittableRandom random = new SplittableRandom(16);
+        List<String> names = new ArrayList<>(List.of("a", "b", "c", "d", "e", "f"));
+        for (String name : names) {
+            createService(name, 1 + random.nextInt(3));
+        }
+        kit.runFor(java.time.Duration.ofMinutes(3));
+        List<String> drained = new ArrayList<>();
+        for (int step = 0; step < 120; step++) {
+            String name = names.get(random.nextInt(names.size()));
+            switch (random.nextInt(7)) {
+                case 0, 1 -> kit.callJson("UpdateService", "{\"cluster\":\"c\",\"service\":\"" + name
+                        + "\",\"desiredCount\":" + random.nextInt(4) + "}");
+                case 2 -> kit.callJson("UpdateService", "{\"cluster\":\"c\",\"service\":\"" + name
+                        + "\",\"taskDefinition\":\"web:" + (1 + random.nextInt(2)) + "\",\"forceNewDeployment\":true}");
+                case 3 -> {
+                    List<Task> tasks = kit.liveTasks(CLUSTER, name);
+                    if (!tasks.isEmpty()) {
+                        kit.callJson("StopTask", "{\"cluster\":\"c\",\"task\":\""
+                                + tasks.get(random.nextInt(tasks.size())).taskArn() + "\"}");
+                    }
+                }
+                case 4 -> {
+                    List<ContainerInstance> active = kit.containerInstances("ACTIVE");
+                    if (!active.isEmpty() && drained.size() < 2) {
+                        String ci = active.get(random.nextInt(active.size())).containerInstanceArn();
+                        kit.callJson("UpdateContainerInstancesState", "{\"cluster\":\"c\",\"containerInstances\":[\""
+                                + ci + "\"],\"status\":\"DRAINING\"}");
+                        drained.add(ci);
+                    } else if (!drained.isEmpty()) {
+                        String ci = drained.remove(0);
+                        if (kit.inTx(() -> kit.state().containerInstances.get(ci).map(c -> "DRAINING".equals(
+                                c.status())).orElse(false))) {
+                            kit.callJson("UpdateContainerInstancesState", "{\"cluster\":\"c\","
+                                    + "\"containerInstances\":[\"" + ci + "\"],\"status\":\"ACTIVE\"}");
+                        }
+                    }
+                }
+                case 5 -> {
+                    if (random.nextInt(4) == 0) {
+                        kit.callJson("DeleteService", "{\"cluster\":\"c\",\"service\":\"" + name
+                                + "\",\"force\":true}");
+                        names.remove(name);
+                        String fresh = name + step;
+                        createService(fresh, 1 + random.nextInt(3));
+                        names.add(fresh);
+                    }
+                }
+                default -> {
+                }
+            }
+            kit.runFor(java.time.Duration.ofSeconds(1 + random.nextInt(40)));
+            assertThat(wrong).as("services known quiet whose pass is not a no-op, at step %d", step).isEmpty();
+        }
+        assertThat(kit.checks("known quiet services are quiet")).as("commits checked").isGreaterThan(100);
+        assertThat(known[0]).as("services found known quiet over all checks").isGreaterThan(200);
+        assertThat(kit.inTx(() -> kit.state().tasksByGroup.values(EcsState.groupKey(CLUSTER, "service:"
+                + names.get(0))))).as("a service still has tasks").isNotEmpty();
+    }
+}
