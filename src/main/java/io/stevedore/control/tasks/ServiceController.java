@@ -139,14 +139,15 @@ public final class ServiceController {
      *    yet.
      * 3. Check 2 is not made again while nothing it reads has changed since it last held (or since the entry was
      *    recorded): the live change feed (every change in memory as it happens, in this tick's earlier stages and
-     *    rollbacks too) marks an entry touched when its service row or a service deployment of the service
-     *    changes, or a task enters or leaves its group, changes whether it is wanted RUNNING or, wanted RUNNING,
-     *    changes its deployment, stage or container instance. An untouched entry then reads as when check 2 last
-     *    held but for the DRAINING instances, which are checked again; such a service is not even looked up. A
-     *    touched entry takes check 2, and when it holds, keeps the tasks it read (comparing later tasks with those
-     *    or with the earlier ones gives the same answer) and is untouched again. A reset of the feed forgets every
-     *    entry. Whether a service is known quiet is decided before the passes of the tick: no pass writes another
-     *    service's row, tasks or service deployments, and the DRAINING instances are those of the tick's start.
+     *    rollbacks too) marks an entry touched when its service row or a service deployment of the service changes, or
+     *    a task enters or leaves its group, changes whether it is wanted RUNNING or, wanted RUNNING, changes its
+     *    deployment or stage; one that changes only its container instance marks the entry moved. An untouched entry
+     *    then reads as when check 2 last held but for the DRAINING instances, which are checked again (when some
+     *    instance drains: on the tasks it holds, or by check 2 if moved); such a service is not even looked up. A
+     *    touched entry takes check 2, and when it holds, keeps the tasks it read (comparing later tasks with those or
+     *    with the earlier ones gives the same answer) and is untouched again. A reset of the feed forgets every entry.
+     *    Whether a service is known quiet is decided before the passes of the tick: no pass writes another service's
+     *    row, tasks or service deployments, and the DRAINING instances are those of the tick's start.
      */
     /**
      * A quiet service (see above): its row and its tasks (in ARN order) as its last pass left them, and its task
@@ -158,6 +159,8 @@ public final class ServiceController {
         final String key;
         /** Whether something check 2 reads may have changed since it last held ("Quiet services", 3). */
         boolean touched;
+        /** Whether a task wanted RUNNING has changed its container instance since (and nothing else check 2 reads). */
+        boolean moved;
 
         Quiet(Service row, List<Task> tasks, String key) {
             this.row = row;
@@ -170,7 +173,10 @@ public final class ServiceController {
     private final Map<String, Quiet> quiet = new HashMap<>();
     /** The same entries by their task group's key ({@link #groupKey}, one per service). */
     private final Map<String, Quiet> quietByKey = new HashMap<>();
-    /** Counts the task changes in memory (live feed). */
+    /**
+     * Counts the task changes in memory (live feed): a pass that changed no task has the task list it started with
+     * (the index changes only with a task).
+     */
     private long taskChanges;
 
     private void forgetQuiet() {
@@ -199,27 +205,40 @@ public final class ServiceController {
         }
     }
 
-    /** Marks the quiet entry of a changed task's group touched if check 2 may read the change. */
+    /**
+     * Marks the quiet entry of a changed task's group touched if check 2 may read the change, or only moved when a
+     * task wanted RUNNING changed no more than its container instance (read only against DRAINING instances).
+     * What changed is compared first: most task changes (a starting or stopping step) concern no entry.
+     */
     private void touchTask(Task before, Task after) {
+        boolean moved = false;
+        if (before != null && after != null && java.util.Objects.equals(before.group(), after.group())
+                && java.util.Objects.equals(before.clusterArn(), after.clusterArn())) {
+            boolean live = Statuses.isRunning(after.desiredStatus());
+            if (live == Statuses.isRunning(before.desiredStatus())) {
+                if (!live) {
+                    return; // a task not wanted RUNNING is not read
+                }
+                if (java.util.Objects.equals(before.startedBy(), after.startedBy())
+                        && (java.util.Objects.equals(before.lastStatus(), after.lastStatus())
+                        || stage(before.lastStatus()).equals(stage(after.lastStatus())))) {
+                    if (java.util.Objects.equals(before.containerInstanceArn(), after.containerInstanceArn())) {
+                        return;
+                    }
+                    moved = true;
+                }
+            }
+        } else if (before != null && after != null && before.group() != null) {
+            touch(quietByKey.get(EcsState.groupKey(before.clusterArn(), before.group()))); // left its group
+        }
         Task t = after != null ? after : before;
         Quiet q = t.group() == null ? null : quietByKey.get(EcsState.groupKey(t.clusterArn(), t.group()));
-        if (before == null || after == null || !java.util.Objects.equals(before.group(), after.group())
-                || !java.util.Objects.equals(before.clusterArn(), after.clusterArn())) {
-            touch(q); // entered or left the group
-            if (before != null && after != null && before.group() != null) {
-                touch(quietByKey.get(EcsState.groupKey(before.clusterArn(), before.group())));
+        if (q != null) {
+            if (moved) {
+                q.moved = true;
+            } else {
+                q.touched = true;
             }
-            return;
-        }
-        if (q == null || q.touched) {
-            return;
-        }
-        boolean live = Statuses.isRunning(after.desiredStatus());
-        if (live != Statuses.isRunning(before.desiredStatus()) || live
-                && (!java.util.Objects.equals(before.startedBy(), after.startedBy())
-                || !stage(before.lastStatus()).equals(stage(after.lastStatus()))
-                || !java.util.Objects.equals(before.containerInstanceArn(), after.containerInstanceArn()))) {
-            q.touched = true;
         }
     }
 
@@ -232,6 +251,9 @@ public final class ServiceController {
             return false;
         }
         if (!draining.isEmpty()) {
+            if (q.moved) {
+                return false; // the tasks' instances are not those of q.tasks
+            }
             for (Task t : q.tasks) {
                 if (Statuses.isRunning(t.desiredStatus()) && draining.containsKey(t.containerInstanceArn())) {
                     return false;
@@ -364,6 +386,7 @@ public final class ServiceController {
         }
         q.tasks = tasks; // what check 2 held on ("Quiet services", 3)
         q.touched = false;
+        q.moved = false;
         return NO_OP;
     }
 
@@ -507,6 +530,7 @@ public final class ServiceController {
      * before).
      */
     private void reconcile(Service stored, String key, List<Task> all) {
+        long changes = taskChanges; // all is the group as it is now
         List<Task> live = new ArrayList<>();
         for (Task t : all) {
             if (Statuses.isRunning(t.desiredStatus())) {
@@ -631,7 +655,7 @@ public final class ServiceController {
             events.add("(service " + s.serviceName() + ") has stopped " + stoppedOld.size() + " running tasks: "
                     + paren(stoppedOld) + ".");
         }
-        List<Task> now = tasksOf(key);
+        List<Task> now = taskChanges == changes ? all : tasksOf(key); // read again if a task changed
         Service counted = ServiceCounts.withCounts(s, primary, now, ctx.now(), settle, watch::exitsAt);
         Deployment first = counted.deployments().get(0);
         if (DeploymentRolloutState.IN_PROGRESS.toString().equals(first.rolloutStateAsString()) && settle > 0) {
