@@ -66,8 +66,8 @@ public final class ServiceController {
                 .on(RowKind.CONTAINER_INSTANCE, (id, before, after) ->
                         dirtyInstances.add(id)) // a drain (or its end) concerns every service with tasks on it,
                                                 // and a new or changed instance every DAEMON service of its cluster
-                .on(RowKind.TASK, TaskFacts::of, (id, before, after) -> {
-                    if (after != null && after.group() != null) {
+                .on(RowKind.TASK, (id, before, after) -> {
+                    if (after != null && after.group() != null && (before == null || !sameFacts(before, after))) {
                         dirtyGroups.add(EcsState.groupKey(after.clusterArn(), after.group()));
                     }
                 })
@@ -264,15 +264,18 @@ public final class ServiceController {
     }
 
     /**
-     * What the service scheduler reads of a task: its stage (starting ones count as pending, stopping ones as
-     * neither), desired status, container instance, who started it and its group. A change of anything else (e.g.
-     * PENDING to ACTIVATING) calls for no pass over its service.
+     * Whether a task's change leaves what the service scheduler reads of it: its stage (starting ones count as
+     * pending, stopping ones as neither), desired status, container instance, who started it and its group. A change
+     * of anything else (e.g. PENDING to ACTIVATING) calls for no pass over its service. Compared field by field, with
+     * no record of the facts made twice per committed task change.
      */
-    record TaskFacts(String stage, String desiredStatus, String containerInstanceArn, String startedBy, String group) {
-        static TaskFacts of(Task t) {
-            return new TaskFacts(ServiceController.stage(t.lastStatus()), t.desiredStatus(), t.containerInstanceArn(),
-                    t.startedBy(), t.group());
-        }
+    private static boolean sameFacts(Task before, Task after) {
+        return java.util.Objects.equals(before.desiredStatus(), after.desiredStatus())
+                && java.util.Objects.equals(before.containerInstanceArn(), after.containerInstanceArn())
+                && java.util.Objects.equals(before.startedBy(), after.startedBy())
+                && java.util.Objects.equals(before.group(), after.group())
+                && (java.util.Objects.equals(before.lastStatus(), after.lastStatus())
+                || stage(before.lastStatus()).equals(stage(after.lastStatus())));
     }
 
     /** The scheduler's view of a lastStatus: starting ones count as pending, stopping ones as neither. */
