@@ -80,11 +80,15 @@ public final class ServiceController {
         ctx.state().feed.live()
                 .on(RowKind.TASK, (id, before, after) -> {
                     taskChanges++;
-                    if (!quiet.isEmpty()) {
+                    if (!passing && !quiet.isEmpty()) {
                         touchTask(before, after);
                     }
                 })
-                .on(RowKind.SERVICE, (id, before, after) -> touch(quiet.get(id)))
+                .on(RowKind.SERVICE, (id, before, after) -> {
+                    if (!passing) {
+                        touch(quiet.get(id));
+                    }
+                })
                 .on(RowKind.SERVICE_DEPLOYMENT, (id, before, after) -> {
                     if (before != null) {
                         touch(quiet.get(before.serviceArn()));
@@ -171,6 +175,11 @@ public final class ServiceController {
 
     /** The quiet services by ARN. */
     private final Map<String, Quiet> quiet = new HashMap<>();
+    /**
+     * True during this stage's passes: a pass writes only its own service's row and tasks, and ends by recording
+     * that service's entry again or dropping it, so its writes need not touch entries.
+     */
+    private boolean passing;
     /** The same entries by their task group's key ({@link #groupKey}, one per service). */
     private final Map<String, Quiet> quietByKey = new HashMap<>();
     /**
@@ -358,15 +367,20 @@ public final class ServiceController {
         dirtyServices = new HashSet<>();
         dirtyGroups = new HashSet<>();
         dirtyInstances = new HashSet<>();
-        for (Service s : todo) {
-            Quiet q = quiet.get(s.serviceArn());
-            // made once per service: a quiet entry's key is the service's (its ARN names its cluster and name)
-            String key = q != null ? q.key : groupKey(s);
-            List<Task> tasks = full ? null : unchangedSinceQuiet(s, q, key);
-            if (tasks == NO_OP) {
-                continue; // a no-op (see "Quiet services")
+        passing = true;
+        try {
+            for (Service s : todo) {
+                Quiet q = quiet.get(s.serviceArn());
+                // made once per service: a quiet entry's key is the service's (its ARN names its cluster and name)
+                String key = q != null ? q.key : groupKey(s);
+                List<Task> tasks = full ? null : unchangedSinceQuiet(s, q, key);
+                if (tasks == NO_OP) {
+                    continue; // a no-op (see "Quiet services")
+                }
+                reconcile(s, key, tasks == null ? tasksOf(key) : tasks);
             }
-            reconcile(s, key, tasks == null ? tasksOf(key) : tasks);
+        } finally {
+            passing = false;
         }
         everything = false;
     }
