@@ -64,11 +64,6 @@ public final class Database implements AutoCloseable {
     private final List<Table<?>> slots = new ArrayList<>();
     /** The rows the transaction changed, in the order they were first touched (each key maps to itself). */
     private Map<Key, Key> touched = new LinkedHashMap<>();
-    /**
-     * Which use of {@link #touched} this is: changed each time it is emptied, so that a row's mark ({@link
-     * Table.Row#touch}) of an earlier transaction is told apart from one of this transaction.
-     */
-    private long generation;
     private final List<CommitListener> listeners = new ArrayList<>();
     private boolean inTransaction;
     /** Newest revision of a shared store reflected in memory; -1 = reload everything. */
@@ -108,19 +103,16 @@ public final class Database implements AutoCloseable {
         final Object before;
         /** The table's row for {@link #id} as of the last write (null when absent); its value is null once removed. */
         Table.Row<?> row;
-        /** The {@link #generation} of {@link #touched} this key was made for. */
-        final long generation;
 
         Key(Table<?> table, String id) {
-            this(table, id, null, null, -1);
+            this(table, id, null, null);
         }
 
-        Key(Table<?> table, String id, Object before, Table.Row<?> row, long generation) {
+        Key(Table<?> table, String id, Object before, Table.Row<?> row) {
             this.table = table;
             this.id = id;
             this.before = before;
             this.row = row;
-            this.generation = generation;
         }
 
         /** The row's value now (null: absent). */
@@ -317,7 +309,6 @@ public final class Database implements AutoCloseable {
                         }
                         rollbackMemory();
                         touched.clear();
-                        generation++;
                         refresh(shared.lock(seen));
                         holding = true;
                         heldSince = System.nanoTime();
@@ -763,7 +754,6 @@ public final class Database implements AutoCloseable {
      * later transaction, however small, would pay for that one.
      */
     private void clearTouched() {
-        generation++;
         if (touched.size() > 1024) {
             touched = new LinkedHashMap<>();
         } else {
@@ -779,18 +769,10 @@ public final class Database implements AutoCloseable {
         if (!inTransaction || !lock.isHeldByCurrentThread()) {
             throw new IllegalStateException("write to " + table.kind() + " outside a transaction");
         }
-        if (row != null && row.touch instanceof Key mark && mark.generation == generation) {
-            mark.row = row; // touched before in this transaction: its key in touched, found without a look-up
-            return;
-        }
-        Key k = new Key(table, id, old, row, generation);
+        Key k = new Key(table, id, old, row);
         Key first = touched.putIfAbsent(k, k);
         if (first != null) {
             first.row = row; // the value before stays the first one; a row created again is a new row
-            k = first;
-        }
-        if (row != null) {
-            row.touch = k;
         }
     }
 

@@ -40,11 +40,6 @@ public final class Table<T> {
     static final class Row<T> {
         /** The value; null once the row is removed (a row created again under its id is a new {@link Row}). */
         T value;
-        /**
-         * The database's key for this row in the transaction that last touched it ({@link Database#touch}): a row
-         * written again in the same transaction finds its entry without a look-up. Only the database reads it.
-         */
-        Object touch;
         private Object[] cells = NO_CELLS;
 
         Object cell(int index) {

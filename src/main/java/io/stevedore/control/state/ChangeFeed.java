@@ -84,23 +84,11 @@ public final class ChangeFeed {
         }
 
         /** Hears every change of {@code resource}'s rows. */
-        public <T> Subscription on(RowKind<T> resource, Handler<? super T> handler) {
-            return hear(resource, new Hearing<T>(null, handler));
-        }
-
-        /**
-         * Hears the changes of {@code resource}'s rows that change what {@code reads} projects of them (a record of
-         * the fields the subscriber reads), and every creation and removal.
-         */
-        public <T> Subscription on(RowKind<T> resource, Function<? super T, ?> reads, Handler<? super T> handler) {
-            return hear(resource, new Hearing<T>(Objects.requireNonNull(reads, "reads"), handler));
-        }
-
         @SuppressWarnings("unchecked")
-        private <T> Subscription hear(RowKind<T> resource, Hearing<T> hearing) {
+        public <T> Subscription on(RowKind<T> resource, Handler<? super T> handler) {
             if (live) {
-                resource.tableIn(state).observe(hearing);
-            } else if (handlers.putIfAbsent(resource.table(), (Handler<Object>) (Handler<?>) hearing) != null) {
+                resource.tableIn(state).observe(RowObserver.<T>of(handler::changed, this::reset));
+            } else if (handlers.putIfAbsent(resource.table(), (Handler<Object>) handler) != null) {
                 throw new IllegalArgumentException("two handlers for " + resource);
             } else {
                 bySlot = newHandlers(0); // learnt again
@@ -109,31 +97,15 @@ public final class ChangeFeed {
         }
 
         /**
-         * One handler as the table or the commit calls it: the projection's test and the handler in one object (a
-         * live one also runs the subscription's reset when the table drops its rows), so a change reaches the
-         * handler through one call instead of a chain of wrappers.
+         * Hears the changes of {@code resource}'s rows that change what {@code reads} projects of them (a record of
+         * the fields the subscriber reads), and every creation and removal.
          */
-        private final class Hearing<T> implements Handler<T>, RowObserver<T> {
-            private final Function<? super T, ?> reads;
-            private final Handler<? super T> handler;
-
-            Hearing(Function<? super T, ?> reads, Handler<? super T> handler) {
-                this.reads = reads;
-                this.handler = Objects.requireNonNull(handler, "handler");
-            }
-
-            @Override
-            public void changed(String id, T before, T after) {
-                if (reads == null || before == null || after == null
-                        || !Objects.equals(reads.apply(before), reads.apply(after))) {
+        public <T> Subscription on(RowKind<T> resource, Function<? super T, ?> reads, Handler<? super T> handler) {
+            return on(resource, (String id, T before, T after) -> {
+                if (before == null || after == null || !Objects.equals(reads.apply(before), reads.apply(after))) {
                     handler.changed(id, before, after);
                 }
-            }
-
-            @Override
-            public void cleared() {
-                reset();
-            }
+            });
         }
 
         /** Runs when whatever the subscriber derived from rows is void. */
