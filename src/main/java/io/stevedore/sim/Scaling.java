@@ -238,16 +238,19 @@ final class Scaling {
 
     private void planLoad(DesiredCount load, List<Side> sides, Faults.Scheduler at, long start, long end) {
         Map<String, String> last = new HashMap<>();
+        List<String> arns = new ArrayList<>(); // the services' ARNs in side order, spelled once
+        for (Side side : sides) {
+            for (String name : side.names) {
+                arns.add(plane.config().arnPrefix() + "service/" + side.cluster + "/" + name);
+            }
+        }
         Runnable apply = () -> {
             long now = plane.clock().now().toEpochMilli();
             DesiredCount.Level l = load.level(Duration.ofMillis(now - start));
             String value = String.format(Locale.ROOT, "%.1f", l.base() * l.factor());
-            for (Side side : sides) {
-                for (String name : side.names) {
-                    String arn = plane.config().arnPrefix() + "service/" + side.cluster + "/" + name;
-                    if (!value.equals(last.put(arn, value))) {
-                        setup.tag(arn, SimulatedRun.CPU_LOAD_TAG, value);
-                    }
+            for (String arn : arns) {
+                if (!value.equals(last.put(arn, value))) {
+                    setup.tag(arn, SimulatedRun.CPU_LOAD_TAG, value);
                 }
             }
         };

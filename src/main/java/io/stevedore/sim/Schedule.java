@@ -73,6 +73,10 @@ final class Schedule {
         }
         scaling.plan(index, s, names, providers, at, start, end);
         if (dc.varies() || !dc.steps().isEmpty()) {
+            List<String> arns = new java.util.ArrayList<>(names.size()); // named by ARN: no ARN spelled per call
+            for (String name : names) {
+                arns.add(setup.serviceArn(name));
+            }
             long step = dc.varies() ? dc.resolution().toMillis() : Long.MAX_VALUE;
             java.util.TreeSet<Long> times = new java.util.TreeSet<>();
             for (long t = start + step; dc.varies() && t <= end; t += step) {
@@ -86,7 +90,7 @@ final class Schedule {
                         int d = level.count(u[i]);
                         if (d != current[i]) {
                             current[i] = d;
-                            setup.scale(names.get(i), d);
+                            setup.scale(arns.get(i), d);
                         }
                     }
                 });

@@ -54,11 +54,16 @@ final class Setup {
         }
     }
 
+    /** The ARN of the workload's service {@code name} (UpdateService takes a service's name or its ARN). */
+    String serviceArn(String name) {
+        return plane.config().arnPrefix() + "service/" + CLUSTER + "/" + name;
+    }
+
     /**
      * UpdateService with a new desired count (the most frequent call of a simulation: no JSON round trip, and the
      * answer, which nothing here reads, without the service's events: {@link io.stevedore.api.EcsApi#send}).
      */
-    void scale(String service, int desiredCount) {
+    void scale(String service, int desiredCount) { // service: its ARN ({@link #serviceArn})
         plane.api().send("UpdateService", software.amazon.awssdk.services.ecs.model.UpdateServiceRequest.builder()
                 .cluster(CLUSTER).service(service).desiredCount(desiredCount).build());
     }

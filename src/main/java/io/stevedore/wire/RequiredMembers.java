@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.protocol.MarshallingType;
 
 /**
  * The model's required members of nested structures (a capacity provider strategy item without
@@ -25,13 +26,71 @@ public final class RequiredMembers {
     private static final RequiredMembers INSTANCE = load();
 
     private final Map<String, Set<String>> byShape;
-    /** {@link #byShape} by the SDK class of a shape (looked up once per class, not once per visited structure). */
-    private final ClassValue<Set<String>> byClass = new ClassValue<>() {
+    /**
+     * What {@link #descend} and {@link #checkNested} look at in each SDK class (learnt once per class, not once per
+     * visited structure): the fields that are required or may hold members, with their required-ness.
+     */
+    private final ClassValue<Plan> plans = new ClassValue<>() {
         @Override
-        protected Set<String> computeValue(Class<?> type) {
-            return byShape.getOrDefault(type.getSimpleName(), Set.of());
+        protected Plan computeValue(Class<?> type) {
+            return new Plan(byShape.getOrDefault(type.getSimpleName(), Set.of()));
         }
     };
+
+    /**
+     * The marshalling types whose values are never a structure, list or map: a field of one of them is only read
+     * when it is required (any other type, {@code DOCUMENT} included, is read and descended as before).
+     */
+    private static final Set<MarshallingType<?>> SCALARS = Set.of(MarshallingType.NULL, MarshallingType.STRING,
+            MarshallingType.INTEGER, MarshallingType.LONG, MarshallingType.FLOAT, MarshallingType.DOUBLE,
+            MarshallingType.BIG_DECIMAL, MarshallingType.BOOLEAN, MarshallingType.INSTANT, MarshallingType.SDK_BYTES,
+            MarshallingType.SHORT, MarshallingType.BYTE);
+
+    /**
+     * One class's fields worth reading, in the class's field order (so the first missing member found is the same):
+     * as a nested structure (required or may nest) and as a request (may nest). Built from the first instance seen
+     * (the fields are the class's, whatever the instance); built twice at worst, alike.
+     */
+    private static final class Plan {
+        private final Set<String> required;
+        private volatile Step[] nested;
+        private volatile Step[] top;
+
+        Plan(Set<String> required) {
+            this.required = required;
+        }
+
+        Step[] nested(SdkPojo pojo) {
+            Step[] s = nested;
+            if (s == null) {
+                nested = s = steps(pojo, true);
+            }
+            return s;
+        }
+
+        Step[] top(SdkPojo pojo) {
+            Step[] s = top;
+            if (s == null) {
+                top = s = steps(pojo, false);
+            }
+            return s;
+        }
+
+        private Step[] steps(SdkPojo pojo, boolean withRequired) {
+            List<Step> out = new java.util.ArrayList<>();
+            for (SdkField<?> f : pojo.sdkFields()) {
+                boolean req = withRequired && required.contains(f.locationName());
+                boolean mayNest = !SCALARS.contains(f.marshallingType());
+                if (req || mayNest) {
+                    out.add(new Step(f, req));
+                }
+            }
+            return out.toArray(new Step[0]);
+        }
+    }
+
+    private record Step(SdkField<?> field, boolean required) {
+    }
 
     RequiredMembers(Map<String, Set<String>> byShape) {
         this.byShape = Map.copyOf(byShape);
@@ -61,9 +120,10 @@ public final class RequiredMembers {
 
     /** Checks every structure nested in {@code request} (not the request's own members). */
     public void checkNested(SdkPojo request) {
-        for (SdkField<?> f : request.sdkFields()) {
+        for (Step step : plans.get(request.getClass()).top(request)) {
+            SdkField<?> f = step.field;
             Object v = f.getValueOrDefault(request);
-            if (nested(v)) { // a path only for what may hold members (most of a request's fields are scalars)
+            if (holds(v)) { // a path only for what may hold members (most of a request's fields are scalars)
                 descend(v, new Path(null, f.locationName(), -1));
             }
         }
@@ -80,13 +140,13 @@ public final class RequiredMembers {
 
     private void descend(Object value, Path path) {
         if (value instanceof SdkPojo pojo) {
-            Set<String> required = byClass.get(pojo.getClass());
-            for (SdkField<?> f : pojo.sdkFields()) {
+            for (Step step : plans.get(pojo.getClass()).nested(pojo)) {
+                SdkField<?> f = step.field;
                 Object v = f.getValueOrDefault(pojo);
-                if (required.contains(f.locationName()) && isAbsent(v)) {
+                if (step.required && isAbsent(v)) {
                     throw AwsException.invalidParameter(path + "." + f.locationName() + " must be specified.");
                 }
-                if (nested(v)) {
+                if (holds(v)) {
                     descend(v, new Path(path, f.locationName(), -1));
                 }
             }
@@ -101,9 +161,13 @@ public final class RequiredMembers {
         }
     }
 
-    /** Whether {@link #descend} looks into {@code v} (it does nothing with anything else). */
-    private static boolean nested(Object v) {
-        return v instanceof SdkPojo || v instanceof List<?> || v instanceof Map<?, ?>;
+    /**
+     * Whether {@link #descend} could find anything in {@code v}: a structure, or a list or map with entries (it does
+     * nothing with anything else, an empty list or map included).
+     */
+    private static boolean holds(Object v) {
+        return v instanceof SdkPojo || v instanceof List<?> l && !l.isEmpty()
+                || v instanceof Map<?, ?> m && !m.isEmpty();
     }
 
     private static boolean isAbsent(Object v) {

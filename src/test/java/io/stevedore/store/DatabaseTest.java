@@ -124,4 +124,57 @@ class DatabaseTest {
             assertThat(values).containsExactly(new Item("a", 2), new Item("c", 3));
         }
     }
+
+    /**
+     * A row written again in the same transaction finds its entry through its mark: heard once with the value
+     * before the transaction; the next transactions (the mark of an old one left on the row) are heard again, and a
+     * rollback after several writes of one row restores the value before the transaction.
+     */
+    @Test
+    void commitListener_rowWrittenAgainWithinAndAcrossTransactions_heardOncePerTransaction() {
+        try (Database db = new Database(new InMemoryResourceStore())) {
+            Table<Item> t = db.table("item", new JsonCodec<>(Item.class));
+            java.util.List<String> heard = new java.util.ArrayList<>();
+            db.addCommitListener((kind, id, value) -> heard.add(id + " " + value));
+            db.addCommitListener(new Database.CommitListener() {
+                @Override
+                public void changed(String kind, String id, Object value) {
+                    throw new AssertionError("the database passes the value before");
+                }
+
+                @Override
+                public void changed(String kind, String id, Object before, Object value) {
+                    heard.add(id + " " + before + " -> " + value);
+                }
+            });
+            db.run(() -> {
+                t.put("a", new Item("a", 1));
+                t.put("a", new Item("a", 2));
+                t.put("b", new Item("b", 1));
+                t.put("a", new Item("a", 3));
+            });
+            assertThat(heard).containsExactly("a Item[id=a, n=3]", "b Item[id=b, n=1]",
+                    "a null -> Item[id=a, n=3]", "b null -> Item[id=b, n=1]");
+            heard.clear();
+            db.run(() -> {
+                t.put("b", new Item("b", 2));
+                t.put("a", new Item("a", 4));
+                t.put("b", new Item("b", 3));
+            });
+            assertThat(heard).containsExactly("b Item[id=b, n=3]", "a Item[id=a, n=4]",
+                    "b Item[id=b, n=1] -> Item[id=b, n=3]", "a Item[id=a, n=3] -> Item[id=a, n=4]");
+            heard.clear();
+            assertThatThrownBy(() -> db.run(() -> {
+                t.put("a", new Item("a", 5));
+                t.put("a", new Item("a", 6));
+                t.remove("a");
+                throw new IllegalStateException("boom");
+            })).hasMessage("boom");
+            assertThat(heard).isEmpty();
+            db.run(() -> t.put("a", new Item("a", 7)));
+            assertThat(heard).containsExactly("a Item[id=a, n=7]", "a Item[id=a, n=4] -> Item[id=a, n=7]");
+            java.util.List<Item> values = db.transaction(t::values);
+            assertThat(values).containsExactly(new Item("a", 7), new Item("b", 3));
+        }
+    }
 }

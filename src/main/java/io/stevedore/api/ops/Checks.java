@@ -59,20 +59,43 @@ final class Checks {
         if (tags.size() > max) {
             throw ServiceQuota.TAGS_PER_RESOURCE.exceeded(max);
         }
-        Set<String> keys = new HashSet<>();
-        for (Tag t : tags) {
-            require(t != null && t.key() != null, "Tags can not be null or have null elements");
-            require(!t.key().isEmpty() && t.key().length() <= 128,
-                    "Tag key '" + t.key() + "' must be 1 to 128 characters long.");
-            require(t.value() == null || t.value().length() <= 256,
-                    "Tag value for key '" + t.key() + "' must be at most 256 characters long.");
-            require(TAG_CHARS.matcher(t.key()).matches() && (t.value() == null
-                            || TAG_CHARS.matcher(t.value()).matches()),
-                    "Tag '" + t.key() + "' contains characters that are not allowed.");
-            require(!t.key().toLowerCase().startsWith("aws:"), "Tag keys cannot start with the reserved prefix"
-                    + " 'aws:' (key '" + t.key() + "').");
-            require(keys.add(t.key()), "Duplicate tag key '" + t.key() + "'.");
+        Set<String> keys = tags.size() > 1 ? new HashSet<>() : null; // one tag cannot repeat a key
+        for (Tag t : tags) { // each message built only to be thrown
+            if (t == null || t.key() == null) {
+                throw Errors.invalid("Tags can not be null or have null elements");
+            }
+            if (t.key().isEmpty() || t.key().length() > 128) {
+                throw Errors.invalid("Tag key '" + t.key() + "' must be 1 to 128 characters long.");
+            }
+            if (t.value() != null && t.value().length() > 256) {
+                throw Errors.invalid("Tag value for key '" + t.key() + "' must be at most 256 characters long.");
+            }
+            if (!tagChars(t.key()) || t.value() != null && !tagChars(t.value())) {
+                throw Errors.invalid("Tag '" + t.key() + "' contains characters that are not allowed.");
+            }
+            if (t.key().regionMatches(true, 0, "aws:", 0, 4) && t.key().toLowerCase().startsWith("aws:")) {
+                throw Errors.invalid("Tag keys cannot start with the reserved prefix 'aws:' (key '" + t.key()
+                        + "').");
+            }
+            if (keys != null && !keys.add(t.key())) {
+                throw Errors.invalid("Duplicate tag key '" + t.key() + "'.");
+            }
         }
+    }
+
+    /**
+     * Whether {@code s} matches {@link #TAG_CHARS}: a string of ASCII letters, digits, spaces and {@code _.:/=+-@}
+     * (every tag the simulator writes) passes without the pattern; any other string is matched by it.
+     */
+    static boolean tagChars(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ' ' || c == '_'
+                    || c == '.' || c == ':' || c == '/' || c == '=' || c == '+' || c == '-' || c == '@')) {
+                return TAG_CHARS.matcher(s).matches();
+            }
+        }
+        return true;
     }
 
     static void range(Integer value, int min, int max, String field) {

@@ -82,8 +82,10 @@ public final class TagOps {
 
     private String resource(String arn) {
         require(arn != null && !arn.isEmpty(), "resourceArn must be specified.");
-        require(arn.startsWith(ctx.config().arnPrefix()), "Invalid identifier: the resourceArn '" + arn
-                + "' is not an ECS resource ARN of this account and region.");
+        if (!arn.startsWith(ctx.config().arnPrefix())) { // the message built only to be thrown
+            throw Errors.invalid("Invalid identifier: the resourceArn '" + arn
+                    + "' is not an ECS resource ARN of this account and region.");
+        }
         if (!exists(arn)) {
             throw Errors.notFound("The specified resource could not be found.");
         }
