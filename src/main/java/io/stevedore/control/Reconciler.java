@@ -181,6 +181,11 @@ public final class Reconciler {
         return autoScaling;
     }
 
+    /** The service scheduler (its tests check the services it knows quiet). */
+    public ServiceController services() {
+        return services;
+    }
+
     /** The agents of agent-backed container instances (docs/execution.md). */
     public Agents agents() {
         return agents;

@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
  * @param accountId the 12-digit account in every ARN (default 000000000000, as moto and LocalStack use)
  * @param speed     how many times faster than real time every simulated delay elapses (default 1)
  * @param quotas    the ECS service quotas enforced (default AWS's: {@link Quotas#defaults()})
+ * @param arnPrefix {@code arn:aws:ecs:<region>:<account>:}, spelled once: every ARN the plane makes starts with it
+ *                  ({@code null} when constructed, or the same text)
  */
-public record PlaneConfig(String region, String accountId, double speed, Quotas quotas) {
+public record PlaneConfig(String region, String accountId, double speed, Quotas quotas, String arnPrefix) {
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_ACCOUNT = "000000000000";
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
@@ -31,6 +33,16 @@ public record PlaneConfig(String region, String accountId, double speed, Quotas 
         if (!(speed > 0) || Double.isInfinite(speed)) {
             throw new IllegalArgumentException("speed must be a positive number: " + speed);
         }
+        String prefix = "arn:aws:ecs:" + region + ":" + accountId + ":";
+        if (arnPrefix != null && !arnPrefix.equals(prefix)) {
+            throw new IllegalArgumentException("the ARN prefix of " + region + " and " + accountId + " is " + prefix
+                    + ", not " + arnPrefix);
+        }
+        arnPrefix = prefix;
+    }
+
+    public PlaneConfig(String region, String accountId, double speed, Quotas quotas) {
+        this(region, accountId, speed, quotas, null);
     }
 
     /** With AWS's default service quotas. */
@@ -50,9 +62,5 @@ public record PlaneConfig(String region, String accountId, double speed, Quotas 
     /** The same settings with other service quotas. */
     public PlaneConfig withQuotas(Quotas q) {
         return new PlaneConfig(region, accountId, speed, q);
-    }
-
-    public String arnPrefix() {
-        return "arn:aws:ecs:" + region + ":" + accountId + ":";
     }
 }

@@ -3,7 +3,6 @@ package io.stevedore.control.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stevedore.control.ControlKit;
-import io.stevedore.control.Reconciler;
 import io.stevedore.control.state.EcsState;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,14 +57,12 @@ class ServiceQuietTest {
                 + kit.plane().cloud().network().subnets().get(0).id() + "\"]}}}");
     }
 
-    private ServiceController scheduler() throws ReflectiveOperationException {
-        var field = Reconciler.class.getDeclaredField("services");
-        field.setAccessible(true);
-        return (ServiceController) field.get(kit.plane().reconciler());
+    private ServiceController scheduler() {
+        return kit.plane().reconciler().services();
     }
 
     @Test
-    void everyServiceKnownQuiet_passesTheFullCheck_afterEveryCommit() throws ReflectiveOperationException {
+    void everyServiceKnownQuiet_passesTheFullCheck_afterEveryCommit() {
         ServiceController scheduler = scheduler();
         int[] known = {0};
         List<String> wrong = new ArrayList<>();
