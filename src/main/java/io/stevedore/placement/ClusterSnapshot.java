@@ -351,6 +351,7 @@ public final class ClusterSnapshot {
                 g = ofBase.get(p);
                 if (g == null) {
                     g = Group.find(groups, p.capacityProvider, p.architecture, p.availabilityZone);
+                    g.base = p;
                     ofBase.put(p, g);
                 }
             } else {
@@ -363,10 +364,24 @@ public final class ClusterSnapshot {
             g.add(i);
         }
         groups.sort(Comparator.comparing(g -> g.name));
+        int[] newOf = null;
+        if (from != null) {
+            newOf = new int[base.views.length];
+            java.util.Arrays.fill(newOf, -1);
+            for (int i = 0; i < from.length; i++) {
+                if (from[i] >= 0) {
+                    newOf[from[i]] = i;
+                }
+            }
+        }
         List<Partition> out = new ArrayList<>(groups.size());
         for (Group g : groups) {
-            Partition p = new Partition(g.provider, g.architecture, g.zone, java.util.Arrays.copyOf(g.members,
-                    g.size), cpu, memory);
+            int[] members = java.util.Arrays.copyOf(g.members, g.size);
+            long[] cpuKeys = g.base == null ? null : mergedKeys(g.base.cpuKeys, newOf, members, from, true);
+            long[] memoryKeys = g.base == null ? null : mergedKeys(g.base.memoryKeys, newOf, members, from, false);
+            Partition p = cpuKeys == null || memoryKeys == null
+                    ? new Partition(g.provider, g.architecture, g.zone, members, cpu, memory)
+                    : new Partition(g.provider, g.architecture, g.zone, members, cpuKeys, memoryKeys);
             for (int i : p.members) {
                 partitionOf[i] = p;
             }
@@ -375,12 +390,58 @@ public final class ClusterSnapshot {
         return List.copyOf(out);
     }
 
+    /**
+     * The sorted keys of a partition's {@code members}, by CPU or memory, from the sorted keys of the base snapshot's
+     * partition of the same name: a member the base holds has the same remaining resources there, and its index
+     * changes in the order of the indexes, so its keys keep their order once renumbered; the other members' keys
+     * are sorted and merged in. Null (sort them all) when the base's keys do not cover the kept members.
+     */
+    private long[] mergedKeys(long[] baseKeys, int[] newOf, int[] members, int[] from, boolean byCpu) {
+        int fresh = 0;
+        for (int i : members) {
+            if (from[i] < 0) {
+                fresh++;
+            }
+        }
+        long[] others = new long[fresh];
+        int n = 0;
+        for (int i : members) {
+            if (from[i] < 0) {
+                others[n++] = Partition.key(byCpu ? cpu[i] : memory[i], i);
+            }
+        }
+        java.util.Arrays.sort(others);
+        long[] out = new long[members.length];
+        int o = 0;
+        int b = 0;
+        for (long k : baseKeys) {
+            int i = newOf[Partition.index(k)];
+            if (i < 0) {
+                continue; // not in this snapshot, or another view of it
+            }
+            long key = (k & ~Partition.INDEX_MASK) | i;
+            while (b < fresh && others[b] < key) {
+                out[o++] = others[b++];
+            }
+            if (o == out.length) {
+                return null;
+            }
+            out[o++] = key;
+        }
+        while (b < fresh && o < out.length) {
+            out[o++] = others[b++];
+        }
+        return o == out.length && b == fresh ? out : null;
+    }
+
     /** A partition being built: what names it and its members so far. */
     private static final class Group {
         final String provider;
         final Architecture architecture;
         final String zone;
         final String name;
+        /** The base snapshot's partition of this name, when one of its members is kept. */
+        Partition base;
         int[] members = new int[8];
         int size;
 
