@@ -3,7 +3,6 @@ package io.stevedore.placement;
 import io.stevedore.catalog.Architecture;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +27,22 @@ public final class ClusterSnapshot {
     private final Map<String, int[]> instancesByGroup = new java.util.concurrent.ConcurrentHashMap<>();
     final long maxRegisteredCpu;
     final long maxRegisteredMemory;
+    /** Registered CPU and memory, and the EC2 id's hash, per instance: a later snapshot copies them, not the views. */
+    private final int[] registeredCpu;
+    private final long[] registeredMemory;
+    private final int[] ec2Hash;
 
     private final java.util.function.Function<String, java.util.Collection<String>> groupLocator;
 
+    /**
+     * The snapshot of {@code sorted}. A view that {@code base} (null: none) holds too, the same object, takes its
+     * columns and its partition from there: only the views new to {@code base} are read (a view is scattered in
+     * memory; the columns are not), so a snapshot made again after a few instances came, went or changed costs
+     * those, plus array copies.
+     */
     private ClusterSnapshot(List<InstanceView> sorted,
-                            java.util.function.Function<String, java.util.Collection<String>> groupLocator) {
+                            java.util.function.Function<String, java.util.Collection<String>> groupLocator,
+                            ClusterSnapshot base) {
         this.groupLocator = groupLocator;
         int n = sorted.size();
         if (n > Partition.INDEX_MASK) {
@@ -44,20 +54,63 @@ public final class ClusterSnapshot {
         gpus = new int[n];
         enis = new int[n];
         running = new int[n];
+        registeredCpu = new int[n];
+        registeredMemory = new long[n];
+        ec2Hash = new int[n];
+        int[] from = base == null ? null : sameViews(base);
         long maxCpu = 1;
         long maxMem = 1;
         for (int i = 0; i < n; i++) {
-            column(i);
-            maxCpu = Math.max(maxCpu, views[i].registered().cpu());
-            maxMem = Math.max(maxMem, views[i].registered().memoryMiB());
+            int k = from == null ? -1 : from[i];
+            if (k < 0) {
+                column(i);
+            } else {
+                cpu[i] = base.cpu[k];
+                memory[i] = base.memory[k];
+                gpus[i] = base.gpus[k];
+                enis[i] = base.enis[k];
+                running[i] = base.running[k];
+                registeredCpu[i] = base.registeredCpu[k];
+                registeredMemory[i] = base.registeredMemory[k];
+                ec2Hash[i] = base.ec2Hash[k];
+            }
+            maxCpu = Math.max(maxCpu, registeredCpu[i]);
+            maxMem = Math.max(maxMem, registeredMemory[i]);
         }
         maxRegisteredCpu = maxCpu;
         maxRegisteredMemory = maxMem;
         partitionOf = new Partition[n];
-        partitions = buildPartitions();
+        partitions = buildPartitions(base, from);
     }
 
-    /** Fills the columns of view {@code i}: what it has left and how many tasks it runs. */
+    /**
+     * For each view, its index in {@code base} when {@code base} holds the same object, else -1. Both are in
+     * container instance id order, so one merge pass finds them; ids are compared only where the two differ.
+     */
+    private int[] sameViews(ClusterSnapshot base) {
+        int[] from = new int[views.length];
+        InstanceView[] old = base.views;
+        int k = 0;
+        for (int i = 0; i < views.length; i++) {
+            from[i] = -1;
+            if (k < old.length && old[k] == views[i]) {
+                from[i] = k++;
+                continue;
+            }
+            String id = views[i].containerInstanceId();
+            while (k < old.length && old[k] != views[i] && old[k].containerInstanceId().compareTo(id) < 0) {
+                k++; // not in this snapshot
+            }
+            if (k < old.length && old[k] == views[i]) {
+                from[i] = k++;
+            } else if (k < old.length && old[k].containerInstanceId().equals(id)) {
+                k++; // the same container instance, another view
+            }
+        }
+        return from;
+    }
+
+    /** Fills the columns of view {@code i}: what it has left, how many tasks it runs, what it registers, its id. */
     private void column(int i) {
         Resources r = views[i].remaining();
         cpu[i] = r.cpu();
@@ -65,6 +118,14 @@ public final class ClusterSnapshot {
         gpus[i] = r.gpus();
         enis[i] = r.enis();
         running[i] = views[i].runningTasksCount();
+        registeredCpu[i] = views[i].registered().cpu();
+        registeredMemory[i] = views[i].registered().memoryMiB();
+        ec2Hash[i] = hash(views[i].ec2InstanceId());
+    }
+
+    private static int hash(String ec2Id) {
+        int h = ec2Id == null ? 0 : ec2Id.hashCode();
+        return h ^ (h >>> 16);
     }
 
     /** {@code base} with the views at {@code changed} replaced in {@code views}: see {@link #replacing}. */
@@ -77,6 +138,9 @@ public final class ClusterSnapshot {
         gpus = base.gpus.clone();
         enis = base.enis.clone();
         running = base.running.clone();
+        registeredCpu = base.registeredCpu.clone();
+        registeredMemory = base.registeredMemory.clone();
+        ec2Hash = base.ec2Hash.clone();
         java.util.Set<Partition> stale = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int i : changed) {
             column(i);
@@ -98,7 +162,7 @@ public final class ClusterSnapshot {
             out.add(p);
         }
         partitions = List.copyOf(out);
-        byEc2Id = base.indexByEc2Id(); // the same instances at the same places
+        byEc2Id = base.ec2Table(); // the same instances at the same places
     }
 
     /**
@@ -111,13 +175,12 @@ public final class ClusterSnapshot {
     public ClusterSnapshot replacing(List<InstanceView> replacements,
                                      java.util.function.Function<String, java.util.Collection<String>>
                                              groupLocator) {
-        Map<String, Integer> at = indexByEc2Id();
         InstanceView[] patched = views.clone();
         int[] changed = new int[replacements.size()];
         for (int k = 0; k < changed.length; k++) {
             InstanceView now = replacements.get(k);
-            Integer i = at.get(now.ec2InstanceId());
-            if (i == null) {
+            int i = indexOfEc2(now.ec2InstanceId());
+            if (i < 0) {
                 return null;
             }
             InstanceView before = views[i];
@@ -162,13 +225,12 @@ public final class ClusterSnapshot {
 
     /** A group's instances from the locator's EC2 ids: a few lookups instead of a pass over every instance. */
     private int[] located(String group) {
-        Map<String, Integer> byEc2 = indexByEc2Id();
         java.util.Collection<String> ec2Ids = groupLocator.apply(group);
         int[] found = new int[ec2Ids.size()];
         int n = 0;
         for (String ec2 : ec2Ids) {
-            Integer i = byEc2.get(ec2);
-            if (i != null && runs(i, group)) {
+            int i = indexOfEc2(ec2);
+            if (i >= 0 && runs(i, group)) {
                 found[n++] = i;
             }
         }
@@ -188,17 +250,43 @@ public final class ClusterSnapshot {
         return n == sorted.length ? sorted : java.util.Arrays.copyOf(sorted, n);
     }
 
-    private Map<String, Integer> byEc2Id;
+    /**
+     * The snapshot index of each EC2 instance id, built on first use: an open-addressing table of index + 1 (0:
+     * free slot) probed linearly from the id's hash, at most half full. One int per slot instead of a boxed map entry
+     * per instance, as a snapshot rebuilt at each placement call would otherwise allocate again.
+     */
+    private int[] byEc2Id;
 
-    private synchronized Map<String, Integer> indexByEc2Id() {
+    private synchronized int[] ec2Table() {
         if (byEc2Id == null) {
-            Map<String, Integer> m = new HashMap<>();
+            int[] table = new int[Integer.highestOneBit(Math.max(4, views.length)) * 4];
             for (int i = 0; i < views.length; i++) {
-                m.put(views[i].ec2InstanceId(), i);
+                int slot = probe(table, ec2Hash[i], views[i].ec2InstanceId());
+                table[slot] = i + 1; // a repeated id keeps its last index, as a map's put would
             }
-            byEc2Id = m;
+            byEc2Id = table;
         }
         return byEc2Id;
+    }
+
+    /**
+     * The slot of {@code ec2Id} (whose {@link #hash} is {@code h}) in {@code table}: where it is, else the free slot
+     * where it would go. Only an entry of the same hash is compared by its id.
+     */
+    private int probe(int[] table, int h, String ec2Id) {
+        int mask = table.length - 1;
+        int slot = h & mask;
+        while (table[slot] != 0 && (ec2Hash[table[slot] - 1] != h
+                || !java.util.Objects.equals(views[table[slot] - 1].ec2InstanceId(), ec2Id))) {
+            slot = (slot + 1) & mask;
+        }
+        return slot;
+    }
+
+    /** The snapshot index of the instance with EC2 id {@code ec2Id}; -1 when none. */
+    private int indexOfEc2(String ec2Id) {
+        int[] table = ec2Table();
+        return table[probe(table, hash(ec2Id), ec2Id)] - 1;
     }
 
     /** Snapshot of {@code instances} (any order; sorted here by container instance id). */
@@ -220,7 +308,7 @@ public final class ClusterSnapshot {
                         .containerInstanceId());
             }
         }
-        return new ClusterSnapshot(sorted, groupLocator);
+        return new ClusterSnapshot(sorted, groupLocator, null);
     }
 
     /**
@@ -230,60 +318,158 @@ public final class ClusterSnapshot {
     public static ClusterSnapshot ofSorted(List<InstanceView> sorted,
                                            java.util.function.Function<String, java.util.Collection<String>>
                                                    groupLocator) {
-        return new ClusterSnapshot(sorted, groupLocator);
+        return new ClusterSnapshot(sorted, groupLocator, null);
+    }
+
+    /**
+     * As {@link #ofSorted}, the same snapshot, made from {@code base} (an earlier snapshot of the cluster) for the
+     * views it shares with {@code sorted}: only the views new to it are read. For a list that differs from the last
+     * snapshot's by a few instances that came, went or changed.
+     */
+    public static ClusterSnapshot ofSorted(List<InstanceView> sorted,
+                                           java.util.function.Function<String, java.util.Collection<String>>
+                                                   groupLocator, ClusterSnapshot base) {
+        return new ClusterSnapshot(sorted, groupLocator, base);
     }
 
     /**
      * Instances grouped by (capacity provider, architecture, availability zone), members in index order, the
      * groups in the order of their {@code provider NUL architecture NUL zone} names. A fleet has a handful of
-     * groups: each instance finds its own by comparing the three fields, and only the groups' names are sorted.
+     * groups: each instance finds its own by comparing the three fields, and only the groups' names are sorted. An
+     * instance whose view {@code base} holds ({@code from}) finds it from its partition there, without its view.
      */
-    private List<Partition> buildPartitions() {
-        List<InstanceView> firsts = new ArrayList<>();
-        List<int[]> members = new ArrayList<>();
-        int[] sizes = new int[4];
+    private List<Partition> buildPartitions(ClusterSnapshot base, int[] from) {
+        List<Group> groups = new ArrayList<>();
+        Map<Partition, Group> ofBase = new java.util.IdentityHashMap<>();
         for (int i = 0; i < views.length; i++) {
-            InstanceView v = views[i];
-            if (!partitioned(v)) {
-                continue;
+            Group g;
+            if (from != null && from[i] >= 0) {
+                Partition p = base.partitionOf[from[i]];
+                if (p == null) {
+                    continue;
+                }
+                g = ofBase.get(p);
+                if (g == null) {
+                    g = Group.find(groups, p.capacityProvider, p.architecture, p.availabilityZone);
+                    g.base = p;
+                    ofBase.put(p, g);
+                }
+            } else {
+                InstanceView v = views[i];
+                if (!partitioned(v)) {
+                    continue;
+                }
+                g = Group.find(groups, v.capacityProvider(), v.architecture(), v.availabilityZone());
             }
-            int g = 0;
-            while (g < firsts.size() && !samePartition(firsts.get(g), v)) {
-                g++;
-            }
-            if (g == firsts.size()) {
-                firsts.add(v);
-                members.add(new int[8]);
-                if (g == sizes.length) {
-                    sizes = java.util.Arrays.copyOf(sizes, g * 2);
+            g.add(i);
+        }
+        groups.sort(Comparator.comparing(g -> g.name));
+        int[] newOf = null;
+        if (from != null) {
+            newOf = new int[base.views.length];
+            java.util.Arrays.fill(newOf, -1);
+            for (int i = 0; i < from.length; i++) {
+                if (from[i] >= 0) {
+                    newOf[from[i]] = i;
                 }
             }
-            int[] m = members.get(g);
-            if (sizes[g] == m.length) {
-                m = java.util.Arrays.copyOf(m, m.length * 2);
-                members.set(g, m);
-            }
-            m[sizes[g]++] = i;
         }
-        Integer[] order = new Integer[firsts.size()];
-        String[] names = new String[firsts.size()];
-        for (int g = 0; g < order.length; g++) {
-            InstanceView v = firsts.get(g);
-            order[g] = g;
-            names[g] = v.capacityProvider() + '\u0000' + v.architecture() + '\u0000' + v.availabilityZone();
-        }
-        java.util.Arrays.sort(order, Comparator.comparing(g -> names[g]));
-        List<Partition> out = new ArrayList<>(order.length);
-        for (int g : order) {
-            InstanceView first = firsts.get(g);
-            Partition p = new Partition(first.capacityProvider(), first.architecture(), first.availabilityZone(),
-                    java.util.Arrays.copyOf(members.get(g), sizes[g]), cpu, memory);
+        List<Partition> out = new ArrayList<>(groups.size());
+        for (Group g : groups) {
+            int[] members = java.util.Arrays.copyOf(g.members, g.size);
+            long[] cpuKeys = g.base == null ? null : mergedKeys(g.base.cpuKeys, newOf, members, from, true);
+            long[] memoryKeys = g.base == null ? null : mergedKeys(g.base.memoryKeys, newOf, members, from, false);
+            Partition p = cpuKeys == null || memoryKeys == null
+                    ? new Partition(g.provider, g.architecture, g.zone, members, cpu, memory)
+                    : new Partition(g.provider, g.architecture, g.zone, members, cpuKeys, memoryKeys);
             for (int i : p.members) {
                 partitionOf[i] = p;
             }
             out.add(p);
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The sorted keys of a partition's {@code members}, by CPU or memory, from the sorted keys of the base snapshot's
+     * partition of the same name: a member the base holds has the same remaining resources there, and its index
+     * changes in the order of the indexes, so its keys keep their order once renumbered; the other members' keys
+     * are sorted and merged in. Null (sort them all) when the base's keys do not cover the kept members.
+     */
+    private long[] mergedKeys(long[] baseKeys, int[] newOf, int[] members, int[] from, boolean byCpu) {
+        int fresh = 0;
+        for (int i : members) {
+            if (from[i] < 0) {
+                fresh++;
+            }
+        }
+        long[] others = new long[fresh];
+        int n = 0;
+        for (int i : members) {
+            if (from[i] < 0) {
+                others[n++] = Partition.key(byCpu ? cpu[i] : memory[i], i);
+            }
+        }
+        java.util.Arrays.sort(others);
+        long[] out = new long[members.length];
+        int o = 0;
+        int b = 0;
+        for (long k : baseKeys) {
+            int i = newOf[Partition.index(k)];
+            if (i < 0) {
+                continue; // not in this snapshot, or another view of it
+            }
+            long key = (k & ~Partition.INDEX_MASK) | i;
+            while (b < fresh && others[b] < key) {
+                out[o++] = others[b++];
+            }
+            if (o == out.length) {
+                return null;
+            }
+            out[o++] = key;
+        }
+        while (b < fresh && o < out.length) {
+            out[o++] = others[b++];
+        }
+        return o == out.length && b == fresh ? out : null;
+    }
+
+    /** A partition being built: what names it and its members so far. */
+    private static final class Group {
+        final String provider;
+        final Architecture architecture;
+        final String zone;
+        final String name;
+        /** The base snapshot's partition of this name, when one of its members is kept. */
+        Partition base;
+        int[] members = new int[8];
+        int size;
+
+        private Group(String provider, Architecture architecture, String zone) {
+            this.provider = provider;
+            this.architecture = architecture;
+            this.zone = zone;
+            this.name = provider + '\u0000' + architecture + '\u0000' + zone;
+        }
+
+        /** The group of these three fields in {@code groups}, added at the end when there is none yet. */
+        static Group find(List<Group> groups, String provider, Architecture architecture, String zone) {
+            for (Group g : groups) {
+                if (g.architecture == architecture && g.zone.equals(zone) && g.provider.equals(provider)) {
+                    return g;
+                }
+            }
+            Group g = new Group(provider, architecture, zone);
+            groups.add(g);
+            return g;
+        }
+
+        void add(int i) {
+            if (size == members.length) {
+                members = java.util.Arrays.copyOf(members, size * 2);
+            }
+            members[size++] = i;
+        }
     }
 
     private static boolean samePartition(InstanceView a, InstanceView b) {

@@ -35,6 +35,17 @@ final class Partition {
         Arrays.sort(memoryKeys);
     }
 
+    /** A partition whose keys the caller has made and sorted as the constructor above would. */
+    Partition(String capacityProvider, Architecture architecture, String availabilityZone, int[] members,
+              long[] cpuKeys, long[] memoryKeys) {
+        this.capacityProvider = capacityProvider;
+        this.architecture = architecture;
+        this.availabilityZone = availabilityZone;
+        this.members = members;
+        this.cpuKeys = cpuKeys;
+        this.memoryKeys = memoryKeys;
+    }
+
     static long key(long remaining, int index) {
         return (Math.max(remaining, 0) << INDEX_BITS) | index;
     }

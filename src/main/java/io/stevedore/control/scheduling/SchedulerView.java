@@ -276,8 +276,8 @@ public final class SchedulerView {
         }
         ClusterSnapshot patched = moved || cv.last == null ? null
                 : cv.last.replacing(replaced, this::instancesRunning); // the same instances: columns patched
-        cv.last = patched != null ? patched
-                : ClusterSnapshot.ofSorted(new ArrayList<>(cv.sorted.values()), this::instancesRunning);
+        cv.last = patched != null ? patched // else built again, reading only the views the last one lacks
+                : ClusterSnapshot.ofSorted(new ArrayList<>(cv.sorted.values()), this::instancesRunning, cv.last);
         return cv.last;
     }
 

@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.Attachment;
 import software.amazon.awssdk.services.ecs.model.Connectivity;
 import software.amazon.awssdk.services.ecs.model.Container;
@@ -112,13 +111,19 @@ public final class TaskLifecycle {
                         .ifPresent(t -> stopWanted.add(t.taskArn()));
             }
         } else {
-            TreeSet<String> arns = new TreeSet<>(stopWanted);
+            // the tasks to look at in ARN order, each once: a sorted array, not a tree built per pass
+            List<String> arns = new ArrayList<>(stopWanted);
             stopWanted.clear();
             var head = dueIndex.headMap(now(), true);
             head.values().forEach(arns::addAll);
             head.clear();
+            arns.sort(null);
+            String previous = null;
             for (String arn : arns) {
-                ctx.state().runtimes.get(arn).filter(r -> r.phase() != Phase.DONE).ifPresent(this::advanceOne);
+                if (!arn.equals(previous)) {
+                    ctx.state().runtimes.get(arn).filter(r -> r.phase() != Phase.DONE).ifPresent(this::advanceOne);
+                }
+                previous = arn;
             }
         }
         everything = false;
@@ -245,6 +250,11 @@ public final class TaskLifecycle {
         }
         List<Container> out = new ArrayList<>();
         for (Container c : t.containers()) {
+            if (!Statuses.isRunning(status) && status.equals(c.lastStatus())
+                    && (c.exitCode() != null || exitCode == null || !Statuses.isStopped(status))) {
+                out.add(c); // already so: the same row, no copy (its rebuild would equal it)
+                continue;
+            }
             Container.Builder b = c.toBuilder().lastStatus(status);
             if (Statuses.isRunning(status)) {
                 b.runtimeId(c.taskArn().substring(c.taskArn().lastIndexOf('/') + 1) + "-" + c.name());
