@@ -81,6 +81,31 @@ public final class ControlKit implements AutoCloseable {
         return new ControlKit(config);
     }
 
+    /**
+     * Cluster {@code c} whose default strategy is the Managed Instances provider {@code mi} (ARM64, 2-4 vCPUs, every
+     * subnet), and task definition family {@code web} registered twice, {@code web:1} running nginx:1 and
+     * {@code web:2} nginx:2, each of {@code cpu} units and {@code memory} MiB.
+     */
+    public void webCluster(int cpu, int memory) {
+        String subnets = String.join("\",\"", plane().cloud().network().subnets().stream()
+                .map(s -> s.id()).toList());
+        callJson("CreateCluster", "{\"clusterName\":\"c\"}");
+        callJson("CreateCapacityProvider", "{\"name\":\"mi\",\"cluster\":\"c\",\"managedInstancesProvider\":{"
+                + "\"infrastructureRoleArn\":\"arn:aws:iam::000000000000:role/r\",\"instanceLaunchTemplate\":{"
+                + "\"ec2InstanceProfileArn\":\"arn:aws:iam::000000000000:instance-profile/p\","
+                + "\"networkConfiguration\":{\"subnets\":[\"" + subnets + "\"]},"
+                + "\"instanceRequirements\":{\"vCpuCount\":{\"min\":2,\"max\":4},\"memoryMiB\":{\"min\":4096,"
+                + "\"max\":16384},\"cpuManufacturers\":[\"amazon-web-services\"]}}}}");
+        callJson("PutClusterCapacityProviders", "{\"cluster\":\"c\",\"capacityProviders\":[],"
+                + "\"defaultCapacityProviderStrategy\":[{\"capacityProvider\":\"mi\",\"base\":0,\"weight\":100}]}");
+        for (String image : List.of("nginx:1", "nginx:2")) {
+            callJson("RegisterTaskDefinition", "{\"family\":\"web\",\"cpu\":\"" + cpu + "\",\"memory\":\"" + memory
+                    + "\",\"networkMode\":\"awsvpc\",\"requiresCompatibilities\":[\"MANAGED_INSTANCES\"],"
+                    + "\"runtimePlatform\":{\"cpuArchitecture\":\"ARM64\"},\"containerDefinitions\":[{\"name\":\"web\","
+                    + "\"image\":\"" + image + "\",\"essential\":true}]}");
+        }
+    }
+
     public ControlPlane plane() {
         return plane;
     }

@@ -14,6 +14,26 @@ class DatabaseTest {
     @TempDir
     Path dir;
 
+    /** What a listener that takes the value before hears. */
+    private interface Heard {
+        void changed(String kind, String id, Object before, Object value);
+    }
+
+    /** A commit listener that takes the value before; the database must never call its other form. */
+    private static Database.CommitListener withBefore(Heard heard) {
+        return new Database.CommitListener() {
+            @Override
+            public void changed(String kind, String id, Object value) {
+                throw new AssertionError("the database passes the value before");
+            }
+
+            @Override
+            public void changed(String kind, String id, Object before, Object value) {
+                heard.changed(kind, id, before, value);
+            }
+        };
+    }
+
     @Test
     void transaction_committed_survivesReopen() {
         try (Database db = new Database(SqliteResourceStore.open(dir))) {
@@ -98,17 +118,8 @@ class DatabaseTest {
             Table<Item> t = db.table("item", new JsonCodec<>(Item.class));
             db.run(() -> t.put("a", new Item("a", 1)));
             java.util.List<String> heard = new java.util.ArrayList<>();
-            db.addCommitListener(new Database.CommitListener() {
-                @Override
-                public void changed(String kind, String id, Object value) {
-                    throw new AssertionError("the database passes the value before");
-                }
-
-                @Override
-                public void changed(String kind, String id, Object before, Object value) {
-                    heard.add(kind + " " + id + " " + before + " -> " + value);
-                }
-            });
+            db.addCommitListener(withBefore((kind, id, before, value) -> heard.add(kind + " " + id + " " + before + " -> "
+                    + value)));
             db.run(() -> {
                 t.remove("a");
                 t.put("a", new Item("a", 2));
@@ -136,17 +147,7 @@ class DatabaseTest {
             Table<Item> t = db.table("item", new JsonCodec<>(Item.class));
             java.util.List<String> heard = new java.util.ArrayList<>();
             db.addCommitListener((kind, id, value) -> heard.add(id + " " + value));
-            db.addCommitListener(new Database.CommitListener() {
-                @Override
-                public void changed(String kind, String id, Object value) {
-                    throw new AssertionError("the database passes the value before");
-                }
-
-                @Override
-                public void changed(String kind, String id, Object before, Object value) {
-                    heard.add(id + " " + before + " -> " + value);
-                }
-            });
+            db.addCommitListener(withBefore((kind, id, before, value) -> heard.add(id + " " + before + " -> " + value)));
             db.run(() -> {
                 t.put("a", new Item("a", 1));
                 t.put("a", new Item("a", 2));

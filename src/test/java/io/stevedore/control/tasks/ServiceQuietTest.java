@@ -26,23 +26,7 @@ class ServiceQuietTest {
     @BeforeEach
     void setUp() {
         kit = ControlKit.start();
-        String subnets = String.join("\",\"", kit.plane().cloud().network().subnets().stream()
-                .map(s -> s.id()).toList());
-        kit.callJson("CreateCluster", "{\"clusterName\":\"c\"}");
-        kit.callJson("CreateCapacityProvider", "{\"name\":\"mi\",\"cluster\":\"c\",\"managedInstancesProvider\":{"
-                + "\"infrastructureRoleArn\":\"arn:aws:iam::000000000000:role/r\",\"instanceLaunchTemplate\":{"
-                + "\"ec2InstanceProfileArn\":\"arn:aws:iam::000000000000:instance-profile/p\","
-                + "\"networkConfiguration\":{\"subnets\":[\"" + subnets + "\"]},"
-                + "\"instanceRequirements\":{\"vCpuCount\":{\"min\":2,\"max\":4},\"memoryMiB\":{\"min\":4096,"
-                + "\"max\":16384},\"cpuManufacturers\":[\"amazon-web-services\"]}}}}");
-        kit.callJson("PutClusterCapacityProviders", "{\"cluster\":\"c\",\"capacityProviders\":[],"
-                + "\"defaultCapacityProviderStrategy\":[{\"capacityProvider\":\"mi\",\"base\":0,\"weight\":100}]}");
-        for (String image : List.of("nginx:1", "nginx:2")) {
-            kit.callJson("RegisterTaskDefinition", "{\"family\":\"web\",\"cpu\":\"256\",\"memory\":\"512\","
-                    + "\"networkMode\":\"awsvpc\",\"requiresCompatibilities\":[\"MANAGED_INSTANCES\"],"
-                    + "\"runtimePlatform\":{\"cpuArchitecture\":\"ARM64\"},\"containerDefinitions\":[{\"name\":\"web\","
-                    + "\"image\":\"" + image + "\",\"essential\":true}]}");
-        }
+        kit.webCluster(256, 512);
     }
 
     @AfterEach
