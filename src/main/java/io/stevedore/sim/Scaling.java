@@ -142,6 +142,11 @@ final class Scaling {
         return "service/" + side.cluster + "/" + name;
     }
 
+    /** The ARN of one side's service {@code name}. */
+    private String arn(Side side, String name) {
+        return plane.config().arnPrefix() + resource(side, name);
+    }
+
     /** The twin services on Fargate; the reason when the task definition cannot run there. */
     private String twin(Group g, Map<String, SimWorkload.Provider> providers, int index) {
         SimWorkload.ServiceSpec s = g.spec;
@@ -241,7 +246,7 @@ final class Scaling {
         List<String> arns = new ArrayList<>(); // the services' ARNs in side order, spelled once
         for (Side side : sides) {
             for (String name : side.names) {
-                arns.add(plane.config().arnPrefix() + "service/" + side.cluster + "/" + name);
+                arns.add(arn(side, name));
             }
         }
         Runnable apply = () -> {
@@ -361,8 +366,7 @@ final class Scaling {
                 int d = 0;
                 int r = 0;
                 for (String name : side.names) {
-                    Service s = st.services.get(plane.config().arnPrefix() + "service/" + side.cluster + "/" + name)
-                            .orElse(null);
+                    Service s = st.services.get(arn(side, name)).orElse(null);
                     if (s != null) {
                         d += s.desiredCount();
                         r += s.runningCount();

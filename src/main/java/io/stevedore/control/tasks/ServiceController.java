@@ -228,9 +228,7 @@ public final class ServiceController {
                 if (!live) {
                     return; // a task not wanted RUNNING is not read
                 }
-                if (java.util.Objects.equals(before.startedBy(), after.startedBy())
-                        && (java.util.Objects.equals(before.lastStatus(), after.lastStatus())
-                        || stage(before.lastStatus()).equals(stage(after.lastStatus())))) {
+                if (java.util.Objects.equals(before.startedBy(), after.startedBy()) && sameStage(before, after)) {
                     if (java.util.Objects.equals(before.containerInstanceArn(), after.containerInstanceArn())) {
                         return;
                     }
@@ -282,9 +280,13 @@ public final class ServiceController {
         return java.util.Objects.equals(before.desiredStatus(), after.desiredStatus())
                 && java.util.Objects.equals(before.containerInstanceArn(), after.containerInstanceArn())
                 && java.util.Objects.equals(before.startedBy(), after.startedBy())
-                && java.util.Objects.equals(before.group(), after.group())
-                && (java.util.Objects.equals(before.lastStatus(), after.lastStatus())
-                || stage(before.lastStatus()).equals(stage(after.lastStatus())));
+                && java.util.Objects.equals(before.group(), after.group()) && sameStage(before, after);
+    }
+
+    /** Whether two rows of a task are at the same {@link #stage} (the same lastStatus is, without mapping it). */
+    private static boolean sameStage(Task before, Task after) {
+        return java.util.Objects.equals(before.lastStatus(), after.lastStatus())
+                || stage(before.lastStatus()).equals(stage(after.lastStatus()));
     }
 
     /** The scheduler's view of a lastStatus: starting ones count as pending, stopping ones as neither. */
@@ -425,7 +427,7 @@ public final class ServiceController {
             }
             if (live) { // a task not wanted RUNNING is not read at all
                 if (t != seen && (!java.util.Objects.equals(seen.startedBy(), t.startedBy())
-                        || !stage(seen.lastStatus()).equals(stage(t.lastStatus())))
+                        || !sameStage(seen, t))
                         || draining.containsKey(t.containerInstanceArn())) {
                     return false;
                 }

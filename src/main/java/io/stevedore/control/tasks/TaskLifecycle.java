@@ -250,8 +250,8 @@ public final class TaskLifecycle {
         }
         List<Container> out = new ArrayList<>();
         for (Container c : t.containers()) {
-            if (!Statuses.isRunning(status) && status.equals(c.lastStatus())
-                    && (c.exitCode() != null || exitCode == null || !Statuses.isStopped(status))) {
+            boolean exits = Statuses.isStopped(status) && c.exitCode() == null && exitCode != null;
+            if (!Statuses.isRunning(status) && status.equals(c.lastStatus()) && !exits) {
                 out.add(c); // already so: the same row, no copy (its rebuild would equal it)
                 continue;
             }
@@ -263,7 +263,7 @@ public final class TaskLifecycle {
                             .id()).privateIpv4Address(ip).build());
                 }
             }
-            if (Statuses.isStopped(status) && c.exitCode() == null && exitCode != null) {
+            if (exits) {
                 b.exitCode(exitCode);
             }
             out.add(b.build());
