@@ -28,6 +28,7 @@ class SplicedSnapshotTest {
         int made = 0;
         ClusterSnapshot last = null;
         int spliced = 0;
+        int located = 0;
         for (int step = 0; step < 400; step++) {
             int changes = 1 + r.nextInt(4);
             for (int c = 0; c < changes; c++) {
@@ -53,11 +54,12 @@ class SplicedSnapshotTest {
                     g -> list.stream().map(InstanceView::ec2InstanceId).toList();
             ClusterSnapshot built = ClusterSnapshot.ofSorted(list, everyInstance);
             ClusterSnapshot made2 = ClusterSnapshot.ofSorted(list, everyInstance, last);
-            assertSame(made2, built, ClusterSnapshot.ofSorted(list, null));
+            located += assertSame(made2, built, ClusterSnapshot.ofSorted(list, null));
             spliced += last == null ? 0 : 1;
             last = made2;
         }
         assertThat(spliced).isEqualTo(399);
+        assertThat(located).as("group members found through the EC2 id lookup").isGreaterThan(400);
         assertThat(last.partitions).hasSizeGreaterThan(3);
     }
 
@@ -75,7 +77,8 @@ class SplicedSnapshotTest {
         return v.withRunning(new Resources(256 * n, 512L * n, 0, n), Set.of(), Map.of(GROUPS[r.nextInt(3)], n));
     }
 
-    private static void assertSame(ClusterSnapshot made, ClusterSnapshot built, ClusterSnapshot plain) {
+    /** Asserts {@code made} is {@code built}; answers how many group members it found by EC2 id. */
+    private static int assertSame(ClusterSnapshot made, ClusterSnapshot built, ClusterSnapshot plain) {
         assertThat(made.size()).isEqualTo(built.size());
         for (int i = 0; i < built.size(); i++) {
             assertThat(made.instance(i)).isSameAs(built.instance(i));
@@ -101,8 +104,11 @@ class SplicedSnapshotTest {
             assertThat(m.cpuKeys).containsExactly(b.cpuKeys);
             assertThat(m.memoryKeys).containsExactly(b.memoryKeys);
         }
+        int located = 0;
         for (String g : GROUPS) {
             assertThat(made.instancesOf(g)).containsExactly(plain.instancesOf(g)); // the EC2 id lookup too
+            located += made.instancesOf(g).length;
         }
+        return located;
     }
 }
