@@ -20,6 +20,8 @@ import java.util.function.Function;
  */
 public final class Index<T, K> implements RowObserver<T> {
     private final Function<? super T, ? extends K> key;
+    /** When it holds on a row's old and new value, the key is the old one (null: the key is always computed). */
+    private final java.util.function.BiPredicate<? super T, ? super T> sameKey;
     /** The live rows by key (a key no row has has no bucket). */
     private final Map<K, Bucket<K, T>> rows = new HashMap<>();
     private final Table<T> table;
@@ -27,8 +29,10 @@ public final class Index<T, K> implements RowObserver<T> {
     /** Counts the live changes of which ids the index holds under which key (not of the rows' values). */
     private long membership;
 
-    Index(Function<? super T, ? extends K> key, Table<T> table, int slot) {
+    Index(Function<? super T, ? extends K> key, java.util.function.BiPredicate<? super T, ? super T> sameKey,
+          Table<T> table, int slot) {
         this.key = Objects.requireNonNull(key, "key");
+        this.sameKey = sameKey;
         this.table = table;
         this.slot = slot;
     }
@@ -206,8 +210,12 @@ public final class Index<T, K> implements RowObserver<T> {
     @SuppressWarnings("unchecked")
     void changed(Table.Row<T> row, String id, T now) {
         // the index hears every change of the table, so the cell holds the key of the value before
-        K b = now == null ? null : key.apply(now);
         Cell<K, T> c = row == null ? null : (Cell<K, T>) row.cell(slot);
+        if (c != null && now != null && sameKey != null && sameKey.test(c.value, now)) {
+            c.value = now; // key unchanged, known without computing it
+            return;
+        }
+        K b = now == null ? null : key.apply(now);
         if (c != null) {
             if (c.key.equals(b)) {
                 c.value = now; // key unchanged: the row's current value

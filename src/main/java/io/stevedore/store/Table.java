@@ -35,6 +35,8 @@ public final class Table<T> {
     private final HashMap<String, Row<T>> byId = new HashMap<>();
     private final List<RowObserver<? super T>> observers = new ArrayList<>();
     private final List<Index<T, ?>> indexes = new ArrayList<>();
+    /** Tells, cheaper than equals, that two values differ (null: equals decides alone); see {@link #differsWhen}. */
+    private java.util.function.BiPredicate<? super T, ? super T> differs;
 
     /** A live row: its value and its cell in each index that files it (by the index's place), or null. */
     static final class Row<T> {
@@ -132,11 +134,30 @@ public final class Table<T> {
      * and kept current from then on. The key must be a function of the row alone.
      */
     public <K> Index<T, K> index(Function<? super T, ? extends K> key) {
-        Index<T, K> index = db.declared(() -> new Index<>(key, this, indexes.size()));
+        return index(key, null);
+    }
+
+    /**
+     * An index as {@link #index(Function)}, whose key of a changed row is taken as the old value's without computing
+     * it when {@code sameKey} holds on the old and the new value (it must imply the same key, e.g. the fields the key
+     * is made of are the same objects).
+     */
+    public <K> Index<T, K> index(Function<? super T, ? extends K> key, java.util.function.BiPredicate<? super T,
+            ? super T> sameKey) {
+        Index<T, K> index = db.declared(() -> new Index<>(key, sameKey, this, indexes.size()));
         ordered().forEach((id, row) -> index.changed(row, id, row.value));
         observers.add(index);
         indexes.add(index);
         return index;
+    }
+
+    /**
+     * A test that proves two values unequal without comparing them field by field (e.g. their versions differ),
+     * which {@link #put} asks before it compares the new value with the current one. It must never hold on equal
+     * values.
+     */
+    public void differsWhen(java.util.function.BiPredicate<? super T, ? super T> test) {
+        this.differs = test;
     }
 
     /** Adds an observer of every in-memory change from now on (see {@link RowObserver}). */
@@ -226,7 +247,7 @@ public final class Table<T> {
             return;
         }
         T old = valueOf(row);
-        if (old != null && old.equals(value)) {
+        if (old != null && (differs == null || !differs.test(old, value)) && old.equals(value)) {
             return;
         }
         boolean created = row == null;

@@ -157,6 +157,8 @@ public final class EcsState {
                 new SdkCodec<>(TaskDefinition::builder, TaskDefinition.class));
         this.services = db.table(RowKind.SERVICE.table(), new SdkCodec<>(Service::builder, Service.class));
         this.tasks = db.table(RowKind.TASK.table(), new SdkCodec<>(Task::builder, Task.class));
+        // a task's writes bump its version (equal rows have equal versions): the new row is not compared field by field
+        this.tasks.differsWhen((a, b) -> !java.util.Objects.equals(a.version(), b.version()));
         this.containerInstances = db.table(RowKind.CONTAINER_INSTANCE.table(),
                 new SdkCodec<>(ContainerInstance::builder, ContainerInstance.class));
         this.tags = db.table(RowKind.TAGS.table(), new JsonCodec<>(TagSet.class));
@@ -172,6 +174,9 @@ public final class EcsState {
         this.instances = db.table(RowKind.MANAGED_INSTANCE.table(), new JsonCodec<>(ManagedInstance.class));
         this.protections = db.table(RowKind.TASK_PROTECTION.table(), new JsonCodec<>(Protection.class));
         this.serviceEvents = db.table("ecs.service-events", ServiceEventLog.CODEC);
+        // a new event goes on top with a new id: a log whose newest event differs is not compared event by event
+        this.serviceEvents.differsWhen((a, b) -> !a.events().isEmpty() && !b.events().isEmpty()
+                && !java.util.Objects.equals(a.events().get(0).id(), b.events().get(0).id()));
         this.serviceDeployments = db.table(RowKind.SERVICE_DEPLOYMENT.table(),
                 new SdkCodec<>(ServiceDeployment::builder, ServiceDeployment.class));
         this.serviceRevisions = db.table(RowKind.SERVICE_REVISION.table(),
@@ -182,8 +187,11 @@ public final class EcsState {
         this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
         this.idSeed = config.region() + "/" + config.accountId();
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
-        this.tasksByDesiredStatus = tasks.index(t -> desiredKey(t.clusterArn(), t.desiredStatus()));
-        this.tasksByGroup = tasks.index(t -> t.group() == null ? null : groupKey(t.clusterArn(), t.group()));
+        // a task's write mostly keeps the strings its keys are made of (the same objects): its key is then not made
+        this.tasksByDesiredStatus = tasks.index(t -> desiredKey(t.clusterArn(), t.desiredStatus()),
+                (a, b) -> a.clusterArn() == b.clusterArn() && a.desiredStatus() == b.desiredStatus());
+        this.tasksByGroup = tasks.index(t -> t.group() == null ? null : groupKey(t.clusterArn(), t.group()),
+                (a, b) -> a.clusterArn() == b.clusterArn() && a.group() == b.group());
         this.unplacedRuntimes = runtimes.index(r -> r.phase() == TaskRuntime.Phase.UNPLACED ? Boolean.TRUE : null);
         this.runtimesByInstance = runtimes.index(r -> r.phase() == TaskRuntime.Phase.DONE ? null : r.instanceId());
         this.containerInstancesByStatus = containerInstances.index(ContainerInstance::status);

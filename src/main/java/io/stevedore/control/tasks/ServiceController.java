@@ -37,6 +37,14 @@ import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 public final class ServiceController {
     private static final int RECENT_EVENTS = 5;
     private static final TaskStopCode BY_SCHEDULER = TaskStopCode.SERVICE_SCHEDULER_INITIATED;
+    /** The order in which a service's tasks stop: not yet RUNNING first, then the newest, then by ARN. */
+    private static final Comparator<Task> STOP_ORDER = Comparator
+            .comparing((Task t) -> Statuses.isRunning(t.lastStatus()) ? 1 : 0)
+            .thenComparing(Task::createdAt, Comparator.reverseOrder()).thenComparing(Task::taskArn);
+    /** The order in which tasks leave a DRAINING instance: not yet RUNNING first, then the oldest, then by ARN. */
+    private static final Comparator<Task> DRAIN_ORDER = Comparator
+            .comparing((Task t) -> Statuses.isRunning(t.lastStatus()) ? 1 : 0)
+            .thenComparing(Task::createdAt).thenComparing(Task::taskArn);
 
     private final Context ctx;
     private final TaskFactory factory;
@@ -158,7 +166,7 @@ public final class ServiceController {
      * group's key ({@link #groupKey}).
      */
     private static final class Quiet {
-        final Service row;
+        Service row;
         List<Task> tasks;
         final String key;
         /** Whether something check 2 reads may have changed since it last held ("Quiet services", 3). */
@@ -379,7 +387,7 @@ public final class ServiceController {
                 if (tasks == NO_OP) {
                     continue; // a no-op (see "Quiet services")
                 }
-                reconcile(s, key, tasks == null ? tasksOf(key) : tasks);
+                reconcile(s, key, tasks == null ? tasksOf(key) : tasks, q);
             }
         } finally {
             passing = false;
@@ -469,7 +477,7 @@ public final class ServiceController {
      * After a REPLICA pass: records whether the service is quiet (see "Quiet services"), from its row as the pass
      * left it and its tasks at the end of the pass.
      */
-    private void recordQuiet(Service row, List<Task> now, String key) {
+    private void recordQuiet(Service row, List<Task> now, String key, Quiet entry) {
         Deployment first = row.deployments().get(0);
         String rollout = first.rolloutStateAsString();
         boolean calm = Statuses.SERVICE_ACTIVE.equals(row.status()) && !ec2(first) && !watch.busy(row)
@@ -487,6 +495,13 @@ public final class ServiceController {
         if (!calm || wanted != desired
                 && (wanted > desired || !DeploymentRolloutState.FAILED.toString().equals(rollout))) {
             dropQuiet(row.serviceArn());
+            return;
+        }
+        if (entry != null) { // the service's entry (under the same key), as a new one would be
+            entry.row = row;
+            entry.tasks = now;
+            entry.touched = false;
+            entry.moved = false;
             return;
         }
         keepQuiet(new Quiet(row, now, key));
@@ -546,9 +561,10 @@ public final class ServiceController {
 
     /**
      * One service's pass; {@code key}: its {@link #groupKey}; {@code all}: its tasks ({@link #tasksOf}, read just
-     * before).
+     * before); {@code entry}: its quiet entry when the pass began (null: none), which the pass's end updates in place
+     * if the service stays quiet (no pass but its own changes its entry).
      */
-    private void reconcile(Service stored, String key, List<Task> all) {
+    private void reconcile(Service stored, String key, List<Task> all, Quiet entry) {
         long changes = taskChanges; // all is the group as it is now
         List<Task> live = new ArrayList<>();
         for (Task t : all) {
@@ -598,8 +614,7 @@ public final class ServiceController {
                 mine.add(t);
             }
         }
-        Comparator<Task> stopOrder = Comparator.comparing((Task t) -> Statuses.isRunning(t.lastStatus()) ? 1 : 0)
-                .thenComparing(Task::createdAt, Comparator.reverseOrder()).thenComparing(Task::taskArn);
+        Comparator<Task> stopOrder = STOP_ORDER;
         if (mine.size() > desired) {
             mine.sort(stopOrder);
             List<Task> excess = new ArrayList<>(mine.subList(0, mine.size() - desired));
@@ -684,7 +699,7 @@ public final class ServiceController {
             }
         }
         watch.settled(counted);
-        recordQuiet(save(stored, counted, events), now, key);
+        recordQuiet(save(stored, counted, events), now, key, entry);
     }
 
     /** Where DAEMON services' tasks go (the EC2 launch type's placement), or null: they get none. */
@@ -792,8 +807,7 @@ public final class ServiceController {
      * else down to {@code minimumHealthyPercent}). Returns the healthy count left.
      */
     private long drain(Service s, List<Task> moving, long healthy, int keep, List<String> events) {
-        moving.sort(Comparator.comparing((Task t) -> Statuses.isRunning(t.lastStatus()) ? 1 : 0)
-                .thenComparing(Task::createdAt).thenComparing(Task::taskArn));
+        moving.sort(DRAIN_ORDER);
         List<String> stopped = new ArrayList<>();
         for (Task t : moving) {
             boolean running = Statuses.isRunning(t.lastStatus());

@@ -24,35 +24,56 @@ final class ServiceCounts {
 
     /**
      * The service with its counts from its {@code tasks} (the service's task group); the same object when nothing
-     * changed (spares copying the service).
+     * changed (spares copying the service). One walk over the tasks counts every deployment's; a deployment whose
+     * counts and desired count are as they were is kept as it is (its copy would equal it).
      */
     static Service withCounts(Service s, Deployment primary, List<Task> tasks, Instant now, long settleMillis,
                               ToLongFunction<Task> exitsAt) {
-        List<Task> all = new ArrayList<>();
+        List<Deployment> stored = s.deployments();
+        int n = stored.size();
+        int[] tally = new int[3 * n]; // per deployment: running, starting, all (the tasks wanted RUNNING)
         for (Task t : tasks) {
-            if (Statuses.isRunning(t.desiredStatus())) {
-                all.add(t);
+            if (!Statuses.isRunning(t.desiredStatus())) {
+                continue;
+            }
+            String by = t.startedBy();
+            String last = t.lastStatus();
+            for (int i = 0; i < n; i++) {
+                if (stored.get(i).id().equals(by)) {
+                    tally[3 * i + 2]++;
+                    if (Statuses.isRunning(last)) {
+                        tally[3 * i]++;
+                    } else if (Statuses.isStarting(last)) {
+                        tally[3 * i + 1]++;
+                    }
+                }
             }
         }
-        if (unchanged(s, primary, all, now, settleMillis, exitsAt)) {
-            return s; // as below, without building the deployments to compare them
-        }
-        List<Deployment> deployments = new ArrayList<>();
+        List<Deployment> deployments = new ArrayList<>(n);
+        boolean same = true; // every deployment kept as it is
         int running = 0;
         int pending = 0;
-        for (Deployment d : s.deployments()) {
-            Tally c = Tally.of(d, all);
-            int r = c.running();
-            int p = c.starting();
+        for (int i = 0; i < n; i++) {
+            Deployment d = stored.get(i);
+            int r = tally[3 * i];
+            int p = tally[3 * i + 1];
             running += r;
             pending += p;
             boolean isPrimary = d.id().equals(primary.id());
-            if (!isPrimary && c.all() == 0) {
+            if (!isPrimary && tally[3 * i + 2] == 0) {
+                same = false;
                 continue; // an old deployment with no tasks left is done
             }
-            Deployment.Builder b = d.toBuilder().runningCount(r).pendingCount(p)
-                    .desiredCount(isPrimary ? s.desiredCount() : 0);
-            if (!java.util.Objects.equals(d.runningCount(), r) || !java.util.Objects.equals(d.pendingCount(), p)) {
+            Integer desired = isPrimary ? s.desiredCount() : Integer.valueOf(0);
+            boolean countsKept = java.util.Objects.equals(d.runningCount(), r)
+                    && java.util.Objects.equals(d.pendingCount(), p);
+            if (countsKept && java.util.Objects.equals(d.desiredCount(), desired)) {
+                deployments.add(d);
+                continue;
+            }
+            same = false;
+            Deployment.Builder b = d.toBuilder().runningCount(r).pendingCount(p).desiredCount(desired);
+            if (!countsKept) {
                 b.updatedAt(now);
             }
             deployments.add(b.build());
@@ -61,69 +82,16 @@ final class ServiceCounts {
         if (deployments.size() == 1 && first.runningCount().intValue() == s.desiredCount().intValue()
                 && first.pendingCount() == 0
                 && DeploymentRolloutState.IN_PROGRESS.toString().equals(first.rolloutStateAsString())
-                && settledAt(first, all, settleMillis, exitsAt) <= now.toEpochMilli()) {
+                && settledAt(first, tasks, settleMillis, exitsAt) <= now.toEpochMilli()) {
+            same = false;
             deployments.set(0, first.toBuilder().rolloutState(DeploymentRolloutState.COMPLETED)
                     .rolloutStateReason("ECS deployment " + first.id() + " completed.").build());
         }
-        if (deployments.equals(s.deployments()) && java.util.Objects.equals(s.runningCount(), running)
+        if ((same || deployments.equals(stored)) && java.util.Objects.equals(s.runningCount(), running)
                 && java.util.Objects.equals(s.pendingCount(), pending)) {
             return s; // nothing to write: spares copying the service (and its 100 events)
         }
         return s.toBuilder().deployments(deployments).runningCount(running).pendingCount(pending).build();
-    }
-
-    /** A deployment's tasks among {@code live} (the tasks wanted RUNNING): RUNNING, starting, and all of them. */
-    private record Tally(int running, int starting, int all) {
-        static Tally of(Deployment d, List<Task> live) {
-            int running = 0;
-            int starting = 0;
-            int all = 0;
-            for (Task t : live) {
-                if (d.id().equals(t.startedBy())) {
-                    all++;
-                    if (Statuses.isRunning(t.lastStatus())) {
-                        running++;
-                    } else if (Statuses.isStarting(t.lastStatus())) {
-                        starting++;
-                    }
-                }
-            }
-            return new Tally(running, starting, all);
-        }
-    }
-
-    /**
-     * Whether {@link #withCounts} would return {@code s} itself: every deployment kept (the primary, or with tasks
-     * wanted RUNNING) with the counts and desired count it has, no rollout to complete, and the service's counts the
-     * same. {@code live}: the tasks wanted RUNNING.
-     */
-    private static boolean unchanged(Service s, Deployment primary, List<Task> live, Instant now, long settleMillis,
-                                     ToLongFunction<Task> exitsAt) {
-        List<Deployment> deployments = s.deployments();
-        int running = 0;
-        int pending = 0;
-        for (Deployment d : deployments) {
-            Tally c = Tally.of(d, live);
-            int r = c.running();
-            int p = c.starting();
-            running += r;
-            pending += p;
-            boolean isPrimary = d.id().equals(primary.id());
-            if (!isPrimary && c.all() == 0 || !java.util.Objects.equals(d.runningCount(), r)
-                    || !java.util.Objects.equals(d.pendingCount(), p)
-                    || !java.util.Objects.equals(d.desiredCount(), isPrimary ? s.desiredCount() : 0)) {
-                return false;
-            }
-        }
-        Deployment first = deployments.get(0);
-        if (deployments.size() == 1 && first.runningCount().intValue() == s.desiredCount().intValue()
-                && first.pendingCount() == 0
-                && DeploymentRolloutState.IN_PROGRESS.toString().equals(first.rolloutStateAsString())
-                && settledAt(first, live, settleMillis, exitsAt) <= now.toEpochMilli()) {
-            return false; // the rollout completes
-        }
-        return java.util.Objects.equals(s.runningCount(), running) && java.util.Objects.equals(s.pendingCount(),
-                pending);
     }
 
     /**

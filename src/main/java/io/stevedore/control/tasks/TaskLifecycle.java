@@ -145,8 +145,8 @@ public final class TaskLifecycle {
         boolean stopWanted = Statuses.isStopped(t.desiredStatus());
         if (stopWanted && BEFORE_RUN.contains(rt.phase())) {
             if (hasEni(t) && rt.phase() != Phase.UNPLACED && rt.phase() != Phase.WAIT_INSTANCE) {
-                save(t, t.toBuilder().lastStatus(Phase.DEPROVISION.lastStatus()).executionStoppedAt(ctx.now())
-                        .containers(containers(t, Statuses.TASK_STOPPED, null)).attachments(eni(t, "DELETING")),
+                save(t, containers(t.toBuilder().lastStatus(Phase.DEPROVISION.lastStatus())
+                        .executionStoppedAt(ctx.now()), t, Statuses.TASK_STOPPED, null).attachments(eni(t, "DELETING")),
                         rt.to(Phase.DEPROVISION, after(timings.deprovision())));
             } else {
                 finish(t, rt);
@@ -170,21 +170,18 @@ public final class TaskLifecycle {
                 save(t, t.toBuilder().lastStatus(Phase.ACTIVATE.lastStatus()).pullStoppedAt(now),
                         rt.to(Phase.ACTIVATE, after(timings.containerStart())));
             }
-            case ACTIVATE -> save(t, t.toBuilder().lastStatus(Phase.RUN.lastStatus()).startedAt(now)
-                    .connectivity(Connectivity.CONNECTED)
-                    .connectivityAt(now).containers(containers(t, Statuses.TASK_RUNNING, null)),
+            case ACTIVATE -> save(t, containers(t.toBuilder().lastStatus(Phase.RUN.lastStatus()).startedAt(now)
+                    .connectivity(Connectivity.CONNECTED).connectivityAt(now), t, Statuses.TASK_RUNNING, null),
                     rt.to(Phase.RUN, rt.runMillis() < 0 ? 0 : now() + Math.max(1, rt.runMillis())));
-            case RUN -> save(t, t.toBuilder().desiredStatus(Statuses.TASK_STOPPED)
+            case RUN -> save(t, containers(t.toBuilder().desiredStatus(Statuses.TASK_STOPPED)
                     .stopCode(TaskStopCode.ESSENTIAL_CONTAINER_EXITED)
                     .stoppedReason("Essential container in task exited").stoppingAt(now)
-                    .lastStatus(Phase.DEACTIVATE.lastStatus())
-                    .containers(containers(t, Statuses.TASK_STOPPED, rt.exitCode())),
+                    .lastStatus(Phase.DEACTIVATE.lastStatus()), t, Statuses.TASK_STOPPED, rt.exitCode()),
                     rt.to(Phase.DEACTIVATE, after(timings.deactivate())));
             case DEACTIVATE -> save(t, t.toBuilder().lastStatus(Phase.STOP.lastStatus()),
                     rt.to(Phase.STOP, after(timings.stop())));
             case STOP -> {
-                Task.Builder b = t.toBuilder().executionStoppedAt(now)
-                        .containers(containers(t, Statuses.TASK_STOPPED, 0));
+                Task.Builder b = containers(t.toBuilder().executionStoppedAt(now), t, Statuses.TASK_STOPPED, 0);
                 if (hasEni(t)) {
                     save(t, b.lastStatus(Phase.DEPROVISION.lastStatus()).attachments(eni(t, "DELETING")),
                             rt.to(Phase.DEPROVISION, after(timings.deprovision())));
@@ -207,8 +204,8 @@ public final class TaskLifecycle {
     }
 
     private void finish(Task t, TaskRuntime rt) {
-        Task.Builder b = t.toBuilder().lastStatus(Phase.DONE.lastStatus()).desiredStatus(Statuses.TASK_STOPPED)
-                .stoppedAt(ctx.now()).containers(containers(t, Statuses.TASK_STOPPED, null));
+        Task.Builder b = containers(t.toBuilder().lastStatus(Phase.DONE.lastStatus())
+                .desiredStatus(Statuses.TASK_STOPPED).stoppedAt(ctx.now()), t, Statuses.TASK_STOPPED, null);
         if (t.executionStoppedAt() == null) {
             b.executionStoppedAt(ctx.now());
         }
@@ -228,7 +225,12 @@ public final class TaskLifecycle {
     }
 
     static boolean hasEni(Task t) {
-        return t.attachments().stream().anyMatch(a -> "ElasticNetworkInterface".equals(a.type()));
+        for (Attachment a : t.attachments()) {
+            if ("ElasticNetworkInterface".equals(a.type())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<Attachment> eni(Task t, String status) {
@@ -239,16 +241,27 @@ public final class TaskLifecycle {
         return out;
     }
 
+    /**
+     * {@code b} (made from {@code t}) with the task's containers at {@code status}: left as they are when none of
+     * them changes (the builder holds them already; a copy would equal them).
+     */
+    private static Task.Builder containers(Task.Builder b, Task t, String status, Integer exitCode) {
+        List<Container> out = containers(t, status, exitCode);
+        return out == t.containers() ? b : b.containers(out);
+    }
+
+    /** The task's containers at {@code status}; {@code t.containers()} itself when none of them changes. */
     private static List<Container> containers(Task t, String status, Integer exitCode) {
         String ip = null;
-        for (Attachment a : t.attachments()) {
-            for (var kv : a.details()) {
+        for (int i = 0; Statuses.isRunning(status) && i < t.attachments().size(); i++) { // read only when RUNNING
+            for (var kv : t.attachments().get(i).details()) {
                 if ("privateIPv4Address".equals(kv.name())) {
                     ip = kv.value();
                 }
             }
         }
         List<Container> out = new ArrayList<>();
+        boolean changed = false;
         for (Container c : t.containers()) {
             boolean exits = Statuses.isStopped(status) && c.exitCode() == null && exitCode != null;
             if (!Statuses.isRunning(status) && status.equals(c.lastStatus()) && !exits) {
@@ -267,7 +280,8 @@ public final class TaskLifecycle {
                 b.exitCode(exitCode);
             }
             out.add(b.build());
+            changed = true;
         }
-        return out;
+        return changed || out.isEmpty() ? out : t.containers();
     }
 }
