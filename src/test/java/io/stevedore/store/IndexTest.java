@@ -161,4 +161,63 @@ class IndexTest {
             assertThat(byColor.keys()).containsExactlyInAnyOrder("red", "green", "blue");
         }
     }
+    /**
+     * An index told that a row keeps its key when its color is the same string object (and computing it otherwise)
+     * holds what a scan of the rows gives, over random writes that keep the object, change the color, or give an
+     * equal color as another object, with rollbacks: the key taken from the cell is never stale.
+     */
+    @Test
+    void index_withSameKeyHint_matchesAScan_overRandomWritesAndRollbacks() {
+        try (Database db = new Database(new InMemoryResourceStore())) {
+            record Coat(String id, String color, int coats) {
+            }
+            Table<Coat> t = db.table("coat", new JsonCodec<>(Coat.class));
+            Index<Coat, String> byColor = t.index(Coat::color, (a, b) -> a.color() == b.color());
+            String[] colors = {"red", "green", "blue", null};
+            java.util.Random random = new java.util.Random(5);
+            java.util.TreeMap<String, Coat> expected = new java.util.TreeMap<>();
+            int kept = 0;
+            for (int round = 0; round < 80; round++) {
+                final java.util.TreeMap<String, Coat> before = expected;
+                int[] same = new int[1];
+                expected = RandomWrites.round(db, t, random, 200, 500, 6, id -> {
+                    Coat old = t.get(id).orElse(null);
+                    int pick = random.nextInt(3);
+                    if (old != null && pick == 0) {
+                        same[0]++;
+                        return new Coat(id, old.color(), old.coats() + 1); // the same string object
+                    }
+                    String c = colors[random.nextInt(colors.length)];
+                    return new Coat(id, c == null || pick == 1 ? c : new String(c), 1); // an equal key, another object
+                }, round % 9 == 8, before);
+                kept += same[0];
+                for (String k : new String[] {"red", "green", "blue"}) {
+                    List<Coat> want = expected.values().stream().filter(x -> k.equals(x.color())).toList();
+                    assertThat(byColor.values(k)).containsExactlyElementsOf(want);
+                    assertThat(byColor.count(k)).isEqualTo(want.size());
+                }
+            }
+            assertThat(kept).isGreaterThan(1000); // the hint was taken often
+            assertThat(byColor.keys()).containsExactlyInAnyOrder("red", "green", "blue");
+        }
+    }
+
+    /** A table told when two rows differ writes a different row and still skips an equal one (no change heard). */
+    @Test
+    void differsWhen_skipsNoEqualWrite_andWritesEveryChange() {
+        try (Database db = new Database(new InMemoryResourceStore())) {
+            record Versioned(String id, long version, String note) {
+            }
+            Table<Versioned> t = db.table("versioned", new JsonCodec<>(Versioned.class));
+            t.differsWhen((a, b) -> a.version() != b.version());
+            List<String> heard = new ArrayList<>();
+            t.observe((id, before, after) -> heard.add(id + ":" + (after == null ? null : after.note())));
+            db.run(() -> t.put("a", new Versioned("a", 1, "one")));
+            db.run(() -> t.put("a", new Versioned("a", 1, "one"))); // equal: nothing written
+            db.run(() -> t.put("a", new Versioned("a", 2, "two"))); // another version: written without equals
+            db.run(() -> t.put("a", new Versioned("a", 2, "again"))); // same version, other value: equals decides
+            assertThat(heard).containsExactly("a:one", "a:two", "a:again");
+            assertThat(t.get("a")).contains(new Versioned("a", 2, "again"));
+        }
+    }
 }
