@@ -173,6 +173,11 @@ public final class ServiceController {
         boolean touched;
         /** Whether a task wanted RUNNING has changed its container instance since (and nothing else check 2 reads). */
         boolean moved;
+        /**
+         * The {@link #drainingEpoch} at which none of {@link #tasks} wanted RUNNING was on a DRAINING instance (-1:
+         * not known); void when the tasks are replaced.
+         */
+        long drainFreeAt = -1;
 
         Quiet(Service row, List<Task> tasks, String key) {
             this.row = row;
@@ -180,6 +185,9 @@ public final class ServiceController {
             this.key = key;
         }
     }
+
+    /** Stands for a quiet entry not looked up yet (in {@link #reconcile()}). */
+    private static final Quiet LOOK_UP = new Quiet(null, List.of(), "");
 
     /** The quiet services by ARN. */
     private final Map<String, Quiet> quiet = new HashMap<>();
@@ -269,11 +277,15 @@ public final class ServiceController {
             if (q.moved) {
                 return false; // the tasks' instances are not those of q.tasks
             }
+            if (q.drainFreeAt == drainingEpoch) {
+                return true; // the same tasks, the same DRAINING instances as when this last held
+            }
             for (Task t : q.tasks) {
                 if (Statuses.isRunning(t.desiredStatus()) && draining.containsKey(t.containerInstanceArn())) {
                     return false;
                 }
             }
+            q.drainFreeAt = drainingEpoch;
         }
         return true;
     }
@@ -309,7 +321,7 @@ public final class ServiceController {
     }
 
     public void reconcile() {
-        draining = drainingNow();
+        drainingNow();
         boolean full = everything || ctx.state().db.isShared();
         if (full) {
             wakeUps.clear(); // a full pass visits every service and sets them again
@@ -317,6 +329,7 @@ public final class ServiceController {
         everything = true; // until this pass succeeds
         savedByPass.clear();
         List<Service> todo;
+        List<Quiet> entries = null; // the services' quiet entries as looked up above (null: look them up)
         if (full) {
             todo = ctx.state().services.values(s -> Statuses.isServiceLive(s.status()));
         } else {
@@ -337,17 +350,20 @@ public final class ServiceController {
                 ctx.state().daemonServicesByCluster.ids(c).forEach(dirtyServices::add);
             }
             // in ARN order; a service known quiet is left out (its pass is a no-op: "Quiet services", 3)
-            Set<String> arns = new TreeSet<>();
+            // with the quiet entry looked up for it (null: none; LOOK_UP: not looked up), so as not to look it up again
+            TreeMap<String, Quiet> arns = new TreeMap<>();
             for (String arn : dirtyServices) {
-                if (!knownQuiet(quiet.get(arn))) {
-                    arns.add(arn);
+                Quiet q = quiet.get(arn);
+                if (!knownQuiet(q)) {
+                    arns.put(arn, q);
                 }
             }
             var due = wakeUps.headMap(ctx.now().toEpochMilli(), true);
             for (Set<String> at : due.values()) {
                 for (String arn : at) {
-                    if (!knownQuiet(quiet.get(arn))) {
-                        arns.add(arn);
+                    Quiet q = quiet.get(arn);
+                    if (!knownQuiet(q)) {
+                        arns.put(arn, q);
                     }
                 }
             }
@@ -356,20 +372,25 @@ public final class ServiceController {
                 Quiet q = quietByKey.get(g);
                 if (q != null) {
                     if (!knownQuiet(q)) {
-                        arns.add(q.row.serviceArn());
+                        arns.put(q.row.serviceArn(), q);
                     }
                     continue;
                 }
                 int space = g.indexOf(" service:");
                 if (space > 0) {
                     String cluster = g.substring(0, space);
-                    arns.add(ctx.arn("service/" + cluster.substring(cluster.indexOf("cluster/") + 8) + "/"
-                            + g.substring(space + 9)));
+                    arns.putIfAbsent(ctx.arn("service/" + cluster.substring(cluster.indexOf("cluster/") + 8) + "/"
+                            + g.substring(space + 9)), LOOK_UP);
                 }
             }
             todo = new ArrayList<>();
-            for (String arn : arns) {
-                ctx.state().services.get(arn).filter(s -> Statuses.isServiceLive(s.status())).ifPresent(todo::add);
+            entries = new ArrayList<>();
+            for (Map.Entry<String, Quiet> e : arns.entrySet()) {
+                Service s = ctx.state().services.get(e.getKey()).orElse(null);
+                if (s != null && Statuses.isServiceLive(s.status())) {
+                    todo.add(s);
+                    entries.add(e.getValue());
+                }
             }
         }
         // new sets rather than clear(): a set that once grew large (a wave of changes) would otherwise cost its
@@ -379,8 +400,10 @@ public final class ServiceController {
         dirtyInstances = new HashSet<>();
         passing = true;
         try {
-            for (Service s : todo) {
-                Quiet q = quiet.get(s.serviceArn());
+            for (int i = 0; i < todo.size(); i++) {
+                Service s = todo.get(i);
+                // no pass changes another service's entry: one looked up above is still the service's
+                Quiet q = entries == null || entries.get(i) == LOOK_UP ? quiet.get(s.serviceArn()) : entries.get(i);
                 // made once per service: a quiet entry's key is the service's (its ARN names its cluster and name)
                 String key = q != null ? q.key : groupKey(s);
                 List<Task> tasks = full ? null : unchangedSinceQuiet(s, q, key);
@@ -414,6 +437,7 @@ public final class ServiceController {
         q.tasks = tasks; // what check 2 held on ("Quiet services", 3)
         q.touched = false;
         q.moved = false;
+        q.drainFreeAt = -1;
         return NO_OP;
     }
 
@@ -449,7 +473,7 @@ public final class ServiceController {
      * the current state (check 2 fails, or the service is gone); {@code known[0]} gets how many were known quiet.
      */
     List<String> knownQuietWrong(int[] known) {
-        draining = drainingNow();
+        drainingNow();
         List<String> wrong = new ArrayList<>();
         for (Quiet q : quiet.values()) {
             if (!knownQuiet(q)) {
@@ -464,14 +488,23 @@ public final class ServiceController {
         return wrong;
     }
 
-    /** The DRAINING container instances now, with their status reasons ("" for none). */
-    private Map<String, String> drainingNow() {
+    /**
+     * Sets {@link #draining} to the DRAINING container instances now, with their status reasons ("" for none), and
+     * moves {@link #drainingEpoch} on if they are not the same instances as before.
+     */
+    private void drainingNow() {
         Map<String, String> out = new HashMap<>();
         ctx.state().containerInstancesByStatus.values(Statuses.INSTANCE_DRAINING)
                 .forEach(ci -> out.put(ci.containerInstanceArn(), ci.statusReason() == null ? ""
                         : ci.statusReason()));
-        return out;
+        if (!out.keySet().equals(draining.keySet())) {
+            drainingEpoch++;
+        }
+        draining = out;
     }
+
+    /** Moves on whenever the set of DRAINING container instances changes (see {@link Quiet#drainFreeAt}). */
+    private long drainingEpoch;
 
     /**
      * After a REPLICA pass: records whether the service is quiet (see "Quiet services"), from its row as the pass
@@ -502,6 +535,7 @@ public final class ServiceController {
             entry.tasks = now;
             entry.touched = false;
             entry.moved = false;
+            entry.drainFreeAt = -1;
             return;
         }
         keepQuiet(new Quiet(row, now, key));
