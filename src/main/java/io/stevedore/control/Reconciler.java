@@ -54,6 +54,7 @@ public final class Reconciler {
     private final RegisterBootedInstances booted;
     private final Ec2Agents ec2Agents;
     private final Ec2Placement ec2Placement;
+    private final SchedulerView view;
     static final String AUTO_SCALING_STAGE = "service auto scaling";
     private final List<Stage> stages;
 
@@ -69,7 +70,7 @@ public final class Reconciler {
         this.lifecycle = new TaskLifecycle(ctx, timings);
         this.services = new ServiceController(ctx, factory, lifecycle);
         SchedulingInputs inputs = new SchedulingInputs(ctx, offerings);
-        SchedulerView view = new SchedulerView(ctx, inputs);
+        this.view = new SchedulerView(ctx, inputs);
         LifecycleSettings d = LifecycleSettings.defaults();
         this.fleet = new FleetLifecycle(ctx, lifecycle, inputs, new LifecycleSettings(d.drainAfter(),
                 d.maxLifetime(), d.hardDrain(), d.lifetimeGrace(), timings.defaultScaleInAfter(), d.repairDeadline(),
@@ -100,6 +101,11 @@ public final class Reconciler {
                 new Stage("advance placed tasks", lifecycle::advanceAll),
                 new Stage("fleet lifecycle", fleet::tick),
                 new Stage("purge stopped tasks", purge::run));
+    }
+
+    /** Placement's view of the clusters (tests compare its kept snapshots with ones built from nothing). */
+    public SchedulerView schedulerView() {
+        return view;
     }
 
     /** The stages of a tick, in order. */

@@ -89,12 +89,12 @@ public final class SchedulerView {
         s.feed.live()
                 .on(RowKind.TASK_RUNTIME, RuntimeShare::of, (id, before, after) -> {
                     recount.add(id);
-                    touch(before == null ? null : before.instanceId());
-                    touch(after == null ? null : after.instanceId());
+                    touchShare(before);
+                    touchShare(after);
                 })
                 .on(RowKind.TASK, TaskShare::of, (id, before, after) -> {
                     recount.add(id);
-                    s.runtimes.get(id).ifPresent(rt -> touch(rt.instanceId()));
+                    s.runtimes.get(id).ifPresent(this::touchShare);
                 })
                 .on(RowKind.MANAGED_INSTANCE, (id, before, after) -> {
                     touch(id);
@@ -114,10 +114,30 @@ public final class SchedulerView {
                 .onReset(this::voidAll);
     }
 
+    /** A second view of the same state (tests compare it, rebuilt from nothing, with a kept one). */
+    SchedulerView another() {
+        return new SchedulerView(ctx, inputs);
+    }
+
+    /** Everything derived is rebuilt at the next snapshot (tests: a snapshot built from nothing). */
+    void rebuildAll() {
+        voidAll();
+    }
+
     /** Everything derived is rebuilt at the next snapshot. */
     private void voidAll() {
         everything = true;
         recountAll = true;
+    }
+
+    /**
+     * The instance of a runtime that holds a share there. A DONE runtime holds none (its share left when it became
+     * DONE, which touched the instance then): the purge of stopped tasks, an hour later, changes no view.
+     */
+    private void touchShare(TaskRuntime rt) {
+        if (rt != null && rt.phase() != Phase.DONE) {
+            touch(rt.instanceId());
+        }
     }
 
     private void touch(String instanceId) {

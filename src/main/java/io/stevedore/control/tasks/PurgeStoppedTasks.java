@@ -4,10 +4,12 @@ import io.stevedore.control.state.Context;
 import io.stevedore.ecs.Statuses;
 import io.stevedore.store.RowObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
@@ -63,9 +65,13 @@ public final class PurgeStoppedTasks {
             return;
         }
         lastPurgeMillis = nowMillis;
-        long cutoff = ctx.now().minus(STOPPED_TASK_RETENTION).toEpochMilli();
-        Set<String> due = new TreeSet<>(); // in ARN order, the order of the table
-        byStop.headMap(cutoff, false).values().forEach(due::addAll);
+        SortedMap<Long, Set<String>> past = byStop.headMap(nowMillis - STOPPED_TASK_RETENTION.toMillis(), false);
+        if (past.isEmpty()) {
+            return;
+        }
+        List<String> due = new ArrayList<>();
+        past.values().forEach(due::addAll);
+        due.sort(null); // in ARN order, the order of the table (an ARN is under one stop time only: no repeats)
         for (String arn : due) {
             ctx.state().tasks.remove(arn);
             ctx.state().runtimes.remove(arn);
