@@ -29,6 +29,10 @@ public final class LifecycleController {
     private final Compaction compaction;
     private final Consolidation consolidation;
     private final MoveLedger ledger = new MoveLedger();
+    /** {@link #settings}' drain age, maximum lifetime and its grace in milliseconds (read for every member). */
+    private final long drainAfterMillis;
+    private final long maxLifetimeMillis;
+    private final long lifetimeGraceMillis;
 
     public LifecycleController(LifecycleSettings settings, Compaction compaction) {
         this(settings, compaction, new Consolidation(new Provisioner()));
@@ -39,6 +43,9 @@ public final class LifecycleController {
         this.settings = settings;
         this.compaction = compaction;
         this.consolidation = consolidation;
+        this.drainAfterMillis = settings.drainAfter().toMillis();
+        this.maxLifetimeMillis = settings.maxLifetime().toMillis();
+        this.lifetimeGraceMillis = settings.lifetimeGrace().toMillis();
     }
 
     /**
@@ -147,16 +154,21 @@ public final class LifecycleController {
      */
     private long nextChange(long now, FleetSnapshot fleet) {
         long next = Long.MAX_VALUE;
-        long maxLifetime = settings.maxLifetime().toMillis();
+        long maxLifetime = maxLifetimeMillis;
+        Provider p = null;
+        String key = null;
         for (Member m : fleet.instances()) {
-            Provider p = fleet.providers().get(m.provider());
+            if (key == null || !key.equals(m.provider())) { // most fleets list one provider's members in a row
+                key = m.provider();
+                p = fleet.providers().get(key);
+            }
             if (p == null) {
                 continue;
             }
             long launch = m.launchedAtMillis();
             next = after(now, next, launch + maxLifetime);
-            next = after(now, next, launch + maxLifetime - settings.lifetimeGrace().toMillis());
-            next = after(now, next, launch + settings.drainAfter().toMillis());
+            next = after(now, next, launch + maxLifetime - lifetimeGraceMillis);
+            next = after(now, next, launch + drainAfterMillis);
             if (m.drain().isPresent()) {
                 next = after(now, next, m.drain().get().deadlineMillis());
             }
@@ -182,7 +194,7 @@ public final class LifecycleController {
         for (Member m : fleet.instances()) {
             if (group == null || !provider.equals(m.provider())) { // most fleets list one provider's members in a row
                 provider = m.provider();
-                group = byProvider.computeIfAbsent(provider, k -> new ArrayList<>());
+                group = byProvider.computeIfAbsent(provider, k -> new ArrayList<>(fleet.instances().size()));
             }
             group.add(m);
         }
@@ -200,7 +212,7 @@ public final class LifecycleController {
     private void reconcile(FleetSnapshot snapshot, Provider p, List<Member> members, List<Decision> out) {
         long now = snapshot.now().toEpochMilli();
         int inFlight = 0;
-        List<Member> active = new ArrayList<>();
+        List<Member> active = new ArrayList<>(members.size());
         List<Member> drainingNow = new ArrayList<>();
         for (Member m : members) {
             if (m.state() == State.DRAINING) {
@@ -217,7 +229,7 @@ public final class LifecycleController {
                 active.add(m);
             }
         }
-        List<Member> candidates = new ArrayList<>();
+        List<Member> candidates = new ArrayList<>(active.size());
         for (Member m : active) {
             Decision d = involuntary(now, p, m);
             if (d instanceof StartDrain) {
@@ -233,15 +245,15 @@ public final class LifecycleController {
             candidates.add(m);
         }
         int allowed = p.budget().allowed(members.size());
-        List<Member> stay = new ArrayList<>();
+        List<Member> stay = new ArrayList<>(candidates.size());
+        boolean windowless = p.window().isEmpty() && snapshot.instanceWindows().isEmpty();
         for (Member m : candidates) {
-            Optional<EventWindow> window = snapshot.window(p, m);
+            Optional<EventWindow> window = windowless ? Optional.empty() : snapshot.window(p, m);
             long due = lifetimeDue(now, window, m);
-            boolean urgent = now >= m.launchedAtMillis() + settings.maxLifetime().toMillis()
-                    - settings.lifetimeGrace().toMillis();
+            boolean urgent = now >= m.launchedAtMillis() + maxLifetimeMillis - lifetimeGraceMillis;
             if (due >= 0 && (inFlight < allowed || urgent)) {
                 out.add(new StartDrain(m.instanceId(), DrainCause.MAX_LIFETIME, Math.min(now
-                        + settings.hardDrain().toMillis(), m.launchedAtMillis() + settings.maxLifetime().toMillis()),
+                        + settings.hardDrain().toMillis(), m.launchedAtMillis() + maxLifetimeMillis),
                         lifetimeReason(now, window, m, urgent)));
                 inFlight++;
                 drainingNow.add(m);
@@ -249,11 +261,19 @@ public final class LifecycleController {
                 stay.add(m);
             }
         }
-        boolean compacting = drainingNow.stream().anyMatch(m -> m.drain().map(x -> x.cause()
-                == DrainCause.UNDERUTILIZED || x.cause() == DrainCause.REPLACEMENT).orElse(false));
+        boolean compacting = false;
+        for (Member m : drainingNow) {
+            DrainCause cause = m.drain().map(FleetSnapshot.Drain::cause).orElse(null);
+            compacting |= cause == DrainCause.UNDERUTILIZED || cause == DrainCause.REPLACEMENT;
+        }
         boolean guarded = p.consolidation().enabled();
-        List<Member> fleet = new ArrayList<>(active);
-        fleet.addAll(drainingNow.stream().filter(m -> m.state() == State.DRAINING).toList());
+        List<Member> fleet = new ArrayList<>(active.size() + drainingNow.size());
+        fleet.addAll(active);
+        for (Member m : drainingNow) {
+            if (m.state() == State.DRAINING) {
+                fleet.add(m);
+            }
+        }
         if (guarded) {
             ledger.settle(p, fleet, compacting);
         }
@@ -298,7 +318,7 @@ public final class LifecycleController {
             return new Retire(m.instanceId(), true, "the drain deadline passed (" + describe(d.get().cause())
                     + "); remaining tasks are stopped");
         }
-        long hard = m.launchedAtMillis() + settings.maxLifetime().toMillis();
+        long hard = m.launchedAtMillis() + maxLifetimeMillis;
         if (now >= hard) {
             return new Retire(m.instanceId(), true, "maximum lifetime of " + settings.maxLifetime().toDays()
                     + " days reached; remaining tasks are stopped");
@@ -326,7 +346,7 @@ public final class LifecycleController {
             return new Retire(m.instanceId(), false, "idle for " + p.scaleInAfterMillis() / 1000 + " s"
                     + " (infrastructure optimization)");
         }
-        if (m.tasks().isEmpty() && now >= m.launchedAtMillis() + settings.drainAfter().toMillis()) {
+        if (m.tasks().isEmpty() && now >= m.launchedAtMillis() + drainAfterMillis) {
             return new Retire(m.instanceId(), false, "idle and past its " + settings.drainAfter().toDays()
                     + "-day replacement age");
         }
@@ -340,8 +360,8 @@ public final class LifecycleController {
      */
     long lifetimeDue(long now, Optional<EventWindow> window, Member m) {
         long launch = m.launchedAtMillis();
-        long drainAt = launch + settings.drainAfter().toMillis();
-        long lastChance = launch + settings.maxLifetime().toMillis() - settings.lifetimeGrace().toMillis();
+        long drainAt = launch + drainAfterMillis;
+        long lastChance = launch + maxLifetimeMillis - lifetimeGraceMillis;
         if (now >= lastChance) {
             return now;
         }
