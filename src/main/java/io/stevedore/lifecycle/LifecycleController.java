@@ -78,8 +78,8 @@ public final class LifecycleController {
         optimizing = false;
         List<Decision> out = decide(fleet);
         if (out.isEmpty() && timeOnly(fleet)) {
-            quiet = new Quiet(fleet.instances(), fleet.providers(), fleet.instanceWindows(), now, nextChange(now, fleet),
-                    !optimizing);
+            quiet = new Quiet(fleet.instances(), fleet.providers(), fleet.instanceWindows(), now,
+                    nextChange(now, fleet, !optimizing), !optimizing);
         }
         return out;
     }
@@ -112,13 +112,43 @@ public final class LifecycleController {
                     return false;
                 }
             }
-            return providers.equals(fleet.providers()) && windows.equals(fleet.instanceWindows());
+            return sameProviders(fleet.providers()) && windows.equals(fleet.instanceWindows());
+        }
+
+        /**
+         * Whether a pass over {@code now}'s providers reads the same of them. A provider's {@code settled} (no task of
+         * it waits for capacity) is read only by compaction, which answers nothing while it is false: a provider that
+         * differs only in it is the same for a {@code blocked} pass, and for any pass when it is now unsettled (the pass
+         * this quiet stands for decided nothing, and compaction now decides nothing before reading anything else).
+         */
+        private boolean sameProviders(Map<String, Provider> now) {
+            if (providers.size() != now.size()) {
+                return false;
+            }
+            for (Map.Entry<String, Provider> e : providers.entrySet()) {
+                Provider was = e.getValue();
+                Provider is = now.get(e.getKey());
+                if (is == null) {
+                    return false;
+                }
+                if (was != is && !was.equals(is) && !(was.settled() != is.settled() && (blocked || !is.settled())
+                        && settled(was, is.settled()).equals(is))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** This quiet, its members now {@code instances} (each the same for a pass as the one it follows). */
         Quiet seen(List<Member> instances) {
             return instances == this.instances ? this : new Quiet(instances, providers, windows, at, until, blocked);
         }
+    }
+
+    /** {@code p} with {@code settled} as given. */
+    private static Provider settled(Provider p, boolean settled) {
+        return new Provider(p.name(), p.scaleInAfterMillis(), p.autoRepair(), p.window(), p.budget(), p.offerings(),
+                p.zones(), settled, p.consolidation(), p.daemonOverhead());
     }
 
     /** Whether a pass that reaches neither consolidation nor compaction reads the same of {@code a} and {@code b}. */
@@ -150,9 +180,11 @@ public final class LifecycleController {
     /**
      * The first time after {@code now} at which a condition of a pass over {@code fleet} turns true: a drain's deadline,
      * the maximum lifetime and its grace, the replacement age, an idle timer, the end of a quiet period (compaction);
-     * {@code Long.MAX_VALUE} = none.
+     * {@code Long.MAX_VALUE} = none. {@code blocked}: the pass reached neither consolidation nor compaction, the only
+     * readers of a member's quiet period (its last task change), so those ends are left out: such a pass stays blocked
+     * while its members read the same ({@link Quiet#holds}) and no other of these times has come.
      */
-    private long nextChange(long now, FleetSnapshot fleet) {
+    private long nextChange(long now, FleetSnapshot fleet, boolean blocked) {
         long next = Long.MAX_VALUE;
         long maxLifetime = maxLifetimeMillis;
         Provider p = null;
@@ -176,7 +208,9 @@ public final class LifecycleController {
                 if (m.idleSinceMillis() >= 0) {
                     next = after(now, next, m.idleSinceMillis() + p.scaleInAfterMillis());
                 }
-                next = after(now, next, Math.max(m.lastTaskChangeMillis(), launch) + p.scaleInAfterMillis());
+                if (!blocked) {
+                    next = after(now, next, Math.max(m.lastTaskChangeMillis(), launch) + p.scaleInAfterMillis());
+                }
             }
         }
         return next;
