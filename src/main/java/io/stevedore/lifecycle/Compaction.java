@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,20 +113,18 @@ public final class Compaction {
             return last.result(); // nothing it depends on changed since the last pick
         }
         List<Member> inputs = List.copyOf(eligible);
-        if (!LastPick.identical(rankedFrom, inputs)) {
-            rank(inputs, eligibleUsage);
-        }
-        eligible = rankedOrder;
         if (usedCache.size() > 2 * active.size() + 16) {
             Set<String> ids = new HashSet<>();
             active.forEach(m -> ids.add(m.instanceId()));
             usedCache.keySet().retainAll(ids);
         }
-        Room room = Room.ofHosts(active, i -> usages[i], eligibleSmallest.min(smallest(draining)));
+        Room room = Room.ofHosts(active, i -> usages[i], smallestOf(eligibleUsage).min(smallest(draining)));
         Set<String> hosts = new HashSet<>(); // instances about to take moved tasks: not drained now
         for (Member d : draining) {
             hosts.addAll(room.reserveOrdered(usage(d).largestFirst()));
         }
+        // the evaluation below skips hosts and stops after MAX_EVALUATED: only that many least utilized are needed
+        eligible = leastUtilized(eligibleUsage, MAX_EVALUATED + hosts.size());
         Evaluation best = null;
         int evaluated = 0;
         for (Member m : eligible) {
@@ -153,67 +150,39 @@ public final class Compaction {
     private long[] seenSince = new long[0];
     private Usage[] seenUsage = new Usage[0];
 
-    /** The eligible members the last ranking was made from (as handed over), and that ranking. */
-    private List<Member> rankedFrom = List.of();
-    private List<Member> rankedOrder = List.of();
-    /** {@link #rankedOrder} with each member's sort key, and the smallest task demand among them. */
-    private List<Ranked> ranked = new ArrayList<>();
-    private Resources eligibleSmallest = UNBOUNDED;
-
     /**
-     * Ranks {@code inputs} least utilized first. The order depends on the eligible members only (each the same object:
-     * the same use), so the last ranking is patched: the members that left it are taken out and those that came in
-     * (each a new object) are inserted in order. The order is total (instance id last), so this is the sort of
-     * {@code inputs}; when much changed they are sorted again.
+     * The {@code k} least utilized of {@code usages} ({@link #LEAST_UTILIZED} order), least first: the first
+     * {@code k} of their sort. The order is total (instance id last), so ties do not depend on the input's order.
      */
-    private void rank(List<Member> inputs, List<Usage> inputUsage) {
-        Set<Member> gone = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Usage> came = new ArrayList<>();
-        int i = 0;
-        int j = 0; // both lists follow the fleet's order: walk them together, matching the same objects
-        while (i < rankedFrom.size() || j < inputs.size()) {
-            Member a = i < rankedFrom.size() ? rankedFrom.get(i) : null;
-            Member b = j < inputs.size() ? inputs.get(j) : null;
-            if (a != null && a == b) {
-                i++;
-                j++;
-            } else if (b == null || a != null && a.instanceId().compareTo(b.instanceId()) <= 0) {
-                gone.add(a); // a member matched by no object of the other list is gone, or came, whatever the order
-                i++;
-                if (b != null && a.instanceId().equals(b.instanceId())) {
-                    came.add(inputUsage.get(j));
-                    j++;
-                }
-            } else {
-                came.add(inputUsage.get(j));
-                j++;
+    private static List<Member> leastUtilized(List<Usage> usages, int k) {
+        List<Ranked> top = new ArrayList<>(Math.min(k, usages.size()) + 1);
+        for (Usage u : usages) {
+            Ranked r = new Ranked(u.member, u);
+            if (top.size() == k && LEAST_UTILIZED.compare(r, top.get(k - 1)) >= 0) {
+                continue; // most members: one comparison with the last kept
+            }
+            int at = Collections.binarySearch(top, r, LEAST_UTILIZED);
+            top.add(at < 0 ? -at - 1 : at, r);
+            if (top.size() > k) {
+                top.remove(k);
             }
         }
-        if (gone.size() + came.size() > Math.max(16, inputs.size() / 4)) {
-            ranked = new ArrayList<>(inputs.size());
-            for (int k = 0; k < inputs.size(); k++) {
-                ranked.add(new Ranked(inputs.get(k), inputUsage.get(k)));
-            }
-            ranked.sort(LEAST_UTILIZED);
-        } else {
-            if (!gone.isEmpty()) {
-                ranked.removeIf(r -> gone.contains(r.member()));
-            }
-            for (Usage u : came) {
-                Ranked r = new Ranked(u.member, u);
-                int at = Collections.binarySearch(ranked, r, LEAST_UTILIZED);
-                ranked.add(at < 0 ? -at - 1 : at, r);
-            }
-        }
-        List<Member> order = new ArrayList<>(ranked.size());
-        Resources smallest = UNBOUNDED;
-        for (Ranked r : ranked) {
+        List<Member> order = new ArrayList<>(top.size());
+        for (Ranked r : top) {
             order.add(r.member());
-            smallest = smallest.min(r.usage().smallest());
         }
-        rankedFrom = inputs;
-        rankedOrder = order;
-        eligibleSmallest = smallest;
+        return order;
+    }
+
+    /** The smallest task demand (per resource) among {@code usages}. */
+    private static Resources smallestOf(List<Usage> usages) {
+        Resources smallest = UNBOUNDED;
+        for (Usage u : usages) {
+            if (!u.smallest().fits(smallest)) { // only when some resource is smaller: no new object per member
+                smallest = smallest.min(u.smallest());
+            }
+        }
+        return smallest;
     }
 
     /** A candidate with its usage (the sort key: cpu and memory shares in use, computed once). */

@@ -29,6 +29,10 @@ public final class LifecycleController {
     private final Compaction compaction;
     private final Consolidation consolidation;
     private final MoveLedger ledger = new MoveLedger();
+    /** {@link #settings}' drain age, maximum lifetime and its grace in milliseconds (read for every member). */
+    private final long drainAfterMillis;
+    private final long maxLifetimeMillis;
+    private final long lifetimeGraceMillis;
 
     public LifecycleController(LifecycleSettings settings, Compaction compaction) {
         this(settings, compaction, new Consolidation(new Provisioner()));
@@ -39,6 +43,9 @@ public final class LifecycleController {
         this.settings = settings;
         this.compaction = compaction;
         this.consolidation = consolidation;
+        this.drainAfterMillis = settings.drainAfter().toMillis();
+        this.maxLifetimeMillis = settings.maxLifetime().toMillis();
+        this.lifetimeGraceMillis = settings.lifetimeGrace().toMillis();
     }
 
     /**
@@ -71,8 +78,8 @@ public final class LifecycleController {
         optimizing = false;
         List<Decision> out = decide(fleet);
         if (out.isEmpty() && timeOnly(fleet)) {
-            quiet = new Quiet(fleet.instances(), fleet.providers(), fleet.instanceWindows(), now, nextChange(now, fleet),
-                    !optimizing);
+            quiet = new Quiet(fleet.instances(), fleet.providers(), fleet.instanceWindows(), now,
+                    nextChange(now, fleet, !optimizing), !optimizing);
         }
         return out;
     }
@@ -105,13 +112,43 @@ public final class LifecycleController {
                     return false;
                 }
             }
-            return providers.equals(fleet.providers()) && windows.equals(fleet.instanceWindows());
+            return sameProviders(fleet.providers()) && windows.equals(fleet.instanceWindows());
+        }
+
+        /**
+         * Whether a pass over {@code now}'s providers reads the same of them. A provider's {@code settled} (no task of
+         * it waits for capacity) is read only by compaction, which answers nothing while it is false: a provider that
+         * differs only in it is the same for a {@code blocked} pass, and for any pass when it is now unsettled (the pass
+         * this quiet stands for decided nothing, and compaction now decides nothing before reading anything else).
+         */
+        private boolean sameProviders(Map<String, Provider> now) {
+            if (providers.size() != now.size()) {
+                return false;
+            }
+            for (Map.Entry<String, Provider> e : providers.entrySet()) {
+                Provider was = e.getValue();
+                Provider is = now.get(e.getKey());
+                if (is == null) {
+                    return false;
+                }
+                if (was != is && !was.equals(is) && !(was.settled() != is.settled() && (blocked || !is.settled())
+                        && settled(was, is.settled()).equals(is))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** This quiet, its members now {@code instances} (each the same for a pass as the one it follows). */
         Quiet seen(List<Member> instances) {
             return instances == this.instances ? this : new Quiet(instances, providers, windows, at, until, blocked);
         }
+    }
+
+    /** {@code p} with {@code settled} as given. */
+    private static Provider settled(Provider p, boolean settled) {
+        return new Provider(p.name(), p.scaleInAfterMillis(), p.autoRepair(), p.window(), p.budget(), p.offerings(),
+                p.zones(), settled, p.consolidation(), p.daemonOverhead());
     }
 
     /** Whether a pass that reaches neither consolidation nor compaction reads the same of {@code a} and {@code b}. */
@@ -143,20 +180,27 @@ public final class LifecycleController {
     /**
      * The first time after {@code now} at which a condition of a pass over {@code fleet} turns true: a drain's deadline,
      * the maximum lifetime and its grace, the replacement age, an idle timer, the end of a quiet period (compaction);
-     * {@code Long.MAX_VALUE} = none.
+     * {@code Long.MAX_VALUE} = none. {@code blocked}: the pass reached neither consolidation nor compaction, the only
+     * readers of a member's quiet period (its last task change), so those ends are left out: such a pass stays blocked
+     * while its members read the same ({@link Quiet#holds}) and no other of these times has come.
      */
-    private long nextChange(long now, FleetSnapshot fleet) {
+    private long nextChange(long now, FleetSnapshot fleet, boolean blocked) {
         long next = Long.MAX_VALUE;
-        long maxLifetime = settings.maxLifetime().toMillis();
+        long maxLifetime = maxLifetimeMillis;
+        Provider p = null;
+        String key = null;
         for (Member m : fleet.instances()) {
-            Provider p = fleet.providers().get(m.provider());
+            if (key == null || !key.equals(m.provider())) { // most fleets list one provider's members in a row
+                key = m.provider();
+                p = fleet.providers().get(key);
+            }
             if (p == null) {
                 continue;
             }
             long launch = m.launchedAtMillis();
             next = after(now, next, launch + maxLifetime);
-            next = after(now, next, launch + maxLifetime - settings.lifetimeGrace().toMillis());
-            next = after(now, next, launch + settings.drainAfter().toMillis());
+            next = after(now, next, launch + maxLifetime - lifetimeGraceMillis);
+            next = after(now, next, launch + drainAfterMillis);
             if (m.drain().isPresent()) {
                 next = after(now, next, m.drain().get().deadlineMillis());
             }
@@ -164,7 +208,9 @@ public final class LifecycleController {
                 if (m.idleSinceMillis() >= 0) {
                     next = after(now, next, m.idleSinceMillis() + p.scaleInAfterMillis());
                 }
-                next = after(now, next, Math.max(m.lastTaskChangeMillis(), launch) + p.scaleInAfterMillis());
+                if (!blocked) {
+                    next = after(now, next, Math.max(m.lastTaskChangeMillis(), launch) + p.scaleInAfterMillis());
+                }
             }
         }
         return next;
@@ -182,7 +228,7 @@ public final class LifecycleController {
         for (Member m : fleet.instances()) {
             if (group == null || !provider.equals(m.provider())) { // most fleets list one provider's members in a row
                 provider = m.provider();
-                group = byProvider.computeIfAbsent(provider, k -> new ArrayList<>());
+                group = byProvider.computeIfAbsent(provider, k -> new ArrayList<>(fleet.instances().size()));
             }
             group.add(m);
         }
@@ -200,7 +246,7 @@ public final class LifecycleController {
     private void reconcile(FleetSnapshot snapshot, Provider p, List<Member> members, List<Decision> out) {
         long now = snapshot.now().toEpochMilli();
         int inFlight = 0;
-        List<Member> active = new ArrayList<>();
+        List<Member> active = new ArrayList<>(members.size());
         List<Member> drainingNow = new ArrayList<>();
         for (Member m : members) {
             if (m.state() == State.DRAINING) {
@@ -217,7 +263,7 @@ public final class LifecycleController {
                 active.add(m);
             }
         }
-        List<Member> candidates = new ArrayList<>();
+        List<Member> candidates = new ArrayList<>(active.size());
         for (Member m : active) {
             Decision d = involuntary(now, p, m);
             if (d instanceof StartDrain) {
@@ -233,15 +279,15 @@ public final class LifecycleController {
             candidates.add(m);
         }
         int allowed = p.budget().allowed(members.size());
-        List<Member> stay = new ArrayList<>();
+        List<Member> stay = new ArrayList<>(candidates.size());
+        boolean windowless = p.window().isEmpty() && snapshot.instanceWindows().isEmpty();
         for (Member m : candidates) {
-            Optional<EventWindow> window = snapshot.window(p, m);
+            Optional<EventWindow> window = windowless ? Optional.empty() : snapshot.window(p, m);
             long due = lifetimeDue(now, window, m);
-            boolean urgent = now >= m.launchedAtMillis() + settings.maxLifetime().toMillis()
-                    - settings.lifetimeGrace().toMillis();
+            boolean urgent = now >= m.launchedAtMillis() + maxLifetimeMillis - lifetimeGraceMillis;
             if (due >= 0 && (inFlight < allowed || urgent)) {
                 out.add(new StartDrain(m.instanceId(), DrainCause.MAX_LIFETIME, Math.min(now
-                        + settings.hardDrain().toMillis(), m.launchedAtMillis() + settings.maxLifetime().toMillis()),
+                        + settings.hardDrain().toMillis(), m.launchedAtMillis() + maxLifetimeMillis),
                         lifetimeReason(now, window, m, urgent)));
                 inFlight++;
                 drainingNow.add(m);
@@ -249,11 +295,19 @@ public final class LifecycleController {
                 stay.add(m);
             }
         }
-        boolean compacting = drainingNow.stream().anyMatch(m -> m.drain().map(x -> x.cause()
-                == DrainCause.UNDERUTILIZED || x.cause() == DrainCause.REPLACEMENT).orElse(false));
+        boolean compacting = false;
+        for (Member m : drainingNow) {
+            DrainCause cause = m.drain().map(FleetSnapshot.Drain::cause).orElse(null);
+            compacting |= cause == DrainCause.UNDERUTILIZED || cause == DrainCause.REPLACEMENT;
+        }
         boolean guarded = p.consolidation().enabled();
-        List<Member> fleet = new ArrayList<>(active);
-        fleet.addAll(drainingNow.stream().filter(m -> m.state() == State.DRAINING).toList());
+        List<Member> fleet = new ArrayList<>(active.size() + drainingNow.size());
+        fleet.addAll(active);
+        for (Member m : drainingNow) {
+            if (m.state() == State.DRAINING) {
+                fleet.add(m);
+            }
+        }
         if (guarded) {
             ledger.settle(p, fleet, compacting);
         }
@@ -298,7 +352,7 @@ public final class LifecycleController {
             return new Retire(m.instanceId(), true, "the drain deadline passed (" + describe(d.get().cause())
                     + "); remaining tasks are stopped");
         }
-        long hard = m.launchedAtMillis() + settings.maxLifetime().toMillis();
+        long hard = m.launchedAtMillis() + maxLifetimeMillis;
         if (now >= hard) {
             return new Retire(m.instanceId(), true, "maximum lifetime of " + settings.maxLifetime().toDays()
                     + " days reached; remaining tasks are stopped");
@@ -326,7 +380,7 @@ public final class LifecycleController {
             return new Retire(m.instanceId(), false, "idle for " + p.scaleInAfterMillis() / 1000 + " s"
                     + " (infrastructure optimization)");
         }
-        if (m.tasks().isEmpty() && now >= m.launchedAtMillis() + settings.drainAfter().toMillis()) {
+        if (m.tasks().isEmpty() && now >= m.launchedAtMillis() + drainAfterMillis) {
             return new Retire(m.instanceId(), false, "idle and past its " + settings.drainAfter().toDays()
                     + "-day replacement age");
         }
@@ -340,8 +394,8 @@ public final class LifecycleController {
      */
     long lifetimeDue(long now, Optional<EventWindow> window, Member m) {
         long launch = m.launchedAtMillis();
-        long drainAt = launch + settings.drainAfter().toMillis();
-        long lastChance = launch + settings.maxLifetime().toMillis() - settings.lifetimeGrace().toMillis();
+        long drainAt = launch + drainAfterMillis;
+        long lastChance = launch + maxLifetimeMillis - lifetimeGraceMillis;
         if (now >= lastChance) {
             return now;
         }

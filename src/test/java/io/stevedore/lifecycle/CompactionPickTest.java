@@ -15,8 +15,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Compaction keeps what it computed for members that are the same objects (usage, eligibility, its least-utilized
- * ranking, patched when few members changed): over fleets that change a few or many members at a time, a kept
+ * Compaction keeps what it computed for members that are the same objects (usage, eligibility) and selects its least
+ * utilized candidates without a full sort: over fleets that change a few or many members at a time, a kept
  * {@link Compaction} picks what a fresh one picks.
  */
 class CompactionPickTest {

@@ -98,8 +98,12 @@ final class LifecycleView {
     private final Map<String, List<Offering>> offeringsSeen = new HashMap<>();
     /** Each provider's price per instance type (from its offerings, the first offering of a type). */
     private final Map<String, Map<String, Double>> prices = new HashMap<>();
-    /** Services opted out of optimization, by cluster ARN and name (tag changes rebuild everything). */
-    private final Map<String, Boolean> optOut = new HashMap<>();
+    /**
+     * Services opted out of optimization, by cluster ARN and task group ({@code service:<name>}), tag changes rebuild
+     * everything. Two levels, not one joined key: a task's cluster ARN and group are strings it shares with the
+     * others of its service, whose hashes are kept, where a joined key was a new string to hash and compare per task.
+     */
+    private final Map<String, Map<String, Boolean>> optOut = new HashMap<>();
     private boolean everything = true;
 
     LifecycleView(Context ctx, SchedulingInputs inputs, LifecycleSettings settings, Table<InstanceLifecycleState> life,
@@ -451,12 +455,12 @@ final class LifecycleView {
             }
             if (tw.daemon()) {
                 // a daemon task is the instance's, not work to move: what it holds is not the tasks' to use
-                Resources held = tw.work().map(w -> w.demand().resources()).orElse(Resources.ZERO);
+                Resources held = tw.work() == null ? Resources.ZERO : tw.work().demand().resources();
                 registered = registered.minus(held);
                 continue;
             }
-            if (tw.work().isPresent()) {
-                work.add(tw.work().get());
+            if (tw.work() != null) {
+                work.add(tw.work());
             }
         }
         remember(mi.instanceId(), mi.containerInstanceArn(), after);
@@ -485,7 +489,16 @@ final class LifecycleView {
      * A task as the lifecycle sees it, kept while the task row is the same object and its protection holds;
      * {@code daemon}: a daemon's task ({@link DaemonDefinitions#isDaemonGroup}).
      */
-    private record TaskWork(Task task, Optional<FleetSnapshot.Work> work, long protectedUntilMillis, boolean daemon) {
+    private record TaskWork(Task task, FleetSnapshot.Work work, long protectedUntilMillis, boolean daemon,
+                            String arn) {
+        /**
+         * {@code work}: null when the task has no demand (its definition is gone); {@code arn}: the task's ARN. Both
+         * held here, not behind an {@code Optional} and the task row, so a member's build and a search through its
+         * works read one object less per task.
+         */
+        TaskWork(Task task, FleetSnapshot.Work work, long protectedUntilMillis, boolean daemon) {
+            this(task, work, protectedUntilMillis, daemon, task.taskArn());
+        }
     }
 
     private final Map<String, TaskWork> works = new HashMap<>();
@@ -599,7 +612,7 @@ final class LifecycleView {
         }
         List<TaskWork> out = new ArrayList<>(java.util.Arrays.asList(before));
         for (String arn : changed) {
-            int found = search(out, w -> w.task().taskArn(), arn);
+            int found = search(out, TaskWork::arn, arn);
             int at = found >= 0 ? found : -1;
             int lo = found >= 0 ? found : -found - 1; // where it goes when absent
             Task t = ctx.state().tasks.get(arn).orElse(null);
@@ -630,13 +643,13 @@ final class LifecycleView {
         Optional<EcsState.Protection> protection = ctx.state().protections.get(t.taskArn())
                 .filter(x -> x.enabled() && x.expiresAtMillis() > now);
         boolean prot = protection.isPresent();
-        boolean out = service != null && optOut.computeIfAbsent(t.clusterArn() + "/" + service,
-                k -> policies.optedOut(t.clusterArn(), service));
+        boolean out = service != null && optOut.computeIfAbsent(t.clusterArn(), k -> new HashMap<>())
+                .computeIfAbsent(t.group(), k -> policies.optedOut(t.clusterArn(), service));
         boolean constrained = ctx.state().runtimes.get(t.taskArn()).map(rt -> !rt.placement().constraints()
                 .isEmpty()).orElse(false) || ctx.state().taskDefinitions.get(t.taskDefinitionArn())
                 .map(td -> td.hasPlacementConstraints() && !td.placementConstraints().isEmpty()).orElse(false);
         return new TaskWork(t, d.map(dd -> new FleetSnapshot.Work(t.taskArn(), service, dd,
-                Statuses.isRunning(t.lastStatus()) && Statuses.isRunning(t.desiredStatus()), prot, out, constrained)),
-                prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE, DaemonDefinitions.isDaemonGroup(t.group()));
+                Statuses.isRunning(t.lastStatus()) && Statuses.isRunning(t.desiredStatus()), prot, out, constrained))
+                .orElse(null), prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE, DaemonDefinitions.isDaemonGroup(t.group()));
     }
 }
