@@ -79,6 +79,33 @@ class ControllerQuietTest {
         assertThat(drainingSteps).as("steps with a drain in progress").isGreaterThan(50);
     }
 
+    /**
+     * A pass that reached compaction and decided nothing only because every instance's quiet period (5 minutes after
+     * its last task change) is still running keeps no quiet past those ends: when the first ends, with no member
+     * changed, the kept controller drains as a fresh one does.
+     */
+    @Test
+    void reconcile_afterAQuietPeriodEnds_compactsLikeAFreshController() {
+        long now = LifecycleControllerTest.NOW.toEpochMilli();
+        List<Member> fleet = List.of(active(0, now - LifecycleControllerTest.DAY, now, 1),
+                active(1, now - LifecycleControllerTest.DAY, now - MINUTE, 2));
+        LifecycleController kept = new LifecycleController(LifecycleSettings.defaults(),
+                new Compaction(new Provisioner()));
+        FleetSnapshot.Provider p = new FleetSnapshot.Provider("mi", 300_000, true, Optional.empty(),
+                DisruptionBudget.percent(100), List.of(), List.of(), true);
+        for (long at : new long[] {now + MINUTE, now + 2 * MINUTE, now + 4 * MINUTE + 30_000, now + 6 * MINUTE}) {
+            FleetSnapshot snapshot = new FleetSnapshot(java.time.Instant.ofEpochMilli(at), Map.of("mi", p), fleet);
+            List<Decision> fresh = new LifecycleController(LifecycleSettings.defaults(),
+                    new Compaction(new Provisioner())).reconcile(snapshot);
+            assertThat(kept.reconcile(snapshot)).as("at +%d s", (at - now) / 1000).isEqualTo(fresh);
+            if (at < now + 4 * MINUTE) {
+                assertThat(fresh).as("inside both quiet periods").isEmpty();
+            } else if (at == now + 6 * MINUTE) {
+                assertThat(fresh).as("after the quiet periods").isNotEmpty();
+            }
+        }
+    }
+
     private static int id(Member m) {
         return Integer.parseInt(m.instanceId().substring(2));
     }
