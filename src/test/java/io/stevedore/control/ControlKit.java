@@ -106,6 +106,59 @@ public final class ControlKit implements AutoCloseable {
         }
     }
 
+    /**
+     * CreateService of {@code name} in {@link #webCluster}'s cluster: task definition web:1, {@code desired} tasks, the
+     * deployment's minimum healthy and maximum percent, awsvpc in the first subnet.
+     */
+    public void webService(String name, int desired, int minHealthy, int maxPercent) {
+        callJson("CreateService", "{\"cluster\":\"c\",\"serviceName\":\"" + name + "\",\"taskDefinition\":"
+                + "\"web:1\",\"desiredCount\":" + desired + ",\"deploymentConfiguration\":{\"minimumHealthyPercent\":"
+                + minHealthy + ",\"maximumPercent\":" + maxPercent + "},\"networkConfiguration\":{"
+                + "\"awsvpcConfiguration\":{\"subnets\":[\"" + plane().cloud().network().subnets().get(0).id()
+                + "\"]}}}");
+    }
+
+    /**
+     * One random change to service {@code name} of {@link #webCluster}'s cluster ({@code clusterArn}), by {@code kind}:
+     * 0 or 1 a desired count below {@code desiredBelow}; 2 a forced deployment of web:1 or web:2; 3 StopTask of one of
+     * its live tasks; 4 a drain of an ACTIVE container instance while fewer than {@code maxDrained} are drained (kept in
+     * {@code drained}), else the end of the oldest drain. Any other kind changes nothing.
+     */
+    public void serviceChange(int kind, String clusterArn, String name, java.util.SplittableRandom random,
+                              int desiredBelow, List<String> drained, int maxDrained) {
+        switch (kind) {
+            case 0, 1 -> callJson("UpdateService", "{\"cluster\":\"c\",\"service\":\"" + name
+                    + "\",\"desiredCount\":" + random.nextInt(desiredBelow) + "}");
+            case 2 -> callJson("UpdateService", "{\"cluster\":\"c\",\"service\":\"" + name
+                    + "\",\"taskDefinition\":\"web:" + (1 + random.nextInt(2)) + "\",\"forceNewDeployment\":true}");
+            case 3 -> {
+                List<Task> tasks = liveTasks(clusterArn, name);
+                if (!tasks.isEmpty()) {
+                    callJson("StopTask", "{\"cluster\":\"c\",\"task\":\""
+                            + tasks.get(random.nextInt(tasks.size())).taskArn() + "\"}");
+                }
+            }
+            case 4 -> {
+                List<ContainerInstance> active = containerInstances("ACTIVE");
+                if (!active.isEmpty() && drained.size() < maxDrained) {
+                    String ci = active.get(random.nextInt(active.size())).containerInstanceArn();
+                    callJson("UpdateContainerInstancesState", "{\"cluster\":\"c\",\"containerInstances\":[\""
+                            + ci + "\"],\"status\":\"DRAINING\"}");
+                    drained.add(ci);
+                } else if (!drained.isEmpty()) {
+                    String ci = drained.remove(0);
+                    if (inTx(() -> state().containerInstances.get(ci).map(c -> "DRAINING".equals(c.status()))
+                            .orElse(false))) {
+                        callJson("UpdateContainerInstancesState", "{\"cluster\":\"c\","
+                                + "\"containerInstances\":[\"" + ci + "\"],\"status\":\"ACTIVE\"}");
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
     public ControlPlane plane() {
         return plane;
     }

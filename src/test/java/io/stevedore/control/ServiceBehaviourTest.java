@@ -37,11 +37,7 @@ class ServiceBehaviourTest {
     }
 
     private void createService(int desired, int minHealthy, int maxPercent) {
-        kit.callJson("CreateService", "{\"cluster\":\"c\",\"serviceName\":\"web\",\"taskDefinition\":\"web:1\","
-                + "\"desiredCount\":" + desired + ",\"deploymentConfiguration\":{\"minimumHealthyPercent\":"
-                + minHealthy + ",\"maximumPercent\":" + maxPercent + "},\"networkConfiguration\":{"
-                + "\"awsvpcConfiguration\":{\"subnets\":[\"" + kit.plane().cloud().network().subnets().get(0).id()
-                + "\"]}}}");
+        kit.webService("web", desired, minHealthy, maxPercent);
     }
 
     private List<Task> running() {

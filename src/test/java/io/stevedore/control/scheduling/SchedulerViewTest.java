@@ -35,13 +35,6 @@ class SchedulerViewTest {
         kit.close();
     }
 
-    private void createService(String name, int desired) {
-        kit.callJson("CreateService", "{\"cluster\":\"c\",\"serviceName\":\"" + name + "\",\"taskDefinition\":"
-                + "\"web:1\",\"desiredCount\":" + desired + ",\"deploymentConfiguration\":{\"minimumHealthyPercent\":"
-                + "100,\"maximumPercent\":200},\"networkConfiguration\":{\"awsvpcConfiguration\":{\"subnets\":[\""
-                + kit.plane().cloud().network().subnets().get(0).id() + "\"]}}}");
-    }
-
     private static List<InstanceView> views(ClusterSnapshot s) {
         List<InstanceView> out = new ArrayList<>();
         for (int i = 0; i < s.size(); i++) {
@@ -67,50 +60,22 @@ class SchedulerViewTest {
         SplittableRandom random = new SplittableRandom(12);
         List<String> names = new ArrayList<>(List.of("a", "b", "c", "d"));
         for (String name : names) {
-            createService(name, 1 + random.nextInt(4));
+            kit.webService(name, 1 + random.nextInt(4), 100, 200);
         }
         kit.runFor(Duration.ofMinutes(3));
         List<String> drained = new ArrayList<>();
         for (int step = 0; step < 100; step++) {
             String name = names.get(random.nextInt(names.size()));
-            switch (random.nextInt(7)) {
-                case 0, 1 -> kit.callJson("UpdateService", "{\"cluster\":\"c\",\"service\":\"" + name
-                        + "\",\"desiredCount\":" + random.nextInt(6) + "}");
-                case 2 -> kit.callJson("UpdateService", "{\"cluster\":\"c\",\"service\":\"" + name
-                        + "\",\"taskDefinition\":\"web:" + (1 + random.nextInt(2)) + "\",\"forceNewDeployment\":true}");
-                case 3 -> {
-                    List<Task> tasks = kit.liveTasks(CLUSTER, name);
-                    if (!tasks.isEmpty()) {
-                        kit.callJson("StopTask", "{\"cluster\":\"c\",\"task\":\""
-                                + tasks.get(random.nextInt(tasks.size())).taskArn() + "\"}");
-                    }
+            int kind = random.nextInt(7);
+            if (kind == 5) {
+                List<ContainerInstance> active = kit.containerInstances("ACTIVE");
+                if (!active.isEmpty()) {
+                    kit.callJson("PutAttributes", "{\"cluster\":\"c\",\"attributes\":[{\"name\":\"stage\","
+                            + "\"value\":\"s" + random.nextInt(3) + "\",\"targetId\":\"" + active.get(random
+                            .nextInt(active.size())).containerInstanceArn() + "\"}]}");
                 }
-                case 4 -> {
-                    List<ContainerInstance> active = kit.containerInstances("ACTIVE");
-                    if (!active.isEmpty() && drained.isEmpty()) {
-                        String ci = active.get(random.nextInt(active.size())).containerInstanceArn();
-                        kit.callJson("UpdateContainerInstancesState", "{\"cluster\":\"c\",\"containerInstances\":[\""
-                                + ci + "\"],\"status\":\"DRAINING\"}");
-                        drained.add(ci);
-                    } else if (!drained.isEmpty()) {
-                        String ci = drained.remove(0);
-                        if (kit.inTx(() -> kit.state().containerInstances.get(ci).map(c -> "DRAINING".equals(
-                                c.status())).orElse(false))) {
-                            kit.callJson("UpdateContainerInstancesState", "{\"cluster\":\"c\","
-                                    + "\"containerInstances\":[\"" + ci + "\"],\"status\":\"ACTIVE\"}");
-                        }
-                    }
-                }
-                case 5 -> {
-                    List<ContainerInstance> active = kit.containerInstances("ACTIVE");
-                    if (!active.isEmpty()) {
-                        kit.callJson("PutAttributes", "{\"cluster\":\"c\",\"attributes\":[{\"name\":\"stage\","
-                                + "\"value\":\"s" + random.nextInt(3) + "\",\"targetId\":\"" + active.get(random
-                                .nextInt(active.size())).containerInstanceArn() + "\"}]}");
-                    }
-                }
-                default -> {
-                }
+            } else {
+                kit.serviceChange(kind, CLUSTER, name, random, 6, drained, 1);
             }
             kit.runFor(Duration.ofSeconds(1 + random.nextInt(40)));
         }

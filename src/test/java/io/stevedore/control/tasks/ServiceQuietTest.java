@@ -10,8 +10,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecs.model.ContainerInstance;
-import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
  * The service scheduler's services "known quiet" (ServiceController's "Quiet services", 3: an entry the live change
@@ -34,13 +32,6 @@ class ServiceQuietTest {
         kit.close();
     }
 
-    private void createService(String name, int desired) {
-        kit.callJson("CreateService", "{\"cluster\":\"c\",\"serviceName\":\"" + name + "\",\"taskDefinition\":"
-                + "\"web:1\",\"desiredCount\":" + desired + ",\"deploymentConfiguration\":{\"minimumHealthyPercent\":"
-                + "100,\"maximumPercent\":200},\"networkConfiguration\":{\"awsvpcConfiguration\":{\"subnets\":[\""
-                + kit.plane().cloud().network().subnets().get(0).id() + "\"]}}}");
-    }
-
     private ServiceController scheduler() {
         return kit.plane().reconciler().services();
     }
@@ -54,52 +45,24 @@ class ServiceQuietTest {
         SplittableRandom random = new SplittableRandom(16);
         List<String> names = new ArrayList<>(List.of("a", "b", "c", "d", "e", "f"));
         for (String name : names) {
-            createService(name, 1 + random.nextInt(3));
+            kit.webService(name, 1 + random.nextInt(3), 100, 200);
         }
         kit.runFor(java.time.Duration.ofMinutes(3));
         List<String> drained = new ArrayList<>();
         for (int step = 0; step < 120; step++) {
             String name = names.get(random.nextInt(names.size()));
-            switch (random.nextInt(7)) {
-                case 0, 1 -> kit.callJson("UpdateService", "{\"cluster\":\"c\",\"service\":\"" + name
-                        + "\",\"desiredCount\":" + random.nextInt(4) + "}");
-                case 2 -> kit.callJson("UpdateService", "{\"cluster\":\"c\",\"service\":\"" + name
-                        + "\",\"taskDefinition\":\"web:" + (1 + random.nextInt(2)) + "\",\"forceNewDeployment\":true}");
-                case 3 -> {
-                    List<Task> tasks = kit.liveTasks(CLUSTER, name);
-                    if (!tasks.isEmpty()) {
-                        kit.callJson("StopTask", "{\"cluster\":\"c\",\"task\":\""
-                                + tasks.get(random.nextInt(tasks.size())).taskArn() + "\"}");
-                    }
+            int kind = random.nextInt(7);
+            if (kind == 5) {
+                if (random.nextInt(4) == 0) {
+                    kit.callJson("DeleteService", "{\"cluster\":\"c\",\"service\":\"" + name
+                            + "\",\"force\":true}");
+                    names.remove(name);
+                    String fresh = name + step;
+                    kit.webService(fresh, 1 + random.nextInt(3), 100, 200);
+                    names.add(fresh);
                 }
-                case 4 -> {
-                    List<ContainerInstance> active = kit.containerInstances("ACTIVE");
-                    if (!active.isEmpty() && drained.size() < 2) {
-                        String ci = active.get(random.nextInt(active.size())).containerInstanceArn();
-                        kit.callJson("UpdateContainerInstancesState", "{\"cluster\":\"c\",\"containerInstances\":[\""
-                                + ci + "\"],\"status\":\"DRAINING\"}");
-                        drained.add(ci);
-                    } else if (!drained.isEmpty()) {
-                        String ci = drained.remove(0);
-                        if (kit.inTx(() -> kit.state().containerInstances.get(ci).map(c -> "DRAINING".equals(
-                                c.status())).orElse(false))) {
-                            kit.callJson("UpdateContainerInstancesState", "{\"cluster\":\"c\","
-                                    + "\"containerInstances\":[\"" + ci + "\"],\"status\":\"ACTIVE\"}");
-                        }
-                    }
-                }
-                case 5 -> {
-                    if (random.nextInt(4) == 0) {
-                        kit.callJson("DeleteService", "{\"cluster\":\"c\",\"service\":\"" + name
-                                + "\",\"force\":true}");
-                        names.remove(name);
-                        String fresh = name + step;
-                        createService(fresh, 1 + random.nextInt(3));
-                        names.add(fresh);
-                    }
-                }
-                default -> {
-                }
+            } else {
+                kit.serviceChange(kind, CLUSTER, name, random, 4, drained, 2);
             }
             kit.runFor(java.time.Duration.ofSeconds(1 + random.nextInt(40)));
             assertThat(wrong).as("services known quiet whose pass is not a no-op, at step %d", step).isEmpty();
