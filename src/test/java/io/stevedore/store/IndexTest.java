@@ -161,6 +161,7 @@ class IndexTest {
             assertThat(byColor.keys()).containsExactlyInAnyOrder("red", "green", "blue");
         }
     }
+
     /**
      * An index told that a row keeps its key when its color is the same string object (and computing it otherwise)
      * holds what a scan of the rows gives, over random writes that keep the object, change the color, or give an

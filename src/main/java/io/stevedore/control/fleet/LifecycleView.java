@@ -648,8 +648,10 @@ final class LifecycleView {
         boolean constrained = ctx.state().runtimes.get(t.taskArn()).map(rt -> !rt.placement().constraints()
                 .isEmpty()).orElse(false) || ctx.state().taskDefinitions.get(t.taskDefinitionArn())
                 .map(td -> td.hasPlacementConstraints() && !td.placementConstraints().isEmpty()).orElse(false);
-        return new TaskWork(t, d.map(dd -> new FleetSnapshot.Work(t.taskArn(), service, dd,
+        FleetSnapshot.Work work = d.map(dd -> new FleetSnapshot.Work(t.taskArn(), service, dd,
                 Statuses.isRunning(t.lastStatus()) && Statuses.isRunning(t.desiredStatus()), prot, out, constrained))
-                .orElse(null), prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE, DaemonDefinitions.isDaemonGroup(t.group()));
+                .orElse(null);
+        return new TaskWork(t, work, prot ? protection.get().expiresAtMillis() : Long.MAX_VALUE,
+                DaemonDefinitions.isDaemonGroup(t.group()));
     }
 }
