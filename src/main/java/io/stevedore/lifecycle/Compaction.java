@@ -77,7 +77,7 @@ public final class Compaction {
         room = null; // until patched to the end
         boolean rebuild = kept == null;
         if (rebuild) {
-            kept = Room.kept();
+            kept = Room.kept(UNBOUNDED); // its floor is set below, when a pick reaches the simulation
         }
         boolean[] found = new boolean[seenActive.length]; // the last pick's members found again, as the same objects
         Set<String> patched = new HashSet<>();
@@ -145,9 +145,16 @@ public final class Compaction {
             active.forEach(m -> ids.add(m.instanceId()));
             usedCache.keySet().retainAll(ids);
         }
+        Resources smallest = smallestOf(eligibleUsage).min(smallest(draining));
         if (room == null) {
             return pick(now, p, active, draining, eligibleUsage, inputs, eligibleUntil,
-                    Room.ofHosts(active, i -> usages[i], smallestOf(eligibleUsage).min(smallest(draining))));
+                    Room.ofHosts(active, i -> usages[i], smallest));
+        }
+        if (!smallest.fits(room.floor())) { // a task smaller than the floor: the room seeks the hosts it did not
+            room = Room.kept(smallest.min(room.floor()));
+            for (int i = 0; i < usages.length; i++) {
+                room.put(active.get(i).instanceId(), usages[i]);
+            }
         }
         try {
             return pick(now, p, active, draining, eligibleUsage, inputs, eligibleUntil, room);

@@ -40,9 +40,18 @@ final class Room {
     /** A kept room's indexes free for reuse (their host left). */
     private final Deque<Integer> spare = new ArrayDeque<>();
 
-    private Room(boolean kept) {
+    /** A kept room's floor: a host without room for it is held but never sought (it can take no task). */
+    private final Resources floor;
+
+    private Room(boolean kept, Resources floor) {
         this.kept = kept;
+        this.floor = floor;
         this.order = new TreeSet<>(kept ? this::byId : ORDER);
+    }
+
+    /** The kept room's floor. */
+    Resources floor() {
+        return floor;
     }
 
     private int byId(Slot a, Slot b) {
@@ -104,7 +113,7 @@ final class Room {
 
     /** {@link #of(List, java.util.function.Function, Resources)}, {@code hosts} giving each of {@code active}. */
     static Room ofHosts(List<Member> active, java.util.function.IntFunction<Host> hosts, Resources smallest) {
-        Room r = new Room(false);
+        Room r = new Room(false, smallest);
         for (int i = 0; i < active.size(); i++) {
             Host h = hosts.apply(i);
             if (h.usable()) {
@@ -123,14 +132,14 @@ final class Room {
     }
 
     /**
-     * An empty room to be kept from pass to pass and patched ({@link #put}, {@link #remove}) as hosts change: it holds
-     * every usable host it is given, room for the smallest task or not (a host without it is never a best fit, so
-     * holding it changes no answer), and orders equal slots by instance id — the same answers as {@link #ofHosts} over
-     * the same hosts when they come in instance-id order. Moves tried on it, reservations included, are undone by
-     * {@link #rollbackAll}.
+     * An empty room to be kept from pass to pass and patched ({@link #put}, {@link #remove}) as hosts change: it counts
+     * every usable host it is given and seeks those with room for {@code floor} (a host without room for the smallest
+     * task is never a best fit, so with a floor no larger than that, per resource, it answers as a room without it),
+     * and orders equal slots by instance id — the same answers as {@link #ofHosts} over the same hosts when they come
+     * in instance-id order. Moves tried on it, reservations included, are undone by {@link #rollbackAll}.
      */
-    static Room kept() {
-        return new Room(true);
+    static Room kept(Resources floor) {
+        return new Room(true, floor);
     }
 
     /** Holds {@code h} as the host {@code id}, in place of what it held for it (a kept room, no move pending). */
@@ -154,7 +163,9 @@ final class Room {
         }
         ownPorts.clear(at);
         position.put(id, at);
-        order.add(slot(at));
+        if (f.fits(floor)) {
+            order.add(slot(at));
+        }
     }
 
     /** Stops holding the host {@code id}, if held (a kept room, no move pending). */
@@ -254,10 +265,7 @@ final class Room {
      */
     private boolean simulate(Member m, List<Work> ordered, Step step) {
         Integer self = position.get(m.instanceId());
-        Slot own = self == null ? null : slot(self);
-        if (own != null) {
-            order.remove(own);
-        }
+        boolean own = self != null && order.remove(slot(self)); // a kept room holds hosts it does not seek
         try {
             for (Work w : ordered) {
                 int target = bestFit(w.demand());
@@ -270,7 +278,7 @@ final class Room {
             }
             return true;
         } finally {
-            if (own != null) {
+            if (own) {
                 order.add(slot(self));
             }
         }

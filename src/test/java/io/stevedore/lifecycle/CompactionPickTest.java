@@ -127,7 +127,7 @@ class CompactionPickTest {
     /** What a room made afresh of {@code active} holds: each usable member's free resources and host ports. */
     private static java.util.Map<String, java.util.Map.Entry<Resources, Set<Integer>>> freshHosts(
             List<Member> active) {
-        Room fresh = Room.kept();
+        Room fresh = Room.kept(Resources.ZERO);
         for (Member m : active) {
             fresh.put(m.instanceId(), new Room.Host() {
                 public boolean usable() {
