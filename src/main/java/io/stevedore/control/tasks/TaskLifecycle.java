@@ -278,6 +278,32 @@ public final class TaskLifecycle {
     }
 
     /**
+     * For tests: the ARNs of the tasks a full pass would move at some time that the next incremental pass may leave
+     * out: a pending stop to act on (before or in RUN) that is not among the stops to look at, or a deadline (of a
+     * phase that moves by deadline) not in the due index under its time. Empty while the next pass is a full one.
+     */
+    List<String> unindexed() {
+        List<String> out = new ArrayList<>();
+        if (everything || ctx.state().db.isShared()) {
+            return out;
+        }
+        for (TaskRuntime rt : ctx.state().runtimes.values(r -> r.phase() != Phase.DONE)) {
+            Task t = ctx.state().tasks.get(rt.taskArn()).orElse(null);
+            if (t == null || AgentInstance.drives(ctx.state(), rt.instanceId())) {
+                continue;
+            }
+            boolean stop = Statuses.isStopped(t.desiredStatus())
+                    && (BEFORE_RUN.contains(rt.phase()) || rt.phase() == Phase.RUN);
+            boolean timed = rt.dueAtMillis() > 0 && rt.phase() != Phase.UNPLACED && rt.phase() != Phase.WAIT_INSTANCE;
+            if (stop && !stopWanted.contains(rt.taskArn()) || timed
+                    && !dueIndex.getOrDefault(rt.dueAtMillis(), List.of()).contains(rt.taskArn())) {
+                out.add(rt.taskArn());
+            }
+        }
+        return out;
+    }
+
+    /**
      * For tests: the ARNs of the tasks whose kept builder belongs to their current row but would not build a row
      * equal to it; {@code held[0]} gets how many kept builders belong to their current row.
      */

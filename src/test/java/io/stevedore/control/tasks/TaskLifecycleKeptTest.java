@@ -16,11 +16,11 @@ import software.amazon.awssdk.services.ecs.model.HealthStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
- * TaskLifecycle's kept builders (a task's next phase move goes on from the builder that built its current row): after
- * every committed transaction of a random run of scaling, deployments, task stops, drains and rows written by another
- * writer, a kept builder that belongs to its task's current row builds that row; and a row another writer changed
- * (here its health status, which the lifecycle never sets) keeps that change through the lifecycle's later moves,
- * as a copy of the row would.
+ * TaskLifecycle's kept state: after every committed transaction of a random run of scaling, deployments, task stops,
+ * drains and rows written by another writer, a kept builder (a task's next phase move goes on from the builder that
+ * built its current row) that belongs to its task's current row builds that row, and every move a full pass would
+ * make is in the incremental pass's stops to look at or its due index; a row another writer changed (here its health
+ * status, which the lifecycle never sets) keeps that change through the lifecycle's later moves, as a copy would.
  */
 class TaskLifecycleKeptTest {
     private static final String CLUSTER = "arn:aws:ecs:us-east-1:000000000000:cluster/c";
@@ -43,6 +43,8 @@ class TaskLifecycleKeptTest {
         int[] held = {0};
         List<String> wrong = new ArrayList<>();
         kit.invariant("kept builders build their rows", s -> wrong.addAll(lifecycle.keptBuildersWrong(held)));
+        List<String> unindexed = new ArrayList<>();
+        kit.invariant("moves indexed", s -> unindexed.addAll(lifecycle.unindexed()));
         SplittableRandom random = new SplittableRandom(13);
         List<String> names = List.of("a", "b", "c", "d");
         for (String name : names) {
@@ -62,6 +64,7 @@ class TaskLifecycleKeptTest {
             }
             kit.runFor(java.time.Duration.ofMillis(500 + random.nextInt(20_000)));
             assertThat(wrong).as("kept builders that do not build their rows, at step %d", step).isEmpty();
+            assertThat(unindexed).as("moves an incremental pass would leave out, at step %d", step).isEmpty();
             for (var e : new ArrayList<>(marked.entrySet())) {
                 Task t = kit.inTx(() -> kit.state().tasks.get(e.getKey()).orElse(null));
                 if (t == null) {
@@ -77,6 +80,7 @@ class TaskLifecycleKeptTest {
             }
         }
         assertThat(kit.checks("kept builders build their rows")).as("commits checked").isGreaterThan(100);
+        assertThat(kit.checks("moves indexed")).as("commits checked for indexed moves").isGreaterThan(100);
         assertThat(held[0]).as("kept builders of current rows over all checks").isGreaterThan(100);
         assertThat(movedAfterMark).as("tasks another writer changed that moved on afterwards").isGreaterThan(10);
     }
