@@ -192,6 +192,11 @@ public final class Reconciler {
         return services;
     }
 
+    /** The task lifecycle (its tests check the builders it keeps). */
+    public TaskLifecycle taskLifecycle() {
+        return lifecycle;
+    }
+
     /** The agents of agent-backed container instances (docs/execution.md). */
     public Agents agents() {
         return agents;
