@@ -125,6 +125,14 @@ public final class MetricStore {
         /** How many of the last aggregates are {@link #spacedStep} apart (whatever their values). */
         int spacedLength;
         long spacedStep;
+        /**
+         * A standing feed ({@link #feed}): {@code feedStat} is appended at {@code feedNext} and every
+         * {@code feedStep} after it, up to the store's {@link #fedThrough}, when the series is next read or written
+         * (null: none).
+         */
+        Stat feedStat;
+        long feedNext;
+        long feedStep;
 
         /** The first index in {@code [lo, hi)} whose time is at least {@code t} ({@code hi} when none). */
         int from(long t) {
@@ -191,6 +199,46 @@ public final class MetricStore {
             }
         }
 
+        /**
+         * {@code k} appends of {@code stat}, the last aggregate, at {@code t} and every {@code step} after it, one
+         * period after the last: what {@link #merge} does for each of them when {@code t} is the last time plus
+         * {@code step} and its run is one aggregate long or {@code step} apart (the appends continue it, leaving
+         * its version), in one go. The retention's drops are the caller's (one {@link #dropBefore} after them drops
+         * what one after each would have).
+         */
+        void continueRun(long t, long step, int k, Stat stat) {
+            int size = hi - lo;
+            if (hi + k > times.length) {
+                int capacity = times.length;
+                while (capacity < size + k || size * 2 > capacity) {
+                    capacity *= 2;
+                }
+                long[] nt = new long[capacity];
+                Stat[] ns = new Stat[capacity];
+                System.arraycopy(times, lo, nt, 0, size);
+                System.arraycopy(stats, lo, ns, 0, size);
+                times = nt;
+                stats = ns;
+                lo = 0;
+                hi = size;
+            }
+            for (int i = 0; i < k; i++) {
+                times[hi + i] = t + i * step;
+            }
+            java.util.Arrays.fill(stats, hi, hi + k, stat);
+            hi += k;
+            if (spacedLength >= 2 && spacedStep == step) {
+                spacedLength += k;
+            } else {
+                spacedStep = step;
+                spacedLength = 1 + k;
+            }
+            if (runLength == 1) {
+                runStep = step;
+            }
+            runLength += k;
+        }
+
         /** Drops the aggregates before {@code t}. */
         void dropBefore(long t) {
             if (hi == lo || times[lo] >= t) {
@@ -215,11 +263,19 @@ public final class MetricStore {
     private final Map<MetricKey, Points> data = new java.util.HashMap<>();
     /** See {@link #changes()}. */
     private long changes;
+    /** The period its feeder last published: standing feeds are appended up to it ({@link #feedThrough}). */
+    private long fedThrough = Long.MIN_VALUE;
+    /** Feeds ended otherwise than by their feeder ({@link #feedsEnded}). */
+    private long feedsEnded;
     private final Map<MetricKey, String> units = new java.util.HashMap<>();
 
     /** Adds an aggregate at a time (ms). */
     public synchronized void put(MetricKey key, long atMillis, Stat stat, String unit) {
         Points series = data.get(key);
+        if (series != null && series.feedStat != null) { // a write beside a standing feed ends it
+            endFeed(series);
+            feedsEnded++;
+        }
         if (series == null) {
             series = new Points();
             data.put(key, series);
@@ -244,6 +300,10 @@ public final class MetricStore {
         if (series == null || series.dropped) {
             return false;
         }
+        if (series.feedStat != null) { // its feeder ends its feed before it appends: another writer
+            endFeed(series);
+            feedsEnded++;
+        }
         long version = series.version;
         series.merge(atMillis, stat);
         series.dropBefore(series.last() - retentionMillis);
@@ -251,6 +311,85 @@ public final class MetricStore {
             changes++;
         }
         return true;
+    }
+
+    /**
+     * Makes {@code stat}, just added to {@code series} at {@code atMillis} by {@link #append} or {@link #put}, a
+     * standing feed: the series gets {@code stat} again every {@code stepMillis} (the same object, as its feeder
+     * appends it each period) up to the time given to {@link #feedThrough}, written when the series is next read or
+     * written rather than each period. Only while such appends would not change the series' {@link Points#version}:
+     * they continue its run of equal aggregates (the same object, {@code stepMillis} apart) and the retention keeps
+     * the run's first aggregate, so {@link #changes()} counts the same whether they are written now or later. Answers
+     * the last time such an append may be left to the feed (its feeder appends itself after it, and after
+     * {@link #feedsEnded} moved), or {@link Long#MIN_VALUE} when the series cannot be fed so.
+     */
+    synchronized long feed(Points series, Stat stat, long atMillis, long stepMillis) {
+        if (series == null || series.dropped || series.hi == series.lo || series.last() != atMillis
+                || series.stats[series.hi - 1] != stat || (series.runLength != 1 && series.runStep != stepMillis)) {
+            return Long.MIN_VALUE;
+        }
+        // an append at t drops the aggregates before t - retention: the run's first one stays up to this time
+        long until = series.times[series.hi - series.runLength] + retentionMillis;
+        if (until < atMillis + stepMillis) {
+            return Long.MIN_VALUE;
+        }
+        series.feedStat = stat;
+        series.feedNext = atMillis + stepMillis;
+        series.feedStep = stepMillis;
+        return until;
+    }
+
+    /** The feeder published every period up to {@code periodMillis}: the standing feeds hold their stat up to it. */
+    synchronized void feedThrough(long periodMillis) {
+        fedThrough = periodMillis;
+    }
+
+    /**
+     * Counts the feeds ended by a write beside them ({@link #put}, {@link #append}) or by {@link #clear}: while it
+     * stays the same, every feed {@link #feed} started is still standing unless its feeder ended it.
+     */
+    synchronized long feedsEnded() {
+        return feedsEnded;
+    }
+
+    /** Writes what a standing feed holds up to {@link #fedThrough} and ends it (no feed: nothing). */
+    synchronized void endFeed(Points series) {
+        if (series != null) {
+            caughtUp(series);
+            series.feedStat = null;
+        }
+    }
+
+    /**
+     * Writes the aggregates a standing feed holds up to {@link #fedThrough}: the appends its feeder left to it, the
+     * same as they would have been, so that every reading finds the series as after each append. They continue the
+     * series' run ({@link #feed}); one that changed its version would have changed {@link #changes()} too late.
+     */
+    private Points caughtUp(Points series) {
+        if (series == null || series.feedStat == null || series.dropped) {
+            return series;
+        }
+        long t = series.feedNext;
+        if (t > fedThrough) {
+            return series;
+        }
+        long version = series.version;
+        if (series.last() == t - series.feedStep && series.stats[series.hi - 1] == series.feedStat) {
+            int k = (int) ((fedThrough - t) / series.feedStep) + 1;
+            series.feedNext = t + k * series.feedStep;
+            series.continueRun(t, series.feedStep, k, series.feedStat);
+            series.dropBefore(series.last() - retentionMillis);
+        } else { // not right after the feed's last aggregate (never the case: every other write ends the feed)
+            for (; t <= fedThrough; t += series.feedStep) {
+                series.merge(t, series.feedStat);
+                series.dropBefore(t - retentionMillis);
+            }
+            series.feedNext = t;
+        }
+        if (series.version != version) {
+            throw new IllegalStateException("a standing feed changed its series beyond continuing its run");
+        }
+        return series;
     }
 
     /**
@@ -268,7 +407,7 @@ public final class MetricStore {
 
     /** The aggregate of {@code [from, to)} (ms), or null without data. */
     public synchronized Stat aggregate(MetricKey key, long fromMillis, long toMillis) {
-        Points series = data.get(key);
+        Points series = caughtUp(data.get(key));
         if (series == null) {
             return null;
         }
@@ -283,7 +422,7 @@ public final class MetricStore {
     public synchronized NavigableMap<Long, Stat> periods(MetricKey key, long fromMillis, long toMillis,
                                                          long periodMillis) {
         TreeMap<Long, Stat> out = new TreeMap<>();
-        Points series = data.get(key);
+        Points series = caughtUp(data.get(key));
         if (series == null) {
             return out;
         }
@@ -300,7 +439,7 @@ public final class MetricStore {
      */
     public synchronized List<Stat> periodsNewestFirst(MetricKey key, long fromMillis, long toMillis,
                                                       long periodMillis) {
-        Points series = data.get(key);
+        Points series = caughtUp(data.get(key));
         if (series == null) {
             return List.of();
         }
@@ -326,11 +465,12 @@ public final class MetricStore {
      * case (read the periods then). An alarm on a metric that stays the same costs no more than this look-up.
      */
     public synchronized Stat uniform(MetricKey key, long toMillis, long periodMillis, int n) {
-        return uniform(data.get(key), toMillis, periodMillis, n);
+        return uniform(caughtUp(data.get(key)), toMillis, periodMillis, n);
     }
 
     /** {@link #uniform(MetricKey, long, long, int)} of a series from {@link #series}. */
     synchronized Stat uniform(Points series, long toMillis, long periodMillis, int n) {
+        caughtUp(series);
         if (series == null || series.dropped || n < 1 || series.runLength < n || series.hi == series.lo
                 || series.last() != toMillis - periodMillis || (n > 1 && series.runStep != periodMillis)) {
             return null;
@@ -344,6 +484,7 @@ public final class MetricStore {
      * {@link #periodsNewestFirst} would answer, without building it); false otherwise.
      */
     synchronized boolean lastPeriods(Points series, long toMillis, long periodMillis, int n, Stat[] out) {
+        caughtUp(series);
         if (series == null || series.dropped || n < 1 || series.spacedLength < n || series.hi == series.lo
                 || series.last() != toMillis - periodMillis || (n > 1 && series.spacedStep != periodMillis)) {
             return false;
@@ -356,12 +497,12 @@ public final class MetricStore {
 
     /** A metric's series, to watch (null without data); {@link Points#dropped} once {@link #clear} forgot it. */
     synchronized Points series(MetricKey key) {
-        return data.get(key);
+        return caughtUp(data.get(key));
     }
 
     /** The version of a series from {@link #series}. */
     synchronized long version(Points series) {
-        return series.version;
+        return caughtUp(series).version;
     }
 
     /**
@@ -369,6 +510,7 @@ public final class MetricStore {
      * continued its run of equal aggregates, the last of them at {@code lastMillis}.
      */
     synchronized boolean continued(Points series, long version, long lastMillis) {
+        caughtUp(series);
         return !series.dropped && series.version == version && series.hi > series.lo && series.last() == lastMillis;
     }
 
@@ -381,6 +523,7 @@ public final class MetricStore {
      * more: n repeats). -1 when that is not known to be the case.
      */
     synchronized int movedOn(Points series, long version, long fromMillis, long toMillis, long periodMillis, int n) {
+        caughtUp(series);
         if (series.dropped || series.version != version || series.hi == series.lo || n < 1
                 || series.spacedLength < n || series.last() != toMillis - periodMillis
                 || (n > 1 && series.spacedStep != periodMillis) || toMillis <= fromMillis) {
@@ -407,7 +550,11 @@ public final class MetricStore {
     /** Forgets every datapoint (the admin reset). */
     public synchronized void clear() {
         changes++;
-        data.values().forEach(p -> p.dropped = true);
+        feedsEnded++;
+        data.values().forEach(p -> {
+            p.dropped = true;
+            p.feedStat = null;
+        });
         data.clear();
         units.clear();
     }

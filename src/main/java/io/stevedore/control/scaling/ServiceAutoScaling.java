@@ -175,9 +175,16 @@ public final class ServiceAutoScaling {
     // ---- metrics -------------------------------------------------------------------------------------------------
 
     private void publishServiceMetrics(long periodStart) {
-        for (Slot slot : publishers()) {
+        List<Slot> publishing = publishers();
+        if (periodStart != fedThrough + minute || metrics.feedsEnded() != feedsSeen) {
+            // periods skipped (a late tick on the wall clock) or feeds ended beside their feeder: appends again
+            publishing.forEach(this::endFeeds);
+            feedsSeen = metrics.feedsEnded();
+        }
+        for (Slot slot : publishing) {
             Published p = slot.published;
             if (p == null) {
+                endFeeds(slot); // it published its last datapoints up to the last period
                 p = datapoints(slot);
                 if ((p.cpu() == null) != slot.noCpu || (p.memory() == null) != slot.noMemory) {
                     mustPass = true; // a series this service fed each minute stops, or one starts
@@ -186,16 +193,48 @@ public final class ServiceAutoScaling {
                 }
                 slot.published = p;
             }
-            if (p.cpu() != null && !metrics.append(slot.cpuSeries, periodStart, p.cpu())) {
-                metrics.put(p.keys()[0], periodStart, p.cpu(), "Percent");
-                slot.cpuSeries = metrics.series(p.keys()[0]);
-                feeders.put(slot.cpuSeries, slot);
+            if (p.cpu() != null && periodStart > slot.cpuFed) { // not left to its standing feed
+                if (slot.cpuFed != Long.MIN_VALUE) { // one that held as long as it could
+                    metrics.endFeed(slot.cpuSeries);
+                    slot.cpuFed = Long.MIN_VALUE;
+                }
+                if (!metrics.append(slot.cpuSeries, periodStart, p.cpu())) {
+                    metrics.put(p.keys()[0], periodStart, p.cpu(), "Percent");
+                    slot.cpuSeries = metrics.series(p.keys()[0]);
+                    feeders.put(slot.cpuSeries, slot);
+                }
+                slot.cpuFed = metrics.feed(slot.cpuSeries, p.cpu(), periodStart, minute);
             }
-            if (p.memory() != null && !metrics.append(slot.memorySeries, periodStart, p.memory())) {
-                metrics.put(p.keys()[1], periodStart, p.memory(), "Percent");
-                slot.memorySeries = metrics.series(p.keys()[1]);
-                feeders.put(slot.memorySeries, slot);
+            if (p.memory() != null && periodStart > slot.memoryFed) {
+                if (slot.memoryFed != Long.MIN_VALUE) {
+                    metrics.endFeed(slot.memorySeries);
+                    slot.memoryFed = Long.MIN_VALUE;
+                }
+                if (!metrics.append(slot.memorySeries, periodStart, p.memory())) {
+                    metrics.put(p.keys()[1], periodStart, p.memory(), "Percent");
+                    slot.memorySeries = metrics.series(p.keys()[1]);
+                    feeders.put(slot.memorySeries, slot);
+                }
+                slot.memoryFed = metrics.feed(slot.memorySeries, p.memory(), periodStart, minute);
             }
+        }
+        metrics.feedThrough(periodStart);
+        fedThrough = periodStart;
+    }
+
+    /** The period the feeds last published; see {@link MetricStore#feed}. */
+    private long fedThrough = Long.MIN_VALUE;
+    private long feedsSeen;
+
+    /** Ends a slot's standing feeds: its series get what it published up to the last period, and no more. */
+    private void endFeeds(Slot slot) {
+        if (slot.cpuFed != Long.MIN_VALUE) {
+            metrics.endFeed(slot.cpuSeries);
+            slot.cpuFed = Long.MIN_VALUE;
+        }
+        if (slot.memoryFed != Long.MIN_VALUE) {
+            metrics.endFeed(slot.memorySeries);
+            slot.memoryFed = Long.MIN_VALUE;
         }
     }
 
@@ -216,6 +255,12 @@ public final class ServiceAutoScaling {
         /** Whether its last datapoints had no CPU, no memory value (a change makes every watch visited). */
         boolean noCpu = true;
         boolean noMemory = true;
+        /**
+         * Up to when its series' standing feeds append its datapoints for it ({@link MetricStore#feed}; MIN_VALUE:
+         * none, it appends them itself).
+         */
+        long cpuFed = Long.MIN_VALUE;
+        long memoryFed = Long.MIN_VALUE;
 
         Slot(String arn) {
             this.arn = arn;
@@ -250,6 +295,11 @@ public final class ServiceAutoScaling {
             kept.put(arn, slot);
             merged.add(slot);
         }
+        slots.forEach((arn, slot) -> {
+            if (!kept.containsKey(arn)) {
+                endFeeds(slot); // it no longer publishes
+            }
+        });
         slots = kept;
         publishers = merged;
         mustPass = true; // services that feed series came or went
