@@ -66,34 +66,21 @@ public final class Compaction {
         if (!p.settled()) {
             return Optional.empty(); // no member is eligible while a task of the provider waits for capacity
         }
-        List<Member> eligible = new ArrayList<>(active.size());
-        List<Usage> eligibleUsage = new ArrayList<>(active.size()); // their usages, in the same order
+        List<Member> eligible = new ArrayList<>();
+        List<Usage> eligibleUsage = new ArrayList<>(); // their usages, in the same order
         long eligibleUntil = Long.MAX_VALUE; // when the first member not eligible now becomes so, as time passes
         Member[] seen = new Member[active.size()];
         long[] since = new long[seen.length]; // -1: not movable, else when the member became quiet
         Usage[] usages = new Usage[seen.length];
-        // the kept room is patched with the members that are not the last pick's objects (built anew without one)
-        Room kept = room;
-        room = null; // until patched to the end
-        boolean rebuild = kept == null;
-        if (rebuild) {
-            kept = Room.kept(UNBOUNDED); // its floor is set below, when a pick reaches the simulation
-        }
-        boolean[] found = new boolean[seenActive.length]; // the last pick's members found again, as the same objects
-        Set<String> patched = new HashSet<>();
-        boolean inOrder = true;
         int j = 0; // where the member was in the last pick's list (same instance-id order): most are the same objects
         for (int i = 0; i < seen.length; i++) {
             Member m = active.get(i);
             long quietSince;
-            boolean same = true;
             if (j < seenActive.length && seenActive[j] == m) {
                 usages[i] = seenUsage[j];
-                found[j] = true;
                 quietSince = seenSince[j++];
             } else if (j + 1 < seenActive.length && seenActive[j + 1] == m) {
                 usages[i] = seenUsage[j + 1];
-                found[j + 1] = true;
                 quietSince = seenSince[j + 1]; // the member before it left
                 j += 2;
             } else {
@@ -102,14 +89,6 @@ public final class Compaction {
                 }
                 usages[i] = usage(m);
                 quietSince = usages[i].movable() ? Math.max(m.lastTaskChangeMillis(), m.launchedAtMillis()) : -1;
-                same = false;
-            }
-            if (rebuild || !same) {
-                // members found again keep their order; a new one must sit between its neighbours (ids ascending)
-                inOrder &= patched.add(m.instanceId())
-                        && (i == 0 || active.get(i - 1).instanceId().compareTo(m.instanceId()) < 0)
-                        && (i + 1 == seen.length || m.instanceId().compareTo(active.get(i + 1).instanceId()) < 0);
-                kept.put(m.instanceId(), usages[i]);
             }
             seen[i] = m;
             since[i] = quietSince;
@@ -123,12 +102,6 @@ public final class Compaction {
                 eligibleUntil = Math.min(eligibleUntil, quietSince + p.scaleInAfterMillis());
             }
         }
-        for (int k = 0; k < found.length && !rebuild; k++) {
-            if (!found[k] && !patched.contains(seenActive[k].instanceId())) {
-                kept.remove(seenActive[k].instanceId()); // it left the list
-            }
-        }
-        room = inOrder ? kept : null; // not in instance-id order: a room of its own per pick, in the list's order
         seenActive = seen;
         seenSince = since;
         seenUsage = usages;
@@ -145,33 +118,13 @@ public final class Compaction {
             active.forEach(m -> ids.add(m.instanceId()));
             usedCache.keySet().retainAll(ids);
         }
-        Resources smallest = smallestOf(eligibleUsage).min(smallest(draining));
-        if (room == null) {
-            return pick(now, p, active, draining, eligibleUsage, inputs, eligibleUntil,
-                    Room.ofHosts(active, i -> usages[i], smallest));
-        }
-        if (!smallest.fits(room.floor())) { // a task smaller than the floor: the room seeks the hosts it did not
-            room = Room.kept(smallest.min(room.floor()));
-            for (int i = 0; i < usages.length; i++) {
-                room.put(active.get(i).instanceId(), usages[i]);
-            }
-        }
-        try {
-            return pick(now, p, active, draining, eligibleUsage, inputs, eligibleUntil, room);
-        } finally {
-            room.rollbackAll(); // as patched: the hosts of this pick's members, without moves
-        }
-    }
-
-    /** The rest of a pick that reached the simulation: the reservations for drains in progress, then the candidates. */
-    private Optional<Candidate> pick(long now, Provider p, List<Member> active, List<Member> draining,
-                                     List<Usage> eligibleUsage, List<Member> inputs, long eligibleUntil, Room room) {
+        Room room = Room.ofHosts(active, i -> usages[i], smallestOf(eligibleUsage).min(smallest(draining)));
         Set<String> hosts = new HashSet<>(); // instances about to take moved tasks: not drained now
         for (Member d : draining) {
             hosts.addAll(room.reserveOrdered(usage(d).largestFirst()));
         }
         // the evaluation below skips hosts and stops after MAX_EVALUATED: only that many least utilized are needed
-        List<Member> eligible = leastUtilized(eligibleUsage, MAX_EVALUATED + hosts.size());
+        eligible = leastUtilized(eligibleUsage, MAX_EVALUATED + hosts.size());
         Evaluation best = null;
         int evaluated = 0;
         for (Member m : eligible) {
@@ -193,17 +146,6 @@ public final class Compaction {
         last = new LastPick(p, List.copyOf(active), List.copyOf(draining), inputs,
                 Optional.ofNullable(best == null ? null : best.candidate()), now, eligibleUntil);
         return last.result();
-    }
-
-    /**
-     * The usable hosts among the active members of the last pick that walked them ({@link #seenActive}), their moves
-     * undone; null until the first such pick, and while the members do not come in instance-id order.
-     */
-    private Room room;
-
-    /** The kept room's hosts (tests compare them with a fresh room's); empty without one. */
-    Map<String, Map.Entry<Resources, Set<Integer>>> keptHosts() {
-        return room == null ? Map.of() : room.held();
     }
 
     /** The active members of the last pick (as handed over) and, for each, when it became quiet (-1: not movable). */

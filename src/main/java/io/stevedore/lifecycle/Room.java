@@ -31,40 +31,7 @@ final class Room {
     private final List<String> ids = new ArrayList<>();
     private final Map<String, Integer> position = new HashMap<>();
     private final List<Resources> free = new ArrayList<>();
-    /**
-     * A kept room ({@link #kept}) orders its equal slots by instance id, not by index: its indexes are reused as hosts
-     * come and go, and for a fleet in instance-id order the id order is the fleet order.
-     */
-    private final boolean kept;
-    private final TreeSet<Slot> order;
-    /** A kept room's indexes free for reuse (their host left). */
-    private final Deque<Integer> spare = new ArrayDeque<>();
-
-    /** A kept room's floor: a host without room for it is held but never sought (it can take no task). */
-    private final Resources floor;
-
-    private Room(boolean kept, Resources floor) {
-        this.kept = kept;
-        this.floor = floor;
-        this.order = new TreeSet<>(kept ? this::byId : ORDER);
-    }
-
-    /** The kept room's floor. */
-    Resources floor() {
-        return floor;
-    }
-
-    private int byId(Slot a, Slot b) {
-        int c = Integer.compare(a.cpu(), b.cpu());
-        if (c == 0) {
-            c = Long.compare(a.memoryMiB(), b.memoryMiB());
-        }
-        if (c != 0 || a.index() == b.index()) {
-            return c;
-        }
-        return a.index() < 0 || b.index() < 0 ? Integer.compare(a.index(), b.index()) // a search bound
-                : ids.get(a.index()).compareTo(ids.get(b.index()));
-    }
+    private final TreeSet<Slot> order = new TreeSet<>(ORDER);
     /** Undo log of the move being tried: index and free resources before. */
     private final Deque<Map.Entry<Integer, Resources>> undo = new ArrayDeque<>();
     /**
@@ -113,7 +80,7 @@ final class Room {
 
     /** {@link #of(List, java.util.function.Function, Resources)}, {@code hosts} giving each of {@code active}. */
     static Room ofHosts(List<Member> active, java.util.function.IntFunction<Host> hosts, Resources smallest) {
-        Room r = new Room(false, smallest);
+        Room r = new Room();
         for (int i = 0; i < active.size(); i++) {
             Host h = hosts.apply(i);
             if (h.usable()) {
@@ -131,68 +98,6 @@ final class Room {
         return r;
     }
 
-    /**
-     * An empty room to be kept from pass to pass and patched ({@link #put}, {@link #remove}) as hosts change: it counts
-     * every usable host it is given and seeks those with room for {@code floor} (a host without room for the smallest
-     * task is never a best fit, so with a floor no larger than that, per resource, it answers as a room without it),
-     * and orders equal slots by instance id — the same answers as {@link #ofHosts} over the same hosts when they come
-     * in instance-id order. Moves tried on it, reservations included, are undone by {@link #rollbackAll}.
-     */
-    static Room kept(Resources floor) {
-        return new Room(true, floor);
-    }
-
-    /** Holds {@code h} as the host {@code id}, in place of what it held for it (a kept room, no move pending). */
-    void put(String id, Host h) {
-        remove(id);
-        if (!h.usable()) {
-            return;
-        }
-        Resources f = h.free();
-        int at;
-        if (spare.isEmpty()) {
-            at = ids.size();
-            ids.add(id);
-            free.add(f);
-            ports.add(h.ports());
-        } else {
-            at = spare.pop();
-            ids.set(at, id);
-            free.set(at, f);
-            ports.set(at, h.ports());
-        }
-        ownPorts.clear(at);
-        position.put(id, at);
-        if (f.fits(floor)) {
-            order.add(slot(at));
-        }
-    }
-
-    /** Stops holding the host {@code id}, if held (a kept room, no move pending). */
-    void remove(String id) {
-        Integer at = position.remove(id);
-        if (at != null) {
-            order.remove(slot(at));
-            ids.set(at, null);
-            free.set(at, null);
-            ports.set(at, null);
-            ownPorts.clear(at);
-            spare.push(at);
-        }
-    }
-
-    /** Undoes every move and reservation since the room was last patched (a kept room, after a pick). */
-    void rollbackAll() {
-        rollback(0, 0);
-    }
-
-    /** The hosts held, by instance id, with their free resources and ports (tests compare kept and fresh rooms). */
-    Map<String, Map.Entry<Resources, Set<Integer>>> held() {
-        Map<String, Map.Entry<Resources, Set<Integer>>> out = new java.util.TreeMap<>();
-        position.forEach((id, at) -> out.put(id, Map.entry(free.get(at), Set.copyOf(ports.get(at)))));
-        return out;
-    }
-
     /** The host ports in use on {@code m} (host-network tasks hold theirs exclusively). */
     static Set<Integer> portsOf(Member m) {
         Set<Integer> taken = new java.util.HashSet<>();
@@ -204,7 +109,7 @@ final class Room {
 
     /** How many instances could take tasks (with room or not). */
     int usable() {
-        return kept ? position.size() : usable;
+        return usable;
     }
 
     /**
@@ -227,10 +132,8 @@ final class Room {
                 }
             }
         }
-        if (!kept) { // a kept room keeps the log: the reservation is undone after the pick
-            undo.clear();
-            undoPorts.clear();
-        }
+        undo.clear();
+        undoPorts.clear();
         return hosts;
     }
 
@@ -240,8 +143,6 @@ final class Room {
      */
     int tryMove(Member m, List<Work> ordered, Map<TaskDemand, Integer> rest) {
         int[] moved = {0};
-        int undoFrom = undo.size();
-        int undoPortsFrom = undoPorts.size();
         simulate(m, ordered, (w, target) -> {
             if (target < 0) {
                 rest.merge(w.demand(), 1, Integer::sum);
@@ -250,7 +151,7 @@ final class Room {
             }
             return true;
         });
-        rollback(undoFrom, undoPortsFrom);
+        rollback();
         return moved[0];
     }
 
@@ -265,7 +166,10 @@ final class Room {
      */
     private boolean simulate(Member m, List<Work> ordered, Step step) {
         Integer self = position.get(m.instanceId());
-        boolean own = self != null && order.remove(slot(self)); // a kept room holds hosts it does not seek
+        Slot own = self == null ? null : slot(self);
+        if (own != null) {
+            order.remove(own);
+        }
         try {
             for (Work w : ordered) {
                 int target = bestFit(w.demand());
@@ -278,19 +182,18 @@ final class Room {
             }
             return true;
         } finally {
-            if (own) {
+            if (own != null) {
                 order.add(slot(self));
             }
         }
     }
 
-    /** Undoes the moves logged after the first {@code undoTo} (ports: {@code undoPortsTo}) entries of the logs. */
-    private void rollback(int undoTo, int undoPortsTo) {
-        while (undoPorts.size() > undoPortsTo) {
+    private void rollback() {
+        while (!undoPorts.isEmpty()) {
             Map.Entry<Integer, Integer> e = undoPorts.pop();
             ports.get(e.getKey()).remove(e.getValue());
         }
-        while (undo.size() > undoTo) {
+        while (!undo.isEmpty()) {
             Map.Entry<Integer, Resources> e = undo.pop();
             order.remove(slot(e.getKey()));
             free.set(e.getKey(), e.getValue());

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stevedore.catalog.Architecture;
 import io.stevedore.lifecycle.FleetSnapshot.Member;
-import io.stevedore.placement.NetworkMode;
-import io.stevedore.placement.Resources;
 import io.stevedore.placement.TaskDemand;
 import io.stevedore.provisioning.Provisioner;
 import java.util.ArrayList;
@@ -52,56 +50,6 @@ class CompactionPickTest {
     }
 
     /**
-     * The room compaction keeps from pick to pick, patched with the members that changed, came or left, is after every
-     * pick of a random run what a room made afresh of the pick's members holds (each usable host's free resources and
-     * ports), and the picks are a fresh compaction's (drains in progress, impaired members, host ports, two prices).
-     */
-    @Test
-    void keptRoom_afterEveryPick_isTheRoomOfTheMembers() {
-        FleetSnapshot.Provider p = LifecycleControllerTest.provider(DisruptionBudget.percent(100), true,
-                Optional.empty());
-        long now = LifecycleControllerTest.NOW.toEpochMilli();
-        Random r = new Random(23);
-        java.util.TreeMap<String, Member> fleet = new java.util.TreeMap<>();
-        for (int i = 0; i < 60; i++) {
-            Member m = varied(r.nextInt(10_000), r, 0);
-            fleet.put(m.instanceId(), m);
-        }
-        Compaction kept = new Compaction(new Provisioner());
-        int compared = 0;
-        Set<String> chosen = new TreeSet<>();
-        for (int step = 1; step <= 150; step++) {
-            int changes = r.nextInt(4) == 0 ? r.nextInt(30) : r.nextInt(4);
-            for (int c = 0; c < changes; c++) {
-                List<String> ids = new ArrayList<>(fleet.keySet());
-                String id = ids.get(r.nextInt(ids.size()));
-                switch (r.nextInt(4)) {
-                    case 0 -> fleet.remove(id); // it left (drained, retired)
-                    case 1 -> {
-                        Member m = varied(r.nextInt(10_000), r, step); // it came
-                        fleet.put(m.instanceId(), m);
-                    }
-                    default -> fleet.put(id, varied(Integer.parseInt(id.substring(2)), r, step)); // it changed
-                }
-            }
-            List<Member> active = List.copyOf(fleet.values());
-            List<Member> draining = new ArrayList<>();
-            for (int d = r.nextInt(3); d > 0; d--) {
-                draining.add(varied(10_000 + d, r, step));
-            }
-            Optional<Compaction.Candidate> pick = kept.pick(now, p, active, draining);
-            assertThat(pick).as("step %d", step)
-                    .isEqualTo(new Compaction(new Provisioner()).pick(now, p, active, draining));
-            pick.ifPresent(x -> chosen.add(x.instanceId()));
-            assertThat(kept.keptHosts()).as("step %d", step).isEqualTo(freshHosts(active));
-            compared++;
-        }
-        assertThat(compared).isEqualTo(150);
-        assertThat(freshHosts(List.copyOf(fleet.values()))).as("the rooms compared hold hosts").isNotEmpty();
-        assertThat(chosen).as("the picks follow the fleet").hasSizeGreaterThan(3);
-    }
-
-    /**
      * A candidate is simulated only while it could beat the best so far (it saves at most its price): a dearer
      * instance after a cheaper one that moves entirely is still simulated, and chosen when it moves entirely too.
      */
@@ -122,50 +70,6 @@ class CompactionPickTest {
                 List.of());
         assertThat(pick.map(Compaction.Candidate::instanceId)).contains("i-b");
         assertThat(pick.get().savingPerHour()).isEqualTo(dear.pricePerHour());
-    }
-
-    /** What a room made afresh of {@code active} holds: each usable member's free resources and host ports. */
-    private static java.util.Map<String, java.util.Map.Entry<Resources, Set<Integer>>> freshHosts(
-            List<Member> active) {
-        Room fresh = Room.kept(Resources.ZERO);
-        for (Member m : active) {
-            fresh.put(m.instanceId(), new Room.Host() {
-                public boolean usable() {
-                    return !m.impaired() && m.spotNoticeMillis() < 0;
-                }
-
-                public Resources free() {
-                    return m.registered().minus(m.used());
-                }
-
-                public Set<Integer> ports() {
-                    return Room.portsOf(m);
-                }
-            });
-        }
-        return fresh.held();
-    }
-
-    /**
-     * Instance {@code i} (its {@code generation}-th object): one to five tasks of random size, now and then a
-     * host-network task with a port, an impaired instance or the dearer type.
-     */
-    private static Member varied(int i, Random r, int generation) {
-        List<FleetSnapshot.Work> tasks = new ArrayList<>();
-        int n = 1 + r.nextInt(5);
-        for (int j = 0; j < n; j++) {
-            TaskDemand d = r.nextInt(8) == 0
-                    ? new TaskDemand(CPUS[r.nextInt(CPUS.length)], 512, 0, NetworkMode.HOST, Set.of(8080 + r.nextInt(2)),
-                    Architecture.ARM64)
-                    : TaskDemand.awsvpc(CPUS[r.nextInt(CPUS.length)], 1024, Architecture.ARM64);
-            tasks.add(FleetSnapshot.Work.running("t-" + i + "-" + generation + "-" + j, "web", d));
-        }
-        Member m = LifecycleControllerTest.member(String.format("i-%05d", i), 1, tasks);
-        boolean impaired = r.nextInt(15) == 0;
-        double price = r.nextBoolean() ? m.pricePerHour() : 2 * m.pricePerHour();
-        return new Member(m.instanceId(), m.provider(), m.instanceType(), price, m.registered(), m.launchedAtMillis(),
-                m.state(), m.drain(), impaired, m.spotNoticeMillis(), m.idleSinceMillis(), m.lastTaskChangeMillis(),
-                tasks);
     }
 
     /** Instance {@code i} (its {@code generation}-th object) with one to four service tasks of random size. */
