@@ -149,6 +149,32 @@ public final class MetricStore {
             return a;
         }
 
+        /**
+         * Makes room for {@code k} more aggregates after the last: when the arrays end too soon, they are copied to
+         * the start of arrays at least twice as long as what they hold. Answers how far the aggregates moved down
+         * (the old {@code lo}; 0 when they stayed).
+         */
+        private int makeRoom(int k) {
+            if (hi + k <= times.length) {
+                return 0;
+            }
+            int size = hi - lo;
+            int capacity = times.length;
+            while (capacity < size + k || size * 2 > capacity) {
+                capacity *= 2;
+            }
+            long[] nt = new long[capacity];
+            Stat[] ns = new Stat[capacity];
+            System.arraycopy(times, lo, nt, 0, size);
+            System.arraycopy(stats, lo, ns, 0, size);
+            times = nt;
+            stats = ns;
+            int moved = lo;
+            lo = 0;
+            hi = size;
+            return moved;
+        }
+
         /** Adds {@code stat} at {@code t} (merged into an aggregate at the same time, after it). */
         void merge(long t, Stat stat) {
             int i = hi > lo && t > times[hi - 1] ? hi : from(t); // the usual case, an append, without a search
@@ -159,19 +185,7 @@ public final class MetricStore {
                 return;
             }
             boolean append = i == hi;
-            if (hi == times.length) {
-                int size = hi - lo;
-                int capacity = size * 2 <= times.length ? times.length : times.length * 2;
-                long[] nt = new long[capacity];
-                Stat[] ns = new Stat[capacity];
-                System.arraycopy(times, lo, nt, 0, size);
-                System.arraycopy(stats, lo, ns, 0, size);
-                times = nt;
-                stats = ns;
-                i -= lo;
-                lo = 0;
-                hi = size;
-            }
+            i -= makeRoom(1);
             System.arraycopy(times, i, times, i + 1, hi - i);
             System.arraycopy(stats, i, stats, i + 1, hi - i);
             times[i] = t;
@@ -207,21 +221,7 @@ public final class MetricStore {
          * what one after each would have).
          */
         void continueRun(long t, long step, int k, Stat stat) {
-            int size = hi - lo;
-            if (hi + k > times.length) {
-                int capacity = times.length;
-                while (capacity < size + k || size * 2 > capacity) {
-                    capacity *= 2;
-                }
-                long[] nt = new long[capacity];
-                Stat[] ns = new Stat[capacity];
-                System.arraycopy(times, lo, nt, 0, size);
-                System.arraycopy(stats, lo, ns, 0, size);
-                times = nt;
-                stats = ns;
-                lo = 0;
-                hi = size;
-            }
+            makeRoom(k);
             for (int i = 0; i < k; i++) {
                 times[hi + i] = t + i * step;
             }

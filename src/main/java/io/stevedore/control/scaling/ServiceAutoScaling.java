@@ -193,30 +193,8 @@ public final class ServiceAutoScaling {
                 }
                 slot.published = p;
             }
-            if (p.cpu() != null && periodStart > slot.cpuFed) { // not left to its standing feed
-                if (slot.cpuFed != Long.MIN_VALUE) { // one that held as long as it could
-                    metrics.endFeed(slot.cpuSeries);
-                    slot.cpuFed = Long.MIN_VALUE;
-                }
-                if (!metrics.append(slot.cpuSeries, periodStart, p.cpu())) {
-                    metrics.put(p.keys()[0], periodStart, p.cpu(), "Percent");
-                    slot.cpuSeries = metrics.series(p.keys()[0]);
-                    feeders.put(slot.cpuSeries, slot);
-                }
-                slot.cpuFed = metrics.feed(slot.cpuSeries, p.cpu(), periodStart, minute);
-            }
-            if (p.memory() != null && periodStart > slot.memoryFed) {
-                if (slot.memoryFed != Long.MIN_VALUE) {
-                    metrics.endFeed(slot.memorySeries);
-                    slot.memoryFed = Long.MIN_VALUE;
-                }
-                if (!metrics.append(slot.memorySeries, periodStart, p.memory())) {
-                    metrics.put(p.keys()[1], periodStart, p.memory(), "Percent");
-                    slot.memorySeries = metrics.series(p.keys()[1]);
-                    feeders.put(slot.memorySeries, slot);
-                }
-                slot.memoryFed = metrics.feed(slot.memorySeries, p.memory(), periodStart, minute);
-            }
+            publish(slot, slot.cpu, p.keys() == null ? null : p.keys()[0], p.cpu(), periodStart);
+            publish(slot, slot.memory, p.keys() == null ? null : p.keys()[1], p.memory(), periodStart);
         }
         metrics.feedThrough(periodStart);
         fedThrough = periodStart;
@@ -226,16 +204,43 @@ public final class ServiceAutoScaling {
     private long fedThrough = Long.MIN_VALUE;
     private long feedsSeen;
 
+    /**
+     * Appends a slot's datapoint {@code stat} of {@code key} for {@code periodStart} unless its standing feed holds it
+     * (or it has none), and leaves the next ones to a feed while they stay the same.
+     */
+    private void publish(Slot slot, Feed f, MetricStore.MetricKey key, MetricStore.Stat stat, long periodStart) {
+        if (stat == null || periodStart <= f.fed) {
+            return;
+        }
+        endFeed(f); // one that held as long as it could
+        if (!metrics.append(f.series, periodStart, stat)) {
+            metrics.put(key, periodStart, stat, "Percent");
+            f.series = metrics.series(key);
+            feeders.put(f.series, slot);
+        }
+        f.fed = metrics.feed(f.series, stat, periodStart, minute);
+    }
+
     /** Ends a slot's standing feeds: its series get what it published up to the last period, and no more. */
     private void endFeeds(Slot slot) {
-        if (slot.cpuFed != Long.MIN_VALUE) {
-            metrics.endFeed(slot.cpuSeries);
-            slot.cpuFed = Long.MIN_VALUE;
+        endFeed(slot.cpu);
+        endFeed(slot.memory);
+    }
+
+    private void endFeed(Feed f) {
+        if (f.fed != Long.MIN_VALUE) {
+            metrics.endFeed(f.series);
+            f.fed = Long.MIN_VALUE;
         }
-        if (slot.memoryFed != Long.MIN_VALUE) {
-            metrics.endFeed(slot.memorySeries);
-            slot.memoryFed = Long.MIN_VALUE;
-        }
+    }
+
+    /**
+     * One metric a service publishes: its series once written, and up to when the series' standing feed appends its
+     * datapoints for it ({@link MetricStore#feed}; MIN_VALUE: none, it appends them itself).
+     */
+    private static final class Feed {
+        MetricStore.Points series;
+        long fed = Long.MIN_VALUE;
     }
 
     /**
@@ -245,8 +250,8 @@ public final class ServiceAutoScaling {
     private static final class Slot {
         final String arn;
         Published published;
-        MetricStore.Points cpuSeries;
-        MetricStore.Points memorySeries;
+        final Feed cpu = new Feed();
+        final Feed memory = new Feed();
         /**
          * The declared {cpu, memory} of each of its running tasks, in task id order, until one of its running tasks
          * changes (null: to read; a change of its tags or row alone keeps them).
@@ -255,12 +260,6 @@ public final class ServiceAutoScaling {
         /** Whether its last datapoints had no CPU, no memory value (a change makes every watch visited). */
         boolean noCpu = true;
         boolean noMemory = true;
-        /**
-         * Up to when its series' standing feeds append its datapoints for it ({@link MetricStore#feed}; MIN_VALUE:
-         * none, it appends them itself).
-         */
-        long cpuFed = Long.MIN_VALUE;
-        long memoryFed = Long.MIN_VALUE;
 
         Slot(String arn) {
             this.arn = arn;
@@ -507,8 +506,8 @@ public final class ServiceAutoScaling {
         if (f == null || slots.get(f.arn) != f || f.published == null) {
             return false;
         }
-        return (f.cpuSeries == series && f.published.cpu() != null)
-                || (f.memorySeries == series && f.published.memory() != null);
+        return (f.cpu.series == series && f.published.cpu() != null)
+                || (f.memory.series == series && f.published.memory() != null);
     }
 
     /** Evaluates one alarm at {@code boundary} and proposes; true when it had nothing to do (see {@link #classify}). */

@@ -2,15 +2,13 @@ package io.stevedore.control.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stevedore.control.ControlKit;
+import io.stevedore.control.WebClusterTest;
 import io.stevedore.placement.ClusterSnapshot;
 import io.stevedore.placement.InstanceView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -20,21 +18,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * after every committed transaction of a random run of scaling, deployments, task stops, drains and attribute
  * changes, the kept view's snapshot must hold the same instance views as one built from nothing by a second view.
  */
-class SchedulerViewTest {
-    private static final String CLUSTER = "arn:aws:ecs:us-east-1:000000000000:cluster/c";
-    private ControlKit kit;
-
-    @BeforeEach
-    void setUp() {
-        kit = ControlKit.start();
-        kit.webCluster(256, 512);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kit.close();
-    }
-
+class SchedulerViewTest extends WebClusterTest {
     private static List<InstanceView> views(ClusterSnapshot s) {
         List<InstanceView> out = new ArrayList<>();
         for (int i = 0; i < s.size(); i++) {

@@ -2,13 +2,11 @@ package io.stevedore.control.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stevedore.control.ControlKit;
+import io.stevedore.control.WebClusterTest;
 import io.stevedore.control.state.EcsState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,21 +15,7 @@ import org.junit.jupiter.api.Test;
  * every committed transaction of a random run of scaling, deployments, task stops, drains and deletions, must be a
  * service whose pass the full check on the current state also finds a no-op.
  */
-class ServiceQuietTest {
-    private static final String CLUSTER = "arn:aws:ecs:us-east-1:000000000000:cluster/c";
-    private ControlKit kit;
-
-    @BeforeEach
-    void setUp() {
-        kit = ControlKit.start();
-        kit.webCluster(256, 512);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kit.close();
-    }
-
+class ServiceQuietTest extends WebClusterTest {
     private ServiceController scheduler() {
         return kit.plane().reconciler().services();
     }

@@ -2,15 +2,13 @@ package io.stevedore.control.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stevedore.control.ControlKit;
+import io.stevedore.control.WebClusterTest;
 import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.HealthStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -22,21 +20,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * make is in the incremental pass's stops to look at or its due index; a row another writer changed (here its health
  * status, which the lifecycle never sets) keeps that change through the lifecycle's later moves, as a copy would.
  */
-class TaskLifecycleKeptTest {
-    private static final String CLUSTER = "arn:aws:ecs:us-east-1:000000000000:cluster/c";
-    private ControlKit kit;
-
-    @BeforeEach
-    void setUp() {
-        kit = ControlKit.start();
-        kit.webCluster(256, 512);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kit.close();
-    }
-
+class TaskLifecycleKeptTest extends WebClusterTest {
     @Test
     void keptBuildersBuildTheirRows_andRowsOthersWroteKeepTheirChanges() {
         TaskLifecycle lifecycle = kit.plane().reconciler().taskLifecycle();
