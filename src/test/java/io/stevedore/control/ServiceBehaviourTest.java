@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,19 +19,9 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * Service behaviour on the virtual clock ({@link ControlKit}): rollouts, scaling and idle scale-in, with their
  * invariants checked on every committed transaction rather than on samples.
  */
-class ServiceBehaviourTest {
-    private static final String CLUSTER = "arn:aws:ecs:us-east-1:000000000000:cluster/c";
-    private ControlKit kit;
-
-    @BeforeEach
-    void setUp() {
-        kit = ControlKit.start();
-        kit.webCluster(512, 1024);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kit.close();
+class ServiceBehaviourTest extends WebClusterTest {
+    ServiceBehaviourTest() {
+        super(512, 1024);
     }
 
     private void createService(int desired, int minHealthy, int maxPercent) {
