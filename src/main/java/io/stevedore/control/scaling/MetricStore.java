@@ -314,6 +314,45 @@ public final class MetricStore {
     }
 
     /**
+     * One writer of one metric that publishes a datapoint every period ({@link #publish}): the handle of its series
+     * once written, and up to when the series' standing feed appends its datapoints for it ({@link #feed};
+     * {@link Long#MIN_VALUE}: none, the writer appends them itself).
+     */
+    static final class Feeder {
+        Points series;
+        long fed = Long.MIN_VALUE;
+    }
+
+    /**
+     * Publishes {@code stat} of {@code key} at {@code atMillis} for {@code f}, which publishes every
+     * {@code stepMillis}: unless its standing feed already holds it, ends that feed, appends it (a put when the
+     * feeder holds no live handle, taking the series' handle) and leaves the next equal ones to a new standing feed
+     * while they may be. True when the feeder got a new handle.
+     */
+    synchronized boolean publish(Feeder f, MetricKey key, long atMillis, Stat stat, long stepMillis, String unit) {
+        if (atMillis <= f.fed) {
+            return false;
+        }
+        end(f); // one that held as long as it could
+        boolean handle = false;
+        if (!append(f.series, atMillis, stat)) {
+            put(key, atMillis, stat, unit);
+            f.series = series(key);
+            handle = true;
+        }
+        f.fed = feed(f.series, stat, atMillis, stepMillis);
+        return handle;
+    }
+
+    /** Ends {@code f}'s standing feed, if any: its series gets what it published up to {@link #fedThrough}, no more. */
+    synchronized void end(Feeder f) {
+        if (f.fed != Long.MIN_VALUE) {
+            endFeed(f.series);
+            f.fed = Long.MIN_VALUE;
+        }
+    }
+
+    /**
      * Makes {@code stat}, just added to {@code series} at {@code atMillis} by {@link #append} or {@link #put}, a
      * standing feed: the series gets {@code stat} again every {@code stepMillis} (the same object, as its feeder
      * appends it each period) up to the time given to {@link #feedThrough}, written when the series is next read or
@@ -323,7 +362,7 @@ public final class MetricStore {
      * the last time such an append may be left to the feed (its feeder appends itself after it, and after
      * {@link #feedsEnded} moved), or {@link Long#MIN_VALUE} when the series cannot be fed so.
      */
-    synchronized long feed(Points series, Stat stat, long atMillis, long stepMillis) {
+    private long feed(Points series, Stat stat, long atMillis, long stepMillis) {
         if (series == null || series.dropped || series.hi == series.lo || series.last() != atMillis
                 || series.stats[series.hi - 1] != stat || (series.runLength != 1 && series.runStep != stepMillis)) {
             return Long.MIN_VALUE;
@@ -353,7 +392,7 @@ public final class MetricStore {
     }
 
     /** Writes what a standing feed holds up to {@link #fedThrough} and ends it (no feed: nothing). */
-    synchronized void endFeed(Points series) {
+    private void endFeed(Points series) {
         if (series != null) {
             caughtUp(series);
             series.feedStat = null;

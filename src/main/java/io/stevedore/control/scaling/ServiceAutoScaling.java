@@ -200,47 +200,22 @@ public final class ServiceAutoScaling {
         fedThrough = periodStart;
     }
 
-    /** The period the feeds last published; see {@link MetricStore#feed}. */
+    /** The period the feeds last published; see {@link MetricStore#publish}. */
     private long fedThrough = Long.MIN_VALUE;
     private long feedsSeen;
 
-    /**
-     * Appends a slot's datapoint {@code stat} of {@code key} for {@code periodStart} unless its standing feed holds it
-     * (or it has none), and leaves the next ones to a feed while they stay the same.
-     */
-    private void publish(Slot slot, Feed f, MetricStore.MetricKey key, MetricStore.Stat stat, long periodStart) {
-        if (stat == null || periodStart <= f.fed) {
-            return;
-        }
-        endFeed(f); // one that held as long as it could
-        if (!metrics.append(f.series, periodStart, stat)) {
-            metrics.put(key, periodStart, stat, "Percent");
-            f.series = metrics.series(key);
+    /** Publishes a slot's datapoint {@code stat} of {@code key} (none: nothing) through its feeder of that metric. */
+    private void publish(Slot slot, MetricStore.Feeder f, MetricStore.MetricKey key, MetricStore.Stat stat,
+                         long periodStart) {
+        if (stat != null && metrics.publish(f, key, periodStart, stat, minute, "Percent")) {
             feeders.put(f.series, slot);
         }
-        f.fed = metrics.feed(f.series, stat, periodStart, minute);
     }
 
     /** Ends a slot's standing feeds: its series get what it published up to the last period, and no more. */
     private void endFeeds(Slot slot) {
-        endFeed(slot.cpu);
-        endFeed(slot.memory);
-    }
-
-    private void endFeed(Feed f) {
-        if (f.fed != Long.MIN_VALUE) {
-            metrics.endFeed(f.series);
-            f.fed = Long.MIN_VALUE;
-        }
-    }
-
-    /**
-     * One metric a service publishes: its series once written, and up to when the series' standing feed appends its
-     * datapoints for it ({@link MetricStore#feed}; MIN_VALUE: none, it appends them itself).
-     */
-    private static final class Feed {
-        MetricStore.Points series;
-        long fed = Long.MIN_VALUE;
+        metrics.end(slot.cpu);
+        metrics.end(slot.memory);
     }
 
     /**
@@ -250,8 +225,8 @@ public final class ServiceAutoScaling {
     private static final class Slot {
         final String arn;
         Published published;
-        final Feed cpu = new Feed();
-        final Feed memory = new Feed();
+        final MetricStore.Feeder cpu = new MetricStore.Feeder();
+        final MetricStore.Feeder memory = new MetricStore.Feeder();
         /**
          * The declared {cpu, memory} of each of its running tasks, in task id order, until one of its running tasks
          * changes (null: to read; a change of its tags or row alone keeps them).

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * A store whose feeder leaves its unchanged datapoints to standing feeds ({@link MetricStore#feed}) answers every
+ * A store whose feeder leaves its unchanged datapoints to standing feeds ({@link MetricStore#publish}) answers every
  * reading as a store that got each of them appended when it was published: a random run of feeders (values that
  * stay for minutes or for longer than the retention, feeders that stop and start again, skipped periods), PutMetricData
  * beside them and clears, comparing {@link MetricStore#changes()} after every period (without reading a series
@@ -25,9 +25,8 @@ class MetricStoreFeedTest {
         final MetricStore.MetricKey key;
         MetricStore.Stat stat;
         boolean on = true;
-        MetricStore.Points lazySeries;
+        final MetricStore.Feeder lazyFeeder = new MetricStore.Feeder();
         MetricStore.Points eagerSeries;
-        long fed = Long.MIN_VALUE;
 
         Feeder(MetricStore.MetricKey key, MetricStore.Stat stat) {
             this.key = key;
@@ -60,17 +59,17 @@ class MetricStoreFeedTest {
                 period += r.nextInt(40) == 0 ? (2 + r.nextInt(5)) * M : M; // now and then periods skipped
                 if (period != fedThrough + M || lazy.feedsEnded() != feedsSeen) {
                     for (Feeder f : feeders) {
-                        end(lazy, f);
+                        lazy.end(f.lazyFeeder);
                     }
                     feedsSeen = lazy.feedsEnded();
                 }
                 for (Feeder f : feeders) {
                     int change = r.nextInt(feeders.size() > 3 ? 30 : 200);
                     if (change == 0) {
-                        end(lazy, f);
+                        lazy.end(f.lazyFeeder);
                         f.on = !f.on;
                     } else if (change == 1) {
-                        end(lazy, f);
+                        lazy.end(f.lazyFeeder);
                         f.stat = r.nextBoolean() ? stat(r) : new MetricStore.Stat(f.stat.sampleCount(), f.stat.sum(),
                                 f.stat.minimum(), f.stat.maximum()); // an equal datapoint, another object
                     }
@@ -81,16 +80,10 @@ class MetricStoreFeedTest {
                         eager.put(f.key, period, f.stat, "Percent");
                         f.eagerSeries = eager.series(f.key);
                     }
-                    if (period > f.fed) {
-                        end(lazy, f); // one that held as long as it could
-                        if (!lazy.append(f.lazySeries, period, f.stat)) {
-                            lazy.put(f.key, period, f.stat, "Percent");
-                            f.lazySeries = lazy.series(f.key);
-                        }
-                        f.fed = lazy.feed(f.lazySeries, f.stat, period, M);
-                    } else {
+                    if (period <= f.lazyFeeder.fed) {
                         left++;
                     }
+                    lazy.publish(f.lazyFeeder, f.key, period, f.stat, M, "Percent");
                 }
                 lazy.feedThrough(period);
                 fedThrough = period;
@@ -113,7 +106,7 @@ class MetricStoreFeedTest {
             }
             for (Feeder f : feeders) {
                 same(lazy, eager, f.key, period + M);
-                fedAppends += f.fed != Long.MIN_VALUE ? 1 : 0;
+                fedAppends += f.lazyFeeder.fed != Long.MIN_VALUE ? 1 : 0;
             }
         }
         assertTrue(left > 20_000, "appends left to standing feeds: " + left);
@@ -126,18 +119,11 @@ class MetricStoreFeedTest {
         return new MetricStore.Stat(1 + r.nextInt(2), v, v, v);
     }
 
-    private static void end(MetricStore lazy, Feeder f) {
-        if (f.fed != Long.MIN_VALUE) {
-            lazy.endFeed(f.lazySeries);
-            f.fed = Long.MIN_VALUE;
-        }
-    }
-
     /** One reading of either kind an alarm or the CloudWatch API makes, the same on both stores. */
     private static void read(SplittableRandom r, MetricStore lazy, MetricStore eager, Feeder f, long to) {
         MetricStore.MetricKey key = f.key;
         // the handles the feeders hold (as the alarms do): a reading by handle catches the series up itself
-        MetricStore.Points a = f.lazySeries;
+        MetricStore.Points a = f.lazyFeeder.series;
         MetricStore.Points b = f.eagerSeries;
         assertEquals(b == null, a == null);
         if (a == null || a.dropped) {
