@@ -16,11 +16,13 @@ import java.util.List;
  * The simulation benchmark ({@code bench/simulate}): runs {@code stevedore simulate} as its own process, under
  * {@code /usr/bin/time} (wall, user and system CPU, maximum resident set), on the issue #16 acceptance cases —
  * 30 days of {@code examples/fleet-10k-services.yaml} with a 4 GiB heap, and 7 days of
- * {@code examples/short-batch-jobs.yaml} — and prints the "## Simulation" section of docs/benchmarks.md, which
- * {@code --write FILE} puts in place of the file's one.
+ * {@code examples/short-batch-jobs.yaml} — then the fleet case {@code --warm-runs} times in one JVM
+ * ({@link WarmRun}: the first run cold, the next ones with the control plane compiled), and prints the
+ * "## Simulation" section of docs/benchmarks.md, which {@code --write FILE} puts in place of the file's one.
  *
- * <p>{@code bench/simulate [--days N] [--batch-days N] [--java PATH]... [--write docs/benchmarks.md]} (a bare
- * number is {@code --days}; {@code --batch-days 0} skips the batch case). {@code --java} names the {@code java}
+ * <p>{@code bench/simulate [--days N] [--batch-days N] [--warm-runs N] [--java PATH]... [--write docs/benchmarks.md]}
+ * (a bare number is {@code --days}; {@code --batch-days 0} skips the batch case, {@code --warm-runs 0} the one-JVM
+ * runs). {@code --java} names the {@code java}
  * launcher of a JDK to run the simulator on (default: {@code java} on the PATH); given more than once, every case runs
  * on each JDK in turn, one row per JDK, so the same jar's figures on two JDKs sit side by side.
  */
@@ -43,12 +45,18 @@ public final class SimulateBench {
                String sha) {
     }
 
+    /** One run of {@link WarmRun}: the {@code run}-th simulation of {@code c} in one JVM on {@code jdk}. */
+    record Warm(Case c, String jdk, int run, double wall, double mainCpu, long gcCount, double gcSeconds,
+                double jitSeconds, String sha) {
+    }
+
     private SimulateBench() {
     }
 
     public static void main(String[] args) throws Exception {
         int days = 30;
         int batchDays = 7;
+        int warmRuns = 2;
         Path write = null;
         List<String> javas = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -57,12 +65,14 @@ public final class SimulateBench {
                 case "--batch-days" -> batchDays = Integer.parseInt(args[++i]);
                 case "--write" -> write = Path.of(args[++i]);
                 case "--java" -> javas.add(args[++i]);
+                case "--warm-runs" -> warmRuns = Integer.parseInt(args[++i]);
                 default -> {
                     if (args[i].matches("\\d+")) {
                         days = Integer.parseInt(args[i]);
                     } else {
                         throw new IllegalArgumentException("unknown option " + args[i]
-                                + " (bench/simulate [--days N] [--batch-days N] [--java PATH]... [--write FILE])");
+                                + " (bench/simulate [--days N] [--batch-days N] [--warm-runs N] [--java PATH]..."
+                                + " [--write FILE])");
                     }
                 }
             }
@@ -70,7 +80,8 @@ public final class SimulateBench {
         if (javas.isEmpty()) {
             javas.add("java");
         }
-        StringBuilder command = new StringBuilder("bench/simulate --days " + days + " --batch-days " + batchDays);
+        StringBuilder command = new StringBuilder("bench/simulate --days " + days + " --batch-days " + batchDays
+                + " --warm-runs " + warmRuns);
         for (String j : javas) {
             command.append(" --java ").append(j);
         }
@@ -89,7 +100,13 @@ public final class SimulateBench {
                 runs.add(run(c, j));
             }
         }
-        render(section, command.toString(), runs);
+        List<Warm> warm = new ArrayList<>();
+        if (warmRuns > 0) {
+            for (String j : javas) {
+                warm.addAll(warm(cases.get(0), j, warmRuns));
+            }
+        }
+        render(section, command.toString(), runs, warm);
         System.out.print(section.text());
         if (write != null) {
             section.write(write);
@@ -121,6 +138,39 @@ public final class SimulateBench {
     }
 
     /**
+     * Runs {@link WarmRun}: case {@code c} {@code runs} times in one JVM ({@code java -Xmx4g -XX:+UseParallelGC}, this
+     * benchmark's class path).
+     */
+    private static List<Warm> warm(Case c, String java, int runs) throws IOException, InterruptedException {
+        String jdk = jdk(java);
+        List<String> cmd = List.of(java, "-Xmx4g", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+                WarmRun.class.getName(), "examples/" + c.workload() + ".yaml", String.valueOf(c.days()),
+                String.valueOf(runs));
+        System.err.println("bench/simulate: " + java + " -Xmx4g -XX:+UseParallelGC -cp … " + WarmRun.class.getName()
+                + " examples/" + c.workload() + ".yaml " + c.days() + " " + runs);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("WarmRun " + c.workload() + " failed: exit " + p.exitValue() + "\n" + out);
+        }
+        return parseWarm(c, jdk, out);
+    }
+
+    /** {@link WarmRun}'s lines, one {@link Warm} each. */
+    static List<Warm> parseWarm(Case c, String jdk, String out) {
+        List<Warm> warm = new ArrayList<>();
+        for (String line : out.lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length != 14 || !f[0].equals("run")) {
+                throw new IllegalStateException("WarmRun printed an unexpected line: " + line);
+            }
+            warm.add(new Warm(c, jdk, Integer.parseInt(f[1]), Double.parseDouble(f[3]), Double.parseDouble(f[5]),
+                    Long.parseLong(f[7]), Double.parseDouble(f[9]), Double.parseDouble(f[11]), f[13]));
+        }
+        return warm;
+    }
+
+    /**
      * The runtime line of {@code java -version} without its middle words (e.g. "OpenJDK (build 17.0.15+6-Debian-1deb12u1)",
      * "OpenJDK Temurin-25.0.3+9 (build 25.0.3+9-LTS)").
      */
@@ -134,7 +184,7 @@ public final class SimulateBench {
                 .orElse(out.lines().findFirst().orElse(java)).replace(" Runtime Environment", "").strip();
     }
 
-    static void render(BenchSection s, String command, List<Run> runs) {
+    static void render(BenchSection s, String command, List<Run> runs, List<Warm> warm) {
         s.line("Generated by `bench/simulate` (`src/bench/java/io/stevedore/bench/simulate/SimulateBench.java`): "
                 + "`stevedore simulate` as its own process (`java -Xmx4g -XX:+UseParallelGC -jar target/stevedore.jar "
                 + "simulate WORKLOAD --days N --seed 1`, `java` being each `--java` given, else the PATH's) under "
@@ -159,6 +209,26 @@ public final class SimulateBench {
                     r.report().path("engine").path("reconcilerTicks").asLong(),
                     sum.path("managedInstances").path("tasksStarted").asLong(), r.wall(), r.user(), r.sys(),
                     r.maxRssKiB() / 1024.0 / 1024.0, r.c().verdict(r.wall()), mi, fg, r.sha());
+        }
+        if (warm.isEmpty()) {
+            return;
+        }
+        s.line("");
+        s.line("Cold and warm: the same simulation run %d times in one JVM (`java -Xmx4g -XX:+UseParallelGC` "
+                + "`io.stevedore.bench.simulate.WarmRun WORKLOAD DAYS RUNS`, seed 1). Run 1 is what a fresh process "
+                + "costs, its JIT compiling the control plane on the second core while the simulation runs on the "
+                + "first; a later run is what the control plane costs once compiled. Main-thread CPU is the "
+                + "simulation's own thread; GC is the collector's pauses; JIT is the compiler threads' time during "
+                + "the run (HotSpot's total compilation time). Every run's report must have the same SHA-256.",
+                warm.stream().mapToInt(Warm::run).max().orElse(0));
+        s.line("");
+        s.line("| workload | simulated | JDK | run | wall | main-thread CPU | GC pauses | GC pause time | JIT time "
+                + "| report SHA-256 |");
+        s.line("|---|---|---|---|---|---|---|---|---|---|");
+        for (Warm w : warm) {
+            s.line("| `%s` | %d days | %s | %d | %.1f s | %.1f s | %d | %.1f s | %.1f s | `%s` |", w.c().workload(),
+                    w.c().days(), w.jdk(), w.run(), w.wall(), w.mainCpu(), w.gcCount(), w.gcSeconds(),
+                    w.jitSeconds(), w.sha());
         }
     }
 

@@ -1,0 +1,86 @@
+package io.stevedore.bench.simulate;
+
+import io.stevedore.sim.Progress;
+import io.stevedore.sim.SimOptions;
+import io.stevedore.sim.Simulator;
+import io.stevedore.sim.report.JsonReport;
+import io.stevedore.sim.workload.SimWorkload;
+import io.stevedore.sim.workload.SimWorkloadReader;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The same simulation run several times in one JVM, for {@code bench/simulate}'s "cold and warm" table: the first
+ * run is what {@code stevedore simulate} costs in a fresh process (the JIT compiling the control plane while it
+ * runs), a later one what the control plane costs once compiled. Prints one line per run:
+ * {@code run N wall S mainCpu S gcCount N gcSeconds S jitSeconds S sha HEX} (GC and JIT figures are those of the
+ * run alone; the JIT's is the compiler threads' time, HotSpot's {@link CompilationMXBean} total), then exits 1 if two
+ * runs' reports differ.
+ *
+ * <p>{@code WarmRun WORKLOAD.yaml DAYS RUNS} (seed 1, Fargate compared, as {@code stevedore simulate --seed 1}).
+ */
+public final class WarmRun {
+    private WarmRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            throw new IllegalArgumentException("usage: WarmRun WORKLOAD.yaml DAYS RUNS");
+        }
+        Path file = Path.of(args[0]);
+        long days = Long.parseLong(args[1]);
+        int runs = Integer.parseInt(args[2]);
+        String name = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        String first = null;
+        boolean same = true;
+        for (int run = 1; run <= runs; run++) {
+            long gcCount0 = gcCount();
+            long gcMillis0 = gcMillis();
+            long jit0 = jit.getTotalCompilationTime();
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            SimWorkload workload = new SimWorkloadReader().read(name, text);
+            String report = JsonReport.write(new Simulator(workload, SimOptions.of(Duration.ofDays(days), 1))
+                    .run(Progress.NONE));
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            String sha = SimulateBench.sha256(report.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+            first = first == null ? sha : first;
+            same &= first.equals(sha);
+            System.out.printf(Locale.ROOT, "run %d wall %.2f mainCpu %.2f gcCount %d gcSeconds %.2f jitSeconds %.2f"
+                            + " sha %s%n", run, wall, cpu, gcCount() - gcCount0, (gcMillis() - gcMillis0) / 1e3,
+                    (jit.getTotalCompilationTime() - jit0) / 1e3, sha);
+            System.out.flush();
+        }
+        if (!same) {
+            System.err.println("WarmRun: the runs' reports differ");
+            System.exit(1);
+        }
+    }
+
+    private static long gcCount() {
+        long n = 0;
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, b.getCollectionCount());
+        }
+        return n;
+    }
+
+    private static long gcMillis() {
+        long n = 0;
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, b.getCollectionTime());
+        }
+        return n;
+    }
+}
