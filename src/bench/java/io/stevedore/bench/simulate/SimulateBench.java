@@ -153,15 +153,22 @@ public final class SimulateBench {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("WarmRun " + c.workload() + " failed: exit " + p.exitValue() + "\n" + out);
         }
-        return parseWarm(c, jdk, out);
+        List<Warm> warm = parseWarm(c, jdk, out);
+        if (warm.size() != runs) {
+            throw new IllegalStateException("WarmRun printed " + warm.size() + " runs of " + runs + ":\n" + out);
+        }
+        return warm;
     }
 
-    /** {@link WarmRun}'s lines, one {@link Warm} each. */
+    /** {@link WarmRun}'s "run N …" lines, one {@link Warm} each (anything else the simulation printed is skipped). */
     static List<Warm> parseWarm(Case c, String jdk, String out) {
         List<Warm> warm = new ArrayList<>();
         for (String line : out.lines().toList()) {
+            if (!line.startsWith("run ")) {
+                continue;
+            }
             String[] f = line.trim().split("\\s+");
-            if (f.length != 14 || !f[0].equals("run")) {
+            if (f.length != 14) {
                 throw new IllegalStateException("WarmRun printed an unexpected line: " + line);
             }
             warm.add(new Warm(c, jdk, Integer.parseInt(f[1]), Double.parseDouble(f[3]), Double.parseDouble(f[5]),
