@@ -67,8 +67,8 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SimWorkload w;
         try {
-            String name = workload.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
-            w = new SimWorkloadReader().read(name, Files.readString(workload, StandardCharsets.UTF_8));
+            w = new SimWorkloadReader().read(SimWorkloadReader.nameOf(workload),
+                    Files.readString(workload, StandardCharsets.UTF_8));
         } catch (IOException e) {
             err.println("stevedore simulate: cannot read " + workload + ": " + e.getMessage());
             return INVALID_INPUT;

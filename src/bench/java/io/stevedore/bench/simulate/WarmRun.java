@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 
 /**
  * The same simulation run several times in one JVM, for {@code bench/simulate}'s "cold and warm" table: the first
@@ -37,15 +38,15 @@ public final class WarmRun {
         Path file = Path.of(args[0]);
         long days = Long.parseLong(args[1]);
         int runs = Integer.parseInt(args[2]);
-        String name = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        String name = SimWorkloadReader.nameOf(file);
         String text = Files.readString(file, StandardCharsets.UTF_8);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         String first = null;
         boolean same = true;
         for (int run = 1; run <= runs; run++) {
-            long gcCount0 = gcCount();
-            long gcMillis0 = gcMillis();
+            long gcCount0 = gc(GarbageCollectorMXBean::getCollectionCount);
+            long gcMillis0 = gc(GarbageCollectorMXBean::getCollectionTime);
             long jit0 = jit.getTotalCompilationTime();
             long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
@@ -57,9 +58,11 @@ public final class WarmRun {
             String sha = SimulateBench.sha256(report.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
             first = first == null ? sha : first;
             same &= first.equals(sha);
+            long gcCount = gc(GarbageCollectorMXBean::getCollectionCount) - gcCount0;
+            double gcSeconds = (gc(GarbageCollectorMXBean::getCollectionTime) - gcMillis0) / 1e3;
+            double jitSeconds = (jit.getTotalCompilationTime() - jit0) / 1e3;
             System.out.printf(Locale.ROOT, "run %d wall %.2f mainCpu %.2f gcCount %d gcSeconds %.2f jitSeconds %.2f"
-                            + " sha %s%n", run, wall, cpu, gcCount() - gcCount0, (gcMillis() - gcMillis0) / 1e3,
-                    (jit.getTotalCompilationTime() - jit0) / 1e3, sha);
+                    + " sha %s%n", run, wall, cpu, gcCount, gcSeconds, jitSeconds, sha);
             System.out.flush();
         }
         if (!same) {
@@ -68,18 +71,11 @@ public final class WarmRun {
         }
     }
 
-    private static long gcCount() {
+    /** A figure summed over the JVM's collectors (a collector that cannot tell counts 0). */
+    private static long gc(ToLongFunction<GarbageCollectorMXBean> figure) {
         long n = 0;
         for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
-            n += Math.max(0, b.getCollectionCount());
-        }
-        return n;
-    }
-
-    private static long gcMillis() {
-        long n = 0;
-        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
-            n += Math.max(0, b.getCollectionTime());
+            n += Math.max(0, figure.applyAsLong(b));
         }
         return n;
     }

@@ -45,6 +45,14 @@ public final class SimWorkloadReader {
     private WorkloadDoc doc;
     private String region;
 
+    /**
+     * The name a workload file gives its reports: the file's name without its {@code .yaml}, {@code .yml} or
+     * {@code .json} ending (the report names it, so two readers of one file must agree for their reports to match).
+     */
+    public static String nameOf(java.nio.file.Path file) {
+        return file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+    }
+
     /** Parses {@code text}; {@code name} labels the reports. */
     public SimWorkload read(String name, String text) {
         doc = WorkloadDoc.parse(text);
