@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,27 @@ class ReconcilerStagesTest {
             int found = doc.indexOf(row, at);
             assertThat(found).as("docs/architecture.md row %s", row).isGreaterThan(at);
             at = found;
+        }
+    }
+
+    @Test
+    void wrappedStages_runTheirStepsThroughTheWrapper_inOrder_andTheTickStillDoesItsWork() {
+        try (ControlKit kit = ControlKit.start()) {
+            Reconciler r = kit.plane().reconciler();
+            List<String> before = r.stages().stream().map(Reconciler.Stage::name).toList();
+            List<String> ran = new ArrayList<>();
+            r.wrapStages((name, step) -> () -> {
+                ran.add(name);
+                step.run();
+            });
+            assertThat(r.stages().stream().map(Reconciler.Stage::name).toList()).isEqualTo(before);
+            kit.tick();
+            assertThat(ran).isEqualTo(before); // each stage once, in the tick's order
+            kit.webCluster(1024, 2048);
+            kit.webService("web", 2, 100, 200);
+            kit.runUntil("two tasks RUNNING", () -> kit.liveTasks(kit.state().clusters.values().get(0).clusterArn(),
+                    "web").stream().filter(t -> "RUNNING".equals(t.lastStatus())).count() == 2, Duration.ofMinutes(10));
+            assertThat(ran.size()).isGreaterThan(before.size()).isEqualTo(before.size() * (int) kit.ticks());
         }
     }
 }

@@ -10,7 +10,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The simulation benchmark ({@code bench/simulate}): runs {@code stevedore simulate} as its own process, under
@@ -28,6 +33,7 @@ import java.util.List;
  */
 public final class SimulateBench {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern VERSION = Pattern.compile("build ([0-9][0-9.]*)");
 
     /** One case: a workload, its simulated days, and the acceptance run (days) with the time it must stay under. */
     record Case(String workload, int days, int targetDays, int targetSeconds) {
@@ -45,9 +51,12 @@ public final class SimulateBench {
                String sha) {
     }
 
-    /** One run of {@link WarmRun}: the {@code run}-th simulation of {@code c} in one JVM on {@code jdk}. */
+    /**
+     * One run of {@link WarmRun}: the {@code run}-th simulation of {@code c} in one JVM on {@code jdk}; {@code stages}:
+     * the wall seconds it spent in each stage of the reconciler's tick, in the tick's order.
+     */
     record Warm(Case c, String jdk, int run, double wall, double mainCpu, long gcCount, double gcSeconds,
-                double jitSeconds, String sha) {
+                double jitSeconds, String sha, Map<String, Double> stages) {
     }
 
     private SimulateBench() {
@@ -160,10 +169,22 @@ public final class SimulateBench {
         return warm;
     }
 
-    /** {@link WarmRun}'s "run N …" lines, one {@link Warm} each (anything else the simulation printed is skipped). */
+    /**
+     * {@link WarmRun}'s "run N …" lines, one {@link Warm} each, with the "stage N S NAME" lines of run N that follow
+     * its run line as its stages (anything else the simulation printed is skipped).
+     */
     static List<Warm> parseWarm(Case c, String jdk, String out) {
         List<Warm> warm = new ArrayList<>();
         for (String line : out.lines().toList()) {
+            if (line.startsWith("stage ")) {
+                String[] f = line.trim().split("\\s+", 4);
+                Warm w = warm.isEmpty() ? null : warm.get(warm.size() - 1);
+                if (f.length != 4 || w == null || w.run() != Integer.parseInt(f[1])) {
+                    throw new IllegalStateException("WarmRun printed a stage line outside its run: " + line);
+                }
+                w.stages().put(f[3], Double.parseDouble(f[2]));
+                continue;
+            }
             if (!line.startsWith("run ")) {
                 continue;
             }
@@ -172,7 +193,8 @@ public final class SimulateBench {
                 throw new IllegalStateException("WarmRun printed an unexpected line: " + line);
             }
             warm.add(new Warm(c, jdk, Integer.parseInt(f[1]), Double.parseDouble(f[3]), Double.parseDouble(f[5]),
-                    Long.parseLong(f[7]), Double.parseDouble(f[9]), Double.parseDouble(f[11]), f[13]));
+                    Long.parseLong(f[7]), Double.parseDouble(f[9]), Double.parseDouble(f[11]), f[13],
+                    new LinkedHashMap<>()));
         }
         return warm;
     }
@@ -237,6 +259,58 @@ public final class SimulateBench {
                     w.c().days(), w.jdk(), w.run(), w.wall(), w.mainCpu(), w.gcCount(), w.gcSeconds(),
                     w.jitSeconds(), w.sha());
         }
+        renderStages(s, warm);
+    }
+
+    /**
+     * Where each one-JVM run's wall time went: a row per stage of the reconciler's tick, one for the time outside the
+     * stages (the workload's own API calls, each tick's commit and what listens to it, the simulator's loop, the
+     * report), a column per run. Nothing when the runs carry no stage times.
+     */
+    static void renderStages(BenchSection s, List<Warm> warm) {
+        if (warm.stream().allMatch(w -> w.stages().isEmpty())) {
+            return;
+        }
+        s.line("");
+        s.line("Where each run's wall time went: the wall time spent in each stage of the reconciler's ticks "
+                + "(`Reconciler.wrapStages`, the collector's pauses included where they fell), and outside the stages "
+                + "(the workload's API calls, each tick's commit and what listens to it, the simulator's loop, the "
+                + "report).");
+        s.line("");
+        StringBuilder head = new StringBuilder("| stage |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (Warm w : warm) {
+            head.append(" JDK ").append(version(w.jdk())).append(", run ").append(w.run()).append(" |");
+            rule.append("---|");
+        }
+        s.line(head.toString());
+        s.line(rule.toString());
+        List<String> names = new ArrayList<>();
+        warm.forEach(w -> w.stages().keySet().stream().filter(n -> !names.contains(n)).forEach(names::add));
+        for (String name : names) {
+            StringBuilder row = new StringBuilder("| ").append(name).append(" |");
+            for (Warm w : warm) {
+                Double t = w.stages().get(name);
+                row.append(t == null ? " – |" : String.format(Locale.ROOT, " %.1f s (%.0f%%) |", t,
+                        100 * t / w.wall()));
+            }
+            s.line(row.toString());
+        }
+        StringBuilder rest = new StringBuilder("| outside the stages |");
+        StringBuilder total = new StringBuilder("| the run's wall time |");
+        for (Warm w : warm) {
+            double outside = w.wall() - w.stages().values().stream().mapToDouble(Double::doubleValue).sum();
+            rest.append(String.format(Locale.ROOT, " %.1f s (%.0f%%) |", outside, 100 * outside / w.wall()));
+            total.append(String.format(Locale.ROOT, " %.1f s |", w.wall()));
+        }
+        s.line(rest.toString());
+        s.line(total.toString());
+    }
+
+    /** The version in a {@link #jdk} line ("17.0.15" of "OpenJDK (build 17.0.15+6-Debian-1deb12u1)"), else the line. */
+    static String version(String jdk) {
+        Matcher m = VERSION.matcher(jdk);
+        return m.find() ? m.group(1) : jdk;
     }
 
     static String sha256(byte[] bytes) {

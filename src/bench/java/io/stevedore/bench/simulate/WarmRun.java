@@ -1,5 +1,6 @@
 package io.stevedore.bench.simulate;
 
+import io.stevedore.control.Reconciler;
 import io.stevedore.sim.Progress;
 import io.stevedore.sim.SimOptions;
 import io.stevedore.sim.Simulator;
@@ -14,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
@@ -22,8 +25,9 @@ import java.util.function.ToLongFunction;
  * run is what {@code stevedore simulate} costs in a fresh process (the JIT compiling the control plane while it
  * runs), a later one what the control plane costs once compiled. Prints one line per run:
  * {@code run N wall S mainCpu S gcCount N gcSeconds S jitSeconds S sha HEX} (GC and JIT figures are those of the
- * run alone; the JIT's is the compiler threads' time, HotSpot's {@link CompilationMXBean} total), then exits 1 if two
- * runs' reports differ.
+ * run alone; the JIT's is the compiler threads' time, HotSpot's {@link CompilationMXBean} total), then one line per
+ * stage of the reconciler's tick, {@code stage N S NAME}: the wall time the run spent in it, collector pauses included
+ * ({@link Reconciler#wrapStages}); exits 1 if two runs' reports differ.
  *
  * <p>{@code WarmRun WORKLOAD.yaml DAYS RUNS} (seed 1, Fargate compared, as {@code stevedore simulate --seed 1}).
  */
@@ -51,8 +55,9 @@ public final class WarmRun {
             long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             SimWorkload workload = new SimWorkloadReader().read(name, text);
-            String report = JsonReport.write(new Simulator(workload, SimOptions.of(Duration.ofDays(days), 1))
-                    .run(Progress.NONE));
+            Simulator simulator = new Simulator(workload, SimOptions.of(Duration.ofDays(days), 1));
+            Map<String, long[]> stages = timeStages(simulator.plane().reconciler());
+            String report = JsonReport.write(simulator.run(Progress.NONE));
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
             String sha = SimulateBench.sha256(report.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
@@ -63,12 +68,35 @@ public final class WarmRun {
             double jitSeconds = (jit.getTotalCompilationTime() - jit0) / 1e3;
             System.out.printf(Locale.ROOT, "run %d wall %.2f mainCpu %.2f gcCount %d gcSeconds %.2f jitSeconds %.2f"
                     + " sha %s%n", run, wall, cpu, gcCount, gcSeconds, jitSeconds, sha);
+            for (Map.Entry<String, long[]> e : stages.entrySet()) {
+                System.out.printf(Locale.ROOT, "stage %d %.2f %s%n", run, e.getValue()[0] / 1e9, e.getKey());
+            }
             System.out.flush();
         }
         if (!same) {
             System.err.println("WarmRun: the runs' reports differ");
             System.exit(1);
         }
+    }
+
+    /**
+     * Times each stage of the reconciler's ticks from now on: the wall time spent in it (the collector's pauses
+     * included), by stage name in the tick's order.
+     */
+    private static Map<String, long[]> timeStages(Reconciler reconciler) {
+        Map<String, long[]> spent = new LinkedHashMap<>();
+        reconciler.wrapStages((stage, step) -> {
+            long[] nanos = spent.computeIfAbsent(stage, k -> new long[1]);
+            return () -> {
+                long t0 = System.nanoTime();
+                try {
+                    step.run();
+                } finally {
+                    nanos[0] += System.nanoTime() - t0;
+                }
+            };
+        });
+        return spent;
     }
 
     /** A figure summed over the JVM's collectors (a collector that cannot tell counts 0). */
