@@ -59,7 +59,8 @@ public final class Reconciler {
     private final Ec2Placement ec2Placement;
     private final SchedulerView view;
     static final String AUTO_SCALING_STAGE = "service auto scaling";
-    private List<Stage> stages;
+    /** Replaced, never changed, by {@link #wrapStages} (volatile: a benchmark may wrap them from its own thread). */
+    private volatile List<Stage> stages;
 
     public Reconciler(Context ctx, Timings timings) {
         this(ctx, timings, CapacityOfferings.lazy(ctx.catalog()));

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * 30 days of {@code examples/fleet-10k-services.yaml} with a 4 GiB heap, and 7 days of
  * {@code examples/short-batch-jobs.yaml} — then the fleet case {@code --warm-runs} times in one JVM
  * ({@link WarmRun}: the first run cold, the next ones with the control plane compiled, each with the wall time it spent
- * in each stage of the reconciler's tick), and prints the "## Simulation" section of docs/benchmarks.md, which {@code --write FILE} puts in place of the file's one.
+ * in each stage of the reconciler's tick), and prints the "## Simulation" section of docs/benchmarks.md, which
+ * {@code --write FILE} puts in place of the file's one.
  *
  * <p>{@code bench/simulate [--days N] [--batch-days N] [--warm-runs N] [--java PATH]... [--write docs/benchmarks.md]}
  * (a bare number is {@code --days}; {@code --batch-days 0} skips the batch case, {@code --warm-runs 0} the one-JVM
