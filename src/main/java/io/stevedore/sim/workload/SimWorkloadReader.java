@@ -8,6 +8,7 @@ import io.stevedore.cloud.simulated.SimulatedEc2;
 import io.stevedore.ecs.ImageSizes;
 import io.stevedore.ecs.Quotas;
 import io.stevedore.ecs.ServiceQuota;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ public final class SimWorkloadReader {
      * The name a workload file gives its reports: the file's name without its {@code .yaml}, {@code .yml} or
      * {@code .json} ending (the report names it, so two readers of one file must agree for their reports to match).
      */
-    public static String nameOf(java.nio.file.Path file) {
+    public static String nameOf(Path file) {
         return file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
     }
 
