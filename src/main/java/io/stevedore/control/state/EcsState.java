@@ -24,7 +24,6 @@ import software.amazon.awssdk.services.ecs.model.DaemonRevision;
 import software.amazon.awssdk.services.ecs.model.DaemonTaskDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
-import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.ServiceRevision;
 import software.amazon.awssdk.services.ecs.model.Setting;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -47,7 +46,7 @@ public final class EcsState {
     }
 
     /** ECS keeps a service's latest 100 events. */
-    public static final int MAX_SERVICE_EVENTS = 100;
+    public static final int MAX_SERVICE_EVENTS = ServiceEventLog.MAX;
 
     /** A persisted sequence. */
     public record Sequence(String name, long value) {
@@ -130,6 +129,8 @@ public final class EcsState {
     public final ChangeFeed feed;
     private final Table<Sequence> sequences;
     private final String idSeed;
+    /** What an event's id is made from, before its number ({@link #newId}{@code ("event")}'s name). */
+    private final String eventIdPrefix;
 
     /** Tasks by container instance ARN (every task placed on one, STOPPED ones until they are purged). */
     public final Index<Task, String> tasksByContainerInstance;
@@ -175,8 +176,7 @@ public final class EcsState {
         this.protections = db.table(RowKind.TASK_PROTECTION.table(), new JsonCodec<>(Protection.class));
         this.serviceEvents = db.table("ecs.service-events", ServiceEventLog.CODEC);
         // a new event goes on top with a new id: a log whose newest event differs is not compared event by event
-        this.serviceEvents.differsWhen((a, b) -> !a.events().isEmpty() && !b.events().isEmpty()
-                && !java.util.Objects.equals(a.events().get(0).id(), b.events().get(0).id()));
+        this.serviceEvents.differsWhen(ServiceEventLog::surelyDiffers);
         this.serviceDeployments = db.table(RowKind.SERVICE_DEPLOYMENT.table(),
                 new SdkCodec<>(ServiceDeployment::builder, ServiceDeployment.class));
         this.serviceRevisions = db.table(RowKind.SERVICE_REVISION.table(),
@@ -186,6 +186,7 @@ public final class EcsState {
         this.deploymentBooksByServiceDeployment = deploymentBooks.index(DeploymentBook::serviceDeploymentArn);
         this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
         this.idSeed = config.region() + "/" + config.accountId();
+        this.eventIdPrefix = idSeed + "/event/";
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
         // a task's write mostly keeps the strings its keys are made of (the same objects): its key is then not made
         this.tasksByDesiredStatus = tasks.index(t -> desiredKey(t.clusterArn(), t.desiredStatus()),
@@ -340,29 +341,22 @@ public final class EcsState {
         return serviceEvents.get(s.serviceArn()).map(log -> s.toBuilder().events(log.events()).build()).orElse(s);
     }
 
-    /** The service's events, newest first: its log, or those a service stored before the log carries in its row. */
-    private List<ServiceEvent> eventsOf(Service s) {
-        return serviceEvents.get(s.serviceArn()).map(ServiceEventLog::events).orElse(s.events());
+    /** The service's event log: its own, or one of the events a service stored before the log carries in its row. */
+    private ServiceEventLog logOf(Service s) {
+        return serviceEvents.get(s.serviceArn()).orElseGet(() -> new ServiceEventLog(s.serviceArn(), s.events()));
     }
 
     /** The service's latest event messages, newest first. */
     public List<String> recentEventMessages(Service s, int n) {
-        return eventsOf(s).stream().limit(n).map(ServiceEvent::message).toList();
+        return logOf(s).messages(n);
     }
 
-    /** Adds events (given oldest first) at the head of the service's log, keeping the latest 100. */
-    public void addServiceEvents(Service s, List<String> messages, Instant at) {
-        List<ServiceEvent> old = eventsOf(s);
-        List<ServiceEvent> fresh = new ArrayList<>(messages.size());
-        for (String m : messages) { // ids drawn oldest first
-            fresh.add(ServiceEvent.builder().id(newId("event")).createdAt(at).message(m).build());
-        }
-        List<ServiceEvent> events = new ArrayList<>(Math.min(MAX_SERVICE_EVENTS, old.size() + fresh.size()));
-        for (int i = fresh.size() - 1; i >= 0 && events.size() < MAX_SERVICE_EVENTS; i--) {
-            events.add(fresh.get(i)); // the newest on top
-        }
-        events.addAll(old.subList(0, Math.min(old.size(), MAX_SERVICE_EVENTS - events.size())));
-        serviceEvents.put(s.serviceArn(), new ServiceEventLog(s.serviceArn(), events));
+    /**
+     * Adds events (given oldest first) at the head of the service's log, keeping the latest 100. Their ids are drawn
+     * now, oldest first, as {@link #newId} draws them; each is made from its number when read.
+     */
+    public void addServiceEvents(Service s, List<? extends CharSequence> messages, Instant at) {
+        serviceEvents.put(s.serviceArn(), logOf(s).with(messages, at, eventIdPrefix, () -> next("id/event")));
     }
 
     /** The tasks placed on an EC2 instance and not yet done, in the index's order. */

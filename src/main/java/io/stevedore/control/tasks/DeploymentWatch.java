@@ -79,7 +79,7 @@ final class DeploymentWatch {
      * trips, the primary FAILED and, with rollback, the last completed configuration primary again; a requested
      * rollback carried out. Events for the service go to {@code events}.
      */
-    Service watch(Service s, List<Task> tasks, List<String> events) {
+    Service watch(Service s, List<Task> tasks, List<CharSequence> events) {
         Deployment primary = s.deployments().get(0);
         if (DeploymentRolloutState.FAILED.toString().equals(primary.rolloutStateAsString())) {
             return s;
@@ -167,7 +167,7 @@ final class DeploymentWatch {
      * deployment runs the last completed revision. Without one, the failed deployment stalls.
      */
     private Service rollBack(Service s, Deployment failed, ServiceDeployment sd, String reason, boolean breaker,
-                             List<String> events) {
+                             List<CharSequence> events) {
         Optional<ServiceDeployments.Target> target = deployments.lastCompleted(s, failed.id());
         Optional<ServiceRevision> revision = target.flatMap(t -> ctx.state().serviceRevisions.get(t.revisionArn()));
         if (revision.isEmpty()) {

@@ -4,6 +4,7 @@ import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.PlacementRules;
 import io.stevedore.control.state.RowKind;
+import io.stevedore.control.state.ServiceMessage;
 import io.stevedore.ecs.Statuses;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -606,7 +607,7 @@ public final class ServiceController {
                 live.add(t);
             }
         }
-        List<String> events = new ArrayList<>();
+        List<CharSequence> events = new ArrayList<>();
         if (Statuses.SERVICE_DRAINING.equals(stored.status()) || TaskSetController.usesTaskSets(stored)
                 || "DAEMON".equals(stored.schedulingStrategyAsString())) {
             dropQuiet(stored.serviceArn()); // not quiet
@@ -659,8 +660,7 @@ public final class ServiceController {
                         + primary.id() + ")");
                 stopped.add(id(t));
             }
-            events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks: "
-                    + paren(stopped) + ".");
+            events.add(ServiceMessage.stopped(s.serviceName(), stopped));
         }
         int room = old.isEmpty() && moving.isEmpty() ? desired - mine.size() : Math.min(desired - mine.size(),
                 maxTotal - mine.size() - old.size() - moving.size());
@@ -699,8 +699,7 @@ public final class ServiceController {
                     providers.added(t);
                     started.add(id(t));
                 }
-                events.add("(service " + s.serviceName() + ") has started " + started.size() + " tasks: "
-                        + paren(started) + ".");
+                events.add(ServiceMessage.started(s.serviceName(), started));
             }
         }
         // with the breaker on, a new task counts as healthy (an old one may stop for it) once it has settled
@@ -720,8 +719,7 @@ public final class ServiceController {
             }
         }
         if (!stoppedOld.isEmpty()) {
-            events.add("(service " + s.serviceName() + ") has stopped " + stoppedOld.size() + " running tasks: "
-                    + paren(stoppedOld) + ".");
+            events.add(ServiceMessage.stopped(s.serviceName(), stoppedOld));
         }
         List<Task> now = taskChanges == changes ? all : tasksOf(key); // read again if a task changed
         Service counted = ServiceCounts.withCounts(s, primary, now, ctx.now(), settle, watch::exitsAt);
@@ -749,7 +747,7 @@ public final class ServiceController {
      * meeting the constraints) stop; a task of an older deployment stops first and its instance gets the new one once
      * it stopped (ECS's daemon deployments, minimum healthy 0 %); the desired count is the number of instances.
      */
-    private void reconcileDaemon(Service stored, List<Task> all, List<String> events) {
+    private void reconcileDaemon(Service stored, List<Task> all, List<CharSequence> events) {
         Service s = watch.watch(stored, all, events);
         Deployment primary = s.deployments().get(0);
         TaskDefinition td = ctx.state().taskDefinitions.get(primary.taskDefinition()).orElse(null);
@@ -819,12 +817,10 @@ public final class ServiceController {
             started.add(id(t));
         }
         if (!started.isEmpty()) {
-            events.add("(service " + s.serviceName() + ") has started " + started.size() + " tasks: "
-                    + paren(started) + ".");
+            events.add(ServiceMessage.started(s.serviceName(), started));
         }
         if (!stopped.isEmpty()) {
-            events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks: "
-                    + paren(stopped) + ".");
+            events.add(ServiceMessage.stopped(s.serviceName(), stopped));
         }
         int desired = eligible.size();
         List<Deployment> deployments = new ArrayList<>(s.deployments());
@@ -840,7 +836,7 @@ public final class ServiceController {
      * {@code keep} tasks stay RUNNING (start-before-stop when {@code maximumPercent} leaves room for replacements,
      * else down to {@code minimumHealthyPercent}). Returns the healthy count left.
      */
-    private long drain(Service s, List<Task> moving, long healthy, int keep, List<String> events) {
+    private long drain(Service s, List<Task> moving, long healthy, int keep, List<CharSequence> events) {
         moving.sort(DRAIN_ORDER);
         List<String> stopped = new ArrayList<>();
         for (Task t : moving) {
@@ -856,8 +852,7 @@ public final class ServiceController {
             }
         }
         if (!stopped.isEmpty()) {
-            events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks on"
-                    + " draining container instances: " + paren(stopped) + ".");
+            events.add(ServiceMessage.stoppedDraining(s.serviceName(), stopped));
         }
         return healthy;
     }
@@ -905,13 +900,13 @@ public final class ServiceController {
     }
 
     /** Saves the pass's outcome; returns the service's row as it now stands. */
-    private Service save(Service before, Service after, List<String> messages) {
+    private Service save(Service before, Service after, List<? extends CharSequence> messages) {
         Service s = after;
         boolean steadyNow = steady(s);
         boolean steadyBefore = steady(before);
-        List<String> all = new ArrayList<>(messages);
+        List<CharSequence> all = new ArrayList<>(messages);
         if (Statuses.SERVICE_ACTIVE.equals(s.status()) && steadyNow && !steadyBefore) {
-            all.add("(service " + s.serviceName() + ") has reached a steady state.");
+            all.add(ServiceMessage.steady(s.serviceName()));
         }
         if (!all.isEmpty()) {
             ctx.state().addServiceEvents(s, all, ctx.now());
@@ -938,13 +933,5 @@ public final class ServiceController {
 
     static String id(Task t) {
         return t.taskArn().substring(t.taskArn().lastIndexOf('/') + 1);
-    }
-
-    static String paren(List<String> ids) {
-        StringBuilder b = new StringBuilder();
-        for (String i : ids) {
-            b.append(b.length() == 0 ? "" : " ").append("(task ").append(i).append(")");
-        }
-        return b.toString();
     }
 }

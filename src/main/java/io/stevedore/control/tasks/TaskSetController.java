@@ -3,6 +3,7 @@ package io.stevedore.control.tasks;
 import io.stevedore.control.state.Context;
 import io.stevedore.control.state.EcsState;
 import io.stevedore.control.state.PlacementRules;
+import io.stevedore.control.state.ServiceMessage;
 import io.stevedore.ecs.Statuses;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -78,7 +79,7 @@ public final class TaskSetController {
      * dropped, counts written. {@code draining} holds the container instances that drain: a set's tasks there are
      * replaced elsewhere before they stop. Returns the service as it now stands (the same object when unchanged).
      */
-    Service reconcile(Service s, Map<String, String> draining, List<String> events) {
+    Service reconcile(Service s, Map<String, String> draining, List<CharSequence> events) {
         String group = EcsState.groupKey(s.clusterArn(), "service:" + s.serviceName());
         List<Task> before = ctx.state().tasksByGroup.values(group);
         List<String> started = new ArrayList<>();
@@ -126,16 +127,13 @@ public final class TaskSetController {
             }
         }
         if (!started.isEmpty()) {
-            events.add("(service " + s.serviceName() + ") has started " + started.size() + " tasks: "
-                    + ServiceController.paren(started) + ".");
+            events.add(ServiceMessage.started(s.serviceName(), started));
         }
         if (!stopped.isEmpty()) {
-            events.add("(service " + s.serviceName() + ") has stopped " + stopped.size() + " running tasks: "
-                    + ServiceController.paren(stopped) + ".");
+            events.add(ServiceMessage.stopped(s.serviceName(), stopped));
         }
         if (!movedOff.isEmpty()) {
-            events.add("(service " + s.serviceName() + ") has stopped " + movedOff.size() + " running tasks on"
-                    + " draining container instances: " + ServiceController.paren(movedOff) + ".");
+            events.add(ServiceMessage.stoppedDraining(s.serviceName(), movedOff));
         }
         return withCounts(s, ctx.state().tasksByGroup.values(group), draining);
     }
