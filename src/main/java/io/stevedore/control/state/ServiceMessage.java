@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A service event's message that renders itself when read: the service scheduler's most frequent ones (tasks
  * started, tasks stopped, steady state), kept as the service's name (the row's own string) and the tasks' ids packed
- * as numbers instead of as text. A fleet's service logs hold hundreds of thousands of them; few are ever read.
+ * as numbers instead of as text (the first in two fields: most such messages name one task). A fleet's service logs hold hundreds of thousands of them; few are ever read.
  * {@link #toString()} is the message exactly as ECS words it.
  */
 public final class ServiceMessage implements CharSequence {
@@ -27,25 +27,42 @@ public final class ServiceMessage implements CharSequence {
 
     private final String serviceName;
     private final Kind kind;
-    /** The tasks' ids as two numbers each (ids of 32 lowercase hex digits), or null. */
-    private final long[] packed;
+    /** How many tasks the message names. */
+    private final int count;
+    /** The first task's id as two numbers (when every id is 32 lowercase hex digits). */
+    private final long firstHigh;
+    private final long firstLow;
+    /** The other tasks' ids as two numbers each, or null (none, or {@link #ids} holds them). */
+    private final long[] more;
     /** The tasks' ids as given, when one is not 32 lowercase hex digits; else null. */
     private final String[] ids;
 
     private ServiceMessage(String serviceName, Kind kind, List<String> taskIds) {
         this.serviceName = serviceName;
         this.kind = kind;
-        long[] p = new long[2 * taskIds.size()];
+        this.count = taskIds.size();
         boolean hex = true;
-        for (int i = 0; i < taskIds.size() && hex; i++) {
+        for (String id : taskIds) {
+            hex &= id.length() == 32 && lowerHex(id);
+        }
+        long[] p = hex && count > 1 ? new long[2 * (count - 1)] : null;
+        long high = 0;
+        long low = 0;
+        for (int i = 0; hex && i < count; i++) {
             String id = taskIds.get(i);
-            hex = id.length() == 32 && lowerHex(id);
-            if (hex) {
-                p[2 * i] = Long.parseUnsignedLong(id, 0, 16, 16);
-                p[2 * i + 1] = Long.parseUnsignedLong(id, 16, 32, 16);
+            long h = Long.parseUnsignedLong(id, 0, 16, 16);
+            long l = Long.parseUnsignedLong(id, 16, 32, 16);
+            if (i == 0) {
+                high = h;
+                low = l;
+            } else {
+                p[2 * (i - 1)] = h;
+                p[2 * (i - 1) + 1] = l;
             }
         }
-        this.packed = hex ? p : null;
+        this.firstHigh = high;
+        this.firstLow = low;
+        this.more = p;
         this.ids = hex ? null : taskIds.toArray(new String[0]);
     }
 
@@ -79,23 +96,22 @@ public final class ServiceMessage implements CharSequence {
         return true;
     }
 
-    private int count() {
-        return packed != null ? packed.length / 2 : ids.length;
-    }
-
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder(64 + 40 * count());
+        StringBuilder b = new StringBuilder(64 + 40 * count);
         b.append("(service ").append(serviceName).append(") ").append(kind.before);
         if (kind != Kind.STEADY) {
-            b.append(count()).append(kind.after);
-            for (int i = 0; i < count(); i++) {
+            b.append(count).append(kind.after);
+            for (int i = 0; i < count; i++) {
                 b.append(i == 0 ? "" : " ").append("(task ");
-                if (packed != null) {
-                    hex16(b, packed[2 * i]);
-                    hex16(b, packed[2 * i + 1]);
-                } else {
+                if (ids != null) {
                     b.append(ids[i]);
+                } else if (i == 0) {
+                    hex16(b, firstHigh);
+                    hex16(b, firstLow);
+                } else {
+                    hex16(b, more[2 * (i - 1)]);
+                    hex16(b, more[2 * (i - 1) + 1]);
                 }
                 b.append(')');
             }
