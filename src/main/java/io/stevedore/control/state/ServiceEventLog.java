@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
  * <p>Held compactly, because a fleet's events are most of what a long run keeps: a chain of entries, newest first, so
  * that adding an event adds one entry instead of copying the list. An event the control plane adds keeps the
  * number its id was drawn from, not the id: the id (a name-based UUID's 32 digits) is made when the event is read,
- * and so is the text of a {@link CharSequence} message that renders itself (e.g. a {@link TasksMessage}). The chain
+ * and so is the text of a {@link CharSequence} message that renders itself (a {@link ServiceMessage}). The chain
  * grows to {@link #MAX} plus a quarter before its latest {@link #MAX} are copied into a new one, so that a new event
  * costs a few entries, not a hundred.
  *
