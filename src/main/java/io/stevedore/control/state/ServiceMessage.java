@@ -5,12 +5,12 @@ import java.util.List;
 /**
  * A service event's message that renders itself when read: the service scheduler's most frequent ones (tasks
  * started, tasks stopped, steady state), kept as the service's name (the row's own string) and the tasks' ids packed
- * as numbers instead of as text (the first in two fields: most such messages name one task). A fleet's service logs hold hundreds of thousands of them; few are ever read.
- * {@link #toString()} is the message exactly as ECS words it.
+ * as numbers instead of as text (the first in two fields: most such messages name one task). A fleet's service logs
+ * hold hundreds of thousands of them; few are ever read. {@link #toString()} is the message exactly as ECS words it.
  */
 public final class ServiceMessage implements CharSequence {
     /** The wording around the service's name, the count and the tasks. */
-    public enum Kind {
+    private enum Kind {
         STARTED("has started ", " tasks: "),
         STOPPED("has stopped ", " running tasks: "),
         STOPPED_DRAINING("has stopped ", " running tasks on draining container instances: "),
