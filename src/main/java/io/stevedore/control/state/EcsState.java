@@ -129,7 +129,9 @@ public final class EcsState {
     public final ChangeFeed feed;
     private final Table<Sequence> sequences;
     private final String idSeed;
-    /** What an event's id is made from, before its number ({@link #newId}{@code ("event")}'s name). */
+    /** The kind of a service event's id ({@link #newId}'s). */
+    private static final String EVENT = "event";
+    /** What a service event's id is made from, before its number. */
     private final String eventIdPrefix;
 
     /** Tasks by container instance ARN (every task placed on one, STOPPED ones until they are purged). */
@@ -186,7 +188,7 @@ public final class EcsState {
         this.deploymentBooksByServiceDeployment = deploymentBooks.index(DeploymentBook::serviceDeploymentArn);
         this.sequences = db.table("ecs.sequence", new JsonCodec<>(Sequence.class));
         this.idSeed = config.region() + "/" + config.accountId();
-        this.eventIdPrefix = idSeed + "/event/";
+        this.eventIdPrefix = idPrefix(EVENT);
         this.tasksByContainerInstance = tasks.index(Task::containerInstanceArn);
         // a task's write mostly keeps the strings its keys are made of (the same objects): its key is then not made
         this.tasksByDesiredStatus = tasks.index(t -> desiredKey(t.clusterArn(), t.desiredStatus()),
@@ -292,8 +294,17 @@ public final class EcsState {
 
     /** A new 32-hex-digit id (task, container instance, deployment), deterministic per data directory. */
     public String newId(String kind) {
-        long n = next("id/" + kind);
-        return nameUuidHex((idSeed + "/" + kind + "/" + n).getBytes(StandardCharsets.UTF_8));
+        return idOf(idPrefix(kind), next("id/" + kind));
+    }
+
+    /** What the ids of a kind are made from, before their number. */
+    private String idPrefix(String kind) {
+        return idSeed + "/" + kind + "/";
+    }
+
+    /** The id {@link #newId} makes from the {@code number}-th draw of the kind whose ids start with {@code prefix}. */
+    static String idOf(String prefix, long number) {
+        return nameUuidHex((prefix + number).getBytes(StandardCharsets.UTF_8));
     }
 
     private static final ThreadLocal<java.security.MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
@@ -356,7 +367,7 @@ public final class EcsState {
      * now, oldest first, as {@link #newId} draws them; each is made from its number when read.
      */
     public void addServiceEvents(Service s, List<? extends CharSequence> messages, Instant at) {
-        serviceEvents.put(s.serviceArn(), logOf(s).with(messages, at, eventIdPrefix, () -> next("id/event")));
+        serviceEvents.put(s.serviceArn(), logOf(s).with(messages, at, eventIdPrefix, () -> next("id/" + EVENT)));
     }
 
     /** The tasks placed on an EC2 instance and not yet done, in the index's order. */

@@ -2,7 +2,6 @@ package io.stevedore.control.state;
 
 import io.stevedore.ecs.SdkCodec;
 import io.stevedore.store.Codec;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +69,9 @@ public final class ServiceEventLog {
 
     /** The latest {@code n} messages, newest first. */
     public List<String> messages(int n) {
-        List<String> out = new ArrayList<>(Math.min(n, size()));
-        for (Entry e = newest; e != null && out.size() < Math.min(n, MAX); e = e.next) {
+        int limit = Math.min(n, size());
+        List<String> out = new ArrayList<>(limit);
+        for (Entry e = newest; out.size() < limit; e = e.next) {
             out.add(e.message());
         }
         return out;
@@ -79,7 +79,7 @@ public final class ServiceEventLog {
 
     /**
      * This log with {@code messages} (oldest first) on top, created at {@code at}, their ids drawn one by one, oldest
-     * first, from {@code ids}: numbers whose id is {@code nameUuidHex(idPrefix + number)}.
+     * first, from {@code ids}: numbers whose id is {@code EcsState.idOf(idPrefix, number)}, as {@code newId} makes it.
      */
     ServiceEventLog with(List<? extends CharSequence> messages, Instant at, String idPrefix,
                          java.util.function.LongSupplier ids) {
@@ -159,7 +159,7 @@ public final class ServiceEventLog {
         }
 
         String id() {
-            return id != null ? id : EcsState.nameUuidHex((idPrefix + number).getBytes(StandardCharsets.UTF_8));
+            return id != null ? id : EcsState.idOf(idPrefix, number);
         }
 
         String message() {
