@@ -35,11 +35,16 @@ import java.util.regex.Pattern;
 public final class SimulateBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern VERSION = Pattern.compile("build ([0-9][0-9.]*)");
+    /** The {@code stevedore} launcher's line that names the JVM options it starts {@code simulate} with. */
+    private static final Pattern LAUNCHER_SIMULATE =
+            Pattern.compile("(?m)^\\s*simulate\\)\\s*default_opts=\"([^\"]*)\"");
     /**
      * The JVM options of every simulation this benchmark runs, as its own process and in one JVM alike (the cold and
-     * warm table compares them), and as the section says they ran.
+     * warm table compares them), and as the section says they ran: the issue's 4 GiB heap, then the options the
+     * {@code stevedore} launcher starts {@code simulate} with, read off the launcher so the benchmark times what a user
+     * runs.
      */
-    static final List<String> JVM_OPTIONS = List.of("-Xmx4g", "-XX:+UseParallelGC");
+    static final List<String> JVM_OPTIONS = jvmOptions(Path.of("stevedore"));
     private static final String JVM = String.join(" ", JVM_OPTIONS);
 
     /** One case: a workload, its simulated days, and the acceptance run (days) with the time it must stay under. */
@@ -67,6 +72,30 @@ public final class SimulateBench {
     }
 
     private SimulateBench() {
+    }
+
+    /** {@code -Xmx4g} and the options of the launcher {@code script}'s {@code simulate) default_opts="…"} line. */
+    static List<String> jvmOptions(Path script) {
+        String text;
+        try {
+            text = Files.readString(script);
+        } catch (IOException e) {
+            throw new IllegalStateException("bench/simulate reads the JVM options of `stevedore simulate` from "
+                    + script.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        return jvmOptions(text);
+    }
+
+    /** {@code -Xmx4g} and the options a launcher's text names for {@code simulate}; fails when it names none. */
+    static List<String> jvmOptions(String launcher) {
+        Matcher m = LAUNCHER_SIMULATE.matcher(launcher);
+        if (!m.find() || m.group(1).isBlank()) {
+            throw new IllegalStateException("the stevedore launcher names no JVM options for simulate (a line "
+                    + "`simulate) default_opts=\"…\" ;;`)");
+        }
+        List<String> options = new ArrayList<>(List.of("-Xmx4g"));
+        options.addAll(List.of(m.group(1).trim().split("\\s+")));
+        return List.copyOf(options);
     }
 
     public static void main(String[] args) throws Exception {

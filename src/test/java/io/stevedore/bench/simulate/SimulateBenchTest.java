@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stevedore.bench.BenchSection;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** How {@code bench/simulate} reads {@link WarmRun}'s output into the cold-and-warm table's rows. */
+/**
+ * How {@code bench/simulate} reads {@link WarmRun}'s output into the cold-and-warm table's rows, and the JVM options
+ * of its runs off the {@code stevedore} launcher.
+ */
 class SimulateBenchTest {
     private static final SimulateBench.Case FLEET = new SimulateBench.Case("fleet-10k-services", 30, 30, 40);
 
@@ -71,5 +75,29 @@ class SimulateBenchTest {
         BenchSection s = new BenchSection("## Simulation");
         SimulateBench.renderStages(s, List.of(new SimulateBench.Warm(FLEET, "JDK", 1, 50, 45, 21, 5, 26, "x", none)));
         assertThat(s.text()).doesNotContain("| stage |");
+    }
+
+    @Test
+    void runsSimulationsWithTheLaunchersOptionsUnderAFourGibHeap() {
+        String launcher = "case \"${1:-}\" in\n"
+                + "  instance-types|help) default_opts=\"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC\" ;;\n"
+                + "  simulate) default_opts=\"-XX:+UseParallelGC  -XX:FreqInlineSize=100\" ;;\n"
+                + "  *) default_opts=\"\" ;;\nesac\n";
+        assertThat(SimulateBench.jvmOptions(launcher))
+                .containsExactly("-Xmx4g", "-XX:+UseParallelGC", "-XX:FreqInlineSize=100");
+        // the project's own launcher: the benchmark runs what `./stevedore simulate` runs
+        List<String> real = SimulateBench.jvmOptions(Path.of("stevedore"));
+        assertThat(real.get(0)).isEqualTo("-Xmx4g");
+        assertThat(real).contains("-XX:+UseParallelGC").hasSizeGreaterThan(1).isEqualTo(SimulateBench.JVM_OPTIONS);
+    }
+
+    @Test
+    void aLauncherWithoutSimulateOptionsFails() {
+        assertThatThrownBy(() -> SimulateBench.jvmOptions("case x in\n  *) default_opts=\"\" ;;\nesac\n"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no JVM options for simulate");
+        assertThatThrownBy(() -> SimulateBench.jvmOptions("  simulate) default_opts=\" \" ;;\n"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> SimulateBench.jvmOptions(Path.of("no-such-launcher")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no-such-launcher");
     }
 }
