@@ -3,6 +3,7 @@ package io.stevedore.bench.simulate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.bench.BenchSection;
+import io.stevedore.bench.LauncherOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +36,6 @@ import java.util.regex.Pattern;
 public final class SimulateBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern VERSION = Pattern.compile("build ([0-9][0-9.]*)");
-    /** The {@code stevedore} launcher's line that names the JVM options it starts {@code simulate} with. */
-    private static final Pattern LAUNCHER_SIMULATE =
-            Pattern.compile("(?m)^\\s*simulate\\)\\s*default_opts=\"([^\"]*)\"");
     /**
      * The JVM options of every simulation this benchmark runs, as its own process and in one JVM alike (the cold and
      * warm table compares them), and as the section says they ran: the issue's 4 GiB heap, then the options the
@@ -76,25 +74,17 @@ public final class SimulateBench {
 
     /** {@code -Xmx4g} and the options of the launcher {@code script}'s {@code simulate) default_opts="…"} line. */
     static List<String> jvmOptions(Path script) {
-        String text;
-        try {
-            text = Files.readString(script);
-        } catch (IOException e) {
-            throw new IllegalStateException("bench/simulate reads the JVM options of `stevedore simulate` from "
-                    + script.toAbsolutePath() + ": " + e.getMessage(), e);
-        }
-        return jvmOptions(text);
+        return withHeap(LauncherOptions.of(script, "simulate"));
     }
 
     /** {@code -Xmx4g} and the options a launcher's text names for {@code simulate}; fails when it names none. */
     static List<String> jvmOptions(String launcher) {
-        Matcher m = LAUNCHER_SIMULATE.matcher(launcher);
-        if (!m.find() || m.group(1).isBlank()) {
-            throw new IllegalStateException("the stevedore launcher names no JVM options for simulate (a line "
-                    + "`simulate) default_opts=\"…\" ;;`)");
-        }
+        return withHeap(LauncherOptions.of(launcher, "simulate"));
+    }
+
+    private static List<String> withHeap(List<String> launcherOptions) {
         List<String> options = new ArrayList<>(List.of("-Xmx4g"));
-        options.addAll(List.of(m.group(1).trim().split("\\s+")));
+        options.addAll(launcherOptions);
         return List.copyOf(options);
     }
 
