@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stevedore.bench.BenchSection;
 import io.stevedore.bench.LauncherOptions;
+import io.stevedore.bench.TimedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,25 +152,17 @@ public final class SimulateBench {
 
     private static Run run(Case c, String java) throws IOException, InterruptedException {
         String jdk = jdk(java);
-        Path dir = Path.of("target");
-        Path json = dir.resolve("bench-simulate-" + c.workload() + ".json");
-        Path time = dir.resolve("bench-simulate-" + c.workload() + ".time");
+        Path json = Path.of("target").resolve("bench-simulate-" + c.workload() + ".json");
         Files.deleteIfExists(json);
-        Files.deleteIfExists(time);
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", time.toString(), java));
+        List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(JVM_OPTIONS);
         cmd.addAll(List.of("-jar", "target/stevedore.jar", "simulate", "examples/" + c.workload() + ".yaml", "--days",
                 String.valueOf(c.days()), "--seed", "1", "--no-progress", "--json", json.toString()));
-        System.err.println("bench/simulate: " + String.join(" ", cmd.subList(5, cmd.size())));
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("stevedore simulate " + c.workload() + " failed: exit " + p.exitValue());
-        }
-        String[] t = Files.readString(time).trim().split("\\s+");
+        System.err.println("bench/simulate: " + String.join(" ", cmd));
+        TimedProcess t = TimedProcess.run(cmd, ProcessBuilder.Redirect.INHERIT, "stevedore simulate " + c.workload());
         byte[] report = Files.readAllBytes(json);
-        return new Run(c, jdk, Double.parseDouble(t[0]), Double.parseDouble(t[1]), Double.parseDouble(t[2]),
-                Long.parseLong(t[3]), JSON.readTree(report), sha256(report).substring(0, 16));
+        return new Run(c, jdk, t.wall(), t.user(), t.sys(), t.maxRssKiB(), JSON.readTree(report),
+                sha256(report).substring(0, 16));
     }
 
     /**

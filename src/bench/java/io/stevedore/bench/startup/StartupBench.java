@@ -2,12 +2,13 @@ package io.stevedore.bench.startup;
 
 import io.stevedore.bench.BenchSection;
 import io.stevedore.bench.LauncherOptions;
+import io.stevedore.bench.TimedProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The CLI's start-up ({@code bench/startup}): {@code stevedore --version} (the JVM and the CLI starting, the
@@ -23,11 +24,19 @@ public final class StartupBench {
     static final List<String> INSTANCE_TYPES = List.of("instance-types", "--requirements",
             "@examples/seed-requirements.json", "--architecture", "ARM64");
 
-    /** One command's runs: wall, user and system CPU seconds, each sorted. */
-    record Runs(String name, double[] wall, double[] user, double[] sys) {
-        static double median(double[] sorted) {
-            int n = sorted.length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    /** One command's runs, in the order they ran. */
+    record Runs(String name, List<TimedProcess> runs) {
+        /** The median of {@code figure} over the runs. */
+        double median(ToDoubleFunction<TimedProcess> figure) {
+            double[] v = sorted(figure);
+            int n = v.length;
+            return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        }
+
+        double[] sorted(ToDoubleFunction<TimedProcess> figure) {
+            double[] v = runs.stream().mapToDouble(figure).toArray();
+            Arrays.sort(v);
+            return v;
         }
     }
 
@@ -50,14 +59,14 @@ public final class StartupBench {
         }
         BenchSection section = new BenchSection("## CLI start-up: `instance-types`");
         List<String> options = LauncherOptions.of(Path.of("stevedore"), "instance-types");
-        double[][] version = new double[3][runs];
-        double[][] types = new double[3][runs];
+        List<TimedProcess> version = new ArrayList<>();
+        List<TimedProcess> types = new ArrayList<>();
         for (int i = 0; i < runs; i++) { // in turn, so a busy moment weighs on both
-            record(run(options, VERSION), version, i);
-            record(run(options, INSTANCE_TYPES), types, i);
+            version.add(run(options, VERSION));
+            types.add(run(options, INSTANCE_TYPES));
         }
-        List<Runs> all = List.of(runs("`--version` (JVM + CLI start, the baseline)", version),
-                runs("`instance-types` (catalog + us-east-1 prices + selection + table)", types));
+        List<Runs> all = List.of(new Runs("`--version` (JVM + CLI start, the baseline)", version),
+                new Runs("`instance-types` (catalog + us-east-1 prices + selection + table)", types));
         String command = "bench/startup --runs " + runs + (write == null ? "" : " --write " + write);
         render(section, command, options, all);
         System.out.print(section.text());
@@ -67,38 +76,13 @@ public final class StartupBench {
         }
     }
 
-    private static void record(double[] t, double[][] into, int i) {
-        for (int k = 0; k < 3; k++) {
-            into[k][i] = t[k];
-        }
-    }
-
-    private static Runs runs(String name, double[][] t) {
-        for (double[] a : t) {
-            Arrays.sort(a);
-        }
-        return new Runs(name, t[0], t[1], t[2]);
-    }
-
-    /** One process: {@code java OPTIONS -jar target/stevedore.jar ARGS}; its wall, user and system seconds. */
-    private static double[] run(List<String> options, List<String> args) throws IOException, InterruptedException {
-        Path time = Files.createTempFile("stevedore-startup", ".time");
-        try {
-            List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S", "-o", time.toString(),
-                    "java"));
-            cmd.addAll(options);
-            cmd.addAll(List.of("-jar", "target/stevedore.jar"));
-            cmd.addAll(args);
-            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + " failed: exit " + p.exitValue());
-            }
-            String[] f = Files.readString(time).trim().split("\\s+");
-            return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
-        } finally {
-            Files.deleteIfExists(time);
-        }
+    /** One process: {@code java OPTIONS -jar target/stevedore.jar ARGS}, its output discarded. */
+    private static TimedProcess run(List<String> options, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-jar", "target/stevedore.jar"));
+        cmd.addAll(args);
+        return TimedProcess.run(cmd, ProcessBuilder.Redirect.DISCARD, String.join(" ", cmd));
     }
 
     static void render(BenchSection s, String command, List<String> options, List<Runs> all) {
@@ -112,18 +96,15 @@ public final class StartupBench {
         s.line("| command | runs | wall min / median / max | user CPU (median) | user + system CPU (median) |");
         s.line("|---|---|---|---|---|");
         for (Runs r : all) {
-            double[] cpu = new double[r.user().length];
-            for (int i = 0; i < cpu.length; i++) {
-                cpu[i] = r.user()[i] + r.sys()[i];
-            }
-            Arrays.sort(cpu);
-            s.line("| %s | %d | %.2f / %.2f / %.2f s | %.2f s | %.2f s |", r.name(), r.wall().length, r.wall()[0],
-                    Runs.median(r.wall()), r.wall()[r.wall().length - 1], Runs.median(r.user()), Runs.median(cpu));
+            double[] wall = r.sorted(TimedProcess::wall);
+            s.line("| %s | %d | %.2f / %.2f / %.2f s | %.2f s | %.2f s |", r.name(), wall.length, wall[0],
+                    r.median(TimedProcess::wall), wall[wall.length - 1], r.median(TimedProcess::user),
+                    r.median(TimedProcess::cpu));
         }
         if (all.size() == 2) {
             s.line("");
             s.line("The answer after the JVM and the CLI have started: %.2f s of wall time (the medians' difference).",
-                    Runs.median(all.get(1).wall()) - Runs.median(all.get(0).wall()));
+                    all.get(1).median(TimedProcess::wall) - all.get(0).median(TimedProcess::wall));
         }
     }
 }
